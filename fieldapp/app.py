@@ -1,0 +1,67 @@
+"""The application factory: settings -> extensions -> blueprints -> errors -> CLI."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from fieldapp.config import PROJECT_ROOT, Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the Flask app from settings (read from the environment when not given)."""
+    settings = settings or Settings.from_env()
+    app = Flask(
+        "fieldapp",
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    configure(app, settings)
+    register_extensions(app, settings)
+    register_blueprints(app)
+    register_errors(app)
+    configure_logging(app)
+    return app
+
+
+def configure(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not (settings.development or settings.testing),
+        WTF_CSRF_TIME_LIMIT=None,
+        TESTING=settings.testing,
+    )
+    app.extensions["fieldapp.settings"] = settings
+
+
+def register_extensions(app: Flask, settings: Settings) -> None:
+    from fieldapp.accounts.auth import init_auth
+    from fieldapp.db import init_db
+
+    init_db(app, settings)
+    init_auth(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from fieldapp.accounts.views import bp as accounts_views
+    from fieldapp.api import bp as api
+    from fieldapp.site.views import bp as site_views
+
+    app.register_blueprint(api)
+    app.register_blueprint(accounts_views)
+    app.register_blueprint(site_views)
+
+
+def register_errors(app: Flask) -> None:
+    from fieldapp.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

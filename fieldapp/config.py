@@ -1,0 +1,80 @@
+"""Typed settings read from FIELDAPP_* variables and DATABASE_URL, checked at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed."""
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Point a plain postgresql:// URL at the psycopg 3 driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment."""
+
+    # SQLAlchemy URL of the PostGIS database.
+    database_url: str = "postgresql+psycopg:///fieldapp"
+    # Signs session cookies and CSRF tokens; required outside development.
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    # Where uploaded photos are kept (originals are private).
+    media_dir: Path = PROJECT_ROOT / "var" / "media"
+    # Metric CRS for grids, buffers and generalisation (EPSG:3109 Jersey TM).
+    metric_srid: int = 3109
+    # Default size of the generalisation grid cell in metres.
+    generalise_m: int = 1000
+    # Largest request body accepted, in bytes.
+    max_body_bytes: int = 20 * 1024 * 1024
+    # Failed sign-ins allowed per email and address within the window below.
+    login_failures_allowed: int = 5
+    login_failure_window_s: int = 900
+    # Development mode relaxes the secret-key requirement.
+    development: bool = False
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read and check the settings from the environment."""
+        env = dict(os.environ if env is None else env)
+        development = env.get("FIELDAPP_ENV", "development") == "development"
+        secret = env.get("FIELDAPP_SECRET_KEY")
+        if not secret and not development:
+            raise SettingsError("FIELDAPP_SECRET_KEY is required when FIELDAPP_ENV is not 'development'")
+        kwargs: dict = {
+            "database_url": sqlalchemy_url(env.get("DATABASE_URL", "postgresql:///fieldapp")),
+            "development": development,
+            "metric_srid": _int(env, "FIELDAPP_METRIC_SRID", 3109),
+            "generalise_m": _int(env, "FIELDAPP_GENERALISE_M", 1000),
+            "max_body_bytes": _int(env, "FIELDAPP_MAX_BODY_BYTES", 20 * 1024 * 1024),
+        }
+        if secret:
+            kwargs["secret_key"] = secret
+        if env.get("FIELDAPP_MEDIA_DIR"):
+            kwargs["media_dir"] = Path(env["FIELDAPP_MEDIA_DIR"])
+        return cls(**kwargs)
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, not {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, not {value}")
+    return value

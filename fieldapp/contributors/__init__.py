@@ -1,0 +1,1 @@
+"""Contributors (people and groups) and how they are credited."""

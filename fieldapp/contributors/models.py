@@ -1,0 +1,34 @@
+"""Contributor and group membership tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldapp.db import Base
+from fieldapp.vocab import CONTRIBUTOR_KINDS, sql_in
+
+
+class Contributor(Base):
+    """Who is credited: a person or a group, under the name they chose."""
+
+    __tablename__ = "contributor"
+    __table_args__ = (CheckConstraint(f"kind IN {sql_in(CONTRIBUTOR_KINDS)}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="person")
+    display_name: Mapped[str] = mapped_column(String(200))
+    orcid: Mapped[str | None] = mapped_column(String(19))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Membership(Base):
+    """A person's membership of a group; they choose whether it is shown."""
+
+    __tablename__ = "membership"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("contributor.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("contributor.id", ondelete="CASCADE"), primary_key=True)
+    shown: Mapped[bool] = mapped_column(Boolean, default=True)

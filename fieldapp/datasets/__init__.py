@@ -1,0 +1,1 @@
+"""Datasets: bodies of knowledge with shared provenance."""

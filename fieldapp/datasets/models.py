@@ -1,0 +1,43 @@
+"""The dataset table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldapp.contributors.models import Contributor
+from fieldapp.db import Base
+from fieldapp.vocab import KNOWLEDGE_KINDS, LICENCES, VISIBILITIES, sql_in
+
+
+class Dataset(Base):
+    """A body of knowledge; its knowledge kind is provenance, never a quality grade."""
+
+    __tablename__ = "dataset"
+    __table_args__ = (
+        CheckConstraint(f"knowledge_kind IN {sql_in(KNOWLEDGE_KINDS)}", name="knowledge_kind"),
+        CheckConstraint(f"licence IN {sql_in(LICENCES)}", name="licence"),
+        CheckConstraint(f"default_visibility IN {sql_in(VISIBILITIES)}", name="default_visibility"),
+        CheckConstraint("generalise_m IS NULL OR generalise_m BETWEEN 10 AND 100000", name="generalise_m"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    knowledge_kind: Mapped[str] = mapped_column(String(16), index=True)
+    method: Mapped[str] = mapped_column(Text, default="")
+    steward_id: Mapped[int] = mapped_column(ForeignKey("contributor.id"), index=True)
+    licence: Mapped[str] = mapped_column(String(16), default="CC-BY-4.0")
+    citation: Mapped[str] = mapped_column(Text, default="")
+    default_visibility: Mapped[str] = mapped_column(String(16), default="public")
+    # Cell size for generalised records; NULL means the deployment default.
+    generalise_m: Mapped[int | None] = mapped_column(Integer)
+    # A dataset may force generalisation of all its records (e.g. a fishers' grounds).
+    force_generalised: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    steward: Mapped[Contributor] = relationship(lazy="joined")

@@ -1,0 +1,100 @@
+"""Engine, per-request session and the declarative Base with a naming convention."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app, g
+from sqlalchemy import MetaData, create_engine, event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from fieldapp.config import Settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(settings: Settings) -> Engine:
+    """Create the engine; every connection learns the deployment's grid settings."""
+    engine = create_engine(settings.database_url, pool_pre_ping=True, future=True)
+
+    @event.listens_for(engine, "connect")
+    def _set_grid(dbapi_conn, _record):  # the public-geometry trigger reads these
+        with dbapi_conn.cursor() as cur:
+            cur.execute(
+                "SELECT set_config('fieldapp.metric_srid', %s, false),"
+                " set_config('fieldapp.generalise_m', %s, false)",
+                (str(settings.metric_srid), str(settings.generalise_m)),
+            )
+        dbapi_conn.commit()
+
+    return engine
+
+
+class Database:
+    """The app's engine and session factory."""
+
+    def __init__(self, settings: Settings):
+        self.engine = make_engine(settings)
+        self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    def bind_to(self, connection: Connection) -> None:
+        """Join sessions to an outer transaction (tests roll it back afterwards)."""
+        self.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session outside a request (CLI, background work); commits on success."""
+        session = self.sessionmaker()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+def init_db(app: Flask, settings: Settings) -> Database:
+    """Attach the database to the app and close each request's session at teardown."""
+    database = Database(settings)
+    app.extensions["fieldapp.db"] = database
+
+    @app.teardown_appcontext
+    def _close_session(_exc):
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+    return database
+
+
+def get_db() -> Database:
+    return current_app.extensions["fieldapp.db"]
+
+
+def get_session() -> Session:
+    """The current request's session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = get_db().sessionmaker()
+    return g.db_session
+
+
+def set_actor(session: Session, user_id: object | None) -> None:
+    """Tell the history trigger who is making this transaction's changes."""
+    session.execute(
+        text("SELECT set_config('fieldapp.actor_id', :uid, true)"),
+        {"uid": "" if user_id is None else str(user_id)},
+    )

@@ -1,0 +1,92 @@
+"""The FieldAppError family and the one table that maps them to HTTP responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class FieldAppError(Exception):
+    """Base of every error the app raises on purpose."""
+
+    status = 500
+    default_message = "Something went wrong."
+
+    def __init__(self, message: str | None = None, details: list[dict[str, Any]] | None = None):
+        super().__init__(message or self.default_message)
+        self.message = message or self.default_message
+        self.details = details or []
+
+
+class Invalid(FieldAppError):
+    status = 422
+    default_message = "The input is not valid."
+
+
+class BadRequest(FieldAppError):
+    status = 400
+    default_message = "The request is malformed."
+
+
+class Unauthorized(FieldAppError):
+    status = 401
+    default_message = "Sign in or send an API token to do this."
+
+
+class Forbidden(FieldAppError):
+    status = 403
+    default_message = "You are not allowed to do this."
+
+
+class NotFound(FieldAppError):
+    status = 404
+    default_message = "Not found."
+
+
+class Conflict(FieldAppError):
+    status = 409
+    default_message = "This conflicts with what is already stored."
+
+
+class TooLarge(FieldAppError):
+    status = 413
+    default_message = "The request body is too large."
+
+
+class TooManyRequests(FieldAppError):
+    status = 429
+    default_message = "Too many attempts; wait a few minutes and try again."
+
+
+def error_body(message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Build the JSON error body every API answer uses."""
+    return {"error": {"message": message, "details": details or []}}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/api/", "/tiles/", "/ogc")) or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _render(status: int, message: str, details: list[dict[str, Any]]):
+    if _wants_json():
+        return jsonify(error_body(message, details)), status
+    return render_template("error.html", status=status, message=message, details=details), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render FieldAppErrors and HTTP errors as JSON under the API and as pages elsewhere."""
+
+    @app.errorhandler(FieldAppError)
+    def _fieldapp_error(exc: FieldAppError):
+        return _render(exc.status, exc.message, exc.details)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        message = exc.description or exc.name
+        if exc.code == 413:
+            message = f"The request body is larger than the limit of {app.config['MAX_CONTENT_LENGTH']} bytes."
+        return _render(exc.code or 500, message, [])

@@ -1,0 +1,1 @@
+"""Shared spatial vocabulary: CRS, GeoJSON SQL builders, filters and geometry fields."""

@@ -1,0 +1,23 @@
+"""Import every model so the metadata is complete (Alembic, tests)."""
+
+from fieldapp.accounts.models import ApiToken, LoginFailure, User
+from fieldapp.contributors.models import Contributor, Membership
+from fieldapp.datasets.models import Dataset
+from fieldapp.db import Base
+from fieldapp.observations.models import Media, Observation, ObservationHistory
+from fieldapp.subjects.models import Subject, SubjectName
+
+__all__ = [
+    "ApiToken",
+    "Base",
+    "Contributor",
+    "Dataset",
+    "LoginFailure",
+    "Media",
+    "Membership",
+    "Observation",
+    "ObservationHistory",
+    "Subject",
+    "SubjectName",
+    "User",
+]

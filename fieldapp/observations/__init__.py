@@ -1,0 +1,1 @@
+"""Observations: the one record model for every kind of knowledge."""

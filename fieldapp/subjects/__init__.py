@@ -1,0 +1,1 @@
+"""Subjects: taxa, habitats and other phenomena, with their names in every community."""

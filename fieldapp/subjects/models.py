@@ -1,0 +1,45 @@
+"""Subject and subject-name tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldapp.db import Base
+from fieldapp.vocab import SUBJECT_KINDS, sql_in
+
+
+class Subject(Base):
+    """What an observation is about."""
+
+    __tablename__ = "subject"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {sql_in(SUBJECT_KINDS)}", name="kind"),
+        CheckConstraint("generalise_m IS NULL OR generalise_m BETWEEN 10 AND 100000", name="generalise_m"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="taxon")
+    scientific_name: Mapped[str | None] = mapped_column(String(200), index=True)
+    aphia_id: Mapped[int | None] = mapped_column(Integer)
+    gbif_key: Mapped[int | None] = mapped_column(Integer)
+    eunis_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    # Sensitive subjects force generalisation to at least this cell size.
+    generalise_m: Mapped[int | None] = mapped_column(Integer)
+
+    names: Mapped[list[SubjectName]] = relationship(back_populates="subject", lazy="selectin")
+
+
+class SubjectName(Base):
+    """A name for a subject in one language or community, credited to who gave it."""
+
+    __tablename__ = "subject_name"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    community: Mapped[str | None] = mapped_column(String(100))
+    contributor_id: Mapped[int | None] = mapped_column(ForeignKey("contributor.id"))
+
+    subject: Mapped[Subject] = relationship(back_populates="names")

@@ -1,0 +1,25 @@
+"""The controlled words of the domain, declared once and used by models, schemas and SQL."""
+
+KNOWLEDGE_KINDS = ("local", "volunteer", "scientific", "historical")
+ROLES = ("member", "steward", "staff", "admin")
+LICENCES = ("CC0-1.0", "CC-BY-4.0", "CC-BY-NC-4.0", "restricted")
+LICENCE_URIS = {
+    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC-BY-NC-4.0": "https://creativecommons.org/licenses/by-nc/4.0/",
+    "restricted": None,
+}
+VISIBILITIES = ("public", "generalised", "private")
+CONTRIBUTOR_KINDS = ("person", "group")
+SUBJECT_KINDS = ("taxon", "habitat", "other")
+OCCURRENCE_STATUSES = ("present", "absent")
+TRENDS = ("increasing", "stable", "decreasing")
+TIME_PRECISIONS = ("instant", "day", "month", "season", "year", "decade")
+CONFIDENCES = ("certain", "probable", "possible")
+ABUNDANCE_SCALES = ("SACFOR", "DAFOR", "DOMIN", "percent_cover")
+HISTORY_ACTIONS = ("create", "update", "delete")
+
+
+def sql_in(values: tuple[str, ...]) -> str:
+    """Render a tuple of words as a SQL IN list for a CHECK constraint."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
