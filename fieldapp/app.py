@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_extensions(app, settings)
     register_blueprints(app)
     register_errors(app)
+    register_cli(app)
     configure_logging(app)
     return app
 
@@ -60,6 +61,12 @@ def register_errors(app: Flask) -> None:
     from fieldapp.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from fieldapp.cli import register_commands
+
+    register_commands(app)
 
 
 def configure_logging(app: Flask) -> None:

@@ -1,0 +1,76 @@
+"""The `fieldapp` command group: run, db upgrade, demo, users create."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from fieldapp.app import create_app
+from fieldapp.db import get_db
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
+def main() -> None:
+    """fieldapp: co-produced coastal knowledge on shared maps."""
+
+
+def register_commands(app) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(demo)
+    app.cli.add_command(users_group)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Manage the database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Alembic revision to reach.")
+def db_upgrade(revision: str) -> None:
+    """Apply the Alembic migrations."""
+    from fieldapp.migrate import upgrade
+
+    upgrade(get_db().engine, revision)
+    click.echo(f"Database at revision {revision}.")
+
+
+@click.command("demo")
+def demo() -> None:
+    """Load the demonstration datasets (idempotent)."""
+    from fieldapp.demo import load_demo
+
+    settings = current_app.extensions["fieldapp.settings"]
+    with get_db().session() as session:
+        summary = load_demo(session, settings)
+    for line in summary:
+        click.echo(line)
+
+
+@click.group("users")
+def users_group() -> None:
+    """Manage accounts."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", default="member", show_default=True,
+              type=click.Choice(["member", "steward", "staff", "admin"]))
+@click.option("--name", help="How the user is credited (defaults to the email's local part).")
+@click.option("--password", help="Without one, the account can only use API tokens until one is set.")
+@click.option("--token", is_flag=True, help="Print a new API token for the account.")
+def users_create(email: str, role: str, name: str | None, password: str | None, token: bool) -> None:
+    """Create an account."""
+    from fieldapp.accounts.service import create_user, issue_token
+    from fieldapp.errors import FieldAppError
+
+    try:
+        with get_db().session() as session:
+            user = create_user(session, email, role=role, name=name, password=password)
+            secret = issue_token(session, user, label="cli") if token else None
+    except FieldAppError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Created {role} {user.email} (contributor {user.contributor_id}).")
+    if secret:
+        click.echo(f"API token (shown once): {secret}")

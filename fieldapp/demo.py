@@ -1,0 +1,5 @@
+"""Demonstration data: placeholder until the demo datasets land."""
+
+
+def load_demo(session, settings) -> list[str]:
+    return []

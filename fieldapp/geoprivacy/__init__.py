@@ -1,0 +1,1 @@
+"""Geoprivacy: who sees precise locations, and how public geometry is generalised."""

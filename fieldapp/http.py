@@ -1,0 +1,65 @@
+"""JSON in and out for every API: strict parsing, schema loading with precise errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, request
+from marshmallow import Schema, ValidationError
+
+from fieldapp.errors import BadRequest, Invalid
+
+GEOJSON = "application/geo+json"
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def read_json() -> Any:
+    """Parse the request body strictly: no NaN or Infinity, a clear message with the position."""
+    raw = request.get_data(cache=True)
+    if not raw:
+        raise BadRequest("The request body is empty; send JSON.")
+    try:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        raise BadRequest("The request body is not UTF-8 text.") from None
+    except json.JSONDecodeError as exc:
+        raise BadRequest(f"Malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
+    except ValueError as exc:
+        raise BadRequest(f"Malformed JSON: {exc}.") from None
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
+    """Turn marshmallow's nested messages into [{path, message}] with dotted paths."""
+    if isinstance(messages, dict):
+        details = []
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                path = prefix or "(body)"
+            details.extend(flatten_errors(value, path))
+        return details
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [{"path": prefix or "(body)", "message": m} for m in messages]
+    if isinstance(messages, list):
+        return [d for m in messages for d in flatten_errors(m, prefix)]
+    return [{"path": prefix or "(body)", "message": str(messages)}]
+
+
+def load(schema: Schema, data: Any, prefix: str = "") -> Any:
+    """Validate data with a schema, raising Invalid with every field that is wrong."""
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        details = flatten_errors(exc.messages, prefix)
+        summary = "; ".join(f"{d['path']}: {d['message']}" for d in details[:5])
+        raise Invalid(f"The input is not valid: {summary}", details) from None
+
+
+def json_text_response(body: str, status: int = 200, mimetype: str = "application/json",
+                       headers: dict[str, str] | None = None) -> Response:
+    """Send JSON text the database already built, without parsing it again."""
+    return Response(body, status=status, mimetype=mimetype, headers=headers)

@@ -1,0 +1,169 @@
+"""JSON API for observations: GeoJSON lists, idempotent creation, one record read, change, delete."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from flask import Blueprint, Response, request, url_for
+
+from fieldapp.accounts.auth import current_viewer, require_user
+from fieldapp.db import get_session
+from fieldapp.errors import BadRequest, Invalid, NotFound
+from fieldapp.geo.filters import (
+    decode_cursor,
+    encode_cursor,
+    parse_bbox,
+    parse_datetime,
+    parse_limit,
+    reject_unknown,
+)
+from fieldapp.geo.geojson import feature_collection
+from fieldapp.http import GEOJSON, json_text_response, load, read_json
+from fieldapp.observations import queries, service
+from fieldapp.observations.schemas import FeaturePatchSchema, FeatureSchema
+from fieldapp.vocab import KNOWLEDGE_KINDS
+
+bp = Blueprint("observations_api", __name__)
+
+LIST_PARAMETERS = {"bbox", "datetime", "dataset", "kind", "subject", "limit", "cursor"}
+DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
+_feature_schema = FeatureSchema()
+_patch_schema = FeaturePatchSchema()
+
+
+def parse_filter(args) -> queries.ObservationFilter:
+    """Read the list filters from query arguments (shared by the map and the tiles)."""
+    filters = queries.ObservationFilter()
+    if args.get("bbox"):
+        filters.bbox = parse_bbox(args["bbox"])
+    if args.get("datetime"):
+        filters.interval = parse_datetime(args["datetime"])
+    if args.get("dataset"):
+        filters.datasets = [s.strip() for s in args["dataset"].split(",") if s.strip()]
+    if args.get("kind"):
+        filters.kinds = [k.strip() for k in args["kind"].split(",") if k.strip()]
+        unknown = sorted(set(filters.kinds) - set(KNOWLEDGE_KINDS))
+        if unknown:
+            message = f"unknown knowledge kind(s) {', '.join(unknown)}; use {', '.join(KNOWLEDGE_KINDS)}"
+            raise BadRequest(f"Parameter 'kind': {message}", [{"path": "kind", "message": message}])
+    if args.get("subject"):
+        filters.subject = args["subject"].strip()
+    return filters
+
+
+@bp.get("/observations")
+def list_observations():
+    reject_unknown(request.args, LIST_PARAMETERS)
+    filters = parse_filter(request.args)
+    limit = parse_limit(request.args.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
+    after = decode_cursor(request.args["cursor"]) if request.args.get("cursor") else None
+    page = queries.list_observations(get_session(), current_viewer(), filters, limit, after)
+    links = [{"rel": "self", "type": GEOJSON, "href": request.url}]
+    if page["next_after"] is not None:
+        args = request.args.to_dict() | {"cursor": encode_cursor(page["next_after"]), "limit": str(limit)}
+        links.append({"rel": "next", "type": GEOJSON,
+                      "href": url_for(".list_observations", _external=True, **args)})
+    body = feature_collection(page["features"], numberMatched=page["matched"],
+                              numberReturned=page["returned"], links=links)
+    return json_text_response(body, mimetype=GEOJSON)
+
+
+@bp.post("/observations")
+def create_observations():
+    user = require_user()
+    body = read_json()
+    raw_features, single = _features_of(body)
+    features = [load(_feature_schema, raw_features[0])] if single else _load_batch(raw_features)
+    session = get_session()
+    outcomes = service.create_observations(session, user, features, raw_features)
+    session.commit()
+    if single:
+        return _single_response(outcomes[0])
+    created = sum(o.created for o in outcomes)
+    summary = {"created": created, "existing": len(outcomes) - created,
+               "results": [{"id": str(o.id), "status": "created" if o.created else "existing"} for o in outcomes]}
+    return Response(json.dumps(summary), status=201 if created else 200, mimetype="application/json")
+
+
+def _features_of(body) -> tuple[list, bool]:
+    if not isinstance(body, dict):
+        raise Invalid("Send a GeoJSON Feature or FeatureCollection object.", [{"path": "(body)", "message": "not an object"}])
+    if body.get("type") == "Feature":
+        return [body], True
+    if body.get("type") == "FeatureCollection":
+        features = body.get("features")
+        if not isinstance(features, list) or not features:
+            raise Invalid("A FeatureCollection needs a non-empty 'features' array.",
+                          [{"path": "features", "message": "missing or empty"}])
+        if len(features) > service.MAX_BATCH:
+            raise Invalid(f"A batch holds at most {service.MAX_BATCH} features; this one has {len(features)}.",
+                          [{"path": "features", "message": f"more than {service.MAX_BATCH}"}])
+        extra = set(body) - {"type", "features", "bbox"}
+        if extra:
+            raise Invalid(f"Unknown member(s) of the FeatureCollection: {', '.join(sorted(extra))}.",
+                          [{"path": name, "message": "unknown member"} for name in sorted(extra)])
+        return features, False
+    raise Invalid("The body is not a GeoJSON Feature or FeatureCollection: 'type' must be one of those.",
+                  [{"path": "type", "message": f"got {body.get('type')!r}"}])
+
+
+def _load_batch(raw_features: list) -> list[dict]:
+    """Validate every feature of a batch, reporting each bad one by index and field."""
+    features, details = [], []
+    for index, raw in enumerate(raw_features):
+        try:
+            features.append(load(_feature_schema, raw, f"features.{index}"))
+        except Invalid as exc:
+            details.extend(exc.details)
+    ids = [f.get("id") for f in features if f.get("id")]
+    if len(ids) != len(set(ids)):
+        details.append({"path": "features", "message": "the same id appears more than once in the batch"})
+    if details:
+        raise Invalid(f"{len(details)} problem(s) in the batch; nothing was written.", details)
+    return features
+
+
+def _single_response(outcome: service.Outcome) -> Response:
+    feature = queries.get_observation_feature(get_session(), current_viewer(), outcome.id)
+    headers = {"Location": url_for(".get_observation", observation_id=outcome.id, _external=True)}
+    return json_text_response(feature, status=201 if outcome.created else 200, mimetype=GEOJSON,
+                              headers=headers)
+
+
+def _parse_id(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise NotFound(f"No observation {raw!r}: observation ids are UUIDs.") from None
+
+
+@bp.get("/observations/<observation_id>")
+def get_observation(observation_id: str):
+    reject_unknown(request.args, set())
+    feature = queries.get_observation_feature(get_session(), current_viewer(), _parse_id(observation_id))
+    if feature is None:
+        raise NotFound(f"No observation {observation_id}.")
+    return json_text_response(feature, mimetype=GEOJSON)
+
+
+@bp.patch("/observations/<observation_id>")
+def patch_observation(observation_id: str):
+    user = require_user()
+    oid = _parse_id(observation_id)
+    patch = load(_patch_schema, read_json())
+    if patch.get("id") not in (None, oid):
+        raise Invalid("The id of an observation cannot change.", [{"path": "id", "message": "differs from the URL"}])
+    session = get_session()
+    service.update_observation(session, user, oid, patch)
+    session.commit()
+    return json_text_response(queries.get_observation_feature(session, current_viewer(), oid), mimetype=GEOJSON)
+
+
+@bp.delete("/observations/<observation_id>")
+def delete_observation(observation_id: str):
+    user = require_user()
+    session = get_session()
+    service.delete_observation(session, user, _parse_id(observation_id))
+    session.commit()
+    return Response(status=204)

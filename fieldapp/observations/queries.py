@@ -1,0 +1,167 @@
+"""Read side of observations: filtered lists and single records as GeoJSON built in SQL."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldapp.contributors.attribution import credit_line_sql, recorded_by_sql
+from fieldapp.geo.filters import Interval
+from fieldapp.geo.geojson import feature_sql
+from fieldapp.geoprivacy.policy import Viewer, precise_allowed_sql, viewer_params, visible_geometry_sql
+
+FROM_SQL = (
+    "observation o JOIN dataset d ON d.id = o.dataset_id"
+    " LEFT JOIN contributor c ON c.id = o.contributor_id"
+    " LEFT JOIN subject s ON s.id = o.subject_id"
+)
+
+
+@dataclass
+class ObservationFilter:
+    """What a list of observations is narrowed to."""
+
+    bbox: tuple[float, float, float, float] | None = None
+    interval: Interval | None = None
+    datasets: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    subject: str | None = None
+
+
+def properties_sql(viewer: Viewer) -> dict[str, str]:
+    """Feature properties: DESIGN.md's field names plus attribution, as SQL expressions."""
+    allowed = precise_allowed_sql(viewer)
+    return {
+        "dataset": "d.slug",
+        "dataset_title": "d.title",
+        "knowledge_kind": "d.knowledge_kind",
+        "contributor_id": "o.contributor_id",
+        "recorded_by": recorded_by_sql(),
+        "recorded_by_text": "o.recorded_by_text",
+        "attribution": credit_line_sql(),
+        "subject_id": "o.subject_id",
+        "scientific_name": "s.scientific_name",
+        "subject_text": "o.subject_text",
+        "occurrence_status": "o.occurrence_status",
+        "count": "o.count",
+        "abundance_scale": "o.abundance_scale",
+        "abundance_value": "o.abundance_value",
+        "abundance_verbatim": "o.abundance_verbatim",
+        "trend": "o.trend",
+        "observed_start": "o.observed_start",
+        "observed_end": "o.observed_end",
+        "time_precision": "o.time_precision",
+        "season_months": "o.season_months",
+        "coordinate_uncertainty_m": "o.coordinate_uncertainty_m",
+        "visibility": "o.visibility",
+        "public_precision_m": "o.public_precision_m",
+        "location_precise": f"({allowed} OR o.visibility = 'public')",
+        "confidence": "o.confidence",
+        "method": "o.method",
+        "notes": "o.notes",
+        "licence": "o.licence",
+        "source_ref": "o.source_ref",
+        # Imported columns may hold coordinates: only where the location may be seen.
+        "attributes": f"CASE WHEN o.visibility = 'public' OR {allowed} THEN o.attributes END",
+        "repair_note": "o.repair_note",
+        "created_at": "o.created_at",
+        "updated_at": "o.updated_at",
+    }
+
+
+def observation_feature_sql(viewer: Viewer) -> str:
+    return feature_sql("o.id", visible_geometry_sql(viewer), properties_sql(viewer))
+
+
+def where_sql(filters: ObservationFilter, viewer: Viewer) -> tuple[str, dict[str, Any]]:
+    """Build the WHERE clause and its parameters for a filter, as seen by a viewer."""
+    clauses: list[str] = []
+    params: dict[str, Any] = viewer_params(viewer)
+    if filters.bbox:
+        params.update(dict(zip(("minx", "miny", "maxx", "maxy"), filters.bbox, strict=True)))
+        envelope = "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)"
+        geometry = visible_geometry_sql(viewer)
+        # The bbox tests what the viewer sees, so it cannot probe precise locations.
+        index_hint = f"o.public_geom && {envelope}"
+        if geometry != "o.public_geom":
+            index_hint = f"({index_hint} OR o.geom && {envelope})"
+        clauses.append(f"{index_hint} AND ST_Intersects({geometry}, {envelope})")
+    if filters.interval:
+        if filters.interval.end is not None:
+            clauses.append("o.observed_start <= :until")
+            params["until"] = filters.interval.end
+        if filters.interval.start is not None:
+            clauses.append("coalesce(o.observed_end, o.observed_start) >= :since")
+            params["since"] = filters.interval.start
+    if filters.datasets:
+        clauses.append("d.slug = ANY(:datasets)")
+        params["datasets"] = filters.datasets
+    if filters.kinds:
+        clauses.append("d.knowledge_kind = ANY(:kinds)")
+        params["kinds"] = filters.kinds
+    if filters.subject:
+        clauses.append(subject_match_sql())
+        params["subject"] = filters.subject
+    return (" AND ".join(clauses) or "true"), params
+
+
+def subject_match_sql(alias: str = "o") -> str:
+    """Match a subject by any of its names, its scientific name, its EUNIS code or the words used."""
+    return (
+        f"(lower({alias}.subject_text) = lower(:subject) OR {alias}.subject_id IN ("
+        " SELECT id FROM subject WHERE lower(scientific_name) = lower(:subject) OR eunis_code = :subject"
+        " UNION SELECT subject_id FROM subject_name WHERE lower(name) = lower(:subject)))"
+    )
+
+
+def list_observations(session: Session, viewer: Viewer, filters: ObservationFilter,
+                      limit: int, after: int | None) -> dict[str, Any]:
+    """One page of matching observations: the features array as JSON text, and paging facts."""
+    where, params = where_sql(filters, viewer)
+    params.update({"after": after or 0, "limit": limit, "limit_plus": limit + 1})
+    sql = f"""
+        WITH filtered AS (SELECT o.seq FROM {FROM_SQL} WHERE {where}),
+        page AS (SELECT seq FROM filtered WHERE seq > :after ORDER BY seq LIMIT :limit_plus),
+        shown AS (SELECT seq FROM page ORDER BY seq LIMIT :limit)
+        SELECT (SELECT count(*) FROM filtered) AS matched,
+               (SELECT count(*) FROM page) > :limit AS more,
+               (SELECT max(seq) FROM shown) AS last_seq,
+               (SELECT count(*) FROM shown) AS returned,
+               coalesce((SELECT json_agg({observation_feature_sql(viewer)} ORDER BY o.seq)
+                         FROM shown JOIN {FROM_SQL} ON o.seq = shown.seq), '[]'::json)::text AS features
+    """
+    row = session.execute(text(sql), params).one()
+    return {"matched": row.matched, "returned": row.returned, "features": row.features,
+            "next_after": row.last_seq if row.more else None}
+
+
+def get_observation_feature(session: Session, viewer: Viewer, observation_id: uuid.UUID) -> str | None:
+    """One observation as a GeoJSON Feature (text), as this viewer may see it."""
+    sql = f"SELECT ({observation_feature_sql(viewer)})::text FROM {FROM_SQL} WHERE o.id = :id"
+    return session.execute(text(sql), {"id": observation_id, **viewer_params(viewer)}).scalar()
+
+
+def recent_public(session: Session, limit: int = 10) -> list[Any]:
+    """The newest public observations for the home page."""
+    sql = f"""
+        SELECT o.id, coalesce(s.scientific_name, o.subject_text) AS subject, o.subject_text,
+               o.observed_start, o.time_precision, d.title AS dataset_title, d.slug AS dataset,
+               d.knowledge_kind, {recorded_by_sql()} AS recorded_by, o.licence
+        FROM {FROM_SQL} WHERE o.visibility <> 'private' ORDER BY o.seq DESC LIMIT :limit
+    """
+    return list(session.execute(text(sql), {"limit": limit}))
+
+
+def history(session: Session, observation_id: uuid.UUID) -> list[Any]:
+    """The change history of one observation, oldest first (precise data: callers check the policy)."""
+    sql = """
+        SELECT h.action, h.at, h.changes, coalesce(c.display_name, 'system') AS actor
+        FROM observation_history h
+        LEFT JOIN user_account u ON u.id = h.actor_id LEFT JOIN contributor c ON c.id = u.contributor_id
+        WHERE h.observation_id = :id ORDER BY h.id
+    """
+    return list(session.execute(text(sql), {"id": observation_id}))

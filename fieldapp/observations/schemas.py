@@ -1,0 +1,130 @@
+"""Marshmallow schemas for observations coming in as GeoJSON Features."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from fieldapp.geo.fields import Geometry
+from fieldapp.geo.filters import parse_instant
+from fieldapp.observations import abundance
+from fieldapp.vocab import (
+    ABUNDANCE_SCALES,
+    CONFIDENCES,
+    LICENCES,
+    OCCURRENCE_STATUSES,
+    TIME_PRECISIONS,
+    TRENDS,
+    VISIBILITIES,
+)
+
+# Clocks on phones drift; anything further ahead than this is a mistake.
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+class Timestamp(fields.Field):
+    """An RFC 3339 date-time or a date, stored with a time zone (UTC when none is given)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        if not isinstance(value, str):
+            raise ValidationError("Give a date (YYYY-MM-DD) or an RFC 3339 date-time as a string.")
+        try:
+            return parse_instant(value, attr or "date")
+        except Exception:
+            raise ValidationError(f"{value!r} is not a date or an RFC 3339 date-time.") from None
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.isoformat()
+
+
+class PropertiesSchema(Schema):
+    """The properties of an observation Feature: the names of DESIGN.md's domain model."""
+
+    class Meta:
+        unknown = RAISE
+
+    dataset = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    contributor_id = fields.Integer(validate=validate.Range(min=1))
+    recorded_by_text = fields.String(validate=validate.Length(max=500), allow_none=True)
+    subject_id = fields.Integer(validate=validate.Range(min=1), allow_none=True)
+    subject_text = fields.String(validate=validate.Length(min=1, max=300), allow_none=True)
+    occurrence_status = fields.String(validate=validate.OneOf(OCCURRENCE_STATUSES))
+    count = fields.Integer(validate=validate.Range(min=0, error="A count cannot be below zero."), allow_none=True)
+    abundance_scale = fields.String(validate=validate.OneOf(ABUNDANCE_SCALES), allow_none=True)
+    abundance_value = fields.Raw(allow_none=True)
+    trend = fields.String(validate=validate.OneOf(TRENDS), allow_none=True)
+    observed_start = Timestamp()
+    observed_end = Timestamp(allow_none=True)
+    time_precision = fields.String(validate=validate.OneOf(TIME_PRECISIONS))
+    season_months = fields.List(fields.Integer(validate=validate.Range(min=1, max=12)),
+                                validate=validate.Length(min=1, max=12), allow_none=True)
+    coordinate_uncertainty_m = fields.Float(validate=validate.Range(min=0, max=100_000), allow_none=True,
+                                            allow_nan=False)
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
+    confidence = fields.String(validate=validate.OneOf(CONFIDENCES), allow_none=True)
+    method = fields.String(validate=validate.Length(max=5000), allow_none=True)
+    notes = fields.String(validate=validate.Length(max=20_000), allow_none=True)
+    licence = fields.String(validate=validate.OneOf(LICENCES, error="Unknown licence; use one of {choices}."))
+    source_ref = fields.String(validate=validate.Length(min=1, max=200), allow_none=True)
+    attributes = fields.Dict(keys=fields.String())
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **kwargs) -> None:
+        errors: dict[str, list[str]] = {}
+        partial = kwargs.get("partial")
+        if not partial and not data.get("subject_id") and not data.get("subject_text"):
+            errors["subject_text"] = ["Say what was observed: a subject_id or the words you use (subject_text)."]
+        self._check_abundance(data, errors)
+        self._check_time(data, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def _check_abundance(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
+        scale, value = data.get("abundance_scale"), data.get("abundance_value")
+        if (scale is None) != (value is None):
+            errors["abundance_value"] = ["Give abundance_scale and abundance_value together."]
+            return
+        if scale is None:
+            return
+        try:
+            data["abundance_verbatim"] = str(value)
+            data["abundance_value"] = abundance.normalise(scale, value)
+        except ValueError as exc:
+            errors["abundance_value"] = [str(exc)]
+
+    @staticmethod
+    def _check_time(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
+        latest = datetime.now(UTC) + FUTURE_TOLERANCE
+        start, end = data.get("observed_start"), data.get("observed_end")
+        if start and start > latest:
+            errors["observed_start"] = ["This date is in the future."]
+        if end and end > latest:
+            errors["observed_end"] = ["This date is in the future."]
+        if start and end and end < start:
+            errors["observed_end"] = ["The interval ends before it starts."]
+
+
+class FeatureSchema(Schema):
+    """One observation as a GeoJSON Feature."""
+
+    class Meta:
+        unknown = RAISE
+
+    type = fields.String(required=True, validate=validate.Equal("Feature", error="The type must be 'Feature'."))
+    id = fields.UUID(allow_none=True)
+    geometry = Geometry(required=True, allow_none=False,
+                        error_messages={"null": "A Feature needs a geometry.",
+                                        "required": "A Feature needs a geometry."})
+    properties = fields.Nested(PropertiesSchema, required=True)
+    bbox = fields.List(fields.Float(allow_nan=False))
+
+
+class FeaturePatchSchema(FeatureSchema):
+    """A partial update: any of the properties, and optionally a new geometry."""
+
+    type = fields.String(validate=validate.Equal("Feature", error="The type must be 'Feature'."))
+    geometry = Geometry(allow_none=False, error_messages={"null": "A Feature needs a geometry."})
+    properties = fields.Nested(PropertiesSchema(partial=True))

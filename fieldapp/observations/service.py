@@ -1,0 +1,224 @@
+"""Write side of observations: idempotent creation, updates and deletion, in transactions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from geoalchemy2.shape import from_shape
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from fieldapp.accounts.models import User
+from fieldapp.datasets.models import Dataset
+from fieldapp.db import set_actor
+from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldapp.geo.crs import STORAGE_SRID
+from fieldapp.geoprivacy.policy import Viewer, may_manage, stewards_dataset
+from fieldapp.observations.models import Observation
+from fieldapp.subjects.models import Subject
+
+MAX_BATCH = 1000
+# Every optional property, so that every row of a batch insert has the same keys.
+OPTIONAL_PROPERTIES = (
+    "recorded_by_text", "subject_id", "subject_text", "count", "abundance_scale", "abundance_value",
+    "abundance_verbatim", "trend", "observed_end", "season_months", "coordinate_uncertainty_m",
+    "confidence", "method", "notes", "source_ref",
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one submitted observation."""
+
+    id: uuid.UUID
+    created: bool
+
+
+def content_hash(raw_feature: dict[str, Any]) -> str:
+    """Fingerprint a submitted feature, to tell a retry from a different record with the same id."""
+    canonical = json.dumps(
+        {"geometry": raw_feature.get("geometry"), "properties": raw_feature.get("properties")},
+        sort_keys=True, separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def viewer_of(user: User) -> Viewer:
+    return Viewer(user_id=user.id, contributor_id=user.contributor_id, role=user.role)
+
+
+def create_observations(session: Session, user: User, features: list[dict[str, Any]],
+                        raw_features: list[dict[str, Any]]) -> list[Outcome]:
+    """Store validated features all-or-nothing; a known id with the same content is not stored twice."""
+    datasets = _datasets_by_slug(session, {f["properties"]["dataset"] for f in features})
+    _check_subjects(session, features)
+    rows, errors = [], []
+    for index, (feature, raw) in enumerate(zip(features, raw_features, strict=True)):
+        try:
+            rows.append(_row(session, user, feature, raw, datasets))
+        except Invalid as exc:
+            errors.extend({"path": f"features.{index}.{d['path']}", "message": d["message"]} for d in exc.details)
+    if errors:
+        raise Invalid("Some features could not be stored; nothing was written.", errors)
+    set_actor(session, user.id)
+    statement = insert(Observation).on_conflict_do_nothing(index_elements=["id"]).returning(Observation.id)
+    try:
+        created = {row_id for (row_id,) in session.execute(statement, rows)}
+    except IntegrityError as exc:
+        session.rollback()
+        raise _integrity_conflict(exc) from None
+    _check_retries(session, [r for r in rows if r["id"] not in created])
+    return [Outcome(r["id"], r["id"] in created) for r in rows]
+
+
+def _datasets_by_slug(session: Session, slugs: set[str]) -> dict[str, Dataset]:
+    found = {d.slug: d for d in session.scalars(select(Dataset).where(Dataset.slug.in_(slugs)))}
+    missing = sorted(slugs - set(found))
+    if missing:
+        raise Invalid(f"Unknown dataset(s): {', '.join(missing)}.",
+                      [{"path": "properties.dataset", "message": f"no dataset {slug!r}"} for slug in missing])
+    return found
+
+
+def _check_subjects(session: Session, features: list[dict[str, Any]]) -> None:
+    ids = {f["properties"].get("subject_id") for f in features} - {None}
+    if not ids:
+        return
+    known = set(session.scalars(select(Subject.id).where(Subject.id.in_(ids))))
+    if ids - known:
+        raise Invalid(f"Unknown subject id(s): {', '.join(map(str, sorted(ids - known)))}.",
+                      [{"path": "properties.subject_id", "message": f"no subject {i}"} for i in sorted(ids - known)])
+
+
+def _row(session: Session, user: User, feature: dict[str, Any], raw: dict[str, Any],
+         datasets: dict[str, Dataset]) -> dict[str, Any]:
+    props = dict(feature["properties"])
+    dataset = datasets[props.pop("dataset")]
+    contributor_id = props.pop("contributor_id", None) or user.contributor_id
+    _check_credit(session, user, contributor_id, dataset)
+    checked = feature["geometry"]
+    start = props.pop("observed_start", None)
+    return {
+        **{name: props.get(name) for name in OPTIONAL_PROPERTIES},
+        "id": feature.get("id") or uuid.uuid4(),
+        "occurrence_status": props.get("occurrence_status") or "present",
+        "dataset_id": dataset.id,
+        "contributor_id": contributor_id,
+        "entered_by": user.id,
+        "observed_start": start or datetime.now(UTC),
+        "time_precision": props.get("time_precision") or "instant",
+        "visibility": props.get("visibility") or dataset.default_visibility,
+        "licence": props.get("licence") or dataset.licence,
+        "attributes": props.get("attributes") or {},
+        "geom": from_shape(checked.shape, srid=STORAGE_SRID),
+        "repair_note": checked.repair_note,
+        "content_hash": content_hash(raw),
+    }
+
+
+def _check_credit(session: Session, user: User, contributor_id: int, dataset: Dataset) -> None:
+    """One may credit oneself, a group one belongs to, or anyone when facilitating as a steward or staff."""
+    if contributor_id == user.contributor_id:
+        return
+    viewer = viewer_of(user)
+    if viewer.is_privileged or stewards_dataset(session, viewer, dataset.id):
+        return
+    member = session.execute(
+        text("SELECT 1 FROM membership WHERE group_id = :g AND member_id = :m"),
+        {"g": contributor_id, "m": user.contributor_id},
+    ).first()
+    if member is None:
+        raise Invalid("You may credit yourself or a group you belong to.",
+                      [{"path": "properties.contributor_id",
+                        "message": f"you are not contributor {contributor_id} nor a member of it"}])
+
+
+def _check_retries(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Rows whose id already existed must be exact retries, or the whole request is a conflict."""
+    if not rows:
+        return
+    stored = dict(session.execute(
+        select(Observation.id, Observation.content_hash).where(Observation.id.in_([r["id"] for r in rows]))
+    ).all())
+    clashes = [r["id"] for r in rows if stored.get(r["id"]) != r["content_hash"]]
+    if clashes:
+        session.rollback()
+        raise Conflict(
+            "An observation with this id already exists with different content; nothing was written.",
+            [{"path": "id", "message": f"{clash} exists with different content"} for clash in clashes],
+        )
+
+
+def _integrity_conflict(exc: IntegrityError) -> Conflict:
+    detail = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+    if "source_ref" in detail:
+        return Conflict("This dataset already has an observation with this source_ref; nothing was written.",
+                        [{"path": "properties.source_ref", "message": "already used in this dataset"}])
+    return Conflict(f"The observation could not be stored: {detail}")
+
+
+def load_for_change(session: Session, user: User, observation_id: uuid.UUID) -> Observation:
+    """Fetch an observation the user may change, or raise NotFound / Forbidden."""
+    observation = session.get(Observation, observation_id, with_for_update=True)
+    if observation is None:
+        raise NotFound(f"No observation {observation_id}.")
+    if not may_manage(session, viewer_of(user), observation.contributor_id, observation.entered_by,
+                      observation.dataset_id):
+        raise Forbidden("Only the contributor, the dataset's stewards and park staff may change this record.")
+    return observation
+
+
+def update_observation(session: Session, user: User, observation_id: uuid.UUID,
+                       patch: dict[str, Any]) -> Observation:
+    """Apply a validated partial update; the history trigger records what changed and who did it."""
+    observation = load_for_change(session, user, observation_id)
+    props = dict(patch.get("properties") or {})
+    if "dataset" in props:
+        dataset = _datasets_by_slug(session, {props.pop("dataset")})
+        observation.dataset_id = next(iter(dataset.values())).id
+    if "contributor_id" in props:
+        dataset_row = session.get(Dataset, observation.dataset_id)
+        _check_credit(session, user, props["contributor_id"], dataset_row)
+    if props.get("subject_id"):
+        _check_subjects(session, [{"properties": props}])
+    if "geometry" in patch:
+        observation.geom = from_shape(patch["geometry"].shape, srid=STORAGE_SRID)
+        observation.repair_note = patch["geometry"].repair_note
+    for name, value in props.items():
+        setattr(observation, name, value)
+    _check_row_rules(observation)
+    set_actor(session, user.id)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise _integrity_conflict(exc) from None
+    return observation
+
+
+def _check_row_rules(observation: Observation) -> None:
+    """Rules across fields that a partial update can break."""
+    if observation.observed_end is not None and observation.observed_end < observation.observed_start:
+        raise Invalid("The interval ends before it starts.",
+                      [{"path": "properties.observed_end", "message": "ends before observed_start"}])
+    if not observation.subject_id and not observation.subject_text:
+        raise Invalid("An observation needs a subject_id or subject_text.",
+                      [{"path": "properties.subject_text", "message": "say what was observed"}])
+    if (observation.abundance_scale is None) != (observation.abundance_value is None):
+        raise Invalid("Give abundance_scale and abundance_value together.",
+                      [{"path": "properties.abundance_value", "message": "scale and value go together"}])
+
+
+def delete_observation(session: Session, user: User, observation_id: uuid.UUID) -> None:
+    """Delete an observation; the history keeps what it was and who deleted it."""
+    observation = load_for_change(session, user, observation_id)
+    set_actor(session, user.id)
+    session.delete(observation)
+    session.flush()

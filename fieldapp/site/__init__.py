@@ -1,0 +1,1 @@
+"""Site pages that belong to no single capability (the home page)."""
