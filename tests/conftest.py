@@ -1,0 +1,94 @@
+"""Fixtures on a real PostGIS: a test database migrated once, one rolled-back transaction per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from fieldapp import create_app
+from fieldapp.config import Settings, sqlalchemy_url
+from fieldapp.db import Database
+from fieldapp.migrate import upgrade
+
+TEST_DATABASE_URL = sqlalchemy_url(os.environ.get("FIELDAPP_TEST_DATABASE_URL", "postgresql:///fieldapp_test"))
+
+
+def _recreate_database(url: str) -> None:
+    """Drop and create the test database with PostGIS, so every run starts clean."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    engine = create_engine(target, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory) -> Settings:
+    return Settings(
+        database_url=TEST_DATABASE_URL,
+        secret_key="test-secret-key",
+        media_dir=tmp_path_factory.mktemp("media"),
+        development=True,
+        testing=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def migrated(settings) -> str:
+    _recreate_database(settings.database_url)
+    engine = Database(settings).engine
+    upgrade(engine)
+    engine.dispose()
+    return settings.database_url
+
+
+@pytest.fixture(scope="session")
+def app(settings, migrated):
+    app = create_app(settings)
+    yield app
+    app.extensions["fieldapp.db"].engine.dispose()
+
+
+@pytest.fixture
+def connection(app) -> Iterator:
+    """A connection inside an outer transaction that is rolled back after the test."""
+    database = app.extensions["fieldapp.db"]
+    conn = database.engine.connect()
+    outer = conn.begin()
+    database.bind_to(conn)
+    try:
+        yield conn
+    finally:
+        outer.rollback()
+        conn.close()
+        database.sessionmaker.configure(bind=database.engine, join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture
+def db(app, connection) -> Iterator[Session]:
+    """A session for arranging and checking data, inside the test's transaction."""
+    session = app.extensions["fieldapp.db"].sessionmaker()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def client(app, connection):
+    return app.test_client()
+
+
+@pytest.fixture
+def make(db):
+    from tests.factories import Factory
+
+    return Factory(db)
