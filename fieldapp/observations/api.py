@@ -88,7 +88,8 @@ def create_observations():
 
 def _features_of(body) -> tuple[list, bool]:
     if not isinstance(body, dict):
-        raise Invalid("Send a GeoJSON Feature or FeatureCollection object.", [{"path": "(body)", "message": "not an object"}])
+        raise Invalid("Send a GeoJSON Feature or FeatureCollection object.",
+                      [{"path": "(body)", "message": "not an object"}])
     if body.get("type") == "Feature":
         return [body], True
     if body.get("type") == "FeatureCollection":

@@ -4,7 +4,7 @@ Every kind of knowledge in one observation table; the public geometry and the
 history are written by triggers so that no write path can forget them.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-26 07:59:56.778864
 """
 
