@@ -74,3 +74,19 @@ def users_create(email: str, role: str, name: str | None, password: str | None, 
     click.echo(f"Created {role} {user.email} (contributor {user.contributor_id}).")
     if secret:
         click.echo(f"API token (shown once): {secret}")
+
+
+@users_group.command("password")
+@click.argument("email")
+@click.password_option(help="The new password (asked for when not given).")
+def users_password(email: str, password: str) -> None:
+    """Set an account's password, e.g. for one created without."""
+    from fieldapp.accounts.service import set_password
+    from fieldapp.errors import FieldAppError
+
+    try:
+        with get_db().session() as session:
+            set_password(session, email, password)
+    except FieldAppError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Password set for {email}.")

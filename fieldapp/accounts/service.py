@@ -96,3 +96,13 @@ def _verify(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def set_password(session: Session, email: str, password: str) -> User:
+    """Set (or replace) an account's password."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise Invalid(f"No account for {email}.", [{"path": "email", "message": "unknown account"}])
+    user.password_hash = hash_password(password)
+    session.flush()
+    return user
