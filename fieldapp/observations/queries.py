@@ -109,12 +109,12 @@ def where_sql(filters: ObservationFilter, viewer: Viewer) -> tuple[str, dict[str
     return (" AND ".join(clauses) or "true"), params
 
 
-def subject_match_sql(alias: str = "o") -> str:
+def subject_match_sql(alias: str = "o", param: str = "subject") -> str:
     """Match a subject by any of its names, its scientific name, its EUNIS code or the words used."""
     return (
-        f"(lower({alias}.subject_text) = lower(:subject) OR {alias}.subject_id IN ("
-        " SELECT id FROM subject WHERE lower(scientific_name) = lower(:subject) OR eunis_code = :subject"
-        " UNION SELECT subject_id FROM subject_name WHERE lower(name) = lower(:subject)))"
+        f"(lower({alias}.subject_text) = lower(:{param}) OR {alias}.subject_id IN ("
+        f" SELECT id FROM subject WHERE lower(scientific_name) = lower(:{param}) OR eunis_code = :{param}"
+        f" UNION SELECT subject_id FROM subject_name WHERE lower(name) = lower(:{param})))"
     )
 
 
