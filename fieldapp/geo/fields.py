@@ -33,7 +33,10 @@ def parse_geometry(value: Any) -> CheckedGeometry:
     """Check a GeoJSON geometry object and return it as a valid shapely geometry."""
     counter = [0]
     _check_object(value, counter)
-    shape = shapely.geometry.shape(value)
+    try:
+        shape = shapely.geometry.shape(value)
+    except ValueError:  # e.g. 2D and 3D positions mixed, which numpy cannot make one array of
+        raise ValidationError("The positions of a geometry must all have the same number of values.") from None
     if shape.is_empty:
         raise ValidationError("The geometry is empty.")
     if shape.is_valid:
@@ -125,7 +128,9 @@ def geometry_kind(shape: BaseGeometry) -> str:
 
 def _repair(shape: BaseGeometry) -> CheckedGeometry:
     reason = explain_validity(shape)
-    repaired = shapely.make_valid(shape)
+    # 'structure' unions overlapping parts (a drawn area keeps its overlap, which 'linework' would
+    # punch out) and keeps collapsed rings as lines, so a zero-area polygon fails the kind check.
+    repaired = shapely.make_valid(shape, method="structure", keep_collapsed=True)
     if repaired.is_empty or geometry_kind(repaired) != geometry_kind(shape):
         raise ValidationError(
             f"The {shape.geom_type} is invalid ({reason}) and cannot be repaired without changing"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 # Words people write for each letter, so a verbatim "Common" is stored as C with its words kept.
 _SACFOR = {"S": "superabundant", "A": "abundant", "C": "common", "F": "frequent",
            "O": "occasional", "R": "rare", "P": "present"}
@@ -36,6 +38,8 @@ def normalise(scale: str, value: object) -> str:
     if scale == "percent_cover":
         try:
             number = float(text)
+            if not math.isfinite(number):  # float() reads 'nan' and 'inf', which are no percentage
+                raise ValueError
         except ValueError:
             raise ValueError(f"{text!r} is not a percentage.") from None
         if not 0 <= number <= 100:
