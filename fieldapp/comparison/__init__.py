@@ -1,0 +1,1 @@
+"""Symmetric comparison of two selections of knowledge on a grid."""

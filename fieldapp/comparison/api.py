@@ -1,0 +1,80 @@
+"""JSON API for comparisons: GET /api/v1/comparisons."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, current_app, request
+
+from fieldapp.comparison.queries import compare
+from fieldapp.comparison.selection import Selection, check_datasets_exist, parse_selection
+from fieldapp.comparison.summary import label, side_datasets, summarise
+from fieldapp.db import get_session
+from fieldapp.errors import BadRequest
+from fieldapp.geo.filters import reject_unknown
+from fieldapp.geo.geojson import feature_collection
+from fieldapp.http import json_text_response
+
+bp = Blueprint("comparison_api", __name__)
+
+PARAMETERS = {"a", "b", "subject", "a_subject", "b_subject", "datetime", "a_datetime", "b_datetime",
+              "cell_m", "shape"}
+MIN_CELL_M, MAX_CELL_M = 100, 10_000
+SHAPES = ("square", "hex")
+
+
+def _bad(parameter: str, message: str) -> BadRequest:
+    return BadRequest(f"Parameter '{parameter}': {message}", [{"path": parameter, "message": message}])
+
+
+def parse_comparison(args) -> tuple[Selection, Selection, float, str]:
+    """Read both sides and the grid from query arguments, saying which parameter is wrong."""
+    reject_unknown(args, PARAMETERS)
+    sides = []
+    for side in ("a", "b"):
+        subject = args.get(f"{side}_subject") or args.get("subject")
+        when_parameter = f"{side}_datetime" if args.get(f"{side}_datetime") else "datetime"
+        sides.append(parse_selection(side, args.get(side), subject, args.get(when_parameter), when_parameter))
+    a, b = sides
+    if a.key() == b.key():
+        raise _bad("b", "side B is the same selection as side A; choose two different selections")
+    try:
+        cell_m = float(args.get("cell_m", "1000"))
+    except ValueError:
+        raise _bad("cell_m", f"{args.get('cell_m')!r} is not a number of metres") from None
+    if not MIN_CELL_M <= cell_m <= MAX_CELL_M:
+        raise _bad("cell_m", f"choose a cell size from {MIN_CELL_M} to {MAX_CELL_M:,} metres")
+    shape = args.get("shape", "square")
+    if shape not in SHAPES:
+        raise _bad("shape", "use 'square' or 'hex'")
+    return a, b, cell_m, shape
+
+
+def run_comparison(session, a: Selection, b: Selection, cell_m: float, shape: str) -> dict[str, Any]:
+    """Compare two selections; everything a page or the API shows, cells as GeoJSON text."""
+    for side, selection in (("a", a), ("b", b)):
+        check_datasets_exist(session, side, selection)
+    srid = current_app.extensions["fieldapp.settings"].metric_srid
+    result = compare(session, a, b, cell_m, shape, srid)
+    tallies = json.loads(result["tallies"] or "{}")
+    for side in ("a", "b"):
+        if side not in tallies:
+            raise _bad(side, "this selection holds no observations; widen it")
+    datasets = {"a": side_datasets(session, a), "b": side_datasets(session, b)}
+    labels = {side: label(sel, datasets[side]) for side, sel in (("a", a), ("b", b))}
+    return {
+        "cell_m": cell_m, "shape": shape,
+        "sides": {side: {"label": labels[side], "datasets": datasets[side], **tallies[side]} for side in ("a", "b")},
+        "summary": summarise(result, labels["a"], labels["b"]),
+        "cells_geojson": result["features"],
+    }
+
+
+@bp.get("/comparisons")
+def get_comparison():
+    a, b, cell_m, shape = parse_comparison(request.args)
+    outcome = run_comparison(get_session(), a, b, cell_m, shape)
+    cells = feature_collection(outcome.pop("cells_geojson"))
+    body = json.dumps(outcome, default=str)
+    return json_text_response(body[:-1] + ', "cells": ' + cells + "}")

@@ -1,0 +1,83 @@
+"""Parsing one side of a comparison: datasets or a knowledge kind, narrowed by subject and time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldapp.errors import BadRequest
+from fieldapp.geo.filters import Interval, parse_datetime
+from fieldapp.observations.queries import subject_match_sql
+from fieldapp.vocab import KNOWLEDGE_KINDS
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One side: either datasets (by slug) or a knowledge kind, optionally narrowed."""
+
+    datasets: tuple[str, ...] = ()
+    kind: str | None = None
+    subject: str | None = None
+    interval: Interval | None = None
+
+    def key(self) -> tuple:
+        return (tuple(sorted(self.datasets)), self.kind, (self.subject or "").lower(), self.interval)
+
+
+def _bad(parameter: str, message: str) -> BadRequest:
+    return BadRequest(f"Parameter '{parameter}': {message}", [{"path": parameter, "message": message}])
+
+
+def parse_selection(parameter: str, raw: str | None, subject: str | None, when: str | None,
+                    when_parameter: str = "datetime") -> Selection:
+    """Parse 'kind:local' or 'dataset:slug[,slug]' (or just 'slug[,slug]')."""
+    if not raw or not raw.strip():
+        raise _bad(parameter, "choose datasets ('dataset:slug,slug') or a knowledge kind ('kind:local')")
+    prefix, _, rest = raw.strip().partition(":")
+    if not rest:
+        prefix, rest = "dataset", raw.strip()
+    interval = parse_datetime(when, when_parameter) if when else None
+    subject = subject.strip() if subject and subject.strip() else None
+    if prefix == "kind":
+        if rest not in KNOWLEDGE_KINDS:
+            raise _bad(parameter, f"unknown knowledge kind {rest!r}; use one of {', '.join(KNOWLEDGE_KINDS)}")
+        return Selection(kind=rest, subject=subject, interval=interval)
+    if prefix == "dataset":
+        slugs = tuple(dict.fromkeys(s.strip() for s in rest.split(",") if s.strip()))
+        if not slugs:
+            raise _bad(parameter, "name at least one dataset")
+        return Selection(datasets=slugs, subject=subject, interval=interval)
+    raise _bad(parameter, f"start with 'dataset:' or 'kind:', not {prefix!r}")
+
+
+def check_datasets_exist(session: Session, parameter: str, selection: Selection) -> None:
+    if not selection.datasets:
+        return
+    found = set(session.execute(text("SELECT slug FROM dataset WHERE slug = ANY(:s)"),
+                                {"s": list(selection.datasets)}).scalars())
+    missing = [s for s in selection.datasets if s not in found]
+    if missing:
+        raise _bad(parameter, f"no dataset {', '.join(repr(m) for m in missing)}")
+
+
+def selection_where(selection: Selection, side: str) -> tuple[str, dict]:
+    """SQL conditions on observation o / dataset d for one side, with parameters prefixed by the side."""
+    clauses, params = [], {}
+    if selection.datasets:
+        clauses.append(f"d.slug = ANY(:{side}_datasets)")
+        params[f"{side}_datasets"] = list(selection.datasets)
+    if selection.kind:
+        clauses.append(f"d.knowledge_kind = :{side}_kind")
+        params[f"{side}_kind"] = selection.kind
+    if selection.subject:
+        clauses.append(subject_match_sql(param=f"{side}_subject"))
+        params[f"{side}_subject"] = selection.subject
+    if selection.interval and selection.interval.end is not None:
+        clauses.append(f"o.observed_start <= :{side}_until")
+        params[f"{side}_until"] = selection.interval.end
+    if selection.interval and selection.interval.start is not None:
+        clauses.append(f"coalesce(o.observed_end, o.observed_start) >= :{side}_since")
+        params[f"{side}_since"] = selection.interval.start
+    return " AND ".join(clauses) or "true", params
