@@ -1,0 +1,223 @@
+"""The OpenAPI document is valid, covers every /api/v1 route and property, and matches real answers."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from marshmallow import fields, validate
+from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, oas30_format_checker
+from openapi_spec_validator import validate as validate_spec
+
+from fieldapp.datasets.schemas import DatasetSchema
+from fieldapp.observations.api import LIST_PARAMETERS
+from fieldapp.observations.schemas import FeatureSchema, PropertiesSchema
+from fieldapp.openapi import document
+from tests.factories import feature
+
+PREFIX = "/api/v1"
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict:
+    return document()
+
+
+def schema_of(doc: dict, name: str) -> dict:
+    return doc["components"]["schemas"][name]
+
+
+def validator(doc: dict, name: str, cls=OAS30ReadValidator):
+    """A validator for one component schema, resolving $refs inside the document."""
+    wrapper = {"allOf": [{"$ref": f"#/components/schemas/{name}"}], "components": doc["components"]}
+    return cls(wrapper, format_checker=oas30_format_checker)
+
+
+def assert_valid(doc: dict, name: str, instance, cls=OAS30ReadValidator) -> None:
+    problems = [f"{list(e.absolute_path)}: {e.message}" for e in validator(doc, name, cls).iter_errors(instance)]
+    assert problems == [], f"{name} does not describe the answer: {problems}"
+
+
+# --- the document itself ----------------------------------------------------------------------
+
+
+def test_document_is_valid_openapi_303(doc):
+    assert doc["openapi"] == "3.0.3"
+    validate_spec(doc)
+
+
+def test_every_api_route_and_method_is_documented(app, doc):
+    def normalise(path: str) -> str:
+        return re.sub(r"<(?:[^:>]+:)?[^>]+>", "{}", path)
+
+    routes = {
+        (normalise(rule.rule[len(PREFIX) :]), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(PREFIX + "/")
+        for method in rule.methods - IGNORED_METHODS
+    }
+    documented = {
+        (re.sub(r"\{[^}]+\}", "{}", path), method)
+        for path, item in doc["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
+    assert routes, "no /api/v1 routes found"
+    assert routes - documented == set(), "routes missing from the OpenAPI document"
+    assert documented - routes == set(), "the document describes routes the app does not have"
+
+
+def test_security_schemes_are_bearer_and_cookie(doc):
+    schemes = doc["components"]["securitySchemes"]
+    assert schemes["bearerAuth"] == {**schemes["bearerAuth"], "type": "http", "scheme": "bearer"}
+    assert schemes["cookieAuth"]["in"] == "cookie"
+    post = doc["paths"]["/observations"]["post"]
+    assert {} not in post["security"], "writes must not be documented as anonymous"
+    assert {} in doc["paths"]["/observations"]["get"]["security"]
+
+
+def test_list_parameters_match_the_endpoint(doc):
+    documented = {
+        doc["components"]["parameters"][p["$ref"].rsplit("/", 1)[1]]["name"]
+        for p in doc["paths"]["/observations"]["get"]["parameters"]
+    }
+    assert documented == LIST_PARAMETERS
+
+
+def test_post_observations_documents_its_error_statuses(doc):
+    responses = doc["paths"]["/observations"]["post"]["responses"]
+    for status in ("200", "201", "400", "401", "409", "413", "422"):
+        assert status in responses, status
+    error = doc["components"]["responses"]["E422"]["content"]["application/json"]["schema"]
+    assert error == {"$ref": "#/components/schemas/Error"}
+
+
+# --- properties: every accepted field documented, enums the schemas' own ---------------------
+
+
+def choices_of(field: fields.Field) -> list | None:
+    for rule in field.validators:
+        if isinstance(rule, validate.OneOf):
+            return list(rule.choices)
+    return None
+
+
+def check_fields_documented(schema, documented: dict) -> None:
+    props = documented["properties"]
+    assert set(schema.fields) == set(props), "accepted and documented fields differ"
+    required = {name for name, field in schema.fields.items() if field.required}
+    assert required == set(documented.get("required", [])), "required fields differ"
+    for name, field in schema.fields.items():
+        choices = choices_of(field)
+        if choices is not None:
+            enum = [v for v in props[name]["enum"] if v is not None]
+            assert enum == choices, f"{name}: enum {enum} but the schema accepts {choices}"
+        if field.allow_none and "enum" in props[name]:
+            assert None in props[name]["enum"], f"{name} accepts null but its enum does not list it"
+
+
+def test_every_observation_property_is_documented(doc):
+    check_fields_documented(PropertiesSchema(), schema_of(doc, "ObservationProperties"))
+    assert schema_of(doc, "ObservationProperties")["additionalProperties"] is False
+
+
+def test_every_feature_member_is_documented(doc):
+    assert set(FeatureSchema().fields) == set(schema_of(doc, "FeatureInput")["properties"])
+
+
+def test_every_dataset_field_is_documented(doc):
+    documented = schema_of(doc, "DatasetInput")
+    assert set(DatasetSchema().fields) == set(documented["properties"])
+    required = {name for name, field in DatasetSchema().fields.items() if field.required}
+    assert required == set(documented["required"])
+
+
+def test_enums_follow_the_vocabulary(doc, monkeypatch):
+    # Built from fieldapp.vocab at call time, not copied: a new word appears in the document.
+    import fieldapp.openapi.schemas as module
+
+    monkeypatch.setattr(module, "TRENDS", (*module.TRENDS, "fluctuating"))
+    trend = schema_of(document(), "ObservationProperties")["properties"]["trend"]
+    assert "fluctuating" in trend["enum"]
+
+
+def test_documented_input_accepts_a_valid_feature_and_rejects_an_unknown_property(doc):
+    good = feature(
+        "a-dataset",
+        count=3,
+        trend=None,
+        abundance_scale="SACFOR",
+        abundance_value="C",
+        observed_start="2024-05-01",
+        season_months=[3, 4, 5],
+    )
+    assert_valid(doc, "FeatureInput", good, OAS30WriteValidator)
+    bad = feature("a-dataset", colour="red")
+    assert not validator(doc, "FeatureInput", OAS30WriteValidator).is_valid(bad)
+
+
+# --- the document describes what the app really answers --------------------------------------
+
+
+def test_openapi_json_is_served(client, doc):
+    response = client.get(f"{PREFIX}/openapi.json")
+    assert response.status_code == 200
+    assert response.get_json() == doc
+
+
+def test_real_feature_and_collection_match_the_document(client, make, doc):
+    warden = make.account()
+    dataset = make.dataset(warden)
+    body = feature(
+        dataset.slug,
+        feature_id=str(uuid.uuid4()),
+        count=4,
+        abundance_scale="SACFOR",
+        abundance_value="common",
+        season_months=[6, 7],
+        confidence="probable",
+    )
+    created = client.post(f"{PREFIX}/observations", json=body, headers=warden.headers)
+    assert created.status_code == 201, created.get_json()
+    assert_valid(doc, "Feature", created.get_json())
+    listed = client.get(f"{PREFIX}/observations?dataset={dataset.slug}&limit=1", headers=warden.headers)
+    assert listed.status_code == 200
+    assert_valid(doc, "FeatureCollection", listed.get_json())
+    anonymous = client.get(f"{PREFIX}/observations?dataset={dataset.slug}")
+    assert_valid(doc, "FeatureCollection", anonymous.get_json())
+
+
+def test_real_batch_result_matches_the_document(client, make, doc):
+    warden = make.account()
+    dataset = make.dataset(warden)
+    batch = {"type": "FeatureCollection", "features": [feature(dataset.slug), feature(dataset.slug, count=1)]}
+    assert_valid(doc, "FeatureCollectionInput", batch, OAS30WriteValidator)
+    answer = client.post(f"{PREFIX}/observations", json=batch, headers=warden.headers)
+    assert answer.status_code == 201, answer.get_json()
+    assert_valid(doc, "BatchResult", answer.get_json())
+
+
+def test_real_datasets_match_the_document(client, make, doc):
+    steward = make.account(role="steward")
+    dataset = make.dataset(steward, generalise_m=500)
+    one = client.get(f"{PREFIX}/datasets/{dataset.slug}")
+    assert one.status_code == 200
+    assert_valid(doc, "Dataset", one.get_json())
+    assert_valid(doc, "DatasetList", client.get(f"{PREFIX}/datasets").get_json())
+    new = {"slug": f"doc-{uuid.uuid4().hex[:8]}", "title": "Documented", "knowledge_kind": "local"}
+    assert_valid(doc, "DatasetInput", new, OAS30WriteValidator)
+    created = client.post(f"{PREFIX}/datasets", json=new, headers=steward.headers)
+    assert created.status_code == 201, created.get_json()
+    assert_valid(doc, "Dataset", created.get_json())
+
+
+def test_real_errors_match_the_error_schema(client, make, doc):
+    warden = make.account()
+    unknown_parameter = client.get(f"{PREFIX}/observations?colour=red")
+    invalid = client.post(f"{PREFIX}/observations", json=feature("no-such-dataset", count=-1), headers=warden.headers)
+    anonymous = client.post(f"{PREFIX}/observations", json=feature("x"))
+    for answer, status in ((unknown_parameter, 400), (invalid, 422), (anonymous, 401)):
+        assert answer.status_code == status
+        assert_valid(doc, "Error", answer.get_json())
