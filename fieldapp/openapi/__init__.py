@@ -14,7 +14,7 @@ def document() -> dict:
         "openapi": "3.0.3",
         "info": info(),
         "servers": [{"url": "/api/v1"}],
-        "tags": [{"name": "observations"}, {"name": "datasets"}, {"name": "meta"}],
+        "tags": [{"name": "observations"}, {"name": "datasets"}, {"name": "comparisons"}, {"name": "meta"}],
         "paths": paths(),
         "components": {
             "schemas": component_schemas(),

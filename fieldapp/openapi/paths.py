@@ -6,6 +6,7 @@ from typing import Any
 
 from fieldapp.observations.api import DEFAULT_LIMIT, MAX_LIMIT
 from fieldapp.openapi.builders import GEOJSON, Schema, enum, errors, json_content, ref, response
+from fieldapp.openapi.comparisons import get_comparison
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
 # Reads work anonymously (public data only); a credential widens what the viewer may see.
@@ -121,6 +122,7 @@ def paths() -> Schema:
         },
         "/datasets": {"get": list_datasets(), "post": create_dataset()},
         "/datasets/{slug}": {"parameters": [ref("parameters", "slug")], "get": get_dataset()},
+        "/comparisons": {"get": get_comparison()},
         "/openapi.json": {"get": openapi_operation()},
     }
 

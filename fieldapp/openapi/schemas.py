@@ -6,6 +6,7 @@ from fieldapp.geo.fields import GEOMETRY_TYPES, MAX_VERTICES
 from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.service import MAX_BATCH
 from fieldapp.openapi.builders import Schema, enum, number, ref, string
+from fieldapp.openapi.comparisons import comparison_schema
 from fieldapp.vocab import (
     ABUNDANCE_SCALES,
     CONFIDENCES,
@@ -37,6 +38,7 @@ def component_schemas() -> Schema:
         "Link": link_schema(),
         "DatasetInput": dataset_input(),
         "Dataset": dataset_read(),
+        "Comparison": comparison_schema(),
         "DatasetList": {
             "type": "object",
             "required": ["datasets"],

@@ -221,3 +221,22 @@ def test_real_errors_match_the_error_schema(client, make, doc):
     for answer, status in ((unknown_parameter, 400), (invalid, 422), (anonymous, 401)):
         assert answer.status_code == status
         assert_valid(doc, "Error", answer.get_json())
+
+
+def test_comparison_parameters_match_the_endpoint(doc):
+    from fieldapp.comparison.api import PARAMETERS
+
+    documented = {p["name"] for p in doc["paths"]["/comparisons"]["get"]["parameters"]}
+    assert documented == PARAMETERS
+
+
+def test_real_comparison_matches_the_document(client, make, doc):
+    steward = make.account(role="steward")
+    first, second = make.dataset(steward), make.dataset(steward, knowledge_kind="local")
+    for dataset in (first, second):
+        answer = client.post(f"{PREFIX}/observations", json=feature(dataset.slug), headers=steward.headers)
+        assert answer.status_code == 201, answer.get_json()
+    compared = client.get(f"{PREFIX}/comparisons?a={first.slug}&b=dataset:{second.slug}&cell_m=500")
+    assert compared.status_code == 200, compared.get_json()
+    assert_valid(doc, "Comparison", compared.get_json())
+    assert compared.get_json()["summary"]["classes"]["both_present"] == 1
