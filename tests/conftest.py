@@ -15,15 +15,26 @@ from fieldapp.config import Settings, sqlalchemy_url
 from fieldapp.db import Database
 from fieldapp.migrate import upgrade
 
-TEST_DATABASE_URL = sqlalchemy_url(os.environ.get("FIELDAPP_TEST_DATABASE_URL", "postgresql:///fieldapp_test"))
+# One database per test run (the process id), so runs side by side never drop each other's.
+TEST_DATABASE_URL = sqlalchemy_url(
+    os.environ.get("FIELDAPP_TEST_DATABASE_URL", f"postgresql:///fieldapp_test_{os.getpid()}")
+)
+
+
+def _drop_database(url: str) -> None:
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _recreate_database(url: str) -> None:
     """Drop and create the test database with PostGIS, so every run starts clean."""
     target = make_url(url)
+    _drop_database(url)
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{target.database}"'))
     admin.dispose()
     engine = create_engine(target, isolation_level="AUTOCOMMIT")
@@ -44,12 +55,13 @@ def settings(tmp_path_factory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def migrated(settings) -> str:
+def migrated(settings) -> Iterator[str]:
     _recreate_database(settings.database_url)
     engine = Database(settings).engine
     upgrade(engine)
     engine.dispose()
-    return settings.database_url
+    yield settings.database_url
+    _drop_database(settings.database_url)
 
 
 @pytest.fixture(scope="session")
