@@ -179,6 +179,9 @@ def update_observation(session: Session, user: User, observation_id: uuid.UUID,
                        patch: dict[str, Any]) -> Observation:
     """Apply a validated partial update; the history trigger records what changed and who did it."""
     observation = load_for_change(session, user, observation_id)
+    # Before any attribute changes: set_actor's query autoflushes, and the history trigger must
+    # already know who is acting when the UPDATE reaches the database.
+    set_actor(session, user.id)
     props = dict(patch.get("properties") or {})
     if "dataset" in props:
         dataset = _datasets_by_slug(session, {props.pop("dataset")})
@@ -194,7 +197,6 @@ def update_observation(session: Session, user: User, observation_id: uuid.UUID,
     for name, value in props.items():
         setattr(observation, name, value)
     _check_row_rules(observation)
-    set_actor(session, user.id)
     try:
         session.flush()
     except IntegrityError as exc:
