@@ -86,8 +86,8 @@ def test_a_batch_with_one_conflicting_id_writes_nothing(client, db, warden, data
         f"{stored} exists with different content"]
     assert [count_rows(db, oid) for oid in new_ids] == [0, 0, 0]
     assert client.get(f"{URL}/{stored}").get_json()["properties"]["count"] == 1
-    history = db.execute(text("SELECT count(*) FROM observation_history WHERE observation_id = ANY(CAST(:ids AS uuid[]))"),
-                         {"ids": new_ids}).scalar_one()
+    history = db.execute(text("SELECT count(*) FROM observation_history"
+                              " WHERE observation_id = ANY(CAST(:ids AS uuid[]))"), {"ids": new_ids}).scalar_one()
     assert history == 0
 
 
