@@ -50,9 +50,11 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 def register_blueprints(app: Flask) -> None:
     from fieldapp.accounts.views import bp as accounts_views
     from fieldapp.api import bp as api
+    from fieldapp.maps.views import bp as map_views
     from fieldapp.site.views import bp as site_views
 
     app.register_blueprint(api)
+    app.register_blueprint(map_views)
     app.register_blueprint(accounts_views)
     app.register_blueprint(site_views)
 

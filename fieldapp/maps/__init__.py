@@ -1,0 +1,1 @@
+"""Shared maps: folium builders, the one palette, vector tiles and the map pages."""

@@ -1,0 +1,35 @@
+"""The tiles blueprint: /tiles/observations/{z}/{x}/{y}.pbf, public and cacheable."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, request
+
+from fieldapp.db import get_session
+from fieldapp.geo.filters import reject_unknown
+from fieldapp.maps import tiles
+from fieldapp.observations.api import parse_filter
+
+bp = Blueprint("tiles", __name__, url_prefix="/tiles")
+
+MVT = "application/vnd.mapbox-vector-tile"
+TILE_PARAMETERS = {"bbox", "datetime", "dataset", "kind", "subject", "shape"}
+# Shared caches may keep tiles, but must ask again each time: the 304 answer is cheap, and a
+# new observation shows on the next view instead of after an expiry.
+CACHE_CONTROL = "public, no-cache"
+
+
+@bp.get("/observations/<int:z>/<int:x>/<int:y>.pbf")
+def observation_tile(z: int, x: int, y: int):
+    reject_unknown(request.args, TILE_PARAMETERS)
+    tiles.check_address(z, x, y)
+    tile = tiles.TileRequest(z, x, y, parse_filter(request.args), tiles.parse_shape(request.args.get("shape")))
+    session = get_session()
+    # Sorted, so the same filters in another order share one cache entry.
+    query = urlencode(sorted(request.args.items(multi=True)))
+    etag = tiles.tile_etag(session, tile, query)
+    headers = {"ETag": f'"{etag}"', "Cache-Control": CACHE_CONTROL}
+    if etag in request.if_none_match:
+        return Response(status=304, headers=headers)
+    return Response(tiles.render_tile(session, tile), mimetype=MVT, headers=headers)

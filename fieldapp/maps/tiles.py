@@ -1,0 +1,221 @@
+"""Mapbox Vector Tiles of observations built by PostGIS, from public geometry only.
+
+Zoom 13 and above: every matching feature, clipped by ST_AsMVTGeom. Zoom 12 and below:
+points come as counts per grid cell from the map_cell aggregate (kept on write, see
+migration 0002); lines and areas, which are few, still come as shapes through a partial index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldapp.contributors.attribution import credit_line_sql
+from fieldapp.errors import BadRequest
+from fieldapp.geoprivacy.policy import ANONYMOUS
+from fieldapp.observations.queries import FROM_SQL, ObservationFilter, where_sql
+
+# Changing what a tile holds changes this, so no cached tile outlives a new format.
+TILE_FORMAT = "obs-tile-1"
+EXTENT, BUFFER = 4096, 64
+MAX_ZOOM, AGGREGATE_MAX_ZOOM = 22, 12
+# Tiles at zoom z show counts on a grid of level z + CELL_SHIFT (32 x 32 cells per tile).
+CELL_SHIFT = 5
+# The grid levels migration 0002 keeps in map_cell.
+STORED_LEVELS = (5, 8, 11, 14, 17)
+SHAPES = {"point": "= 0", "line": "= 1", "area": "= 2"}
+HALF = 20037508.342789244
+WORLD = 2 * HALF
+
+# Each text is formatted to the precision it was recorded with, never finer.
+WHEN_SQL = """concat_ws(' to ',
+    to_char(o.observed_start, CASE o.time_precision WHEN 'instant' THEN 'YYYY-MM-DD HH24:MI'
+      WHEN 'day' THEN 'YYYY-MM-DD' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY' END),
+    CASE WHEN o.observed_end IS NOT NULL AND o.observed_end <> o.observed_start THEN
+      to_char(o.observed_end, CASE o.time_precision WHEN 'instant' THEN 'YYYY-MM-DD HH24:MI'
+        WHEN 'day' THEN 'YYYY-MM-DD' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY' END) END)"""
+QUANTITY_SQL = """CASE WHEN o.occurrence_status = 'absent' THEN 'absent'
+    ELSE concat_ws(', ', o.count::text,
+      CASE WHEN o.abundance_scale IS NOT NULL THEN o.abundance_value || ' (' || o.abundance_scale || ')' END,
+      CASE WHEN o.count IS NULL AND o.abundance_scale IS NULL THEN o.abundance_verbatim END,
+      o.trend) END"""
+# A small attribute set: what a popup shows, nothing more (tiles are public and cached).
+ATTRIBUTES_SQL = {
+    "id": "o.id::text",
+    "dataset": "d.slug",
+    "kind": "d.knowledge_kind",
+    "subject": "coalesce(s.scientific_name, o.subject_text)",
+    "subject_text": "CASE WHEN s.scientific_name IS NOT NULL THEN o.subject_text END",
+    "when": WHEN_SQL,
+    "quantity": QUANTITY_SQL,
+    "attribution": credit_line_sql(),
+    "note": "left(o.notes, 120)",
+    "generalised": "o.visibility = 'generalised'",
+}
+
+
+@dataclass(frozen=True)
+class TileRequest:
+    """One tile: its address, the list filters, and optionally one geometry class."""
+
+    z: int
+    x: int
+    y: int
+    filters: ObservationFilter
+    shape: str | None = None
+
+
+def check_address(z: int, x: int, y: int) -> None:
+    """Reject tile addresses outside the tile pyramid."""
+    if not 0 <= z <= MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
+        message = f"no tile {z}/{x}/{y}: zoom 0..{MAX_ZOOM}, x and y in 0..2^zoom - 1"
+        raise BadRequest(f"Tile address: {message}", [{"path": "z/x/y", "message": message}])
+
+
+def parse_shape(raw: str | None) -> str | None:
+    """Read the optional geometry class (point, line, area)."""
+    if raw in (None, ""):
+        return None
+    if raw not in SHAPES:
+        message = f"{raw!r} is not one of {', '.join(SHAPES)}"
+        raise BadRequest(f"Parameter 'shape': {message}", [{"path": "shape", "message": message}])
+    return raw
+
+
+def uses_aggregate(tile: TileRequest) -> bool:
+    """Low-zoom point counts come from map_cell unless a filter needs the raw rows."""
+    f = tile.filters
+    return (tile.z <= AGGREGATE_MAX_ZOOM and tile.shape in (None, "point")
+            and f.subject is None and f.interval is None and f.bbox is None)
+
+
+def render_tile(session: Session, tile: TileRequest) -> bytes:
+    """The tile as MVT bytes: a 'counts' layer at low zoom and an 'observations' layer."""
+    parts: list[bytes] = []
+    if tile.z <= AGGREGATE_MAX_ZOOM and tile.shape in (None, "point"):
+        sql, params = count_layer_sql(tile) if uses_aggregate(tile) else raw_count_layer_sql(tile)
+        parts.append(_run(session, sql, params))
+    if tile.z > AGGREGATE_MAX_ZOOM or tile.shape != "point":
+        sql, params = feature_layer_sql(tile, shapes_only=tile.z <= AGGREGATE_MAX_ZOOM)
+        parts.append(_run(session, sql, params))
+    # MVT layers are repeated protobuf fields: concatenated tiles are one valid tile.
+    return b"".join(parts)
+
+
+def _run(session: Session, sql: str, params: dict[str, Any]) -> bytes:
+    value = session.execute(text(sql), params).scalar()
+    return bytes(value) if value else b""
+
+
+def _shape_clause(tile: TileRequest, shapes_only: bool) -> str:
+    clauses = []
+    if shapes_only:  # the same predicate as the partial index, so the planner uses it
+        clauses.append("ST_Dimension(o.geom) > 0")
+    if tile.shape:
+        clauses.append(f"ST_Dimension(o.geom) {SHAPES[tile.shape]}")
+    return " AND ".join(clauses) or "true"
+
+
+def feature_layer_sql(tile: TileRequest, shapes_only: bool = False) -> tuple[str, dict[str, Any]]:
+    """SQL for the 'observations' layer: matching features, clipped to the tile."""
+    # Public geometry only, whoever asks: a cached tile never carries a precise location.
+    where, params = where_sql(tile.filters, ANONYMOUS)
+    columns = ", ".join(f'{expr} AS "{name}"' for name, expr in ATTRIBUTES_SQL.items())
+    sql = f"""
+        WITH env AS (SELECT ST_TileEnvelope(:z, :x, :y) AS e),
+        box AS (SELECT e, ST_Transform(ST_Expand(e, (ST_XMax(e) - ST_XMin(e)) * {BUFFER} / {EXTENT}),
+                                       4326) AS b FROM env),
+        features AS (
+          SELECT ST_AsMVTGeom(ST_Transform(o.public_geom, 3857), box.e, {EXTENT}, {BUFFER}, true) AS geom,
+                 {columns}
+          FROM {FROM_SQL} CROSS JOIN box
+          WHERE o.public_geom && box.b AND {_shape_clause(tile, shapes_only)} AND {where})
+        SELECT ST_AsMVT(features.*, 'observations', {EXTENT}, 'geom') FROM features WHERE geom IS NOT NULL
+    """
+    return sql, params | {"z": tile.z, "x": tile.x, "y": tile.y}
+
+
+def _cell_window(tile: TileRequest) -> dict[str, int]:
+    """Which stored level to read, and the cell range of the tile at that level."""
+    target = tile.z + CELL_SHIFT
+    level = min(lv for lv in STORED_LEVELS if lv >= target)
+    span = 2 ** (level - tile.z)
+    return {"level": level, "shift": level - target, "target": target,
+            "x0": tile.x * span, "x1": (tile.x + 1) * span - 1,
+            "y0": tile.y * span, "y1": (tile.y + 1) * span - 1}
+
+
+def _counts_select(cells_sql: str) -> str:
+    """Turn (cx, cy, n) cells at level :target into a 'counts' layer of cell-centre points."""
+    return f"""
+        WITH env AS (SELECT ST_TileEnvelope(:z, :x, :y) AS e),
+        cells AS ({cells_sql}),
+        counts AS (
+          SELECT ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(
+                   -{HALF} + (cells.cx + 0.5) * ({WORLD} / (1 << :target)),
+                   {HALF} - (cells.cy + 0.5) * ({WORLD} / (1 << :target))), 3857),
+                   env.e, {EXTENT}, 0, true) AS geom,
+                 cells.n::integer AS count
+          FROM cells CROSS JOIN env)
+        SELECT ST_AsMVT(counts.*, 'counts', {EXTENT}, 'geom') FROM counts WHERE geom IS NOT NULL
+    """
+
+
+def count_layer_sql(tile: TileRequest) -> tuple[str, dict[str, Any]]:
+    """SQL for the 'counts' layer read from the map_cell aggregate (no raw observation rows)."""
+    # Only dataset and kind narrow the aggregate; uses_aggregate() checked the rest is unset.
+    narrowed = ObservationFilter(datasets=tile.filters.datasets, kinds=tile.filters.kinds)
+    where, params = where_sql(narrowed, ANONYMOUS)
+    cells = f"""
+        SELECT m.cx >> :shift AS cx, m.cy >> :shift AS cy, sum(m.n) AS n
+        FROM map_cell m JOIN dataset d ON d.id = m.dataset_id
+        WHERE m.level = :level AND m.cx BETWEEN :x0 AND :x1 AND m.cy BETWEEN :y0 AND :y1 AND {where}
+        GROUP BY 1, 2
+    """
+    return _counts_select(cells), params | _cell_window(tile) | {"z": tile.z, "x": tile.x, "y": tile.y}
+
+
+def raw_count_layer_sql(tile: TileRequest) -> tuple[str, dict[str, Any]]:
+    """SQL for the 'counts' layer aggregated on the fly, for subject, time or bbox filters."""
+    where, params = where_sql(tile.filters, ANONYMOUS)
+    window = _cell_window(tile) | {"shift": 0}
+    cells = f"""
+        SELECT cell.cx, cell.cy, count(*) AS n
+        FROM {FROM_SQL}
+        CROSS JOIN LATERAL (SELECT
+            floor((ST_X(p) + {HALF}) / ({WORLD} / (1 << :target)))::integer AS cx,
+            floor(({HALF} - ST_Y(p)) / ({WORLD} / (1 << :target)))::integer AS cy
+          FROM ST_Transform(ST_PointOnSurface(o.public_geom), 3857) AS p) AS cell
+        WHERE o.public_geom && ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326)
+          AND ST_Dimension(o.geom) = 0 AND {where}
+        GROUP BY 1, 2
+    """
+    return _counts_select(cells), params | window | {"z": tile.z, "x": tile.x, "y": tile.y}
+
+
+def tile_etag(session: Session, tile: TileRequest, query_string: str) -> str:
+    """A strong validator: the tile address, its query, and the version of every dataset it reads."""
+    narrowed = ObservationFilter(datasets=tile.filters.datasets, kinds=tile.filters.kinds)
+    where, params = where_sql(narrowed, ANONYMOUS)
+    sql = f"""
+        SELECT coalesce(string_agg(s.dataset_id || '.' || s.version, ',' ORDER BY s.dataset_id), '')
+        FROM map_dataset_state s JOIN dataset d ON d.id = s.dataset_id WHERE {where}
+    """
+    versions = session.execute(text(sql), params).scalar_one()
+    key = "|".join((TILE_FORMAT, f"{tile.z}/{tile.x}/{tile.y}", query_string, versions))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def dataset_shapes(session: Session) -> dict[str, dict[str, int]]:
+    """Public feature counts per dataset slug and geometry class (from the aggregate state)."""
+    sql = """
+        SELECT d.slug, coalesce(s.points, 0) AS point, coalesce(s.lines, 0) AS line,
+               coalesce(s.areas, 0) AS area
+        FROM dataset d LEFT JOIN map_dataset_state s ON s.dataset_id = d.id
+    """
+    return {row.slug: {"point": row.point, "line": row.line, "area": row.area}
+            for row in session.execute(text(sql))}
