@@ -13,10 +13,14 @@ class FieldAppError(Exception):
 
     status = 500
     default_message = "Something went wrong."
+    # Where the problem lies when the raiser names no field, so every error says where to look.
+    default_path: str | None = None
 
     def __init__(self, message: str | None = None, details: list[dict[str, Any]] | None = None):
         super().__init__(message or self.default_message)
         self.message = message or self.default_message
+        if not details and self.default_path:
+            details = [{"path": self.default_path, "message": self.message}]
         self.details = details or []
 
 
@@ -32,6 +36,7 @@ class BadRequest(FieldAppError):
 
 class Unauthorized(FieldAppError):
     status = 401
+    default_path = "Authorization"
     default_message = "Sign in or send an API token to do this."
 
 
@@ -52,6 +57,7 @@ class Conflict(FieldAppError):
 
 class TooLarge(FieldAppError):
     status = 413
+    default_path = "(body)"
     default_message = "The request body is too large."
 
 
@@ -87,6 +93,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         message = exc.description or exc.name
+        details: list[dict[str, Any]] = []
         if exc.code == 413:
             message = f"The request body is larger than the limit of {app.config['MAX_CONTENT_LENGTH']} bytes."
-        return _render(exc.code or 500, message, [])
+            details = [{"path": "(body)", "message": message}]
+        return _render(exc.code or 500, message, details)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from flask import Response, request
@@ -17,19 +18,31 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
+def _finite_float(text: str) -> float:
+    # Python reads 1e999 as infinity, which JSON cannot express: the sender meant something else.
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large for a number")
+    return value
+
+
+def _bad_body(message: str) -> BadRequest:
+    return BadRequest(message, [{"path": "(body)", "message": message}])
+
+
 def read_json() -> Any:
     """Parse the request body strictly: no NaN or Infinity, a clear message with the position."""
     raw = request.get_data(cache=True)
     if not raw:
-        raise BadRequest("The request body is empty; send JSON.")
+        raise _bad_body("The request body is empty; send JSON.")
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        return json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
     except UnicodeDecodeError:
-        raise BadRequest("The request body is not UTF-8 text.") from None
+        raise _bad_body("The request body is not UTF-8 text.") from None
     except json.JSONDecodeError as exc:
-        raise BadRequest(f"Malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
+        raise _bad_body(f"Malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
     except ValueError as exc:
-        raise BadRequest(f"Malformed JSON: {exc}.") from None
+        raise _bad_body(f"Malformed JSON: {exc}.") from None
 
 
 def flatten_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:

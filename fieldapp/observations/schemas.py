@@ -22,6 +22,10 @@ from fieldapp.vocab import (
 
 # Clocks on phones drift; anything further ahead than this is a mistake.
 FUTURE_TOLERANCE = timedelta(days=1)
+# Integer columns are PostgreSQL int4: a larger number would fail in the database, not here.
+INT4_MAX = 2_147_483_647
+# The verbatim abundance value is kept as written, in a column of this width.
+VERBATIM_MAX = 100
 
 
 class Timestamp(fields.Field):
@@ -46,12 +50,14 @@ class PropertiesSchema(Schema):
         unknown = RAISE
 
     dataset = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    contributor_id = fields.Integer(validate=validate.Range(min=1))
+    contributor_id = fields.Integer(validate=validate.Range(min=1, max=INT4_MAX))
     recorded_by_text = fields.String(validate=validate.Length(max=500), allow_none=True)
-    subject_id = fields.Integer(validate=validate.Range(min=1), allow_none=True)
+    subject_id = fields.Integer(validate=validate.Range(min=1, max=INT4_MAX), allow_none=True)
     subject_text = fields.String(validate=validate.Length(min=1, max=300), allow_none=True)
     occurrence_status = fields.String(validate=validate.OneOf(OCCURRENCE_STATUSES))
-    count = fields.Integer(validate=validate.Range(min=0, error="A count cannot be below zero."), allow_none=True)
+    count = fields.Integer(validate=[validate.Range(min=0, error="A count cannot be below zero."),
+                                     validate.Range(max=INT4_MAX, error="A count cannot exceed {max}.")],
+                           allow_none=True)
     abundance_scale = fields.String(validate=validate.OneOf(ABUNDANCE_SCALES), allow_none=True)
     abundance_value = fields.Raw(allow_none=True)
     trend = fields.String(validate=validate.OneOf(TRENDS), allow_none=True)
@@ -77,7 +83,7 @@ class PropertiesSchema(Schema):
         if not partial and not data.get("subject_id") and not data.get("subject_text"):
             errors["subject_text"] = ["Say what was observed: a subject_id or the words you use (subject_text)."]
         self._check_abundance(data, errors)
-        self._check_time(data, errors)
+        self._check_time(data, errors, partial)
         if errors:
             raise ValidationError(errors)
 
@@ -89,6 +95,9 @@ class PropertiesSchema(Schema):
             return
         if scale is None:
             return
+        if len(str(value)) > VERBATIM_MAX:
+            errors["abundance_value"] = [f"Write the abundance value in at most {VERBATIM_MAX} characters."]
+            return
         try:
             data["abundance_verbatim"] = str(value)
             data["abundance_value"] = abundance.normalise(scale, value)
@@ -96,9 +105,11 @@ class PropertiesSchema(Schema):
             errors["abundance_value"] = [str(exc)]
 
     @staticmethod
-    def _check_time(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    def _check_time(data: dict[str, Any], errors: dict[str, list[str]], partial: Any) -> None:
         latest = datetime.now(UTC) + FUTURE_TOLERANCE
         start, end = data.get("observed_start"), data.get("observed_end")
+        if end and not start and not partial:  # the start would default to now, after any sensible end
+            errors["observed_end"] = ["An interval needs its start: give observed_start with observed_end."]
         if start and start > latest:
             errors["observed_start"] = ["This date is in the future."]
         if end and end > latest:

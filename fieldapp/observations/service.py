@@ -57,16 +57,20 @@ def viewer_of(user: User) -> Viewer:
 def create_observations(session: Session, user: User, features: list[dict[str, Any]],
                         raw_features: list[dict[str, Any]]) -> list[Outcome]:
     """Store validated features all-or-nothing; a known id with the same content is not stored twice."""
-    datasets = _datasets_by_slug(session, {f["properties"]["dataset"] for f in features})
+    slugs = {f["properties"]["dataset"] for f in features}
+    datasets = {d.slug: d for d in session.scalars(select(Dataset).where(Dataset.slug.in_(slugs)))}
     _check_subjects(session, features)
     rows, errors = [], []
     for index, (feature, raw) in enumerate(zip(features, raw_features, strict=True)):
+        # Name the feature by its index in a batch; a single feature needs no index.
+        prefix = f"features.{index}." if len(features) > 1 else ""
         try:
             rows.append(_row(session, user, feature, raw, datasets))
         except Invalid as exc:
-            errors.extend({"path": f"features.{index}.{d['path']}", "message": d["message"]} for d in exc.details)
+            errors.extend({"path": prefix + d["path"], "message": d["message"]} for d in exc.details)
     if errors:
-        raise Invalid("Some features could not be stored; nothing was written.", errors)
+        summary = "; ".join(f"{d['path']}: {d['message']}" for d in errors[:5])
+        raise Invalid(f"Nothing was written: {summary}", errors)
     set_actor(session, user.id)
     statement = insert(Observation).on_conflict_do_nothing(index_elements=["id"]).returning(Observation.id)
     try:
@@ -100,7 +104,10 @@ def _check_subjects(session: Session, features: list[dict[str, Any]]) -> None:
 def _row(session: Session, user: User, feature: dict[str, Any], raw: dict[str, Any],
          datasets: dict[str, Dataset]) -> dict[str, Any]:
     props = dict(feature["properties"])
-    dataset = datasets[props.pop("dataset")]
+    slug = props.pop("dataset")
+    if slug not in datasets:
+        raise Invalid(f"Unknown dataset {slug!r}.", [{"path": "properties.dataset", "message": f"no dataset {slug!r}"}])
+    dataset = datasets[slug]
     contributor_id = props.pop("contributor_id", None) or user.contributor_id
     _check_credit(session, user, contributor_id, dataset)
     checked = feature["geometry"]
