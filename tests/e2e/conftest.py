@@ -1,0 +1,129 @@
+"""Browser fixtures: the app served on a real port with real commits, headless Chromium, a phone page."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+from sqlalchemy import text
+from werkzeug.serving import make_server
+
+from fieldapp import create_app
+from fieldapp.accounts.service import create_user, issue_token
+from fieldapp.db import Database
+
+CHROMIUM = "/usr/bin/chromium"
+# Without these Debian's Chromium keeps trying to reach hosts this network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+DEVICE = "Pixel 7"
+
+
+@dataclass
+class LiveServer:
+    """The running app: its base URL, its database, and what the tests made (deleted at the end)."""
+
+    url: str
+    database: Database
+    emails: set[str] = field(default_factory=set)
+    datasets: set[str] = field(default_factory=set)
+
+    def email(self, label: str = "e2e") -> str:
+        """A new, unique email, remembered so its account is deleted at the end."""
+        address = f"{label}-{uuid.uuid4().hex[:10]}@example.org"
+        self.emails.add(address)
+        return address
+
+    def account(self, name: str, password: str | None = None, role: str = "member") -> tuple[str, str]:
+        """Create a committed account; return its email and an API token."""
+        email = self.email()
+        with self.database.session() as session:
+            user = create_user(session, email, name=name, password=password, role=role)
+            token = issue_token(session, user, label="e2e")
+        return email, token
+
+    def slug(self, label: str = "e2e") -> str:
+        slug = f"{label}-{uuid.uuid4().hex[:10]}"
+        self.datasets.add(slug)
+        return slug
+
+    def clean_up(self) -> None:
+        """Delete every row the tests made, children first."""
+        params = {"emails": sorted(self.emails), "slugs": sorted(self.datasets)}
+        with self.database.session() as session:
+            for statement in CLEAN_UP:
+                session.execute(text(statement), params)
+
+
+CLEAN_UP = (
+    "DELETE FROM observation WHERE dataset_id IN (SELECT id FROM dataset WHERE slug = ANY(:slugs))",
+    "DELETE FROM dataset WHERE slug = ANY(:slugs)",
+    "CREATE TEMP TABLE e2e_contributors ON COMMIT DROP AS"
+    " SELECT contributor_id AS id FROM user_account WHERE email = ANY(:emails)",
+    "DELETE FROM login_failure WHERE email = ANY(:emails)",
+    "DELETE FROM user_account WHERE email = ANY(:emails)",  # api_token rows go with it (ON DELETE CASCADE)
+    "DELETE FROM contributor WHERE id IN (SELECT id FROM e2e_contributors)",
+)
+
+
+@pytest.fixture(scope="session")
+def live_server(settings, migrated) -> Iterator[LiveServer]:
+    """Serve a fresh app on 127.0.0.1 and a free port, in a thread, committing for real."""
+    app = create_app(settings)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    live = LiveServer(url=f"http://127.0.0.1:{server.server_port}", database=app.extensions["fieldapp.db"])
+    try:
+        yield live
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        live.clean_up()
+        live.database.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def playwright_session():
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session) -> Iterator[Browser]:
+    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser, playwright_session, live_server) -> Iterator[Page]:
+    """A Pixel 7 page that may reach only the live server: any other request is aborted and fails the test."""
+    context = browser.new_context(**playwright_session.devices[DEVICE], base_url=live_server.url)
+    blocked: list[str] = []
+
+    def only_the_live_server(route: Route) -> None:
+        url = route.request.url
+        if url == live_server.url or url.startswith(live_server.url + "/"):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", only_the_live_server)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+    assert blocked == [], f"the page tried to reach other hosts: {blocked}"

@@ -1,0 +1,89 @@
+"""The first pages in a phone's browser: register, sign out and in, a wrong password, the home page at 360 px."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "a long enough passphrase"
+WRONG_PASSWORD_MESSAGE = "That email and password do not match an account."
+
+
+def sign_in(page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_register_sign_out_and_sign_back_in(page, live_server):
+    email, name = live_server.email(), "Elodie Romeril"
+    page.goto("/")
+    page.get_by_role("link", name="Register").click()
+    expect(page).to_have_url(re.compile(r"/register$"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("How you want to be credited").fill(name)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+
+    expect(page).to_have_url(live_server.url + "/")
+    expect(page.get_by_text(f"Signed in as {name}")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text(f"Welcome, {name}.")
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("status")).to_have_text("You have signed out.")
+    expect(page.get_by_text("Signed in as")).to_have_count(0)
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+    sign_in(page, email, PASSWORD)
+    expect(page).to_have_url(live_server.url + "/")
+    expect(page.get_by_text(f"Signed in as {name}")).to_be_visible()
+
+
+def test_a_wrong_password_shows_the_error(page, live_server):
+    email, _ = live_server.account("Pierre Falle", password=PASSWORD)
+    sign_in(page, email, "not the passphrase")
+    expect(page.get_by_role("alert")).to_have_text(WRONG_PASSWORD_MESSAGE)
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.get_by_text("Signed in as")).to_have_count(0)
+
+
+def test_home_page_fits_360_px_without_horizontal_scroll(page, live_server):
+    # Unbreakable words (file names, URLs) and long credit lines are the usual overflow on a narrow phone.
+    _, token = live_server.account("Société Jersiaise Marine Biology Section (volunteer recorders)", role="steward")
+    headers = {"Authorization": f"Bearer {token}"}
+    slug = live_server.slug("long")
+    title = "LaRocque_VioletBank_intertidal_reef_monitoring_2019_2024"
+    description = "Synthetic test data, see https://records.example.org/intertidal/LaRocque_VioletBank_2019_2024.csv"
+    dataset = {"slug": slug, "title": title, "knowledge_kind": "volunteer", "description": description}
+    made = requests.post(f"{live_server.url}/api/v1/datasets", json=dataset, headers=headers, timeout=10)
+    assert made.status_code == 201, made.text
+    observation = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [-2.0275, 49.1639]},
+        "properties": {
+            "dataset": slug,
+            "subject_text": "Haliotis tuberculata (ormer, ormi in Jèrriais)",
+            "notes": "x" * 200,
+        },
+    }
+    posted = requests.post(f"{live_server.url}/api/v1/observations", json=observation, headers=headers, timeout=10)
+    assert posted.status_code == 201, posted.text
+
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto("/")
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    expect(page.get_by_text("Haliotis tuberculata (ormer, ormi in Jèrriais)").first).to_be_visible()
+    widths = page.evaluate(
+        "() => ({inner: window.innerWidth, scroll: document.documentElement.scrollWidth,"
+        " body: document.body.scrollWidth})"
+    )
+    assert widths["inner"] == 360
+    assert widths["scroll"] <= widths["inner"], widths
+    assert widths["body"] <= widths["inner"], widths
