@@ -1,0 +1,109 @@
+"""GET /api/v1/observations over HTTP against one raw SQL query building the same GeoJSON."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import math
+import re
+import urllib.parse
+
+import psycopg
+
+from bench.load import JERSEY_BBOX
+from bench.timing import paired_medians
+from fieldapp.geoprivacy.policy import ANONYMOUS
+from fieldapp.observations.queries import (
+    FROM_SQL,
+    ObservationFilter,
+    observation_feature_sql,
+    where_sql,
+)
+
+LIMIT = 10_000
+
+
+def to_psycopg(sql: str) -> str:
+    """Turn SQLAlchemy's :name parameters into psycopg's %(name)s (leaving ::casts alone)."""
+    return re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql.replace("%", "%%"))
+
+
+def baseline_sql(bbox: tuple[float, float, float, float]) -> tuple[str, dict]:
+    """One query for the whole FeatureCollection, from the API's own builders (anonymous viewer)."""
+    where, params = where_sql(ObservationFilter(bbox=bbox), ANONYMOUS)
+    sql = f"""
+        SELECT json_build_object('type', 'FeatureCollection', 'numberReturned', count(*),
+                                 'features', coalesce(json_agg(f ORDER BY seq), '[]'::json))::text
+        FROM (SELECT o.seq, {observation_feature_sql(ANONYMOUS)} AS f
+              FROM {FROM_SQL} WHERE {where} ORDER BY o.seq LIMIT :limit) AS page
+    """
+    return to_psycopg(sql), {**params, "limit": LIMIT}
+
+
+def count_in(conn: psycopg.Connection, bbox: tuple[float, float, float, float]) -> int:
+    where, params = where_sql(ObservationFilter(bbox=bbox), ANONYMOUS)
+    sql = to_psycopg(f"SELECT count(*) FROM {FROM_SQL} WHERE {where}")
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def centred_bbox(scale: float) -> tuple[float, float, float, float]:
+    """A box at the centre of Jersey's bounding box, `scale` times its width and height."""
+    minx, miny, maxx, maxy = JERSEY_BBOX
+    cx, cy, hw, hh = (minx + maxx) / 2, (miny + maxy) / 2, (maxx - minx) / 2, (maxy - miny) / 2
+    return (round(cx - hw * scale, 6), round(cy - hh * scale, 6),
+            round(cx + hw * scale, 6), round(cy + hh * scale, 6))
+
+
+def find_bbox(conn: psycopg.Connection, target: int, total: int) -> tuple[tuple, int]:
+    """A centred bbox holding about `target` public features (within 2%, never above the limit)."""
+    scale = math.sqrt(target / total)
+    bbox, found = centred_bbox(scale), 0
+    for _ in range(8):
+        bbox = centred_bbox(scale)
+        found = count_in(conn, bbox)
+        if abs(found - target) <= target * 0.02 and found <= LIMIT:
+            break
+        scale *= math.sqrt(target / max(found, 1))
+    return bbox, found
+
+
+def check_same(api_body: bytes, raw_text: str) -> int:
+    """The API and the baseline must give the same features; returns how many."""
+    api, raw = json.loads(api_body), json.loads(raw_text)
+    if api["features"] != raw["features"] or api["numberReturned"] != raw["numberReturned"]:
+        raise AssertionError("the API and the raw SQL baseline disagree")
+    return api["numberReturned"]
+
+
+def measure(base_url: str, conninfo: str, targets: list[int], total: int, repeat: int,
+            warmup: int) -> list[dict]:
+    """For each target size: the API's median against the raw query's median."""
+    results = []
+    # http.client: one read of Content-Length bytes, so the client adds little of its own.
+    # It keeps the connection alive where the server allows (gunicorn's sync workers do not).
+    client = http.client.HTTPConnection(urllib.parse.urlsplit(base_url).netloc, timeout=120)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        for target in targets:
+            bbox, found = find_bbox(conn, target, total)
+            sql, params = baseline_sql(bbox)
+            query = {"bbox": ",".join(map(str, bbox)), "limit": str(LIMIT)}
+            path = "/api/v1/observations?" + urllib.parse.urlencode(query)
+
+            def api(path=path) -> bytes:
+                client.request("GET", path)
+                response = client.getresponse()
+                body = response.read()
+                if response.status != 200:
+                    raise AssertionError(f"GET answered {response.status}: {body[:300]!r}")
+                return body
+
+            def raw(sql=sql, params=params) -> str:
+                return conn.execute(sql, params).fetchone()[0]
+
+            body = api()
+            features = check_same(body, raw())
+            api_t, raw_t = paired_medians(api, raw, repeat, warmup)
+            results.append({"target": target, "bbox": bbox, "features": features, "matched": found,
+                            "bytes": len(body), "api": api_t, "raw": raw_t,
+                            "ratio": api_t["median_ms"] / raw_t["median_ms"]})
+    return results
