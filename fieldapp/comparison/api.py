@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, request
 
 from fieldapp.comparison.queries import compare
-from fieldapp.comparison.selection import Selection, check_datasets_exist, parse_selection
+from fieldapp.comparison.selection import Selection, parse_selection
 from fieldapp.comparison.summary import label, side_datasets, summarise
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest
@@ -53,8 +53,6 @@ def parse_comparison(args) -> tuple[Selection, Selection, float, str]:
 
 def run_comparison(session, a: Selection, b: Selection, cell_m: float, shape: str) -> dict[str, Any]:
     """Compare two selections; everything a page or the API shows, cells as GeoJSON text."""
-    for side, selection in (("a", a), ("b", b)):
-        check_datasets_exist(session, side, selection)
     srid = current_app.extensions["fieldapp.settings"].metric_srid
     result = compare(session, a, b, cell_m, shape, srid)
     tallies = json.loads(result["tallies"] or "{}")

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.comparison.selection import Selection, selection_where
+from fieldapp.comparison.selection import Selection, dataset_ids, selection_where
 from fieldapp.geo.geojson import COORDINATE_DECIMALS
 
 # Cell classes, named so that swapping A and B swaps the names pairwise (see SWAP).
@@ -34,24 +34,35 @@ _CLASSIFY = """
     END
 """
 
-# Points take cells by arithmetic (fast, no index needed); a point on a cell edge takes both
-# cells. Lines take every cell they touch; areas every cell whose interior they share, so a
-# polygon that only borders a cell is not counted in it. Geometry is snapped to 1 mm so that
-# cells generalised on the same grid line up exactly after reprojection.
-_SQUARE_CELLS = """
-    SELECT gi AS i, gj AS j
-      FROM generate_series(ceil(ST_X(l.g) / :cell)::int - 1, floor(ST_X(l.g) / :cell)::int) AS gi,
-           generate_series(ceil(ST_Y(l.g) / :cell)::int - 1, floor(ST_Y(l.g) / :cell)::int) AS gj
-     WHERE l.gtype = 'POINT'
-    UNION ALL
-    SELECT q.i, q.j FROM ST_SquareGrid(:cell, l.g) AS q
-     WHERE l.gtype <> 'POINT' AND ST_Intersects(q.geom, l.g)
-       AND (l.gtype NOT LIKE '%POLYGON' OR ST_Relate(q.geom, l.g, 'T********'))
+# Points take cells by arithmetic (fast, no index needed); a point on a cell edge also takes
+# the neighbouring cell(s). Lines take every cell they touch; areas every cell whose interior
+# they share, so a polygon that only borders a cell is not counted in it. Coordinates are
+# rounded to 1 mm so that cells generalised on the same grid line up after reprojection.
+_SQUARE_POINTS = """
+    point_cells AS MATERIALIZED (
+      SELECT side, present, x, y, floor(x / :cell)::int AS i, floor(y / :cell)::int AS j
+        FROM (SELECT side, present, round(ST_X(m) * 1000) / 1000 AS x, round(ST_Y(m) * 1000) / 1000 AS y
+                FROM (SELECT side, present, ST_Transform(public_geom, :srid) AS m
+                        FROM sides WHERE GeometryType(public_geom) = 'POINT') t) p
+    ),
+    point_touches AS (
+      SELECT side, present, i, j FROM point_cells
+      UNION ALL SELECT side, present, i - 1, j FROM point_cells WHERE x = i * :cell
+      UNION ALL SELECT side, present, i, j - 1 FROM point_cells WHERE y = j * :cell
+      UNION ALL SELECT side, present, i - 1, j - 1 FROM point_cells WHERE x = i * :cell AND y = j * :cell
+    ),
 """
-_HEX_CELLS = """
-    SELECT q.i, q.j FROM ST_HexagonGrid(:cell, l.g) AS q
-     WHERE ST_Intersects(q.geom, l.g)
-       AND (l.gtype NOT LIKE '%POLYGON' OR ST_Relate(q.geom, l.g, 'T********'))
+_SHAPES = """
+    shapes AS (
+      SELECT side, present, GeometryType(public_geom) AS gtype,
+             ST_SnapToGrid(ST_Transform(public_geom, :srid), 0.001) AS g
+        FROM sides WHERE public_geom IS NOT NULL {only_shapes}
+    ),
+    shape_touches AS (
+      SELECT l.side, l.present, q.i, q.j FROM shapes l CROSS JOIN LATERAL {grid}(:cell, l.g) AS q
+       WHERE ST_Intersects(q.geom, l.g)
+         AND (l.gtype NOT LIKE '%POLYGON' OR ST_Relate(q.geom, l.g, 'T********'))
+    ),
 """
 _CELL_GEOMETRY = {
     "square": "ST_MakeEnvelope(i * :cell, j * :cell, (i + 1) * :cell, (j + 1) * :cell, :srid)",
@@ -62,25 +73,34 @@ _CELL_GEOMETRY = {
 def compare(session: Session, a: Selection, b: Selection, cell_m: float, shape: str,
             srid: int) -> dict[str, Any]:
     """Run the comparison; returns per-class counts, coverage, side tallies and the cells as GeoJSON text."""
-    a_where, a_params = selection_where(a, "a")
-    b_where, b_params = selection_where(b, "b")
-    cells_sql = _SQUARE_CELLS if shape == "square" else _HEX_CELLS
+    ids = {"a": dataset_ids(session, "a", a), "b": dataset_ids(session, "b", b)}
+    sql, params = comparison_sql(a, b, ids, cell_m, shape, srid)
+    # Grouping a million cell assignments wants memory rather than a sort spilled to disk.
+    session.execute(text("SELECT set_config('work_mem', '256MB', true)"))
+    return dict(session.execute(text(sql), params).one()._mapping)
+
+
+def comparison_sql(a: Selection, b: Selection, ids: dict[str, list[int]], cell_m: float, shape: str,
+                   srid: int) -> tuple[str, dict[str, Any]]:
+    """The whole comparison as one statement and its parameters."""
+    a_where, a_params = selection_where(a, "a", ids["a"])
+    b_where, b_params = selection_where(b, "b", ids["b"])
+    if shape == "square":
+        touched = (_SQUARE_POINTS + _SHAPES.format(only_shapes="AND GeometryType(public_geom) <> 'POINT'",
+                                                   grid="ST_SquareGrid")
+                   + "touched AS (SELECT * FROM point_touches UNION ALL SELECT * FROM shape_touches),")
+    else:
+        touched = (_SHAPES.format(only_shapes="", grid="ST_HexagonGrid")
+                   + "touched AS (SELECT * FROM shape_touches),")
     sql = f"""
-        WITH sides AS (
+        WITH sides AS NOT MATERIALIZED (
           SELECT 'a' AS side, o.occurrence_status = 'present' AS present, o.visibility, o.public_geom
-            FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE {a_where}
+            FROM observation o WHERE {a_where}
           UNION ALL
           SELECT 'b', o.occurrence_status = 'present', o.visibility, o.public_geom
-            FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE {b_where}
+            FROM observation o WHERE {b_where}
         ),
-        located AS (
-          SELECT side, present, GeometryType(public_geom) AS gtype,
-                 ST_SnapToGrid(ST_Transform(public_geom, :srid), 0.001) AS g
-            FROM sides WHERE public_geom IS NOT NULL
-        ),
-        touched AS (
-          SELECT l.side, l.present, c.i, c.j FROM located l CROSS JOIN LATERAL ({cells_sql}) AS c
-        ),
+        {touched}
         cells AS (
           SELECT i, j,
                  count(*) FILTER (WHERE side = 'a' AND present) AS ap,
@@ -111,6 +131,4 @@ def compare(session: Session, a: Selection, b: Selection, cell_m: float, shape: 
                   ORDER BY i, j), '[]'::json)
              FROM classified)::text AS features
     """
-    params = {**a_params, **b_params, "cell": float(cell_m), "srid": srid}
-    row = session.execute(text(sql), params).one()
-    return dict(row._mapping)
+    return sql, {**a_params, **b_params, "cell": float(cell_m), "srid": srid}

@@ -52,25 +52,25 @@ def parse_selection(parameter: str, raw: str | None, subject: str | None, when: 
     raise _bad(parameter, f"start with 'dataset:' or 'kind:', not {prefix!r}")
 
 
-def check_datasets_exist(session: Session, parameter: str, selection: Selection) -> None:
-    if not selection.datasets:
-        return
-    found = set(session.execute(text("SELECT slug FROM dataset WHERE slug = ANY(:s)"),
-                                {"s": list(selection.datasets)}).scalars())
+def dataset_ids(session: Session, parameter: str, selection: Selection) -> list[int]:
+    """The ids of the datasets a side draws on; unknown slugs are an error naming the parameter."""
+    if selection.kind:
+        return list(session.execute(text("SELECT id FROM dataset WHERE knowledge_kind = :k"),
+                                    {"k": selection.kind}).scalars())
+    found = dict(session.execute(text("SELECT slug, id FROM dataset WHERE slug = ANY(:s)"),
+                                 {"s": list(selection.datasets)}).all())
     missing = [s for s in selection.datasets if s not in found]
     if missing:
         raise _bad(parameter, f"no dataset {', '.join(repr(m) for m in missing)}")
+    return list(found.values())
 
 
-def selection_where(selection: Selection, side: str) -> tuple[str, dict]:
-    """SQL conditions on observation o / dataset d for one side, with parameters prefixed by the side."""
-    clauses, params = [], {}
-    if selection.datasets:
-        clauses.append(f"d.slug = ANY(:{side}_datasets)")
-        params[f"{side}_datasets"] = list(selection.datasets)
-    if selection.kind:
-        clauses.append(f"d.knowledge_kind = :{side}_kind")
-        params[f"{side}_kind"] = selection.kind
+def selection_where(selection: Selection, side: str, ids: list[int]) -> tuple[str, dict]:
+    """SQL conditions on observation o for one side, with parameters prefixed by the side.
+
+    Datasets are given by id so the planner can estimate each side's size from its statistics.
+    """
+    clauses, params = [f"o.dataset_id = ANY(:{side}_ids)"], {f"{side}_ids": ids}
     if selection.subject:
         clauses.append(subject_match_sql(param=f"{side}_subject"))
         params[f"{side}_subject"] = selection.subject
@@ -80,4 +80,4 @@ def selection_where(selection: Selection, side: str) -> tuple[str, dict]:
     if selection.interval and selection.interval.start is not None:
         clauses.append(f"coalesce(o.observed_end, o.observed_start) >= :{side}_since")
         params[f"{side}_since"] = selection.interval.start
-    return " AND ".join(clauses) or "true", params
+    return " AND ".join(clauses), params
