@@ -1,13 +1,16 @@
 """Import every model so the metadata is complete (Alembic, tests)."""
 
 from fieldapp.accounts.models import ApiToken, LoginFailure, User
+from fieldapp.annotations.models import Annotation
 from fieldapp.contributors.models import Contributor, Membership
 from fieldapp.datasets.models import Dataset
 from fieldapp.db import Base
 from fieldapp.observations.models import Media, Observation, ObservationHistory
 from fieldapp.subjects.models import Subject, SubjectName
+from fieldapp.usage import UsageDataset, UsageEvent
 
 __all__ = [
+    "Annotation",
     "ApiToken",
     "Base",
     "Contributor",
@@ -19,5 +22,7 @@ __all__ = [
     "ObservationHistory",
     "Subject",
     "SubjectName",
+    "UsageDataset",
+    "UsageEvent",
     "User",
 ]

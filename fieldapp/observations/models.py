@@ -60,6 +60,7 @@ class Observation(Base):
         CheckConstraint(f"licence IN {sql_in(LICENCES)}", name="licence"),
         CheckConstraint("coordinate_uncertainty_m IS NULL OR coordinate_uncertainty_m >= 0", name="uncertainty"),
         CheckConstraint("ST_IsValid(geom) AND NOT ST_IsEmpty(geom)", name="geom_valid"),
+        CheckConstraint("time_spent_min IS NULL OR time_spent_min >= 0", name="time_spent_min"),
         UniqueConstraint("dataset_id", "source_ref"),
         Index("ix_observation_geom", "geom", postgresql_using="gist"),
         Index("ix_observation_public_geom", "public_geom", postgresql_using="gist"),
@@ -101,6 +102,8 @@ class Observation(Base):
     repair_note: Mapped[str | None] = mapped_column(Text)
     # SHA-256 of the content as submitted: the same id with other content is a conflict.
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    # Volunteer time, where the recorder chose to say it (a measure of participation).
+    time_spent_min: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -118,6 +121,9 @@ class ObservationHistory(Base):
     actor_id: Mapped[int | None] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     changes: Mapped[dict] = mapped_column(JSONB)
+    # For an accepted correction: who proposed it, and the annotation it came from.
+    proposed_by: Mapped[int | None] = mapped_column(Integer)
+    annotation_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Media(Base):

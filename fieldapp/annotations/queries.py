@@ -1,0 +1,59 @@
+"""Read side of annotations: a record's annotations in time order, and neutral tallies."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+
+def tally_sql(alias: str = "o") -> str:
+    """People per annotation kind on one observation, e.g. {"corroborate": 3, "question": 1}."""
+    return (
+        "(SELECT coalesce(json_object_agg(t.kind, t.people), '{}'::json) FROM ("
+        " SELECT a.kind, count(DISTINCT a.contributor_id) AS people FROM annotation a"
+        f" WHERE a.observation_id = {alias}.id GROUP BY a.kind) t)"
+    )
+
+
+def open_questions_sql(alias: str = "o") -> str:
+    return (f"EXISTS (SELECT 1 FROM annotation a WHERE a.observation_id = {alias}.id"
+            " AND a.kind IN ('question', 'correction') AND a.status = 'open')")
+
+
+def corroborated_sql(alias: str = "o") -> str:
+    return f"EXISTS (SELECT 1 FROM annotation a WHERE a.observation_id = {alias}.id AND a.kind = 'corroborate')"
+
+
+def annotations_json(session: Session, observation_id: uuid.UUID, show_places: bool) -> str:
+    """The annotations of one observation, oldest first, each with its author's credit line.
+
+    A proposed place is precise data: it is shown only to those who may see the record precisely.
+    """
+    sql = """
+        SELECT coalesce(json_agg(json_build_object(
+                 'id', a.id, 'kind', a.kind, 'body', a.body, 'field', a.field,
+                 'proposed_value', CASE WHEN a.field = 'place' AND NOT :show_places
+                                        THEN json_build_object('withheld', true)::jsonb
+                                        ELSE a.proposed_value END,
+                 'linked_observation_id', a.linked_observation_id,
+                 'status', a.status, 'response', a.response,
+                 'author', json_build_object('id', c.id, 'display_name', c.display_name, 'kind', c.kind),
+                 'responded_by', CASE WHEN r.id IS NULL THEN NULL
+                                      ELSE json_build_object('id', r.id, 'display_name', r.display_name) END,
+                 'responded_at', a.responded_at, 'created_at', a.created_at)
+               ORDER BY a.created_at, a.id), '[]'::json)::text
+        FROM annotation a JOIN contributor c ON c.id = a.contributor_id
+        LEFT JOIN contributor r ON r.id = a.responded_by
+        WHERE a.observation_id = :id
+    """
+    return session.execute(text(sql), {"id": observation_id, "show_places": show_places}).scalar_one()
+
+
+def tally_sentence(tally: dict[str, int]) -> str:
+    """'corroborated by 3 people, questioned by 1' — the same words whoever the people are."""
+    words = {"corroborate": "corroborated", "question": "questioned", "context": "given context",
+             "correction": "offered corrections"}
+    parts = [f"{words[k]} by {n} {'person' if n == 1 else 'people'}" for k, n in tally.items() if n and k in words]
+    return ", ".join(parts) if parts else "no annotations yet"

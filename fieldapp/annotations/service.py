@@ -1,0 +1,93 @@
+"""Write side of annotations: adding them, answering them, accepting proposed corrections."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldapp.accounts.models import User
+from fieldapp.annotations.models import Annotation
+from fieldapp.annotations.schemas import to_patch
+from fieldapp.contributors.service import may_credit
+from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldapp.geoprivacy.policy import may_manage
+from fieldapp.observations.models import Observation
+from fieldapp.observations.service import update_observation, viewer_of
+
+
+def find_observation(session: Session, observation_id: uuid.UUID) -> Observation:
+    observation = session.get(Observation, observation_id)
+    if observation is None:
+        raise NotFound(f"No observation {observation_id}.")
+    return observation
+
+
+def manages(session: Session, user: User, observation: Observation) -> bool:
+    return may_manage(session, viewer_of(user), observation.contributor_id, observation.entered_by,
+                      observation.dataset_id)
+
+
+def may_see(session: Session, user: User | None, observation: Observation) -> bool:
+    """Private records and their annotations are for those who may see the record only."""
+    if observation.visibility != "private":
+        return True
+    return user is not None and manages(session, user, observation)
+
+
+def add_annotation(session: Session, user: User, observation_id: uuid.UUID, values: dict[str, Any]) -> Annotation:
+    """Annotate any observation one can see, whatever its knowledge kind and whoever one is."""
+    observation = find_observation(session, observation_id)
+    if not may_see(session, user, observation):
+        raise Forbidden("This record is private: only its contributor, its stewards and park staff can annotate it.")
+    contributor_id = values.pop("contributor_id", None) or user.contributor_id
+    if not may_credit(session, user.contributor_id, contributor_id):
+        raise Invalid("You may credit yourself or a group you belong to.",
+                      [{"path": "contributor_id", "message": f"you are not contributor {contributor_id} nor in it"}])
+    linked = values.get("linked_observation_id")
+    if linked is not None and session.get(Observation, linked) is None:
+        raise Invalid(f"No observation {linked} to link.",
+                      [{"path": "linked_observation_id", "message": "unknown observation"}])
+    annotation = Annotation(observation_id=observation.id, author_user_id=user.id, contributor_id=contributor_id,
+                            **values)
+    session.add(annotation)
+    session.flush()
+    return annotation
+
+
+def respond(session: Session, user: User, observation_id: uuid.UUID, annotation_id: int,
+            action: str, response: str) -> Annotation:
+    """The record's contributor or its stewards accept a correction or answer an annotation; it stays."""
+    annotation = session.get(Annotation, annotation_id, with_for_update=True)
+    if annotation is None or annotation.observation_id != observation_id:
+        raise NotFound(f"No annotation {annotation_id} on observation {observation_id}.")
+    observation = find_observation(session, annotation.observation_id)
+    if not manages(session, user, observation):
+        raise Forbidden("Only the record's contributor, its dataset's stewards and park staff respond to annotations.")
+    if annotation.status != "open":
+        raise Conflict(f"This annotation was already {annotation.status}.")
+    if action == "accept":
+        _accept(session, user, annotation)
+    elif not response.strip():
+        raise Invalid("Write an answer.", [{"path": "response", "message": "empty"}])
+    annotation.status = "accepted" if action == "accept" else "answered"
+    annotation.response = response.strip() or None
+    annotation.responded_by = user.contributor_id
+    annotation.responded_at = datetime.now(UTC)
+    session.flush()
+    return annotation
+
+
+def _accept(session: Session, user: User, annotation: Annotation) -> None:
+    if annotation.kind != "correction":
+        raise Invalid("Only a proposed correction can be accepted; answer the others.",
+                      [{"path": "action", "message": "not a correction"}])
+    patch = to_patch(annotation.field, annotation.proposed_value)
+    # The history trigger credits the proposer beside the person who accepted.
+    session.execute(text("SELECT set_config('fieldapp.proposed_by', :c, true),"
+                         " set_config('fieldapp.annotation_id', :a, true)"),
+                    {"c": str(annotation.contributor_id), "a": str(annotation.id)})
+    update_observation(session, user, annotation.observation_id, patch)
