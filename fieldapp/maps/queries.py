@@ -1,0 +1,37 @@
+"""Read side of the map pages: which datasets a map shows, and a dataset page's facts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldapp.datasets.queries import get_dataset_json
+from fieldapp.geoprivacy.policy import ANONYMOUS
+from fieldapp.observations.queries import ObservationFilter, where_sql
+
+
+def map_datasets(session: Session, filters: ObservationFilter) -> list[dict[str, Any]]:
+    """The datasets a map draws: those matching the dataset and kind filters, by kind and title."""
+    narrowed = ObservationFilter(datasets=filters.datasets, kinds=filters.kinds)
+    where, params = where_sql(narrowed, ANONYMOUS)
+    sql = f"""
+        SELECT d.slug, d.title, d.knowledge_kind FROM dataset d WHERE {where}
+        ORDER BY array_position(ARRAY['local', 'volunteer', 'scientific', 'historical'], d.knowledge_kind::text),
+                 d.title
+    """
+    return [dict(row._mapping) for row in session.execute(text(sql), params)]
+
+
+def all_datasets(session: Session) -> list[dict[str, Any]]:
+    """Every dataset's slug and title, for the filter form."""
+    sql = "SELECT slug, title, knowledge_kind FROM dataset ORDER BY title"
+    return [dict(row._mapping) for row in session.execute(text(sql))]
+
+
+def dataset_page(session: Session, slug: str) -> dict[str, Any] | None:
+    """One dataset's metadata, counts and public extent (from the datasets read side)."""
+    body = get_dataset_json(session, slug)
+    return None if body is None else json.loads(body)

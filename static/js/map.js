@@ -1,0 +1,116 @@
+// Glue for the folium maps: vector-tile styles and popups, and the map's state in the URL.
+// Popups are built from DOM nodes with textContent, so no user text is ever parsed as HTML
+// or as a template: a note such as <img onerror> or ${...} shows as the characters it is.
+(function () {
+  "use strict";
+  var datasets = [];
+
+  function countRadius(config, count) {
+    var step = config.countRadius[0], max = config.countRadius[1];
+    return Math.min(max, config.style.radius + step * Math.log10(Math.max(1, count)));
+  }
+
+  function gridOptions(config) {
+    return {
+      rendererFactory: L.svg.tile,
+      interactive: true,
+      pane: config.pane,
+      maxNativeZoom: 22,
+      getFeatureId: function (f) { return f.properties.id; },
+      vectorTileLayerStyles: {
+        observations: function (p) { return p.generalised ? config.generalised : config.style; },
+        counts: function (p) {
+          return Object.assign({}, config.style, { radius: countRadius(config, p.count), fillOpacity: 0.5 });
+        }
+      }
+    };
+  }
+
+  function row(list, label, value) {
+    if (value === undefined || value === null || value === "") return;
+    var dt = document.createElement("dt"), dd = document.createElement("dd");
+    dt.textContent = label;
+    dd.textContent = String(value);
+    list.appendChild(dt);
+    list.appendChild(dd);
+  }
+
+  function popupNode(p) {
+    var box = document.createElement("div");
+    box.className = "map-popup kind-" + String(p.kind || "").replace(/[^a-z]/g, "");
+    if (p.count !== undefined && p.id === undefined) {
+      var strong = document.createElement("strong");
+      strong.textContent = p.count + (p.count === 1 ? " observation" : " observations") + " here";
+      var hint = document.createElement("p");
+      hint.textContent = "Zoom in to see each record.";
+      box.appendChild(strong);
+      box.appendChild(hint);
+      return box;
+    }
+    var title = document.createElement("strong");
+    title.className = "subject";
+    title.textContent = p.subject || "";
+    box.appendChild(title);
+    var list = document.createElement("dl");
+    row(list, "Also called", p.subject_text);
+    row(list, "When", p.when);
+    row(list, "Quantity", p.quantity);
+    row(list, "Note", p.note);
+    box.appendChild(list);
+    if (p.generalised) {
+      var gen = document.createElement("p");
+      gen.className = "generalised";
+      gen.textContent = "Location generalised to a grid cell.";
+      box.appendChild(gen);
+    }
+    var credit = document.createElement("p");
+    credit.className = "attribution";
+    credit.textContent = p.attribution || "";
+    box.appendChild(credit);
+    var link = document.createElement("a");
+    link.href = "/observations/" + encodeURIComponent(p.id);
+    link.textContent = "Open the record";
+    box.appendChild(link);
+    return box;
+  }
+
+  function attach(map, grid, group, slug) {
+    grid.on("click", function (e) {
+      var props = (e.layer && e.layer.properties) || {};
+      props.dataset = props.dataset || slug;
+      L.popup({ maxWidth: 320 }).setLatLng(e.latlng).setContent(popupNode(props)).openOn(map);
+    });
+  }
+
+  function dataset(map, group, slug) {
+    datasets.push({ group: group, slug: slug });
+    group._fieldappSlug = slug;
+  }
+
+  function writeState(map) {
+    var url = new URL(window.location.href);
+    var centre = map.getCenter();
+    url.searchParams.set("lat", centre.lat.toFixed(5));
+    url.searchParams.set("lon", centre.lng.toFixed(5));
+    url.searchParams.set("zoom", String(map.getZoom()));
+    var hidden = datasets.filter(function (d) { return !map.hasLayer(d.group); })
+      .map(function (d) { return d.slug; });
+    if (hidden.length) url.searchParams.set("hide", hidden.join(","));
+    else url.searchParams.delete("hide");
+    window.history.replaceState(null, "", url.toString());
+    // The filter form carries the position too, so filtering keeps the view.
+    ["lat", "lon", "zoom", "hide"].forEach(function (name) {
+      var input = document.querySelector("form.map-filters input[name='" + name + "']");
+      if (input) input.value = url.searchParams.get(name) || "";
+    });
+  }
+
+  function trackState(map) {
+    var write = function () { writeState(map); };
+    map.on("moveend overlayadd overlayremove", write);
+    window.fieldappMapInstance = map;
+  }
+
+  window.fieldappMap = { gridOptions: gridOptions, attach: attach, dataset: dataset,
+                         trackState: trackState, popupNode: popupNode };
+})();
