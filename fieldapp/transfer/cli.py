@@ -1,0 +1,116 @@
+"""The `fieldapp import` and `fieldapp export` commands."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import click
+
+from fieldapp.db import get_db
+from fieldapp.errors import FieldAppError
+from fieldapp.transfer.importer import ImportOptions, ImportRejected, ImportReport, run_import
+from fieldapp.transfer.readers import FORMATS
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dataset", required=True, help="Slug of the dataset to import into.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Format, when the file name does not tell.")
+@click.option("--layer", help="Layer to read (GeoPackage, KML, GPX; a shapefile's name in a zip).")
+@click.option("--crs", help="Source CRS, overriding the file's (e.g. EPSG:27700).")
+@click.option("--map", "mapping", multiple=True, metavar="TARGET=COLUMN",
+              help="Map a field to a column (subject=EUNIScombD), to a constant (subject==Maerl) or to nothing.")
+@click.option("--date-order", type=click.Choice(["dmy", "mdy"]), help="How to read 03/04/2021 style dates.")
+@click.option("--default-date", help="observed_start for rows without a date (ISO 8601).")
+@click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
+@click.option("--skip-rejected", is_flag=True, help="Import the good rows even if some are rejected.")
+@click.option("--as-user", "email", help="Email of the account doing the import (recorded in the history).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def import_command(file: Path, dataset: str, fmt: str | None, layer: str | None, crs: str | None,
+                   mapping: tuple[str, ...], date_order: str | None, default_date: str | None, dry_run: bool,
+                   skip_rejected: bool, email: str | None, as_json: bool) -> None:
+    """Import a survey file into a dataset (all-or-nothing; re-importing updates by source_ref)."""
+    options = ImportOptions(dataset=dataset, format=fmt, layer=layer, crs=crs, mapping=list(mapping),
+                            dry_run=dry_run, skip_rejected=skip_rejected, date_order=date_order,
+                            default_date=default_date)
+    try:
+        report = _run(file, options, email, show_progress=not as_json)
+    except ImportRejected as exc:
+        _print(exc.report, as_json)
+        raise click.ClickException(exc.message) from None
+    except FieldAppError as exc:
+        raise click.ClickException(exc.message) from None
+    _print(report, as_json)
+
+
+def _run(file: Path, options: ImportOptions, email: str | None, show_progress: bool) -> ImportReport:
+    database = get_db()
+    with tempfile.TemporaryDirectory(prefix="fieldapp-import-") as workdir, database.session() as session:
+        options.user_id = _user_id(session, email)
+        with click.progressbar(length=1000, label=f"Importing {file.name}", hidden=not show_progress) as bar:
+
+            def progress(fraction: float, rows: int) -> None:
+                bar.update(int(fraction * 1000) - bar.pos)
+
+            report = run_import(session, file, options, Path(workdir), progress)
+        if options.dry_run:
+            session.rollback()
+        return report
+
+
+def _user_id(session, email: str | None) -> int | None:
+    if not email:
+        return None
+    from sqlalchemy import select
+
+    from fieldapp.accounts.models import User
+
+    user_id = session.scalar(select(User.id).where(User.email == email.lower()))
+    if user_id is None:
+        raise click.ClickException(f"No account {email}.")
+    return user_id
+
+
+def _print(report: ImportReport, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, default=str))
+        return
+    verb = "Would import" if report.dry_run else ("Imported" if report.written else "Did not import")
+    click.echo(f"{verb} {report.file} ({report.format}) into {report.dataset}: {report.rows_read} rows read.")
+    click.echo(f"  CRS: {report.crs}")
+    for name, value in report.readings.items():
+        click.echo(f"  {name}: {value}")
+    for target, source in report.mapping.items():
+        click.echo(f"  {target} <- {source}")
+    click.echo(f"  to create: {report.to_create}, to update: {report.to_update}, repaired: "
+               f"{report.repaired_count}, rejected: {report.rejected_count}")
+    if report.written:
+        click.echo(f"  created: {report.created}, updated: {report.updated}, unchanged: {report.unchanged}")
+    for repair in report.repaired[:20]:
+        click.echo(f"  repaired row {repair['row']}: {repair['note']}")
+    for rejection in report.rejected[:50]:
+        click.echo(f"  rejected row {rejection['row']}: {rejection['reason']}")
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}")
+
+
+@click.command("export")
+@click.option("--dataset", required=True, help="Slug of the dataset to export.")
+@click.option("--format", "fmt", required=True, type=click.Choice(["geojson", "csv", "gpkg", "dwca"]))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--public", is_flag=True, help="Export only what anonymous visitors see (public geometry).")
+def export_command(dataset: str, fmt: str, output: Path, public: bool) -> None:
+    """Export a dataset (the command line sees precise geometry unless --public)."""
+    from fieldapp.transfer.exporters import export_to_file
+
+    from fieldapp.geoprivacy.policy import ANONYMOUS, Viewer
+
+    viewer = ANONYMOUS if public else Viewer(user_id=0, contributor_id=None, role="admin")
+    try:
+        with get_db().session() as session:
+            count = export_to_file(session, viewer, dataset, fmt, output)
+    except FieldAppError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Exported {count} observations of {dataset} as {fmt} to {output}.")

@@ -1,0 +1,141 @@
+"""Text tables (CSV, TSV, GBIF simple CSV): encoding and delimiter sniffed, rows streamed."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from charset_normalizer import from_bytes
+
+from fieldapp.transfer.readers import Record, Source, bad_file
+
+_SAMPLE = 64 * 1024
+# A two- or three-byte UTF-8 sequence: text that is partly UTF-8.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+class CountingReader(io.RawIOBase):
+    """A binary file that counts the bytes read, for the progress bar."""
+
+    def __init__(self, raw: BinaryIO):
+        self.raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.raw.readinto(buffer)
+        self.count += n or 0
+        return n
+
+
+def sniff_encoding(sample: bytes, complete: bool) -> tuple[str, str]:
+    """Choose the encoding from the first bytes, with the reason; refuse text that mixes encodings."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "UTF-8 byte-order mark"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "UTF-16 byte-order mark"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
+        return "utf-8", "the text is valid UTF-8"
+    except UnicodeDecodeError as exc:
+        if _UTF8_SEQUENCE.search(sample):
+            line = sample[: exc.start].count(b"\n") + 1
+            raise bad_file(f"The file mixes encodings: it holds UTF-8 text, but line {line} is not UTF-8."
+                           " Save it again as UTF-8 and import it again; nothing was written.") from None
+    try:
+        # Spreadsheets in Western Europe save as Windows-1252; prefer it whenever it fits.
+        sample.decode("cp1252")
+        return "cp1252", "not UTF-8; every byte is valid Windows-1252"
+    except UnicodeDecodeError:
+        pass
+    guess = from_bytes(sample).best()
+    encoding = guess.encoding if guess and guess.encoding not in ("ascii", "utf_8") else "latin-1"
+    return encoding, "not UTF-8 nor Windows-1252; the closest encoding detected was chosen"
+
+
+def sniff_delimiter(text: str) -> str:
+    lines = text.splitlines()[:50]
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+    except csv.Error:
+        header = lines[0] if lines else ""
+        return max(",;\t|", key=header.count)
+
+
+def open_csv(path: Path) -> Source:
+    """Open a delimited text file, reading its header and sniffing how it is written."""
+    size = path.stat().st_size
+    with path.open("rb") as probe:
+        sample = probe.read(_SAMPLE)
+    encoding, why = sniff_encoding(sample, complete=len(sample) == size)
+    text = sample.decode(encoding, errors="ignore")
+    if not text.strip():
+        raise bad_file("The file is empty: there is nothing to import.")
+    delimiter = sniff_delimiter(text)
+    raw = path.open("rb")
+    counting = CountingReader(raw)
+    stream = io.TextIOWrapper(io.BufferedReader(counting), encoding=encoding, newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
+    header = _header(reader)
+    source = Source(format="csv", columns=header, records=_rows(reader, header, encoding, raw),
+                    progress=lambda: counting.count / max(size, 1))
+    source.readings.update({"encoding": f"{encoding} ({why})", "delimiter": repr(delimiter)})
+    return source
+
+
+def _header(reader) -> list[str]:
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise bad_file("The file is empty: there is nothing to import.") from None
+    except UnicodeDecodeError:
+        raise bad_file("The header line is not in the file's encoding.") from None
+    header = [h.strip() for h in header]
+    if not any(header):
+        raise bad_file("The first line (the header) is empty; the first line must name the columns.")
+    return unique_names(header)
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Name every column, and tell repeated names apart ('depth', 'depth_2')."""
+    seen: dict[str, int] = {}
+    result = []
+    for index, name in enumerate(names):
+        name = name or f"column_{index + 1}"
+        seen[name] = seen.get(name, 0) + 1
+        result.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return result
+
+
+def _rows(reader, header: list[str], encoding: str, raw: BinaryIO) -> Iterator[Record]:
+    width = len(header)
+    try:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                raise bad_file(f"Line {reader.line_num + 1} is not valid {encoding}: the file mixes encodings."
+                               " Save it again as UTF-8 and import it again; nothing was written.") from None
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            yield _record(reader.line_num, row, header, width)
+    finally:
+        raw.close()
+
+
+def _record(line: int, row: list[str], header: list[str], width: int) -> Record:
+    if len(row) > width and any(v.strip() for v in row[width:]):
+        return Record(number=line, ref=f"row:{line}", values={},
+                      problem=f"it has {len(row)} values where the header names {width} columns")
+    values = {name: (row[i].strip() or None) if i < len(row) else None for i, name in enumerate(header)}
+    return Record(number=line, ref=f"row:{line}", values=values)

@@ -1,0 +1,271 @@
+"""Imports: read, map, check and stage every row, then write all-or-nothing, upserting by source_ref."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from fieldapp.datasets.models import Dataset
+from fieldapp.db import set_actor
+from fieldapp.errors import Invalid, NotFound
+from fieldapp.geo.crs import JERSEY_BBOX
+from fieldapp.transfer.mapping import detect, parse_overrides, position_columns
+from fieldapp.transfer.readers import Record, Source, open_source
+from fieldapp.transfer.rows import STAGE_COLUMNS, RowBuilder, now_day, resolve_crs
+from fieldapp.transfer.values import ValueProblem, choose_date_order, parse_when
+
+MAX_LISTED = 1000  # rejections and repairs listed one by one; the counts are always complete
+PROGRESS_EVERY = 2000
+
+
+@dataclass
+class ImportOptions:
+    """What the user chose for one import."""
+
+    dataset: str
+    format: str | None = None
+    layer: str | None = None
+    crs: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    dry_run: bool = False
+    skip_rejected: bool = False
+    date_order: str | None = None
+    default_date: str | None = None
+    user_id: int | None = None
+
+
+@dataclass
+class ImportReport:
+    """Everything an import found and did, for the CLI, the API and the page."""
+
+    dataset: str
+    file: str
+    format: str = ""
+    dry_run: bool = False
+    written: bool = False
+    rows_read: int = 0
+    to_create: int = 0
+    to_update: int = 0
+    unchanged: int = 0
+    created: int = 0
+    updated: int = 0
+    repaired_count: int = 0
+    rejected_count: int = 0
+    repaired: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    crs: str = ""
+    readings: dict[str, str] = field(default_factory=dict)
+
+    def reject(self, record: Record, reason: str) -> None:
+        self.rejected_count += 1
+        if len(self.rejected) < MAX_LISTED:
+            self.rejected.append({"row": record.number, "layer": record.layer, "reason": reason})
+
+    def repair(self, row: int, layer: str | None, note: str) -> None:
+        self.repaired_count += 1
+        if len(self.repaired) < MAX_LISTED:
+            self.repaired.append({"row": row, "layer": layer, "note": note})
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class ImportRejected(Invalid):
+    """Some rows cannot be imported, so nothing was written; the report says which and why."""
+
+    def __init__(self, report: ImportReport):
+        details = [{"path": _where(r), "message": r["reason"]} for r in report.rejected[:100]]
+        super().__init__(f"{report.rejected_count} of {report.rows_read} rows cannot be imported, so nothing was"
+                         " written; fix them, or import the others with skip_rejected.", details)
+        self.report = report
+
+
+def _where(rejection: dict[str, Any]) -> str:
+    layer = f"{rejection['layer']} " if rejection.get("layer") else ""
+    return f"{layer}row {rejection['row']}"
+
+
+def run_import(session: Session, path: Path, options: ImportOptions, workdir: Path,
+               progress: Callable[[float, int], None] | None = None) -> ImportReport:
+    """Import a file into a dataset in the session's transaction; the caller commits (or rolls back)."""
+    dataset = session.scalar(select(Dataset).where(Dataset.slug == options.dataset))
+    if dataset is None:
+        raise NotFound(f"No dataset {options.dataset!r}.")
+    source = open_source(path, workdir, options.format, options.layer)
+    report = ImportReport(dataset=dataset.slug, file=path.name, format=source.format, dry_run=options.dry_run)
+    records, builder = _prepare(source, options, dataset, report)
+    stage = Stage(session)
+    stage.fill(records, builder, report, lambda: progress(source.progress(), report.rows_read) if progress else None)
+    _warn(builder, report)
+    stage.check_duplicates(report)
+    report.to_create, report.to_update = stage.counts(dataset.id)
+    if report.rejected_count and not options.skip_rejected:
+        raise ImportRejected(report)
+    if not options.dry_run:
+        set_actor(session, options.user_id)
+        report.created, report.updated = stage.upsert(dataset, options.user_id)
+        report.unchanged = report.to_update - report.updated
+        report.written = True
+    stage.drop()
+    return report
+
+
+def _prepare(source: Source, options: ImportOptions, dataset: Dataset,
+             report: ImportReport) -> tuple[Iterator[Record], RowBuilder]:
+    crs, crs_reading = resolve_crs(source.crs, options.crs, source.has_geometry)
+    mapping = detect(source.columns, parse_overrides(options.mapping))
+    if not source.has_geometry and not ("wkt" in mapping.columns or
+                                        {"latitude", "longitude"} <= set(mapping.columns)):
+        raise Invalid("The file has no geometry: no latitude/longitude columns and no WKT column were found"
+                      f" among {', '.join(source.columns[:40])}; map them, e.g. --map latitude=COLUMN.",
+                      [{"path": "map", "message": "no coordinates"}])
+    head = list(islice(source.records, 1000))
+    order, why = _date_order(head, mapping, options.date_order)
+    default_subject = Path(report.file).stem
+    builder = RowBuilder(mapping, crs, order, _default_time(options), default_subject, dataset.licence,
+                         position_columns(source.columns, mapping))
+    report.crs = crs_reading
+    report.mapping = mapping.describe()
+    report.readings = {**source.readings, "dates": f"{order} ({why})"}
+    report.warnings.extend(source.warnings)
+    return chain(head, source.records), builder
+
+
+def _date_order(head: list[Record], mapping, given: str | None) -> tuple[str, str]:
+    if given:
+        if given not in ("dmy", "mdy"):
+            raise Invalid("date_order is 'dmy' or 'mdy'.", [{"path": "date_order", "message": "dmy or mdy"}])
+        return given, "given"
+    column = mapping.columns.get("time")
+    samples = [str(r.values.get(column)) for r in head if column and r.values.get(column)]
+    return choose_date_order(samples)
+
+
+def _default_time(options: ImportOptions) -> datetime:
+    if not options.default_date:
+        return now_day()
+    try:
+        return parse_when(options.default_date).start
+    except ValueProblem as exc:
+        raise Invalid(f"default_date: {exc}.", [{"path": "default_date", "message": str(exc)}]) from None
+
+
+def _warn(builder: RowBuilder, report: ImportReport) -> None:
+    c = builder.counters
+    examples = {name: ", ".join(map(str, rows)) for name, rows in c.examples.items()}
+    messages = [
+        (c.default_time, f"{c.default_time} rows have no date, so observed_start is "
+                         f"{builder.default_time.date()} (day precision); give default_date or map time "
+                         f"(rows {examples.get('default_time')}...)."),
+        (c.default_subject, f"{c.default_subject} rows have no subject, so their subject_text is "
+                            f"{builder.default_subject!r}; map subject to a column or a constant (=text)."),
+        (c.unknown_licence, f"{c.unknown_licence} rows name a licence this platform does not know; they take "
+                            f"the dataset's licence {builder.dataset_licence}."),
+        (c.outside_aoi, f"{c.outside_aoi} features lie outside the deployment's area of interest "
+                        f"(lon {JERSEY_BBOX[0]}..{JERSEY_BBOX[2]}, lat {JERSEY_BBOX[1]}..{JERSEY_BBOX[3]})."),
+        (c.outside_crs_area, f"{c.outside_crs_area} features lie outside the area of use of the source CRS"
+                             f" {builder.crs_area}: check the CRS."),
+        (c.withheld_values, f"{c.withheld_values} text values quoting the record's coordinates were left out"
+                            " of attributes, so a generalised record cannot leak its position."),
+        (c.unscaled_abundance, f"{c.unscaled_abundance} abundance values have no scale; they are kept as"
+                               " abundance_verbatim only; map abundance_scale (e.g. =SACFOR)."),
+    ]
+    report.warnings.extend(message for count, message in messages if count)
+
+
+class Stage:
+    """A temporary table the rows are COPYed into, checked, then upserted from, in one transaction."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.table = f"import_stage_{uuid.uuid4().hex[:12]}"
+        self.session.execute(text(f"""
+            CREATE TEMP TABLE {self.table} (
+              row_no integer, source_ref text, subject_text text, recorded_by_text text, count integer,
+              abundance_scale text, abundance_value text, abundance_verbatim text, occurrence_status text,
+              observed_start timestamptz, observed_end timestamptz, time_precision text,
+              lon double precision, lat double precision, geom geometry, coordinate_uncertainty_m double precision,
+              licence text, attributes jsonb, repair_note text
+            ) ON COMMIT DROP"""))
+
+    def fill(self, records: Iterator[Record], builder: RowBuilder, report: ImportReport,
+             tick: Callable[[], None]) -> None:
+        """COPY every buildable record into the stage; note the others in the report."""
+        raw = self.session.connection().connection.driver_connection
+        statement = f"COPY {self.table} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for record in records:
+                report.rows_read += 1
+                try:
+                    row = builder.build(record)
+                except ValueProblem as exc:
+                    report.reject(record, str(exc))
+                    continue
+                if row[-1]:
+                    report.repair(record.number, record.layer, row[-1])
+                copy.write_row(row)
+                if report.rows_read % PROGRESS_EVERY == 0:
+                    tick()
+        tick()
+
+    def check_duplicates(self, report: ImportReport) -> None:
+        sql = f"""SELECT source_ref, array_agg(row_no ORDER BY row_no) AS rows FROM {self.table}
+                  GROUP BY source_ref HAVING count(*) > 1 ORDER BY min(row_no) LIMIT {MAX_LISTED}"""
+        for ref, rows in self.session.execute(text(sql)):
+            for row in rows[1:]:
+                report.reject(Record(number=row, ref=ref, values={}),
+                              f"its id {ref!r} repeats row {rows[0]}'s: ids must be unique in a file")
+
+    def counts(self, dataset_id: int) -> tuple[int, int]:
+        sql = f"""SELECT count(*) FILTER (WHERE o.id IS NULL), count(*) FILTER (WHERE o.id IS NOT NULL)
+                  FROM {self.table} s LEFT JOIN observation o
+                  ON o.dataset_id = :dataset AND o.source_ref = s.source_ref"""
+        new, existing = self.session.execute(text(sql), {"dataset": dataset_id}).one()
+        return new, existing
+
+    def upsert(self, dataset: Dataset, user_id: int | None) -> tuple[int, int]:
+        """Insert new rows and update changed ones (matched by source_ref); return (created, updated)."""
+        self.session.execute(text(f"""UPDATE {self.table} s SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326)
+                                     WHERE s.geom IS NULL"""))
+        params = {"dataset": dataset.id, "steward": dataset.steward_id, "user": user_id,
+                  "visibility": dataset.default_visibility}
+        created, updated = self.session.execute(text(_UPSERT.format(table=self.table)), params).one()
+        return created, updated
+
+    def drop(self) -> None:
+        self.session.execute(text(f"DROP TABLE IF EXISTS {self.table}"))
+
+
+_UPDATED = ("subject_id", "subject_text", "recorded_by_text", "count", "abundance_scale", "abundance_value",
+            "abundance_verbatim", "occurrence_status", "observed_start", "observed_end", "time_precision", "geom",
+            "coordinate_uncertainty_m", "licence", "attributes", "repair_note")
+_UPSERT = """
+WITH written AS (
+  INSERT INTO observation (id, dataset_id, contributor_id, recorded_by_text, entered_by, subject_id, subject_text,
+    occurrence_status, count, abundance_scale, abundance_value, abundance_verbatim, observed_start, observed_end,
+    time_precision, geom, coordinate_uncertainty_m, visibility, licence, source_ref, attributes, repair_note)
+  SELECT gen_random_uuid(), :dataset, CASE WHEN s.recorded_by_text IS NULL THEN :steward END, s.recorded_by_text,
+    :user, (SELECT min(sub.id) FROM subject sub WHERE lower(sub.scientific_name) = lower(s.subject_text)),
+    s.subject_text, s.occurrence_status, s.count, s.abundance_scale, s.abundance_value, s.abundance_verbatim,
+    s.observed_start, s.observed_end, s.time_precision, s.geom, s.coordinate_uncertainty_m, :visibility,
+    s.licence, s.source_ref, s.attributes, s.repair_note
+  FROM {table} s ORDER BY s.row_no
+  ON CONFLICT (dataset_id, source_ref) DO UPDATE SET
+""" + ",\n".join(f"    {c} = EXCLUDED.{c}" for c in _UPDATED) + """,
+    updated_at = now()
+  WHERE (""" + ", ".join(f"observation.{c}" for c in _UPDATED) + """) IS DISTINCT FROM
+        (""" + ", ".join(f"EXCLUDED.{c}" for c in _UPDATED) + """)
+  RETURNING (xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
+"""

@@ -1,0 +1,303 @@
+"""Turn one source record into one observation row: geometry reprojected and repaired, values read."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+from shapely.geometry.base import BaseGeometry
+
+from fieldapp.errors import Invalid
+from fieldapp.geo.crs import JERSEY_BBOX, STORAGE_SRID
+from fieldapp.geo.fields import geometry_kind
+from fieldapp.observations.abundance import normalise as normalise_abundance
+from fieldapp.transfer.mapping import Mapping, normalise
+from fieldapp.transfer.readers import Record
+from fieldapp.transfer.values import (
+    ValueProblem,
+    parse_coordinate,
+    parse_count,
+    parse_licence,
+    parse_status,
+    parse_when,
+)
+
+WGS84 = CRS.from_epsg(STORAGE_SRID)
+# The staging table's columns, in the order build() returns them.
+STAGE_COLUMNS = (
+    "row_no", "source_ref", "subject_text", "recorded_by_text", "count", "abundance_scale", "abundance_value",
+    "abundance_verbatim", "occurrence_status", "observed_start", "observed_end", "time_precision", "lon", "lat",
+    "geom", "coordinate_uncertainty_m", "licence", "attributes", "repair_note",
+)
+_SCALE_BY_COLUMN = {"sacfor": "SACFOR", "dafor": "DAFOR", "domin": "DOMIN", "percentcover": "percent_cover",
+                    "cover": "percent_cover"}
+_DECIMAL = re.compile(r"-?\d+\.\d{3,}")
+_LIMITS = {"subject_text": 300, "recorded_by_text": 500, "abundance_verbatim": 100, "source_ref": 200}
+
+
+def resolve_crs(source_crs: str | None, override: str | None, has_geometry: bool) -> tuple[CRS, str]:
+    """The CRS to read coordinates in, and how it was chosen."""
+    if override:
+        try:
+            return CRS.from_user_input(override), f"{override} (given)"
+        except Exception:  # pyproj raises its own CRSError, and others for odd input
+            raise Invalid(f"Unknown coordinate reference system {override!r}; give e.g. EPSG:27700.",
+                          [{"path": "crs", "message": f"unknown CRS {override!r}"}]) from None
+    if source_crs:
+        crs = CRS.from_user_input(source_crs)
+        return crs, f"{crs.to_string()} ({crs.name}, read from the file)"
+    if has_geometry:
+        raise Invalid("The file does not say which coordinate reference system it uses (a shapefile without"
+                      " its .prj?); give it explicitly, e.g. --crs EPSG:27700. Nothing was written.",
+                      [{"path": "crs", "message": "missing: the file has no CRS"}])
+    return WGS84, "EPSG:4326 (assumed: a table of coordinates says no CRS)"
+
+
+@dataclass
+class Counters:
+    """What happened often enough to be a warning rather than a line per row."""
+
+    default_time: int = 0
+    default_subject: int = 0
+    unknown_licence: int = 0
+    outside_aoi: int = 0
+    outside_crs_area: int = 0
+    withheld_values: int = 0
+    unscaled_abundance: int = 0
+    examples: dict[str, list[int]] = field(default_factory=dict)
+
+    def note(self, name: str, row: int) -> None:
+        setattr(self, name, getattr(self, name) + 1)
+        rows = self.examples.setdefault(name, [])
+        if len(rows) < 5:
+            rows.append(row)
+
+
+class RowBuilder:
+    """Builds staging rows for one import; every problem raises ValueProblem with its reason."""
+
+    def __init__(self, mapping: Mapping, crs: CRS, date_order: str, default_time: datetime,
+                 default_subject: str, dataset_licence: str, dropped_columns: set[str]):
+        self.mapping = mapping
+        self.transformer = None if crs.equals(WGS84, ignore_axis_order=True) else \
+            Transformer.from_crs(crs, WGS84, always_xy=True)
+        area = crs.area_of_use
+        self.crs_area = area.bounds if area else None
+        self.date_order = date_order
+        self.default_time = default_time
+        self.default_subject = default_subject
+        self.dataset_licence = dataset_licence
+        self.dropped = dropped_columns
+        self.counters = Counters()
+        # The record's position, to keep free text that quotes it out of attributes.
+        self.anchor: tuple[float, float] = (0.0, 0.0)
+        self.scale_from_column = _SCALE_BY_COLUMN.get(normalise(mapping.columns.get("abundance", "")))
+
+    def value(self, values: dict[str, Any], target: str) -> Any:
+        if target in self.mapping.constants:
+            return self.mapping.constants[target] or None
+        column = self.mapping.columns.get(target)
+        return values.get(column) if column else None
+
+    def build(self, record: Record) -> tuple:
+        """The staging row for a record, in STAGE_COLUMNS order."""
+        if record.problem:
+            raise ValueProblem(record.problem)
+        values = record.values
+        lon, lat, geom, note = self.geometry(record)
+        start, end, precision = self.when(values, record.number)
+        scale, abundance, verbatim = self.abundance(values, record.number)
+        count = self.value(values, "count")
+        status = self.value(values, "status")
+        uncertainty = self.value(values, "uncertainty")
+        row = {
+            "source_ref": _text(self.value(values, "id")) or record.ref,
+            "subject_text": self.subject(values, record.number),
+            "recorded_by_text": _text(self.value(values, "recorded_by")),
+            "abundance_verbatim": verbatim,
+        }
+        for name, limit in _LIMITS.items():
+            if row[name] is not None and len(row[name]) > limit:
+                raise ValueProblem(f"{name} is longer than {limit} characters")
+        return (
+            record.number, row["source_ref"], row["subject_text"], row["recorded_by_text"],
+            parse_count(count) if count not in (None, "") else None, scale, abundance, verbatim,
+            parse_status(status) if status not in (None, "") else "present",
+            start, end, precision, lon, lat, geom, _uncertainty(uncertainty), self.licence(values, record.number),
+            self.attributes(values, record.number), note,
+        )
+
+    def subject(self, values: dict[str, Any], row: int) -> str:
+        text = _text(self.value(values, "subject"))
+        if text:
+            return text
+        self.counters.note("default_subject", row)
+        return self.default_subject
+
+    def when(self, values: dict[str, Any], row: int) -> tuple[datetime, datetime | None, str]:
+        raw = self.value(values, "time")
+        if raw in (None, ""):
+            self.counters.note("default_time", row)
+            return self.default_time, None, "day"
+        when = parse_when(str(raw), self.date_order)
+        end_raw = self.value(values, "end_time")
+        end = when.end
+        if end_raw not in (None, ""):
+            end = parse_when(str(end_raw), self.date_order).start
+            if end < when.start:
+                raise ValueProblem(f"the end {end_raw!r} is before the start {raw!r}")
+        return when.start, end, when.precision
+
+    def abundance(self, values: dict[str, Any], row: int) -> tuple[str | None, str | None, str | None]:
+        raw = _text(self.value(values, "abundance"))
+        if raw is None:
+            return None, None, None
+        scale = _text(self.value(values, "abundance_scale")) or self.scale_from_column
+        scale = {"percentage": "percent_cover", "percent": "percent_cover"}.get((scale or "").lower(), scale)
+        if scale is None or scale.upper() not in ("SACFOR", "DAFOR", "DOMIN", "PERCENT_COVER"):
+            self.counters.note("unscaled_abundance", row)
+            return None, None, raw[:100]
+        scale = "percent_cover" if scale.upper() == "PERCENT_COVER" else scale.upper()
+        try:
+            return scale, normalise_abundance(scale, raw), raw[:100]
+        except ValueError as exc:
+            raise ValueProblem(str(exc)) from None
+
+    def licence(self, values: dict[str, Any], row: int) -> str:
+        raw = self.value(values, "licence")
+        if raw in (None, ""):
+            return self.dataset_licence
+        code = parse_licence(raw)
+        if code is None:
+            self.counters.note("unknown_licence", row)
+            return self.dataset_licence
+        return code
+
+    def attributes(self, values: dict[str, Any], row: int) -> str:
+        lon, lat = self.anchor
+        kept = {}
+        for name, value in values.items():
+            if value is None or name in self.dropped:
+                continue
+            if isinstance(value, str) and _mentions_position(value, lon, lat):
+                self.counters.note("withheld_values", row)
+                continue
+            kept[name] = value
+        return json.dumps(kept, ensure_ascii=False, default=str)
+
+    def geometry(self, record: Record) -> tuple[float | None, float | None, str | None, str | None]:
+        """(lon, lat) for a plain point in EPSG:4326, else hex EWKB; and the repair note."""
+        shape = record.geometry
+        if shape is None:
+            if record.missing_geometry:
+                raise ValueProblem("it has no geometry")
+            shape = self._shape_from_columns(record.values)
+            if isinstance(shape, tuple):
+                self.anchor = shape
+                return (*shape, None, None)
+        return self._checked(shape)
+
+    def _shape_from_columns(self, values: dict[str, Any]) -> BaseGeometry | tuple[float, float]:
+        wkt = self.value(values, "wkt")
+        if wkt not in (None, ""):
+            try:
+                return shapely.from_wkt(str(wkt))
+            except shapely.errors.GEOSException as exc:
+                raise ValueProblem(f"the WKT cannot be read ({exc})") from None
+        raw_lat, raw_lon = self.value(values, "latitude"), self.value(values, "longitude")
+        if raw_lat in (None, "") or raw_lon in (None, ""):
+            raise ValueProblem("it has no coordinates")
+        lat, lon = parse_coordinate(raw_lat, "latitude"), parse_coordinate(raw_lon, "longitude")
+        if self.transformer is None:
+            self._check_range(lon, lat, lon, lat)
+            return lon, lat
+        return shapely.Point(lon, lat)
+
+    def _checked(self, shape: BaseGeometry) -> tuple[None, None, str, str | None]:
+        if shape.is_empty:
+            raise ValueProblem("its geometry is empty")
+        shape = shapely.force_2d(shape)
+        if self.transformer is not None:
+            shape = shapely.transform(shape, self._transform)
+        coords = shapely.get_coordinates(shape)
+        if not np.isfinite(coords).all():
+            raise ValueProblem("its geometry has coordinates that are not finite numbers")
+        minx, miny, maxx, maxy = shape.bounds
+        self._check_range(minx, miny, maxx, maxy)
+        self.anchor = ((minx + maxx) / 2, (miny + maxy) / 2)
+        note = None
+        if not shape.is_valid:
+            shape, note = _repair(shape)
+        return None, None, shapely.to_wkb(shapely.set_srid(shape, STORAGE_SRID), hex=True, include_srid=True), note
+
+    def _transform(self, coords: np.ndarray) -> np.ndarray:
+        x, y = self.transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    def _check_range(self, minx: float, miny: float, maxx: float, maxy: float) -> None:
+        if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
+            raise ValueProblem(f"its coordinates ({minx:.6g}, {miny:.6g}) are outside longitude -180..180 and"
+                               " latitude -90..90: is the CRS right?")
+        if not _overlaps((minx, miny, maxx, maxy), JERSEY_BBOX):
+            self.counters.outside_aoi += 1
+        if self.crs_area and not _overlaps((minx, miny, maxx, maxy), self.crs_area):
+            self.counters.outside_crs_area += 1
+
+
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def _repair(shape: BaseGeometry) -> tuple[BaseGeometry, str]:
+    """make_valid when that keeps the geometry's kind (an area stays an area), else reject."""
+    reason = shapely.is_valid_reason(shape)
+    repaired = shapely.make_valid(shape)
+    if repaired.geom_type == "GeometryCollection":
+        # make_valid may add stray lines or points beside the area it keeps: keep the parts of the same kind.
+        kind = geometry_kind(shape)
+        parts = [p for p in repaired.geoms if geometry_kind(p) == kind]
+        repaired = shapely.union_all(parts) if parts else repaired
+    if repaired.is_empty or geometry_kind(repaired) != geometry_kind(shape):
+        raise ValueProblem(f"its {shape.geom_type} is invalid ({reason}) and cannot be repaired without"
+                           " changing its kind")
+    return repaired, f"Invalid {shape.geom_type} ({reason}) repaired with make_valid into a {repaired.geom_type}."
+
+
+def _mentions_position(value: str, lon: float, lat: float) -> bool:
+    """Does free text quote the record's coordinates (e.g. a KML description 'Latitude: 45.77')?"""
+    for number in _DECIMAL.findall(value):
+        n = float(number)
+        if abs(n - lat) < 0.01 or abs(n - lon) < 0.01:
+            return True
+    return False
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _uncertainty(raw: Any) -> float | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ValueProblem(f"coordinate uncertainty {raw!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValueProblem(f"coordinate uncertainty {raw!r} is not a distance of zero or more")
+    return value
+
+
+def now_day() -> datetime:
+    today = datetime.now(UTC)
+    return datetime(today.year, today.month, today.day, tzinfo=UTC)
