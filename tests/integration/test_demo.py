@@ -1,0 +1,205 @@
+"""`fieldapp demo`: four synthetic datasets around Jersey, loaded idempotently, protected like real data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+
+from fieldapp.accounts.service import authenticate
+from fieldapp.demo import load_demo
+from fieldapp.demo.catalogue import ACCOUNTS
+from fieldapp.geodata import NATURAL_EARTH_CREDIT, jersey_land_geometry, jersey_outline
+
+DEMO = "d.slug LIKE 'demo-%'"
+# Jersey's land in metres (EPSG:3109), for distance checks.
+LAND_M = "ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(:land), 4326), 3109)"
+
+
+@pytest.fixture
+def summary(db, settings) -> list[str]:
+    return load_demo(db, settings)
+
+
+def rows(db, sql: str, **params) -> list:
+    return db.execute(text(sql), params).all()
+
+
+def counts_by_kind(db) -> dict[str, int]:
+    return dict(
+        rows(
+            db,
+            f"""
+        SELECT d.knowledge_kind, count(o.id) FROM dataset d LEFT JOIN observation o ON o.dataset_id = d.id
+        WHERE {DEMO} GROUP BY d.knowledge_kind""",
+        )
+    )
+
+
+def test_jersey_outline_is_the_bundled_natural_earth_polygon():
+    outline = jersey_outline()
+    assert outline["type"] == "FeatureCollection"
+    assert jersey_land_geometry()["type"] == "Polygon"
+    lon, lat = jersey_land_geometry()["coordinates"][0][0]
+    assert -2.30 <= lon <= -1.90 and 49.13 <= lat <= 49.30
+    assert NATURAL_EARTH_CREDIT == "Made with Natural Earth"
+
+
+def test_loading_twice_changes_nothing(db, settings, summary):
+    tables = (
+        "observation",
+        "observation_history",
+        "dataset",
+        "contributor",
+        "membership",
+        "subject",
+        "subject_name",
+        "user_account",
+    )
+    census = "SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in tables)
+    fingerprint = """SELECT md5(string_agg(concat_ws('|', id, source_ref, ST_AsText(geom), ST_AsText(public_geom)),
+                                           ',' ORDER BY id)) FROM observation"""
+    before = rows(db, census), rows(db, fingerprint)
+    again = load_demo(db, settings)
+    assert (rows(db, census), rows(db, fingerprint)) == before
+    assert all(" 0 new" in line for line in again if line.startswith("Dataset "))
+
+
+# Loading takes a few seconds, so each test loads once and makes several named checks.
+def test_demo_loads_four_synthetic_datasets_around_jersey(db, summary):
+    check_four_synthetic_datasets_one_per_kind(db, summary)
+    check_records_lie_around_jersey_coast_in_the_past(db)
+    check_each_kind_carries_its_own_detail(db)
+
+
+def test_demo_data_are_protected_credited_and_recorded(db, summary):
+    check_public_geometry_protects_fishers_grounds_and_the_sensitive_subject(db)
+    check_history_records_every_demo_observation_and_its_actor(db)
+    check_accounts_sign_in_and_fishers_belong_to_their_group(db)
+
+
+def check_four_synthetic_datasets_one_per_kind(db, summary):
+    datasets = rows(
+        db,
+        f"""SELECT knowledge_kind, title, description, default_visibility, force_generalised
+                            FROM dataset d WHERE {DEMO} ORDER BY knowledge_kind""",
+    )
+    assert [d.knowledge_kind for d in datasets] == ["historical", "local", "scientific", "volunteer"]
+    for dataset in datasets:
+        assert "SYNTHETIC" in dataset.title and "SYNTHETIC" in dataset.description
+    fishers = next(d for d in datasets if d.knowledge_kind == "local")
+    assert (fishers.default_visibility, fishers.force_generalised) == ("generalised", True)
+    counts = counts_by_kind(db)
+    assert all(n > 0 for n in counts.values())
+    assert 2000 <= sum(counts.values()) <= 5000
+    assert any("Made with Natural Earth" in line for line in summary)
+    for account in ACCOUNTS:
+        assert any(account.email in line and account.password in line for line in summary)
+
+
+def check_accounts_sign_in_and_fishers_belong_to_their_group(db):
+    roles = dict(rows(db, "SELECT email, role FROM user_account WHERE password_hash IS NOT NULL"))
+    assert {a.email: a.role for a in ACCOUNTS}.items() <= roles.items()
+    # Verifying a password costs Argon2's time: one documented password stands for the rest.
+    steward = next(a for a in ACCOUNTS if a.role == "steward")
+    assert authenticate(db, steward.email, steward.password, "127.0.0.1", allowed=5, window_s=900) is not None
+    stewards = rows(
+        db,
+        """
+        SELECT c.kind, c.display_name, count(m.member_id) FROM dataset d
+        JOIN contributor c ON c.id = d.steward_id LEFT JOIN membership m ON m.group_id = c.id
+        WHERE d.slug = 'demo-fishers-knowledge' GROUP BY c.kind, c.display_name""",
+    )
+    assert [(kind, members) for kind, _name, members in stewards] == [("group", 2)]
+    assert "(demo)" in stewards[0].display_name
+    credited = rows(
+        db,
+        """SELECT DISTINCT o.contributor_id = d.steward_id FROM observation o
+                           JOIN dataset d ON d.id = o.dataset_id WHERE d.slug = 'demo-fishers-knowledge'""",
+    )
+    assert credited == [(True,)]
+
+
+def check_records_lie_around_jersey_coast_in_the_past(db):
+    land = json.dumps(jersey_land_geometry())
+    placed = rows(
+        db,
+        f"""
+        SELECT count(*) FILTER (WHERE NOT ST_Within(ST_Transform(o.geom, 3109), ST_Buffer({LAND_M}, 5000))),
+               count(*) FILTER (WHERE ST_Intersects(ST_Transform(o.geom, 3109), ST_Buffer({LAND_M}, -300))),
+               count(*) FILTER (WHERE coalesce(o.observed_end, o.observed_start) >= now())
+        FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE {DEMO}""",
+        land=land,
+    )
+    assert placed == [(0, 0, 0)]  # outside 5 km, inland, in the future
+    shapes = rows(
+        db,
+        f"""SELECT d.knowledge_kind, array_agg(DISTINCT ST_GeometryType(o.geom))
+                          FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE {DEMO} GROUP BY 1""",
+    )
+    assert dict(shapes)["volunteer"] == ["ST_Point"]
+    assert dict(shapes)["local"] == ["ST_LineString", "ST_Polygon"]
+    assert dict(shapes)["scientific"] == ["ST_LineString", "ST_Polygon"]
+
+
+def check_each_kind_carries_its_own_detail(db):
+    def kind_rows(kind: str, columns: str) -> list:
+        return rows(
+            db,
+            f"""SELECT DISTINCT {columns} FROM observation o JOIN dataset d ON d.id = o.dataset_id
+                            LEFT JOIN subject s ON s.id = o.subject_id WHERE d.knowledge_kind = :kind AND {DEMO}""",
+            kind=kind,
+        )
+
+    decades = kind_rows(
+        "historical",
+        "o.time_precision, extract(year FROM o.observed_start)::int % 10,"
+        " extract(year FROM o.observed_end) - extract(year FROM o.observed_start)",
+    )
+    assert decades == [("decade", 0, 9)]
+    seasons = kind_rows("local", "o.time_precision, o.season_months IS NOT NULL, o.trend IS NOT NULL")
+    assert seasons == [("season", True, True)]
+    assert {t for (t,) in kind_rows("local", "o.trend")} == {"decreasing", "stable", "increasing"}
+    eunis = {code for (code,) in kind_rows("scientific", "s.eunis_code") if code}
+    assert {"A5.13", "A3.1", "A5.53"} <= eunis
+    wardens = kind_rows("volunteer", "o.occurrence_status, o.count IS NOT NULL, o.abundance_scale")
+    assert {("present", True, None), ("present", False, "SACFOR"), ("absent", False, None)} <= set(wardens)
+    assert set(kind_rows("volunteer", "o.coordinate_uncertainty_m IS NOT NULL")) == {(False,), (True,)}
+    languages = rows(db, "SELECT DISTINCT language, community FROM subject_name")
+    assert {("en", None), ("fr", None), ("nrf", None), ("en", "fishers")} <= set(languages)
+
+
+def check_public_geometry_protects_fishers_grounds_and_the_sensitive_subject(db):
+    fishers = rows(
+        db,
+        """SELECT o.visibility, ST_Equals(o.public_geom, o.geom) FROM observation o
+                          JOIN dataset d ON d.id = o.dataset_id WHERE d.slug = 'demo-fishers-knowledge'""",
+    )
+    assert fishers and set(fishers) == {("generalised", False)}
+    sensitive = rows(
+        db,
+        """SELECT o.visibility, o.public_precision_m >= s.generalise_m FROM observation o
+                            JOIN subject s ON s.id = o.subject_id WHERE s.generalise_m IS NOT NULL""",
+    )
+    assert sensitive and set(sensitive) == {("generalised", True)}
+    volunteer = rows(
+        db,
+        """SELECT DISTINCT o.visibility FROM observation o JOIN dataset d ON d.id = o.dataset_id
+                            WHERE d.slug = 'demo-wardens-sightings'""",
+    )
+    assert volunteer == [("public",)]
+
+
+def check_history_records_every_demo_observation_and_its_actor(db):
+    history = rows(
+        db,
+        f"""
+        SELECT count(DISTINCT h.observation_id), count(*) FILTER (WHERE h.action <> 'create'),
+               array_agg(DISTINCT u.email)
+        FROM observation o JOIN dataset d ON d.id = o.dataset_id
+        JOIN observation_history h ON h.observation_id = o.id LEFT JOIN user_account u ON u.id = h.actor_id
+        WHERE {DEMO}""",
+    )
+    total = sum(counts_by_kind(db).values())
+    assert history == [(total, 0, ["steward@demo.fieldapp.test"])]
