@@ -10,7 +10,24 @@
     return Math.min(max, config.style.radius + step * Math.log10(Math.max(1, count)));
   }
 
+  // VectorGrid's point symbols are CircleMarkers without a latlng; Leaflet 1.9 asks small
+  // circles for theirs on every mouse event and throws. Without getLatLng it uses the pointer.
+  // VectorGrid loads after this file, so the fix is applied on first use.
+  var patched = false;
+  function patchPointEvents() {
+    if (patched) return;
+    patched = true;
+    var addPath = L.SVG.Tile.prototype._addPath;
+    L.SVG.Tile.include({
+      _addPath: function (layer) {
+        if (layer.getLatLng && !layer._latlng) layer.getLatLng = null;
+        return addPath.call(this, layer);
+      }
+    });
+  }
+
   function gridOptions(config) {
+    patchPointEvents();
     return {
       rendererFactory: L.svg.tile,
       interactive: true,
@@ -78,7 +95,9 @@
     grid.on("click", function (e) {
       var props = (e.layer && e.layer.properties) || {};
       props.dataset = props.dataset || slug;
-      L.popup({ maxWidth: 320 }).setLatLng(e.latlng).setContent(popupNode(props)).openOn(map);
+      // VectorGrid's SVG tiles fire clicks without a latlng under Leaflet 1.9: take it from the event.
+      var at = e.latlng || map.mouseEventToLatLng(e.originalEvent || e.sourceTarget || e);
+      L.popup({ maxWidth: 320 }).setLatLng(at).setContent(popupNode(props)).openOn(map);
     });
   }
 
@@ -111,6 +130,10 @@
     window.fieldappMapInstance = map;
   }
 
+  function layers() {
+    return datasets.map(function (d) { return { slug: d.slug, group: d.group }; });
+  }
+
   window.fieldappMap = { gridOptions: gridOptions, attach: attach, dataset: dataset,
-                         trackState: trackState, popupNode: popupNode };
+                         trackState: trackState, popupNode: popupNode, layers: layers };
 })();

@@ -1,0 +1,214 @@
+"""The shared map in headless Chromium: layers draw, toggle and filter; popups are right and inert."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+import requests
+from playwright.sync_api import Page, Route, expect
+
+pytestmark = pytest.mark.e2e
+
+CENTRE = (-2.1542, 49.1869)
+HTML_PAYLOAD = "<img src=x onerror=window.__xss=1>"
+TEMPLATE_PAYLOAD = "${window.__xss=2}`\\{}"
+# The base map is the only host the map may try; blocked, the page must still work.
+BASE_MAP_HOST = "tile.openstreetmap.org"
+
+
+def point(dx: float, dy: float) -> dict:
+    return {"type": "Point", "coordinates": [CENTRE[0] + dx, CENTRE[1] + dy]}
+
+
+class MapData:
+    """Three datasets of different kinds, one carrying every payload, made through the API."""
+
+    def __init__(self, live_server):
+        _, token = live_server.account(f"Wardens {HTML_PAYLOAD} {TEMPLATE_PAYLOAD}", role="steward")
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.url = live_server.url
+        self.local = self.dataset(live_server, "Fishers' grounds", "local")
+        self.survey = self.dataset(live_server, f"Survey {HTML_PAYLOAD}", "scientific")
+        self.crab = self.observe(self.local, geometry=point(-0.0018, 0), subject_text="spider crab", count=3,
+                                 observed_start="2024-05-02", time_precision="day")
+        self.ground = self.observe(self.local, subject_text="ormer ground", geometry={
+            "type": "Polygon", "coordinates": [[[-2.1570, 49.1845], [-2.1510, 49.1845], [-2.1510, 49.1855],
+                                                [-2.1570, 49.1855], [-2.1570, 49.1845]]]})
+        self.payload = self.observe(self.survey, geometry=point(0, 0.0011), subject_text=HTML_PAYLOAD,
+                                    notes=TEMPLATE_PAYLOAD, count=1)
+        self.ormer = self.observe(self.survey, geometry=point(0.0018, 0), subject_text="ormer", count=7)
+
+    def dataset(self, live_server, title: str, kind: str) -> dict:
+        body = {"slug": live_server.slug("map"), "title": title, "knowledge_kind": kind, "licence": "CC-BY-4.0"}
+        response = requests.post(f"{self.url}/api/v1/datasets", json=body, headers=self.headers, timeout=10)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def observe(self, dataset: dict, **properties) -> str:
+        geometry = properties.pop("geometry")
+        body = {"type": "Feature", "geometry": geometry, "properties": {"dataset": dataset["slug"], **properties}}
+        response = requests.post(f"{self.url}/api/v1/observations", json=body, headers=self.headers, timeout=10)
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
+    def map_path(self, **extra: str) -> str:
+        args = {"dataset": f"{self.local['slug']},{self.survey['slug']}", "lat": str(CENTRE[1]),
+                "lon": str(CENTRE[0]), "zoom": "16", **extra}
+        return "/map?" + "&".join(f"{k}={requests.utils.quote(v)}" for k, v in args.items())
+
+
+@pytest.fixture(scope="module")
+def data(live_server) -> MapData:
+    return MapData(live_server)
+
+
+@pytest.fixture
+def map_page(browser, live_server) -> Iterator[Page]:
+    """A desktop page that may reach only the live server (the base map is blocked and noted)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    blocked: list[str] = []
+
+    def only_the_live_server(route: Route) -> None:
+        url = route.request.url
+        if url == live_server.url or url.startswith(live_server.url + "/"):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", only_the_live_server)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    dialogs: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()
+    assert errors == [], f"script errors: {errors}"
+    assert dialogs == [], f"a payload ran: {dialogs}"
+    others = [u for u in blocked if BASE_MAP_HOST not in u]
+    assert others == [], f"the page tried to reach other hosts: {others}"
+
+
+# The distinct features each dataset layer has drawn (a feature near a tile edge is drawn in
+# every tile it reaches, so SVG paths are not counted directly).
+DRAWN = """() => {
+  const map = window.fieldappMapInstance, out = {};
+  if (!map || !window.fieldappMap) return out;  // the page is still loading
+  for (const d of window.fieldappMap.layers()) {
+    const ids = new Set();
+    if (map.hasLayer(d.group)) d.group.eachLayer(g => {
+      for (const tile of Object.values(g._vectorTiles || {})) {
+        for (const [id, f] of Object.entries(tile._features || {})) {
+          if (f.feature._path && f.feature._path.isConnected) ids.add(id);
+        }
+      }
+    });
+    out[d.slug] = ids.size;
+  }
+  return out;
+}"""
+
+
+def drawn(page: Page) -> dict[str, int]:
+    return page.evaluate(DRAWN)
+
+
+def wait_drawn(page: Page, slug: str, count: int) -> None:
+    page.wait_for_function(f"() => ({DRAWN})()[{slug!r}] === {count}")
+
+
+def click_at(page: Page, lon: float, lat: float) -> None:
+    x, y = page.evaluate("""([lat, lon]) => {
+        const map = window.fieldappMapInstance, p = map.latLngToContainerPoint([lat, lon]);
+        const box = map.getContainer().getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y];
+    }""", [lat, lon])
+    page.mouse.click(x, y)
+
+
+def test_map_loads_offline_with_outline_and_every_layer_drawn(map_page, data):
+    map_page.goto(data.map_path(zoom="13", lat="49.2", lon="-2.13"))
+    expect(map_page.locator(".leaflet-container")).to_be_visible()
+    # The Jersey outline is drawn from our own data, without the (blocked) base map.
+    expect(map_page.locator(".leaflet-overlay-pane path")).to_have_count(1)
+    map_page.goto(data.map_path())
+    wait_drawn(map_page, data.local["slug"], 2)  # the crab point and the ground area
+    wait_drawn(map_page, data.survey["slug"], 2)
+    # Draw order by geometry type: the area sits in the lowest pane, points in the highest.
+    assert map_page.locator(".leaflet-fieldapp-areas-pane path").count() >= 1
+    assert map_page.locator(".leaflet-fieldapp-lines-pane path").count() == 0
+    assert map_page.locator(".leaflet-fieldapp-points-pane path").count() >= 3
+    z = map_page.evaluate("""() => ['areas', 'lines', 'points'].map(
+        n => Number(getComputedStyle(document.querySelector('.leaflet-fieldapp-' + n + '-pane')).zIndex))""")
+    assert z == sorted(z) and len(set(z)) == 3
+    # Every script and stylesheet came from our server.
+    sources = map_page.evaluate(
+        "() => [...document.querySelectorAll('script[src], link[href]')].map(e => e.src || e.href)")
+    assert sources and all(s.startswith(map_page.url.split("/map")[0]) for s in sources)
+
+
+def test_toggling_a_layer_hides_it_and_keeps_the_state_in_the_url(map_page, data):
+    map_page.goto(data.map_path())
+    wait_drawn(map_page, data.local["slug"], 2)
+    map_page.locator(".leaflet-control-layers label", has_text="Fishers' grounds").locator("input").uncheck()
+    wait_drawn(map_page, data.local["slug"], 0)
+    assert drawn(map_page)[data.survey["slug"]] == 2
+    expect(map_page).to_have_url(re.compile(r"hide=" + re.escape(data.local["slug"])))
+    # The shared link restores the hidden layer and the view.
+    map_page.reload()
+    wait_drawn(map_page, data.survey["slug"], 2)
+    assert drawn(map_page)[data.local["slug"]] == 0
+    assert map_page.evaluate("() => window.fieldappMapInstance.getZoom()") == 16
+
+
+def test_a_filter_changes_what_is_drawn(map_page, data):
+    map_page.goto(data.map_path())
+    wait_drawn(map_page, data.survey["slug"], 2)
+    map_page.get_by_label("Subject (any of its names)").fill("ormer")
+    map_page.get_by_role("button", name="Filter").click()
+    expect(map_page).to_have_url(re.compile(r"subject=ormer"))
+    wait_drawn(map_page, data.survey["slug"], 1)
+    wait_drawn(map_page, data.local["slug"], 0)
+    # The filter kept the view: still zoom 16 over the records.
+    assert map_page.evaluate("() => window.fieldappMapInstance.getZoom()") == 16
+
+
+def test_clicking_a_feature_opens_its_popup_with_attribution(map_page, data):
+    map_page.goto(data.map_path())
+    wait_drawn(map_page, data.local["slug"], 2)
+    click_at(map_page, CENTRE[0] - 0.0018, CENTRE[1])
+    popup = map_page.locator(".leaflet-popup-content")
+    expect(popup.locator(".subject")).to_have_text("spider crab")
+    expect(popup).to_contain_text("2024-05-02")
+    expect(popup).to_contain_text("3")
+    expect(popup.locator(".attribution")).to_have_text(
+        f"Wardens {HTML_PAYLOAD} {TEMPLATE_PAYLOAD} · Fishers' grounds · CC-BY-4.0")
+    expect(popup.get_by_role("link", name="Open the record")).to_have_attribute(
+        "href", f"/observations/{data.crab}")
+
+
+def test_payloads_in_note_subject_and_contributor_show_as_text(map_page, data):
+    map_page.goto(data.map_path())
+    wait_drawn(map_page, data.survey["slug"], 2)
+    click_at(map_page, CENTRE[0], CENTRE[1] + 0.0011)
+    popup = map_page.locator(".leaflet-popup-content")
+    expect(popup.locator(".subject")).to_have_text(HTML_PAYLOAD)
+    expect(popup).to_contain_text(TEMPLATE_PAYLOAD)
+    expect(popup.locator(".attribution")).to_contain_text(f"Wardens {HTML_PAYLOAD} {TEMPLATE_PAYLOAD}")
+    expect(popup.locator("img")).to_have_count(0)
+    # The dataset title in the layer control is text too.
+    expect(map_page.locator(".leaflet-control-layers")).to_contain_text(f"Survey {HTML_PAYLOAD}")
+    expect(map_page.locator(".leaflet-control-layers img")).to_have_count(0)
+    assert map_page.evaluate("() => window.__xss") is None
+
+
+def test_dataset_page_shows_its_facts_and_a_map_of_it_alone(map_page, data):
+    map_page.goto(f"/datasets/{data.survey['slug']}")
+    expect(map_page.get_by_role("heading", level=1)).to_have_text(f"Survey {HTML_PAYLOAD}")
+    expect(map_page.locator(".facts")).to_contain_text("CC-BY-4.0")
+    expect(map_page.locator(".facts")).to_contain_text("2 (2 public")
+    assert [d["slug"] for d in map_page.evaluate("() => window.fieldappMap.layers()")] == [data.survey["slug"]]
