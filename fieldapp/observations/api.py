@@ -168,3 +168,29 @@ def delete_observation(observation_id: str):
     service.delete_observation(session, user, _parse_id(observation_id))
     session.commit()
     return Response(status=204)
+
+
+@bp.post("/observations/<observation_id>/media")
+def upload_media(observation_id: str):
+    """Store a photo (multipart field `file`), once per client-generated `id`; 201 new, 200 a retry."""
+    from flask import current_app
+
+    from fieldapp.observations import media
+
+    user = require_user()
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid("Send the photo as a multipart/form-data field named 'file'.",
+                      [{"path": "file", "message": "missing"}])
+    try:
+        media_id = uuid.UUID(request.form["id"]) if request.form.get("id") else uuid.uuid4()
+    except ValueError:
+        raise Invalid("The photo id must be a UUID.", [{"path": "id", "message": "not a UUID"}]) from None
+    data = upload.stream.read(media.MAX_PHOTO_BYTES + 1)
+    session = get_session()
+    root = current_app.extensions["fieldapp.settings"].media_dir
+    stored, created = media.store_photo(session, root, user, _parse_id(observation_id), media_id, data)
+    session.commit()
+    body = media.media_json(stored, url_for)
+    headers = {"Location": body["public_url"]}
+    return Response(json.dumps(body), status=201 if created else 200, mimetype="application/json", headers=headers)

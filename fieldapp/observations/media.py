@@ -1,0 +1,231 @@
+"""Photos of observations: private originals, public copies rebuilt without metadata, thumbnails, EXIF."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+import uuid
+import warnings
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from geoalchemy2.shape import from_shape, to_shape
+from PIL import Image, ImageOps, UnidentifiedImageError
+from shapely.geometry import Point
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from fieldapp.accounts.models import User
+from fieldapp.errors import Conflict, Invalid, NotFound, TooLarge
+from fieldapp.geo.crs import STORAGE_SRID
+from fieldapp.geoprivacy.policy import Viewer, may_manage
+from fieldapp.observations.models import Media
+from fieldapp.observations.service import load_for_change
+
+# A 48-megapixel phone photo is about 48M pixels; anything larger is refused rather than decoded,
+# because a small compressed file can otherwise expand to gigabytes of memory.
+MAX_PIXELS = 60_000_000
+MAX_PHOTO_BYTES = 15 * 1024 * 1024
+PUBLIC_MAX_SIDE = 2048
+THUMB_SIDE = 320
+FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
+
+_EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
+_DATETIME_ORIGINAL, _OFFSET_ORIGINAL, _DATETIME = 0x9003, 0x9011, 0x0132
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A checked upload: its facts, and the public copy and thumbnail as JPEG bytes."""
+
+    data: bytes
+    sha256: str
+    content_type: str
+    extension: str
+    exif_time: datetime | None
+    exif_lonlat: tuple[float, float] | None
+    public_jpeg: bytes
+    thumb_jpeg: bytes
+
+
+def read_photo(data: bytes) -> Photo:
+    """Check an uploaded image and build its metadata-free copies; raise a 4xx error when it is unusable."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise TooLarge(f"A photo may be at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB; this one is {len(data)} bytes.",
+                       [{"path": "file", "message": "too large"}])
+    if not data:
+        raise Invalid("The photo file is empty.", [{"path": "file", "message": "empty"}])
+    image = _open(data)
+    content_type, extension = FORMATS[image.format]
+    exif = image.getexif()
+    upright = _decode(lambda: ImageOps.exif_transpose(image))
+    return Photo(
+        data=data, sha256=hashlib.sha256(data).hexdigest(), content_type=content_type, extension=extension,
+        exif_time=exif_time(exif), exif_lonlat=exif_lonlat(exif),
+        public_jpeg=_jpeg(_rebuilt(upright), PUBLIC_MAX_SIDE), thumb_jpeg=_jpeg(_rebuilt(upright), THUMB_SIDE),
+    )
+
+
+def _open(data: bytes) -> Image.Image:
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    image = _decode(lambda: Image.open(io.BytesIO(data)))
+    if image.format not in FORMATS:
+        raise Invalid(f"Photos must be JPEG, PNG or WebP, not {image.format}.",
+                      [{"path": "file", "message": f"unsupported format {image.format}"}])
+    _decode(image.load)
+    return image
+
+
+def _decode(step):
+    """Run a Pillow step, turning undecodable input and decompression bombs into client errors."""
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that: refuse those as well.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            return step()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise Invalid(f"The image has more than {MAX_PIXELS:,} pixels; it is refused as unsafe to decode.",
+                          [{"path": "file", "message": "too many pixels"}]) from None
+        except UnidentifiedImageError:
+            raise Invalid("The file is not an image.", [{"path": "file", "message": "not an image"}]) from None
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise Invalid(f"The image cannot be read: {exc}.",
+                          [{"path": "file", "message": "damaged or truncated image"}]) from None
+
+
+def _rebuilt(image: Image.Image) -> Image.Image:
+    """Copy only the pixels, so no EXIF, XMP, GPS or comment can travel with the public copy."""
+    rgb = image.convert("RGB")
+    return Image.frombytes("RGB", rgb.size, rgb.tobytes())
+
+
+def _jpeg(image: Image.Image, max_side: int) -> bytes:
+    image.thumbnail((max_side, max_side))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85, optimize=True)
+    return out.getvalue()
+
+
+def exif_time(exif: Image.Exif) -> datetime | None:
+    """When the photo was taken; a time without its zone is read as UTC."""
+    ifd = exif.get_ifd(_EXIF_IFD)
+    raw = ifd.get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+    if not isinstance(raw, str):
+        return None
+    try:
+        taken = datetime.strptime(raw.strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    return taken.replace(tzinfo=_zone(ifd.get(_OFFSET_ORIGINAL)))
+
+
+def _zone(raw: Any) -> timezone:
+    if isinstance(raw, str) and len(raw) >= 6 and raw[0] in "+-":
+        try:
+            hours, minutes = int(raw[1:3]), int(raw[4:6])
+        except ValueError:
+            return UTC
+        sign = -1 if raw[0] == "-" else 1
+        return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    return UTC
+
+
+def exif_lonlat(exif: Image.Exif) -> tuple[float, float] | None:
+    """Where the photo was taken (longitude, latitude), or None when the GPS block is missing or empty."""
+    gps = exif.get_ifd(_GPS_IFD)
+    try:
+        lat = _degrees(gps[2], gps.get(1, "N"), "S")
+        lon = _degrees(gps[4], gps.get(3, "E"), "W")
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, IndexError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
+        return None
+    return round(lon, 7), round(lat, 7)
+
+
+def _degrees(parts: Any, ref: Any, negative: str) -> float:
+    d, m, s = (float(p) for p in parts)
+    value = d + m / 60 + s / 3600
+    ref = ref.decode() if isinstance(ref, bytes) else str(ref)
+    return -value if ref.strip("\x00 ").upper() == negative else value
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write atomically, so a crash never leaves half a file where a whole one is expected."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    os.replace(tmp, path)
+
+
+def store_photo(session: Session, root: Path, user: User, observation_id: uuid.UUID,
+                media_id: uuid.UUID, data: bytes) -> tuple[Media, bool]:
+    """Store a photo once per client media id: a retry returns the stored one, other content is a conflict."""
+    observation = load_for_change(session, user, observation_id)
+    existing = session.get(Media, media_id)
+    photo = read_photo(data)
+    if existing is not None:
+        return _same_upload(existing, observation.id, photo), False
+    original = Path("originals") / str(observation.id) / f"{media_id}{photo.extension}"
+    public, thumb = Path("public") / f"{media_id}.jpg", Path("thumbs") / f"{media_id}.jpg"
+    for relative, content in ((original, photo.data), (public, photo.public_jpeg), (thumb, photo.thumb_jpeg)):
+        _write(root / relative, content)
+    values = {
+        "id": media_id, "observation_id": observation.id, "stored_path": str(original),
+        "content_type": photo.content_type, "size": len(photo.data), "sha256": photo.sha256,
+        "exif_time": photo.exif_time, "public_path": str(public), "thumb_path": str(thumb),
+        "exif_geom": from_shape(Point(photo.exif_lonlat), srid=STORAGE_SRID) if photo.exif_lonlat else None,
+    }
+    created = session.execute(insert(Media).values(values).on_conflict_do_nothing().returning(Media.id)).first()
+    media = session.get(Media, media_id, populate_existing=True)
+    if created is None:  # another request stored this id between our read and our insert
+        return _same_upload(media, observation.id, photo), False
+    return media, True
+
+
+def _same_upload(media: Media, observation_id: uuid.UUID, photo: Photo) -> Media:
+    if media.observation_id != observation_id or media.sha256 != photo.sha256:
+        raise Conflict("A photo with this id already exists with different content.",
+                       [{"path": "id", "message": f"{media.id} exists with different content"}])
+    return media
+
+
+def media_json(media: Media, url_for) -> dict[str, Any]:
+    """Describe a stored photo to its uploader (who may see its precise EXIF location)."""
+    lonlat = None
+    if media.exif_geom is not None:
+        point = to_shape(media.exif_geom)
+        lonlat = [point.x, point.y]
+    return {
+        "id": str(media.id), "observation_id": str(media.observation_id), "content_type": media.content_type,
+        "size": media.size, "sha256": media.sha256,
+        "exif_time": media.exif_time.isoformat() if media.exif_time else None, "exif_location": lonlat,
+        "public_url": url_for("observations.media_file", media_id=media.id, variant="public"),
+        "thumb_url": url_for("observations.media_file", media_id=media.id, variant="thumb"),
+    }
+
+
+def photos_of(session: Session, observation_id: uuid.UUID) -> list[Media]:
+    return list(session.scalars(select(Media).where(Media.observation_id == observation_id)
+                                .order_by(Media.created_at, Media.id)))
+
+
+def public_file(session: Session, root: Path, viewer: Viewer, media_id: uuid.UUID, variant: str) -> tuple[Path, bool]:
+    """The path of a public copy or thumbnail, and whether anyone may cache it; hidden with private records."""
+    row = session.execute(text(
+        "SELECT m.public_path, m.thumb_path, o.visibility, o.contributor_id, o.entered_by, o.dataset_id"
+        " FROM media m JOIN observation o ON o.id = m.observation_id WHERE m.id = :id"), {"id": media_id}).first()
+    if row is None:
+        raise NotFound(f"No photo {media_id}.")
+    private = row.visibility == "private"
+    # A private record's photos may show where it is: only those who may see it precisely get them.
+    if private and not may_manage(session, viewer, row.contributor_id, row.entered_by, row.dataset_id):
+        raise NotFound(f"No photo {media_id}.")
+    relative = row.public_path if variant == "public" else row.thumb_path
+    return root / relative, not private
