@@ -31,6 +31,7 @@ HISTORY_SQL = """
            'updated_at', 'created_at', 'seq', 'content_hash']
     FROM observation o WHERE o.dataset_id = %(dataset)s
 """
+# Only the row triggers whose work the bulk path repeats; statement triggers keep firing.
 TRIGGERS = ("observation_public_geom", "observation_history")
 EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
 SPAN_S = 10 * 365 * 86400

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
+LOAD_MODES = {"bulk": "row triggers off, their work in SQL", "triggers": "triggers on"}
 
 
 def read_rows(read: list[dict]) -> list[tuple[str, str, str, str, str]]:
@@ -39,7 +40,8 @@ def table(results: dict) -> str:
     load = results.get("load")
     rows = []
     if load:
-        rows.append((f"load {load['rows']:,} rows by COPY ({load['mode']})",
+        how = LOAD_MODES.get(load["mode"], load["mode"])
+        rows.append((f"load {load['rows']:,} rows by COPY, {how}",
                      f"{load['load_s']:.1f} s", f"{load['rows_per_s']:,.0f} rows/s",
                      f"+ANALYZE {load['analyze_s']:.1f} s", ""))
     rows += read_rows(results.get("read", []))
