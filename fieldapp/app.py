@@ -50,6 +50,7 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 def register_blueprints(app: Flask) -> None:
     from fieldapp.accounts.views import bp as accounts_views
     from fieldapp.api import bp as api
+    from fieldapp.comparison.views import bp as comparison_views
     from fieldapp.maps.views import bp as map_views
     from fieldapp.site.views import bp as site_views
 
@@ -57,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(map_views)
     app.register_blueprint(accounts_views)
     app.register_blueprint(site_views)
+    app.register_blueprint(comparison_views)
 
 
 def register_errors(app: Flask) -> None:

@@ -5,21 +5,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Response, current_app, request
 
-from fieldapp.comparison.queries import compare
+from fieldapp.comparison.queries import CSV_HEADER, compare
 from fieldapp.comparison.selection import Selection, parse_selection
 from fieldapp.comparison.summary import label, side_datasets, summarise
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest
 from fieldapp.geo.filters import reject_unknown
 from fieldapp.geo.geojson import feature_collection
-from fieldapp.http import json_text_response
+from fieldapp.http import GEOJSON, json_text_response
 
 bp = Blueprint("comparison_api", __name__)
 
 PARAMETERS = {"a", "b", "subject", "a_subject", "b_subject", "datetime", "a_datetime", "b_datetime",
-              "cell_m", "shape"}
+              "cell_m", "shape", "format"}
+FORMATS = ("json", "geojson", "csv")
 MIN_CELL_M, MAX_CELL_M = 100, 10_000
 SHAPES = ("square", "hex")
 
@@ -51,10 +52,11 @@ def parse_comparison(args) -> tuple[Selection, Selection, float, str]:
     return a, b, cell_m, shape
 
 
-def run_comparison(session, a: Selection, b: Selection, cell_m: float, shape: str) -> dict[str, Any]:
-    """Compare two selections; everything a page or the API shows, cells as GeoJSON text."""
+def run_comparison(session, a: Selection, b: Selection, cell_m: float, shape: str,
+                   cells_format: str = "geojson") -> dict[str, Any]:
+    """Compare two selections; everything a page or the API shows, cells as GeoJSON (or CSV) text."""
     srid = current_app.extensions["fieldapp.settings"].metric_srid
-    result = compare(session, a, b, cell_m, shape, srid)
+    result = compare(session, a, b, cell_m, shape, srid, cells_format)
     tallies = json.loads(result["tallies"] or "{}")
     for side in ("a", "b"):
         if side not in tallies:
@@ -72,7 +74,17 @@ def run_comparison(session, a: Selection, b: Selection, cell_m: float, shape: st
 @bp.get("/comparisons")
 def get_comparison():
     a, b, cell_m, shape = parse_comparison(request.args)
-    outcome = run_comparison(get_session(), a, b, cell_m, shape)
-    cells = feature_collection(outcome.pop("cells_geojson"))
+    fmt = request.args.get("format", "json")
+    if fmt not in FORMATS:
+        raise _bad("format", f"use one of {', '.join(FORMATS)}")
+    outcome = run_comparison(get_session(), a, b, cell_m, shape, "csv" if fmt == "csv" else "geojson")
+    cells = outcome.pop("cells_geojson")
+    if fmt == "csv":
+        return Response(CSV_HEADER + "\n" + cells + ("\n" if cells else ""), mimetype="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="comparison-cells.csv"'})
+    if fmt == "geojson":
+        body = feature_collection(cells, comparison=json.loads(json.dumps(outcome, default=str)))
+        return json_text_response(body, mimetype=GEOJSON, headers={
+            "Content-Disposition": 'attachment; filename="comparison-cells.geojson"'})
     body = json.dumps(outcome, default=str)
-    return json_text_response(body[:-1] + ', "cells": ' + cells + "}")
+    return json_text_response(body[:-1] + ', "cells": ' + feature_collection(cells) + "}")

@@ -64,6 +64,19 @@ _SHAPES = """
          AND (l.gtype NOT LIKE '%POLYGON' OR ST_Relate(q.geom, l.g, 'T********'))
     ),
 """
+# The cells, built in SQL: as a GeoJSON features array, or as CSV lines with WKT geometry.
+_CELLS_OUTPUT = {
+    "geojson": """(SELECT coalesce(json_agg(json_build_object(
+                    'type', 'Feature', 'id', i || '_' || j,
+                    'geometry', ST_AsGeoJSON(ST_Transform({cell_geometry}, 4326), {decimals})::json,
+                    'properties', json_build_object('i', i, 'j', j, 'class', class,
+                                  'a_present', ap, 'a_absent', aa, 'b_present', bp, 'b_absent', ba))
+                  ORDER BY i, j), '[]'::json) FROM classified)::text AS features""",
+    "csv": """(SELECT coalesce(string_agg(concat_ws(',', i, j, class, ap, aa, bp, ba,
+                    '"' || ST_AsText(ST_Transform({cell_geometry}, 4326), {decimals}) || '"'), E'\\n'
+                  ORDER BY i, j), '') FROM classified) AS features""",
+}
+CSV_HEADER = "i,j,class,a_present,a_absent,b_present,b_absent,wkt"
 _CELL_GEOMETRY = {
     "square": "ST_MakeEnvelope(i * :cell, j * :cell, (i + 1) * :cell, (j + 1) * :cell, :srid)",
     "hex": "ST_SetSRID(ST_Hexagon(:cell, i, j), :srid)",
@@ -71,17 +84,17 @@ _CELL_GEOMETRY = {
 
 
 def compare(session: Session, a: Selection, b: Selection, cell_m: float, shape: str,
-            srid: int) -> dict[str, Any]:
+            srid: int, cells_format: str = "geojson") -> dict[str, Any]:
     """Run the comparison; returns per-class counts, coverage, side tallies and the cells as GeoJSON text."""
     ids = {"a": dataset_ids(session, "a", a), "b": dataset_ids(session, "b", b)}
-    sql, params = comparison_sql(a, b, ids, cell_m, shape, srid)
+    sql, params = comparison_sql(a, b, ids, cell_m, shape, srid, cells_format)
     # Grouping a million cell assignments wants memory rather than a sort spilled to disk.
     session.execute(text("SELECT set_config('work_mem', '256MB', true)"))
     return dict(session.execute(text(sql), params).one()._mapping)
 
 
 def comparison_sql(a: Selection, b: Selection, ids: dict[str, list[int]], cell_m: float, shape: str,
-                   srid: int) -> tuple[str, dict[str, Any]]:
+                   srid: int, cells_format: str = "geojson") -> tuple[str, dict[str, Any]]:
     """The whole comparison as one statement and its parameters."""
     a_where, a_params = selection_where(a, "a", ids["a"])
     b_where, b_params = selection_where(b, "b", ids["b"])
@@ -122,13 +135,6 @@ def comparison_sql(a: Selection, b: Selection, ids: dict[str, list[int]], cell_m
              FROM (SELECT side, count(*) AS n, count(*) FILTER (WHERE visibility = 'generalised') AS g,
                           count(*) FILTER (WHERE public_geom IS NULL) AS p
                      FROM sides GROUP BY side) t)::text AS tallies,
-          (SELECT coalesce(json_agg(json_build_object(
-                    'type', 'Feature', 'id', i || '_' || j,
-                    'geometry', ST_AsGeoJSON(ST_Transform({_CELL_GEOMETRY[shape]}, 4326),
-                                             {COORDINATE_DECIMALS})::json,
-                    'properties', json_build_object('i', i, 'j', j, 'class', class,
-                                  'a_present', ap, 'a_absent', aa, 'b_present', bp, 'b_absent', ba))
-                  ORDER BY i, j), '[]'::json)
-             FROM classified)::text AS features
+          {_CELLS_OUTPUT[cells_format].format(cell_geometry=_CELL_GEOMETRY[shape], decimals=COORDINATE_DECIMALS)}
     """
     return sql, {**a_params, **b_params, "cell": float(cell_m), "srid": srid}
