@@ -7,6 +7,8 @@ from fieldapp.openapi.builders import Schema
 from fieldapp.openapi.paths import error_responses, paths, security_schemes, shared_parameters
 from fieldapp.openapi.schemas import component_schemas
 
+TAGS = ("observations", "annotations", "datasets", "comparisons", "meta")
+
 
 def document() -> dict:
     """Build the whole OpenAPI 3.0.3 document."""
@@ -14,7 +16,7 @@ def document() -> dict:
         "openapi": "3.0.3",
         "info": info(),
         "servers": [{"url": "/api/v1"}],
-        "tags": [{"name": "observations"}, {"name": "datasets"}, {"name": "comparisons"}, {"name": "meta"}],
+        "tags": [{"name": name} for name in TAGS],
         "paths": paths(),
         "components": {
             "schemas": component_schemas(),

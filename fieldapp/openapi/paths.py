@@ -7,6 +7,8 @@ from typing import Any
 from fieldapp.observations.api import DEFAULT_LIMIT, MAX_LIMIT
 from fieldapp.openapi.builders import GEOJSON, Schema, enum, errors, json_content, ref, response
 from fieldapp.openapi.comparisons import get_comparison
+from fieldapp.openapi.transfer import transfer_paths
+from fieldapp.openapi.records import record_paths
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
 # Reads work anonymously (public data only); a credential widens what the viewer may see.
@@ -122,8 +124,10 @@ def paths() -> Schema:
         },
         "/datasets": {"get": list_datasets(), "post": create_dataset()},
         "/datasets/{slug}": {"parameters": [ref("parameters", "slug")], "get": get_dataset()},
+        **record_paths(),
         "/comparisons": {"get": get_comparison()},
         "/openapi.json": {"get": openapi_operation()},
+        **transfer_paths(),
     }
 
 

@@ -7,6 +7,7 @@ from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.service import MAX_BATCH
 from fieldapp.openapi.builders import Schema, enum, number, ref, string
 from fieldapp.openapi.comparisons import comparison_schema
+from fieldapp.openapi.records import record_schemas
 from fieldapp.vocab import (
     ABUNDANCE_SCALES,
     CONFIDENCES,
@@ -39,6 +40,7 @@ def component_schemas() -> Schema:
         "DatasetInput": dataset_input(),
         "Dataset": dataset_read(),
         "Comparison": comparison_schema(),
+        **record_schemas(),
         "DatasetList": {
             "type": "object",
             "required": ["datasets"],

@@ -240,3 +240,27 @@ def test_real_comparison_matches_the_document(client, make, doc):
     assert compared.status_code == 200, compared.get_json()
     assert_valid(doc, "Comparison", compared.get_json())
     assert compared.get_json()["summary"]["classes"]["both_present"] == 1
+
+
+def test_every_annotation_field_is_documented(doc):
+    from fieldapp.annotations.schemas import AnnotationSchema, ResponseSchema
+
+    check_fields_documented(AnnotationSchema(), schema_of(doc, "AnnotationInput"))
+    check_fields_documented(ResponseSchema(), schema_of(doc, "AnnotationResponseInput"))
+
+
+def test_real_annotations_match_the_document(client, make, doc):
+    warden, reader = make.account(), make.account()
+    dataset = make.dataset(warden)
+    created = client.post(f"{PREFIX}/observations", json=feature(dataset.slug), headers=warden.headers)
+    assert created.status_code == 201, created.get_json()
+    annotations = f"{PREFIX}/observations/{created.get_json()['id']}/annotations"
+    body = {"kind": "question", "body": "Spider crab this far up the shore in May?"}
+    assert_valid(doc, "AnnotationInput", body, OAS30WriteValidator)
+    asked = client.post(annotations, json=body, headers=reader.headers)
+    assert asked.status_code == 201, asked.get_json()
+    assert_valid(doc, "AnnotationStatus", asked.get_json())
+    listed = client.get(annotations)
+    assert listed.status_code == 200
+    assert_valid(doc, "AnnotationList", listed.get_json())
+    assert len(listed.get_json()["annotations"]) == 1
