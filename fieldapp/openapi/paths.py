@@ -7,7 +7,6 @@ from typing import Any
 from fieldapp.observations.api import DEFAULT_LIMIT, MAX_LIMIT
 from fieldapp.openapi.builders import GEOJSON, Schema, enum, errors, json_content, ref, response
 from fieldapp.openapi.comparisons import get_comparison
-from fieldapp.openapi.transfer import transfer_paths
 from fieldapp.openapi.records import record_paths
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
@@ -127,7 +126,6 @@ def paths() -> Schema:
         **record_paths(),
         "/comparisons": {"get": get_comparison()},
         "/openapi.json": {"get": openapi_operation()},
-        **transfer_paths(),
     }
 
 
