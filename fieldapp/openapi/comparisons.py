@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fieldapp.comparison.api import MAX_CELL_M, MIN_CELL_M, SHAPES
+from fieldapp.comparison.api import FORMATS, MAX_CELL_M, MIN_CELL_M, SHAPES
 from fieldapp.comparison.queries import CLASSES
-from fieldapp.openapi.builders import Schema, enum, errors, number, ref, response, string
+from fieldapp.openapi.builders import Schema, enum, errors, number, ref, string
 
 SIDE_TEXT = "'kind:<knowledge kind>' or 'dataset:slug[,slug]' (or just the slugs)"
 
@@ -36,6 +36,11 @@ def comparison_parameters() -> list[Schema]:
             {"type": "number", "minimum": MIN_CELL_M, "maximum": MAX_CELL_M, "default": 1000},
         ),
         query("shape", "Grid cell shape.", {**enum(SHAPES, "square or hex."), "default": SHAPES[0]}),
+        query(
+            "format",
+            "json (this summary with the cells), geojson (the cells, the summary as a foreign member) or csv (cells).",
+            {**enum(FORMATS, "The answer's format."), "default": FORMATS[0]},
+        ),
     ]
 
 
@@ -96,7 +101,14 @@ def get_comparison() -> Schema:
         "security": [{}, {"bearerAuth": []}, {"cookieAuth": []}],
         "parameters": comparison_parameters(),
         "responses": {
-            "200": response("The comparison.", ref("schemas", "Comparison")),
+            "200": {
+                "description": "The comparison, in the format asked for.",
+                "content": {
+                    "application/json": {"schema": ref("schemas", "Comparison")},
+                    "application/geo+json": {"schema": {"type": "object", "description": "The cells."}},
+                    "text/csv": {"schema": {"type": "string", "description": "One row per cell."}},
+                },
+            },
             **errors("400", "401"),
         },
     }
