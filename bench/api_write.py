@@ -67,8 +67,10 @@ def copy_all(conninfo: str, owner: Owner, batches: list[list[Synthetic]]) -> flo
 
 
 def measure(base_url: str, conninfo: str, token: str, slug: str, owner: Owner, batches: int,
-            clients: list[int], seed: int = 2) -> dict:
+            clients: list[int], seed: int | None = None) -> dict:
     """Observations per second through the API (per client count) and by COPY."""
+    # Fresh ids on every run, so a reused database never answers "existing".
+    seed = time.time_ns() if seed is None else seed
     rows = list(synthetic(BATCH * (batches * (len(clients) + 1) + 1), seed=seed))
     groups = batches_of(rows)
     n = batches * BATCH
