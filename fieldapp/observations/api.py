@@ -26,7 +26,8 @@ from fieldapp.vocab import KNOWLEDGE_KINDS
 
 bp = Blueprint("observations_api", __name__)
 
-LIST_PARAMETERS = {"bbox", "datetime", "dataset", "kind", "subject", "limit", "cursor"}
+LIST_PARAMETERS = {"bbox", "datetime", "dataset", "kind", "subject", "review", "limit", "cursor"}
+REVIEW_STATES = ("open_questions", "corroborated")
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 _feature_schema = FeatureSchema()
 _patch_schema = FeaturePatchSchema()
@@ -49,6 +50,12 @@ def parse_filter(args) -> queries.ObservationFilter:
             raise BadRequest(f"Parameter 'kind': {message}", [{"path": "kind", "message": message}])
     if args.get("subject"):
         filters.subject = args["subject"].strip()
+    if args.get("review"):
+        filters.review = [r.strip() for r in args["review"].split(",") if r.strip()]
+        unknown = sorted(set(filters.review) - set(REVIEW_STATES))
+        if unknown:
+            message = f"unknown review state(s) {', '.join(unknown)}; use {', '.join(REVIEW_STATES)}"
+            raise BadRequest(f"Parameter 'review': {message}", [{"path": "review", "message": message}])
     return filters
 
 

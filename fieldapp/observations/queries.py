@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldapp.annotations.queries import corroborated_sql, open_questions_sql, tally_sql
 from fieldapp.contributors.attribution import credit_line_sql, recorded_by_sql
 from fieldapp.geo.filters import Interval
 from fieldapp.geo.geojson import feature_sql
@@ -30,6 +31,8 @@ class ObservationFilter:
     datasets: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     subject: str | None = None
+    # Review state: 'open_questions' and/or 'corroborated'.
+    review: list[str] = field(default_factory=list)
 
 
 def properties_sql(viewer: Viewer) -> dict[str, str]:
@@ -65,6 +68,9 @@ def properties_sql(viewer: Viewer) -> dict[str, str]:
         "notes": "o.notes",
         "licence": "o.licence",
         "source_ref": "o.source_ref",
+        "time_spent_min": "o.time_spent_min",
+        # People per kind of annotation, e.g. {"corroborate": 3, "question": 1}.
+        "annotations": tally_sql(),
         # Imported columns may hold coordinates: only where the location may be seen.
         "attributes": f"CASE WHEN o.visibility = 'public' OR {allowed} THEN o.attributes END",
         "repair_note": "o.repair_note",
@@ -106,6 +112,10 @@ def where_sql(filters: ObservationFilter, viewer: Viewer) -> tuple[str, dict[str
     if filters.subject:
         clauses.append(subject_match_sql())
         params["subject"] = filters.subject
+    if "open_questions" in filters.review:
+        clauses.append(open_questions_sql())
+    if "corroborated" in filters.review:
+        clauses.append(corroborated_sql())
     return (" AND ".join(clauses) or "true"), params
 
 

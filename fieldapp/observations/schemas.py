@@ -74,6 +74,7 @@ class PropertiesSchema(Schema):
     notes = fields.String(validate=validate.Length(max=20_000), allow_none=True)
     licence = fields.String(validate=validate.OneOf(LICENCES, error="Unknown licence; use one of {choices}."))
     source_ref = fields.String(validate=validate.Length(min=1, max=200), allow_none=True)
+    time_spent_min = fields.Integer(validate=validate.Range(min=0, max=24 * 60), allow_none=True)
     attributes = fields.Dict(keys=fields.String())
 
     @validates_schema

@@ -29,7 +29,7 @@ MAX_BATCH = 1000
 OPTIONAL_PROPERTIES = (
     "recorded_by_text", "subject_id", "subject_text", "count", "abundance_scale", "abundance_value",
     "abundance_verbatim", "trend", "observed_end", "season_months", "coordinate_uncertainty_m",
-    "confidence", "method", "notes", "source_ref",
+    "confidence", "method", "notes", "source_ref", "time_spent_min",
 )
 
 

@@ -8,6 +8,7 @@ from fieldapp.observations.api import DEFAULT_LIMIT, MAX_LIMIT
 from fieldapp.openapi.builders import GEOJSON, Schema, enum, errors, json_content, ref, response
 from fieldapp.openapi.comparisons import get_comparison
 from fieldapp.openapi.records import record_paths
+from fieldapp.openapi.transfer import transfer_paths
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
 # Reads work anonymously (public data only); a credential widens what the viewer may see.
@@ -15,7 +16,7 @@ READ_SECURITY: list[dict] = [{}, {"bearerAuth": []}, {"cookieAuth": []}]
 WRITE_SECURITY: list[dict] = [{"bearerAuth": []}, {"cookieAuth": []}]
 
 # The query parameters of GET /observations, in the order a reader meets them.
-LIST_QUERY = ("bbox", "datetime", "dataset", "kind", "subject", "limit", "cursor")
+LIST_QUERY = ("bbox", "datetime", "dataset", "kind", "subject", "review", "limit", "cursor")
 ERROR_TEXT = {
     "400": "Malformed request: bad JSON, an unknown or malformed query parameter, "
     "or a write signed in by cookie without its CSRF token.",
@@ -62,6 +63,13 @@ def shared_parameters() -> Schema:
             explode=False,
         ),
         "subject": query("subject", "A subject's scientific name, EUNIS code, any of its names, or the words used."),
+        "review": query(
+            "review",
+            "Only records with open questions or corrections, and/or corroborated ones, comma-separated.",
+            {"type": "array", "items": {"type": "string", "enum": ["open_questions", "corroborated"]}},
+            style="form",
+            explode=False,
+        ),
         "limit": query(
             "limit",
             "Page size (larger values are clamped to the maximum).",
@@ -126,6 +134,7 @@ def paths() -> Schema:
         **record_paths(),
         "/comparisons": {"get": get_comparison()},
         "/openapi.json": {"get": openapi_operation()},
+        **transfer_paths(),
     }
 
 

@@ -134,6 +134,8 @@ def property_fields() -> dict[str, Schema]:
         "notes": string("Free notes.", max_length=20_000, nullable=True),
         "licence": enum(LICENCES, "Licence of the record (defaults to the dataset's)."),
         "source_ref": string("The record's id in its source, for idempotent re-import.", 1, 200, nullable=True),
+        "time_spent_min": number("integer", "Volunteer time spent on this record, in minutes.", 0, 24 * 60,
+                                 nullable=True),
         "attributes": {
             "type": "object",
             "additionalProperties": True,
@@ -182,6 +184,11 @@ def read_only_fields() -> dict[str, Schema]:
         "public_precision_m": number("number", "Size of the generalisation cell, when generalised.", nullable=True),
         "location_precise": {"type": "boolean", "description": "Whether the geometry is the precise one."},
         "repair_note": string("How an invalid geometry was repaired.", nullable=True),
+        "annotations": {
+            "type": "object",
+            "additionalProperties": {"type": "integer", "minimum": 1},
+            "description": "People per kind of annotation (corroborate, question, context, correction).",
+        },
         "created_at": string("When the record was stored.", format="date-time"),
         "updated_at": string("When it last changed.", format="date-time", nullable=True),
     }

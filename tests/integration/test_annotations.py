@@ -140,3 +140,35 @@ def test_bad_annotations_are_rejected_with_the_field(client, db, records, body, 
 def test_anonymous_cannot_annotate(client, records):
     response = client.post(f"/api/v1/observations/{records['polygon']}/annotations", json={"kind": "corroborate"})
     assert response.status_code == 401
+
+
+def test_features_carry_the_tally_and_the_list_filters_by_review_state(client, make, records):
+    for _ in range(2):
+        annotate(client, make.account(), records["sighting"], kind="corroborate")
+    annotate(client, records["fisher"], records["polygon"], kind="question", body="Where does it end?")
+    sighting = client.get(f"/api/v1/observations/{records['sighting']}").get_json()
+    assert sighting["properties"]["annotations"] == {"corroborate": 2}
+
+    def ids(review):
+        body = client.get("/api/v1/observations", query_string={"review": review}).get_json()
+        return {f["id"] for f in body["features"]}
+
+    assert ids("open_questions") == {records["polygon"]}
+    assert ids("corroborated") == {records["sighting"]}
+    assert ids("open_questions,corroborated") == set()
+    bad = client.get("/api/v1/observations", query_string={"review": "disputed"})
+    assert bad.status_code == 400
+    assert bad.get_json()["error"]["details"][0]["path"] == "review"
+
+
+def test_time_spent_is_recorded_and_returned(client, make):
+    warden = make.account()
+    dataset = make.dataset(warden)
+    created = client.post("/api/v1/observations", json=feature(dataset.slug, time_spent_min=45),
+                          headers=warden.headers)
+    assert created.status_code == 201
+    assert created.get_json()["properties"]["time_spent_min"] == 45
+    refused = client.post("/api/v1/observations", json=feature(dataset.slug, time_spent_min=-5),
+                          headers=warden.headers)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["details"][0]["path"] == "properties.time_spent_min"
