@@ -7,14 +7,16 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from fieldapp.accounts.auth import current_user
 from fieldapp.comparison.queries import CSV_HEADER, compare
-from fieldapp.comparison.selection import Selection, parse_selection
+from fieldapp.comparison.selection import Selection, parse_selection, selection_parameters
 from fieldapp.comparison.summary import label, side_datasets, summarise
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest
 from fieldapp.geo.filters import reject_unknown
 from fieldapp.geo.geojson import feature_collection
 from fieldapp.http import GEOJSON, json_text_response
+from fieldapp.usage import record_usage
 
 bp = Blueprint("comparison_api", __name__)
 
@@ -61,6 +63,7 @@ def run_comparison(session, a: Selection, b: Selection, cell_m: float, shape: st
     for side in ("a", "b"):
         if side not in tallies:
             raise _bad(side, "this selection holds no observations; widen it")
+    _log_use(session, a, b, cell_m, shape, json.loads(result["dataset_counts"] or "{}"))
     datasets = {"a": side_datasets(session, a), "b": side_datasets(session, b)}
     labels = {side: label(sel, datasets[side]) for side, sel in (("a", a), ("b", b))}
     return {
@@ -69,6 +72,15 @@ def run_comparison(session, a: Selection, b: Selection, cell_m: float, shape: st
         "summary": summarise(result, labels["a"], labels["b"]),
         "cells_geojson": result["features"],
     }
+
+
+def _log_use(session, a: Selection, b: Selection, cell_m: float, shape: str, counts: dict[str, int]) -> None:
+    """Remember the run and the datasets it drew on, so their contributors can see their knowledge used."""
+    user = current_user()
+    parameters = {"a": selection_parameters(a), "b": selection_parameters(b), "cell_m": cell_m, "shape": shape}
+    record_usage(session, "comparison", user.id if user else None, parameters,
+                 {int(d): n for d, n in counts.items()})
+    session.commit()
 
 
 @bp.get("/comparisons")

@@ -107,10 +107,11 @@ def comparison_sql(a: Selection, b: Selection, ids: dict[str, list[int]], cell_m
                    + "touched AS (SELECT * FROM shape_touches),")
     sql = f"""
         WITH sides AS NOT MATERIALIZED (
-          SELECT 'a' AS side, o.occurrence_status = 'present' AS present, o.visibility, o.public_geom
+          SELECT 'a' AS side, o.occurrence_status = 'present' AS present, o.visibility, o.public_geom,
+                 o.dataset_id
             FROM observation o WHERE {a_where}
           UNION ALL
-          SELECT 'b', o.occurrence_status = 'present', o.visibility, o.public_geom
+          SELECT 'b', o.occurrence_status = 'present', o.visibility, o.public_geom, o.dataset_id
             FROM observation o WHERE {b_where}
         ),
         {touched}
@@ -135,6 +136,8 @@ def comparison_sql(a: Selection, b: Selection, ids: dict[str, list[int]], cell_m
              FROM (SELECT side, count(*) AS n, count(*) FILTER (WHERE visibility = 'generalised') AS g,
                           count(*) FILTER (WHERE public_geom IS NULL) AS p
                      FROM sides GROUP BY side) t)::text AS tallies,
+          (SELECT json_object_agg(dataset_id, n) FROM (SELECT dataset_id, count(*) AS n FROM sides
+             WHERE public_geom IS NOT NULL GROUP BY dataset_id) u)::text AS dataset_counts,
           {_CELLS_OUTPUT[cells_format].format(cell_geometry=_CELL_GEOMETRY[shape], decimals=COORDINATE_DECIMALS)}
     """
     return sql, {**a_params, **b_params, "cell": float(cell_m), "srid": srid}

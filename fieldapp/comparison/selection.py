@@ -26,6 +26,13 @@ class Selection:
         return (tuple(sorted(self.datasets)), self.kind, (self.subject or "").lower(), self.interval)
 
 
+def selection_parameters(selection: Selection) -> dict:
+    """A side as plain JSON, for the usage log."""
+    interval = selection.interval
+    return {"datasets": list(selection.datasets), "kind": selection.kind, "subject": selection.subject,
+            "datetime": None if interval is None else [str(interval.start), str(interval.end)]}
+
+
 def _bad(parameter: str, message: str) -> BadRequest:
     return BadRequest(f"Parameter '{parameter}': {message}", [{"path": parameter, "message": message}])
 

@@ -172,3 +172,15 @@ def test_bad_parameters_name_the_parameter(client, sides, params, path):
     error = response.get_json()["error"]
     assert error["details"][0]["path"] == path
     assert error["message"]
+
+
+def test_each_run_is_logged_with_the_datasets_it_drew_on(client, db, sides):
+    a, b = sides
+    compare(client, f"dataset:{a.slug}", f"dataset:{b.slug}")
+    rows = db.execute(text(
+        "SELECT e.kind, e.parameters, u.dataset_id, u.observations FROM usage_event e"
+        " JOIN usage_dataset u ON u.event_id = e.id ORDER BY u.dataset_id")).all()
+    assert [(r.kind, r.dataset_id, r.observations) for r in rows] == [
+        ("comparison", a.id, 7), ("comparison", b.id, 6)]
+    assert rows[0].parameters["a"]["datasets"] == [a.slug]
+    assert rows[0].parameters["cell_m"] == CELL
