@@ -51,7 +51,9 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.accounts.views import bp as accounts_views
     from fieldapp.api import bp as api
     from fieldapp.comparison.views import bp as comparison_views
+    from fieldapp.contributors.views import bp as contributor_views
     from fieldapp.maps.views import bp as map_views
+    from fieldapp.participation.views import bp as participation_views
     from fieldapp.site.views import bp as site_views
 
     app.register_blueprint(api)
@@ -59,6 +61,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_views)
     app.register_blueprint(site_views)
     app.register_blueprint(comparison_views)
+    app.register_blueprint(contributor_views)
+    app.register_blueprint(participation_views)
 
 
 def register_errors(app: Flask) -> None:

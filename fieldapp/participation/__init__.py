@@ -1,0 +1,1 @@
+"""The participation picture: who takes part, how, and how knowledge flows between kinds."""

@@ -1,0 +1,54 @@
+"""/participation: charts and tables of who takes part and how, for everyone."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, render_template
+
+from fieldapp.db import get_session
+from fieldapp.maps.styles import KIND_COLOURS, KIND_LABELS
+from fieldapp.participation import queries
+from fieldapp.participation.charts import Series, stacked_bars
+from fieldapp.vocab import ANNOTATION_KINDS, KNOWLEDGE_KINDS
+
+bp = Blueprint("participation", __name__)
+ANNOTATION_LABELS = {"corroborate": "Corroborations", "question": "Questions", "context": "Context",
+                     "correction": "Proposed corrections"}
+ANNOTATION_COLOURS = {"corroborate": "#1b9e77", "question": "#d95f02", "context": "#7570b3", "correction": "#e7298a"}
+
+
+def pivot(rows, key: str, value: str, groups) -> tuple[list[str], dict[str, list[float]]]:
+    """Rows of (month, group, value) into months and one value list per group (0 where missing)."""
+    months = sorted({r["month"] for r in rows})
+    table: dict[str, dict] = defaultdict(dict)
+    for r in rows:
+        table[r[key]][r["month"]] = r[value]
+    return [m.strftime("%Y-%m") for m in months], {g: [table[g].get(m, 0) for m in months] for g in groups}
+
+
+def kind_chart(title: str, rows, value: str) -> tuple[str, list[str], dict[str, list[float]]]:
+    months, values = pivot(rows, "kind", value, KNOWLEDGE_KINDS)
+    series = [Series(KIND_LABELS[k], KIND_COLOURS[k], values[k]) for k in KNOWLEDGE_KINDS]
+    return stacked_bars(title, months, series), months, values
+
+
+@bp.get("/participation")
+def participation_page():
+    session = get_session()
+    monthly = queries.monthly_by_kind(session)
+    annotations = queries.annotations_by_month(session)
+    months_a, by_type = pivot(annotations, "kind", "n", ANNOTATION_KINDS)
+    charts = {
+        "contributors": kind_chart("Contributors active per month, by knowledge kind", monthly, "contributors"),
+        "observations": kind_chart("Observations recorded per month, by knowledge kind", monthly, "observations"),
+        "minutes": kind_chart("Volunteer time recorded per month (minutes), by knowledge kind", monthly, "minutes"),
+        "annotations": (stacked_bars("Annotations per month, by type", months_a,
+                                     [Series(k, ANNOTATION_COLOURS[k], by_type[k]) for k in ANNOTATION_KINDS]),
+                        months_a, by_type),
+    }
+    return render_template("participation/participation.html", charts=charts, labels=KIND_LABELS,
+                           kinds=KNOWLEDGE_KINDS, annotation_kinds=ANNOTATION_KINDS, colours=KIND_COLOURS,
+                           annotation_colours=ANNOTATION_COLOURS, annotation_labels=ANNOTATION_LABELS,
+                           cross=queries.cross_kind(session), corroborated=queries.corroborated_share(session),
+                           timed=sum(r["timed"] for r in monthly))
