@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import shapely
 from geoalchemy2.shape import from_shape
 from sqlalchemy import select, text
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -72,14 +72,58 @@ def create_observations(session: Session, user: User, features: list[dict[str, A
         summary = "; ".join(f"{d['path']}: {d['message']}" for d in errors[:5])
         raise Invalid(f"Nothing was written: {summary}", errors)
     set_actor(session, user.id)
-    statement = insert(Observation).on_conflict_do_nothing(index_elements=["id"]).returning(Observation.id)
     try:
-        created = {row_id for (row_id,) in session.execute(statement, rows)}
+        created = insert_rows(session, rows)
     except IntegrityError as exc:
         session.rollback()
         raise _integrity_conflict(exc) from None
     _check_retries(session, [r for r in rows if r["id"] not in created])
     return [Outcome(r["id"], r["id"] in created) for r in rows]
+
+
+# Every column a new observation is written with, and its PostgreSQL type: rows travel as one
+# array per column through unnest(), one statement and a handful of parameters per batch.
+INSERT_COLUMNS = {
+    "id": "uuid", "dataset_id": "integer", "contributor_id": "integer", "entered_by": "integer",
+    "recorded_by_text": "text", "subject_id": "integer", "subject_text": "text", "occurrence_status": "text",
+    "count": "integer", "abundance_scale": "text", "abundance_value": "text", "abundance_verbatim": "text",
+    "trend": "text", "observed_start": "timestamptz", "observed_end": "timestamptz", "time_precision": "text",
+    "season_months": "smallint[]", "coordinate_uncertainty_m": "float8", "visibility": "text",
+    "confidence": "text", "method": "text", "notes": "text", "attributes": "jsonb", "licence": "text",
+    "source_ref": "text", "repair_note": "text", "content_hash": "text", "time_spent_min": "integer",
+    "geom": "geometry",
+}
+# Arrays of arrays must be rectangular, so season months and JSON travel as text and are cast per row.
+_CARRIER = {"smallint[]": "text", "jsonb": "text", "geometry": "bytea"}
+_PER_ROW = {"smallint[]": "CAST(u.{c} AS smallint[])", "jsonb": "CAST(u.{c} AS jsonb)",
+            "geometry": "ST_GeomFromWKB(u.{c}, 4326)"}
+
+
+def _insert_sql() -> str:
+    names = ", ".join(INSERT_COLUMNS)
+    selected = ", ".join(_PER_ROW.get(t, "u.{c}").format(c=c) for c, t in INSERT_COLUMNS.items())
+    arrays = ", ".join(f"CAST(:{c} AS {_CARRIER.get(t, t)}[])" for c, t in INSERT_COLUMNS.items())
+    return (f"INSERT INTO observation ({names}) SELECT {selected} FROM unnest({arrays}) AS u({names})"
+            " ON CONFLICT (id) DO NOTHING RETURNING id")
+
+
+INSERT_SQL = _insert_sql()
+
+
+def _carried(value: Any, pg_type: str) -> Any:
+    if value is None:
+        return None
+    if pg_type == "smallint[]":
+        return "{" + ",".join(str(int(v)) for v in value) + "}"
+    if pg_type == "jsonb":
+        return json.dumps(value)
+    return value
+
+
+def insert_rows(session: Session, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+    """Insert new observations in one statement; ids that already exist are skipped and not returned."""
+    params = {c: [_carried(r[c], t) for r in rows] for c, t in INSERT_COLUMNS.items()}
+    return set(session.execute(text(INSERT_SQL), params).scalars())
 
 
 def _datasets_by_slug(session: Session, slugs: set[str]) -> dict[str, Dataset]:
@@ -124,7 +168,7 @@ def _row(session: Session, user: User, feature: dict[str, Any], raw: dict[str, A
         "visibility": props.get("visibility") or dataset.default_visibility,
         "licence": props.get("licence") or dataset.licence,
         "attributes": props.get("attributes") or {},
-        "geom": from_shape(checked.shape, srid=STORAGE_SRID),
+        "geom": shapely.to_wkb(checked.shape),
         "repair_note": checked.repair_note,
         "content_hash": content_hash(raw),
     }
