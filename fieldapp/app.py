@@ -53,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.comparison.views import bp as comparison_views
     from fieldapp.contributors.views import bp as contributor_views
     from fieldapp.maps.views import bp as map_views
+    from fieldapp.observations.views import bp as observation_views
     from fieldapp.participation.views import bp as participation_views
     from fieldapp.site.views import bp as site_views
 
@@ -60,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(map_views)
     app.register_blueprint(accounts_views)
     app.register_blueprint(site_views)
+    app.register_blueprint(observation_views)
     app.register_blueprint(comparison_views)
     app.register_blueprint(contributor_views)
     app.register_blueprint(participation_views)

@@ -1,0 +1,85 @@
+"""Read side of the recording and record pages: form choices, subject suggestions, names, safe history."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldapp.accounts.models import User
+from fieldapp.geoprivacy.policy import Viewer
+from fieldapp.observations.queries import history
+
+# History fields that hold or reveal a precise location.
+LOCATION_FIELDS = {"geom", "coordinate_uncertainty_m", "attributes", "repair_note"}
+
+
+def form_choices(session: Session, user: User) -> dict[str, Any]:
+    """Datasets, whom the user may credit, and (for facilitators) whom they may enter on behalf of."""
+    datasets = [dict(r._mapping) for r in session.execute(text(
+        "SELECT d.id, d.slug, d.title, d.knowledge_kind, d.licence, d.default_visibility, d.force_generalised"
+        " FROM dataset d ORDER BY d.knowledge_kind, d.title"))]
+    groups = [dict(r._mapping) for r in session.execute(text(
+        "SELECT c.id, c.display_name FROM membership m JOIN contributor c ON c.id = m.group_id"
+        " WHERE m.member_id = :me ORDER BY c.display_name"), {"me": user.contributor_id})]
+    stewarded = {r[0] for r in session.execute(text(
+        "SELECT d.id FROM dataset d WHERE d.steward_id = :me OR d.steward_id IN"
+        " (SELECT group_id FROM membership WHERE member_id = :me)"), {"me": user.contributor_id})}
+    facilitator = user.role in ("staff", "admin") or bool(stewarded)
+    others = []
+    if facilitator:
+        others = [dict(r._mapping) for r in session.execute(text(
+            "SELECT id, display_name, kind FROM contributor WHERE id <> :me ORDER BY display_name LIMIT 2000"),
+            {"me": user.contributor_id})]
+    default = user.default_dataset_id or (datasets[0]["id"] if datasets else None)
+    return {"datasets": datasets, "groups": groups, "others": others, "default_dataset_id": default,
+            "stewarded": sorted(stewarded), "facilitator": facilitator}
+
+
+def subject_suggestions(session: Session) -> str:
+    """Every subject with all its names, as JSON text, for suggestions on the phone (offline too)."""
+    sql = """
+        SELECT coalesce(json_agg(json_build_object(
+                 'id', s.id, 'scientific_name', s.scientific_name, 'kind', s.kind,
+                 'names', (SELECT coalesce(json_agg(json_build_object('name', n.name, 'language', n.language,
+                                                                     'community', n.community) ORDER BY n.id), '[]')
+                           FROM subject_name n WHERE n.subject_id = s.id))
+               ORDER BY s.scientific_name), '[]')::text
+        FROM subject s
+    """
+    return session.execute(text(sql)).scalar_one()
+
+
+def subject_names(session: Session, subject_id: int | None) -> list[Any]:
+    if subject_id is None:
+        return []
+    return list(session.execute(text(
+        "SELECT name, language, community FROM subject_name WHERE subject_id = :id ORDER BY language, name"),
+        {"id": subject_id}))
+
+
+def record_facts(session: Session, observation_id: uuid.UUID) -> Any:
+    """Who may manage a record, and its dataset's page facts."""
+    return session.execute(text(
+        "SELECT o.contributor_id, o.entered_by, o.dataset_id, d.description AS dataset_description"
+        " FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE o.id = :id"), {"id": observation_id}).first()
+
+
+def safe_history(session: Session, viewer: Viewer, observation_id: uuid.UUID, precise: bool) -> list[dict[str, Any]]:
+    """The history as this viewer may read it: full for those allowed, else without any location."""
+    rows = []
+    for row in history(session, observation_id):
+        changes = row.changes or {}
+        if not precise:
+            changes = {k: v for k, v in changes.items() if k not in LOCATION_FIELDS}
+        rows.append({"action": row.action, "at": row.at, "actor": row.actor,
+                     "changes": {k: _short(v) for k, v in sorted(changes.items())}})
+    return rows
+
+
+def _short(value: Any) -> str:
+    text_value = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text_value if len(text_value) <= 200 else text_value[:197] + "..."

@@ -1,0 +1,195 @@
+"""Pages for observations: phone-first recording (works offline), one record's page, edit and delete."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+    url_for,
+)
+from flask_wtf.csrf import generate_csrf
+
+from fieldapp.accounts.auth import current_user, current_viewer, require_user
+from fieldapp.config import PROJECT_ROOT
+from fieldapp.db import get_session
+from fieldapp.errors import Invalid, NotFound
+from fieldapp.geoprivacy.policy import may_manage
+from fieldapp.http import load
+from fieldapp.observations import media, queries, recording, service
+from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
+from fieldapp.observations.schemas import FeaturePatchSchema
+from fieldapp.vocab import CONFIDENCES, LICENCES, TRENDS, VISIBILITIES
+
+bp = Blueprint("observations", __name__)
+
+GEODATA = PROJECT_ROOT / "geodata"
+OUTLINES = {"jersey-land.geojson": "jersey_ne10m_land.geojson"}
+EDITABLE = ("subject_text", "occurrence_status", "count", "trend", "confidence", "notes", "visibility", "licence")
+_patch_schema = FeaturePatchSchema()
+
+
+@bp.get("/record")
+def record():
+    return _record_page("point")
+
+
+@bp.get("/record/area")
+def record_area():
+    """Areas and lines: the places people know, drawn on the map."""
+    return _record_page("area")
+
+
+def _record_page(mode: str):
+    user = current_user()
+    if user is None:
+        return redirect(url_for("accounts.login", next=request.path))
+    choices = recording.form_choices(get_session(), user)
+    response = Response(render_template(
+        "observations/record.html", mode=mode, choices=choices, user=user, abundance_help=ABUNDANCE_HELP,
+        confidences=CONFIDENCES, trends=TRENDS, visibilities=VISIBILITIES, licences=LICENCES))
+    # The service worker keeps its own copy for offline use; browsers must not serve a stale one online.
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/record/context.json")
+def record_context():
+    """What the outbox needs before sending: is someone signed in, and a fresh CSRF token."""
+    user = current_user()
+    body = {"signed_in": user is not None, "csrf_token": generate_csrf(),
+            "user": None if user is None else {"id": user.id, "display_name": user.contributor.display_name}}
+    return Response(json.dumps(body), mimetype="application/json", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/record/subjects.json")
+def subjects_json():
+    body = recording.subject_suggestions(get_session())
+    return Response(body, mimetype="application/json", headers={"Cache-Control": "no-cache"})
+
+
+@bp.get("/geodata/<name>")
+def outline(name: str):
+    """Bundled coastline outlines (public domain), for maps that must work offline."""
+    if name not in OUTLINES:
+        raise NotFound(f"No bundled outline {name!r}.")
+    return send_from_directory(GEODATA, OUTLINES[name], mimetype="application/geo+json", max_age=86400)
+
+
+@bp.get("/sw.js")
+def service_worker():
+    # Served from the root so that its scope covers /record and the pages it links to.
+    response = send_from_directory(PROJECT_ROOT / "static", "sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/media/<media_id>/<variant>.jpg")
+def media_file(media_id: str, variant: str):
+    if variant not in ("public", "thumb"):
+        raise NotFound("Photos are served as public.jpg or thumb.jpg.")
+    settings = current_app.extensions["fieldapp.settings"]
+    path, shareable = media.public_file(get_session(), settings.media_dir, current_viewer(), _uuid(media_id), variant)
+    response = send_file(path, mimetype="image/jpeg", max_age=86400 if shareable else 0, conditional=True)
+    if not shareable:
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _uuid(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise NotFound(f"No record {raw!r}: ids are UUIDs.") from None
+
+
+@bp.get("/observations/<observation_id>")
+def observation_page(observation_id: str):
+    session, viewer = get_session(), current_viewer()
+    oid = _uuid(observation_id)
+    feature_text = queries.get_observation_feature(session, viewer, oid)
+    if feature_text is None:
+        raise NotFound(f"No observation {observation_id}.")
+    feature = json.loads(feature_text)
+    facts = recording.record_facts(session, oid)
+    manage = may_manage(session, viewer, facts.contributor_id, facts.entered_by, facts.dataset_id)
+    props = feature["properties"]
+    return render_template(
+        "observations/detail.html", feature=feature, p=props, manage=manage,
+        names=recording.subject_names(session, props.get("subject_id")),
+        photos=media.photos_of(session, oid), history=recording.safe_history(session, viewer, oid, manage),
+        geometry_json=json.dumps(feature.get("geometry")))
+
+
+@bp.route("/observations/<observation_id>/edit", methods=["GET", "POST"])
+def edit_observation(observation_id: str):
+    user = require_user()
+    session, oid = get_session(), _uuid(observation_id)
+    observation = service.load_for_change(session, user, oid)
+    errors: dict[str, str] = {}
+    values = {name: getattr(observation, name) for name in EDITABLE}
+    if request.method == "POST":
+        values = {name: request.form.get(name, "").strip() for name in EDITABLE}
+        try:
+            patch = load(_patch_schema, {"properties": _patch_properties(values)})
+            service.update_observation(session, user, oid, patch)
+            session.commit()
+            return redirect(url_for(".observation_page", observation_id=oid))
+        except Invalid as exc:
+            session.rollback()
+            errors = {d["path"].removeprefix("properties."): d["message"] for d in exc.details}
+    status = 422 if errors else 200
+    return render_template("observations/edit.html", oid=oid, values=values, errors=errors, confidences=CONFIDENCES,
+                           trends=TRENDS, visibilities=VISIBILITIES, licences=LICENCES), status
+
+
+def _patch_properties(values: dict[str, str]) -> dict[str, object]:
+    """Form strings to API properties: an empty optional field clears it; a non-number count is kept for the error."""
+    props: dict[str, object] = {name: (value or None) for name, value in values.items()}
+    for required in ("occurrence_status", "visibility", "licence", "subject_text"):
+        if props[required] is None:
+            props.pop(required)
+    if values["count"]:
+        props["count"] = int(values["count"]) if values["count"].isdigit() else values["count"]
+    return props
+
+
+@bp.post("/observations/<observation_id>/delete")
+def delete_observation(observation_id: str):
+    user = require_user()
+    session = get_session()
+    service.delete_observation(session, user, _uuid(observation_id))
+    session.commit()
+    return redirect(url_for("observations.record"))
+
+
+# Compressed transfer keeps the recording page's first load small on a weak signal; a proxy may do the same.
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/geo+json",
+                "application/manifest+json", "image/svg+xml")
+
+
+@bp.after_app_request
+def gzip_response(response: Response) -> Response:
+    if (response.status_code != 200 or "gzip" not in request.headers.get("Accept-Encoding", "")
+            or "Content-Encoding" in response.headers or not response.mimetype.startswith(COMPRESSIBLE)):
+        return response
+    response.direct_passthrough = False
+    data = response.get_data()
+    if len(data) < 1024:
+        return response
+    response.set_data(gzip.compress(data, compresslevel=6))
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    if response.get_etag()[0]:
+        # The compressed body is another representation of the same resource.
+        response.set_etag(response.get_etag()[0], weak=True)
+    return response
