@@ -81,5 +81,9 @@ def safe_history(session: Session, viewer: Viewer, observation_id: uuid.UUID, pr
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, dict) and set(value) == {"from", "to"}:
+        return f"{_short(value['from'])} → {_short(value['to'])}"
+    if value is None:
+        return "empty"
     text_value = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text_value if len(text_value) <= 200 else text_value[:197] + "..."
