@@ -54,8 +54,10 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.contributors.views import bp as contributor_views
     from fieldapp.maps.views import bp as map_views
     from fieldapp.observations.views import bp as observation_views
+    from fieldapp.ogcapi.views import bp as ogc_api
     from fieldapp.participation.views import bp as participation_views
     from fieldapp.site.views import bp as site_views
+    from fieldapp.transfer.api import bp as transfer_api
 
     app.register_blueprint(api)
     app.register_blueprint(map_views)
@@ -65,6 +67,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(comparison_views)
     app.register_blueprint(contributor_views)
     app.register_blueprint(participation_views)
+    app.register_blueprint(transfer_api)
+    app.register_blueprint(ogc_api)
 
 
 def register_errors(app: Flask) -> None:

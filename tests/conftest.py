@@ -83,7 +83,7 @@ def connection(app) -> Iterator:
     finally:
         outer.rollback()
         conn.close()
-        database.sessionmaker.configure(bind=database.engine, join_transaction_mode="conservative_savepoint")
+        database.sessionmaker.configure(bind=database.engine, join_transaction_mode="conditional_savepoint")
 
 
 @pytest.fixture

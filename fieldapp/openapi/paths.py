@@ -8,6 +8,7 @@ from fieldapp.observations.api import DEFAULT_LIMIT, MAX_LIMIT
 from fieldapp.openapi.builders import GEOJSON, Schema, enum, errors, json_content, ref, response
 from fieldapp.openapi.comparisons import get_comparison
 from fieldapp.openapi.records import record_paths
+from fieldapp.openapi.transfer import transfer_paths
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
 # Reads work anonymously (public data only); a credential widens what the viewer may see.
@@ -133,6 +134,7 @@ def paths() -> Schema:
         **record_paths(),
         "/comparisons": {"get": get_comparison()},
         "/openapi.json": {"get": openapi_operation()},
+        **transfer_paths(),
     }
 
 

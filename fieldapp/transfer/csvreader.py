@@ -84,9 +84,13 @@ def open_csv(path: Path) -> Source:
     counting = CountingReader(raw)
     stream = io.TextIOWrapper(io.BufferedReader(counting), encoding=encoding, newline="")
     reader = csv.reader(stream, delimiter=delimiter)
-    header = _header(reader)
-    source = Source(format="csv", columns=header, records=_rows(reader, header, encoding, raw),
-                    progress=lambda: counting.count / max(size, 1))
+    try:
+        header = _header(reader)
+    except BaseException:
+        raw.close()
+        raise
+    source = Source(format="csv", columns=header, records=_rows(reader, header, encoding, raw, path),
+                    progress=lambda: counting.count / max(size, 1), close=raw.close)
     source.readings.update({"encoding": f"{encoding} ({why})", "delimiter": repr(delimiter)})
     return source
 
@@ -115,7 +119,18 @@ def unique_names(names: list[str]) -> list[str]:
     return result
 
 
-def _rows(reader, header: list[str], encoding: str, raw: BinaryIO) -> Iterator[Record]:
+def _first_bad_line(path: Path, encoding: str) -> int:
+    """The first line that does not decode (decoding reads ahead, so the reader cannot say)."""
+    with path.open("rb") as lines:
+        for number, line in enumerate(lines, start=1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError:
+                return number
+    return 0
+
+
+def _rows(reader, header: list[str], encoding: str, raw: BinaryIO, path: Path) -> Iterator[Record]:
     width = len(header)
     try:
         while True:
@@ -124,7 +139,8 @@ def _rows(reader, header: list[str], encoding: str, raw: BinaryIO) -> Iterator[R
             except StopIteration:
                 return
             except UnicodeDecodeError:
-                raise bad_file(f"Line {reader.line_num + 1} is not valid {encoding}: the file mixes encodings."
+                raise bad_file(f"Line {_first_bad_line(path, encoding)} is not valid {encoding}: the file mixes"
+                               " encodings."
                                " Save it again as UTF-8 and import it again; nothing was written.") from None
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue

@@ -82,7 +82,7 @@ def _source(core: ElementTree.Element, data_path: Path, columns: dict[int, str],
         {"delimiter": delimiter, "quotechar": quote}
     reader = csv.reader(stream, **options)
     source = Source(format="dwca", columns=names, records=_rows(reader, skip, columns, defaults, raw),
-                    progress=lambda: counting.count / size)
+                    progress=lambda: counting.count / size, close=raw.close)
     source.readings.update({"core": data_path.name, "encoding": encoding, "delimiter": repr(delimiter),
                             "header lines skipped": str(skip)})
     return source

@@ -102,10 +102,21 @@ def run_import(session: Session, path: Path, options: ImportOptions, workdir: Pa
     if dataset is None:
         raise NotFound(f"No dataset {options.dataset!r}.")
     source = open_source(path, workdir, options.format, options.layer)
+    try:
+        return _import(session, source, dataset, path, options, progress)
+    finally:
+        source.close()
+
+
+def _import(session: Session, source: Source, dataset: Dataset, path: Path, options: ImportOptions,
+            progress: Callable[[float, int], None] | None) -> ImportReport:
     report = ImportReport(dataset=dataset.slug, file=path.name, format=source.format, dry_run=options.dry_run)
     records, builder = _prepare(source, options, dataset, report)
     stage = Stage(session)
     stage.fill(records, builder, report, lambda: progress(source.progress(), report.rows_read) if progress else None)
+    if report.rows_read == 0:
+        raise Invalid("The file holds no rows or features to import; nothing was written.",
+                      [{"path": "file", "message": "no rows"}])
     _warn(builder, report)
     stage.check_duplicates(report)
     report.to_create, report.to_update = stage.counts(dataset.id)

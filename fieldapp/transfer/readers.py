@@ -53,6 +53,8 @@ class Source:
     readings: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     progress: Callable[[], float] = lambda: 0.0
+    # Releases the open file when the import stops early (a bad mapping, a rejected file).
+    close: Callable[[], None] = lambda: None
 
 
 def bad_file(message: str) -> Invalid:

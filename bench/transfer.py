@@ -1,0 +1,178 @@
+"""`python -m bench.transfer`: import a large CSV next to a raw COPY, export it, and time OGC items.
+
+Each measured phase runs in its own process, so its peak memory (ru_maxrss) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from fieldapp.config import Settings, sqlalchemy_url
+
+URL = sqlalchemy_url("postgresql:///fieldapp_bench_transfer")
+SLUG = "bench-transfer"
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def make_csv(path: Path, rows: int) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        out.write("id,species,latitude,longitude,eventDate,individualCount,recordedBy\n")
+        for i in range(rows):
+            out.write(f"r{i},Spider crab,{49.17 + (i % 1000) * 0.0001:.5f},{-2.25 + (i // 1000 % 1000) * 0.0003:.5f},"
+                      f"2021-{1 + i % 12:02d}-{1 + i % 28:02d},{i % 7},Warden {i % 13}\n")
+
+
+def setup(rows: int, csv_path: Path) -> None:
+    from fieldapp.db import Database
+    from fieldapp.migrate import upgrade
+
+    target = make_url(URL)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    engine = Database(Settings(database_url=URL, development=True)).engine
+    with engine.begin() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    upgrade(engine)
+    with engine.begin() as conn:
+        steward = conn.execute(text("INSERT INTO contributor (kind, display_name) VALUES ('group', 'Bench')"
+                                    " RETURNING id")).scalar()
+        conn.execute(text("INSERT INTO dataset (slug, title, description, knowledge_kind, method, steward_id, licence,"
+                          " citation, default_visibility, force_generalised) VALUES (:s, 'Bench', '', 'volunteer',"
+                          " '', :c, 'CC-BY-4.0', '', 'public', false)"), {"s": SLUG, "c": steward})
+    engine.dispose()
+    make_csv(csv_path, rows)
+
+
+def phase_copy(csv_path: Path) -> dict:
+    import psycopg
+
+    with psycopg.connect(make_url(URL).set(drivername="postgresql").render_as_string(False)) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS raw_copy (id text, species text, latitude float8, longitude float8,"
+                     " event_date date, individual_count int, recorded_by text)")
+        conn.execute("TRUNCATE raw_copy")
+        start = time.perf_counter()
+        with conn.cursor().copy("COPY raw_copy FROM STDIN (FORMAT csv, HEADER true)") as copy, csv_path.open("rb") as f:
+            while chunk := f.read(1024 * 1024):
+                copy.write(chunk)
+        elapsed = time.perf_counter() - start
+        rows = conn.execute("SELECT count(*) FROM raw_copy").fetchone()[0]
+    return {"rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed, "peak_mb": peak_mb()}
+
+
+def _app():
+    from fieldapp import create_app
+
+    return create_app(Settings(database_url=URL, development=True, testing=True))
+
+
+def phase_import(csv_path: Path) -> dict:
+    from fieldapp.transfer.importer import ImportOptions, run_import
+
+    app = _app()
+    database = app.extensions["fieldapp.db"]
+    with app.app_context(), tempfile.TemporaryDirectory() as work, database.session() as session:
+        start = time.perf_counter()
+        report = run_import(session, csv_path, ImportOptions(dataset=SLUG), Path(work))
+        session.commit()
+        elapsed = time.perf_counter() - start
+    return {"rows": report.created + report.updated, "seconds": elapsed,
+            "rows_per_s": report.rows_read / elapsed, "peak_mb": peak_mb()}
+
+
+def phase_export(fmt: str) -> dict:
+    from fieldapp.geoprivacy.policy import ANONYMOUS
+    from fieldapp.transfer.exporters import Export, find_dataset
+
+    app = _app()
+    database = app.extensions["fieldapp.db"]
+    with app.app_context(), database.session() as session:
+        start = time.perf_counter()
+        export = Export(session, ANONYMOUS, find_dataset(session, SLUG), fmt)
+        size = sum(len(chunk) for chunk in export.chunks())
+        elapsed = time.perf_counter() - start
+    return {"rows": export.count, "bytes": size, "seconds": elapsed, "rows_per_s": export.count / elapsed,
+            "peak_mb": peak_mb()}
+
+
+def phase_ogc(repeat: int) -> dict:
+    from fieldapp.geoprivacy.policy import ANONYMOUS
+    from fieldapp.observations.queries import FROM_SQL, observation_feature_sql
+
+    app = _app()
+    client = app.test_client()
+    url = f"/ogc/collections/{SLUG}/items?limit=1000"
+    ogc = []
+    for _ in range(repeat + 1):
+        start = time.perf_counter()
+        response = client.get(url)
+        ogc.append(time.perf_counter() - start)
+        assert response.status_code == 200
+    raw_sql = text(f"SELECT json_agg({observation_feature_sql(ANONYMOUS)} ORDER BY o.seq)::text FROM"
+                   f" (SELECT * FROM observation ORDER BY seq LIMIT 1000) o0 JOIN {FROM_SQL} ON o.id = o0.id")
+    raw = []
+    database = app.extensions["fieldapp.db"]
+    with database.engine.connect() as conn:
+        for _ in range(repeat + 1):
+            start = time.perf_counter()
+            conn.execute(raw_sql, {"viewer_contributor": None, "viewer_user": None}).scalar()
+            raw.append(time.perf_counter() - start)
+    return {"ogc_median_ms": statistics.median(ogc[1:]) * 1000, "raw_sql_median_ms": statistics.median(raw[1:]) * 1000}
+
+
+def run_phase(name: str, *args: str) -> dict:
+    result = subprocess.run([sys.executable, "-m", "bench.transfer", "--phase", name, *args],
+                            check=True, capture_output=True, text=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.transfer", description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--csv", help=argparse.SUPPRESS)
+    parser.add_argument("--format", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phase:
+        phases = {"copy": lambda: phase_copy(Path(args.csv)), "import": lambda: phase_import(Path(args.csv)),
+                  "export": lambda: phase_export(args.format), "ogc": lambda: phase_ogc(args.repeat)}
+        print(json.dumps(phases[args.phase]()))
+        return 0
+    with tempfile.TemporaryDirectory() as folder:
+        csv_path = Path(folder) / "bench.csv"
+        print(f"writing a {args.rows:,}-row CSV and a fresh database ...", flush=True)
+        setup(args.rows, csv_path)
+        copy = run_phase("copy", "--csv", str(csv_path))
+        imported = run_phase("import", "--csv", str(csv_path))
+    exports = {fmt: run_phase("export", "--format", fmt) for fmt in ("geojson", "dwca")}
+    ogc = run_phase("ogc", "--repeat", str(args.repeat))
+    print(f"raw COPY      {copy['rows_per_s']:>10,.0f} rows/s  peak {copy['peak_mb']:.0f} MB")
+    print(f"import        {imported['rows_per_s']:>10,.0f} rows/s  peak {imported['peak_mb']:.0f} MB"
+          f"  ratio to COPY {imported['rows_per_s'] / copy['rows_per_s']:.2f} (target >= 0.25; memory < 500 MB)")
+    for fmt, result in exports.items():
+        print(f"export {fmt:<7}{result['rows_per_s']:>10,.0f} rows/s  peak {result['peak_mb']:.0f} MB"
+              f"  ({result['rows']:,} rows, {result['bytes'] / 1e6:.0f} MB; target memory < 300 MB)")
+    print(f"OGC items 1000: median {ogc['ogc_median_ms']:.0f} ms, raw SQL {ogc['raw_sql_median_ms']:.0f} ms,"
+          f" ratio {ogc['ogc_median_ms'] / ogc['raw_sql_median_ms']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""OGC API - Features endpoints at /ogc: landing page, conformance, collections, items and one item."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, jsonify, request, url_for
+
+from fieldapp.accounts.auth import current_viewer
+from fieldapp.db import get_session
+from fieldapp.errors import NotFound
+from fieldapp.geo.crs import CRS84
+from fieldapp.geo.filters import decode_cursor, encode_cursor, parse_bbox, parse_datetime, parse_limit, reject_unknown
+from fieldapp.geo.geojson import feature_collection
+from fieldapp.http import GEOJSON, json_text_response
+from fieldapp.observations import queries as observation_queries
+from fieldapp.ogcapi.openapi import openapi_document
+from fieldapp.ogcapi.queries import ALL, collection_rows
+
+bp = Blueprint("ogcapi", __name__, url_prefix="/ogc")
+DEFAULT_LIMIT, MAX_LIMIT = 10, 10_000
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+]
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+ITEM_PARAMETERS = {"bbox", "datetime", "limit", "cursor", "f"}
+
+
+def _link(rel: str, endpoint: str, media: str = "application/json", title: str | None = None, **values) -> dict:
+    link = {"rel": rel, "type": media, "href": url_for(endpoint, _external=True, **values)}
+    if title:
+        link["title"] = title
+    return link
+
+
+def _only_json() -> None:
+    reject_unknown(request.args, {"f"})
+
+
+@bp.get("")
+@bp.get("/")
+def landing():
+    _only_json()
+    return jsonify({
+        "title": "fieldapp observations",
+        "description": "Observations of every knowledge kind, with their attribution; public geometry only"
+                       " unless you are allowed to see precise locations.",
+        "links": [_link("self", ".landing"), _link("service-desc", ".api", OPENAPI, "The API definition"),
+                  _link("conformance", ".conformance"), _link("data", ".collections", title="Collections")],
+    })
+
+
+@bp.get("/api")
+def api():
+    _only_json()
+    return jsonify(openapi_document(url_for(".landing", _external=True)))
+
+
+@bp.get("/conformance")
+def conformance():
+    _only_json()
+    return jsonify({"conformsTo": CONFORMANCE})
+
+
+def _collection(row: Any) -> dict[str, Any]:
+    bbox = [row.minx, row.miny, row.maxx, row.maxy] if row.minx is not None else [-180, -90, 180, 90]
+    interval = [_iso(row.first), _iso(row.last)]
+    collection = {
+        "id": row.slug, "title": row.title, "description": row.description or row.title, "itemType": "feature",
+        "crs": [CRS84],
+        "extent": {"spatial": {"bbox": [bbox], "crs": CRS84},
+                   "temporal": {"interval": [interval], "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}},
+        "links": [_link("self", ".collection", collection_id=row.slug),
+                  _link("items", ".items", GEOJSON, "Observations as GeoJSON", collection_id=row.slug)],
+    }
+    if row.licence:
+        collection["license"] = row.licence
+    return collection
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+@bp.get("/collections")
+def collections():
+    _only_json()
+    rows = collection_rows(get_session(), current_viewer())
+    return jsonify({"collections": [_collection(row) for row in rows], "links": [_link("self", ".collections")]})
+
+
+def _one(collection_id: str) -> Any:
+    rows = collection_rows(get_session(), current_viewer(), collection_id)
+    if not rows or rows[0].slug != collection_id:
+        raise NotFound(f"No collection {collection_id!r}.")
+    return rows[0]
+
+
+@bp.get("/collections/<collection_id>")
+def collection(collection_id: str):
+    _only_json()
+    return jsonify(_collection(_one(collection_id)))
+
+
+@bp.get("/collections/<collection_id>/items")
+def items(collection_id: str):
+    reject_unknown(request.args, ITEM_PARAMETERS)
+    _one(collection_id)
+    args = request.args
+    filters = observation_queries.ObservationFilter(
+        bbox=parse_bbox(args["bbox"]) if "bbox" in args else None,
+        interval=parse_datetime(args["datetime"]) if "datetime" in args else None,
+        datasets=[] if collection_id == ALL else [collection_id],
+    )
+    limit = parse_limit(args.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
+    after = decode_cursor(args["cursor"]) if "cursor" in args else None
+    page = observation_queries.list_observations(get_session(), current_viewer(), filters, limit, after)
+    links = [{"rel": "self", "type": GEOJSON, "href": request.url},
+             _link("collection", ".collection", collection_id=collection_id)]
+    if page["next_after"] is not None:
+        following = args.to_dict() | {"cursor": encode_cursor(page["next_after"]), "limit": str(limit)}
+        links.append(_link("next", ".items", GEOJSON, "Next page", collection_id=collection_id, **following))
+    body = feature_collection(page["features"], numberMatched=page["matched"], numberReturned=page["returned"],
+                              timeStamp=_iso(datetime.now(UTC)), links=links)
+    return json_text_response(body, mimetype=GEOJSON)
+
+
+@bp.get("/collections/<collection_id>/items/<feature_id>")
+def item(collection_id: str, feature_id: str):
+    _only_json()
+    _one(collection_id)
+    try:
+        observation_id = uuid.UUID(feature_id)
+    except ValueError:
+        raise NotFound(f"No feature {feature_id!r}.") from None
+    body = observation_queries.get_observation_feature(get_session(), current_viewer(), observation_id)
+    feature = json.loads(body) if body else None
+    if feature is None or (collection_id != ALL and feature["properties"]["dataset"] != collection_id):
+        raise NotFound(f"No feature {feature_id!r} in collection {collection_id!r}.")
+    feature["links"] = [
+        {"rel": "self", "type": GEOJSON, "href": request.url},
+        _link("collection", ".collection", collection_id=collection_id),
+    ]
+    return json_text_response(json.dumps(feature), mimetype=GEOJSON)

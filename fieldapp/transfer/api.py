@@ -1,0 +1,102 @@
+"""JSON API for imports and exports: upload a file to a dataset, follow its job, download the dataset."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
+
+from fieldapp.accounts.auth import csrf, current_user, current_viewer, require_user, uses_cookie_auth
+from fieldapp.db import get_session
+from fieldapp.errors import BadRequest, Forbidden, NotFound
+from fieldapp.geo.filters import reject_unknown
+from fieldapp.geoprivacy.policy import stewards_dataset
+from fieldapp.observations.service import viewer_of
+from fieldapp.transfer import jobs
+from fieldapp.transfer.exporters import Export, find_dataset
+from fieldapp.transfer.importer import ImportOptions
+
+bp = Blueprint("transfer_api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+# Uploads may be larger than other request bodies; past this they are refused before being read.
+DEFAULT_IMPORT_MAX_BYTES = 1024**3
+_TRUE = ("1", "true", "yes", "on")
+
+
+@bp.before_request
+def _protect_cookie_writes() -> None:
+    # Bearer tokens cannot be sent by another site; session cookies can, so they need CSRF.
+    if request.method == "POST":
+        request.max_content_length = current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES)
+        if uses_cookie_auth():
+            csrf.protect()
+
+
+@bp.get("/datasets/<slug>/export")
+def export_dataset(slug: str):
+    reject_unknown(request.args, {"format"})
+    session = get_session()
+    export = Export(session, current_viewer(), find_dataset(session, slug), request.args.get("format"))
+    headers = {"Content-Disposition": f'attachment; filename="{export.filename}"'}
+    return Response(stream_with_context(export.chunks()), mimetype=export.media_type, headers=headers)
+
+
+@bp.post("/datasets/<slug>/imports")
+def import_file(slug: str):
+    user = require_user()
+    session = get_session()
+    dataset = find_dataset(session, slug)
+    viewer = viewer_of(user)
+    if not (viewer.is_privileged or stewards_dataset(session, viewer, dataset.id)):
+        raise Forbidden("Only the dataset's stewards and park staff may import into it.")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise BadRequest("Send the file as multipart form data in the field 'file'.",
+                         [{"path": "file", "message": "missing"}])
+    options = _options(slug, user.id)
+    background = request.form.get("background", "").lower() in _TRUE
+    job = jobs.create_job(session, current_app.extensions["fieldapp.settings"], dataset, user, upload, options)
+    location = url_for(".get_job", job_id=job.id, _external=True)
+    if background or job.size > current_app.config.get("IMPORT_INLINE_MAX_BYTES", jobs.INLINE_MAX_BYTES):
+        session.commit()
+        jobs.start_in_background(current_app._get_current_object(), job.id)
+        return _job_response(jobs.job_json(job), 202, location)
+    job = jobs.run_inline(session, job)
+    status = 422 if job.status == "failed" else (200 if options.dry_run else 201)
+    return _job_response(jobs.job_json(job), status, location)
+
+
+@bp.get("/imports/<uuid:job_id>")
+def get_job(job_id):
+    user = current_user()
+    job = jobs.get_job(get_session(), job_id)
+    if job is None or user is None or not (job.user_id == user.id or viewer_of(user).is_privileged):
+        raise NotFound(f"No import job {job_id}.")
+    return _job_response(jobs.job_json(job), 200, None)
+
+
+def _options(slug: str, user_id: int) -> ImportOptions:
+    form = request.form
+    unknown = set(form) - {"dry_run", "format", "layer", "crs", "map", "skip_rejected", "date_order",
+                           "default_date", "background"}
+    if unknown:
+        raise BadRequest(f"Unknown form field(s): {', '.join(sorted(unknown))}.",
+                         [{"path": name, "message": "unknown field"} for name in sorted(unknown)])
+    mapping: list[str] | dict[str, str] = form.getlist("map")
+    if len(mapping) == 1 and mapping[0].lstrip().startswith("{"):
+        try:
+            mapping = {str(k): str(v) for k, v in json.loads(mapping[0]).items()}
+        except (ValueError, AttributeError):
+            raise BadRequest("'map' is target=column pairs or a JSON object.",
+                             [{"path": "map", "message": "malformed"}]) from None
+    return ImportOptions(
+        dataset=slug, format=form.get("format") or None, layer=form.get("layer") or None,
+        crs=form.get("crs") or None, mapping=mapping, dry_run=form.get("dry_run", "").lower() in _TRUE,
+        skip_rejected=form.get("skip_rejected", "").lower() in _TRUE, date_order=form.get("date_order") or None,
+        default_date=form.get("default_date") or None, user_id=user_id,
+    )
+
+
+def _job_response(body: dict, status: int, location: str | None) -> Response:
+    headers = {"Location": location} if location else {}
+    return Response(json.dumps(body, default=str), status=status, mimetype="application/json", headers=headers)

@@ -1,0 +1,184 @@
+"""Exports streamed from the database: GeoJSON, CSV, GeoPackage and Darwin Core Archive, as the viewer may see."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyogrio
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from fieldapp.datasets.models import Dataset
+from fieldapp.errors import BadRequest, NotFound
+from fieldapp.geo.geojson import COORDINATE_DECIMALS
+from fieldapp.geoprivacy.policy import Viewer, viewer_params, visible_geometry_sql
+from fieldapp.observations.queries import FROM_SQL, observation_feature_sql, properties_sql
+
+FORMATS = {
+    "geojson": ("application/geo+json", "geojson"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "gpkg": ("application/geopackage+sqlite3", "gpkg"),
+    "dwca": ("application/zip", "zip"),
+}
+BATCH = 2000
+
+
+def find_dataset(session: Session, slug: str) -> Dataset:
+    dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
+    if dataset is None:
+        raise NotFound(f"No dataset {slug!r}.")
+    return dataset
+
+
+def check_format(fmt: str | None) -> str:
+    if fmt not in FORMATS:
+        raise BadRequest(f"Parameter 'format': use one of {', '.join(FORMATS)}.",
+                         [{"path": "format", "message": f"unknown format {fmt!r}"}])
+    return fmt
+
+
+def stream_rows(session: Session, viewer: Viewer, dataset: Dataset, columns: dict[str, str]) -> Iterator[Any]:
+    """The dataset's observations this viewer may see, in insertion order, fetched in batches (server cursor)."""
+    geometry = visible_geometry_sql(viewer)
+    select_list = ", ".join(f"{expr} AS {name}" for name, expr in columns.items())
+    sql = (f"SELECT {select_list} FROM {FROM_SQL}"
+           f" WHERE o.dataset_id = :dataset AND {geometry} IS NOT NULL ORDER BY o.seq")
+    result = session.execute(text(sql).execution_options(stream_results=True, yield_per=BATCH),
+                             {"dataset": dataset.id, **viewer_params(viewer)})
+    yield from result
+
+
+class Export:
+    """One export in progress: iterate chunks() for the bytes; count says how many records went out."""
+
+    def __init__(self, session: Session, viewer: Viewer, dataset: Dataset, fmt: str):
+        self.session, self.viewer, self.dataset, self.fmt = session, viewer, dataset, check_format(fmt)
+        self.count = 0
+
+    @property
+    def media_type(self) -> str:
+        return FORMATS[self.fmt][0]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.dataset.slug}.{FORMATS[self.fmt][1]}"
+
+    def chunks(self) -> Iterator[bytes]:
+        return getattr(self, f"_{self.fmt}")()
+
+    def _counted(self, columns: dict[str, str]) -> Iterator[Any]:
+        for row in stream_rows(self.session, self.viewer, self.dataset, columns):
+            self.count += 1
+            yield row
+
+    def _geojson(self) -> Iterator[bytes]:
+        head = json.dumps({"type": "FeatureCollection", "name": self.dataset.slug,
+                           "attribution": f"{self.dataset.title} · {self.dataset.licence}"})
+        yield (head[:-1] + ', "features": [').encode()
+        buffer: list[str] = []
+        separator = "\n"
+        for row in self._counted({"feature": f"({observation_feature_sql(self.viewer)})::text"}):
+            buffer.append(row.feature)
+            if len(buffer) == BATCH:
+                yield (separator + ",\n".join(buffer)).encode()
+                buffer, separator = [], ",\n"
+        if buffer:
+            yield (separator + ",\n".join(buffer)).encode()
+        yield b"\n]}\n"
+
+    def _csv(self) -> Iterator[bytes]:
+        columns = table_columns(self.viewer)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in self._counted(columns):
+            writer.writerow(["" if v is None else v for v in row])
+            if out.tell() > 256 * 1024:
+                yield out.getvalue().encode()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue().encode()
+
+    def _gpkg(self) -> Iterator[bytes]:
+        handle, name = tempfile.mkstemp(suffix=".gpkg", prefix="fieldapp-export-")
+        os.close(handle)
+        path = Path(name)
+        path.unlink()
+        try:
+            write_geopackage(path, self.dataset.slug, self._counted(gpkg_columns(self.viewer)))
+            with path.open("rb") as source:
+                while chunk := source.read(1024 * 1024):
+                    yield chunk
+        finally:
+            path.unlink(missing_ok=True)
+
+    def _dwca(self) -> Iterator[bytes]:
+        from fieldapp.transfer.dwca_export import archive_chunks
+
+        return archive_chunks(self.session, self.dataset, self._counted, self.viewer)
+
+
+def table_columns(viewer: Viewer) -> dict[str, str]:
+    """CSV columns: the record's fields, attribution, WKT geometry, and lon/lat for points."""
+    props = properties_sql(viewer)
+    geometry = visible_geometry_sql(viewer)
+    chosen = ("dataset", "knowledge_kind", "subject_text", "scientific_name", "occurrence_status", "count",
+              "abundance_scale", "abundance_value", "abundance_verbatim", "trend", "observed_start", "observed_end",
+              "time_precision", "recorded_by", "attribution", "licence", "visibility", "coordinate_uncertainty_m",
+              "public_precision_m", "confidence", "method", "notes", "source_ref")
+    columns = {"id": "o.id"} | {name: props[name] for name in chosen}
+    columns["attributes"] = f"({props['attributes']})::text"
+    columns["wkt"] = f"ST_AsText({geometry}, {COORDINATE_DECIMALS})"
+    columns["lon"] = f"CASE WHEN GeometryType({geometry}) = 'POINT' THEN round(ST_X({geometry})::numeric, 7) END"
+    columns["lat"] = f"CASE WHEN GeometryType({geometry}) = 'POINT' THEN round(ST_Y({geometry})::numeric, 7) END"
+    return columns
+
+
+def gpkg_columns(viewer: Viewer) -> dict[str, str]:
+    columns = {name: f"({expr})::text" for name, expr in table_columns(viewer).items()
+               if name not in ("wkt", "lon", "lat")}
+    columns["wkb"] = f"ST_AsBinary({visible_geometry_sql(viewer)})"
+    return columns
+
+
+def write_geopackage(path: Path, layer: str, rows: Iterator[Any]) -> None:
+    """Write rows to a GeoPackage in batches (appending), so memory holds one batch at a time."""
+    batch: list[Any] = []
+    written = False
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            _write_batch(path, layer, batch, append=written)
+            written, batch = True, []
+    if batch or not written:
+        _write_batch(path, layer, batch, append=written)
+
+
+def _write_batch(path: Path, layer: str, batch: list[Any], append: bool) -> None:
+    names = [name for name in gpkg_columns_names() if name != "wkb"]
+    geometry = np.array([bytes(row.wkb) for row in batch], dtype=object)
+    fields = [np.array([getattr(row, name) for row in batch], dtype=object) for name in names]
+    pyogrio.raw.write(path, geometry, fields, names, layer=layer, driver="GPKG", geometry_type="Unknown",
+                      crs="EPSG:4326", append=append)
+
+
+def gpkg_columns_names() -> list[str]:
+    return list(gpkg_columns(Viewer()).keys())
+
+
+def export_to_file(session: Session, viewer: Viewer, slug: str, fmt: str, output: Path) -> int:
+    """Write an export to a file (the CLI); return the number of observations."""
+    export = Export(session, viewer, find_dataset(session, slug), fmt)
+    with output.open("wb") as out:
+        for chunk in export.chunks():
+            out.write(chunk)
+    return export.count
+

@@ -1,0 +1,139 @@
+"""The import API: permissions, inline reports, dry runs, and background jobs with a status URL."""
+
+from __future__ import annotations
+
+import io
+import time
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from tests.factories import Factory
+from tests.integration.transfer_helpers import count, data
+
+CSV = b"id,species,lat,lon,date\nr1,Spider crab,49.18,-2.15,2021-05-01\nr2,Ormer,49.19,-2.16,01/06/2021\n"
+
+
+@pytest.fixture
+def steward(make):
+    return make.account("steward")
+
+
+@pytest.fixture
+def dataset(make, steward):
+    return make.dataset(steward)
+
+
+def _post(client, dataset, account, body: bytes = CSV, name: str = "few.csv", **form):
+    payload = {"file": (io.BytesIO(body), name), **form}
+    return client.post(f"/api/v1/datasets/{dataset.slug}/imports", data=payload, headers=account.headers,
+                       content_type="multipart/form-data")
+
+
+def test_steward_imports_a_small_file_inline_and_gets_the_report(client, db, dataset, steward):
+    response = _post(client, dataset, steward)
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert body["status"] == "succeeded" and body["report"]["created"] == 2
+    assert body["report"]["readings"]["dates"].startswith("dmy")
+    assert response.headers["Location"].endswith(f"/api/v1/imports/{body['id']}")
+    assert count(db, dataset.slug) == 2
+    again = client.get(f"/api/v1/imports/{body['id']}", headers=steward.headers)
+    assert again.status_code == 200 and again.json["report"]["created"] == 2
+
+
+def test_dry_run_and_mapping_through_the_api(client, db, dataset, steward):
+    response = _post(client, dataset, steward, dry_run="true", map='{"subject": "id"}')
+    assert response.status_code == 200
+    report = response.json["report"]
+    assert report["dry_run"] and report["to_create"] == 2 and not report["written"]
+    assert report["mapping"]["subject"] == "column 'id' (given)"
+    assert count(db, dataset.slug) == 0
+
+
+def test_rejected_rows_fail_the_job_with_details_and_write_nothing(client, db, dataset, steward):
+    response = _post(client, dataset, steward, body=b"lat,lon,species\n49.1,-2.1,crab\n91,-2.1,crab\n")
+    assert response.status_code == 422
+    error = response.json["error"]
+    assert "nothing was written" in error["message"]
+    assert error["details"] == [{"path": "row 3", "message": error["details"][0]["message"]}]
+    assert count(db, dataset.slug) == 0
+
+
+def test_only_stewards_and_staff_may_import(client, db, dataset, make):
+    member = make.account("member")
+    assert _post(client, dataset, member).status_code == 403
+    assert client.post(f"/api/v1/datasets/{dataset.slug}/imports").status_code == 401
+    staff = make.account("staff")
+    assert _post(client, dataset, staff).status_code == 201
+    job = _post(client, dataset, staff, dry_run="1").json["id"]
+    assert client.get(f"/api/v1/imports/{job}", headers=member.headers).status_code == 404
+
+
+def test_unknown_form_fields_and_missing_file_are_400(client, dataset, steward):
+    assert _post(client, dataset, steward, colour="red").status_code == 400
+    missing = client.post(f"/api/v1/datasets/{dataset.slug}/imports", data={"dry_run": "1"},
+                          headers=steward.headers, content_type="multipart/form-data")
+    assert missing.status_code == 400 and missing.json["error"]["details"][0]["path"] == "file"
+
+
+# --- background jobs: the worker thread has its own connection, so these commit for real --------------------
+
+
+@pytest.fixture
+def committed(app):
+    database = app.extensions["fieldapp.db"]
+    session = database.sessionmaker()
+    factory = Factory(session)
+    steward = factory.account("steward")
+    dataset = factory.dataset(steward, slug=f"jobs-{uuid.uuid4().hex[:8]}")
+    yield steward, dataset
+    session.execute(text("DELETE FROM import_job WHERE dataset_id = :d"), {"d": dataset.id})
+    session.execute(text("DELETE FROM observation WHERE dataset_id = :d"), {"d": dataset.id})
+    session.execute(text("DELETE FROM dataset WHERE id = :d"), {"d": dataset.id})
+    session.commit()
+    session.close()
+
+
+def _wait(client, url, headers, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(url, headers=headers).json
+        if body["status"] in ("succeeded", "failed"):
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"job still {body['status']} after {timeout}s")
+
+
+def test_large_imports_run_as_background_jobs_with_a_status_url(app, committed):
+    steward, dataset = committed
+    client = app.test_client()
+    path = data("survey_layers/mcz_sweng.geojson")
+    with path.open("rb") as upload:
+        response = client.post(f"/api/v1/datasets/{dataset.slug}/imports", headers=steward.headers,
+                               data={"file": (upload, path.name), "background": "1"},
+                               content_type="multipart/form-data")
+    assert response.status_code == 202, response.json
+    assert response.json["status"] == "queued"
+    status_url = response.headers["Location"]
+    body = _wait(client, status_url, steward.headers)
+    assert body["status"] == "succeeded", body
+    assert body["report"]["created"] == 33 and body["rows_read"] == 33 and body["progress"] == 1
+    database = app.extensions["fieldapp.db"]
+    with database.engine.connect() as conn:
+        stored = conn.execute(text("SELECT count(*) FROM observation WHERE dataset_id = :d"),
+                              {"d": dataset.id}).scalar()
+    assert stored == 33
+
+
+def test_a_failing_background_job_records_why_and_writes_nothing(app, committed):
+    steward, dataset = committed
+    client = app.test_client()
+    response = client.post(f"/api/v1/datasets/{dataset.slug}/imports", headers=steward.headers,
+                           data={"file": (io.BytesIO(b"lat,lon,species\n95,1,x\n"), "bad.csv"), "background": "1"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 202
+    body = _wait(client, response.headers["Location"], steward.headers)
+    assert body["status"] == "failed" and "nothing was written" in body["error"]["message"]
+    assert body["report"]["rejected_count"] == 1
