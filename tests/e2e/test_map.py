@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 from playwright.sync_api import Page, Route, expect
+from sqlalchemy import text
 
 pytestmark = pytest.mark.e2e
 
@@ -60,8 +61,15 @@ class MapData:
 
 
 @pytest.fixture(scope="module")
-def data(live_server) -> MapData:
-    return MapData(live_server)
+def data(live_server) -> Iterator[MapData]:
+    made = MapData(live_server)
+    yield made
+    # The live server commits for real: remove our rows now, so later modules count a clean base.
+    with live_server.database.session() as session:
+        slugs = [made.local["slug"], made.survey["slug"]]
+        session.execute(text("DELETE FROM observation WHERE dataset_id IN"
+                             " (SELECT id FROM dataset WHERE slug = ANY(:slugs))"), {"slugs": slugs})
+        session.execute(text("DELETE FROM dataset WHERE slug = ANY(:slugs)"), {"slugs": slugs})
 
 
 @pytest.fixture

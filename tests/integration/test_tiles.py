@@ -62,7 +62,7 @@ def test_point_tile_carries_the_popup_attributes(client, make, warden):
     dataset = make.dataset(warden, title="Shore sightings", knowledge_kind="volunteer")
     created = post(client, warden, dataset, count=3, notes="by the slipway",
                    observed_start="2024-05-02T10:30:00Z", time_precision="day")
-    response, address = get_tile(client, *JERSEY_POINT, 15)
+    response, address = get_tile(client, *JERSEY_POINT, 15, dataset=dataset.slug)
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.mapbox-vector-tile"
     layers = decode(response.data, *address)
