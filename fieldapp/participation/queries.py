@@ -12,13 +12,16 @@ MONTHS = 24
 
 
 def monthly_by_kind(session: Session) -> list[dict[str, Any]]:
-    """Per month (when recorded) and knowledge kind: records, active contributors, volunteer minutes."""
+    """Per month (when recorded) and knowledge kind: records, active contributors, volunteer minutes.
+
+    Read from participation_month, which triggers keep up to date on every write.
+    """
     sql = """
-        SELECT date_trunc('month', o.created_at)::date AS month, d.knowledge_kind AS kind,
-               count(*) AS observations, count(DISTINCT coalesce(o.contributor_id, -o.entered_by)) AS contributors,
-               coalesce(sum(o.time_spent_min), 0) AS minutes, count(o.time_spent_min) AS timed
-        FROM observation o JOIN dataset d ON d.id = o.dataset_id
-        WHERE o.created_at >= date_trunc('month', now()) - make_interval(months => :months)
+        SELECT p.month, d.knowledge_kind AS kind, sum(p.observations)::bigint AS observations,
+               count(DISTINCT p.contributor_key) AS contributors, sum(p.minutes)::bigint AS minutes,
+               sum(p.timed)::bigint AS timed
+        FROM participation_month p JOIN dataset d ON d.id = p.dataset_id
+        WHERE p.month >= date_trunc('month', now()) - make_interval(months => :months)
         GROUP BY 1, 2 ORDER BY 1, 2
     """
     return [dict(r._mapping) for r in session.execute(text(sql), {"months": MONTHS - 1})]
@@ -59,8 +62,8 @@ def corroborated_share(session: Session) -> list[dict[str, Any]]:
     sql = """
         WITH corroborated AS (SELECT DISTINCT observation_id FROM annotation WHERE kind = 'corroborate'),
         totals AS (
-          SELECT d.knowledge_kind AS kind, count(*) AS observations
-          FROM observation o JOIN dataset d ON d.id = o.dataset_id GROUP BY 1
+          SELECT d.knowledge_kind AS kind, sum(p.observations)::bigint AS observations
+          FROM participation_month p JOIN dataset d ON d.id = p.dataset_id GROUP BY 1
         ),
         hits AS (
           SELECT d.knowledge_kind AS kind, count(*) AS corroborated
