@@ -42,8 +42,10 @@ class Warden:
 
 
 @pytest.fixture
-def warden(live_server) -> Warden:
-    """A volunteer warden with a password, a token, and a dataset of their own as their usual one."""
+def warden(live_server) -> Iterator[Warden]:
+    """A volunteer warden with a password, a token, and a dataset of their own as their usual one.
+
+    What they recorded is deleted after each test, so counts elsewhere in the suite never see it."""
     email, token = live_server.account("Warden Le Cornu", password=PASSWORD)
     slug = live_server.slug("record")
     with live_server.database.session() as session:
@@ -53,7 +55,10 @@ def warden(live_server) -> Warden:
         session.add(dataset)
         session.flush()
         user.default_dataset_id = dataset.id
-    return Warden(email, token, slug)
+    yield Warden(email, token, slug)
+    with live_server.database.session() as session:
+        session.execute(text("DELETE FROM observation WHERE dataset_id = (SELECT id FROM dataset WHERE slug = :slug)"),
+                        {"slug": slug})
 
 
 def phone_context(browser, playwright_session, live_server, **extra) -> BrowserContext:

@@ -158,7 +158,7 @@ def test_bad_uploads_get_a_clear_4xx_and_nothing_is_stored(client, db, settings,
     response = upload(client, warden, oid, data)
     assert response.status_code == status, response.get_json()
     assert response.get_json()["error"]["details"][0] == {"path": "file", "message": message}
-    assert db.scalar(select(func.count()).select_from(Media)) == 0
+    assert db.scalar(select(func.count()).select_from(Media).where(Media.observation_id == oid)) == 0
     assert stored_files(settings) == before
 
 
