@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -54,14 +55,23 @@ def settings(tmp_path_factory) -> Settings:
     )
 
 
-@pytest.fixture(scope="session")
-def migrated(settings) -> Iterator[str]:
+@contextmanager
+def migrated_database(settings: Settings) -> Iterator[str]:
+    """A fresh, migrated database for the settings' URL, dropped afterwards."""
     _recreate_database(settings.database_url)
     engine = Database(settings).engine
     upgrade(engine)
     engine.dispose()
-    yield settings.database_url
-    _drop_database(settings.database_url)
+    try:
+        yield settings.database_url
+    finally:
+        _drop_database(settings.database_url)
+
+
+@pytest.fixture(scope="session")
+def migrated(settings) -> Iterator[str]:
+    with migrated_database(settings) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

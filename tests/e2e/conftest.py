@@ -5,16 +5,19 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from fieldapp import create_app
 from fieldapp.accounts.service import create_user, issue_token
+from fieldapp.config import Settings
 from fieldapp.db import Database
+from tests.conftest import migrated_database
 
 CHROMIUM = "/usr/bin/chromium"
 # Without these Debian's Chromium keeps trying to reach hosts this network refuses.
@@ -78,9 +81,18 @@ CLEAN_UP = (
 
 
 @pytest.fixture(scope="session")
-def live_server(settings, migrated) -> Iterator[LiveServer]:
+def e2e_settings(settings) -> Iterator[Settings]:
+    """Settings for a database of the browser tests' own: what they commit never reaches other tests."""
+    url = make_url(settings.database_url)
+    own = replace(settings, database_url=url.set(database=f"{url.database}_e2e").render_as_string(False))
+    with migrated_database(own):
+        yield own
+
+
+@pytest.fixture(scope="session")
+def live_server(e2e_settings) -> Iterator[LiveServer]:
     """Serve a fresh app on 127.0.0.1 and a free port, in a thread, committing for real."""
-    app = create_app(settings)
+    app = create_app(e2e_settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
