@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+import uuid
 from typing import Any
 
 from flask import Response, request
 from marshmallow import Schema, ValidationError
 
-from fieldapp.errors import BadRequest, Invalid
+from fieldapp.errors import BadRequest, Invalid, NotFound
 
 GEOJSON = "application/geo+json"
 
@@ -76,3 +77,11 @@ def json_text_response(body: str, status: int = 200, mimetype: str = "applicatio
                        headers: dict[str, str] | None = None) -> Response:
     """Send JSON text the database already built, without parsing it again."""
     return Response(body, status=status, mimetype=mimetype, headers=headers)
+
+
+def parse_uuid(raw: str, what: str = "observation") -> uuid.UUID:
+    """A UUID from a URL; anything else names no record, so it is a 404."""
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise NotFound(f"No {what} {raw!r}: {what} ids are UUIDs.") from None

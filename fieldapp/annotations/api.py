@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import Blueprint, Response, request, url_for
 
 from fieldapp.accounts.auth import current_user, require_user
 from fieldapp.annotations import queries, service
 from fieldapp.annotations.schemas import AnnotationSchema, ResponseSchema
 from fieldapp.db import get_session
-from fieldapp.errors import Forbidden, NotFound
+from fieldapp.errors import Forbidden
 from fieldapp.geo.filters import reject_unknown
-from fieldapp.http import json_text_response, load, read_json
+from fieldapp.http import json_text_response, load, parse_uuid, read_json
 
 bp = Blueprint("annotations_api", __name__)
 _schema = AnnotationSchema()
 _response_schema = ResponseSchema()
 
 
-def _id(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise NotFound(f"No observation {raw!r}: observation ids are UUIDs.") from None
-
 
 @bp.get("/observations/<observation_id>/annotations")
 def list_annotations(observation_id: str):
     reject_unknown(request.args, set())
     session = get_session()
-    observation = service.find_observation(session, _id(observation_id))
+    observation = service.find_observation(session, parse_uuid(observation_id))
     user = current_user()
     if not service.may_see(session, user, observation):
         raise Forbidden("This record is private; its annotations are for those who may see it.")
@@ -44,7 +36,7 @@ def create_annotation(observation_id: str):
     user = require_user()
     values = load(_schema, read_json())
     session = get_session()
-    annotation = service.add_annotation(session, user, _id(observation_id), values)
+    annotation = service.add_annotation(session, user, parse_uuid(observation_id), values)
     session.commit()
     location = url_for(".list_annotations", observation_id=observation_id, _external=True)
     return Response(f'{{"id": {annotation.id}, "status": "{annotation.status}"}}', status=201,
@@ -56,7 +48,7 @@ def respond(observation_id: str, annotation_id: int):
     user = require_user()
     values = load(_response_schema, read_json())
     session = get_session()
-    annotation = service.respond(session, user, _id(observation_id), annotation_id, values["action"],
+    annotation = service.respond(session, user, parse_uuid(observation_id), annotation_id, values["action"],
                                  values["response"])
     session.commit()
     return Response(f'{{"id": {annotation.id}, "status": "{annotation.status}"}}', mimetype="application/json")

@@ -19,7 +19,7 @@ from fieldapp.geo.filters import (
     reject_unknown,
 )
 from fieldapp.geo.geojson import feature_collection
-from fieldapp.http import GEOJSON, json_text_response, load, read_json
+from fieldapp.http import GEOJSON, json_text_response, load, parse_uuid, read_json
 from fieldapp.observations import queries, service
 from fieldapp.observations.schemas import FeaturePatchSchema, FeatureSchema
 from fieldapp.vocab import KNOWLEDGE_KINDS
@@ -139,17 +139,11 @@ def _single_response(outcome: service.Outcome) -> Response:
                               headers=headers)
 
 
-def _parse_id(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise NotFound(f"No observation {raw!r}: observation ids are UUIDs.") from None
-
 
 @bp.get("/observations/<observation_id>")
 def get_observation(observation_id: str):
     reject_unknown(request.args, set())
-    feature = queries.get_observation_feature(get_session(), current_viewer(), _parse_id(observation_id))
+    feature = queries.get_observation_feature(get_session(), current_viewer(), parse_uuid(observation_id))
     if feature is None:
         raise NotFound(f"No observation {observation_id}.")
     return json_text_response(feature, mimetype=GEOJSON)
@@ -158,7 +152,7 @@ def get_observation(observation_id: str):
 @bp.patch("/observations/<observation_id>")
 def patch_observation(observation_id: str):
     user = require_user()
-    oid = _parse_id(observation_id)
+    oid = parse_uuid(observation_id)
     patch = load(_patch_schema, read_json())
     if patch.get("id") not in (None, oid):
         raise Invalid("The id of an observation cannot change.", [{"path": "id", "message": "differs from the URL"}])
@@ -172,7 +166,7 @@ def patch_observation(observation_id: str):
 def delete_observation(observation_id: str):
     user = require_user()
     session = get_session()
-    service.delete_observation(session, user, _parse_id(observation_id))
+    service.delete_observation(session, user, parse_uuid(observation_id))
     session.commit()
     return Response(status=204)
 
@@ -196,7 +190,7 @@ def upload_media(observation_id: str):
     data = upload.stream.read(media.MAX_PHOTO_BYTES + 1)
     session = get_session()
     root = current_app.extensions["fieldapp.settings"].media_dir
-    stored, created = media.store_photo(session, root, user, _parse_id(observation_id), media_id, data)
+    stored, created = media.store_photo(session, root, user, parse_uuid(observation_id), media_id, data)
     session.commit()
     body = media.media_json(stored, url_for)
     headers = {"Location": body["public_url"]}
