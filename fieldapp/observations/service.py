@@ -21,6 +21,7 @@ from fieldapp.db import set_actor
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.geo.crs import STORAGE_SRID
 from fieldapp.geoprivacy.policy import Viewer, may_manage, stewards_dataset
+from fieldapp.observations import bulk
 from fieldapp.observations.models import Observation
 from fieldapp.subjects.models import Subject
 
@@ -101,10 +102,10 @@ _PER_ROW = {"smallint[]": "CAST(u.{c} AS smallint[])", "jsonb": "CAST(u.{c} AS j
 
 def _insert_sql() -> str:
     names = ", ".join(INSERT_COLUMNS)
-    selected = ", ".join(_PER_ROW.get(t, "u.{c}").format(c=c) for c, t in INSERT_COLUMNS.items())
+    selected = ", ".join(_PER_ROW.get(t, "u.{c}").format(c=c) + f" AS {c}" for c, t in INSERT_COLUMNS.items())
     arrays = ", ".join(f"CAST(:{c} AS {_CARRIER.get(t, t)}[])" for c, t in INSERT_COLUMNS.items())
-    return (f"INSERT INTO observation ({names}) SELECT {selected} FROM unnest({arrays}) AS u({names})"
-            " ON CONFLICT (id) DO NOTHING RETURNING id")
+    source = f"SELECT {selected} FROM unnest({arrays}) AS u({names})"
+    return bulk.insert_sql(list(INSERT_COLUMNS), source, "(id)", returning="ids")
 
 
 INSERT_SQL = _insert_sql()
@@ -123,7 +124,7 @@ def _carried(value: Any, pg_type: str) -> Any:
 def insert_rows(session: Session, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
     """Insert new observations in one statement; ids that already exist are skipped and not returned."""
     params = {c: [_carried(r[c], t) for r in rows] for c, t in INSERT_COLUMNS.items()}
-    return set(session.execute(text(INSERT_SQL), params).scalars())
+    return set(bulk.run(session, INSERT_SQL, params))
 
 
 def _datasets_by_slug(session: Session, slugs: set[str]) -> dict[str, Dataset]:
