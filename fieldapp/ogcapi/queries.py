@@ -32,6 +32,13 @@ def collection_rows(session: Session, viewer: Viewer, slug: str | None = None) -
     return rows
 
 
+def collection_exists(session: Session, slug: str) -> bool:
+    """Is there such a collection? Cheap, unlike its extent, so every items page can ask."""
+    if slug == ALL:
+        return True
+    return bool(session.scalar(text("SELECT EXISTS (SELECT 1 FROM dataset WHERE slug = :slug)"), {"slug": slug}))
+
+
 def _all_row(session: Session, viewer: Viewer) -> Any:
     geometry = visible_geometry_sql(viewer)
     sql = f"""

@@ -18,7 +18,7 @@ from fieldapp.geo.geojson import feature_collection
 from fieldapp.http import GEOJSON, json_text_response
 from fieldapp.observations import queries as observation_queries
 from fieldapp.ogcapi.openapi import openapi_document
-from fieldapp.ogcapi.queries import ALL, collection_rows
+from fieldapp.ogcapi.queries import ALL, collection_exists, collection_rows
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogc")
 DEFAULT_LIMIT, MAX_LIMIT = 10, 10_000
@@ -101,6 +101,11 @@ def _one(collection_id: str) -> Any:
     return rows[0]
 
 
+def _exists(collection_id: str) -> None:
+    if not collection_exists(get_session(), collection_id):
+        raise NotFound(f"No collection {collection_id!r}.")
+
+
 @bp.get("/collections/<collection_id>")
 def collection(collection_id: str):
     _only_json()
@@ -110,7 +115,7 @@ def collection(collection_id: str):
 @bp.get("/collections/<collection_id>/items")
 def items(collection_id: str):
     reject_unknown(request.args, ITEM_PARAMETERS)
-    _one(collection_id)
+    _exists(collection_id)
     args = request.args
     filters = observation_queries.ObservationFilter(
         bbox=parse_bbox(args["bbox"]) if "bbox" in args else None,
@@ -133,7 +138,7 @@ def items(collection_id: str):
 @bp.get("/collections/<collection_id>/items/<feature_id>")
 def item(collection_id: str, feature_id: str):
     _only_json()
-    _one(collection_id)
+    _exists(collection_id)
     try:
         observation_id = uuid.UUID(feature_id)
     except ValueError:
