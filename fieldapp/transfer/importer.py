@@ -17,6 +17,7 @@ from fieldapp.datasets.models import Dataset
 from fieldapp.db import set_actor
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.geo.crs import JERSEY_BBOX
+from fieldapp.observations import bulk
 from fieldapp.transfer.mapping import detect, parse_overrides, position_columns
 from fieldapp.transfer.readers import Record, Source, open_source
 from fieldapp.transfer.rows import STAGE_COLUMNS, RowBuilder, now_day, resolve_crs
@@ -200,6 +201,7 @@ class Stage:
     def __init__(self, session: Session):
         self.session = session
         self.table = f"import_stage_{uuid.uuid4().hex[:12]}"
+        self.duplicates = False
         self.session.execute(text(f"""
             CREATE TEMP TABLE {self.table} (
               row_no integer, source_ref text, subject_text text, recorded_by_text text, count integer,
@@ -236,6 +238,7 @@ class Stage:
             for row in rows[1:]:
                 report.reject(Record(number=row, ref=ref, values={}),
                               f"its id {ref!r} repeats row {rows[0]}'s: ids must be unique in a file")
+            self.duplicates = True
 
     def counts(self, dataset_id: int) -> tuple[int, int]:
         sql = f"""SELECT count(*) FILTER (WHERE o.id IS NULL), count(*) FILTER (WHERE o.id IS NOT NULL)
@@ -248,9 +251,19 @@ class Stage:
         """Insert new rows and update changed ones (matched by source_ref); return (created, updated)."""
         self.session.execute(text(f"""UPDATE {self.table} s SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326)
                                      WHERE s.geom IS NULL"""))
+        if self.duplicates:
+            # Only with skip_rejected: the first row of a repeated id is kept, as the report says.
+            self.session.execute(text(f"DELETE FROM {self.table} s USING {self.table} t"
+                                      " WHERE s.source_ref = t.source_ref AND s.row_no > t.row_no"))
         params = {"dataset": dataset.id, "steward": dataset.steward_id, "user": user_id,
                   "visibility": dataset.default_visibility}
-        created, updated = self.session.execute(text(_UPSERT.format(table=self.table)), params).one()
+        # New rows first, set-based (observations.bulk); a source_ref that exists, or that a
+        # concurrent import commits meanwhile, is skipped here and updated below, through the triggers.
+        (created,) = bulk.run(self.session, _INSERT.format(table=self.table), params)
+        staged = self.session.execute(text(f"SELECT count(*) FROM {self.table}")).scalar_one()
+        updated = 0
+        if created < staged:
+            updated = self.session.execute(text(_UPDATE.format(table=self.table)), params).rowcount
         return created, updated
 
     def drop(self) -> None:
@@ -260,23 +273,30 @@ class Stage:
 _UPDATED = ("subject_id", "subject_text", "recorded_by_text", "count", "abundance_scale", "abundance_value",
             "abundance_verbatim", "occurrence_status", "observed_start", "observed_end", "time_precision", "geom",
             "coordinate_uncertainty_m", "licence", "attributes", "repair_note")
-_UPSERT = """
-WITH written AS (
-  INSERT INTO observation (id, dataset_id, contributor_id, recorded_by_text, entered_by, subject_id, subject_text,
-    occurrence_status, count, abundance_scale, abundance_value, abundance_verbatim, observed_start, observed_end,
-    time_precision, geom, coordinate_uncertainty_m, visibility, licence, source_ref, attributes, repair_note)
-  SELECT gen_random_uuid(), :dataset, CASE WHEN s.recorded_by_text IS NULL THEN :steward END, s.recorded_by_text,
-    :user, (SELECT min(sub.id) FROM subject sub WHERE lower(sub.scientific_name) = lower(s.subject_text)),
-    s.subject_text, s.occurrence_status, s.count, s.abundance_scale, s.abundance_value, s.abundance_verbatim,
-    s.observed_start, s.observed_end, s.time_precision, s.geom, s.coordinate_uncertainty_m, :visibility,
-    s.licence, s.source_ref, s.attributes, s.repair_note
-  FROM {table} s ORDER BY s.row_no
-  ON CONFLICT (dataset_id, source_ref) DO UPDATE SET
-""" + ",\n".join(f"    {c} = EXCLUDED.{c}" for c in _UPDATED) + """,
-    updated_at = now()
-  WHERE (""" + ", ".join(f"observation.{c}" for c in _UPDATED) + """) IS DISTINCT FROM
-        (""" + ", ".join(f"EXCLUDED.{c}" for c in _UPDATED) + """)
-  RETURNING (xmax = 0) AS inserted
+# The staged rows as observation columns; a subject is linked when its scientific name matches.
+_STAGED = """
+SELECT CAST(:dataset AS integer) AS dataset_id,
+       CASE WHEN s.recorded_by_text IS NULL THEN CAST(:steward AS integer) END AS contributor_id,
+       s.recorded_by_text, sub.id AS subject_id, s.subject_text, s.occurrence_status, s.count, s.abundance_scale,
+       s.abundance_value, s.abundance_verbatim, s.observed_start, s.observed_end, s.time_precision, s.geom,
+       s.coordinate_uncertainty_m, s.licence, s.source_ref, s.attributes, s.repair_note, s.row_no
+  FROM {table} s
+  LEFT JOIN (SELECT lower(scientific_name) AS name, min(id) AS id FROM subject
+              WHERE scientific_name IS NOT NULL GROUP BY 1) sub ON sub.name = lower(s.subject_text)
+"""
+_INSERTED = ("id", "dataset_id", "contributor_id", "entered_by", "visibility", "source_ref", *_UPDATED)
+_INSERT = bulk.insert_sql(
+    list(_INSERTED),
+    "SELECT gen_random_uuid() AS id, CAST(:user AS integer) AS entered_by,"
+    " CAST(:visibility AS text) AS visibility, staged.* FROM (" + _STAGED + ") AS staged ORDER BY staged.row_no",
+    "(dataset_id, source_ref)", returning="count",
 )
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
+_UPDATE = """
+UPDATE observation SET
+""" + ",\n".join(f"    {c} = staged.{c}" for c in _UPDATED) + """,
+    updated_at = now()
+  FROM (""" + _STAGED + """) AS staged
+ WHERE observation.dataset_id = :dataset AND observation.source_ref = staged.source_ref
+   AND (""" + ", ".join(f"observation.{c}" for c in _UPDATED) + """) IS DISTINCT FROM
+       (""" + ", ".join(f"staged.{c}" for c in _UPDATED) + """)
 """
