@@ -84,7 +84,7 @@ def test_items_filters_and_parameter_errors(client, survey):
     assert client.get(f"{base}?limit=0").status_code == 400
     assert client.get(f"{base}?limit=abc").status_code == 400
     unknown = client.get(f"{base}?colour=red")
-    assert unknown.status_code == 400 and "colour" in unknown.json["error"]["message"]
+    assert unknown.status_code == 400 and "colour" in unknown.json["description"]
     clamped = client.get(f"{base}?limit=999999").json
     assert clamped["numberReturned"] == 12
 
@@ -156,3 +156,25 @@ def test_gdal_oapif_reads_every_collection_with_the_right_counts(app, live, comm
         # A full read with small pages follows every next link.
         full = _ogrinfo("-oo", "PAGE_SIZE=5", "-al", "-q", f"OAPIF:{live}", slug)
         assert full.count("OGRFeature(") == n
+
+
+def test_errors_use_the_ogc_exception_shape_with_clear_messages(client, survey):
+    base = f"/ogc/collections/{survey.slug}/items"
+    cases = [
+        (f"{base}?colour=red", 400, "InvalidParameterValue", "colour"),
+        (f"{base}?limit=0", 400, "InvalidParameterValue", "limit"),
+        (f"{base}?bbox=1,2,3", 400, "InvalidParameterValue", "bbox"),
+        ("/ogc/collections/no-such-thing", 404, "NotFound", "no-such-thing"),
+        (f"{base}/not-a-uuid", 404, "NotFound", "not-a-uuid"),
+        ("/ogc/nowhere", 404, "NotFound", "not found"),
+    ]
+    for url, status, code, words in cases:
+        response = client.get(url)
+        assert response.status_code == status, url
+        assert response.mimetype == "application/json", url
+        assert set(response.json) == {"code", "description"}, (url, response.json)
+        assert response.json["code"] == code, url
+        assert words.lower() in response.json["description"].lower(), (url, response.json)
+    # Outside /ogc the API keeps its own error shape.
+    api = client.get("/api/v1/observations?colour=red")
+    assert api.status_code == 400 and "colour" in api.json["error"]["message"]
