@@ -27,7 +27,13 @@ TERMS = (
     ("coordinateUncertaintyInMeters", DWC), ("footprintWKT", DWC), ("occurrenceStatus", DWC),
     ("organismQuantity", DWC), ("organismQuantityType", DWC), ("individualCount", DWC),
     ("samplingProtocol", DWC), ("informationWithheld", DWC), ("dataGeneralizations", DWC),
+    ("identificationRemarks", DWC), ("occurrenceRemarks", DWC),
 )
+# What each kind of annotation says in the remarks; questions and corrections are about the identification
+# and the record's facts, corroboration and context about the occurrence.
+_REMARK_WORDS = {"question": "Questioned by", "correction": "Correction proposed by",
+                 "corroborate": "Corroborated by", "context": "Context from"}
+REMARK_BODY_CHARS = 200
 _FORMATS = {"instant": 'YYYY-MM-DD"T"HH24:MI:SS"Z"', "day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY",
             "season": "YYYY-MM-DD", "decade": "YYYY"}
 
@@ -73,7 +79,32 @@ def term_columns(viewer: Viewer) -> dict[str, str]:
                                f" ask the dataset steward.' END",
         "dataGeneralizations": f"CASE WHEN {withheld} THEN 'Location generalised to the ' || o.public_precision_m"
                                f" || ' m grid cell that contains it.' END",
+        "identificationRemarks": remarks_sql(("question", "correction"), allowed),
+        "occurrenceRemarks": remarks_sql(("corroborate", "context"), allowed),
     }
+
+
+def remarks_sql(kinds: tuple[str, ...], allowed: str) -> str:
+    """Annotations of these kinds as short text, oldest first, each with its author as credited.
+
+    A proposed place is precise data: it is named only to those who may see the record precisely.
+    """
+    words = " ".join(f"WHEN '{kind}' THEN '{text}'" for kind, text in _REMARK_WORDS.items())
+    value = ("CASE WHEN a.field = 'place' AND NOT " + allowed + " THEN 'a place (withheld)' ELSE"
+             " (SELECT string_agg(p.key || ' ' || p.value, ', ') FROM jsonb_each_text(a.proposed_value) p) END")
+    body = (f"CASE WHEN length(a.body) > {REMARK_BODY_CHARS} THEN left(a.body, {REMARK_BODY_CHARS}) || '…'"
+            " ELSE a.body END")
+    kind_list = ", ".join(f"'{kind}'" for kind in kinds)
+    return (
+        f"(SELECT string_agg((CASE a.kind {words} END) || ' ' || ac.display_name"
+        " || ' (' || to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ')'"
+        f" || CASE WHEN a.kind = 'correction' THEN ' of ' || a.field || ' to ' || coalesce({value}, '?') ELSE '' END"
+        f" || CASE WHEN nullif(a.body, '') IS NULL THEN '' ELSE ': ' || {body} END"
+        " || CASE WHEN a.status <> 'open' THEN ' [' || a.status || ']' ELSE '' END,"
+        " ' | ' ORDER BY a.created_at, a.id)"
+        " FROM annotation a JOIN contributor ac ON ac.id = a.contributor_id"
+        f" WHERE a.observation_id = o.id AND a.kind IN ({kind_list}))"
+    )
 
 
 def meta_xml() -> bytes:

@@ -21,6 +21,8 @@ from fieldapp.errors import BadRequest, NotFound
 from fieldapp.geo.geojson import COORDINATE_DECIMALS
 from fieldapp.geoprivacy.policy import Viewer, viewer_params, visible_geometry_sql
 from fieldapp.observations.queries import FROM_SQL, observation_feature_sql, properties_sql
+from fieldapp.usage import record_usage
+from fieldapp.vocab import ANNOTATION_KINDS
 
 FORMATS = {
     "geojson": ("application/geo+json", "geojson"),
@@ -29,6 +31,12 @@ FORMATS = {
     "dwca": ("application/zip", "zip"),
 }
 BATCH = 2000
+# People per annotation kind on each record (as in the GeoJSON "annotations" tally), in one lookup per row.
+TALLY_JOIN = (
+    " LEFT JOIN LATERAL (SELECT " + ", ".join(
+        f"count(DISTINCT a.contributor_id) FILTER (WHERE a.kind = '{kind}') AS {kind}" for kind in ANNOTATION_KINDS)
+    + " FROM annotation a WHERE a.observation_id = o.id) tally ON true"
+)
 
 
 def find_dataset(session: Session, slug: str) -> Dataset:
@@ -49,7 +57,8 @@ def stream_rows(session: Session, viewer: Viewer, dataset: Dataset, columns: dic
     """The dataset's observations this viewer may see, in insertion order, fetched in batches (server cursor)."""
     geometry = visible_geometry_sql(viewer)
     select_list = ", ".join(f"{expr} AS {name}" for name, expr in columns.items())
-    sql = (f"SELECT {select_list} FROM {FROM_SQL}"
+    tally = TALLY_JOIN if any("tally." in expr for expr in columns.values()) else ""
+    sql = (f"SELECT {select_list} FROM {FROM_SQL}{tally}"
            f" WHERE o.dataset_id = :dataset AND {geometry} IS NOT NULL ORDER BY o.seq")
     result = session.execute(text(sql).execution_options(stream_results=True, yield_per=BATCH),
                              {"dataset": dataset.id, **viewer_params(viewer)})
@@ -57,10 +66,14 @@ def stream_rows(session: Session, viewer: Viewer, dataset: Dataset, columns: dic
 
 
 class Export:
-    """One export in progress: iterate chunks() for the bytes; count says how many records went out."""
+    """One export in progress: iterate chunks() for the bytes; count says how many records went out.
 
-    def __init__(self, session: Session, viewer: Viewer, dataset: Dataset, fmt: str):
+    Once the last byte has gone out, the export is logged in the usage log with the records it held.
+    """
+
+    def __init__(self, session: Session, viewer: Viewer, dataset: Dataset, fmt: str, via: str = "api"):
         self.session, self.viewer, self.dataset, self.fmt = session, viewer, dataset, check_format(fmt)
+        self.via = via
         self.count = 0
 
     @property
@@ -72,7 +85,16 @@ class Export:
         return f"{self.dataset.slug}.{FORMATS[self.fmt][1]}"
 
     def chunks(self) -> Iterator[bytes]:
-        return getattr(self, f"_{self.fmt}")()
+        yield from getattr(self, f"_{self.fmt}")()
+        self.log_usage()
+
+    def log_usage(self) -> None:
+        """Record the finished export (its exact count, no second query), so credit can come back."""
+        parameters = {"dataset": self.dataset.slug, "format": self.fmt, "via": self.via,
+                      "viewer": self.viewer.role or "anonymous"}
+        record_usage(self.session, "export", self.viewer.user_id or None, parameters,
+                     {self.dataset.id: self.count})
+        self.session.commit()
 
     def _counted(self, columns: dict[str, str]) -> Iterator[Any]:
         for row in stream_rows(self.session, self.viewer, self.dataset, columns):
@@ -136,6 +158,7 @@ def table_columns(viewer: Viewer) -> dict[str, str]:
               "public_precision_m", "confidence", "method", "notes", "source_ref")
     columns = {"id": "o.id"} | {name: props[name] for name in chosen}
     columns["attributes"] = f"({props['attributes']})::text"
+    columns |= {f"annotations_{kind}": f"tally.{kind}" for kind in ANNOTATION_KINDS}
     columns["wkt"] = f"ST_AsText({geometry}, {COORDINATE_DECIMALS})"
     columns["lon"] = f"CASE WHEN GeometryType({geometry}) = 'POINT' THEN round(ST_X({geometry})::numeric, 7) END"
     columns["lat"] = f"CASE WHEN GeometryType({geometry}) = 'POINT' THEN round(ST_Y({geometry})::numeric, 7) END"
@@ -176,7 +199,7 @@ def gpkg_columns_names() -> list[str]:
 
 def export_to_file(session: Session, viewer: Viewer, slug: str, fmt: str, output: Path) -> int:
     """Write an export to a file (the CLI); return the number of observations."""
-    export = Export(session, viewer, find_dataset(session, slug), fmt)
+    export = Export(session, viewer, find_dataset(session, slug), fmt, via="cli")
     with output.open("wb") as out:
         for chunk in export.chunks():
             out.write(chunk)
