@@ -8,6 +8,10 @@ sets the transaction-local GUC fieldapp.bulk_write around itself; the two row tr
 while it is 'on' (checked in their WHEN clauses, so skipped rows queue no trigger event). Every
 other write (ORM, raw SQL, psql) still goes through the triggers.
 
+fieldapp_observation_json (history's view of a row) now blanks both geometries before to_jsonb:
+to_jsonb converted them with PostGIS's json cast (a spatial_ref_sys lookup each) only for them to
+be dropped, about two thirds of the history's cost. The stored JSON is the same.
+
 Revision ID: 0006
 Revises: 0005
 """
@@ -55,6 +59,20 @@ BEGIN
     NEW.updated_at := now();
   END IF;
   RETURN NEW;
+END
+$$;
+"""
+
+HISTORY_JSON = """
+CREATE OR REPLACE FUNCTION fieldapp_observation_json(o observation) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  g geometry := o.geom;
+BEGIN
+  o.geom := NULL;
+  o.public_geom := NULL;
+  RETURN (to_jsonb(o) - ARRAY['geom', 'public_geom', 'public_precision_m', 'updated_at', 'created_at', 'seq',
+                              'content_hash'])
+         || jsonb_build_object('geom', ST_AsGeoJSON(g)::jsonb);
 END
 $$;
 """
@@ -108,6 +126,15 @@ END
 $$;
 """
 
+# 0005's definition.
+OLD_HISTORY_JSON = """
+CREATE OR REPLACE FUNCTION fieldapp_observation_json(o observation) RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT (to_jsonb(o) - ARRAY['geom', 'public_geom', 'public_precision_m', 'updated_at', 'created_at', 'seq',
+                              'content_hash'])
+         || jsonb_build_object('geom', ST_AsGeoJSON(o.geom)::jsonb)
+$$;
+"""
+
 OLD_TRIGGERS = """
 DROP TRIGGER observation_public_geom ON observation;
 CREATE TRIGGER observation_public_geom BEFORE INSERT OR UPDATE ON observation
@@ -121,10 +148,12 @@ CREATE TRIGGER observation_history AFTER INSERT OR UPDATE OR DELETE ON observati
 def upgrade() -> None:
     op.execute(PUBLIC_PLACE)
     op.execute(PUBLIC_GEOM_FUNCTION)
+    op.execute(HISTORY_JSON)
     op.execute(TRIGGERS)
 
 
 def downgrade() -> None:
     op.execute(OLD_TRIGGERS)
     op.execute(OLD_PUBLIC_GEOM_FUNCTION)
+    op.execute(OLD_HISTORY_JSON)
     op.execute("DROP FUNCTION fieldapp_public_place(geometry, text, double precision, integer, integer)")
