@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -52,8 +54,13 @@ def annotations_json(session: Session, observation_id: uuid.UUID, show_places: b
 
 
 def tally_sentence(tally: dict[str, int]) -> str:
-    """'corroborated by 3 people, questioned by 1' — the same words whoever the people are."""
+    """'Corroborated by 3 people, questioned by 1 person.' — the same words whoever the people are."""
     words = {"corroborate": "corroborated", "question": "questioned", "context": "given context",
              "correction": "offered corrections"}
     parts = [f"{words[k]} by {n} {'person' if n == 1 else 'people'}" for k, n in tally.items() if n and k in words]
-    return ", ".join(parts) if parts else "no annotations yet"
+    return (", ".join(parts) + ".").capitalize() if parts else "No annotations yet."
+
+
+def record_annotations(session: Session, observation_id: uuid.UUID, show_places: bool) -> list[dict[str, Any]]:
+    """The annotations of one record as Python values, for its page."""
+    return json.loads(annotations_json(session, observation_id, show_places))

@@ -78,3 +78,11 @@ def knowledge_used(session: Session, contributor_id: int) -> list[dict[str, Any]
         GROUP BY e.kind ORDER BY e.kind
     """), {"id": contributor_id})
     return [dict(r._mapping) for r in rows]
+
+
+def groups_of(session: Session, contributor_id: int) -> list[dict[str, Any]]:
+    """Every group a person belongs to (shown or not): those they may credit."""
+    rows = session.execute(text(
+        "SELECT c.id, c.display_name FROM membership m JOIN contributor c ON c.id = m.group_id"
+        " WHERE m.member_id = :id ORDER BY c.display_name"), {"id": contributor_id})
+    return [dict(r._mapping) for r in rows]

@@ -174,9 +174,10 @@ def recent_public(session: Session, limit: int = 10) -> list[Any]:
 def history(session: Session, observation_id: uuid.UUID) -> list[Any]:
     """The change history of one observation, oldest first (precise data: callers check the policy)."""
     sql = """
-        SELECT h.action, h.at, h.changes, coalesce(c.display_name, 'system') AS actor
+        SELECT h.action, h.at, h.changes, coalesce(c.display_name, 'system') AS actor, p.display_name AS proposer
         FROM observation_history h
         LEFT JOIN user_account u ON u.id = h.actor_id LEFT JOIN contributor c ON c.id = u.contributor_id
+        LEFT JOIN contributor p ON p.id = h.proposed_by
         WHERE h.observation_id = :id ORDER BY h.id
     """
     return list(session.execute(text(sql), {"id": observation_id}))

@@ -75,7 +75,7 @@ def safe_history(session: Session, viewer: Viewer, observation_id: uuid.UUID, pr
         changes = row.changes or {}
         if not precise:
             changes = {k: v for k, v in changes.items() if k not in LOCATION_FIELDS}
-        rows.append({"action": row.action, "at": row.at, "actor": row.actor,
+        rows.append({"action": row.action, "at": row.at, "actor": row.actor, "proposer": row.proposer,
                      "changes": {k: _short(v) for k, v in sorted(changes.items())}})
     return rows
 

@@ -20,7 +20,9 @@ from flask import (
 from flask_wtf.csrf import generate_csrf
 
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
+from fieldapp.annotations import queries as annotation_queries
 from fieldapp.config import PROJECT_ROOT
+from fieldapp.contributors.queries import groups_of
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.geoprivacy.policy import may_manage
@@ -123,8 +125,12 @@ def observation_page(observation_id: str):
     facts = recording.record_facts(session, oid)
     manage = may_manage(session, viewer, facts.contributor_id, facts.entered_by, facts.dataset_id)
     props = feature["properties"]
+    user = current_user()
     return render_template(
         "observations/detail.html", feature=feature, p=props, manage=manage,
+        annotations=annotation_queries.record_annotations(session, oid, show_places=manage),
+        tally=annotation_queries.tally_sentence(props.get("annotations") or {}),
+        credit_groups=groups_of(session, user.contributor_id) if user else [],
         names=recording.subject_names(session, props.get("subject_id")),
         photos=media.photos_of(session, oid), history=recording.safe_history(session, viewer, oid, manage),
         geometry_json=json.dumps(feature.get("geometry")))

@@ -172,3 +172,11 @@ def test_time_spent_is_recorded_and_returned(client, make):
                           headers=warden.headers)
     assert refused.status_code == 422
     assert refused.get_json()["error"]["details"][0]["path"] == "properties.time_spent_min"
+
+
+def test_tally_sentence_uses_the_same_words_for_everyone():
+    from fieldapp.annotations.queries import tally_sentence
+
+    assert tally_sentence({}) == "No annotations yet."
+    assert tally_sentence({"corroborate": 3, "question": 1}) == \
+        "Corroborated by 3 people, questioned by 1 person."

@@ -1,0 +1,84 @@
+"""Annotation forms on the record page: anyone signed in annotates; the record's managers respond."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, request, url_for
+
+from fieldapp.accounts.auth import require_user
+from fieldapp.annotations import service
+from fieldapp.annotations.schemas import AnnotationSchema, ResponseSchema
+from fieldapp.db import get_session
+from fieldapp.errors import Invalid
+from fieldapp.http import load, parse_uuid
+
+bp = Blueprint("annotations", __name__)
+_schema = AnnotationSchema()
+_response_schema = ResponseSchema()
+
+
+
+def proposal_from_form(form) -> dict[str, Any] | None:
+    """The proposed value of a correction, from the few plain inputs the form offers."""
+    field = form.get("field")
+    if field == "subject":
+        return {"subject_text": form.get("proposed_subject", "").strip()}
+    if field == "date":
+        return {"observed_start": form.get("proposed_date", "").strip(), "time_precision": "day"}
+    if field == "quantity":
+        raw = form.get("proposed_count", "").strip()
+        return {"count": int(raw) if raw.isdigit() else raw}
+    if field == "place":
+        try:
+            point = [float(form.get("proposed_lon", "")), float(form.get("proposed_lat", ""))]
+        except ValueError:
+            point = None
+        return {"geometry": {"type": "Point", "coordinates": point}}
+    return None
+
+
+def _reasons(exc: Invalid) -> str:
+    return "; ".join(f"{d['path']}: {d['message']}" for d in exc.details) or exc.message
+
+
+def _back(observation_id: str):
+    return redirect(url_for("observations.observation_page", observation_id=observation_id) + "#annotations")
+
+
+@bp.post("/observations/<observation_id>/annotate")
+def annotate(observation_id: str):
+    user = require_user()
+    kind = request.form.get("kind", "")
+    body: dict[str, Any] = {"kind": kind, "body": request.form.get("body", "")}
+    if kind == "correction":
+        body |= {"field": request.form.get("field") or None, "proposed_value": proposal_from_form(request.form)}
+    if request.form.get("contributor_id"):
+        body["contributor_id"] = request.form["contributor_id"]
+    session = get_session()
+    try:
+        service.add_annotation(session, user, parse_uuid(observation_id), load(_schema, body))
+    except Invalid as exc:
+        session.rollback()
+        flash("Your annotation was not saved: " + _reasons(exc))
+        return _back(observation_id)
+    session.commit()
+    flash("Thank you: your annotation is on the record.")
+    return _back(observation_id)
+
+
+@bp.post("/observations/<observation_id>/annotations/<int:annotation_id>/respond")
+def respond(observation_id: str, annotation_id: int):
+    user = require_user()
+    values = load(_response_schema, {"action": request.form.get("action", ""),
+                                     "response": request.form.get("response", "")})
+    session = get_session()
+    try:
+        service.respond(session, user, parse_uuid(observation_id), annotation_id, values["action"], values["response"])
+    except Invalid as exc:
+        session.rollback()
+        flash("Not saved: " + _reasons(exc))
+        return _back(observation_id)
+    session.commit()
+    flash("The correction was applied to the record." if values["action"] == "accept" else "Your answer is saved.")
+    return _back(observation_id)
