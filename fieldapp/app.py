@@ -49,6 +49,7 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from fieldapp.accounts.views import bp as accounts_views
+    from fieldapp.annotations.views import bp as annotation_views
     from fieldapp.api import bp as api
     from fieldapp.comparison.views import bp as comparison_views
     from fieldapp.contributors.views import bp as contributor_views
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(observation_views)
     app.register_blueprint(comparison_views)
     app.register_blueprint(contributor_views)
+    app.register_blueprint(annotation_views)
     app.register_blueprint(participation_views)
     app.register_blueprint(transfer_api)
     app.register_blueprint(ogc_api)
