@@ -42,12 +42,14 @@ class Outcome:
     created: bool
 
 
+# json.dumps with these options, built once rather than per feature (stored hashes depend on it).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def content_hash(raw_feature: dict[str, Any]) -> str:
     """Fingerprint a submitted feature, to tell a retry from a different record with the same id."""
-    canonical = json.dumps(
-        {"geometry": raw_feature.get("geometry"), "properties": raw_feature.get("properties")},
-        sort_keys=True, separators=(",", ":"),
-    )
+    canonical = _CANONICAL.encode({"geometry": raw_feature.get("geometry"),
+                                   "properties": raw_feature.get("properties")})
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
