@@ -10,10 +10,11 @@ import time
 from pathlib import Path
 
 import requests
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from fieldapp.accounts.models import User
 from fieldapp.cli import main
+from fieldapp.config import PROJECT_ROOT
 from tests.readme import fieldapp_commands
 
 FIELDAPP = Path(sys.executable).with_name("fieldapp")
@@ -77,3 +78,32 @@ def wait_for(url: str, server: subprocess.Popen, seconds: float = 20) -> request
         except requests.ConnectionError:
             time.sleep(0.2)
     raise AssertionError(f"nothing answered at {url} within {seconds} s")
+
+
+def test_readme_import_and_export_run_as_shown(app, make, db, tmp_path, monkeypatch):
+    """The import/export examples, on the real GeoPackage they name, into the dataset they name."""
+    import shutil
+
+    from fieldapp.datasets.models import Dataset
+    from tests.readme import fieldapp_commands
+
+    commands = fieldapp_commands("Import and export")
+    assert [w[0] for w in commands] == ["import", "import", "export", "export"]
+    steward = make.account(role="steward")
+    make.dataset(steward, slug="protected-areas", knowledge_kind="scientific", title="Marine Conservation Zones")
+    shutil.copy(PROJECT_ROOT.parent / "shared" / "data" / "crs" / "mcz_sweng_EPSG27700.gpkg", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    runner = app.test_cli_runner()
+    outputs = []
+    for words in commands:
+        result = runner.invoke(main, args=words)
+        assert result.exit_code == 0, f"fieldapp {' '.join(words)}:\n{result.output}"
+        outputs.append(result.output)
+    dataset = db.scalar(select(Dataset).where(Dataset.slug == "protected-areas"))
+    stored = db.execute(text("SELECT count(*) FROM observation WHERE dataset_id = :d"), {"d": dataset.id}).scalar()
+    assert stored == 33
+    assert "33" in outputs[0]
+    assert (tmp_path / "protected-areas-dwca.zip").stat().st_size > 0
+    info = subprocess.run(["ogrinfo", "-so", "-al", str(tmp_path / "protected-areas.gpkg")],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Feature Count: 33" in info
