@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.participation.views import bp as participation_views
     from fieldapp.site.views import bp as site_views
     from fieldapp.transfer.api import bp as transfer_api
+    from fieldapp.transfer.views import bp as transfer_views
 
     app.register_blueprint(api)
     app.register_blueprint(map_views)
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(annotation_views)
     app.register_blueprint(participation_views)
     app.register_blueprint(transfer_api)
+    app.register_blueprint(transfer_views)
     app.register_blueprint(ogc_api)
 
 
