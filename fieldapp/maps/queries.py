@@ -9,14 +9,25 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.datasets.queries import get_dataset_json
-from fieldapp.geoprivacy.policy import ANONYMOUS
-from fieldapp.observations.queries import ObservationFilter, where_sql
+from fieldapp.observations.queries import ObservationFilter
+
+
+def dataset_where_sql(filters: ObservationFilter) -> tuple[str, dict[str, Any]]:
+    """The dataset and kind filters as a clause on the dataset table alone (aliased d)."""
+    # Not observations' where_sql: its clauses may name the observation row, absent here.
+    clauses, params = [], {}
+    if filters.datasets:
+        clauses.append("d.slug = ANY(:datasets)")
+        params["datasets"] = filters.datasets
+    if filters.kinds:
+        clauses.append("d.knowledge_kind = ANY(:kinds)")
+        params["kinds"] = filters.kinds
+    return " AND ".join(clauses) or "true", params
 
 
 def map_datasets(session: Session, filters: ObservationFilter) -> list[dict[str, Any]]:
     """The datasets a map draws: those matching the dataset and kind filters, by kind and title."""
-    narrowed = ObservationFilter(datasets=filters.datasets, kinds=filters.kinds)
-    where, params = where_sql(narrowed, ANONYMOUS)
+    where, params = dataset_where_sql(filters)
     sql = f"""
         SELECT d.slug, d.title, d.knowledge_kind FROM dataset d WHERE {where}
         ORDER BY array_position(ARRAY['local', 'volunteer', 'scientific', 'historical'], d.knowledge_kind::text),

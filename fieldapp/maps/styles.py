@@ -22,6 +22,11 @@ LEGEND_NOTE = (
     "Colours tell where the knowledge comes from (its kind), never how good it is: "
     "every kind is drawn with the same sizes, lines and opacity."
 )
+# The review filter's choices (the list API's review states), worded for every kind alike.
+REVIEW_LABELS = {
+    "open_questions": "Has open questions",
+    "corroborated": "Corroborated",
+}
 GENERALISED_NOTE = "Dashed squares: location generalised to a grid cell to protect the place."
 
 # Shared by every kind: only the hue differs.

@@ -1,13 +1,14 @@
 """Mapbox Vector Tiles of observations built by PostGIS, from public geometry only.
 
-Zoom 13 and above: every matching feature, clipped by ST_AsMVTGeom. Zoom 12 and below:
-points come as counts per grid cell from the map_cell aggregate (kept on write, see
-migration 0002); lines and areas, which are few, still come as shapes through a partial index.
+Zoom 13 and above: every matching feature, clipped by ST_AsMVTGeom, with its review tally.
+Zoom 12 and below: points come as counts per grid cell from the map_cell aggregate (kept on
+write, see migration 0002); lines and areas, which are few, still come as shapes through a
+partial index. The aggregate knows datasets and kinds only: a subject, time, bbox or review
+filter at a low zoom counts the matching raw rows of the tile on the fly.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +18,11 @@ from sqlalchemy.orm import Session
 from fieldapp.contributors.attribution import credit_line_sql
 from fieldapp.errors import BadRequest
 from fieldapp.geoprivacy.policy import ANONYMOUS
+from fieldapp.maps.queries import dataset_where_sql
 from fieldapp.observations.queries import FROM_SQL, ObservationFilter, where_sql
 
 # Changing what a tile holds changes this, so no cached tile outlives a new format.
-TILE_FORMAT = "obs-tile-1"
+TILE_FORMAT = "obs-tile-2"
 EXTENT, BUFFER = 4096, 64
 MAX_ZOOM, AGGREGATE_MAX_ZOOM = 22, 12
 # Tiles at zoom z show counts on a grid of level z + CELL_SHIFT (32 x 32 cells per tile).
@@ -55,7 +57,15 @@ ATTRIBUTES_SQL = {
     "attribution": credit_line_sql(),
     "note": "left(o.notes, 120)",
     "generalised": "o.visibility = 'generalised'",
+    # The review tally as people per kind, NULL (so left out of the tile) when nobody has.
+    "corroborated": "review.corroborated",
+    "questioned": "review.questioned",
 }
+# One index lookup per feature gives both counts, the same people-count as annotations.tally_sql.
+REVIEW_JOIN_SQL = """LEFT JOIN LATERAL (SELECT
+      nullif(count(DISTINCT a.contributor_id) FILTER (WHERE a.kind = 'corroborate'), 0)::integer AS corroborated,
+      nullif(count(DISTINCT a.contributor_id) FILTER (WHERE a.kind = 'question'), 0)::integer AS questioned
+    FROM annotation a WHERE a.observation_id = o.id) AS review ON true"""
 
 
 @dataclass(frozen=True)
@@ -90,25 +100,51 @@ def uses_aggregate(tile: TileRequest) -> bool:
     """Low-zoom point counts come from map_cell unless a filter needs the raw rows."""
     f = tile.filters
     return (tile.z <= AGGREGATE_MAX_ZOOM and tile.shape in (None, "point")
-            and f.subject is None and f.interval is None and f.bbox is None)
+            and f.subject is None and f.interval is None and f.bbox is None and not f.review)
 
 
-def render_tile(session: Session, tile: TileRequest) -> bytes:
-    """The tile as MVT bytes: a 'counts' layer at low zoom and an 'observations' layer."""
-    parts: list[bytes] = []
+def layer_sqls(tile: TileRequest) -> list[tuple[str, dict[str, Any]]]:
+    """The SQL of each layer the tile holds: 'counts' at low zoom, 'observations' otherwise or for shapes."""
+    layers = []
     if tile.z <= AGGREGATE_MAX_ZOOM and tile.shape in (None, "point"):
-        sql, params = count_layer_sql(tile) if uses_aggregate(tile) else raw_count_layer_sql(tile)
-        parts.append(_run(session, sql, params))
+        layers.append(count_layer_sql(tile) if uses_aggregate(tile) else raw_count_layer_sql(tile))
     if tile.z > AGGREGATE_MAX_ZOOM or tile.shape != "point":
-        sql, params = feature_layer_sql(tile, shapes_only=tile.z <= AGGREGATE_MAX_ZOOM)
-        parts.append(_run(session, sql, params))
+        layers.append(feature_layer_sql(tile, shapes_only=tile.z <= AGGREGATE_MAX_ZOOM))
+    return layers
+
+
+def tile_sql(tile: TileRequest, query_string: str, known: list[str]) -> tuple[str, dict[str, Any]]:
+    """One statement giving the tile's ETag, and its MVT bytes unless the ETag is among `known`.
+
+    The ETag hashes the tile address, its query and the version of every dataset it reads
+    (moved on every write, see migrations 0002 and 0007). One round trip serves both a fresh
+    tile and a revalidation; the tile's subqueries run only when the CASE needs them.
+    """
+    where, params = dataset_where_sql(tile.filters)
+    layers = layer_sqls(tile)
+    for _, layer_params in layers:
+        params = params | layer_params
     # MVT layers are repeated protobuf fields: concatenated tiles are one valid tile.
-    return b"".join(parts)
+    body = " || ".join(f"coalesce(({sql}), ''::bytea)" for sql, _ in layers)
+    sql = f"""
+        WITH tag AS (
+          SELECT left(encode(sha256(convert_to(:etag_key || coalesce(
+                   string_agg(s.dataset_id || '.' || s.version, ',' ORDER BY s.dataset_id), ''), 'UTF8')),
+                   'hex'), 32) AS etag
+          FROM map_dataset_state s JOIN dataset d ON d.id = s.dataset_id WHERE {where})
+        SELECT tag.etag, CASE WHEN tag.etag = ANY(CAST(:known AS text[])) THEN NULL ELSE {body} END AS tile
+        FROM tag
+    """
+    key = "|".join((TILE_FORMAT, f"{tile.z}/{tile.x}/{tile.y}", query_string, ""))
+    return sql, params | {"etag_key": key, "known": known}
 
 
-def _run(session: Session, sql: str, params: dict[str, Any]) -> bytes:
-    value = session.execute(text(sql), params).scalar()
-    return bytes(value) if value else b""
+def read_tile(session: Session, tile: TileRequest, query_string: str,
+              known: list[str]) -> tuple[str, bytes | None]:
+    """The tile's ETag and its bytes (None when the client's copy, one of `known`, is current)."""
+    sql, params = tile_sql(tile, query_string, known)
+    etag, body = session.execute(text(sql), params).one()
+    return etag, None if body is None else bytes(body)
 
 
 def _shape_clause(tile: TileRequest, shapes_only: bool) -> str:
@@ -132,7 +168,7 @@ def feature_layer_sql(tile: TileRequest, shapes_only: bool = False) -> tuple[str
         features AS (
           SELECT ST_AsMVTGeom(ST_Transform(o.public_geom, 3857), box.e, {EXTENT}, {BUFFER}, true) AS geom,
                  {columns}
-          FROM {FROM_SQL} CROSS JOIN box
+          FROM {FROM_SQL} CROSS JOIN box {REVIEW_JOIN_SQL}
           WHERE o.public_geom && box.b AND {_shape_clause(tile, shapes_only)} AND {where})
         SELECT ST_AsMVT(features.*, 'observations', {EXTENT}, 'geom') FROM features WHERE geom IS NOT NULL
     """
@@ -168,8 +204,7 @@ def _counts_select(cells_sql: str) -> str:
 def count_layer_sql(tile: TileRequest) -> tuple[str, dict[str, Any]]:
     """SQL for the 'counts' layer read from the map_cell aggregate (no raw observation rows)."""
     # Only dataset and kind narrow the aggregate; uses_aggregate() checked the rest is unset.
-    narrowed = ObservationFilter(datasets=tile.filters.datasets, kinds=tile.filters.kinds)
-    where, params = where_sql(narrowed, ANONYMOUS)
+    where, params = dataset_where_sql(tile.filters)
     cells = f"""
         SELECT m.cx >> :shift AS cx, m.cy >> :shift AS cy, sum(m.n) AS n
         FROM map_cell m JOIN dataset d ON d.id = m.dataset_id
@@ -180,7 +215,7 @@ def count_layer_sql(tile: TileRequest) -> tuple[str, dict[str, Any]]:
 
 
 def raw_count_layer_sql(tile: TileRequest) -> tuple[str, dict[str, Any]]:
-    """SQL for the 'counts' layer aggregated on the fly, for subject, time or bbox filters."""
+    """SQL for the 'counts' layer aggregated on the fly, for subject, time, bbox or review filters."""
     where, params = where_sql(tile.filters, ANONYMOUS)
     window = _cell_window(tile) | {"shift": 0}
     cells = f"""
@@ -195,19 +230,6 @@ def raw_count_layer_sql(tile: TileRequest) -> tuple[str, dict[str, Any]]:
         GROUP BY 1, 2
     """
     return _counts_select(cells), params | window | {"z": tile.z, "x": tile.x, "y": tile.y}
-
-
-def tile_etag(session: Session, tile: TileRequest, query_string: str) -> str:
-    """A strong validator: the tile address, its query, and the version of every dataset it reads."""
-    narrowed = ObservationFilter(datasets=tile.filters.datasets, kinds=tile.filters.kinds)
-    where, params = where_sql(narrowed, ANONYMOUS)
-    sql = f"""
-        SELECT coalesce(string_agg(s.dataset_id || '.' || s.version, ',' ORDER BY s.dataset_id), '')
-        FROM map_dataset_state s JOIN dataset d ON d.id = s.dataset_id WHERE {where}
-    """
-    versions = session.execute(text(sql), params).scalar_one()
-    key = "|".join((TILE_FORMAT, f"{tile.z}/{tile.x}/{tile.y}", query_string, versions))
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def dataset_shapes(session: Session) -> dict[str, dict[str, int]]:

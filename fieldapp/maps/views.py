@@ -39,6 +39,7 @@ def filter_args(args) -> dict[str, str]:
         "kind": ",".join(v for raw in args.getlist("kind") for v in raw.split(",") if v.strip()),
         "subject": args.get("subject", "").strip(),
         "datetime": interval,
+        "review": ",".join(v for raw in args.getlist("review") for v in raw.split(",") if v.strip()),
     }
 
 
@@ -70,13 +71,14 @@ def shared_map():
     datasets = queries.map_datasets(session, filters)
     hidden = {s for s in request.args.get("hide", "").split(",") if s}
     location, zoom = map_view(request.args)
-    m = _shared_map(datasets, {"subject": args["subject"], "datetime": args["datetime"]},
-                    location, zoom, hidden)
+    tile_filters = {name: args[name] for name in ("subject", "datetime", "review")}
+    m = _shared_map(datasets, tile_filters, location, zoom, hidden)
     builders.track_state(m)
     return render_template(
         "maps/map.html", parts=builders.render_parts(m, _static), datasets=datasets,
         choices=queries.all_datasets(session), args=args, chosen=set(args["dataset"].split(",")),
         kinds=set(args["kind"].split(",")), all_kinds=KNOWLEDGE_KINDS, labels=styles.KIND_LABELS,
+        review=set(args["review"].split(",")), review_labels=styles.REVIEW_LABELS,
         legend=styles.legend_items(), legend_note=styles.LEGEND_NOTE,
         generalised_note=styles.GENERALISED_NOTE, credit=NATURAL_EARTH_CREDIT,
         view={"lat": request.args.get("lat", ""), "lon": request.args.get("lon", ""),

@@ -52,6 +52,15 @@
     list.appendChild(dd);
   }
 
+  // The same neutral words as the record page's tally, whatever the record's kind.
+  function people(n) { return n + (n === 1 ? " person" : " people"); }
+  function tallySentence(p) {
+    var parts = [];
+    if (p.corroborated > 0) parts.push("corroborated by " + people(p.corroborated));
+    if (p.questioned > 0) parts.push("questioned by " + people(p.questioned));
+    return parts.length ? parts.join(", ") : "no annotations yet";
+  }
+
   function popupNode(p) {
     var box = document.createElement("div");
     box.className = "map-popup kind-" + String(p.kind || "").replace(/[^a-z]/g, "");
@@ -80,6 +89,10 @@
       gen.textContent = "Location generalised to a grid cell.";
       box.appendChild(gen);
     }
+    var review = document.createElement("p");
+    review.className = "review";
+    review.textContent = "Review: " + tallySentence(p);
+    box.appendChild(review);
     var credit = document.createElement("p");
     credit.className = "attribution";
     credit.textContent = p.attribution || "";
@@ -135,5 +148,6 @@
   }
 
   window.fieldappMap = { gridOptions: gridOptions, attach: attach, dataset: dataset,
-                         trackState: trackState, popupNode: popupNode, layers: layers };
+                         trackState: trackState, popupNode: popupNode, tallySentence: tallySentence,
+                         layers: layers };
 })();

@@ -121,10 +121,19 @@ def browser(playwright_session) -> Iterator[Browser]:
     browser.close()
 
 
+# A desktop screen, for pages such as the map whose layout changes past 60rem.
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
 @pytest.fixture
-def page(browser, playwright_session, live_server) -> Iterator[Page]:
-    """A Pixel 7 page that may reach only the live server: any other request is aborted and fails the test."""
-    context = browser.new_context(**playwright_session.devices[DEVICE], base_url=live_server.url)
+def page(request, browser, playwright_session, live_server) -> Iterator[Page]:
+    """A Pixel 7 page that may reach only the live server: any other request is aborted and fails the test.
+
+    A module may ask for a desktop page instead with
+    ``pytest.mark.parametrize("page", ["desktop"], indirect=True)``.
+    """
+    screen = DESKTOP if getattr(request, "param", "phone") == "desktop" else playwright_session.devices[DEVICE]
+    context = browser.new_context(**screen, base_url=live_server.url)
     blocked: list[str] = []
 
     def only_the_live_server(route: Route) -> None:

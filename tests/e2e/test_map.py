@@ -7,16 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import text
-
-pytestmark = pytest.mark.e2e
 
 CENTRE = (-2.1542, 49.1869)
 HTML_PAYLOAD = "<img src=x onerror=window.__xss=1>"
 TEMPLATE_PAYLOAD = "${window.__xss=2}`\\{}"
-# The base map is the only host the map may try; blocked, the page must still work.
-BASE_MAP_HOST = "tile.openstreetmap.org"
 
 
 def point(dx: float, dy: float) -> dict:
@@ -40,6 +36,15 @@ class MapData:
         self.payload = self.observe(self.survey, geometry=point(0, 0.0011), subject_text=HTML_PAYLOAD,
                                     notes=TEMPLATE_PAYLOAD, count=1)
         self.ormer = self.observe(self.survey, geometry=point(0.0018, 0), subject_text="ormer", count=7)
+        # A fisher questions the survey's record and corroborates the fishers' own: the same for both.
+        _, fisher = live_server.account("Fisher Jo")
+        self.annotate(fisher, self.ormer, kind="question", body="Ormers are not found this far up.")
+        self.annotate(fisher, self.crab, kind="corroborate", body="Seen there too.")
+
+    def annotate(self, token: str, observation_id: str, **body) -> None:
+        response = requests.post(f"{self.url}/api/v1/observations/{observation_id}/annotations", json=body,
+                                 headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert response.status_code == 201, response.text
 
     def dataset(self, live_server, title: str, kind: str) -> dict:
         body = {"slug": live_server.slug("map"), "title": title, "knowledge_kind": kind, "licence": "CC-BY-4.0"}
@@ -72,33 +77,21 @@ def data(live_server) -> Iterator[MapData]:
         session.execute(text("DELETE FROM dataset WHERE slug = ANY(:slugs)"), {"slugs": slugs})
 
 
+# Every map test runs on a desktop screen, where the filters sit beside the map.
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("page", ["desktop"], indirect=True)]
+
+
 @pytest.fixture
-def map_page(browser, live_server) -> Iterator[Page]:
-    """A desktop page that may reach only the live server (the base map is blocked and noted)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    blocked: list[str] = []
-
-    def only_the_live_server(route: Route) -> None:
-        url = route.request.url
-        if url == live_server.url or url.startswith(live_server.url + "/"):
-            route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
-
-    context.route("**/*", only_the_live_server)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+def map_page(page: Page) -> Iterator[Page]:
+    """conftest's page (only our server, the base map blocked), failing on script errors or dialogs."""
+    page.set_default_timeout(15_000)  # tiles are drawn after several requests
     errors: list[str] = []
     dialogs: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     yield page
-    context.close()
     assert errors == [], f"script errors: {errors}"
     assert dialogs == [], f"a payload ran: {dialogs}"
-    others = [u for u in blocked if BASE_MAP_HOST not in u]
-    assert others == [], f"the page tried to reach other hosts: {others}"
 
 
 # The distinct features each dataset layer has drawn (a feature near a tile edge is drawn in
@@ -136,6 +129,11 @@ def click_at(page: Page, lon: float, lat: float) -> None:
         return [box.left + p.x, box.top + p.y];
     }""", [lat, lon])
     page.mouse.click(x, y)
+
+
+def close_popup(page: Page) -> None:
+    page.evaluate("() => window.fieldappMapInstance.closePopup()")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
 
 
 def test_map_loads_offline_with_outline_and_every_layer_drawn(map_page, data):
@@ -197,6 +195,39 @@ def test_clicking_a_feature_opens_its_popup_with_attribution(map_page, data):
         f"Wardens {HTML_PAYLOAD} {TEMPLATE_PAYLOAD} · Fishers' grounds · CC-BY-4.0")
     expect(popup.get_by_role("link", name="Open the record")).to_have_attribute(
         "href", f"/observations/{data.crab}")
+
+
+def test_popups_show_the_review_tally_in_the_same_words_for_every_kind(map_page, data):
+    map_page.goto(data.map_path())
+    wait_drawn(map_page, data.survey["slug"], 2)
+    click_at(map_page, CENTRE[0] + 0.0018, CENTRE[1])
+    popup = map_page.locator(".leaflet-popup-content")
+    expect(popup.locator(".subject")).to_have_text("ormer")
+    expect(popup.locator(".review")).to_have_text("Review: questioned by 1 person")
+    close_popup(map_page)
+    click_at(map_page, CENTRE[0] - 0.0018, CENTRE[1])
+    expect(popup.locator(".subject")).to_have_text("spider crab")
+    expect(popup.locator(".review")).to_have_text("Review: corroborated by 1 person")
+    close_popup(map_page)
+    click_at(map_page, CENTRE[0], CENTRE[1] + 0.0011)
+    expect(popup.locator(".review")).to_have_text("Review: no annotations yet")
+
+
+def test_the_review_filter_hides_records_without_an_open_question(map_page, data):
+    map_page.goto(data.map_path())
+    wait_drawn(map_page, data.local["slug"], 2)
+    map_page.get_by_label("Has open questions").check()
+    map_page.get_by_role("button", name="Filter").click()
+    expect(map_page).to_have_url(re.compile(r"review=open_questions"))
+    wait_drawn(map_page, data.survey["slug"], 1)
+    wait_drawn(map_page, data.local["slug"], 0)
+    expect(map_page.get_by_label("Has open questions")).to_be_checked()
+    click_at(map_page, CENTRE[0] + 0.0018, CENTRE[1])
+    expect(map_page.locator(".leaflet-popup-content .subject")).to_have_text("ormer")
+    # The filter lives in the URL: the shared link draws the same.
+    map_page.reload()
+    wait_drawn(map_page, data.survey["slug"], 1)
+    assert drawn(map_page)[data.local["slug"]] == 0
 
 
 def test_payloads_in_note_subject_and_contributor_show_as_text(map_page, data):

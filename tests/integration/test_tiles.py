@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 import shapely
 from shapely.geometry import Point, shape
-from sqlalchemy import text
+from sqlalchemy import event, text
 
+from fieldapp import create_app
 from fieldapp.maps import tiles
 from fieldapp.observations.queries import ObservationFilter
 from tests.factories import JERSEY_POINT, feature
@@ -49,6 +50,13 @@ def get_tile(client, lon, lat, z, **args):
 
 def post(client, account, dataset, **kw):
     response = client.post("/api/v1/observations", json=feature(dataset.slug, **kw), headers=account.headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def annotate(client, account, observation_id, kind, body="seen it too"):
+    response = client.post(f"/api/v1/observations/{observation_id}/annotations",
+                           json={"kind": kind, "body": body}, headers=account.headers)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -127,6 +135,58 @@ def test_tiles_honour_the_list_filters(client, make, warden):
     assert subjects(dataset=survey.slug) == ["vraic"]
 
 
+def test_features_carry_the_review_tally_as_people_per_kind(client, make, warden):
+    dataset = make.dataset(warden, knowledge_kind="scientific")
+    quiet = post(client, warden, dataset, subject_text="ormer")
+    reviewed = post(client, warden, dataset, subject_text="vraic",
+                    geometry={"type": "Point", "coordinates": [JERSEY_POINT[0] + 1e-4, JERSEY_POINT[1]]})
+    fisher, diver = make.account(name="Fisher Jo"), make.account(name="Diver Sam")
+    annotate(client, fisher, reviewed["id"], "corroborate")
+    annotate(client, fisher, reviewed["id"], "corroborate", "and again last week")  # one person, counted once
+    annotate(client, diver, reviewed["id"], "corroborate")
+    annotate(client, diver, reviewed["id"], "question", "was it not a spider crab?")
+    annotate(client, diver, reviewed["id"], "context", "the bed shrank after 2014")
+    response, address = get_tile(client, *JERSEY_POINT, 15, dataset=dataset.slug)
+    props = {p["id"]: p for _, p in decode(response.data, *address)["observations"]}
+    assert props[reviewed["id"]]["corroborated"] == 2
+    assert props[reviewed["id"]]["questioned"] == 1
+    # A record nobody has reviewed carries no tally attributes at all (tiles stay small).
+    assert "corroborated" not in props[quiet["id"]] and "questioned" not in props[quiet["id"]]
+
+
+def test_tiles_honour_the_review_filter_and_an_annotation_moves_the_etag(client, make, warden):
+    dataset = make.dataset(warden)
+    questioned = post(client, warden, dataset, subject_text="ormer")
+    corroborated = post(client, warden, dataset, subject_text="vraic")
+    post(client, warden, dataset, subject_text="limpet")
+    other = make.account(name="Fisher Jo")
+    annotate(client, other, questioned["id"], "question", "too early in the year?")
+    annotate(client, other, corroborated["id"], "corroborate")
+
+    def subjects(z=15, **args):
+        response, address = get_tile(client, *JERSEY_POINT, z, dataset=dataset.slug, **args)
+        assert response.status_code == 200
+        return sorted(p["subject"] for _, p in decode(response.data, *address).get("observations", []))
+
+    assert subjects() == ["limpet", "ormer", "vraic"]
+    assert subjects(review="open_questions") == ["ormer"]
+    assert subjects(review="corroborated") == ["vraic"]
+    assert subjects(review="open_questions,corroborated") == []
+    # At low zoom a review filter counts the matching raw rows (the aggregate knows no reviews).
+    low = tiles.TileRequest(*tile_of(*JERSEY_POINT, 10), ObservationFilter(review=["corroborated"]))
+    assert not tiles.uses_aggregate(low)
+    response, address = get_tile(client, *JERSEY_POINT, 10, dataset=dataset.slug, review="corroborated")
+    assert sum(p["count"] for _, p in decode(response.data, *address)["counts"]) == 1
+    # A new annotation changes what the tile shows, so a cached copy no longer validates.
+    first, address = get_tile(client, *JERSEY_POINT, 15, dataset=dataset.slug)
+    path = "/tiles/observations/{}/{}/{}.pbf".format(*address)
+    etag = first.headers["ETag"]
+    annotate(client, other, questioned["id"], "corroborate")
+    again = client.get(path, query_string={"dataset": dataset.slug}, headers={"If-None-Match": etag})
+    assert again.status_code == 200 and again.headers["ETag"] != etag
+    assert subjects(review="corroborated") == ["ormer", "vraic"]
+
+
 def test_low_zoom_points_come_as_counts_from_the_aggregate(client, make, warden):
     dataset = make.dataset(warden)
     for i in range(3):
@@ -195,12 +255,35 @@ def test_tiles_are_cacheable_and_revalidate_with_304(client, make, warden):
     assert renamed.status_code == 200
 
 
+def test_outside_a_test_transaction_a_tile_is_one_statement_in_autocommit(settings, migrated):
+    # The app as deployed: sessions own their connections (no outer test transaction).
+    app = create_app(settings)
+    engine = app.extensions["fieldapp.db"].engine
+    seen: list[tuple[bool, str]] = []
+
+    def note(_conn, cursor, statement, *_args):
+        seen.append((cursor.connection.autocommit, statement))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        client = app.test_client()
+        first = client.get("/tiles/observations/14/0/0.pbf")
+        again = client.get("/tiles/observations/14/0/0.pbf", headers={"If-None-Match": first.headers["ETag"]})
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+        engine.dispose()
+    assert first.status_code == 200 and again.status_code == 304
+    # No BEGIN or ROLLBACK around it: one statement per request, outside a transaction.
+    assert [autocommit for autocommit, _ in seen] == [True, True]
+
+
 @pytest.mark.parametrize("path, args", [
     ("/tiles/observations/3/8/1.pbf", {}),
     ("/tiles/observations/23/0/0.pbf", {}),
     ("/tiles/observations/10/1/1.pbf", {"colour": "red"}),
     ("/tiles/observations/10/1/1.pbf", {"kind": "expert"}),
     ("/tiles/observations/10/1/1.pbf", {"shape": "blob"}),
+    ("/tiles/observations/10/1/1.pbf", {"review": "disputed"}),
 ])
 def test_bad_tile_requests_are_400_json(client, path, args):
     response = client.get(path, query_string=args)

@@ -6,8 +6,10 @@ import re
 
 import folium
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from fieldapp.maps import builders, styles
+from fieldapp.maps.views import filter_args
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
 STATIC = "/static/"
@@ -102,6 +104,14 @@ def test_filters_reach_the_tile_urls_quoted():
     assert not set("'{}<>\" ") & set(query)
     assert "subject=x%27%7By%7D%3C%2Fscript%3E" in query
     assert "datetime=2020-01-01%2F.." in query
+
+
+def test_the_review_choices_reach_the_tile_urls():
+    args = filter_args(MultiDict([("review", "open_questions"), ("review", "corroborated")]))
+    assert args["review"] == "open_questions,corroborated"
+    url = builders.tile_url("/tiles/observations", "survey", "point", {"review": args["review"]})
+    assert "review=open_questions%2Ccorroborated" in url.split("?", 1)[1]
+    assert set(styles.REVIEW_LABELS) == {"open_questions", "corroborated"}
 
 
 def test_every_kind_has_the_same_weight_and_its_own_hue():
