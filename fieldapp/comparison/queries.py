@@ -38,18 +38,21 @@ _CLASSIFY = """
 # the neighbouring cell(s). Lines take every cell they touch; areas every cell whose interior
 # they share, so a polygon that only borders a cell is not counted in it. Coordinates are
 # rounded to 1 mm so that cells generalised on the same grid line up after reprojection.
+# Points are grouped per cell (and edge) first, so a million points become a few thousand rows.
 _SQUARE_POINTS = """
     point_cells AS MATERIALIZED (
-      SELECT side, present, x, y, floor(x / :cell)::int AS i, floor(y / :cell)::int AS j
-        FROM (SELECT side, present, round(ST_X(m) * 1000) / 1000 AS x, round(ST_Y(m) * 1000) / 1000 AS y
-                FROM (SELECT side, present, ST_Transform(public_geom, :srid) AS m
-                        FROM sides WHERE GeometryType(public_geom) = 'POINT') t) p
+      SELECT side, present, i, j, x = i * :cell AS x_edge, y = j * :cell AS y_edge, count(*) AS n
+        FROM (SELECT side, present, x, y, floor(x / :cell)::int AS i, floor(y / :cell)::int AS j
+                FROM (SELECT side, present, round(ST_X(m) * 1000) / 1000 AS x, round(ST_Y(m) * 1000) / 1000 AS y
+                        FROM (SELECT side, present, ST_Transform(public_geom, :srid) AS m
+                                FROM sides WHERE GeometryType(public_geom) = 'POINT') t) p) q
+       GROUP BY 1, 2, 3, 4, 5, 6
     ),
     point_touches AS (
-      SELECT side, present, i, j FROM point_cells
-      UNION ALL SELECT side, present, i - 1, j FROM point_cells WHERE x = i * :cell
-      UNION ALL SELECT side, present, i, j - 1 FROM point_cells WHERE y = j * :cell
-      UNION ALL SELECT side, present, i - 1, j - 1 FROM point_cells WHERE x = i * :cell AND y = j * :cell
+      SELECT side, present, i, j, n FROM point_cells
+      UNION ALL SELECT side, present, i - 1, j, n FROM point_cells WHERE x_edge
+      UNION ALL SELECT side, present, i, j - 1, n FROM point_cells WHERE y_edge
+      UNION ALL SELECT side, present, i - 1, j - 1, n FROM point_cells WHERE x_edge AND y_edge
     ),
 """
 _SHAPES = """
@@ -59,7 +62,7 @@ _SHAPES = """
         FROM sides WHERE public_geom IS NOT NULL {only_shapes}
     ),
     shape_touches AS (
-      SELECT l.side, l.present, q.i, q.j FROM shapes l CROSS JOIN LATERAL {grid}(:cell, l.g) AS q
+      SELECT l.side, l.present, q.i, q.j, 1 AS n FROM shapes l CROSS JOIN LATERAL {grid}(:cell, l.g) AS q
        WHERE ST_Intersects(q.geom, l.g)
          AND (l.gtype NOT LIKE '%POLYGON' OR ST_Relate(q.geom, l.g, 'T********'))
     ),
@@ -117,13 +120,19 @@ def comparison_sql(a: Selection, b: Selection, ids: dict[str, list[int]], cell_m
         {touched}
         cells AS (
           SELECT i, j,
-                 count(*) FILTER (WHERE side = 'a' AND present) AS ap,
-                 count(*) FILTER (WHERE side = 'a' AND NOT present) AS aa,
-                 count(*) FILTER (WHERE side = 'b' AND present) AS bp,
-                 count(*) FILTER (WHERE side = 'b' AND NOT present) AS ba
+                 coalesce(sum(n) FILTER (WHERE side = 'a' AND present), 0)::bigint AS ap,
+                 coalesce(sum(n) FILTER (WHERE side = 'a' AND NOT present), 0)::bigint AS aa,
+                 coalesce(sum(n) FILTER (WHERE side = 'b' AND present), 0)::bigint AS bp,
+                 coalesce(sum(n) FILTER (WHERE side = 'b' AND NOT present), 0)::bigint AS ba
             FROM touched GROUP BY i, j
         ),
-        classified AS (SELECT i, j, ap, aa, bp, ba, {_CLASSIFY} AS class FROM cells)
+        classified AS (SELECT i, j, ap, aa, bp, ba, {_CLASSIFY} AS class FROM cells),
+        -- One pass over both sides for the tallies and the per-dataset counts of the usage log.
+        side_stats AS (
+          SELECT side, dataset_id, count(*) AS n, count(*) FILTER (WHERE visibility = 'generalised') AS g,
+                 count(*) FILTER (WHERE public_geom IS NULL) AS p
+            FROM sides GROUP BY side, dataset_id
+        )
         SELECT
           (SELECT coalesce(json_object_agg(class, n), '{{}}'::json)
              FROM (SELECT class, count(*) AS n FROM classified GROUP BY class) k)::text AS classes,
@@ -133,11 +142,10 @@ def comparison_sql(a: Selection, b: Selection, ids: dict[str, list[int]], cell_m
           (SELECT count(*) FROM classified WHERE bp > 0) AS presence_b,
           (SELECT json_object_agg(side, json_build_object(
                     'observations', n, 'generalised', g, 'left_out_private', p))
-             FROM (SELECT side, count(*) AS n, count(*) FILTER (WHERE visibility = 'generalised') AS g,
-                          count(*) FILTER (WHERE public_geom IS NULL) AS p
-                     FROM sides GROUP BY side) t)::text AS tallies,
-          (SELECT json_object_agg(dataset_id, n) FROM (SELECT dataset_id, count(*) AS n FROM sides
-             WHERE public_geom IS NOT NULL GROUP BY dataset_id) u)::text AS dataset_counts,
+             FROM (SELECT side, sum(n) AS n, sum(g) AS g, sum(p) AS p FROM side_stats GROUP BY side) t)::text
+             AS tallies,
+          (SELECT json_object_agg(dataset_id, n) FROM (SELECT dataset_id, sum(n - p) AS n FROM side_stats
+             GROUP BY dataset_id) u)::text AS dataset_counts,
           {_CELLS_OUTPUT[cells_format].format(cell_geometry=_CELL_GEOMETRY[shape], decimals=COORDINATE_DECIMALS)}
     """
     return sql, {**a_params, **b_params, "cell": float(cell_m), "srid": srid}
