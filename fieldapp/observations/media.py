@@ -9,9 +9,10 @@ import tempfile
 import uuid
 import warnings
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from geoalchemy2.shape import from_shape, to_shape
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -30,6 +31,9 @@ from fieldapp.observations.service import load_for_change
 # A 48-megapixel phone photo is about 48M pixels; anything larger is refused rather than decoded,
 # because a small compressed file can otherwise expand to gigabytes of memory.
 MAX_PIXELS = 60_000_000
+# Camera clocks keep local time without a zone; here that is Jersey's (GMT, BST in summer). The
+# recording page reads EXIF times the same way, so the phone and the server agree on the instant.
+CAMERA_ZONE = "Europe/Jersey"
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
 PUBLIC_MAX_SIDE = 2048
 THUMB_SIDE = 320
@@ -112,7 +116,7 @@ def _jpeg(image: Image.Image, max_side: int) -> bytes:
 
 
 def exif_time(exif: Image.Exif) -> datetime | None:
-    """When the photo was taken; a time without its zone is read as UTC."""
+    """When the photo was taken; a time without its zone is read as Jersey time (CAMERA_ZONE)."""
     ifd = exif.get_ifd(_EXIF_IFD)
     raw = ifd.get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
     if not isinstance(raw, str):
@@ -124,15 +128,15 @@ def exif_time(exif: Image.Exif) -> datetime | None:
     return taken.replace(tzinfo=_zone(ifd.get(_OFFSET_ORIGINAL)))
 
 
-def _zone(raw: Any) -> timezone:
+def _zone(raw: Any) -> tzinfo:
     if isinstance(raw, str) and len(raw) >= 6 and raw[0] in "+-":
         try:
             hours, minutes = int(raw[1:3]), int(raw[4:6])
         except ValueError:
-            return UTC
+            return ZoneInfo(CAMERA_ZONE)
         sign = -1 if raw[0] == "-" else 1
         return timezone(sign * timedelta(hours=hours, minutes=minutes))
-    return UTC
+    return ZoneInfo(CAMERA_ZONE)
 
 
 def exif_lonlat(exif: Image.Exif) -> tuple[float, float] | None:

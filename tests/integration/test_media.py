@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,23 @@ def test_each_photo_is_stored_with_a_stripped_upright_public_copy(client, db, se
         assert body["exif_time"].startswith("2008-10-22")
     else:
         assert body["exif_location"] is None
+
+
+def test_a_camera_time_without_a_zone_is_read_as_jersey_time(client, recorded, db):
+    """DSCN0010 says 2008:10:22 16:28:39 with no offset: 16:28:39 on Jersey's clock (BST), 15:28:39 UTC."""
+    warden, oid = recorded
+    response = upload(client, warden, oid, (PHOTOS / "DSCN0010.jpg").read_bytes())
+    assert response.status_code == 201
+    body = response.get_json()
+    assert datetime.fromisoformat(body["exif_time"]) == datetime(2008, 10, 22, 15, 28, 39, tzinfo=UTC)
+    stored = db.get(Media, uuid.UUID(body["id"])).exif_time
+    assert stored == datetime(2008, 10, 22, 15, 28, 39, tzinfo=UTC)
+    # In winter Jersey keeps GMT: the same wall time is the same UTC time.
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2009:01:15 09:00:00"
+    assert media.exif_time(exif) == datetime(2009, 1, 15, 9, 0, tzinfo=UTC)
+    exif.get_ifd(0x8769)[0x9011] = "-05:00"  # an offset the camera did record wins
+    assert media.exif_time(exif) == datetime(2009, 1, 15, 14, 0, tzinfo=UTC)
 
 
 def test_portrait_6_is_turned_upright(client, recorded):
