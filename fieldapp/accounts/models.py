@@ -26,7 +26,7 @@ class User(Base):
     default_dataset_id: Mapped[int | None] = mapped_column(ForeignKey("dataset.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    contributor: Mapped[Contributor] = relationship(lazy="joined")
+    contributor: Mapped[Contributor] = relationship(lazy="joined", foreign_keys=[contributor_id])
 
 
 class ApiToken(Base):

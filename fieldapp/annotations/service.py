@@ -44,8 +44,8 @@ def add_annotation(session: Session, user: User, observation_id: uuid.UUID, valu
     if not may_see(session, user, observation):
         raise Forbidden("This record is private: only its contributor, its stewards and park staff can annotate it.")
     contributor_id = values.pop("contributor_id", None) or user.contributor_id
-    if not may_credit(session, user.contributor_id, contributor_id):
-        raise Invalid("You may credit yourself or a group you belong to.",
+    if not may_credit(session, user.contributor_id, contributor_id, user.id):
+        raise Invalid("You may credit yourself, your pseudonyms or a group you belong to.",
                       [{"path": "contributor_id", "message": f"you are not contributor {contributor_id} nor in it"}])
     linked = values.get("linked_observation_id")
     if linked is not None and session.get(Observation, linked) is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.db import Base
@@ -15,12 +15,19 @@ class Contributor(Base):
     """Who is credited: a person or a group, under the name they chose."""
 
     __tablename__ = "contributor"
-    __table_args__ = (CheckConstraint(f"kind IN {sql_in(CONTRIBUTOR_KINDS)}", name="kind"),)
+    __table_args__ = (
+        CheckConstraint(f"kind IN {sql_in(CONTRIBUTOR_KINDS)}", name="kind"),
+        UniqueConstraint("owner_user_id", "display_name"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default="person")
     display_name: Mapped[str] = mapped_column(String(200))
     orcid: Mapped[str | None] = mapped_column(String(19))
+    # Set for a pseudonym: the account that may credit it. Never shown to others.
+    # use_alter: user_account points back here, and the cycle needs one side added afterwards.
+    owner_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

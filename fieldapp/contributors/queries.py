@@ -36,8 +36,12 @@ def stewarded_datasets(session: Session, contributor_id: int) -> list[dict[str, 
 
 
 def observation_summary(session: Session, contributor_id: int, viewer: Viewer) -> dict[str, Any]:
-    """Counts of their records by kind, and their latest ones: private ones only for themselves and staff."""
-    own = viewer.contributor_id == contributor_id or viewer.is_privileged
+    """Counts of their records by kind, and their latest ones: private ones only for themselves (and the
+    owner of a pseudonym) and staff."""
+    own = viewer.contributor_id == contributor_id or viewer.is_privileged or (
+        viewer.user_id is not None and session.execute(text(
+            "SELECT 1 FROM contributor WHERE id = :id AND owner_user_id = :u"),
+            {"id": contributor_id, "u": viewer.user_id}).first() is not None)
     counts = session.execute(text(
         "SELECT d.knowledge_kind, count(*) AS n, count(*) FILTER (WHERE o.visibility = 'private') AS private"
         " FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE o.contributor_id = :id"
@@ -85,4 +89,12 @@ def groups_of(session: Session, contributor_id: int) -> list[dict[str, Any]]:
     rows = session.execute(text(
         "SELECT c.id, c.display_name FROM membership m JOIN contributor c ON c.id = m.group_id"
         " WHERE m.member_id = :id ORDER BY c.display_name"), {"id": contributor_id})
+    return [dict(r._mapping) for r in rows]
+
+
+def pseudonyms_of(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """The pseudonyms an account owns (for its own forms only: never shown to others)."""
+    rows = session.execute(text(
+        "SELECT id, display_name FROM contributor WHERE owner_user_id = :u ORDER BY display_name, id"),
+        {"u": user_id})
     return [dict(r._mapping) for r in rows]

@@ -1,9 +1,16 @@
-"""Who may be credited by whom."""
+"""Who may be credited by whom, and the pseudonyms a user keeps."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from fieldapp.accounts.models import User
+from fieldapp.contributors.models import Contributor
+from fieldapp.errors import Invalid
+
+MAX_NAME = 200
 
 
 def is_member(session: Session, member_id: int, group_id: int) -> bool:
@@ -13,6 +20,48 @@ def is_member(session: Session, member_id: int, group_id: int) -> bool:
     return row is not None
 
 
-def may_credit(session: Session, own_contributor_id: int, contributor_id: int) -> bool:
-    """One may credit oneself or a group one belongs to."""
-    return contributor_id == own_contributor_id or is_member(session, own_contributor_id, contributor_id)
+def owns_pseudonym(session: Session, user_id: int, contributor_id: int) -> bool:
+    """Is contributor_id a pseudonym of the account user_id?"""
+    row = session.execute(text("SELECT 1 FROM contributor WHERE id = :c AND owner_user_id = :u"),
+                          {"c": contributor_id, "u": user_id}).first()
+    return row is not None
+
+
+def may_credit(session: Session, own_contributor_id: int, contributor_id: int, user_id: int | None = None) -> bool:
+    """One may credit oneself, one's own pseudonyms (given the account) or a group one belongs to."""
+    if contributor_id == own_contributor_id:
+        return True
+    if user_id is not None and owns_pseudonym(session, user_id, contributor_id):
+        return True
+    return is_member(session, own_contributor_id, contributor_id)
+
+
+def create_pseudonym(session: Session, user: User, name: str) -> tuple[Contributor, bool]:
+    """Find or create the user's pseudonym of this name (case-insensitive); True when it is new."""
+    name = " ".join((name or "").split())
+    if not name or len(name) > MAX_NAME:
+        raise Invalid(f"A pseudonym is 1 to {MAX_NAME} characters.",
+                      [{"path": "display_name", "message": f"give a name of 1 to {MAX_NAME} characters"}])
+    if name.casefold() == user.contributor.display_name.casefold():
+        raise Invalid("That is your account's own name; choose it instead of a pseudonym.",
+                      [{"path": "display_name", "message": "the same as your account's name"}])
+    existing = _pseudonym_named(session, user.id, name)
+    if existing is not None:
+        return existing, False
+    pseudonym = Contributor(kind="person", display_name=name, owner_user_id=user.id)
+    try:
+        # A savepoint: two phones creating the same name at once meet the unique constraint.
+        with session.begin_nested():
+            session.add(pseudonym)
+    except IntegrityError:
+        found = _pseudonym_named(session, user.id, name)
+        if found is None:
+            raise
+        return found, False
+    return pseudonym, True
+
+
+def _pseudonym_named(session: Session, user_id: int, name: str) -> Contributor | None:
+    return session.scalars(select(Contributor).where(
+        Contributor.owner_user_id == user_id, func.lower(Contributor.display_name) == name.lower(),
+    ).order_by(Contributor.id).limit(1)).first()

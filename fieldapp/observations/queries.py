@@ -172,11 +172,17 @@ def recent_public(session: Session, limit: int = 10) -> list[Any]:
 
 
 def history(session: Session, observation_id: uuid.UUID) -> list[Any]:
-    """The change history of one observation, oldest first (precise data: callers check the policy)."""
+    """The change history of one observation, oldest first (precise data: callers check the policy).
+
+    A change by the owner of the pseudonym the record is credited to is shown under that pseudonym,
+    so the history never names the account behind it."""
     sql = """
-        SELECT h.action, h.at, h.changes, coalesce(c.display_name, 'system') AS actor, p.display_name AS proposer
+        SELECT h.action, h.at, h.changes,
+               coalesce(pn.display_name, c.display_name, 'system') AS actor, p.display_name AS proposer
         FROM observation_history h
         LEFT JOIN user_account u ON u.id = h.actor_id LEFT JOIN contributor c ON c.id = u.contributor_id
+        LEFT JOIN observation o ON o.id = h.observation_id
+        LEFT JOIN contributor pn ON pn.id = o.contributor_id AND pn.owner_user_id = h.actor_id
         LEFT JOIN contributor p ON p.id = h.proposed_by
         WHERE h.observation_id = :id ORDER BY h.id
     """

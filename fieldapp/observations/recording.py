@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.accounts.models import User
+from fieldapp.contributors.queries import pseudonyms_of
 from fieldapp.geoprivacy.policy import Viewer
 from fieldapp.observations.queries import history
 
@@ -18,7 +19,7 @@ LOCATION_FIELDS = {"geom", "coordinate_uncertainty_m", "attributes", "repair_not
 
 
 def form_choices(session: Session, user: User) -> dict[str, Any]:
-    """Datasets, whom the user may credit, and (for facilitators) whom they may enter on behalf of."""
+    """Datasets, whom the user may credit (self, pseudonyms, groups) and whom facilitators enter for."""
     datasets = [dict(r._mapping) for r in session.execute(text(
         "SELECT d.id, d.slug, d.title, d.knowledge_kind, d.licence, d.default_visibility, d.force_generalised"
         " FROM dataset d ORDER BY d.knowledge_kind, d.title"))]
@@ -32,10 +33,13 @@ def form_choices(session: Session, user: User) -> dict[str, Any]:
     others = []
     if facilitator:
         others = [dict(r._mapping) for r in session.execute(text(
-            "SELECT id, display_name, kind FROM contributor WHERE id <> :me ORDER BY display_name LIMIT 2000"),
+            # Pseudonyms belong to their owners alone: nobody else may record under them.
+            "SELECT id, display_name, kind FROM contributor WHERE id <> :me AND owner_user_id IS NULL"
+            " ORDER BY display_name LIMIT 2000"),
             {"me": user.contributor_id})]
     default = user.default_dataset_id or (datasets[0]["id"] if datasets else None)
-    return {"datasets": datasets, "groups": groups, "others": others, "default_dataset_id": default,
+    return {"datasets": datasets, "groups": groups, "pseudonyms": pseudonyms_of(session, user.id),
+            "others": others, "default_dataset_id": default,
             "stewarded": sorted(stewarded), "facilitator": facilitator}
 
 

@@ -11,11 +11,12 @@ from typing import Any
 
 import shapely
 from geoalchemy2.shape import from_shape
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldapp.accounts.models import User
+from fieldapp.contributors.service import may_credit
 from fieldapp.datasets.models import Dataset
 from fieldapp.db import set_actor
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
@@ -178,20 +179,15 @@ def _row(session: Session, user: User, feature: dict[str, Any], raw: dict[str, A
 
 
 def _check_credit(session: Session, user: User, contributor_id: int, dataset: Dataset) -> None:
-    """One may credit oneself, a group one belongs to, or anyone when facilitating as a steward or staff."""
-    if contributor_id == user.contributor_id:
+    """One may credit oneself, one's pseudonyms, a group one belongs to, or anyone when facilitating."""
+    if may_credit(session, user.contributor_id, contributor_id, user.id):
         return
     viewer = viewer_of(user)
     if viewer.is_privileged or stewards_dataset(session, viewer, dataset.id):
         return
-    member = session.execute(
-        text("SELECT 1 FROM membership WHERE group_id = :g AND member_id = :m"),
-        {"g": contributor_id, "m": user.contributor_id},
-    ).first()
-    if member is None:
-        raise Invalid("You may credit yourself or a group you belong to.",
-                      [{"path": "properties.contributor_id",
-                        "message": f"you are not contributor {contributor_id} nor a member of it"}])
+    raise Invalid("You may credit yourself, your pseudonyms or a group you belong to.",
+                  [{"path": "properties.contributor_id",
+                    "message": f"contributor {contributor_id} is not you, your pseudonym nor your group"}])
 
 
 def _check_retries(session: Session, rows: list[dict[str, Any]]) -> None:

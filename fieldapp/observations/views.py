@@ -22,7 +22,7 @@ from flask_wtf.csrf import generate_csrf
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.annotations import queries as annotation_queries
 from fieldapp.config import PROJECT_ROOT
-from fieldapp.contributors.queries import groups_of
+from fieldapp.contributors.queries import groups_of, pseudonyms_of
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.geoprivacy.policy import may_manage
@@ -58,7 +58,8 @@ def _record_page(mode: str):
     choices = recording.form_choices(get_session(), user)
     response = Response(render_template(
         "observations/record.html", mode=mode, choices=choices, user=user, abundance_help=ABUNDANCE_HELP,
-        confidences=CONFIDENCES, trends=TRENDS, visibilities=VISIBILITIES, licences=LICENCES))
+        confidences=CONFIDENCES, trends=TRENDS, visibilities=VISIBILITIES, licences=LICENCES,
+        camera_zone=media.CAMERA_ZONE))
     # The service worker keeps its own copy for offline use; browsers must not serve a stale one online.
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -130,7 +131,8 @@ def observation_page(observation_id: str):
         "observations/detail.html", feature=feature, p=props, manage=manage,
         annotations=annotation_queries.record_annotations(session, oid, show_places=manage),
         tally=annotation_queries.tally_sentence(props.get("annotations") or {}),
-        credit_groups=groups_of(session, user.contributor_id) if user else [],
+        # Annotations may be credited to the user's pseudonyms and groups as well as their own name.
+        credit_groups=(pseudonyms_of(session, user.id) + groups_of(session, user.contributor_id)) if user else [],
         names=recording.subject_names(session, props.get("subject_id")),
         photos=media.photos_of(session, oid), history=recording.safe_history(session, viewer, oid, manage),
         geometry_json=json.dumps(feature.get("geometry")))

@@ -7,6 +7,7 @@ from typing import Any
 from fieldapp.observations.api import DEFAULT_LIMIT, MAX_LIMIT
 from fieldapp.openapi.builders import GEOJSON, Schema, enum, errors, json_content, ref, response
 from fieldapp.openapi.comparisons import get_comparison
+from fieldapp.openapi.contributors import contributor_paths
 from fieldapp.openapi.records import record_paths
 from fieldapp.openapi.transfer import transfer_paths
 from fieldapp.vocab import KNOWLEDGE_KINDS
@@ -132,6 +133,7 @@ def paths() -> Schema:
         "/datasets": {"get": list_datasets(), "post": create_dataset()},
         "/datasets/{slug}": {"parameters": [ref("parameters", "slug")], "get": get_dataset()},
         **record_paths(),
+        **contributor_paths(),
         "/comparisons": {"get": get_comparison()},
         "/openapi.json": {"get": openapi_operation()},
         **transfer_paths(),

@@ -17,7 +17,7 @@ def annotation_input() -> Schema:
             "kind": enum(ANNOTATION_KINDS, "What the annotation does; any kind on any knowledge kind."),
             "body": string("What the annotator says.", max_length=10_000),
             "linked_observation_id": string("Another observation this one relates to.", format="uuid", nullable=True),
-            "contributor_id": number("integer", "Who is credited, when not the account itself (a group).", 1),
+            "contributor_id": number("integer", "Who is credited, if not the account (a pseudonym or a group).", 1),
             "field": enum(CORRECTABLE_FIELDS, "The field a correction proposes to change.", nullable=True),
             "proposed_value": {
                 "type": "object",

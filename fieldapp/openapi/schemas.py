@@ -7,6 +7,7 @@ from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.service import MAX_BATCH
 from fieldapp.openapi.builders import Schema, enum, number, ref, string
 from fieldapp.openapi.comparisons import comparison_schema
+from fieldapp.openapi.contributors import contributor_schemas
 from fieldapp.openapi.records import record_schemas
 from fieldapp.vocab import (
     ABUNDANCE_SCALES,
@@ -41,6 +42,7 @@ def component_schemas() -> Schema:
         "Dataset": dataset_read(),
         "Comparison": comparison_schema(),
         **record_schemas(),
+        **contributor_schemas(),
         "DatasetList": {
             "type": "object",
             "required": ["datasets"],
@@ -101,7 +103,7 @@ def property_fields() -> dict[str, Schema]:
         "contributor_id": number(
             "integer",
             "Who is credited, when not the account sending it "
-            "(a group the user belongs to, or someone they record for).",
+            "(one of the user's pseudonyms, a group they belong to, or someone they record for).",
             1,
         ),
         "recorded_by_text": string("Names of the recorders as written in the source.", max_length=500, nullable=True),

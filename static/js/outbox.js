@@ -48,11 +48,13 @@
   function remove(id) { return tx("readwrite", function (s) { return s.delete(id); }).then(notify); }
   function notify() { all().then(function (rows) { listeners.forEach(function (fn) { fn(rows); }); }); }
 
-  /* Save first, send later: the record is on the phone before any network is tried. */
-  function save(feature, photos) {
+  /* Save first, send later: the record is on the phone before any network is tried.
+     options.pseudonym: a new pseudonym to credit, created on the server just before the record is sent. */
+  function save(feature, photos, options) {
     var record = {
       id: feature.id, feature: feature, body: JSON.stringify(feature), state: "saved", error: null, details: [],
       attempts: 0, nextTry: 0, savedAt: Date.now(), observationSent: false,
+      pseudonym: (options && options.pseudonym) || null, pseudonymId: null,
       photos: (photos || []).map(function (p) { return { id: p.id, blob: p.blob, name: p.name, sent: false }; })
     };
     return get(feature.id).then(function (old) {
@@ -122,10 +124,33 @@
     record.state = "sending";
     return put(record).then(function () {
       if (record.observationSent) return sendPhotos(record, token);
-      return sendObservation(record, token).then(function (response) {
-        return handle(record, response, function () {
-          record.observationSent = true;
-          return put(record).then(function () { return sendPhotos(record, token); });
+      if (record.pseudonym && !record.pseudonymId) return sendPseudonym(record, token);
+      return sendRecord(record, token);
+    });
+  }
+
+  function sendRecord(record, token) {
+    return sendObservation(record, token).then(function (response) {
+      return handle(record, response, function () {
+        record.observationSent = true;
+        return put(record).then(function () { return sendPhotos(record, token); });
+      });
+    });
+  }
+
+  /* The pseudonym first: creating it is idempotent on its name, so a retry finds the same one. Its id
+     goes into the stored body before the record is sent, so every later retry sends identical content. */
+  function sendPseudonym(record, token) {
+    return fetch(config.pseudonymUrl, {
+      method: "POST", credentials: "same-origin", body: JSON.stringify({ display_name: record.pseudonym }),
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token }
+    }).then(function (response) {
+      return handle(record, response, function () {
+        return response.json().then(function (created) {
+          record.pseudonymId = created.id;
+          record.feature.properties.contributor_id = created.id;
+          record.body = JSON.stringify(record.feature);
+          return put(record).then(function () { return sendRecord(record, token); });
         });
       });
     });

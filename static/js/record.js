@@ -9,6 +9,8 @@
   var mode = attr("mode");
   var JERSEY = [49.21, -2.13];
   var OLD_PHOTO_MS = 60 * 60 * 1000;
+  // Camera clocks keep local time without a zone: read as Jersey time, as the server does.
+  var CAMERA_ZONE = attr("camera-zone") || "Europe/Jersey";
   var LICENCE_HELP = {
     "CC0-1.0": "Anyone may reuse it for any purpose, without asking or crediting.",
     "CC-BY-4.0": "Anyone may reuse it for any purpose, as long as they credit you.",
@@ -92,8 +94,8 @@
     state.source = source;
     state.accuracy = accuracy;
     if (source !== "gps") stopGps();
-    if (accuracy !== null) $("#uncertainty").value = accuracy;
-    else if (source === "map") $("#uncertainty").value = "";
+    // A GPS fix's accuracy says nothing about a dragged, typed or photo's point.
+    $("#uncertainty").value = accuracy !== null ? accuracy : "";
     marker.setLatLng(state.location);
     if (!map.hasLayer(marker)) { marker.addTo(map); map.setView(state.location, 16); }
     $("#coords").value = state.location[0].toFixed(5) + ", " + state.location[1].toFixed(5);
@@ -241,8 +243,15 @@
   }
 
   /* ---------- who and sharing ---------- */
+  function newPseudonym() {
+    return $("#credit").value === "new" ? $("#pseudonym").value.replace(/\s+/g, " ").trim() : null;
+  }
+  function showPseudonym() { document.getElementById("pseudonym-field").hidden = $("#credit").value !== "new"; }
+
   function initSharing() {
     var dataset = $("#dataset");
+    $("#credit").addEventListener("change", function () { clearError("display_name"); showPseudonym(); });
+    showPseudonym();
     dataset.addEventListener("change", applyDatasetDefaults);
     $("#licence").addEventListener("change", function () {
       document.getElementById("licence-help").textContent = LICENCE_HELP[$("#licence").value] || "";
@@ -291,7 +300,7 @@
       }
       var text = document.createElement("span");
       var facts = [photo.name];
-      if (photo.exif && photo.exif.time) facts.push("taken " + photo.exif.time.toLocaleString());
+      if (photo.exif && photo.exif.time) facts.push("taken " + cameraText(photo.exif.time));
       if (photo.exif && photo.exif.lat !== undefined) facts.push("has a location");
       text.textContent = facts.join(" · ");
       li.appendChild(text);
@@ -325,12 +334,12 @@
             function () { setLocation(exif.lat, exif.lon, "photo", null); map.setView(state.location, 15); });
     }
     if (exif.time && (whenMode() !== "now" || old)) {
-      offer(photo, "time", "Use the time of " + photo.name + " (" + exif.time.toLocaleString() + ")", function () {
+      offer(photo, "time", "Use the time of " + photo.name + " (" + cameraText(exif.time) + ")", function () {
         setWhen("date");
-        $("#observed-start").value = localDate(exif.time);
+        $("#observed-start").value = cameraDate(exif.time);
         $("#time-precision").value = "day";
-        state.exactStart = { date: localDate(exif.time), iso: exif.time.toISOString() };
-        document.getElementById("time-note").textContent = "Time from the photo: " + exif.time.toLocaleString() + ".";
+        state.exactStart = { date: cameraDate(exif.time), iso: exif.time.toISOString() };
+        document.getElementById("time-note").textContent = "Time from the photo: " + cameraText(exif.time) + ".";
       });
     }
   }
@@ -398,7 +407,7 @@
       var offset = exif[0x9011];
       result.time = offset && /^[+-]\d\d:\d\d$/.test(offset)
         ? new Date(m[1] + "-" + m[2] + "-" + m[3] + "T" + m[4] + ":" + m[5] + ":" + m[6] + offset)
-        : new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+        : cameraTime(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]);
     }
     var gps = ifd0[0x8825] ? ifd(ifd0[0x8825]) : {};
     if (gps[2] && gps[4] && gps[2].length === 3 && gps[4].length === 3) {
@@ -408,6 +417,39 @@
       if (lat || lon) { result.lat = round(lat); result.lon = round(lon); }
     }
     return result;
+  }
+
+  /* A wall-clock time in CAMERA_ZONE as an instant, whatever zone this phone is set to. */
+  function cameraTime(y, mo, d, h, mi, s) {
+    var wall = Date.UTC(y, mo - 1, d, h, mi, s);
+    try {
+      var guess = wall - zoneOffset(wall);
+      return new Date(wall - zoneOffset(guess));
+    } catch (e) {
+      return new Date(y, mo - 1, d, h, mi, s);  // no time zone data in this browser: the phone's own zone
+    }
+  }
+
+  function zoneOffset(instant) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", { timeZone: CAMERA_ZONE, hourCycle: "h23", year: "numeric", month: "2-digit",
+      day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+      .formatToParts(new Date(instant)).forEach(function (p) { parts[p.type] = p.value; });
+    var wall = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+    return wall - Math.floor(instant / 1000) * 1000;
+  }
+
+  /* The photo's time as Jersey's clock shows it, so the phone's own zone never shifts it. */
+  function cameraText(d) {
+    try { return d.toLocaleString(undefined, { timeZone: CAMERA_ZONE, hour12: false }) + " Jersey time"; }
+    catch (e) { return d.toLocaleString(); }
+  }
+
+  function cameraDate(d) {
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone: CAMERA_ZONE, year: "numeric", month: "2-digit",
+                                                day: "2-digit" }).format(d);
+    } catch (e) { return localDate(d); }
   }
 
   /* ---------- saving ---------- */
@@ -429,6 +471,7 @@
     }
     ["trend", "confidence", "notes"].forEach(function (k) { if (data.get(k)) props[k] = data.get(k); });
     addWhen(props, data);
+    // A new pseudonym has no id yet: the outbox creates it first and then fills in contributor_id.
     var contributor = Number(data.get("contributor_id"));
     if (contributor && String(contributor) !== attr("contributor")) props.contributor_id = contributor;
     props.visibility = data.get("visibility");
@@ -461,6 +504,9 @@
       ok = false;
     }
     if (waitingForFix()) { showError("geometry", "Still waiting for a better fix; untick the box to save now."); ok = false; }
+    if ($("#credit").value === "new" && !newPseudonym()) {
+      showError("display_name", "Type the pseudonym to credit this record to, or choose another name."); ok = false;
+    }
     if (!feature.properties.subject_text) { showError("subject_text", "Say what you saw or know about, in any words."); ok = false; }
     if (whenMode() !== "now" && !feature.properties.observed_start) {
       showError("observed_start", "Give the date, or choose Now."); ok = false;
@@ -474,7 +520,7 @@
     var feature = buildFeature();
     if (!checkBeforeSaving(feature)) return;
     var photos = state.photos.map(function (p) { return { id: p.id, blob: p.blob, name: p.name }; });
-    Outbox.save(feature, photos).then(function () {
+    Outbox.save(feature, photos, { pseudonym: newPseudonym() }).then(function () {
       document.getElementById("save-note").textContent = "Saved on this phone. It is sent as soon as there is a signal.";
       resetForNext();
     }, function (err) {
@@ -525,7 +571,7 @@
     form.querySelector("textarea[name=notes]").value = p.notes || "";
     form.querySelector("input[name=visibility][value=" + p.visibility + "]").checked = true;
     $("#licence").value = p.licence;
-    $("#credit").value = String(p.contributor_id || attr("contributor"));
+    loadCredit(record, p);
     loadWhen(p);
     loadGeometry(record.feature.geometry, p);
     clearErrors();
@@ -534,6 +580,23 @@
     });
     $("#save").textContent = "Save the corrected record";
     form.scrollIntoView();
+  }
+
+  /* The credit as it was: a pseudonym made on sending may be missing from the list, so add it. */
+  function loadCredit(record, p) {
+    var credit = $("#credit");
+    if (record.pseudonym && !record.pseudonymId) {
+      credit.value = "new"; $("#pseudonym").value = record.pseudonym;
+    } else {
+      var id = String(p.contributor_id || attr("contributor"));
+      if (!credit.querySelector('option[value="' + id + '"]') && record.pseudonymId) {
+        var option = document.createElement("option");
+        option.value = id; option.textContent = record.pseudonym + " (your pseudonym)";
+        credit.insertBefore(option, credit.querySelector('option[value="new"]'));
+      }
+      credit.value = id;
+    }
+    showPseudonym();
   }
 
   function loadWhen(p) {
@@ -619,7 +682,7 @@
     initPhotos();
     form.addEventListener("submit", onSubmit);
     Outbox.onChange(renderOutbox);
-    Outbox.start({ apiUrl: attr("api"), contextUrl: attr("context") });
+    Outbox.start({ apiUrl: attr("api"), contextUrl: attr("context"), pseudonymUrl: attr("pseudonyms") });
     if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
   }
 
