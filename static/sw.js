@@ -3,7 +3,7 @@
    IndexedDB outbox, never in this cache. */
 "use strict";
 
-var VERSION = "fieldapp-shell-v2";
+var VERSION = "fieldapp-shell-v3";
 var SHELL = [
   "/record",
   "/record/area",

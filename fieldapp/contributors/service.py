@@ -65,3 +65,10 @@ def _pseudonym_named(session: Session, user_id: int, name: str) -> Contributor |
     return session.scalars(select(Contributor).where(
         Contributor.owner_user_id == user_id, func.lower(Contributor.display_name) == name.lower(),
     ).order_by(Contributor.id).limit(1)).first()
+
+
+def set_membership_shown(session: Session, member_id: int, group_id: int, shown: bool) -> bool:
+    """A member chooses whether the group's page lists them; False when they are not a member."""
+    result = session.execute(text("UPDATE membership SET shown = :shown WHERE group_id = :g AND member_id = :m"),
+                             {"shown": shown, "g": group_id, "m": member_id})
+    return result.rowcount == 1

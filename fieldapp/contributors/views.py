@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import text
 
-from fieldapp.accounts.auth import current_viewer
+from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.contributors import queries
+from fieldapp.contributors.service import set_membership_shown
 from fieldapp.db import get_session
 from fieldapp.errors import NotFound
 from fieldapp.maps.styles import KIND_LABELS
@@ -26,4 +28,27 @@ def contributor_page(contributor_id: int):
         observations=queries.observation_summary(session, contributor_id, current_viewer()),
         annotations=queries.annotations_by(session, contributor_id),
         used={row["kind"]: row for row in queries.knowledge_used(session, contributor_id)},
+        my_membership=_my_membership(session, contributor_id),
     )
+
+
+def _my_membership(session, group_id: int) -> bool | None:
+    """Whether the signed-in person is listed as a member of this group (None: not a member)."""
+    user = current_user()
+    if user is None:
+        return None
+    return session.execute(text("SELECT shown FROM membership WHERE group_id = :g AND member_id = :m"),
+                           {"g": group_id, "m": user.contributor_id}).scalar()
+
+
+@bp.post("/contributors/<int:group_id>/membership")
+def choose_membership_listing(group_id: int):
+    """A member chooses whether the group's page lists them (their records credited to the group stay so)."""
+    user = require_user()
+    session = get_session()
+    shown = request.form.get("shown") == "1"
+    if not set_membership_shown(session, user.contributor_id, group_id, shown):
+        raise NotFound(f"You are not a member of group {group_id}.")
+    session.commit()
+    flash("You are now listed as a member." if shown else "You are no longer listed as a member.")
+    return redirect(url_for(".contributor_page", contributor_id=group_id))

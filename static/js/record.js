@@ -470,6 +470,7 @@
       props.abundance_scale = kind; props.abundance_value = data.get("abundance_value").trim();
     }
     ["trend", "confidence", "notes"].forEach(function (k) { if (data.get(k)) props[k] = data.get(k); });
+    if (data.get("time_spent_min") !== "") props.time_spent_min = Number(data.get("time_spent_min"));
     addWhen(props, data);
     // A new pseudonym has no id yet: the outbox creates it first and then fills in contributor_id.
     var contributor = Number(data.get("contributor_id"));
@@ -569,6 +570,7 @@
     $("#abundance-value").value = p.abundance_value || "";
     ["trend", "confidence"].forEach(function (k) { form.querySelector("select[name=" + k + "]").value = p[k] || ""; });
     form.querySelector("textarea[name=notes]").value = p.notes || "";
+    form.querySelector("input[name=time_spent_min]").value = p.time_spent_min !== undefined ? p.time_spent_min : "";
     form.querySelector("input[name=visibility][value=" + p.visibility + "]").checked = true;
     $("#licence").value = p.licence;
     loadCredit(record, p);

@@ -112,6 +112,7 @@ def test_record_a_sighting_online(phone, live_server, warden):
     page.get_by_label(re.compile("What did you see")).fill("Spider crab")
     page.get_by_label("How much").select_option("count")
     page.get_by_label("Count", exact=True).fill("3")
+    page.get_by_label(re.compile("Time spent")).fill("25")
     page.get_by_role("button", name="Save").click()
     item = outbox_item(page, "Spider crab")
     expect(item).to_have_attribute("data-state", "sent")
@@ -124,6 +125,7 @@ def test_record_a_sighting_online(phone, live_server, warden):
     props = record["properties"]
     assert (props["count"], props["coordinate_uncertainty_m"], props["subject_text"]) == (3, 12, "Spider crab")
     assert props["time_precision"] == "instant" and props["licence"] == "CC-BY-4.0"
+    assert props["time_spent_min"] == 25
 
     item.get_by_role("link", name="Open the record").click()
     expect(page.locator("#attribution")).to_have_text(props["attribution"])

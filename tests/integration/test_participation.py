@@ -126,3 +126,25 @@ def test_user_text_is_escaped(client, make):
     page = client.get(f"/contributors/{hostile.user.contributor_id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_members_choose_whether_a_group_lists_them(client, make, db):
+    member, outsider = make.account(name="Listed Lou", password="a long enough passphrase"), make.account()
+    group = make.group("Bouley Bay Divers (test)", [member])
+    login = client.get("/login")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login.get_data(as_text=True)).group(1)
+    client.post("/login", data={"email": member.user.email, "password": "a long enough passphrase",
+                                "csrf_token": token})
+    page = client.get(f"/contributors/{group.id}").get_data(as_text=True)
+    assert "Listed Lou" in page and "Stop listing me" in page
+    form_token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post(f"/contributors/{group.id}/membership", data={"shown": "0"}).status_code == 400
+    hidden = client.post(f"/contributors/{group.id}/membership", data={"shown": "0", "csrf_token": form_token},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "You are no longer listed as a member." in hidden
+    assert "not listed here" in hidden
+    client.post("/logout", data={"csrf_token": form_token})
+    assert "Listed Lou" not in client.get(f"/contributors/{group.id}").get_data(as_text=True)
+    from fieldapp.contributors.service import set_membership_shown
+
+    assert set_membership_shown(db, outsider.user.contributor_id, group.id, True) is False
