@@ -27,6 +27,13 @@ def owns_pseudonym(session: Session, user_id: int, contributor_id: int) -> bool:
     return row is not None
 
 
+def is_someones_pseudonym(session: Session, contributor_id: int) -> bool:
+    """Is this contributor a pseudonym (of any account)? Only its owner may credit it."""
+    row = session.execute(text("SELECT 1 FROM contributor WHERE id = :c AND owner_user_id IS NOT NULL"),
+                          {"c": contributor_id}).first()
+    return row is not None
+
+
 def may_credit(session: Session, own_contributor_id: int, contributor_id: int, user_id: int | None = None) -> bool:
     """One may credit oneself, one's own pseudonyms (given the account) or a group one belongs to."""
     if contributor_id == own_contributor_id:

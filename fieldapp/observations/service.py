@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldapp.accounts.models import User
-from fieldapp.contributors.service import may_credit
+from fieldapp.contributors.service import is_someones_pseudonym, may_credit
 from fieldapp.datasets.models import Dataset
 from fieldapp.db import set_actor
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
@@ -183,7 +183,9 @@ def _check_credit(session: Session, user: User, contributor_id: int, dataset: Da
     if may_credit(session, user.contributor_id, contributor_id, user.id):
         return
     viewer = viewer_of(user)
-    if viewer.is_privileged or stewards_dataset(session, viewer, dataset.id):
+    # Facilitators enter records on behalf of people, but never under someone else's pseudonym.
+    facilitating = viewer.is_privileged or stewards_dataset(session, viewer, dataset.id)
+    if facilitating and not is_someones_pseudonym(session, contributor_id):
         return
     raise Invalid("You may credit yourself, your pseudonyms or a group you belong to.",
                   [{"path": "properties.contributor_id",

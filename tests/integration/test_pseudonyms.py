@@ -133,3 +133,19 @@ def test_the_recording_form_offers_name_pseudonyms_a_new_one_and_groups(client, 
     assert "Shore walker (your pseudonym)" in labels and "A new pseudonym…" in labels
     assert "Gorey fishers (your group)" in labels and not [x for x in labels if "Night fisher" in x]
     assert 'id="pseudonym"' in page.text
+
+
+def test_facilitators_never_credit_someone_elses_pseudonym(client, make):
+    fisher, steward, staff = make.account(name="Jean Le Brocq"), make.account(), make.account(role="staff")
+    dataset = make.dataset(steward)
+    theirs = _pseudonym(client, fisher, "Shore walker")
+    for facilitator in (steward, staff):
+        refused = client.post("/api/v1/observations", json=feature(dataset.slug, contributor_id=theirs),
+                              headers=facilitator.headers)
+        assert refused.status_code == 422
+        assert refused.get_json()["error"]["details"][0]["path"] == "properties.contributor_id"
+    # Entering on behalf of the person under their own name stays possible.
+    on_behalf = client.post("/api/v1/observations",
+                            json=feature(dataset.slug, contributor_id=fisher.user.contributor_id),
+                            headers=steward.headers)
+    assert on_behalf.status_code == 201
