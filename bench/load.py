@@ -27,8 +27,7 @@ BULK_COLUMNS = (*COLUMNS, "public_geom")
 # The history trigger's insert, as one statement; its skipped columns are the trigger's.
 HISTORY_SQL = """
     INSERT INTO observation_history (observation_id, action, actor_id, changes)
-    SELECT o.id, 'create', %(actor)s, to_jsonb(o) - ARRAY['public_geom', 'public_precision_m',
-           'updated_at', 'created_at', 'seq', 'content_hash']
+    SELECT o.id, 'create', %(actor)s, fieldapp_observation_json(o)
     FROM observation o WHERE o.dataset_id = %(dataset)s
 """
 # Only the row triggers whose work the bulk path repeats; statement triggers keep firing.
@@ -135,10 +134,7 @@ def load(conninfo: str, n: int, owner: Owner, mode: str) -> dict:
     """Load n observations and ANALYZE; mode 'triggers' keeps the triggers on, 'bulk' does not."""
     started = time.perf_counter()
     with psycopg.connect(conninfo) as conn:
-        if mode == "bulk":
-            copied = bulk_copy(conn, n, owner)
-        else:
-            copied = copy_rows(conn, synthetic(n), owner)
+        copied = bulk_copy(conn, n, owner) if mode == "bulk" else copy_rows(conn, synthetic(n), owner)
         conn.commit()
         loaded = time.perf_counter()
         conn.autocommit = True
