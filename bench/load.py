@@ -24,7 +24,7 @@ COLUMNS = (
 )
 # With the triggers off, the loader writes what the public-geometry trigger would have.
 BULK_COLUMNS = (*COLUMNS, "public_geom")
-# The history trigger's insert, as one statement; its skipped columns are the trigger's.
+# The history trigger's insert, as one statement, through the trigger's own row-to-JSON function.
 HISTORY_SQL = """
     INSERT INTO observation_history (observation_id, action, actor_id, changes)
     SELECT o.id, 'create', %(actor)s, fieldapp_observation_json(o)
