@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from bench import api_read, api_write, database, report, server
@@ -22,9 +23,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              " triggers: COPY with every trigger firing")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the existing bench database and its rows (skip the load)")
-    parser.add_argument("--write-batches", type=int, default=10, help="batches of 1,000 to POST")
-    parser.add_argument("--clients", default="1,2", help="parallel POST clients to try, e.g. 1,2")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--write-batches", type=int, default=30, help="batches of 1,000 to POST")
+    parser.add_argument("--clients", default="1,2,4", help="parallel POST clients to try, e.g. 1,2")
+    # gunicorn's own guidance is 2-4 workers per core: a worker waiting on PostgreSQL leaves its core to another.
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers")
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class")
     parser.add_argument("--port", type=int, help="gunicorn port (default: a free one)")
     return parser.parse_args(argv)
