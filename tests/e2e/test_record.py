@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from fieldapp.accounts.models import User
 from fieldapp.datasets.models import Dataset
+from fieldapp.subjects.models import Subject, SubjectName
 
 pytestmark = pytest.mark.e2e
 
@@ -330,3 +331,47 @@ def _transfer_size(request) -> int:
         return 0
     sizes = request.sizes()
     return sizes["responseBodySize"] + sizes["responseHeadersSize"]
+
+
+# Subject suggestions: every name of a subject (English, Jèrriais, fishers' words) links it.
+@pytest.fixture
+def ormer(live_server) -> Iterator[int]:
+    """The ormer with its names in three communities; deleted (with its records' links) afterwards."""
+    with live_server.database.session() as session:
+        subject = Subject(kind="taxon", scientific_name="Haliotis tuberculata", names=[
+            SubjectName(name="ormer", language="en"), SubjectName(name="ormé", language="nrf"),
+            SubjectName(name="lormes", language="en", community="fishers")])
+        session.add(subject)
+        session.flush()
+        subject_id = subject.id
+    yield subject_id
+    with live_server.database.session() as session:
+        session.execute(text("UPDATE observation SET subject_id = NULL WHERE subject_id = :s"), {"s": subject_id})
+        session.execute(text("DELETE FROM subject WHERE id = :s"), {"s": subject_id})
+
+
+def test_a_jerriais_name_links_the_subject_and_keeps_the_words(phone, live_server, warden, ormer):
+    page = signed_in_page(phone, warden)
+    wait_for_fix(page)
+    options = page.locator("#subject-list option")
+    expect(options).to_have_count(4)
+    assert set(options.evaluate_all("os => os.map(o => o.value)")) == {
+        "Haliotis tuberculata", "ormer", "ormé", "lormes"}
+    page.get_by_label("What did you see").fill("ormé")
+    expect(page.locator("#subject-match")).to_contain_text("Linked to Haliotis tuberculata")
+    page.get_by_role("button", name="Save").click()
+    expect(outbox_item(page, "ormé")).to_have_attribute("data-state", "sent")
+    record = until(lambda: warden.observations(live_server)["features"])[0]
+    assert (record["properties"]["subject_id"], record["properties"]["subject_text"]) == (ormer, "ormé")
+    assert record["properties"]["scientific_name"] == "Haliotis tuberculata"
+
+
+def test_words_nobody_has_linked_yet_are_kept(phone, live_server, warden, ormer):
+    page = signed_in_page(phone, warden)
+    wait_for_fix(page)
+    page.get_by_label("What did you see").fill("grandes vieilles")
+    expect(page.locator("#subject-match")).to_contain_text("kept exactly as you wrote it")
+    page.get_by_role("button", name="Save").click()
+    expect(outbox_item(page, "grandes vieilles")).to_have_attribute("data-state", "sent")
+    record = until(lambda: warden.observations(live_server)["features"])[0]
+    assert (record["properties"]["subject_id"], record["properties"]["subject_text"]) == (None, "grandes vieilles")
