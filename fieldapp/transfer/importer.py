@@ -35,7 +35,8 @@ class ImportOptions:
     format: str | None = None
     layer: str | None = None
     crs: str | None = None
-    mapping: dict[str, str] = field(default_factory=dict)
+    # Overrides as "target=column" strings (command line, form) or a dict (API JSON).
+    mapping: list[str] | dict[str, str] = field(default_factory=dict)
     dry_run: bool = False
     skip_rejected: bool = False
     date_order: str | None = None

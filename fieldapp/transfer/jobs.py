@@ -94,7 +94,7 @@ def _finish(session: Session, job_id, status: str, report: dict | None, error: s
                              if report else None, "error": error})
 
 
-def run_inline(session: Session, job) -> None:
+def run_inline(session: Session, job):
     """Import a small upload within the request, inside a savepoint the job row survives."""
     savepoint = session.begin_nested()
     status, report, error = _execute(session, _options(job), Path(job.stored_path))
