@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -27,6 +28,7 @@ from fieldapp.demo.catalogue import (
 )
 from fieldapp.demo.coast import Coast
 from fieldapp.demo.records import GENERATORS, Record
+from fieldapp.demo.review import activity, ensure_reviews
 from fieldapp.geo.crs import STORAGE_SRID
 from fieldapp.geodata import JERSEY_LAND, NATURAL_EARTH_CREDIT
 from fieldapp.observations.models import Observation
@@ -46,6 +48,7 @@ def load_demo(session: Session, settings: Settings) -> list[str]:
     set_actor(session, users["steward"].id)
     coast = Coast.load(session, settings.metric_srid)
     lines = [f"Jersey outline: {JERSEY_LAND.name} ({NATURAL_EARTH_CREDIT})."]
+    now = datetime.now(UTC)
     for spec in DATASETS:
         dataset = _ensure_dataset(session, spec, contributors)
         records = GENERATORS[spec.knowledge_kind](coast, subject_words(spec.knowledge_kind))
@@ -54,12 +57,15 @@ def load_demo(session: Session, settings: Settings) -> list[str]:
             "contributors": contributors,
             "subjects": subjects,
             "entered_by": users["steward"].id,
+            "now": now,
         }
         loaded = _loaded_refs(session, dataset.id)
         rows = [_row(r, **context) for r in records if r["source_ref"] not in loaded]
         created = _insert_observations(session, rows, settings.metric_srid) if rows else 0
         total = session.scalar(select(func.count()).where(Observation.dataset_id == dataset.id))
         lines.append(f"Dataset {spec.slug} ({spec.knowledge_kind}): {total} observations, {created} new.")
+    reviews = ensure_reviews(session, users, {spec.knowledge_kind: spec.slug for spec in DATASETS})
+    lines.append(f"Annotations across kinds of knowledge: {reviews} new.")
     lines += [f"Account {a.email} / {a.password} ({a.role})" for a in ACCOUNTS]
     lines.append("All demonstration data are SYNTHETIC: not real records.")
     return lines
@@ -134,7 +140,8 @@ def _ensure_dataset(session: Session, spec: DemoDataset, contributors: dict[str,
 
 
 def _row(
-    record: Record, dataset: Dataset, contributors: dict[str, int], subjects: dict[str, int], entered_by: int
+    record: Record, dataset: Dataset, contributors: dict[str, int], subjects: dict[str, int], entered_by: int,
+    now: datetime,
 ) -> dict[str, Any]:
     values = dict(record)
     shape, subject, contributor = values.pop("shape"), values.pop("subject"), values.pop("contributor")
@@ -149,6 +156,7 @@ def _row(
         "licence": dataset.licence,
         "attributes": {"synthetic": True},
         "metric_wkb": shape.wkb,
+        **activity(dataset.knowledge_kind, record["source_ref"], now),
     }
 
 

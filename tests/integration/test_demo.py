@@ -56,6 +56,7 @@ def test_loading_twice_changes_nothing(db, settings, summary):
         "subject",
         "subject_name",
         "user_account",
+        "annotation",
     )
     census = "SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in tables)
     fingerprint = """SELECT md5(string_agg(concat_ws('|', id, source_ref, ST_AsText(geom), ST_AsText(public_geom)),
@@ -64,6 +65,20 @@ def test_loading_twice_changes_nothing(db, settings, summary):
     again = load_demo(db, settings)
     assert (rows(db, census), rows(db, fingerprint)) == before
     assert all(" 0 new" in line for line in again if line.startswith("Dataset "))
+    assert "Annotations across kinds of knowledge: 0 new." in again
+
+
+def test_demo_has_a_participation_history(db, summary):
+    """Records added over many months, some with volunteer time, and review running across kinds."""
+    months = rows(db, "SELECT count(DISTINCT date_trunc('month', created_at)) FROM observation")[0][0]
+    assert months >= 12
+    timed = rows(db, "SELECT count(*) FROM observation WHERE time_spent_min IS NOT NULL")[0][0]
+    assert timed > 500
+    pairs = set(rows(db, """
+        SELECT DISTINCT d.knowledge_kind, a.kind FROM annotation a
+        JOIN observation o ON o.id = a.observation_id JOIN dataset d ON d.id = o.dataset_id"""))
+    assert {("scientific", "question"), ("volunteer", "corroborate"), ("local", "corroborate"),
+            ("historical", "context")} <= pairs
 
 
 # Loading takes a few seconds, so each test loads once and makes several named checks.
