@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 44, 34, 10
+# At most this many category labels under the bars, so they never overlap.
+LABELS = 8
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ def stacked_bars(title: str, categories: Sequence[str], series: Sequence[Series]
                 y -= h
                 parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{s.colour}">'
                              f"<title>{escape(category)} · {escape(s.label)}: {_number(s.values[i])}</title></rect>")
-        if len(categories) <= 12 or i % max(len(categories) // 12, 1) == 0:
+        if i % -(-len(categories) // LABELS) == 0:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{TOP + plot_h + 14}" text-anchor="middle" font-size="10">'
                          f"{escape(category)}</text>")
     parts.append("</svg>")
