@@ -15,9 +15,10 @@ from collections import defaultdict
 import numpy as np
 import psycopg
 import shapely
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bench.database import recreate
 from fieldapp.comparison.queries import compare
 from fieldapp.comparison.selection import Selection
 from fieldapp.config import Settings, sqlalchemy_url
@@ -61,15 +62,7 @@ SELECT count(*) FROM (
 def prepare(base_url: str, points: int, polygons: int) -> str:
     """Create the database, migrate it and load both sides with the triggers off (their work done inline)."""
     url = make_url(base_url).set(database=DATABASE)
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-    admin.dispose()
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-    engine.dispose()
+    recreate(url.render_as_string(hide_password=False))
     database = Database(Settings(database_url=url.render_as_string(hide_password=False)))
     upgrade(database.engine)
     database.engine.dispose()

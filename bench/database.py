@@ -45,14 +45,14 @@ def libpq_url(url: str) -> str:
 
 
 def recreate(url: str) -> None:
-    """Drop and create the bench database with PostGIS; dev and test databases are untouched."""
+    """Drop and create a benchmark's database with PostGIS; dev and test databases are untouched."""
     target = make_url(url)
-    if target.database != BENCH_DATABASE:  # never drop anything but our own database
+    if not (target.database or "").startswith(BENCH_DATABASE):  # never drop anything but a bench database
         raise ValueError(f"refusing to recreate {target.database!r}")
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{BENCH_DATABASE}"'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
     admin.dispose()
     with psycopg.connect(libpq_url(url), autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")

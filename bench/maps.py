@@ -75,19 +75,6 @@ def sample_pair(app: Callable[[], object], baseline: Callable[[], object], repea
     return percentiles(times[0]), percentiles(times[1])
 
 
-def recreate(url: str) -> None:
-    """Drop and create this benchmark's own database (never another's)."""
-    target = make_url(url)
-    if target.database != MAPS_DATABASE:
-        raise ValueError(f"refusing to recreate {target.database!r}")
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{MAPS_DATABASE}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{MAPS_DATABASE}"'))
-    admin.dispose()
-    with psycopg.connect(database.libpq_url(url), autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-
 
 def raw_query(conninfo: str, sql: str, params: dict) -> Callable[[], bytes]:
     """A repeated raw query on one open connection (no pool, no HTTP: the floor)."""
@@ -190,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(engine)  # the schema the code expects, on the rows already loaded
         engine.dispose()
     else:
-        recreate(url)
+        database.recreate(url)
         seed = database.migrate_and_seed(url)
         print(f"loading {args.rows:,} observations ...", flush=True)
         loaded = load(conninfo, args.rows, Owner(seed.read_dataset_id, seed.contributor_id, seed.user_id), "bulk")

@@ -37,18 +37,12 @@ def make_csv(path: Path, rows: int) -> None:
 
 
 def setup(rows: int, csv_path: Path) -> None:
+    from bench.database import recreate
     from fieldapp.db import Database
     from fieldapp.migrate import upgrade
 
-    target = make_url(URL)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
+    recreate(URL)
     engine = Database(Settings(database_url=URL, development=True)).engine
-    with engine.begin() as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
     upgrade(engine)
     with engine.begin() as conn:
         steward = conn.execute(text("INSERT INTO contributor (kind, display_name) VALUES ('group', 'Bench')"

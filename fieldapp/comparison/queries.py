@@ -92,8 +92,10 @@ def compare(session: Session, a: Selection, b: Selection, cell_m: float, shape: 
     ids = {"a": dataset_ids(session, "a", a), "b": dataset_ids(session, "b", b)}
     sql, params = comparison_sql(a, b, ids, cell_m, shape, srid, cells_format)
     # Grouping a million cell assignments wants hashing in memory: the planner cannot estimate how many
-    # rows are points (GeometryType has no statistics) and would otherwise sort them all.
-    session.execute(text("SELECT set_config('work_mem', '256MB', true), set_config('enable_sort', 'off', true)"))
+    # rows are points (GeometryType has no statistics) and would otherwise sort them all. ST_SquareGrid's
+    # huge cost estimate would also switch on JIT compilation, which costs about a second for nothing.
+    session.execute(text("SELECT set_config('work_mem', '256MB', true), set_config('enable_sort', 'off', true),"
+                         " set_config('jit', 'off', true)"))
     return dict(session.execute(text(sql), params).one()._mapping)
 
 
