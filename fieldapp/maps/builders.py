@@ -174,33 +174,3 @@ def render_parts(m: folium.Map, static_url: StaticUrl) -> MapParts:
     root.header._children.pop("meta_http", None)
     header = _VIEWPORT.sub("", root.header.render())
     return MapParts(header, root.html.render(), root.script.render())
-
-
-def record_map(static_url: StaticUrl, geometry: dict[str, Any], kind: str, label: str,
-               generalised: bool = False, outline: dict[str, Any] | None = None) -> folium.Map:
-    """A small map of one record's visible geometry, with an escaped popup label."""
-    m = new_map(static_url, height="100%")
-    if outline is not None:
-        add_outline(m, outline)
-    style = styles.generalised_style(kind) if generalised else styles.kind_style(kind)
-    layer = folium.GeoJson({"type": "Feature", "geometry": geometry, "properties": {}},
-                           style_function=lambda _f: dict(style),
-                           marker=folium.CircleMarker(radius=styles.POINT_RADIUS))
-    folium.Popup(escape_text(label)).add_to(layer)
-    layer.add_to(m)
-    m.fit_bounds(_bounds(geometry), max_zoom=15)
-    return m
-
-
-def _bounds(geometry: dict[str, Any]) -> list[list[float]]:
-    coords = list(_positions(geometry["coordinates"]))
-    lons, lats = [c[0] for c in coords], [c[1] for c in coords]
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
-
-
-def _positions(value: Any) -> Iterator[list[float]]:
-    if value and isinstance(value[0], (int, float)):
-        yield value
-    else:
-        for item in value:
-            yield from _positions(item)

@@ -27,6 +27,7 @@ from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.geoprivacy.policy import may_manage
 from fieldapp.http import load
+from fieldapp.maps.styles import generalised_style, kind_style
 from fieldapp.observations import media, queries, recording, service
 from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.schemas import FeaturePatchSchema
@@ -135,7 +136,13 @@ def observation_page(observation_id: str):
         credit_groups=(pseudonyms_of(session, user.id) + groups_of(session, user.contributor_id)) if user else [],
         names=recording.subject_names(session, props.get("subject_id")),
         photos=media.photos_of(session, oid), history=recording.safe_history(session, viewer, oid, manage),
-        geometry_json=json.dumps(feature.get("geometry")))
+        geometry_json=json.dumps(feature.get("geometry")), map_style=json.dumps(_map_style(props)))
+
+
+def _map_style(props: dict) -> dict[str, object]:
+    """The shared map's style for the record's kind; a generalised cell is drawn as one."""
+    shown_as_cell = props["visibility"] == "generalised" and not props["location_precise"]
+    return (generalised_style if shown_as_cell else kind_style)(props["knowledge_kind"])
 
 
 @bp.route("/observations/<observation_id>/edit", methods=["GET", "POST"])

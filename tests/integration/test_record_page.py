@@ -110,3 +110,24 @@ def test_the_recording_page_is_sent_compressed(client, make):
     script = client.get("/static/js/record.js", headers={"Accept-Encoding": "gzip"})
     assert script.headers["Content-Encoding"] == "gzip" and script.headers["ETag"].startswith('W/"')
     script.close()
+
+
+def test_the_small_map_draws_the_record_in_its_kinds_style(client, make):
+    """The shared map's palette: the kind's hue, and a dashed cell when the place is generalised."""
+    import html
+    import json
+
+    from fieldapp.maps.styles import KIND_COLOURS
+
+    fisher = make.account()
+    local = make.dataset(fisher, knowledge_kind="local")
+    oid = _create(client, fisher, local, visibility="generalised")
+
+    def style(headers) -> dict:
+        page = client.get(f"/observations/{oid}", headers=headers).text
+        return json.loads(html.unescape(re.search(r'data-style="([^"]*)"', page).group(1)))
+
+    public = style({})
+    assert public["color"] == KIND_COLOURS["local"] and public["dashArray"]
+    own = style(fisher.headers)
+    assert own["color"] == KIND_COLOURS["local"] and "dashArray" not in own
