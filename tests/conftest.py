@@ -114,3 +114,15 @@ def make(db):
     from tests.factories import Factory
 
     return Factory(db)
+
+
+@pytest.fixture
+def steward(make):
+    """An account with the steward role (a test may define its own, named differently)."""
+    return make.account(role="steward")
+
+
+@pytest.fixture
+def dataset(make, steward):
+    """A public volunteer dataset stewarded by `steward`."""
+    return make.dataset(steward)

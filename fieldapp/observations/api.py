@@ -43,20 +43,22 @@ def parse_filter(args) -> queries.ObservationFilter:
     if args.get("dataset"):
         filters.datasets = [s.strip() for s in args["dataset"].split(",") if s.strip()]
     if args.get("kind"):
-        filters.kinds = [k.strip() for k in args["kind"].split(",") if k.strip()]
-        unknown = sorted(set(filters.kinds) - set(KNOWLEDGE_KINDS))
-        if unknown:
-            message = f"unknown knowledge kind(s) {', '.join(unknown)}; use {', '.join(KNOWLEDGE_KINDS)}"
-            raise BadRequest(f"Parameter 'kind': {message}", [{"path": "kind", "message": message}])
+        filters.kinds = _choices(args, "kind", KNOWLEDGE_KINDS, "knowledge kind")
     if args.get("subject"):
         filters.subject = args["subject"].strip()
     if args.get("review"):
-        filters.review = [r.strip() for r in args["review"].split(",") if r.strip()]
-        unknown = sorted(set(filters.review) - set(REVIEW_STATES))
-        if unknown:
-            message = f"unknown review state(s) {', '.join(unknown)}; use {', '.join(REVIEW_STATES)}"
-            raise BadRequest(f"Parameter 'review': {message}", [{"path": "review", "message": message}])
+        filters.review = _choices(args, "review", REVIEW_STATES, "review state")
     return filters
+
+
+def _choices(args, name: str, allowed: tuple[str, ...], what: str) -> list[str]:
+    """A comma-separated list of words from a vocabulary; anything else is a 400 naming the parameter."""
+    chosen = [word.strip() for word in args[name].split(",") if word.strip()]
+    unknown = sorted(set(chosen) - set(allowed))
+    if unknown:
+        message = f"unknown {what}(s) {', '.join(unknown)}; use {', '.join(allowed)}"
+        raise BadRequest(f"Parameter '{name}': {message}", [{"path": name, "message": message}])
+    return chosen
 
 
 @bp.get("/observations")

@@ -530,11 +530,6 @@ def test_good_patch_after_a_bad_one_still_works(client, db, warden, existing):
 # --- POST /datasets ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def steward(make):
-    return make.account(role="steward")
-
-
 def dataset_body(**values) -> dict:
     return {"slug": f"crabs-{uuid.uuid4().hex[:8]}", "title": "Crab pots", "knowledge_kind": "local"} | values
 

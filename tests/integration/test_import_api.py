@@ -15,16 +15,6 @@ from tests.integration.transfer_helpers import count, data
 CSV = b"id,species,lat,lon,date\nr1,Spider crab,49.18,-2.15,2021-05-01\nr2,Ormer,49.19,-2.16,01/06/2021\n"
 
 
-@pytest.fixture
-def steward(make):
-    return make.account("steward")
-
-
-@pytest.fixture
-def dataset(make, steward):
-    return make.dataset(steward)
-
-
 def _post(client, dataset, account, body: bytes = CSV, name: str = "few.csv", **form):
     payload = {"file": (io.BytesIO(body), name), **form}
     return client.post(f"/api/v1/datasets/{dataset.slug}/imports", data=payload, headers=account.headers,

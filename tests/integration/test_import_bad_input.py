@@ -13,16 +13,6 @@ from fieldapp.errors import Invalid
 from tests.integration.transfer_helpers import count, data, do_import
 
 
-@pytest.fixture
-def steward(make):
-    return make.account("steward")
-
-
-@pytest.fixture
-def dataset(make, steward):
-    return make.dataset(steward)
-
-
 def _fails(db, dataset, path, tmp_path, match: str, **options) -> Invalid:
     with pytest.raises(Invalid, match=match) as caught:
         do_import(db, path, dataset.slug, tmp_path / "work", **options)

@@ -14,11 +14,6 @@ from tests.integration.transfer_helpers import count, data, do_import
 
 
 @pytest.fixture
-def steward(make):
-    return make.account("steward")
-
-
-@pytest.fixture
 def dataset(make, steward):
     return make.dataset(steward, knowledge_kind="scientific")
 
