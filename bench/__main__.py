@@ -18,11 +18,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per measure (median)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs before each measure")
     parser.add_argument("--only", default="read,write", help="comma list of: read, write")
-    parser.add_argument("--load-mode", choices=("bulk", "triggers"), default="bulk",
-                        help="bulk: triggers off, indexes rebuilt, their work done in SQL;"
-                             " triggers: COPY with every trigger firing")
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the existing bench database and its rows (skip the load)")
+    parser.add_argument(
+        "--load-mode",
+        choices=("bulk", "triggers"),
+        default="bulk",
+        help="bulk: triggers off, indexes rebuilt, their work done in SQL; triggers: COPY with every trigger firing",
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the existing bench database and its rows (skip the load)"
+    )
     parser.add_argument("--write-batches", type=int, default=30, help="batches of 1,000 to POST")
     parser.add_argument("--clients", default="1,2,4", help="parallel POST clients to try, e.g. 1,2")
     # gunicorn's own guidance is 2-4 workers per core: a worker waiting on PostgreSQL leaves its core to another.
@@ -55,14 +59,14 @@ def main(argv: list[str] | None = None) -> int:
     with server.gunicorn(conninfo, log, args.port, args.workers, args.worker_class) as base:
         if "read" in only:
             print("reading ...", flush=True)
-            results["read"] = api_read.measure(base, conninfo, READ_TARGETS, total, args.repeat,
-                                               args.warmup)
+            results["read"] = api_read.measure(base, conninfo, READ_TARGETS, total, args.repeat, args.warmup)
         if "write" in only:
             print("writing ...", flush=True)
             owner = Owner(seed.write_dataset_id, seed.contributor_id, seed.user_id)
             clients = [int(c) for c in args.clients.split(",")]
-            results["write"] = api_write.measure(base, conninfo, seed.token, database.WRITE_SLUG,
-                                                 owner, args.write_batches, clients)
+            results["write"] = api_write.measure(
+                base, conninfo, seed.token, database.WRITE_SLUG, owner, args.write_batches, clients
+            )
     print()
     print(report.table(results))
     print(f"\nserver: gunicorn -w {args.workers} -k {args.worker_class}")

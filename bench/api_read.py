@@ -50,8 +50,7 @@ def centred_bbox(scale: float) -> tuple[float, float, float, float]:
     """A box at the centre of Jersey's bounding box, `scale` times its width and height."""
     minx, miny, maxx, maxy = JERSEY_BBOX
     cx, cy, hw, hh = (minx + maxx) / 2, (miny + maxy) / 2, (maxx - minx) / 2, (maxy - miny) / 2
-    return (round(cx - hw * scale, 6), round(cy - hh * scale, 6),
-            round(cx + hw * scale, 6), round(cy + hh * scale, 6))
+    return (round(cx - hw * scale, 6), round(cy - hh * scale, 6), round(cx + hw * scale, 6), round(cy + hh * scale, 6))
 
 
 def find_bbox(conn: psycopg.Connection, target: int, total: int) -> tuple[tuple, int]:
@@ -75,8 +74,7 @@ def check_same(api_body: bytes, raw_text: str) -> int:
     return api["numberReturned"]
 
 
-def measure(base_url: str, conninfo: str, targets: list[int], total: int, repeat: int,
-            warmup: int) -> list[dict]:
+def measure(base_url: str, conninfo: str, targets: list[int], total: int, repeat: int, warmup: int) -> list[dict]:
     """For each target size: the API's median against the raw query's median."""
     results = []
     # http.client: one read of Content-Length bytes, so the client adds little of its own.
@@ -103,7 +101,16 @@ def measure(base_url: str, conninfo: str, targets: list[int], total: int, repeat
             body = api()
             features = check_same(body, raw())
             api_t, raw_t = paired_medians(api, raw, repeat, warmup)
-            results.append({"target": target, "bbox": bbox, "features": features, "matched": found,
-                            "bytes": len(body), "api": api_t, "raw": raw_t,
-                            "ratio": api_t["median_ms"] / raw_t["median_ms"]})
+            results.append(
+                {
+                    "target": target,
+                    "bbox": bbox,
+                    "features": features,
+                    "matched": found,
+                    "bytes": len(body),
+                    "api": api_t,
+                    "raw": raw_t,
+                    "ratio": api_t["median_ms"] / raw_t["median_ms"],
+                }
+            )
     return results

@@ -23,22 +23,24 @@ def feature(obs: Synthetic, slug: str) -> dict:
         "id": str(obs.id),
         "geometry": {"type": "Point", "coordinates": [obs.lon, obs.lat]},
         "properties": {
-            "dataset": slug, "subject_text": obs.subject_text, "occurrence_status": "present",
-            "count": obs.count, "observed_start": obs.observed_start.isoformat(),
-            "time_precision": "instant", "visibility": "public",
+            "dataset": slug,
+            "subject_text": obs.subject_text,
+            "occurrence_status": "present",
+            "count": obs.count,
+            "observed_start": obs.observed_start.isoformat(),
+            "time_precision": "instant",
+            "visibility": "public",
         },
     }
 
 
 def batches_of(rows: list[Synthetic], size: int = BATCH) -> list[list[Synthetic]]:
-    return [rows[i:i + size] for i in range(0, len(rows), size)]
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
-def post_all(base_url: str, token: str, slug: str, batches: list[list[Synthetic]],
-             clients: int) -> float:
+def post_all(base_url: str, token: str, slug: str, batches: list[list[Synthetic]], clients: int) -> float:
     """POST every batch (bodies serialised beforehand) with `clients` parallel sessions; seconds."""
-    bodies = [json.dumps({"type": "FeatureCollection", "features": [feature(o, slug) for o in b]})
-              for b in batches]
+    bodies = [json.dumps({"type": "FeatureCollection", "features": [feature(o, slug) for o in b]}) for b in batches]
     url = f"{base_url}/api/v1/observations"
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
@@ -66,8 +68,16 @@ def copy_all(conninfo: str, owner: Owner, batches: list[list[Synthetic]]) -> flo
     return time.perf_counter() - started
 
 
-def measure(base_url: str, conninfo: str, token: str, slug: str, owner: Owner, batches: int,
-            clients: list[int], seed: int | None = None) -> dict:
+def measure(
+    base_url: str,
+    conninfo: str,
+    token: str,
+    slug: str,
+    owner: Owner,
+    batches: int,
+    clients: list[int],
+    seed: int | None = None,
+) -> dict:
     """Observations per second through the API (per client count) and by COPY."""
     # Fresh ids on every run, so a reused database never answers "existing".
     seed = time.time_ns() if seed is None else seed
@@ -82,5 +92,4 @@ def measure(base_url: str, conninfo: str, token: str, slug: str, owner: Owner, b
         seconds = post_all(base_url, token, slug, chosen, count)
         api[count] = {"seconds": seconds, "obs_per_s": n / seconds}
     copy_s = copy_all(conninfo, owner, groups[:batches])
-    return {"observations": n, "batch": BATCH, "api": api,
-            "copy": {"seconds": copy_s, "obs_per_s": n / copy_s}}
+    return {"observations": n, "batch": BATCH, "api": api, "copy": {"seconds": copy_s, "obs_per_s": n / copy_s}}

@@ -68,19 +68,32 @@ def prepare(base_url: str, points: int, polygons: int) -> str:
     database.engine.dispose()
     conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        contributor = conn.execute("INSERT INTO contributor (kind, display_name) VALUES ('person', 'Bench')"
-                                   " RETURNING id").fetchone()[0]
+        contributor = conn.execute(
+            "INSERT INTO contributor (kind, display_name) VALUES ('person', 'Bench') RETURNING id"
+        ).fetchone()[0]
         ids = {}
         for slug, kind in (("sightings", "volunteer"), ("habitats", "scientific")):
             ids[slug] = conn.execute(
                 "INSERT INTO dataset (slug, title, description, knowledge_kind, method, steward_id, licence,"
                 " citation, default_visibility, force_generalised) VALUES (%s, %s, '', %s, '', %s, 'CC-BY-4.0',"
-                " '', 'public', false) RETURNING id", (slug, slug.title(), kind, contributor)).fetchone()[0]
+                " '', 'public', false) RETURNING id",
+                (slug, slug.title(), kind, contributor),
+            ).fetchone()[0]
         conn.execute("ALTER TABLE observation DISABLE TRIGGER USER")
         minx, miny, maxx, maxy = JERSEY_BBOX
         started = time.perf_counter()
-        conn.execute(LOAD_SQL, {"dataset": ids["sightings"], "contributor": contributor, "n": points,
-                                "minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy})
+        conn.execute(
+            LOAD_SQL,
+            {
+                "dataset": ids["sightings"],
+                "contributor": contributor,
+                "n": points,
+                "minx": minx,
+                "miny": miny,
+                "maxx": maxx,
+                "maxy": maxy,
+            },
+        )
         conn.execute(POLYGON_SQL, {"dataset": ids["habitats"], "contributor": contributor, "n": polygons})
         conn.execute("ALTER TABLE observation ENABLE TRIGGER USER")
         conn.execute("ANALYZE observation")
@@ -99,8 +112,9 @@ def timed(fn, repeat: int) -> tuple[float, object]:
 
 def run_fieldapp(database: Database) -> dict:
     with database.session() as session:
-        result = compare(session, Selection(datasets=("sightings",)), Selection(datasets=("habitats",)),
-                         250, "square", SRID)
+        result = compare(
+            session, Selection(datasets=("sightings",)), Selection(datasets=("habitats",)), 250, "square", SRID
+        )
     return json.loads(result["classes"])
 
 
@@ -111,8 +125,10 @@ def run_core(database: Database) -> int:
 
 def run_shapely(database: Database) -> dict:
     """The same comparison with shapely: fetch both sides in EPSG:3109, STRtree over the grid cells."""
-    fetch = text("SELECT ST_AsBinary(ST_Transform(o.public_geom, 3109)), o.occurrence_status = 'present'"
-                 " FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE d.slug = :slug")
+    fetch = text(
+        "SELECT ST_AsBinary(ST_Transform(o.public_geom, 3109)), o.occurrence_status = 'present'"
+        " FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE d.slug = :slug"
+    )
     with database.engine.connect() as conn:
         sides = {slug: conn.execute(fetch, {"slug": slug}).all() for slug in ("sightings", "habitats")}
     geoms = {s: shapely.from_wkb([r[0] for r in rows]) for s, rows in sides.items()}
@@ -161,8 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     import os
 
     base = sqlalchemy_url(os.environ.get("DATABASE_URL", "postgresql:///fieldapp"))
-    url = make_url(base).set(database=DATABASE).render_as_string(hide_password=False) if args.reuse \
+    url = (
+        make_url(base).set(database=DATABASE).render_as_string(hide_password=False)
+        if args.reuse
         else prepare(base, args.points, args.polygons)
+    )
     database = Database(Settings(database_url=url))
     fieldapp_s, classes = timed(lambda: run_fieldapp(database), args.repeat)
     core_s, _ = timed(lambda: run_core(database), args.repeat)

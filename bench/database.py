@@ -70,11 +70,18 @@ def migrate_and_seed(url: str) -> Seed:
         user = create_user(session, "bench@example.org", role="steward", name="Bench Steward")
         token = issue_token(session, user, label="bench")
         datasets = [
-            create_dataset(session, user, {
-                "slug": slug, "title": title, "knowledge_kind": "volunteer",
-                "description": "Synthetic benchmark data.", "licence": "CC-BY-4.0",
-                "default_visibility": "public",
-            })
+            create_dataset(
+                session,
+                user,
+                {
+                    "slug": slug,
+                    "title": title,
+                    "knowledge_kind": "volunteer",
+                    "description": "Synthetic benchmark data.",
+                    "licence": "CC-BY-4.0",
+                    "default_visibility": "public",
+                },
+            )
             for slug, title in ((READ_SLUG, "Benchmark reads"), (WRITE_SLUG, "Benchmark writes"))
         ]
         seed = Seed(user.id, user.contributor_id, token, datasets[0].id, datasets[1].id)
@@ -90,8 +97,9 @@ def reseed(url: str) -> Seed:
         if user is None:
             raise SystemExit("no bench database to reuse: run without --reuse first")
         ids = dict(session.execute(select(Dataset.slug, Dataset.id)).all())
-        seed = Seed(user.id, user.contributor_id, issue_token(session, user, label="bench"),
-                    ids[READ_SLUG], ids[WRITE_SLUG])
+        seed = Seed(
+            user.id, user.contributor_id, issue_token(session, user, label="bench"), ids[READ_SLUG], ids[WRITE_SLUG]
+        )
     database.engine.dispose()
     return seed
 

@@ -14,13 +14,33 @@ import psycopg
 # Jersey's bounding box (minLon, minLat, maxLon, maxLat).
 JERSEY_BBOX = (-2.30, 49.13, -1.90, 49.30)
 SUBJECTS = (
-    "Zostera marina", "Patella vulgata", "Halichoerus grypus", "Haematopus ostralegus",
-    "Calidris alba", "Ascophyllum nodosum", "Ostrea edulis", "Tursiops truncatus",
-    "ormer", "vraic", "Phalacrocorax aristotelis", "Arenicola marina",
+    "Zostera marina",
+    "Patella vulgata",
+    "Halichoerus grypus",
+    "Haematopus ostralegus",
+    "Calidris alba",
+    "Ascophyllum nodosum",
+    "Ostrea edulis",
+    "Tursiops truncatus",
+    "ormer",
+    "vraic",
+    "Phalacrocorax aristotelis",
+    "Arenicola marina",
 )
 COLUMNS = (
-    "id", "dataset_id", "contributor_id", "entered_by", "subject_text", "occurrence_status",
-    "count", "observed_start", "time_precision", "geom", "visibility", "licence", "attributes",
+    "id",
+    "dataset_id",
+    "contributor_id",
+    "entered_by",
+    "subject_text",
+    "occurrence_status",
+    "count",
+    "observed_start",
+    "time_precision",
+    "geom",
+    "visibility",
+    "licence",
+    "attributes",
 )
 # With the triggers off, the loader writes what the public-geometry trigger would have.
 BULK_COLUMNS = (*COLUMNS, "public_geom")
@@ -76,17 +96,28 @@ def copy_line(obs: Synthetic, owner: Owner, with_public_geom: bool) -> str:
     """One row in COPY text format."""
     point = f"SRID=4326;POINT({obs.lon} {obs.lat})"
     fields = [
-        str(obs.id), str(owner.dataset_id), str(owner.contributor_id), str(owner.user_id),
-        obs.subject_text, "present", str(obs.count), obs.observed_start.isoformat(), "instant",
-        point, "public", "CC-BY-4.0", "{}",
+        str(obs.id),
+        str(owner.dataset_id),
+        str(owner.contributor_id),
+        str(owner.user_id),
+        obs.subject_text,
+        "present",
+        str(obs.count),
+        obs.observed_start.isoformat(),
+        "instant",
+        point,
+        "public",
+        "CC-BY-4.0",
+        "{}",
     ]
     if with_public_geom:
         fields.append(point)
     return "\t".join(fields) + "\n"
 
 
-def copy_rows(conn: psycopg.Connection, rows: Iterator[Synthetic], owner: Owner,
-              bulk: bool = False, chunk: int = 5000) -> int:
+def copy_rows(
+    conn: psycopg.Connection, rows: Iterator[Synthetic], owner: Owner, bulk: bool = False, chunk: int = 5000
+) -> int:
     """COPY rows into observation in the current transaction; returns how many."""
     columns = ", ".join(BULK_COLUMNS if bulk else COLUMNS)
     count, buffer = 0, []
@@ -141,6 +172,11 @@ def load(conninfo: str, n: int, owner: Owner, mode: str) -> dict:
         conn.execute("ANALYZE observation")
         conn.execute("ANALYZE observation_history")
     finished = time.perf_counter()
-    return {"rows": copied, "mode": mode, "load_s": loaded - started,
-            "analyze_s": finished - loaded, "total_s": finished - started,
-            "rows_per_s": copied / (loaded - started)}
+    return {
+        "rows": copied,
+        "mode": mode,
+        "load_s": loaded - started,
+        "analyze_s": finished - loaded,
+        "total_s": finished - started,
+        "rows_per_s": copied / (loaded - started),
+    }

@@ -59,8 +59,9 @@ def sample(action: Callable[[], object], repeat: int, warmup: int) -> dict[str, 
     return percentiles(times)
 
 
-def sample_pair(app: Callable[[], object], baseline: Callable[[], object], repeat: int,
-                warmup: int) -> tuple[dict[str, float], dict[str, float]]:
+def sample_pair(
+    app: Callable[[], object], baseline: Callable[[], object], repeat: int, warmup: int
+) -> tuple[dict[str, float], dict[str, float]]:
     """Time two actions in alternation (order swapped each round): a ratio free of load drift."""
     for _ in range(warmup):
         app()
@@ -75,7 +76,6 @@ def sample_pair(app: Callable[[], object], baseline: Callable[[], object], repea
     return percentiles(times[0]), percentiles(times[1])
 
 
-
 def raw_query(conninfo: str, sql: str, params: dict) -> Callable[[], bytes]:
     """A repeated raw query on one open connection (no pool, no HTTP: the floor)."""
     query = text(sql).compile(dialect=create_engine("postgresql+psycopg://").dialect)
@@ -87,8 +87,11 @@ def raw_query(conninfo: str, sql: str, params: dict) -> Callable[[], bytes]:
 def naive_maps(conninfo: str, markers: int, cluster: int) -> dict:
     """folium maps that carry the data in the page: one marker per point, and FastMarkerCluster."""
     with psycopg.connect(conninfo) as conn:
-        rows = conn.execute("SELECT ST_Y(public_geom), ST_X(public_geom), subject_text FROM observation"
-                            " WHERE public_geom IS NOT NULL LIMIT %s", (max(markers, cluster),)).fetchall()
+        rows = conn.execute(
+            "SELECT ST_Y(public_geom), ST_X(public_geom), subject_text FROM observation"
+            " WHERE public_geom IS NOT NULL LIMIT %s",
+            (max(markers, cluster),),
+        ).fetchall()
     out = {}
     started = time.perf_counter()
     m = folium.Map(location=[CENTRE[1], CENTRE[0]], zoom_start=11)
@@ -119,15 +122,13 @@ def measure(base: str, conninfo: str, repeat: int, warmup: int, markers: int, cl
         url = f"{base}/tiles/observations/{'/'.join(map(str, address))}.pbf?dataset={slug}&shape=point"
         body = http.get(url, timeout=60)
         body.raise_for_status()
-        sql, params = (tiles.feature_layer_sql(tile) if z > tiles.AGGREGATE_MAX_ZOOM
-                       else tiles.raw_count_layer_sql(tile))
+        sql, params = tiles.feature_layer_sql(tile) if z > tiles.AGGREGATE_MAX_ZOOM else tiles.raw_count_layer_sql(tile)
         baseline = raw_query(conninfo, sql, params)
         # z14: the same SQL run bare; z12: the raw points aggregated on the fly, as before the aggregate.
         app, raw = sample_pair(lambda u=url: http.get(u, timeout=60).content, baseline, repeat, warmup)
         results[key] = {"tile": address, "bytes": len(body.content), "app_http": app, "raw_sql": raw}
         etag = body.headers["ETag"]
-        results[key]["revalidate_304"] = sample(
-            lambda u=url, e=etag: _expect_304(http, u, e), repeat * 3, warmup)
+        results[key]["revalidate_304"] = sample(lambda u=url, e=etag: _expect_304(http, u, e), repeat * 3, warmup)
     return results
 
 
@@ -140,29 +141,37 @@ def _expect_304(http: requests.Session, url: str, etag: str) -> None:
 def table(results: dict) -> str:
     lines = [f"/map HTML: {results['map_html_bytes'] / 1024:.1f} KB with {results['rows']:,} observations"]
     for name, naive in results["naive"].items():
-        lines.append(f"  naive folium {name}: {naive['bytes'] / 1024 / 1024:.2f} MB, built in {naive['build_s']:.1f} s"
-                     f" ({naive['bytes'] / results['map_html_bytes']:.0f}x the /map page)")
+        lines.append(
+            f"  naive folium {name}: {naive['bytes'] / 1024 / 1024:.2f} MB, built in {naive['build_s']:.1f} s"
+            f" ({naive['bytes'] / results['map_html_bytes']:.0f}x the /map page)"
+        )
     for key in ("z14", "z12"):
         r = results[key]
         app, raw = r["app_http"], r["raw_sql"]
-        lines.append(f"{key} tile {r['tile']} ({r['bytes'] / 1024:.0f} KB): app p50 {app['p50_ms']:.1f} ms,"
-                     f" p95 {app['p95_ms']:.1f} ms; baseline p50 {raw['p50_ms']:.1f} ms, p95 {raw['p95_ms']:.1f} ms;"
-                     f" ratio p50 {app['p50_ms'] / raw['p50_ms']:.2f}, p95 {app['p95_ms'] / raw['p95_ms']:.2f}")
-        lines.append(f"  {key} revalidation (If-None-Match -> 304): p50 {r['revalidate_304']['p50_ms']:.1f} ms,"
-                     f" p95 {r['revalidate_304']['p95_ms']:.1f} ms")
+        lines.append(
+            f"{key} tile {r['tile']} ({r['bytes'] / 1024:.0f} KB): app p50 {app['p50_ms']:.1f} ms,"
+            f" p95 {app['p95_ms']:.1f} ms; baseline p50 {raw['p50_ms']:.1f} ms, p95 {raw['p95_ms']:.1f} ms;"
+            f" ratio p50 {app['p50_ms'] / raw['p50_ms']:.2f}, p95 {app['p95_ms'] / raw['p95_ms']:.2f}"
+        )
+        lines.append(
+            f"  {key} revalidation (If-None-Match -> 304): p50 {r['revalidate_304']['p50_ms']:.1f} ms,"
+            f" p95 {r['revalidate_304']['p95_ms']:.1f} ms"
+        )
     return "\n".join(lines)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench.maps", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.maps", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000, help="observations to load")
     parser.add_argument("--repeat", type=int, default=60, help="timed requests per measure")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests before each measure")
     parser.add_argument("--markers", type=int, default=10_000, help="points in the naive marker map")
     parser.add_argument("--cluster", type=int, default=100_000, help="points in the FastMarkerCluster map")
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the loaded database (skip the load; newer migrations are applied)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the loaded database (skip the load; newer migrations are applied)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     return parser.parse_args(argv)
 

@@ -25,9 +25,10 @@ def profile_read(client, bbox: tuple) -> cProfile.Profile:
 
 def profile_write(client, token: str, seed: int) -> cProfile.Profile:
     rows = list(synthetic(api_write.BATCH * 4, seed=seed))
-    bodies = [json.dumps({"type": "FeatureCollection",
-                          "features": [api_write.feature(o, database.WRITE_SLUG) for o in b]})
-              for b in api_write.batches_of(rows)]
+    bodies = [
+        json.dumps({"type": "FeatureCollection", "features": [api_write.feature(o, database.WRITE_SLUG) for o in b]})
+        for b in api_write.batches_of(rows)
+    ]
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     client.post("/api/v1/observations", data=bodies.pop(), headers=headers)  # warm-up
     profiler = cProfile.Profile()

@@ -24,24 +24,34 @@ def free_port() -> int:
 
 
 def gunicorn_command(port: int, workers: int, worker_class: str, threads: int) -> list[str]:
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-               "-k", worker_class]
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "-k", worker_class]
     if worker_class == "gthread":
         command += ["--threads", str(threads)]
     return [*command, "fieldapp:create_app()"]
 
 
 @contextmanager
-def gunicorn(database_url: str, log_path: Path, port: int | None = None, workers: int = 2,
-             worker_class: str = "sync", threads: int = 2) -> Iterator[str]:
+def gunicorn(
+    database_url: str,
+    log_path: Path,
+    port: int | None = None,
+    workers: int = 2,
+    worker_class: str = "sync",
+    threads: int = 2,
+) -> Iterator[str]:
     """Run gunicorn for the duration of the block; yields its base URL and always stops it."""
     port = port or free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "FIELDAPP_ENV": "production",
-           "FIELDAPP_SECRET_KEY": "bench-" + os.urandom(16).hex()}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "FIELDAPP_ENV": "production",
+        "FIELDAPP_SECRET_KEY": "bench-" + os.urandom(16).hex(),
+    }
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
-        process = subprocess.Popen(gunicorn_command(port, workers, worker_class, threads),
-                                   cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log)
+        process = subprocess.Popen(
+            gunicorn_command(port, workers, worker_class, threads), cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base, process)

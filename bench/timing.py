@@ -13,8 +13,9 @@ def timed(action: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-def paired_medians(first: Callable[[], object], second: Callable[[], object], repeat: int,
-                   warmup: int) -> tuple[dict, dict]:
+def paired_medians(
+    first: Callable[[], object], second: Callable[[], object], repeat: int, warmup: int
+) -> tuple[dict, dict]:
     """Time two actions alternately (so drift hits both alike); medians and minimums in ms."""
     for _ in range(warmup):
         first()
@@ -27,5 +28,4 @@ def paired_medians(first: Callable[[], object], second: Callable[[], object], re
 
 
 def summary(seconds: list[float]) -> dict:
-    return {"median_ms": statistics.median(seconds) * 1000, "min_ms": min(seconds) * 1000,
-            "runs": len(seconds)}
+    return {"median_ms": statistics.median(seconds) * 1000, "min_ms": min(seconds) * 1000, "runs": len(seconds)}

@@ -32,8 +32,10 @@ def make_csv(path: Path, rows: int) -> None:
     with path.open("w", encoding="utf-8") as out:
         out.write("id,species,latitude,longitude,eventDate,individualCount,recordedBy\n")
         for i in range(rows):
-            out.write(f"r{i},Spider crab,{49.17 + (i % 1000) * 0.0001:.5f},{-2.25 + (i // 1000 % 1000) * 0.0003:.5f},"
-                      f"2021-{1 + i % 12:02d}-{1 + i % 28:02d},{i % 7},Warden {i % 13}\n")
+            out.write(
+                f"r{i},Spider crab,{49.17 + (i % 1000) * 0.0001:.5f},{-2.25 + (i // 1000 % 1000) * 0.0003:.5f},"
+                f"2021-{1 + i % 12:02d}-{1 + i % 28:02d},{i % 7},Warden {i % 13}\n"
+            )
 
 
 def setup(rows: int, csv_path: Path) -> None:
@@ -45,11 +47,17 @@ def setup(rows: int, csv_path: Path) -> None:
     engine = Database(Settings(database_url=URL, development=True)).engine
     upgrade(engine)
     with engine.begin() as conn:
-        steward = conn.execute(text("INSERT INTO contributor (kind, display_name) VALUES ('group', 'Bench')"
-                                    " RETURNING id")).scalar()
-        conn.execute(text("INSERT INTO dataset (slug, title, description, knowledge_kind, method, steward_id, licence,"
-                          " citation, default_visibility, force_generalised) VALUES (:s, 'Bench', '', 'volunteer',"
-                          " '', :c, 'CC-BY-4.0', '', 'public', false)"), {"s": SLUG, "c": steward})
+        steward = conn.execute(
+            text("INSERT INTO contributor (kind, display_name) VALUES ('group', 'Bench') RETURNING id")
+        ).scalar()
+        conn.execute(
+            text(
+                "INSERT INTO dataset (slug, title, description, knowledge_kind, method, steward_id, licence,"
+                " citation, default_visibility, force_generalised) VALUES (:s, 'Bench', '', 'volunteer',"
+                " '', :c, 'CC-BY-4.0', '', 'public', false)"
+            ),
+            {"s": SLUG, "c": steward},
+        )
     engine.dispose()
     make_csv(csv_path, rows)
 
@@ -58,8 +66,10 @@ def phase_copy(csv_path: Path) -> dict:
     import psycopg
 
     with psycopg.connect(make_url(URL).set(drivername="postgresql").render_as_string(False)) as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS raw_copy (id text, species text, latitude float8, longitude float8,"
-                     " event_date date, individual_count int, recorded_by text)")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS raw_copy (id text, species text, latitude float8, longitude float8,"
+            " event_date date, individual_count int, recorded_by text)"
+        )
         conn.execute("TRUNCATE raw_copy")
         start = time.perf_counter()
         with conn.cursor().copy("COPY raw_copy FROM STDIN (FORMAT csv, HEADER true)") as copy, csv_path.open("rb") as f:
@@ -86,8 +96,12 @@ def phase_import(csv_path: Path) -> dict:
         report = run_import(session, csv_path, ImportOptions(dataset=SLUG), Path(work))
         session.commit()
         elapsed = time.perf_counter() - start
-    return {"rows": report.created + report.updated, "seconds": elapsed,
-            "rows_per_s": report.rows_read / elapsed, "peak_mb": peak_mb()}
+    return {
+        "rows": report.created + report.updated,
+        "seconds": elapsed,
+        "rows_per_s": report.rows_read / elapsed,
+        "peak_mb": peak_mb(),
+    }
 
 
 def phase_export(fmt: str) -> dict:
@@ -101,8 +115,13 @@ def phase_export(fmt: str) -> dict:
         export = Export(session, ANONYMOUS, find_dataset(session, SLUG), fmt)
         size = sum(len(chunk) for chunk in export.chunks())
         elapsed = time.perf_counter() - start
-    return {"rows": export.count, "bytes": size, "seconds": elapsed, "rows_per_s": export.count / elapsed,
-            "peak_mb": peak_mb()}
+    return {
+        "rows": export.count,
+        "bytes": size,
+        "seconds": elapsed,
+        "rows_per_s": export.count / elapsed,
+        "peak_mb": peak_mb(),
+    }
 
 
 def phase_ogc(repeat: int) -> dict:
@@ -118,8 +137,10 @@ def phase_ogc(repeat: int) -> dict:
         response = client.get(url)
         ogc.append(time.perf_counter() - start)
         assert response.status_code == 200
-    raw_sql = text(f"SELECT json_agg({observation_feature_sql(ANONYMOUS)} ORDER BY o.seq)::text FROM"
-                   f" (SELECT * FROM observation ORDER BY seq LIMIT 1000) o0 JOIN {FROM_SQL} ON o.id = o0.id")
+    raw_sql = text(
+        f"SELECT json_agg({observation_feature_sql(ANONYMOUS)} ORDER BY o.seq)::text FROM"
+        f" (SELECT * FROM observation ORDER BY seq LIMIT 1000) o0 JOIN {FROM_SQL} ON o.id = o0.id"
+    )
     raw = []
     database = app.extensions["fieldapp.db"]
     with database.engine.connect() as conn:
@@ -140,8 +161,9 @@ def vacuum_analyze() -> None:
 
 
 def run_phase(name: str, *args: str) -> dict:
-    result = subprocess.run([sys.executable, "-m", "bench.transfer", "--phase", name, *args],
-                            check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.transfer", "--phase", name, *args], check=True, capture_output=True, text=True
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -154,8 +176,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase:
-        phases = {"copy": lambda: phase_copy(Path(args.csv)), "import": lambda: phase_import(Path(args.csv)),
-                  "export": lambda: phase_export(args.format), "ogc": lambda: phase_ogc(args.repeat)}
+        phases = {
+            "copy": lambda: phase_copy(Path(args.csv)),
+            "import": lambda: phase_import(Path(args.csv)),
+            "export": lambda: phase_export(args.format),
+            "ogc": lambda: phase_ogc(args.repeat),
+        }
         print(json.dumps(phases[args.phase]()))
         return 0
     with tempfile.TemporaryDirectory() as folder:
@@ -168,13 +194,19 @@ def main(argv: list[str] | None = None) -> int:
     exports = {fmt: run_phase("export", "--format", fmt) for fmt in ("geojson", "dwca")}
     ogc = run_phase("ogc", "--repeat", str(args.repeat))
     print(f"raw COPY      {copy['rows_per_s']:>10,.0f} rows/s  peak {copy['peak_mb']:.0f} MB")
-    print(f"import        {imported['rows_per_s']:>10,.0f} rows/s  peak {imported['peak_mb']:.0f} MB"
-          f"  ratio to COPY {imported['rows_per_s'] / copy['rows_per_s']:.2f} (target >= 0.25; memory < 500 MB)")
+    print(
+        f"import        {imported['rows_per_s']:>10,.0f} rows/s  peak {imported['peak_mb']:.0f} MB"
+        f"  ratio to COPY {imported['rows_per_s'] / copy['rows_per_s']:.2f} (target >= 0.25; memory < 500 MB)"
+    )
     for fmt, result in exports.items():
-        print(f"export {fmt:<7}{result['rows_per_s']:>10,.0f} rows/s  peak {result['peak_mb']:.0f} MB"
-              f"  ({result['rows']:,} rows, {result['bytes'] / 1e6:.0f} MB; target memory < 300 MB)")
-    print(f"OGC items 1000: median {ogc['ogc_median_ms']:.0f} ms, raw SQL {ogc['raw_sql_median_ms']:.0f} ms,"
-          f" ratio {ogc['ogc_median_ms'] / ogc['raw_sql_median_ms']:.2f}")
+        print(
+            f"export {fmt:<7}{result['rows_per_s']:>10,.0f} rows/s  peak {result['peak_mb']:.0f} MB"
+            f"  ({result['rows']:,} rows, {result['bytes'] / 1e6:.0f} MB; target memory < 300 MB)"
+        )
+    print(
+        f"OGC items 1000: median {ogc['ogc_median_ms']:.0f} ms, raw SQL {ogc['raw_sql_median_ms']:.0f} ms,"
+        f" ratio {ogc['ogc_median_ms'] / ogc['raw_sql_median_ms']:.2f}"
+    )
     return 0
 
 

@@ -59,8 +59,7 @@ def users_group() -> None:
 
 @users_group.command("create")
 @click.argument("email")
-@click.option("--role", default="member", show_default=True,
-              type=click.Choice(["member", "steward", "staff", "admin"]))
+@click.option("--role", default="member", show_default=True, type=click.Choice(["member", "steward", "staff", "admin"]))
 @click.option("--name", help="How the user is credited (defaults to the email's local part).")
 @click.option("--password", help="Without one, the account can only use API tokens until one is set.")
 @click.option("--token", is_flag=True, help="Print a new API token for the account.")

@@ -33,8 +33,7 @@ def make_engine(settings: Settings) -> Engine:
     def _set_grid(dbapi_conn, _record):  # the public-geometry trigger reads these
         with dbapi_conn.cursor() as cur:
             cur.execute(
-                "SELECT set_config('fieldapp.metric_srid', %s, false),"
-                " set_config('fieldapp.generalise_m', %s, false)",
+                "SELECT set_config('fieldapp.metric_srid', %s, false), set_config('fieldapp.generalise_m', %s, false)",
                 (str(settings.metric_srid), str(settings.generalise_m)),
             )
         dbapi_conn.commit()

@@ -72,16 +72,26 @@ def error_body(message: str, details: list[dict[str, Any]] | None = None) -> dic
 
 
 # OGC API - Features recommends its exception schema ({"code", "description"}) for error bodies under /ogc.
-OGC_CODES = {400: "InvalidParameterValue", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
-             405: "MethodNotAllowed", 406: "NotAcceptable", 413: "PayloadTooLarge", 500: "ServerError"}
+OGC_CODES = {
+    400: "InvalidParameterValue",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    406: "NotAcceptable",
+    413: "PayloadTooLarge",
+    500: "ServerError",
+}
 
 
 def ogc_exception(status: int, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The OGC exception body: a code, and the message with each detail spelled out."""
     where = "; ".join(f"{d['path']}: {d['message']}" for d in details or [] if d.get("message") != message)
     description = f"{message} ({where})" if where else message
-    return {"code": OGC_CODES.get(status, "ServerError" if status >= 500 else "InvalidRequest"),
-            "description": description}
+    return {
+        "code": OGC_CODES.get(status, "ServerError" if status >= 500 else "InvalidRequest"),
+        "description": description,
+    }
 
 
 def _wants_json() -> bool:

@@ -73,8 +73,9 @@ def load(schema: Schema, data: Any, prefix: str = "") -> Any:
         raise Invalid(f"The input is not valid: {summary}", details) from None
 
 
-def json_text_response(body: str, status: int = 200, mimetype: str = "application/json",
-                       headers: dict[str, str] | None = None) -> Response:
+def json_text_response(
+    body: str, status: int = 200, mimetype: str = "application/json", headers: dict[str, str] | None = None
+) -> Response:
     """Send JSON text the database already built, without parsing it again."""
     return Response(body, status=status, mimetype=mimetype, headers=headers)
 

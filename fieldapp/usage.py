@@ -33,13 +33,13 @@ class UsageDataset(Base):
     __tablename__ = "usage_dataset"
 
     event_id: Mapped[int] = mapped_column(ForeignKey("usage_event.id", ondelete="CASCADE"), primary_key=True)
-    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), primary_key=True,
-                                            index=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), primary_key=True, index=True)
     observations: Mapped[int] = mapped_column(Integer, default=0)
 
 
-def record_usage(session: Session, kind: str, user_id: int | None, parameters: dict[str, Any],
-                 dataset_counts: dict[int, int]) -> UsageEvent:
+def record_usage(
+    session: Session, kind: str, user_id: int | None, parameters: dict[str, Any], dataset_counts: dict[int, int]
+) -> UsageEvent:
     """Log one use of the data and the datasets it drew on."""
     event = UsageEvent(kind=kind, user_id=user_id, parameters=parameters)
     session.add(event)

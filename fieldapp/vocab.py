@@ -23,6 +23,8 @@ HISTORY_ACTIONS = ("create", "update", "delete")
 def sql_in(values: tuple[str, ...]) -> str:
     """Render a tuple of words as a SQL IN list for a CHECK constraint."""
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
 ANNOTATION_KINDS = ("corroborate", "question", "context", "correction")
 ANNOTATION_STATUSES = ("open", "accepted", "answered")
 # What a proposed correction may change, and the observation properties each one maps to.

@@ -38,8 +38,13 @@ class Factory:
 
     def account(self, role: str = "member", name: str | None = None, password: str | None = None) -> Account:
         n = self._next()
-        user = create_user(self.session, f"user{n}-{uuid.uuid4().hex[:6]}@example.org", role=role,
-                           name=name or f"User {n}", password=password)
+        user = create_user(
+            self.session,
+            f"user{n}-{uuid.uuid4().hex[:6]}@example.org",
+            role=role,
+            name=name or f"User {n}",
+            password=password,
+        )
         token = issue_token(self.session, user)
         self.session.commit()
         return Account(user, token)
@@ -56,16 +61,22 @@ class Factory:
     def dataset(self, steward: Account | Contributor, **values: Any) -> Dataset:
         n = self._next()
         steward_id = steward.user.contributor_id if isinstance(steward, Account) else steward.id
-        fields = {"slug": f"dataset-{n}-{uuid.uuid4().hex[:6]}", "title": f"Dataset {n}",
-                  "knowledge_kind": "volunteer", "licence": "CC-BY-4.0", "default_visibility": "public"}
+        fields = {
+            "slug": f"dataset-{n}-{uuid.uuid4().hex[:6]}",
+            "title": f"Dataset {n}",
+            "knowledge_kind": "volunteer",
+            "licence": "CC-BY-4.0",
+            "default_visibility": "public",
+        }
         dataset = Dataset(**(fields | values), steward_id=steward_id)
         self.session.add(dataset)
         self.session.commit()
         return dataset
 
 
-def feature(dataset: str, geometry: dict | None = None, feature_id: str | None = None,
-            **properties: Any) -> dict[str, Any]:
+def feature(
+    dataset: str, geometry: dict | None = None, feature_id: str | None = None, **properties: Any
+) -> dict[str, Any]:
     """A GeoJSON Feature for POST /api/v1/observations."""
     body: dict[str, Any] = {
         "type": "Feature",

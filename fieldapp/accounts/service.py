@@ -27,27 +27,38 @@ def normalise_email(email: str) -> str:
 def hash_password(password: str) -> str:
     """Hash a password with Argon2id."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
-                      [{"path": "password", "message": f"at least {MIN_PASSWORD_LENGTH} characters"}])
+        raise Invalid(
+            f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            [{"path": "password", "message": f"at least {MIN_PASSWORD_LENGTH} characters"}],
+        )
     return _hasher.hash(password)
 
 
-def create_user(session: Session, email: str, *, role: str = "member", name: str | None = None,
-                password: str | None = None, contributor: Contributor | None = None) -> User:
+def create_user(
+    session: Session,
+    email: str,
+    *,
+    role: str = "member",
+    name: str | None = None,
+    password: str | None = None,
+    contributor: Contributor | None = None,
+) -> User:
     """Create an account acting as a new (or the given) contributor."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise Invalid(f"{email!r} is not an email address.", [{"path": "email", "message": "not an email address"}])
     if role not in ROLES:
-        raise Invalid(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.",
-                      [{"path": "role", "message": "unknown role"}])
+        raise Invalid(
+            f"Unknown role {role!r}; use one of {', '.join(ROLES)}.", [{"path": "role", "message": "unknown role"}]
+        )
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"An account for {email} already exists.", [{"path": "email", "message": "already registered"}])
     if contributor is None:
         contributor = Contributor(kind="person", display_name=(name or email.split("@")[0]).strip())
         session.add(contributor)
-    user = User(email=email, role=role, contributor=contributor,
-                password_hash=hash_password(password) if password else None)
+    user = User(
+        email=email, role=role, contributor=contributor, password_hash=hash_password(password) if password else None
+    )
     session.add(user)
     session.flush()
     return user
@@ -72,14 +83,14 @@ def user_for_token(session: Session, token: str) -> User | None:
     )
 
 
-def authenticate(session: Session, email: str, password: str, remote_addr: str,
-                 allowed: int, window_s: int) -> User | None:
+def authenticate(
+    session: Session, email: str, password: str, remote_addr: str, allowed: int, window_s: int
+) -> User | None:
     """Check a password, refusing when too many recent attempts for this email failed."""
     email = normalise_email(email)
     since = datetime.now(UTC) - timedelta(seconds=window_s)
     failures = session.scalar(
-        select(func.count()).select_from(LoginFailure)
-        .where(LoginFailure.email == email, LoginFailure.at > since)
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.email == email, LoginFailure.at > since)
     )
     if failures >= allowed:
         raise TooManyRequests("Too many failed sign-ins for this account; wait 15 minutes and try again.")

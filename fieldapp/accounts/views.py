@@ -29,8 +29,14 @@ def login():
         settings = current_app.extensions["fieldapp.settings"]
         db = get_session()
         try:
-            user = authenticate(db, form.email.data, form.password.data, request.remote_addr or "",
-                                settings.login_failures_allowed, settings.login_failure_window_s)
+            user = authenticate(
+                db,
+                form.email.data,
+                form.password.data,
+                request.remote_addr or "",
+                settings.login_failures_allowed,
+                settings.login_failure_window_s,
+            )
         except TooManyRequests as exc:
             form.form_errors.append(exc.message)
             return render_template("accounts/login.html", form=form), 429

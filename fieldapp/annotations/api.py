@@ -17,7 +17,6 @@ _schema = AnnotationSchema()
 _response_schema = ResponseSchema()
 
 
-
 @bp.get("/observations/<observation_id>/annotations")
 def list_annotations(observation_id: str):
     reject_unknown(request.args, set())
@@ -39,8 +38,12 @@ def create_annotation(observation_id: str):
     annotation = service.add_annotation(session, user, parse_uuid(observation_id), values)
     session.commit()
     location = url_for(".list_annotations", observation_id=observation_id, _external=True)
-    return Response(f'{{"id": {annotation.id}, "status": "{annotation.status}"}}', status=201,
-                    mimetype="application/json", headers={"Location": location})
+    return Response(
+        f'{{"id": {annotation.id}, "status": "{annotation.status}"}}',
+        status=201,
+        mimetype="application/json",
+        headers={"Location": location},
+    )
 
 
 @bp.post("/observations/<observation_id>/annotations/<int:annotation_id>/response")
@@ -48,7 +51,8 @@ def respond(observation_id: str, annotation_id: int):
     user = require_user()
     values = load(_response_schema, read_json())
     session = get_session()
-    annotation = service.respond(session, user, parse_uuid(observation_id), annotation_id, values["action"],
-                                 values["response"])
+    annotation = service.respond(
+        session, user, parse_uuid(observation_id), annotation_id, values["action"], values["response"]
+    )
     session.commit()
     return Response(f'{{"id": {annotation.id}, "status": "{annotation.status}"}}', mimetype="application/json")

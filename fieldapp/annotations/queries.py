@@ -20,8 +20,10 @@ def tally_sql(alias: str = "o") -> str:
 
 
 def open_questions_sql(alias: str = "o") -> str:
-    return (f"EXISTS (SELECT 1 FROM annotation a WHERE a.observation_id = {alias}.id"
-            " AND a.kind IN ('question', 'correction') AND a.status = 'open')")
+    return (
+        f"EXISTS (SELECT 1 FROM annotation a WHERE a.observation_id = {alias}.id"
+        " AND a.kind IN ('question', 'correction') AND a.status = 'open')"
+    )
 
 
 def corroborated_sql(alias: str = "o") -> str:
@@ -55,8 +57,12 @@ def annotations_json(session: Session, observation_id: uuid.UUID, show_places: b
 
 def tally_sentence(tally: dict[str, int]) -> str:
     """'Corroborated by 3 people, questioned by 1 person.' — the same words whoever the people are."""
-    words = {"corroborate": "corroborated", "question": "questioned", "context": "given context",
-             "correction": "offered corrections"}
+    words = {
+        "corroborate": "corroborated",
+        "question": "questioned",
+        "context": "given context",
+        "correction": "offered corrections",
+    }
     parts = [f"{words[k]} by {n} {'person' if n == 1 else 'people'}" for k, n in tally.items() if n and k in words]
     return (", ".join(parts) + ".").capitalize() if parts else "No annotations yet."
 

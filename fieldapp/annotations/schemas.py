@@ -52,8 +52,9 @@ def load_proposal(field: str | None, value: dict[str, Any] | None) -> dict[str, 
     allowed = FIELD_PROPERTIES[field]
     extra = sorted(set(value) - set(allowed))
     if extra:
-        raise ValidationError({"proposed_value": [f"A {field} correction may set {', '.join(allowed)}; "
-                                                  f"not {', '.join(extra)}."]})
+        raise ValidationError(
+            {"proposed_value": [f"A {field} correction may set {', '.join(allowed)}; not {', '.join(extra)}."]}
+        )
     try:
         to_patch(field, value)
     except ValidationError as exc:

@@ -27,8 +27,9 @@ def find_observation(session: Session, observation_id: uuid.UUID) -> Observation
 
 
 def manages(session: Session, user: User, observation: Observation) -> bool:
-    return may_manage(session, viewer_of(user), observation.contributor_id, observation.entered_by,
-                      observation.dataset_id)
+    return may_manage(
+        session, viewer_of(user), observation.contributor_id, observation.entered_by, observation.dataset_id
+    )
 
 
 def may_see(session: Session, user: User | None, observation: Observation) -> bool:
@@ -45,21 +46,26 @@ def add_annotation(session: Session, user: User, observation_id: uuid.UUID, valu
         raise Forbidden("This record is private: only its contributor, its stewards and park staff can annotate it.")
     contributor_id = values.pop("contributor_id", None) or user.contributor_id
     if not may_credit(session, user.contributor_id, contributor_id, user.id):
-        raise Invalid("You may credit yourself, your pseudonyms or a group you belong to.",
-                      [{"path": "contributor_id", "message": f"you are not contributor {contributor_id} nor in it"}])
+        raise Invalid(
+            "You may credit yourself, your pseudonyms or a group you belong to.",
+            [{"path": "contributor_id", "message": f"you are not contributor {contributor_id} nor in it"}],
+        )
     linked = values.get("linked_observation_id")
     if linked is not None and session.get(Observation, linked) is None:
-        raise Invalid(f"No observation {linked} to link.",
-                      [{"path": "linked_observation_id", "message": "unknown observation"}])
-    annotation = Annotation(observation_id=observation.id, author_user_id=user.id, contributor_id=contributor_id,
-                            **values)
+        raise Invalid(
+            f"No observation {linked} to link.", [{"path": "linked_observation_id", "message": "unknown observation"}]
+        )
+    annotation = Annotation(
+        observation_id=observation.id, author_user_id=user.id, contributor_id=contributor_id, **values
+    )
     session.add(annotation)
     session.flush()
     return annotation
 
 
-def respond(session: Session, user: User, observation_id: uuid.UUID, annotation_id: int,
-            action: str, response: str) -> Annotation:
+def respond(
+    session: Session, user: User, observation_id: uuid.UUID, annotation_id: int, action: str, response: str
+) -> Annotation:
     """The record's contributor or its stewards accept a correction or answer an annotation; it stays."""
     annotation = session.get(Annotation, annotation_id, with_for_update=True)
     if annotation is None or annotation.observation_id != observation_id:
@@ -83,11 +89,14 @@ def respond(session: Session, user: User, observation_id: uuid.UUID, annotation_
 
 def _accept(session: Session, user: User, annotation: Annotation) -> None:
     if annotation.kind != "correction":
-        raise Invalid("Only a proposed correction can be accepted; answer the others.",
-                      [{"path": "action", "message": "not a correction"}])
+        raise Invalid(
+            "Only a proposed correction can be accepted; answer the others.",
+            [{"path": "action", "message": "not a correction"}],
+        )
     patch = to_patch(annotation.field, annotation.proposed_value)
     # The history trigger credits the proposer beside the person who accepted.
-    session.execute(text("SELECT set_config('fieldapp.proposed_by', :c, true),"
-                         " set_config('fieldapp.annotation_id', :a, true)"),
-                    {"c": str(annotation.contributor_id), "a": str(annotation.id)})
+    session.execute(
+        text("SELECT set_config('fieldapp.proposed_by', :c, true), set_config('fieldapp.annotation_id', :a, true)"),
+        {"c": str(annotation.contributor_id), "a": str(annotation.id)},
+    )
     update_observation(session, user, annotation.observation_id, patch)

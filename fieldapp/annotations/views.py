@@ -18,7 +18,6 @@ _schema = AnnotationSchema()
 _response_schema = ResponseSchema()
 
 
-
 def proposal_from_form(form) -> dict[str, Any] | None:
     """The proposed value of a correction, from the few plain inputs the form offers."""
     field = form.get("field")
@@ -70,8 +69,9 @@ def annotate(observation_id: str):
 @bp.post("/observations/<observation_id>/annotations/<int:annotation_id>/respond")
 def respond(observation_id: str, annotation_id: int):
     user = require_user()
-    values = load(_response_schema, {"action": request.form.get("action", ""),
-                                     "response": request.form.get("response", "")})
+    values = load(
+        _response_schema, {"action": request.form.get("action", ""), "response": request.form.get("response", "")}
+    )
     session = get_session()
     try:
         service.respond(session, user, parse_uuid(observation_id), annotation_id, values["action"], values["response"])

@@ -20,8 +20,19 @@ from fieldapp.usage import record_usage
 
 bp = Blueprint("comparison_api", __name__)
 
-PARAMETERS = {"a", "b", "subject", "a_subject", "b_subject", "datetime", "a_datetime", "b_datetime",
-              "cell_m", "shape", "format"}
+PARAMETERS = {
+    "a",
+    "b",
+    "subject",
+    "a_subject",
+    "b_subject",
+    "datetime",
+    "a_datetime",
+    "b_datetime",
+    "cell_m",
+    "shape",
+    "format",
+}
 FORMATS = ("json", "geojson", "csv")
 MIN_CELL_M, MAX_CELL_M = 100, 10_000
 SHAPES = ("square", "hex")
@@ -54,8 +65,9 @@ def parse_comparison(args) -> tuple[Selection, Selection, float, str]:
     return a, b, cell_m, shape
 
 
-def run_comparison(session, a: Selection, b: Selection, cell_m: float, shape: str,
-                   cells_format: str = "geojson") -> dict[str, Any]:
+def run_comparison(
+    session, a: Selection, b: Selection, cell_m: float, shape: str, cells_format: str = "geojson"
+) -> dict[str, Any]:
     """Compare two selections; everything a page or the API shows, cells as GeoJSON (or CSV) text."""
     srid = current_app.extensions["fieldapp.settings"].metric_srid
     result = compare(session, a, b, cell_m, shape, srid, cells_format)
@@ -67,7 +79,8 @@ def run_comparison(session, a: Selection, b: Selection, cell_m: float, shape: st
     datasets = {"a": side_datasets(session, a), "b": side_datasets(session, b)}
     labels = {side: label(sel, datasets[side]) for side, sel in (("a", a), ("b", b))}
     return {
-        "cell_m": cell_m, "shape": shape,
+        "cell_m": cell_m,
+        "shape": shape,
         "sides": {side: {"label": labels[side], "datasets": datasets[side], **tallies[side]} for side in ("a", "b")},
         "summary": summarise(result, labels["a"], labels["b"]),
         "cells_geojson": result["features"],
@@ -78,8 +91,7 @@ def _log_use(session, a: Selection, b: Selection, cell_m: float, shape: str, cou
     """Remember the run and the datasets it drew on, so their contributors can see their knowledge used."""
     user = current_user()
     parameters = {"a": selection_parameters(a), "b": selection_parameters(b), "cell_m": cell_m, "shape": shape}
-    record_usage(session, "comparison", user.id if user else None, parameters,
-                 {int(d): n for d, n in counts.items()})
+    record_usage(session, "comparison", user.id if user else None, parameters, {int(d): n for d, n in counts.items()})
     session.commit()
 
 
@@ -92,11 +104,15 @@ def get_comparison():
     outcome = run_comparison(get_session(), a, b, cell_m, shape, "csv" if fmt == "csv" else "geojson")
     cells = outcome.pop("cells_geojson")
     if fmt == "csv":
-        return Response(CSV_HEADER + "\n" + cells + ("\n" if cells else ""), mimetype="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="comparison-cells.csv"'})
+        return Response(
+            CSV_HEADER + "\n" + cells + ("\n" if cells else ""),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="comparison-cells.csv"'},
+        )
     if fmt == "geojson":
         body = feature_collection(cells, comparison=json.loads(json.dumps(outcome, default=str)))
-        return json_text_response(body, mimetype=GEOJSON, headers={
-            "Content-Disposition": 'attachment; filename="comparison-cells.geojson"'})
+        return json_text_response(
+            body, mimetype=GEOJSON, headers={"Content-Disposition": 'attachment; filename="comparison-cells.geojson"'}
+        )
     body = json.dumps(outcome, default=str)
     return json_text_response(body[:-1] + ', "cells": ' + feature_collection(cells) + "}")

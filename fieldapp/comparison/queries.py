@@ -12,13 +12,24 @@ from fieldapp.geo.geojson import COORDINATE_DECIMALS
 
 # Cell classes, named so that swapping A and B swaps the names pairwise (see SWAP).
 CLASSES = (
-    "both_present", "only_a", "only_b", "a_present_b_absent", "b_present_a_absent",
-    "both_absent", "only_a_absent", "only_b_absent",
+    "both_present",
+    "only_a",
+    "only_b",
+    "a_present_b_absent",
+    "b_present_a_absent",
+    "both_absent",
+    "only_a_absent",
+    "only_b_absent",
 )
 SWAP = {
-    "both_present": "both_present", "only_a": "only_b", "only_b": "only_a",
-    "a_present_b_absent": "b_present_a_absent", "b_present_a_absent": "a_present_b_absent",
-    "both_absent": "both_absent", "only_a_absent": "only_b_absent", "only_b_absent": "only_a_absent",
+    "both_present": "both_present",
+    "only_a": "only_b",
+    "only_b": "only_a",
+    "a_present_b_absent": "b_present_a_absent",
+    "b_present_a_absent": "a_present_b_absent",
+    "both_absent": "both_absent",
+    "only_a_absent": "only_b_absent",
+    "only_b_absent": "only_a_absent",
 }
 
 _CLASSIFY = """
@@ -86,31 +97,44 @@ _CELL_GEOMETRY = {
 }
 
 
-def compare(session: Session, a: Selection, b: Selection, cell_m: float, shape: str,
-            srid: int, cells_format: str = "geojson") -> dict[str, Any]:
+def compare(
+    session: Session, a: Selection, b: Selection, cell_m: float, shape: str, srid: int, cells_format: str = "geojson"
+) -> dict[str, Any]:
     """Run the comparison; returns per-class counts, coverage, side tallies and the cells as GeoJSON text."""
     ids = {"a": dataset_ids(session, "a", a), "b": dataset_ids(session, "b", b)}
     sql, params = comparison_sql(a, b, ids, cell_m, shape, srid, cells_format)
     # Grouping a million cell assignments wants hashing in memory: the planner cannot estimate how many
     # rows are points (GeometryType has no statistics) and would otherwise sort them all. ST_SquareGrid's
     # huge cost estimate would also switch on JIT compilation, which costs about a second for nothing.
-    session.execute(text("SELECT set_config('work_mem', '256MB', true), set_config('enable_sort', 'off', true),"
-                         " set_config('jit', 'off', true)"))
+    session.execute(
+        text(
+            "SELECT set_config('work_mem', '256MB', true), set_config('enable_sort', 'off', true),"
+            " set_config('jit', 'off', true)"
+        )
+    )
     return dict(session.execute(text(sql), params).one()._mapping)
 
 
-def comparison_sql(a: Selection, b: Selection, ids: dict[str, list[int]], cell_m: float, shape: str,
-                   srid: int, cells_format: str = "geojson") -> tuple[str, dict[str, Any]]:
+def comparison_sql(
+    a: Selection,
+    b: Selection,
+    ids: dict[str, list[int]],
+    cell_m: float,
+    shape: str,
+    srid: int,
+    cells_format: str = "geojson",
+) -> tuple[str, dict[str, Any]]:
     """The whole comparison as one statement and its parameters."""
     a_where, a_params = selection_where(a, "a", ids["a"])
     b_where, b_params = selection_where(b, "b", ids["b"])
     if shape == "square":
-        touched = (_SQUARE_POINTS + _SHAPES.format(only_shapes="AND GeometryType(public_geom) <> 'POINT'",
-                                                   grid="ST_SquareGrid")
-                   + "touched AS (SELECT * FROM point_touches UNION ALL SELECT * FROM shape_touches),")
+        touched = (
+            _SQUARE_POINTS
+            + _SHAPES.format(only_shapes="AND GeometryType(public_geom) <> 'POINT'", grid="ST_SquareGrid")
+            + "touched AS (SELECT * FROM point_touches UNION ALL SELECT * FROM shape_touches),"
+        )
     else:
-        touched = (_SHAPES.format(only_shapes="", grid="ST_HexagonGrid")
-                   + "touched AS (SELECT * FROM shape_touches),")
+        touched = _SHAPES.format(only_shapes="", grid="ST_HexagonGrid") + "touched AS (SELECT * FROM shape_touches),"
     sql = f"""
         WITH sides AS NOT MATERIALIZED (
           SELECT 'a' AS side, o.occurrence_status = 'present' AS present, o.visibility, o.public_geom,

@@ -29,16 +29,21 @@ class Selection:
 def selection_parameters(selection: Selection) -> dict:
     """A side as plain JSON, for the usage log."""
     interval = selection.interval
-    return {"datasets": list(selection.datasets), "kind": selection.kind, "subject": selection.subject,
-            "datetime": None if interval is None else [str(interval.start), str(interval.end)]}
+    return {
+        "datasets": list(selection.datasets),
+        "kind": selection.kind,
+        "subject": selection.subject,
+        "datetime": None if interval is None else [str(interval.start), str(interval.end)],
+    }
 
 
 def _bad(parameter: str, message: str) -> BadRequest:
     return BadRequest(f"Parameter '{parameter}': {message}", [{"path": parameter, "message": message}])
 
 
-def parse_selection(parameter: str, raw: str | None, subject: str | None, when: str | None,
-                    when_parameter: str = "datetime") -> Selection:
+def parse_selection(
+    parameter: str, raw: str | None, subject: str | None, when: str | None, when_parameter: str = "datetime"
+) -> Selection:
     """Parse 'kind:local' or 'dataset:slug[,slug]' (or just 'slug[,slug]')."""
     if not raw or not raw.strip():
         raise _bad(parameter, "choose datasets ('dataset:slug,slug') or a knowledge kind ('kind:local')")
@@ -62,10 +67,14 @@ def parse_selection(parameter: str, raw: str | None, subject: str | None, when: 
 def dataset_ids(session: Session, parameter: str, selection: Selection) -> list[int]:
     """The ids of the datasets a side draws on; unknown slugs are an error naming the parameter."""
     if selection.kind:
-        return list(session.execute(text("SELECT id FROM dataset WHERE knowledge_kind = :k"),
-                                    {"k": selection.kind}).scalars())
-    found = dict(session.execute(text("SELECT slug, id FROM dataset WHERE slug = ANY(:s)"),
-                                 {"s": list(selection.datasets)}).all())
+        return list(
+            session.execute(text("SELECT id FROM dataset WHERE knowledge_kind = :k"), {"k": selection.kind}).scalars()
+        )
+    found = dict(
+        session.execute(
+            text("SELECT slug, id FROM dataset WHERE slug = ANY(:s)"), {"s": list(selection.datasets)}
+        ).all()
+    )
     missing = [s for s in selection.datasets if s not in found]
     if missing:
         raise _bad(parameter, f"no dataset {', '.join(repr(m) for m in missing)}")

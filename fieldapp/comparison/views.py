@@ -32,10 +32,13 @@ def _cells_map(cells: dict, words: dict[str, str]) -> folium.Map:
     for feature in cells["features"]:
         feature["properties"]["label"] = builders.escape_text(words[feature["properties"]["class"]])
     layer = folium.GeoJson(
-        cells, name="Comparison cells",
+        cells,
+        name="Comparison cells",
         style_function=lambda f: styles.cell_style(f["properties"]["class"]),
-        tooltip=folium.GeoJsonTooltip(fields=["label", "a_present", "a_absent", "b_present", "b_absent"],
-                                      aliases=["", "A presence", "A absence", "B presence", "B absence"]),
+        tooltip=folium.GeoJsonTooltip(
+            fields=["label", "a_present", "a_absent", "b_present", "b_absent"],
+            aliases=["", "A presence", "A absence", "B presence", "B absence"],
+        ),
     )
     layer.add_to(m)
     if cells["features"]:
@@ -46,8 +49,14 @@ def _cells_map(cells: dict, words: dict[str, str]) -> folium.Map:
 @bp.get("/compare")
 def compare_page():
     session = get_session()
-    context = {"datasets": all_datasets(session), "kinds": KIND_LABELS, "cell_sizes": CELL_SIZES,
-               "shapes": SHAPES, "args": request.args, "credit": NATURAL_EARTH_CREDIT}
+    context = {
+        "datasets": all_datasets(session),
+        "kinds": KIND_LABELS,
+        "cell_sizes": CELL_SIZES,
+        "shapes": SHAPES,
+        "args": request.args,
+        "credit": NATURAL_EARTH_CREDIT,
+    }
     if not request.args.get("a") and not request.args.get("b"):
         return render_template("comparison/compare.html", **context)
     try:
@@ -60,10 +69,15 @@ def compare_page():
     words = styles.class_words(labels["a"], labels["b"])
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if v])
     return render_template(
-        "comparison/compare.html", outcome=outcome, labels=labels, words=words, classes=CLASSES,
+        "comparison/compare.html",
+        outcome=outcome,
+        labels=labels,
+        words=words,
+        classes=CLASSES,
         legend={c: styles.cell_style(c) for c in CLASSES},
         parts=builders.render_parts(_cells_map(cells, words), _static),
-        downloads={fmt: url_for("api.comparison_api.get_comparison") + f"?{query}&format={fmt}"
-                   for fmt in ("geojson", "csv")},
+        downloads={
+            fmt: url_for("api.comparison_api.get_comparison") + f"?{query}&format={fmt}" for fmt in ("geojson", "csv")
+        },
         **context,
     )

@@ -26,5 +26,6 @@ def create_pseudonym_route():
     session.commit()
     body = {"id": pseudonym.id, "display_name": pseudonym.display_name, "kind": pseudonym.kind}
     location = url_for("contributors.contributor_page", contributor_id=pseudonym.id, _external=True)
-    return Response(json.dumps(body), status=201 if created else 200, mimetype="application/json",
-                    headers={"Location": location})
+    return Response(
+        json.dumps(body), status=201 if created else 200, mimetype="application/json", headers={"Location": location}
+    )

@@ -7,9 +7,7 @@ from fieldapp.vocab import LICENCE_URIS
 
 def recorded_by_sql(contributor_alias: str = "c", observation_alias: str = "o") -> str:
     """Who to credit: the contributor as they chose to be named, else the names as imported."""
-    return (
-        f"coalesce({contributor_alias}.display_name, {observation_alias}.recorded_by_text, 'unknown contributor')"
-    )
+    return f"coalesce({contributor_alias}.display_name, {observation_alias}.recorded_by_text, 'unknown contributor')"
 
 
 def credit_line_sql(contributor_alias: str = "c", observation_alias: str = "o", dataset_alias: str = "d") -> str:

@@ -27,7 +27,8 @@ class Contributor(Base):
     # Set for a pseudonym: the account that may credit it. Never shown to others.
     # use_alter: user_account points back here, and the cycle needs one side added afterwards.
     owner_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL", use_alter=True))
+        ForeignKey("user_account.id", ondelete="SET NULL", use_alter=True)
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -12,46 +12,72 @@ from fieldapp.geoprivacy.policy import Viewer
 
 def profile(session: Session, contributor_id: int) -> dict[str, Any] | None:
     """Who they are as they chose to be credited: no email, no account detail."""
-    row = session.execute(text("SELECT id, kind, display_name, orcid, created_at FROM contributor WHERE id = :id"),
-                          {"id": contributor_id}).first()
+    row = session.execute(
+        text("SELECT id, kind, display_name, orcid, created_at FROM contributor WHERE id = :id"), {"id": contributor_id}
+    ).first()
     return None if row is None else dict(row._mapping)
 
 
 def memberships(session: Session, contributor_id: int) -> dict[str, list[dict[str, Any]]]:
     """The groups a person shows they belong to, and a group's members who chose to be shown."""
-    groups = session.execute(text(
-        "SELECT c.id, c.display_name FROM membership m JOIN contributor c ON c.id = m.group_id"
-        " WHERE m.member_id = :id AND m.shown ORDER BY c.display_name"), {"id": contributor_id})
-    members = session.execute(text(
-        "SELECT c.id, c.display_name FROM membership m JOIN contributor c ON c.id = m.member_id"
-        " WHERE m.group_id = :id AND m.shown ORDER BY c.display_name"), {"id": contributor_id})
+    groups = session.execute(
+        text(
+            "SELECT c.id, c.display_name FROM membership m JOIN contributor c ON c.id = m.group_id"
+            " WHERE m.member_id = :id AND m.shown ORDER BY c.display_name"
+        ),
+        {"id": contributor_id},
+    )
+    members = session.execute(
+        text(
+            "SELECT c.id, c.display_name FROM membership m JOIN contributor c ON c.id = m.member_id"
+            " WHERE m.group_id = :id AND m.shown ORDER BY c.display_name"
+        ),
+        {"id": contributor_id},
+    )
     return {"groups": [dict(r._mapping) for r in groups], "members": [dict(r._mapping) for r in members]}
 
 
 def stewarded_datasets(session: Session, contributor_id: int) -> list[dict[str, Any]]:
-    rows = session.execute(text(
-        "SELECT slug, title, knowledge_kind, licence FROM dataset WHERE steward_id = :id ORDER BY title"),
-        {"id": contributor_id})
+    rows = session.execute(
+        text("SELECT slug, title, knowledge_kind, licence FROM dataset WHERE steward_id = :id ORDER BY title"),
+        {"id": contributor_id},
+    )
     return [dict(r._mapping) for r in rows]
 
 
 def observation_summary(session: Session, contributor_id: int, viewer: Viewer) -> dict[str, Any]:
     """Counts of their records by kind, and their latest ones: private ones only for themselves (and the
     owner of a pseudonym) and staff."""
-    own = viewer.contributor_id == contributor_id or viewer.is_privileged or (
-        viewer.user_id is not None and session.execute(text(
-            "SELECT 1 FROM contributor WHERE id = :id AND owner_user_id = :u"),
-            {"id": contributor_id, "u": viewer.user_id}).first() is not None)
-    counts = session.execute(text(
-        "SELECT d.knowledge_kind, count(*) AS n, count(*) FILTER (WHERE o.visibility = 'private') AS private"
-        " FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE o.contributor_id = :id"
-        " GROUP BY d.knowledge_kind ORDER BY d.knowledge_kind"), {"id": contributor_id})
-    latest = session.execute(text(
-        "SELECT o.id, coalesce(s.scientific_name, o.subject_text) AS subject, o.observed_start, o.time_precision,"
-        " d.title AS dataset_title, d.knowledge_kind, o.licence, o.visibility"
-        " FROM observation o JOIN dataset d ON d.id = o.dataset_id LEFT JOIN subject s ON s.id = o.subject_id"
-        " WHERE o.contributor_id = :id AND (:own OR o.visibility <> 'private')"
-        " ORDER BY o.seq DESC LIMIT 20"), {"id": contributor_id, "own": own})
+    own = (
+        viewer.contributor_id == contributor_id
+        or viewer.is_privileged
+        or (
+            viewer.user_id is not None
+            and session.execute(
+                text("SELECT 1 FROM contributor WHERE id = :id AND owner_user_id = :u"),
+                {"id": contributor_id, "u": viewer.user_id},
+            ).first()
+            is not None
+        )
+    )
+    counts = session.execute(
+        text(
+            "SELECT d.knowledge_kind, count(*) AS n, count(*) FILTER (WHERE o.visibility = 'private') AS private"
+            " FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE o.contributor_id = :id"
+            " GROUP BY d.knowledge_kind ORDER BY d.knowledge_kind"
+        ),
+        {"id": contributor_id},
+    )
+    latest = session.execute(
+        text(
+            "SELECT o.id, coalesce(s.scientific_name, o.subject_text) AS subject, o.observed_start, o.time_precision,"
+            " d.title AS dataset_title, d.knowledge_kind, o.licence, o.visibility"
+            " FROM observation o JOIN dataset d ON d.id = o.dataset_id LEFT JOIN subject s ON s.id = o.subject_id"
+            " WHERE o.contributor_id = :id AND (:own OR o.visibility <> 'private')"
+            " ORDER BY o.seq DESC LIMIT 20"
+        ),
+        {"id": contributor_id, "own": own},
+    )
     by_kind = [dict(r._mapping) for r in counts]
     return {
         "by_kind": [{**k, "shown": k["n"] if own else k["n"] - k["private"]} for k in by_kind],
@@ -61,40 +87,51 @@ def observation_summary(session: Session, contributor_id: int, viewer: Viewer) -
 
 def annotations_by(session: Session, contributor_id: int) -> list[dict[str, Any]]:
     """Their annotations on records anyone may see, newest first."""
-    rows = session.execute(text(
-        "SELECT a.kind, a.body, a.status, a.created_at, a.observation_id,"
-        " coalesce(s.scientific_name, o.subject_text) AS subject, d.title AS dataset_title, d.knowledge_kind"
-        " FROM annotation a JOIN observation o ON o.id = a.observation_id JOIN dataset d ON d.id = o.dataset_id"
-        " LEFT JOIN subject s ON s.id = o.subject_id"
-        " WHERE a.contributor_id = :id AND o.visibility <> 'private' ORDER BY a.created_at DESC LIMIT 20"),
-        {"id": contributor_id})
+    rows = session.execute(
+        text(
+            "SELECT a.kind, a.body, a.status, a.created_at, a.observation_id,"
+            " coalesce(s.scientific_name, o.subject_text) AS subject, d.title AS dataset_title, d.knowledge_kind"
+            " FROM annotation a JOIN observation o ON o.id = a.observation_id JOIN dataset d ON d.id = o.dataset_id"
+            " LEFT JOIN subject s ON s.id = o.subject_id"
+            " WHERE a.contributor_id = :id AND o.visibility <> 'private' ORDER BY a.created_at DESC LIMIT 20"
+        ),
+        {"id": contributor_id},
+    )
     return [dict(r._mapping) for r in rows]
 
 
 def knowledge_used(session: Session, contributor_id: int) -> list[dict[str, Any]]:
     """Per kind of use (export, comparison): how often and in how many datasets their records were drawn on."""
-    rows = session.execute(text("""
+    rows = session.execute(
+        text("""
         WITH theirs AS (SELECT DISTINCT dataset_id FROM observation WHERE contributor_id = :id)
         SELECT e.kind, count(DISTINCT e.id) AS times, count(DISTINCT u.dataset_id) AS datasets,
                max(e.at) AS last
         FROM usage_event e JOIN usage_dataset u ON u.event_id = e.id
         WHERE u.dataset_id IN (SELECT dataset_id FROM theirs)
         GROUP BY e.kind ORDER BY e.kind
-    """), {"id": contributor_id})
+    """),
+        {"id": contributor_id},
+    )
     return [dict(r._mapping) for r in rows]
 
 
 def groups_of(session: Session, contributor_id: int) -> list[dict[str, Any]]:
     """Every group a person belongs to (shown or not): those they may credit."""
-    rows = session.execute(text(
-        "SELECT c.id, c.display_name FROM membership m JOIN contributor c ON c.id = m.group_id"
-        " WHERE m.member_id = :id ORDER BY c.display_name"), {"id": contributor_id})
+    rows = session.execute(
+        text(
+            "SELECT c.id, c.display_name FROM membership m JOIN contributor c ON c.id = m.group_id"
+            " WHERE m.member_id = :id ORDER BY c.display_name"
+        ),
+        {"id": contributor_id},
+    )
     return [dict(r._mapping) for r in rows]
 
 
 def pseudonyms_of(session: Session, user_id: int) -> list[dict[str, Any]]:
     """The pseudonyms an account owns (for its own forms only: never shown to others)."""
-    rows = session.execute(text(
-        "SELECT id, display_name FROM contributor WHERE owner_user_id = :u ORDER BY display_name, id"),
-        {"u": user_id})
+    rows = session.execute(
+        text("SELECT id, display_name FROM contributor WHERE owner_user_id = :u ORDER BY display_name, id"),
+        {"u": user_id},
+    )
     return [dict(r._mapping) for r in rows]

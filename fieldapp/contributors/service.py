@@ -15,22 +15,25 @@ MAX_NAME = 200
 
 def is_member(session: Session, member_id: int, group_id: int) -> bool:
     """Is contributor member_id a member of group group_id?"""
-    row = session.execute(text("SELECT 1 FROM membership WHERE group_id = :g AND member_id = :m"),
-                          {"g": group_id, "m": member_id}).first()
+    row = session.execute(
+        text("SELECT 1 FROM membership WHERE group_id = :g AND member_id = :m"), {"g": group_id, "m": member_id}
+    ).first()
     return row is not None
 
 
 def owns_pseudonym(session: Session, user_id: int, contributor_id: int) -> bool:
     """Is contributor_id a pseudonym of the account user_id?"""
-    row = session.execute(text("SELECT 1 FROM contributor WHERE id = :c AND owner_user_id = :u"),
-                          {"c": contributor_id, "u": user_id}).first()
+    row = session.execute(
+        text("SELECT 1 FROM contributor WHERE id = :c AND owner_user_id = :u"), {"c": contributor_id, "u": user_id}
+    ).first()
     return row is not None
 
 
 def is_someones_pseudonym(session: Session, contributor_id: int) -> bool:
     """Is this contributor a pseudonym (of any account)? Only its owner may credit it."""
-    row = session.execute(text("SELECT 1 FROM contributor WHERE id = :c AND owner_user_id IS NOT NULL"),
-                          {"c": contributor_id}).first()
+    row = session.execute(
+        text("SELECT 1 FROM contributor WHERE id = :c AND owner_user_id IS NOT NULL"), {"c": contributor_id}
+    ).first()
     return row is not None
 
 
@@ -47,11 +50,15 @@ def create_pseudonym(session: Session, user: User, name: str) -> tuple[Contribut
     """Find or create the user's pseudonym of this name (case-insensitive); True when it is new."""
     name = " ".join((name or "").split())
     if not name or len(name) > MAX_NAME:
-        raise Invalid(f"A pseudonym is 1 to {MAX_NAME} characters.",
-                      [{"path": "display_name", "message": f"give a name of 1 to {MAX_NAME} characters"}])
+        raise Invalid(
+            f"A pseudonym is 1 to {MAX_NAME} characters.",
+            [{"path": "display_name", "message": f"give a name of 1 to {MAX_NAME} characters"}],
+        )
     if name.casefold() == user.contributor.display_name.casefold():
-        raise Invalid("That is your account's own name; choose it instead of a pseudonym.",
-                      [{"path": "display_name", "message": "the same as your account's name"}])
+        raise Invalid(
+            "That is your account's own name; choose it instead of a pseudonym.",
+            [{"path": "display_name", "message": "the same as your account's name"}],
+        )
     existing = _pseudonym_named(session, user.id, name)
     if existing is not None:
         return existing, False
@@ -69,13 +76,21 @@ def create_pseudonym(session: Session, user: User, name: str) -> tuple[Contribut
 
 
 def _pseudonym_named(session: Session, user_id: int, name: str) -> Contributor | None:
-    return session.scalars(select(Contributor).where(
-        Contributor.owner_user_id == user_id, func.lower(Contributor.display_name) == name.lower(),
-    ).order_by(Contributor.id).limit(1)).first()
+    return session.scalars(
+        select(Contributor)
+        .where(
+            Contributor.owner_user_id == user_id,
+            func.lower(Contributor.display_name) == name.lower(),
+        )
+        .order_by(Contributor.id)
+        .limit(1)
+    ).first()
 
 
 def set_membership_shown(session: Session, member_id: int, group_id: int, shown: bool) -> bool:
     """A member chooses whether the group's page lists them; False when they are not a member."""
-    result = session.execute(text("UPDATE membership SET shown = :shown WHERE group_id = :g AND member_id = :m"),
-                             {"shown": shown, "g": group_id, "m": member_id})
+    result = session.execute(
+        text("UPDATE membership SET shown = :shown WHERE group_id = :g AND member_id = :m"),
+        {"shown": shown, "g": group_id, "m": member_id},
+    )
     return result.rowcount == 1

@@ -22,7 +22,9 @@ def contributor_page(contributor_id: int):
     if contributor is None:
         raise NotFound(f"No contributor {contributor_id}.")
     return render_template(
-        "contributors/contributor.html", contributor=contributor, labels=KIND_LABELS,
+        "contributors/contributor.html",
+        contributor=contributor,
+        labels=KIND_LABELS,
         memberships=queries.memberships(session, contributor_id),
         datasets=queries.stewarded_datasets(session, contributor_id),
         observations=queries.observation_summary(session, contributor_id, current_viewer()),
@@ -37,8 +39,10 @@ def _my_membership(session, group_id: int) -> bool | None:
     user = current_user()
     if user is None:
         return None
-    return session.execute(text("SELECT shown FROM membership WHERE group_id = :g AND member_id = :m"),
-                           {"g": group_id, "m": user.contributor_id}).scalar()
+    return session.execute(
+        text("SELECT shown FROM membership WHERE group_id = :g AND member_id = :m"),
+        {"g": group_id, "m": user.contributor_id},
+    ).scalar()
 
 
 @bp.post("/contributors/<int:group_id>/membership")

@@ -11,15 +11,20 @@ class DatasetSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    slug = fields.String(required=True, validate=validate.Regexp(
-        SLUG, error="Use 2-80 lower-case letters, digits and hyphens, starting with a letter or digit."))
+    slug = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            SLUG, error="Use 2-80 lower-case letters, digits and hyphens, starting with a letter or digit."
+        ),
+    )
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", validate=validate.Length(max=20_000))
     knowledge_kind = fields.String(required=True, validate=validate.OneOf(KNOWLEDGE_KINDS))
     method = fields.String(load_default="", validate=validate.Length(max=20_000))
     steward_id = fields.Integer(validate=validate.Range(min=1))
-    licence = fields.String(load_default="CC-BY-4.0", validate=validate.OneOf(
-        LICENCES, error="Unknown licence; use one of {choices}."))
+    licence = fields.String(
+        load_default="CC-BY-4.0", validate=validate.OneOf(LICENCES, error="Unknown licence; use one of {choices}.")
+    )
     citation = fields.String(load_default="", validate=validate.Length(max=5000))
     default_visibility = fields.String(load_default="public", validate=validate.OneOf(VISIBILITIES))
     generalise_m = fields.Integer(allow_none=True, validate=validate.Range(min=10, max=100_000))

@@ -20,8 +20,9 @@ def create_dataset(session: Session, user: User, values: dict[str, Any]) -> Data
     if user.role not in CREATOR_ROLES:
         raise Forbidden("Only stewards and park staff create datasets; ask park staff to make you a steward.")
     if session.scalar(select(Dataset.id).where(Dataset.slug == values["slug"])) is not None:
-        raise Conflict(f"A dataset called {values['slug']!r} already exists.",
-                       [{"path": "slug", "message": "already taken"}])
+        raise Conflict(
+            f"A dataset called {values['slug']!r} already exists.", [{"path": "slug", "message": "already taken"}]
+        )
     steward_id = values.pop("steward_id", None) or user.contributor_id
     _check_steward(session, user, steward_id)
     dataset = Dataset(**values, steward_id=steward_id)

@@ -140,7 +140,11 @@ def _ensure_dataset(session: Session, spec: DemoDataset, contributors: dict[str,
 
 
 def _row(
-    record: Record, dataset: Dataset, contributors: dict[str, int], subjects: dict[str, int], entered_by: int,
+    record: Record,
+    dataset: Dataset,
+    contributors: dict[str, int],
+    subjects: dict[str, int],
+    entered_by: int,
     now: datetime,
 ) -> dict[str, Any]:
     values = dict(record)

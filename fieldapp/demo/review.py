@@ -47,25 +47,37 @@ def activity(kind: str, source_ref: str, now: datetime) -> dict[str, Any]:
 def ensure_reviews(session: Session, users: dict[str, Any], slugs: dict[str, str]) -> int:
     """Add the demo annotations once (none are added when any exist on demo records)."""
     demo_ids = list(slugs.values())
-    exists = session.execute(text(
-        "SELECT 1 FROM annotation a JOIN observation o ON o.id = a.observation_id"
-        " JOIN dataset d ON d.id = o.dataset_id WHERE d.slug = ANY(:s) LIMIT 1"), {"s": demo_ids}).first()
+    exists = session.execute(
+        text(
+            "SELECT 1 FROM annotation a JOIN observation o ON o.id = a.observation_id"
+            " JOIN dataset d ON d.id = o.dataset_id WHERE d.slug = ANY(:s) LIMIT 1"
+        ),
+        {"s": demo_ids},
+    ).first()
     if exists:
         return 0
     now, added = datetime.now(UTC), 0
     for account, kind, annotation_kind, words, count in REVIEWS:
         user = users[account]
-        rows = session.execute(text(
-            "SELECT o.id, o.source_ref FROM observation o JOIN dataset d ON d.id = o.dataset_id"
-            " WHERE d.slug = :slug AND o.visibility <> 'private' ORDER BY o.source_ref LIMIT :n"),
-            {"slug": slugs[kind], "n": count}).all()
+        rows = session.execute(
+            text(
+                "SELECT o.id, o.source_ref FROM observation o JOIN dataset d ON d.id = o.dataset_id"
+                " WHERE d.slug = :slug AND o.visibility <> 'private' ORDER BY o.source_ref LIMIT :n"
+            ),
+            {"slug": slugs[kind], "n": count},
+        ).all()
         for observation_id, source_ref in rows:
-            session.add(Annotation(
-                observation_id=observation_id, author_user_id=user.id, contributor_id=user.contributor_id,
-                kind=annotation_kind, body=words, status="open",
-                created_at=added_at(f"{account}/{source_ref}", now)))
+            session.add(
+                Annotation(
+                    observation_id=observation_id,
+                    author_user_id=user.id,
+                    contributor_id=user.contributor_id,
+                    kind=annotation_kind,
+                    body=words,
+                    status="open",
+                    created_at=added_at(f"{account}/{source_ref}", now),
+                )
+            )
             added += 1
     session.flush()
     return added
-
-

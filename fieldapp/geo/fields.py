@@ -13,11 +13,21 @@ from shapely.validation import explain_validity
 
 MAX_VERTICES = 100_000
 GEOMETRY_TYPES = (
-    "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection",
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
 )
 _KIND = {
-    "Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line",
-    "Polygon": "area", "MultiPolygon": "area",
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "Polygon": "area",
+    "MultiPolygon": "area",
 }
 
 

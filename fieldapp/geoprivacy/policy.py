@@ -71,8 +71,9 @@ def stewards_dataset(session: Session, viewer: Viewer, dataset_id: int) -> bool:
     return bool(session.execute(sql, {"dataset_id": dataset_id, **viewer_params(viewer)}).scalar())
 
 
-def may_manage(session: Session, viewer: Viewer, contributor_id: int | None,
-               entered_by: int | None, dataset_id: int) -> bool:
+def may_manage(
+    session: Session, viewer: Viewer, contributor_id: int | None, entered_by: int | None, dataset_id: int
+) -> bool:
     """May the viewer see precisely, change and delete this observation?"""
     if viewer.is_anonymous:
         return False

@@ -32,8 +32,7 @@ VENDORED = {
     "leaflet_css": "vendor/leaflet/leaflet.css",
     "vectorGrid": "vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js",
     "leaflet.groupedlayercontrol.min.js": "vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.js",
-    "leaflet.groupedlayercontrol.min.css":
-        "vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.css",
+    "leaflet.groupedlayercontrol.min.css": "vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.css",
     "fieldapp_map": "js/map.js",
 }
 # The map needs Leaflet and our glue only: not jQuery, Bootstrap or the awesome-markers fonts.
@@ -74,16 +73,17 @@ class _Hook(MacroElement):
         self.code = code
 
 
-def new_map(static_url: StaticUrl, location: tuple[float, float] = JERSEY_CENTRE,
-            zoom: int = JERSEY_ZOOM, height: str = "100%") -> folium.Map:
+def new_map(
+    static_url: StaticUrl, location: tuple[float, float] = JERSEY_CENTRE, zoom: int = JERSEY_ZOOM, height: str = "100%"
+) -> folium.Map:
     """A map with OSM tiles (when online), the three geometry panes and vendored assets."""
-    m = folium.Map(location=list(location), zoom_start=zoom, tiles=None, max_zoom=MAX_ZOOM,
-                   height=height, control_scale=True)
+    m = folium.Map(
+        location=list(location), zoom_start=zoom, tiles=None, max_zoom=MAX_ZOOM, height=height, control_scale=True
+    )
     m.default_js = [(name, static_url(VENDORED[name])) for name in MAP_JS]
     m.default_css = [(name, static_url(VENDORED[name])) for name in MAP_CSS]
     # The only external URL: the base map. Blocked or offline, the outline and data still draw.
-    folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=MAX_ZOOM,
-                     control=False).add_to(m)
+    folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=MAX_ZOOM, control=False).add_to(m)
     for pane, z_index in styles.PANES.values():
         folium.map.CustomPane(pane, z_index=z_index, pointer_events=True).add_to(m)
     return m
@@ -91,8 +91,9 @@ def new_map(static_url: StaticUrl, location: tuple[float, float] = JERSEY_CENTRE
 
 def add_outline(m: folium.Map, outline: dict[str, Any]) -> folium.GeoJson:
     """Draw Jersey's outline under everything, always (not switchable)."""
-    layer = folium.GeoJson(outline, name="Jersey outline", control=False,
-                           style_function=lambda _feature: dict(styles.OUTLINE_STYLE))
+    layer = folium.GeoJson(
+        outline, name="Jersey outline", control=False, style_function=lambda _feature: dict(styles.OUTLINE_STYLE)
+    )
     return layer.add_to(m)
 
 
@@ -106,16 +107,24 @@ def tile_url(tiles_base: str, dataset: str, shape: str, filters: dict[str, str])
 
 def grid_options(kind: str, shape: str) -> str:
     """VectorGrid options (JavaScript): the kind's style in the shape's pane, popups on click."""
-    config = {"pane": styles.PANES[shape][0], "style": styles.kind_style(kind),
-              "generalised": styles.generalised_style(kind),
-              "countRadius": [styles.COUNT_RADIUS_STEP, styles.COUNT_RADIUS_MAX]}
+    config = {
+        "pane": styles.PANES[shape][0],
+        "style": styles.kind_style(kind),
+        "generalised": styles.generalised_style(kind),
+        "countRadius": [styles.COUNT_RADIUS_STEP, styles.COUNT_RADIUS_MAX],
+    }
     return f"fieldappMap.gridOptions({script_json(config)})"
 
 
-def add_dataset_layers(m: folium.Map, datasets: Iterable[dict[str, Any]],
-                       shapes: dict[str, dict[str, int]], tiles_base: str,
-                       filters: dict[str, str], static_url: StaticUrl,
-                       hidden: Iterable[str] = ()) -> dict[str, list[folium.FeatureGroup]]:
+def add_dataset_layers(
+    m: folium.Map,
+    datasets: Iterable[dict[str, Any]],
+    shapes: dict[str, dict[str, int]],
+    tiles_base: str,
+    filters: dict[str, str],
+    static_url: StaticUrl,
+    hidden: Iterable[str] = (),
+) -> dict[str, list[folium.FeatureGroup]]:
     """One switchable layer per dataset (its tiles per geometry class), grouped by kind."""
     hidden = set(hidden)
     groups: dict[str, list[folium.FeatureGroup]] = {}
@@ -127,12 +136,14 @@ def add_dataset_layers(m: folium.Map, datasets: Iterable[dict[str, Any]],
         # Only the classes a dataset holds are requested: most datasets hold one.
         for shape in ("area", "line", "point"):
             if present.get(shape):
-                grid = VectorGridProtobuf(tile_url(tiles_base, slug, shape, filters),
-                                          options=grid_options(kind, shape), control=False)
+                grid = VectorGridProtobuf(
+                    tile_url(tiles_base, slug, shape, filters), options=grid_options(kind, shape), control=False
+                )
                 grid.default_js = [("vectorGrid", static_url(VENDORED["vectorGrid"]))]
                 grid.add_to(group)
-                _Hook(f"fieldappMap.attach({m.get_name()}, {grid.get_name()}, "
-                      f"{group.get_name()}, {script_json(slug)});").add_to(m)
+                _Hook(
+                    f"fieldappMap.attach({m.get_name()}, {grid.get_name()}, {group.get_name()}, {script_json(slug)});"
+                ).add_to(m)
         _Hook(f"fieldappMap.dataset({m.get_name()}, {group.get_name()}, {script_json(slug)});").add_to(m)
         groups.setdefault(styles.KIND_LABELS[kind], []).append(group)
     if groups:

@@ -42,8 +42,7 @@ COUNT_RADIUS_STEP, COUNT_RADIUS_MAX = 4, 18
 
 # Draw order is by geometry type, never by kind: areas under lines under points.
 PANES = {"area": ("fieldapp-areas", 410), "line": ("fieldapp-lines", 420), "point": ("fieldapp-points", 430)}
-OUTLINE_STYLE = {"color": "#444444", "weight": 1, "fillColor": "#f2efe9", "fillOpacity": 0.5,
-                 "interactive": False}
+OUTLINE_STYLE = {"color": "#444444", "weight": 1, "fillColor": "#f2efe9", "fillOpacity": 0.5, "interactive": False}
 
 
 def kind_style(kind: str) -> dict[str, object]:
@@ -51,8 +50,15 @@ def kind_style(kind: str) -> dict[str, object]:
     if kind not in KNOWLEDGE_KINDS:
         raise ValueError(f"unknown knowledge kind {kind!r}")
     colour = KIND_COLOURS[kind]
-    return {"color": colour, "fillColor": colour, "weight": WEIGHT, "opacity": OPACITY,
-            "fillOpacity": FILL_OPACITY, "radius": POINT_RADIUS, "fill": True}
+    return {
+        "color": colour,
+        "fillColor": colour,
+        "weight": WEIGHT,
+        "opacity": OPACITY,
+        "fillOpacity": FILL_OPACITY,
+        "radius": POINT_RADIUS,
+        "fill": True,
+    }
 
 
 def generalised_style(kind: str) -> dict[str, object]:

@@ -99,8 +99,14 @@ def parse_shape(raw: str | None) -> str | None:
 def uses_aggregate(tile: TileRequest) -> bool:
     """Low-zoom point counts come from map_cell unless a filter needs the raw rows."""
     f = tile.filters
-    return (tile.z <= AGGREGATE_MAX_ZOOM and tile.shape in (None, "point")
-            and f.subject is None and f.interval is None and f.bbox is None and not f.review)
+    return (
+        tile.z <= AGGREGATE_MAX_ZOOM
+        and tile.shape in (None, "point")
+        and f.subject is None
+        and f.interval is None
+        and f.bbox is None
+        and not f.review
+    )
 
 
 def layer_sqls(tile: TileRequest) -> list[tuple[str, dict[str, Any]]]:
@@ -139,8 +145,7 @@ def tile_sql(tile: TileRequest, query_string: str, known: list[str]) -> tuple[st
     return sql, params | {"etag_key": key, "known": known}
 
 
-def read_tile(session: Session, tile: TileRequest, query_string: str,
-              known: list[str]) -> tuple[str, bytes | None]:
+def read_tile(session: Session, tile: TileRequest, query_string: str, known: list[str]) -> tuple[str, bytes | None]:
     """The tile's ETag and its bytes (None when the client's copy, one of `known`, is current)."""
     sql, params = tile_sql(tile, query_string, known)
     etag, body = session.execute(text(sql), params).one()
@@ -180,9 +185,15 @@ def _cell_window(tile: TileRequest) -> dict[str, int]:
     target = tile.z + CELL_SHIFT
     level = min(lv for lv in STORED_LEVELS if lv >= target)
     span = 2 ** (level - tile.z)
-    return {"level": level, "shift": level - target, "target": target,
-            "x0": tile.x * span, "x1": (tile.x + 1) * span - 1,
-            "y0": tile.y * span, "y1": (tile.y + 1) * span - 1}
+    return {
+        "level": level,
+        "shift": level - target,
+        "target": target,
+        "x0": tile.x * span,
+        "x1": (tile.x + 1) * span - 1,
+        "y0": tile.y * span,
+        "y1": (tile.y + 1) * span - 1,
+    }
 
 
 def _counts_select(cells_sql: str) -> str:
@@ -239,5 +250,4 @@ def dataset_shapes(session: Session) -> dict[str, dict[str, int]]:
                coalesce(s.areas, 0) AS area
         FROM dataset d LEFT JOIN map_dataset_state s ON s.dataset_id = d.id
     """
-    return {row.slug: {"point": row.point, "line": row.line, "area": row.area}
-            for row in session.execute(text(sql))}
+    return {row.slug: {"point": row.point, "line": row.line, "area": row.area} for row in session.execute(text(sql))}

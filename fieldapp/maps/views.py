@@ -54,8 +54,13 @@ def map_view(args) -> tuple[tuple[float, float], int]:
     return (lat, lon), min(max(zoom, 2), builders.MAX_ZOOM)
 
 
-def _shared_map(datasets: list[dict[str, Any]], tile_filters: dict[str, str],
-                location: tuple[float, float], zoom: int, hidden: set[str]):
+def _shared_map(
+    datasets: list[dict[str, Any]],
+    tile_filters: dict[str, str],
+    location: tuple[float, float],
+    zoom: int,
+    hidden: set[str],
+):
     m = builders.new_map(_static, location, zoom)
     builders.add_outline(m, jersey_outline())
     shapes = tiles.dataset_shapes(get_session())
@@ -75,20 +80,38 @@ def shared_map():
     m = _shared_map(datasets, tile_filters, location, zoom, hidden)
     builders.track_state(m)
     return render_template(
-        "maps/map.html", parts=builders.render_parts(m, _static), datasets=datasets,
-        choices=queries.all_datasets(session), args=args, chosen=set(args["dataset"].split(",")),
-        kinds=set(args["kind"].split(",")), all_kinds=KNOWLEDGE_KINDS, labels=styles.KIND_LABELS,
-        review=set(args["review"].split(",")), review_labels=styles.REVIEW_LABELS,
-        legend=styles.legend_items(), legend_note=styles.LEGEND_NOTE,
-        generalised_note=styles.GENERALISED_NOTE, credit=NATURAL_EARTH_CREDIT,
-        view={"lat": request.args.get("lat", ""), "lon": request.args.get("lon", ""),
-              "zoom": request.args.get("zoom", ""), "hide": request.args.get("hide", "")})
+        "maps/map.html",
+        parts=builders.render_parts(m, _static),
+        datasets=datasets,
+        choices=queries.all_datasets(session),
+        args=args,
+        chosen=set(args["dataset"].split(",")),
+        kinds=set(args["kind"].split(",")),
+        all_kinds=KNOWLEDGE_KINDS,
+        labels=styles.KIND_LABELS,
+        review=set(args["review"].split(",")),
+        review_labels=styles.REVIEW_LABELS,
+        legend=styles.legend_items(),
+        legend_note=styles.LEGEND_NOTE,
+        generalised_note=styles.GENERALISED_NOTE,
+        credit=NATURAL_EARTH_CREDIT,
+        view={
+            "lat": request.args.get("lat", ""),
+            "lon": request.args.get("lon", ""),
+            "zoom": request.args.get("zoom", ""),
+            "hide": request.args.get("hide", ""),
+        },
+    )
 
 
 @bp.get("/datasets")
 def dataset_list():
-    return render_template("maps/datasets.html", datasets=list_datasets(get_session()),
-                           labels=styles.KIND_LABELS, colours=styles.KIND_COLOURS)
+    return render_template(
+        "maps/datasets.html",
+        datasets=list_datasets(get_session()),
+        labels=styles.KIND_LABELS,
+        colours=styles.KIND_COLOURS,
+    )
 
 
 @bp.get("/datasets/<slug>")
@@ -100,7 +123,12 @@ def dataset_detail(slug: str):
     bbox = (dataset.get("extent") or {}).get("bbox")
     if bbox:
         m.fit_bounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], max_zoom=15)
-    return render_template("maps/dataset.html", dataset=dataset, parts=builders.render_parts(m, _static),
-                           label=styles.KIND_LABELS[dataset["knowledge_kind"]],
-                           licence_uri=LICENCE_URIS.get(dataset["licence"]),
-                           legend_note=styles.LEGEND_NOTE, credit=NATURAL_EARTH_CREDIT)
+    return render_template(
+        "maps/dataset.html",
+        dataset=dataset,
+        parts=builders.render_parts(m, _static),
+        label=styles.KIND_LABELS[dataset["knowledge_kind"]],
+        licence_uri=LICENCE_URIS.get(dataset["licence"]),
+        legend_note=styles.LEGEND_NOTE,
+        credit=NATURAL_EARTH_CREDIT,
+    )

@@ -5,14 +5,21 @@ from __future__ import annotations
 import math
 
 # Words people write for each letter, so a verbatim "Common" is stored as C with its words kept.
-_SACFOR = {"S": "superabundant", "A": "abundant", "C": "common", "F": "frequent",
-           "O": "occasional", "R": "rare", "P": "present"}
+_SACFOR = {
+    "S": "superabundant",
+    "A": "abundant",
+    "C": "common",
+    "F": "frequent",
+    "O": "occasional",
+    "R": "rare",
+    "P": "present",
+}
 _DAFOR = {"D": "dominant", "A": "abundant", "F": "frequent", "O": "occasional", "R": "rare"}
 _DOMIN = ["+"] + [str(n) for n in range(1, 11)]
 
 HELP = {
     "SACFOR": "Superabundant, Abundant, Common, Frequent, Occasional, Rare (P = present). "
-              "The grade depends on cover or density and on the organism's size.",
+    "The grade depends on cover or density and on the organism's size.",
     "DAFOR": "Dominant, Abundant, Frequent, Occasional, Rare: a quick estimate of cover.",
     "DOMIN": "Domin cover scale: + (a single individual) and 1 (under 4%, few) to 10 (91-100% cover).",
     "percent_cover": "Percentage of the ground covered, 0 to 100.",

@@ -71,10 +71,10 @@ def list_observations():
     links = [{"rel": "self", "type": GEOJSON, "href": request.url}]
     if page["next_after"] is not None:
         args = request.args.to_dict() | {"cursor": encode_cursor(page["next_after"]), "limit": str(limit)}
-        links.append({"rel": "next", "type": GEOJSON,
-                      "href": url_for(".list_observations", _external=True, **args)})
-    body = feature_collection(page["features"], numberMatched=page["matched"],
-                              numberReturned=page["returned"], links=links)
+        links.append({"rel": "next", "type": GEOJSON, "href": url_for(".list_observations", _external=True, **args)})
+    body = feature_collection(
+        page["features"], numberMatched=page["matched"], numberReturned=page["returned"], links=links
+    )
     return json_text_response(body, mimetype=GEOJSON)
 
 
@@ -90,32 +90,44 @@ def create_observations():
     if single:
         return _single_response(outcomes[0])
     created = sum(o.created for o in outcomes)
-    summary = {"created": created, "existing": len(outcomes) - created,
-               "results": [{"id": str(o.id), "status": "created" if o.created else "existing"} for o in outcomes]}
+    summary = {
+        "created": created,
+        "existing": len(outcomes) - created,
+        "results": [{"id": str(o.id), "status": "created" if o.created else "existing"} for o in outcomes],
+    }
     return Response(json.dumps(summary), status=201 if created else 200, mimetype="application/json")
 
 
 def _features_of(body) -> tuple[list, bool]:
     if not isinstance(body, dict):
-        raise Invalid("Send a GeoJSON Feature or FeatureCollection object.",
-                      [{"path": "(body)", "message": "not an object"}])
+        raise Invalid(
+            "Send a GeoJSON Feature or FeatureCollection object.", [{"path": "(body)", "message": "not an object"}]
+        )
     if body.get("type") == "Feature":
         return [body], True
     if body.get("type") == "FeatureCollection":
         features = body.get("features")
         if not isinstance(features, list) or not features:
-            raise Invalid("A FeatureCollection needs a non-empty 'features' array.",
-                          [{"path": "features", "message": "missing or empty"}])
+            raise Invalid(
+                "A FeatureCollection needs a non-empty 'features' array.",
+                [{"path": "features", "message": "missing or empty"}],
+            )
         if len(features) > service.MAX_BATCH:
-            raise Invalid(f"A batch holds at most {service.MAX_BATCH} features; this one has {len(features)}.",
-                          [{"path": "features", "message": f"more than {service.MAX_BATCH}"}])
+            raise Invalid(
+                f"A batch holds at most {service.MAX_BATCH} features; this one has {len(features)}.",
+                [{"path": "features", "message": f"more than {service.MAX_BATCH}"}],
+            )
         extra = set(body) - {"type", "features", "bbox"}
         if extra:
-            raise Invalid(f"Unknown member(s) of the FeatureCollection: {', '.join(sorted(extra))}.",
-                          [{"path": name, "message": "unknown member"} for name in sorted(extra)])
+            raise Invalid(
+                f"Unknown member(s) of the FeatureCollection: {', '.join(sorted(extra))}.",
+                [{"path": name, "message": "unknown member"} for name in sorted(extra)],
+            )
         return features, False
-    raise Invalid("The body is not a GeoJSON Feature or FeatureCollection: 'type' must be one of those.",
-                  [{"path": "type", "message": f"got {body.get('type')!r}"}])
+    raise Invalid(
+        "The body is not a GeoJSON Feature or FeatureCollection: 'type' must be one of those.",
+        [{"path": "type", "message": f"got {body.get('type')!r}"}],
+    )
 
 
 def _load_batch(raw_features: list) -> list[dict]:
@@ -137,9 +149,7 @@ def _load_batch(raw_features: list) -> list[dict]:
 def _single_response(outcome: service.Outcome) -> Response:
     feature = queries.get_observation_feature(get_session(), current_viewer(), outcome.id)
     headers = {"Location": url_for(".get_observation", observation_id=outcome.id, _external=True)}
-    return json_text_response(feature, status=201 if outcome.created else 200, mimetype=GEOJSON,
-                              headers=headers)
-
+    return json_text_response(feature, status=201 if outcome.created else 200, mimetype=GEOJSON, headers=headers)
 
 
 @bp.get("/observations/<observation_id>")
@@ -183,8 +193,9 @@ def upload_media(observation_id: str):
     user = require_user()
     upload = request.files.get("file")
     if upload is None:
-        raise Invalid("Send the photo as a multipart/form-data field named 'file'.",
-                      [{"path": "file", "message": "missing"}])
+        raise Invalid(
+            "Send the photo as a multipart/form-data field named 'file'.", [{"path": "file", "message": "missing"}]
+        )
     try:
         media_id = uuid.UUID(request.form["id"]) if request.form.get("id") else uuid.uuid4()
     except ValueError:

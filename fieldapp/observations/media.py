@@ -60,8 +60,10 @@ class Photo:
 def read_photo(data: bytes) -> Photo:
     """Check an uploaded image and build its metadata-free copies; raise a 4xx error when it is unusable."""
     if len(data) > MAX_PHOTO_BYTES:
-        raise TooLarge(f"A photo may be at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB; this one is {len(data)} bytes.",
-                       [{"path": "file", "message": "too large"}])
+        raise TooLarge(
+            f"A photo may be at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB; this one is {len(data)} bytes.",
+            [{"path": "file", "message": "too large"}],
+        )
     if not data:
         raise Invalid("The photo file is empty.", [{"path": "file", "message": "empty"}])
     image = _open(data)
@@ -69,9 +71,14 @@ def read_photo(data: bytes) -> Photo:
     exif = image.getexif()
     upright = _decode(lambda: ImageOps.exif_transpose(image))
     return Photo(
-        data=data, sha256=hashlib.sha256(data).hexdigest(), content_type=content_type, extension=extension,
-        exif_time=exif_time(exif), exif_lonlat=exif_lonlat(exif),
-        public_jpeg=_jpeg(_rebuilt(upright), PUBLIC_MAX_SIDE), thumb_jpeg=_jpeg(_rebuilt(upright), THUMB_SIDE),
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type=content_type,
+        extension=extension,
+        exif_time=exif_time(exif),
+        exif_lonlat=exif_lonlat(exif),
+        public_jpeg=_jpeg(_rebuilt(upright), PUBLIC_MAX_SIDE),
+        thumb_jpeg=_jpeg(_rebuilt(upright), THUMB_SIDE),
     )
 
 
@@ -79,8 +86,10 @@ def _open(data: bytes) -> Image.Image:
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     image = _decode(lambda: Image.open(io.BytesIO(data)))
     if image.format not in FORMATS:
-        raise Invalid(f"Photos must be JPEG, PNG or WebP, not {image.format}.",
-                      [{"path": "file", "message": f"unsupported format {image.format}"}])
+        raise Invalid(
+            f"Photos must be JPEG, PNG or WebP, not {image.format}.",
+            [{"path": "file", "message": f"unsupported format {image.format}"}],
+        )
     _decode(image.load)
     return image
 
@@ -93,13 +102,16 @@ def _decode(step):
         try:
             return step()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise Invalid(f"The image has more than {MAX_PIXELS:,} pixels; it is refused as unsafe to decode.",
-                          [{"path": "file", "message": "too many pixels"}]) from None
+            raise Invalid(
+                f"The image has more than {MAX_PIXELS:,} pixels; it is refused as unsafe to decode.",
+                [{"path": "file", "message": "too many pixels"}],
+            ) from None
         except UnidentifiedImageError:
             raise Invalid("The file is not an image.", [{"path": "file", "message": "not an image"}]) from None
         except (OSError, SyntaxError, ValueError) as exc:
-            raise Invalid(f"The image cannot be read: {exc}.",
-                          [{"path": "file", "message": "damaged or truncated image"}]) from None
+            raise Invalid(
+                f"The image cannot be read: {exc}.", [{"path": "file", "message": "damaged or truncated image"}]
+            ) from None
 
 
 def _rebuilt(image: Image.Image) -> Image.Image:
@@ -168,8 +180,9 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def store_photo(session: Session, root: Path, user: User, observation_id: uuid.UUID,
-                media_id: uuid.UUID, data: bytes) -> tuple[Media, bool]:
+def store_photo(
+    session: Session, root: Path, user: User, observation_id: uuid.UUID, media_id: uuid.UUID, data: bytes
+) -> tuple[Media, bool]:
     """Store a photo once per client media id: a retry returns the stored one, other content is a conflict."""
     observation = load_for_change(session, user, observation_id)
     existing = session.get(Media, media_id)
@@ -181,9 +194,15 @@ def store_photo(session: Session, root: Path, user: User, observation_id: uuid.U
     for relative, content in ((original, photo.data), (public, photo.public_jpeg), (thumb, photo.thumb_jpeg)):
         _write(root / relative, content)
     values = {
-        "id": media_id, "observation_id": observation.id, "stored_path": str(original),
-        "content_type": photo.content_type, "size": len(photo.data), "sha256": photo.sha256,
-        "exif_time": photo.exif_time, "public_path": str(public), "thumb_path": str(thumb),
+        "id": media_id,
+        "observation_id": observation.id,
+        "stored_path": str(original),
+        "content_type": photo.content_type,
+        "size": len(photo.data),
+        "sha256": photo.sha256,
+        "exif_time": photo.exif_time,
+        "public_path": str(public),
+        "thumb_path": str(thumb),
         "exif_geom": from_shape(Point(photo.exif_lonlat), srid=STORAGE_SRID) if photo.exif_lonlat else None,
     }
     created = session.execute(insert(Media).values(values).on_conflict_do_nothing().returning(Media.id)).first()
@@ -195,8 +214,10 @@ def store_photo(session: Session, root: Path, user: User, observation_id: uuid.U
 
 def _same_upload(media: Media, observation_id: uuid.UUID, photo: Photo) -> Media:
     if media.observation_id != observation_id or media.sha256 != photo.sha256:
-        raise Conflict("A photo with this id already exists with different content.",
-                       [{"path": "id", "message": f"{media.id} exists with different content"}])
+        raise Conflict(
+            "A photo with this id already exists with different content.",
+            [{"path": "id", "message": f"{media.id} exists with different content"}],
+        )
     return media
 
 
@@ -207,24 +228,35 @@ def media_json(media: Media, url_for) -> dict[str, Any]:
         point = to_shape(media.exif_geom)
         lonlat = [point.x, point.y]
     return {
-        "id": str(media.id), "observation_id": str(media.observation_id), "content_type": media.content_type,
-        "size": media.size, "sha256": media.sha256,
-        "exif_time": media.exif_time.isoformat() if media.exif_time else None, "exif_location": lonlat,
+        "id": str(media.id),
+        "observation_id": str(media.observation_id),
+        "content_type": media.content_type,
+        "size": media.size,
+        "sha256": media.sha256,
+        "exif_time": media.exif_time.isoformat() if media.exif_time else None,
+        "exif_location": lonlat,
         "public_url": url_for("observations.media_file", media_id=media.id, variant="public"),
         "thumb_url": url_for("observations.media_file", media_id=media.id, variant="thumb"),
     }
 
 
 def photos_of(session: Session, observation_id: uuid.UUID) -> list[Media]:
-    return list(session.scalars(select(Media).where(Media.observation_id == observation_id)
-                                .order_by(Media.created_at, Media.id)))
+    return list(
+        session.scalars(
+            select(Media).where(Media.observation_id == observation_id).order_by(Media.created_at, Media.id)
+        )
+    )
 
 
 def public_file(session: Session, root: Path, viewer: Viewer, media_id: uuid.UUID, variant: str) -> tuple[Path, bool]:
     """The path of a public copy or thumbnail, and whether anyone may cache it; hidden with private records."""
-    row = session.execute(text(
-        "SELECT m.public_path, m.thumb_path, o.visibility, o.contributor_id, o.entered_by, o.dataset_id"
-        " FROM media m JOIN observation o ON o.id = m.observation_id WHERE m.id = :id"), {"id": media_id}).first()
+    row = session.execute(
+        text(
+            "SELECT m.public_path, m.thumb_path, o.visibility, o.contributor_id, o.entered_by, o.dataset_id"
+            " FROM media m JOIN observation o ON o.id = m.observation_id WHERE m.id = :id"
+        ),
+        {"id": media_id},
+    ).first()
     if row is None:
         raise NotFound(f"No photo {media_id}.")
     private = row.visibility == "private"

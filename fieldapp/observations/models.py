@@ -132,9 +132,7 @@ class Media(Base):
     __tablename__ = "media"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
-    observation_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("observation.id", ondelete="CASCADE"), index=True
-    )
+    observation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("observation.id", ondelete="CASCADE"), index=True)
     stored_path: Mapped[str] = mapped_column(String(500))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)

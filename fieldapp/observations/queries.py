@@ -129,8 +129,9 @@ def subject_match_sql(alias: str = "o", param: str = "subject") -> str:
     )
 
 
-def list_observations(session: Session, viewer: Viewer, filters: ObservationFilter,
-                      limit: int, after: int | None) -> dict[str, Any]:
+def list_observations(
+    session: Session, viewer: Viewer, filters: ObservationFilter, limit: int, after: int | None
+) -> dict[str, Any]:
     """One page of matching observations: the features array as JSON text, and paging facts."""
     where, params = where_sql(filters, viewer)
     params.update({"after": after or 0, "limit": limit, "limit_plus": limit + 1})
@@ -150,8 +151,12 @@ def list_observations(session: Session, viewer: Viewer, filters: ObservationFilt
                          FROM shown JOIN {FROM_SQL} ON o.seq = shown.seq), '[]'::json)::text AS features
     """
     row = session.execute(text(sql), params).one()
-    return {"matched": row.matched, "returned": row.returned, "features": row.features,
-            "next_after": row.last_seq if row.more else None}
+    return {
+        "matched": row.matched,
+        "returned": row.returned,
+        "features": row.features,
+        "next_after": row.last_seq if row.more else None,
+    }
 
 
 def get_observation_feature(session: Session, viewer: Viewer, observation_id: uuid.UUID) -> str | None:

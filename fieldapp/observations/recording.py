@@ -20,27 +20,59 @@ LOCATION_FIELDS = {"geom", "coordinate_uncertainty_m", "attributes", "repair_not
 
 def form_choices(session: Session, user: User) -> dict[str, Any]:
     """Datasets, whom the user may credit (self, pseudonyms, groups) and whom facilitators enter for."""
-    datasets = [dict(r._mapping) for r in session.execute(text(
-        "SELECT d.id, d.slug, d.title, d.knowledge_kind, d.licence, d.default_visibility, d.force_generalised"
-        " FROM dataset d ORDER BY d.knowledge_kind, d.title"))]
-    groups = [dict(r._mapping) for r in session.execute(text(
-        "SELECT c.id, c.display_name FROM membership m JOIN contributor c ON c.id = m.group_id"
-        " WHERE m.member_id = :me ORDER BY c.display_name"), {"me": user.contributor_id})]
-    stewarded = {r[0] for r in session.execute(text(
-        "SELECT d.id FROM dataset d WHERE d.steward_id = :me OR d.steward_id IN"
-        " (SELECT group_id FROM membership WHERE member_id = :me)"), {"me": user.contributor_id})}
+    datasets = [
+        dict(r._mapping)
+        for r in session.execute(
+            text(
+                "SELECT d.id, d.slug, d.title, d.knowledge_kind, d.licence, d.default_visibility, d.force_generalised"
+                " FROM dataset d ORDER BY d.knowledge_kind, d.title"
+            )
+        )
+    ]
+    groups = [
+        dict(r._mapping)
+        for r in session.execute(
+            text(
+                "SELECT c.id, c.display_name FROM membership m JOIN contributor c ON c.id = m.group_id"
+                " WHERE m.member_id = :me ORDER BY c.display_name"
+            ),
+            {"me": user.contributor_id},
+        )
+    ]
+    stewarded = {
+        r[0]
+        for r in session.execute(
+            text(
+                "SELECT d.id FROM dataset d WHERE d.steward_id = :me OR d.steward_id IN"
+                " (SELECT group_id FROM membership WHERE member_id = :me)"
+            ),
+            {"me": user.contributor_id},
+        )
+    }
     facilitator = user.role in ("staff", "admin") or bool(stewarded)
     others = []
     if facilitator:
-        others = [dict(r._mapping) for r in session.execute(text(
-            # Pseudonyms belong to their owners alone: nobody else may record under them.
-            "SELECT id, display_name, kind FROM contributor WHERE id <> :me AND owner_user_id IS NULL"
-            " ORDER BY display_name LIMIT 2000"),
-            {"me": user.contributor_id})]
+        others = [
+            dict(r._mapping)
+            for r in session.execute(
+                text(
+                    # Pseudonyms belong to their owners alone: nobody else may record under them.
+                    "SELECT id, display_name, kind FROM contributor WHERE id <> :me AND owner_user_id IS NULL"
+                    " ORDER BY display_name LIMIT 2000"
+                ),
+                {"me": user.contributor_id},
+            )
+        ]
     default = user.default_dataset_id or (datasets[0]["id"] if datasets else None)
-    return {"datasets": datasets, "groups": groups, "pseudonyms": pseudonyms_of(session, user.id),
-            "others": others, "default_dataset_id": default,
-            "stewarded": sorted(stewarded), "facilitator": facilitator}
+    return {
+        "datasets": datasets,
+        "groups": groups,
+        "pseudonyms": pseudonyms_of(session, user.id),
+        "others": others,
+        "default_dataset_id": default,
+        "stewarded": sorted(stewarded),
+        "facilitator": facilitator,
+    }
 
 
 def subject_suggestions(session: Session) -> str:
@@ -60,16 +92,23 @@ def subject_suggestions(session: Session) -> str:
 def subject_names(session: Session, subject_id: int | None) -> list[Any]:
     if subject_id is None:
         return []
-    return list(session.execute(text(
-        "SELECT name, language, community FROM subject_name WHERE subject_id = :id ORDER BY language, name"),
-        {"id": subject_id}))
+    return list(
+        session.execute(
+            text("SELECT name, language, community FROM subject_name WHERE subject_id = :id ORDER BY language, name"),
+            {"id": subject_id},
+        )
+    )
 
 
 def record_facts(session: Session, observation_id: uuid.UUID) -> Any:
     """Who may manage a record, and its dataset's page facts."""
-    return session.execute(text(
-        "SELECT o.contributor_id, o.entered_by, o.dataset_id, d.description AS dataset_description"
-        " FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE o.id = :id"), {"id": observation_id}).first()
+    return session.execute(
+        text(
+            "SELECT o.contributor_id, o.entered_by, o.dataset_id, d.description AS dataset_description"
+            " FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE o.id = :id"
+        ),
+        {"id": observation_id},
+    ).first()
 
 
 def safe_history(session: Session, viewer: Viewer, observation_id: uuid.UUID, precise: bool) -> list[dict[str, Any]]:
@@ -79,8 +118,15 @@ def safe_history(session: Session, viewer: Viewer, observation_id: uuid.UUID, pr
         changes = row.changes or {}
         if not precise:
             changes = {k: v for k, v in changes.items() if k not in LOCATION_FIELDS}
-        rows.append({"action": row.action, "at": row.at, "actor": row.actor, "proposer": row.proposer,
-                     "changes": {k: _short(v) for k, v in sorted(changes.items())}})
+        rows.append(
+            {
+                "action": row.action,
+                "at": row.at,
+                "actor": row.actor,
+                "proposer": row.proposer,
+                "changes": {k: _short(v) for k, v in sorted(changes.items())},
+            }
+        )
     return rows
 
 

@@ -55,19 +55,25 @@ class PropertiesSchema(Schema):
     subject_id = fields.Integer(validate=validate.Range(min=1, max=INT4_MAX), allow_none=True)
     subject_text = fields.String(validate=validate.Length(min=1, max=300), allow_none=True)
     occurrence_status = fields.String(validate=validate.OneOf(OCCURRENCE_STATUSES))
-    count = fields.Integer(validate=[validate.Range(min=0, error="A count cannot be below zero."),
-                                     validate.Range(max=INT4_MAX, error="A count cannot exceed {max}.")],
-                           allow_none=True)
+    count = fields.Integer(
+        validate=[
+            validate.Range(min=0, error="A count cannot be below zero."),
+            validate.Range(max=INT4_MAX, error="A count cannot exceed {max}."),
+        ],
+        allow_none=True,
+    )
     abundance_scale = fields.String(validate=validate.OneOf(ABUNDANCE_SCALES), allow_none=True)
     abundance_value = fields.Raw(allow_none=True)
     trend = fields.String(validate=validate.OneOf(TRENDS), allow_none=True)
     observed_start = Timestamp()
     observed_end = Timestamp(allow_none=True)
     time_precision = fields.String(validate=validate.OneOf(TIME_PRECISIONS))
-    season_months = fields.List(fields.Integer(validate=validate.Range(min=1, max=12)),
-                                validate=validate.Length(min=1, max=12), allow_none=True)
-    coordinate_uncertainty_m = fields.Float(validate=validate.Range(min=0, max=100_000), allow_none=True,
-                                            allow_nan=False)
+    season_months = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=12)), validate=validate.Length(min=1, max=12), allow_none=True
+    )
+    coordinate_uncertainty_m = fields.Float(
+        validate=validate.Range(min=0, max=100_000), allow_none=True, allow_nan=False
+    )
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
     confidence = fields.String(validate=validate.OneOf(CONFIDENCES), allow_none=True)
     method = fields.String(validate=validate.Length(max=5000), allow_none=True)
@@ -127,9 +133,11 @@ class FeatureSchema(Schema):
 
     type = fields.String(required=True, validate=validate.Equal("Feature", error="The type must be 'Feature'."))
     id = fields.UUID(allow_none=True)
-    geometry = Geometry(required=True, allow_none=False,
-                        error_messages={"null": "A Feature needs a geometry.",
-                                        "required": "A Feature needs a geometry."})
+    geometry = Geometry(
+        required=True,
+        allow_none=False,
+        error_messages={"null": "A Feature needs a geometry.", "required": "A Feature needs a geometry."},
+    )
     properties = fields.Nested(PropertiesSchema, required=True)
     bbox = fields.List(fields.Float(allow_nan=False))
 

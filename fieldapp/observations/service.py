@@ -29,9 +29,22 @@ from fieldapp.subjects.models import Subject
 MAX_BATCH = 1000
 # Every optional property, so that every row of a batch insert has the same keys.
 OPTIONAL_PROPERTIES = (
-    "recorded_by_text", "subject_id", "subject_text", "count", "abundance_scale", "abundance_value",
-    "abundance_verbatim", "trend", "observed_end", "season_months", "coordinate_uncertainty_m",
-    "confidence", "method", "notes", "source_ref", "time_spent_min",
+    "recorded_by_text",
+    "subject_id",
+    "subject_text",
+    "count",
+    "abundance_scale",
+    "abundance_value",
+    "abundance_verbatim",
+    "trend",
+    "observed_end",
+    "season_months",
+    "coordinate_uncertainty_m",
+    "confidence",
+    "method",
+    "notes",
+    "source_ref",
+    "time_spent_min",
 )
 
 
@@ -49,8 +62,9 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 
 def content_hash(raw_feature: dict[str, Any]) -> str:
     """Fingerprint a submitted feature, to tell a retry from a different record with the same id."""
-    canonical = _CANONICAL.encode({"geometry": raw_feature.get("geometry"),
-                                   "properties": raw_feature.get("properties")})
+    canonical = _CANONICAL.encode(
+        {"geometry": raw_feature.get("geometry"), "properties": raw_feature.get("properties")}
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -58,8 +72,9 @@ def viewer_of(user: User) -> Viewer:
     return Viewer(user_id=user.id, contributor_id=user.contributor_id, role=user.role)
 
 
-def create_observations(session: Session, user: User, features: list[dict[str, Any]],
-                        raw_features: list[dict[str, Any]]) -> list[Outcome]:
+def create_observations(
+    session: Session, user: User, features: list[dict[str, Any]], raw_features: list[dict[str, Any]]
+) -> list[Outcome]:
     """Store validated features all-or-nothing; a known id with the same content is not stored twice."""
     slugs = {f["properties"]["dataset"] for f in features}
     datasets = {d.slug: d for d in session.scalars(select(Dataset).where(Dataset.slug.in_(slugs)))}
@@ -88,19 +103,43 @@ def create_observations(session: Session, user: User, features: list[dict[str, A
 # Every column a new observation is written with, and its PostgreSQL type: rows travel as one
 # array per column through unnest(), one statement and a handful of parameters per batch.
 INSERT_COLUMNS = {
-    "id": "uuid", "dataset_id": "integer", "contributor_id": "integer", "entered_by": "integer",
-    "recorded_by_text": "text", "subject_id": "integer", "subject_text": "text", "occurrence_status": "text",
-    "count": "integer", "abundance_scale": "text", "abundance_value": "text", "abundance_verbatim": "text",
-    "trend": "text", "observed_start": "timestamptz", "observed_end": "timestamptz", "time_precision": "text",
-    "season_months": "smallint[]", "coordinate_uncertainty_m": "float8", "visibility": "text",
-    "confidence": "text", "method": "text", "notes": "text", "attributes": "jsonb", "licence": "text",
-    "source_ref": "text", "repair_note": "text", "content_hash": "text", "time_spent_min": "integer",
+    "id": "uuid",
+    "dataset_id": "integer",
+    "contributor_id": "integer",
+    "entered_by": "integer",
+    "recorded_by_text": "text",
+    "subject_id": "integer",
+    "subject_text": "text",
+    "occurrence_status": "text",
+    "count": "integer",
+    "abundance_scale": "text",
+    "abundance_value": "text",
+    "abundance_verbatim": "text",
+    "trend": "text",
+    "observed_start": "timestamptz",
+    "observed_end": "timestamptz",
+    "time_precision": "text",
+    "season_months": "smallint[]",
+    "coordinate_uncertainty_m": "float8",
+    "visibility": "text",
+    "confidence": "text",
+    "method": "text",
+    "notes": "text",
+    "attributes": "jsonb",
+    "licence": "text",
+    "source_ref": "text",
+    "repair_note": "text",
+    "content_hash": "text",
+    "time_spent_min": "integer",
     "geom": "geometry",
 }
 # Arrays of arrays must be rectangular, so season months and JSON travel as text and are cast per row.
 _CARRIER = {"smallint[]": "text", "jsonb": "text", "geometry": "bytea"}
-_PER_ROW = {"smallint[]": "CAST(u.{c} AS smallint[])", "jsonb": "CAST(u.{c} AS jsonb)",
-            "geometry": "ST_GeomFromWKB(u.{c}, 4326)"}
+_PER_ROW = {
+    "smallint[]": "CAST(u.{c} AS smallint[])",
+    "jsonb": "CAST(u.{c} AS jsonb)",
+    "geometry": "ST_GeomFromWKB(u.{c}, 4326)",
+}
 
 
 def _insert_sql() -> str:
@@ -134,8 +173,10 @@ def _datasets_by_slug(session: Session, slugs: set[str]) -> dict[str, Dataset]:
     found = {d.slug: d for d in session.scalars(select(Dataset).where(Dataset.slug.in_(slugs)))}
     missing = sorted(slugs - set(found))
     if missing:
-        raise Invalid(f"Unknown dataset(s): {', '.join(missing)}.",
-                      [{"path": "properties.dataset", "message": f"no dataset {slug!r}"} for slug in missing])
+        raise Invalid(
+            f"Unknown dataset(s): {', '.join(missing)}.",
+            [{"path": "properties.dataset", "message": f"no dataset {slug!r}"} for slug in missing],
+        )
     return found
 
 
@@ -145,12 +186,15 @@ def _check_subjects(session: Session, features: list[dict[str, Any]]) -> None:
         return
     known = set(session.scalars(select(Subject.id).where(Subject.id.in_(ids))))
     if ids - known:
-        raise Invalid(f"Unknown subject id(s): {', '.join(map(str, sorted(ids - known)))}.",
-                      [{"path": "properties.subject_id", "message": f"no subject {i}"} for i in sorted(ids - known)])
+        raise Invalid(
+            f"Unknown subject id(s): {', '.join(map(str, sorted(ids - known)))}.",
+            [{"path": "properties.subject_id", "message": f"no subject {i}"} for i in sorted(ids - known)],
+        )
 
 
-def _row(session: Session, user: User, feature: dict[str, Any], raw: dict[str, Any],
-         datasets: dict[str, Dataset]) -> dict[str, Any]:
+def _row(
+    session: Session, user: User, feature: dict[str, Any], raw: dict[str, Any], datasets: dict[str, Dataset]
+) -> dict[str, Any]:
     props = dict(feature["properties"])
     slug = props.pop("dataset")
     if slug not in datasets:
@@ -187,18 +231,26 @@ def _check_credit(session: Session, user: User, contributor_id: int, dataset: Da
     facilitating = viewer.is_privileged or stewards_dataset(session, viewer, dataset.id)
     if facilitating and not is_someones_pseudonym(session, contributor_id):
         return
-    raise Invalid("You may credit yourself, your pseudonyms or a group you belong to.",
-                  [{"path": "properties.contributor_id",
-                    "message": f"contributor {contributor_id} is not you, your pseudonym nor your group"}])
+    raise Invalid(
+        "You may credit yourself, your pseudonyms or a group you belong to.",
+        [
+            {
+                "path": "properties.contributor_id",
+                "message": f"contributor {contributor_id} is not you, your pseudonym nor your group",
+            }
+        ],
+    )
 
 
 def _check_retries(session: Session, rows: list[dict[str, Any]]) -> None:
     """Rows whose id already existed must be exact retries, or the whole request is a conflict."""
     if not rows:
         return
-    stored = dict(session.execute(
-        select(Observation.id, Observation.content_hash).where(Observation.id.in_([r["id"] for r in rows]))
-    ).all())
+    stored = dict(
+        session.execute(
+            select(Observation.id, Observation.content_hash).where(Observation.id.in_([r["id"] for r in rows]))
+        ).all()
+    )
     clashes = [r["id"] for r in rows if stored.get(r["id"]) != r["content_hash"]]
     if clashes:
         session.rollback()
@@ -211,8 +263,10 @@ def _check_retries(session: Session, rows: list[dict[str, Any]]) -> None:
 def _integrity_conflict(exc: IntegrityError) -> Conflict:
     detail = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
     if "source_ref" in detail:
-        return Conflict("This dataset already has an observation with this source_ref; nothing was written.",
-                        [{"path": "properties.source_ref", "message": "already used in this dataset"}])
+        return Conflict(
+            "This dataset already has an observation with this source_ref; nothing was written.",
+            [{"path": "properties.source_ref", "message": "already used in this dataset"}],
+        )
     return Conflict(f"The observation could not be stored: {detail}")
 
 
@@ -221,14 +275,14 @@ def load_for_change(session: Session, user: User, observation_id: uuid.UUID) -> 
     observation = session.get(Observation, observation_id, with_for_update=True)
     if observation is None:
         raise NotFound(f"No observation {observation_id}.")
-    if not may_manage(session, viewer_of(user), observation.contributor_id, observation.entered_by,
-                      observation.dataset_id):
+    if not may_manage(
+        session, viewer_of(user), observation.contributor_id, observation.entered_by, observation.dataset_id
+    ):
         raise Forbidden("Only the contributor, the dataset's stewards and park staff may change this record.")
     return observation
 
 
-def update_observation(session: Session, user: User, observation_id: uuid.UUID,
-                       patch: dict[str, Any]) -> Observation:
+def update_observation(session: Session, user: User, observation_id: uuid.UUID, patch: dict[str, Any]) -> Observation:
     """Apply a validated partial update; the history trigger records what changed and who did it."""
     observation = load_for_change(session, user, observation_id)
     # Before any attribute changes: set_actor's query autoflushes, and the history trigger must
@@ -260,14 +314,20 @@ def update_observation(session: Session, user: User, observation_id: uuid.UUID,
 def _check_row_rules(observation: Observation) -> None:
     """Rules across fields that a partial update can break."""
     if observation.observed_end is not None and observation.observed_end < observation.observed_start:
-        raise Invalid("The interval ends before it starts.",
-                      [{"path": "properties.observed_end", "message": "ends before observed_start"}])
+        raise Invalid(
+            "The interval ends before it starts.",
+            [{"path": "properties.observed_end", "message": "ends before observed_start"}],
+        )
     if not observation.subject_id and not observation.subject_text:
-        raise Invalid("An observation needs a subject_id or subject_text.",
-                      [{"path": "properties.subject_text", "message": "say what was observed"}])
+        raise Invalid(
+            "An observation needs a subject_id or subject_text.",
+            [{"path": "properties.subject_text", "message": "say what was observed"}],
+        )
     if (observation.abundance_scale is None) != (observation.abundance_value is None):
-        raise Invalid("Give abundance_scale and abundance_value together.",
-                      [{"path": "properties.abundance_value", "message": "scale and value go together"}])
+        raise Invalid(
+            "Give abundance_scale and abundance_value together.",
+            [{"path": "properties.abundance_value", "message": "scale and value go together"}],
+        )
 
 
 def delete_observation(session: Session, user: User, observation_id: uuid.UUID) -> None:

@@ -57,10 +57,20 @@ def _record_page(mode: str):
     if user is None:
         return redirect(url_for("accounts.login", next=request.path))
     choices = recording.form_choices(get_session(), user)
-    response = Response(render_template(
-        "observations/record.html", mode=mode, choices=choices, user=user, abundance_help=ABUNDANCE_HELP,
-        confidences=CONFIDENCES, trends=TRENDS, visibilities=VISIBILITIES, licences=LICENCES,
-        camera_zone=media.CAMERA_ZONE))
+    response = Response(
+        render_template(
+            "observations/record.html",
+            mode=mode,
+            choices=choices,
+            user=user,
+            abundance_help=ABUNDANCE_HELP,
+            confidences=CONFIDENCES,
+            trends=TRENDS,
+            visibilities=VISIBILITIES,
+            licences=LICENCES,
+            camera_zone=media.CAMERA_ZONE,
+        )
+    )
     # The service worker keeps its own copy for offline use; browsers must not serve a stale one online.
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -70,8 +80,11 @@ def _record_page(mode: str):
 def record_context():
     """What the outbox needs before sending: is someone signed in, and a fresh CSRF token."""
     user = current_user()
-    body = {"signed_in": user is not None, "csrf_token": generate_csrf(),
-            "user": None if user is None else {"id": user.id, "display_name": user.contributor.display_name}}
+    body = {
+        "signed_in": user is not None,
+        "csrf_token": generate_csrf(),
+        "user": None if user is None else {"id": user.id, "display_name": user.contributor.display_name},
+    }
     return Response(json.dumps(body), mimetype="application/json", headers={"Cache-Control": "no-store"})
 
 
@@ -129,14 +142,20 @@ def observation_page(observation_id: str):
     props = feature["properties"]
     user = current_user()
     return render_template(
-        "observations/detail.html", feature=feature, p=props, manage=manage,
+        "observations/detail.html",
+        feature=feature,
+        p=props,
+        manage=manage,
         annotations=annotation_queries.record_annotations(session, oid, show_places=manage),
         tally=annotation_queries.tally_sentence(props.get("annotations") or {}),
         # Annotations may be credited to the user's pseudonyms and groups as well as their own name.
         credit_groups=(pseudonyms_of(session, user.id) + groups_of(session, user.contributor_id)) if user else [],
         names=recording.subject_names(session, props.get("subject_id")),
-        photos=media.photos_of(session, oid), history=recording.safe_history(session, viewer, oid, manage),
-        geometry_json=json.dumps(feature.get("geometry")), map_style=json.dumps(_map_style(props)))
+        photos=media.photos_of(session, oid),
+        history=recording.safe_history(session, viewer, oid, manage),
+        geometry_json=json.dumps(feature.get("geometry")),
+        map_style=json.dumps(_map_style(props)),
+    )
 
 
 def _map_style(props: dict) -> dict[str, object]:
@@ -163,8 +182,16 @@ def edit_observation(observation_id: str):
             session.rollback()
             errors = {d["path"].removeprefix("properties."): d["message"] for d in exc.details}
     status = 422 if errors else 200
-    return render_template("observations/edit.html", oid=oid, values=values, errors=errors, confidences=CONFIDENCES,
-                           trends=TRENDS, visibilities=VISIBILITIES, licences=LICENCES), status
+    return render_template(
+        "observations/edit.html",
+        oid=oid,
+        values=values,
+        errors=errors,
+        confidences=CONFIDENCES,
+        trends=TRENDS,
+        visibilities=VISIBILITIES,
+        licences=LICENCES,
+    ), status
 
 
 def _patch_properties(values: dict[str, str]) -> dict[str, object]:
@@ -188,14 +215,24 @@ def delete_observation(observation_id: str):
 
 
 # Compressed transfer keeps the recording page's first load small on a weak signal; a proxy may do the same.
-COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/geo+json",
-                "application/manifest+json", "image/svg+xml")
+COMPRESSIBLE = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/geo+json",
+    "application/manifest+json",
+    "image/svg+xml",
+)
 
 
 @bp.after_app_request
 def gzip_response(response: Response) -> Response:
-    if (response.status_code != 200 or "gzip" not in request.headers.get("Accept-Encoding", "")
-            or "Content-Encoding" in response.headers or not response.mimetype.startswith(COMPRESSIBLE)):
+    if (
+        response.status_code != 200
+        or "gzip" not in request.headers.get("Accept-Encoding", "")
+        or "Content-Encoding" in response.headers
+        or not response.mimetype.startswith(COMPRESSIBLE)
+    ):
         return response
     response.direct_passthrough = False
     data = response.get_data()

@@ -8,17 +8,30 @@ _JSON = {"application/json": {"schema": {"type": "object"}}}
 _GEOJSON = {"application/geo+json": {"schema": {"type": "object"}}}
 
 
-def _parameter(name: str, description: str, schema: dict[str, Any], where: str = "query",
-               required: bool = False) -> dict[str, Any]:
-    return {"name": name, "in": where, "description": description, "required": required, "schema": schema,
-            "style": "form", "explode": False} if where == "query" else \
-        {"name": name, "in": where, "description": description, "required": True, "schema": schema}
+def _parameter(
+    name: str, description: str, schema: dict[str, Any], where: str = "query", required: bool = False
+) -> dict[str, Any]:
+    return (
+        {
+            "name": name,
+            "in": where,
+            "description": description,
+            "required": required,
+            "schema": schema,
+            "style": "form",
+            "explode": False,
+        }
+        if where == "query"
+        else {"name": name, "in": where, "description": description, "required": True, "schema": schema}
+    )
 
 
 def _get(summary: str, content: dict, parameters: list | None = None) -> dict[str, Any]:
-    responses = {"200": {"description": summary, "content": content},
-                 "400": {"description": "A parameter is wrong", "content": _JSON},
-                 "404": {"description": "Not found", "content": _JSON}}
+    responses = {
+        "200": {"description": summary, "content": content},
+        "400": {"description": "A parameter is wrong", "content": _JSON},
+        "404": {"description": "Not found", "content": _JSON},
+    }
     return {"get": {"summary": summary, "parameters": parameters or [], "responses": responses}}
 
 
@@ -27,10 +40,12 @@ def openapi_document(server: str) -> dict[str, Any]:
     collection_id = _parameter("collectionId", "A dataset slug, or 'observations'", {"type": "string"}, "path")
     items = [
         collection_id,
-        _parameter("limit", "Features per page", {"type": "integer", "minimum": 1, "maximum": 10000,
-                                                  "default": 10}),
-        _parameter("bbox", "minLon,minLat,maxLon,maxLat (CRS84)", {"type": "array", "minItems": 4, "maxItems": 4,
-                                                                   "items": {"type": "number"}}),
+        _parameter("limit", "Features per page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 10}),
+        _parameter(
+            "bbox",
+            "minLon,minLat,maxLon,maxLat (CRS84)",
+            {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
+        ),
         _parameter("datetime", "An RFC 3339 instant or interval", {"type": "string"}),
         _parameter("cursor", "Opaque paging token from a next link", {"type": "string"}),
     ]
@@ -45,7 +60,6 @@ def openapi_document(server: str) -> dict[str, Any]:
             "/collections": _get("Collections", _JSON),
             "/collections/{collectionId}": _get("One collection", _JSON, [collection_id]),
             "/collections/{collectionId}/items": _get("Features of a collection", _GEOJSON, items),
-            "/collections/{collectionId}/items/{featureId}": _get("One feature", _GEOJSON,
-                                                                  [collection_id, feature_id]),
+            "/collections/{collectionId}/items/{featureId}": _get("One feature", _GEOJSON, [collection_id, feature_id]),
         },
     }

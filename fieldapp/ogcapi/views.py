@@ -46,13 +46,19 @@ def _only_json() -> None:
 @bp.get("/")
 def landing():
     _only_json()
-    return jsonify({
-        "title": "fieldapp observations",
-        "description": "Observations of every knowledge kind, with their attribution; public geometry only"
-                       " unless you are allowed to see precise locations.",
-        "links": [_link("self", ".landing"), _link("service-desc", ".api", OPENAPI, "The API definition"),
-                  _link("conformance", ".conformance"), _link("data", ".collections", title="Collections")],
-    })
+    return jsonify(
+        {
+            "title": "fieldapp observations",
+            "description": "Observations of every knowledge kind, with their attribution; public geometry only"
+            " unless you are allowed to see precise locations.",
+            "links": [
+                _link("self", ".landing"),
+                _link("service-desc", ".api", OPENAPI, "The API definition"),
+                _link("conformance", ".conformance"),
+                _link("data", ".collections", title="Collections"),
+            ],
+        }
+    )
 
 
 @bp.get("/api")
@@ -71,12 +77,19 @@ def _collection(row: Any) -> dict[str, Any]:
     bbox = [row.minx, row.miny, row.maxx, row.maxy] if row.minx is not None else [-180, -90, 180, 90]
     interval = [_iso(row.first), _iso(row.last)]
     collection = {
-        "id": row.slug, "title": row.title, "description": row.description or row.title, "itemType": "feature",
+        "id": row.slug,
+        "title": row.title,
+        "description": row.description or row.title,
+        "itemType": "feature",
         "crs": [CRS84],
-        "extent": {"spatial": {"bbox": [bbox], "crs": CRS84},
-                   "temporal": {"interval": [interval], "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}},
-        "links": [_link("self", ".collection", collection_id=row.slug),
-                  _link("items", ".items", GEOJSON, "Observations as GeoJSON", collection_id=row.slug)],
+        "extent": {
+            "spatial": {"bbox": [bbox], "crs": CRS84},
+            "temporal": {"interval": [interval], "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"},
+        },
+        "links": [
+            _link("self", ".collection", collection_id=row.slug),
+            _link("items", ".items", GEOJSON, "Observations as GeoJSON", collection_id=row.slug),
+        ],
     }
     if row.licence:
         collection["license"] = row.licence
@@ -125,13 +138,20 @@ def items(collection_id: str):
     limit = parse_limit(args.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
     after = decode_cursor(args["cursor"]) if "cursor" in args else None
     page = observation_queries.list_observations(get_session(), current_viewer(), filters, limit, after)
-    links = [{"rel": "self", "type": GEOJSON, "href": request.url},
-             _link("collection", ".collection", collection_id=collection_id)]
+    links = [
+        {"rel": "self", "type": GEOJSON, "href": request.url},
+        _link("collection", ".collection", collection_id=collection_id),
+    ]
     if page["next_after"] is not None:
         following = args.to_dict() | {"cursor": encode_cursor(page["next_after"]), "limit": str(limit)}
         links.append(_link("next", ".items", GEOJSON, "Next page", collection_id=collection_id, **following))
-    body = feature_collection(page["features"], numberMatched=page["matched"], numberReturned=page["returned"],
-                              timeStamp=_iso(datetime.now(UTC)), links=links)
+    body = feature_collection(
+        page["features"],
+        numberMatched=page["matched"],
+        numberReturned=page["returned"],
+        timeStamp=_iso(datetime.now(UTC)),
+        links=links,
+    )
     return json_text_response(body, mimetype=GEOJSON)
 
 

@@ -29,8 +29,9 @@ def contributor_schemas() -> Schema:
 
 
 def contributor_paths() -> Schema:
-    location = {"Location": {"description": "The pseudonym's public page.",
-                             "schema": {"type": "string", "format": "uri"}}}
+    location = {
+        "Location": {"description": "The pseudonym's public page.", "schema": {"type": "string", "format": "uri"}}
+    }
     return {
         "/contributors/pseudonyms": {
             "post": {

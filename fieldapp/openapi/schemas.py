@@ -136,8 +136,9 @@ def property_fields() -> dict[str, Schema]:
         "notes": string("Free notes.", max_length=20_000, nullable=True),
         "licence": enum(LICENCES, "Licence of the record (defaults to the dataset's)."),
         "source_ref": string("The record's id in its source, for idempotent re-import.", 1, 200, nullable=True),
-        "time_spent_min": number("integer", "Volunteer time spent on this record, in minutes.", 0, 24 * 60,
-                                 nullable=True),
+        "time_spent_min": number(
+            "integer", "Volunteer time spent on this record, in minutes.", 0, 24 * 60, nullable=True
+        ),
         "attributes": {
             "type": "object",
             "additionalProperties": True,

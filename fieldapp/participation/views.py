@@ -13,8 +13,12 @@ from fieldapp.participation.charts import Series, stacked_bars
 from fieldapp.vocab import ANNOTATION_KINDS, KNOWLEDGE_KINDS
 
 bp = Blueprint("participation", __name__)
-ANNOTATION_LABELS = {"corroborate": "Corroborations", "question": "Questions", "context": "Context",
-                     "correction": "Proposed corrections"}
+ANNOTATION_LABELS = {
+    "corroborate": "Corroborations",
+    "question": "Questions",
+    "context": "Context",
+    "correction": "Proposed corrections",
+}
 ANNOTATION_COLOURS = {"corroborate": "#1b9e77", "question": "#d95f02", "context": "#7570b3", "correction": "#e7298a"}
 
 
@@ -43,12 +47,26 @@ def participation_page():
         "contributors": kind_chart("Contributors active per month, by knowledge kind", monthly, "contributors"),
         "observations": kind_chart("Observations recorded per month, by knowledge kind", monthly, "observations"),
         "minutes": kind_chart("Volunteer time recorded per month (minutes), by knowledge kind", monthly, "minutes"),
-        "annotations": (stacked_bars("Annotations per month, by type", months_a,
-                                     [Series(k, ANNOTATION_COLOURS[k], by_type[k]) for k in ANNOTATION_KINDS]),
-                        months_a, by_type),
+        "annotations": (
+            stacked_bars(
+                "Annotations per month, by type",
+                months_a,
+                [Series(k, ANNOTATION_COLOURS[k], by_type[k]) for k in ANNOTATION_KINDS],
+            ),
+            months_a,
+            by_type,
+        ),
     }
-    return render_template("participation/participation.html", charts=charts, labels=KIND_LABELS,
-                           kinds=KNOWLEDGE_KINDS, annotation_kinds=ANNOTATION_KINDS, colours=KIND_COLOURS,
-                           annotation_colours=ANNOTATION_COLOURS, annotation_labels=ANNOTATION_LABELS,
-                           cross=queries.cross_kind(session), corroborated=queries.corroborated_share(session),
-                           timed=sum(r["timed"] for r in monthly))
+    return render_template(
+        "participation/participation.html",
+        charts=charts,
+        labels=KIND_LABELS,
+        kinds=KNOWLEDGE_KINDS,
+        annotation_kinds=ANNOTATION_KINDS,
+        colours=KIND_COLOURS,
+        annotation_colours=ANNOTATION_COLOURS,
+        annotation_labels=ANNOTATION_LABELS,
+        cross=queries.cross_kind(session),
+        corroborated=queries.corroborated_share(session),
+        timed=sum(r["timed"] for r in monthly),
+    )

@@ -51,8 +51,9 @@ def import_file(slug: str):
         raise Forbidden("Only the dataset's stewards and park staff may import into it.")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise BadRequest("Send the file as multipart form data in the field 'file'.",
-                         [{"path": "file", "message": "missing"}])
+        raise BadRequest(
+            "Send the file as multipart form data in the field 'file'.", [{"path": "file", "message": "missing"}]
+        )
     options = _options(slug, user.id)
     background = request.form.get("background", "").lower() in _TRUE
     job = jobs.create_job(session, current_app.extensions["fieldapp.settings"], dataset, user, upload, options)
@@ -77,23 +78,41 @@ def get_job(job_id):
 
 def _options(slug: str, user_id: int) -> ImportOptions:
     form = request.form
-    unknown = set(form) - {"dry_run", "format", "layer", "crs", "map", "skip_rejected", "date_order",
-                           "default_date", "background"}
+    unknown = set(form) - {
+        "dry_run",
+        "format",
+        "layer",
+        "crs",
+        "map",
+        "skip_rejected",
+        "date_order",
+        "default_date",
+        "background",
+    }
     if unknown:
-        raise BadRequest(f"Unknown form field(s): {', '.join(sorted(unknown))}.",
-                         [{"path": name, "message": "unknown field"} for name in sorted(unknown)])
+        raise BadRequest(
+            f"Unknown form field(s): {', '.join(sorted(unknown))}.",
+            [{"path": name, "message": "unknown field"} for name in sorted(unknown)],
+        )
     mapping: list[str] | dict[str, str] = form.getlist("map")
     if len(mapping) == 1 and mapping[0].lstrip().startswith("{"):
         try:
             mapping = {str(k): str(v) for k, v in json.loads(mapping[0]).items()}
         except (ValueError, AttributeError):
-            raise BadRequest("'map' is target=column pairs or a JSON object.",
-                             [{"path": "map", "message": "malformed"}]) from None
+            raise BadRequest(
+                "'map' is target=column pairs or a JSON object.", [{"path": "map", "message": "malformed"}]
+            ) from None
     return ImportOptions(
-        dataset=slug, format=form.get("format") or None, layer=form.get("layer") or None,
-        crs=form.get("crs") or None, mapping=mapping, dry_run=form.get("dry_run", "").lower() in _TRUE,
-        skip_rejected=form.get("skip_rejected", "").lower() in _TRUE, date_order=form.get("date_order") or None,
-        default_date=form.get("default_date") or None, user_id=user_id,
+        dataset=slug,
+        format=form.get("format") or None,
+        layer=form.get("layer") or None,
+        crs=form.get("crs") or None,
+        mapping=mapping,
+        dry_run=form.get("dry_run", "").lower() in _TRUE,
+        skip_rejected=form.get("skip_rejected", "").lower() in _TRUE,
+        date_order=form.get("date_order") or None,
+        default_date=form.get("default_date") or None,
+        user_id=user_id,
     )
 
 

@@ -43,8 +43,10 @@ def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
             raise _reject(f"The zip holds a symbolic link {info.filename!r}; nothing was read.")
         total += info.file_size
         if info.file_size > 10 * _CHUNK and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise _reject(f"{info.filename!r} would unpack {info.file_size // max(info.compress_size, 1)}"
-                          " times larger than it is packed: this looks like a zip bomb; nothing was read.")
+            raise _reject(
+                f"{info.filename!r} would unpack {info.file_size // max(info.compress_size, 1)}"
+                " times larger than it is packed: this looks like a zip bomb; nothing was read."
+            )
     if total > MAX_UNPACKED_BYTES:
         raise _reject(f"The zip would unpack to {total:,} bytes; at most {MAX_UNPACKED_BYTES:,} are accepted.")
 

@@ -20,21 +20,45 @@ from fieldapp.transfer.readers import FORMATS
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Format, when the file name does not tell.")
 @click.option("--layer", help="Layer to read (GeoPackage, KML, GPX; a shapefile's name in a zip).")
 @click.option("--crs", help="Source CRS, overriding the file's (e.g. EPSG:27700).")
-@click.option("--map", "mapping", multiple=True, metavar="TARGET=COLUMN",
-              help="Map a field to a column (subject=EUNIScombD), to a constant (subject==Maerl) or to nothing.")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="TARGET=COLUMN",
+    help="Map a field to a column (subject=EUNIScombD), to a constant (subject==Maerl) or to nothing.",
+)
 @click.option("--date-order", type=click.Choice(["dmy", "mdy"]), help="How to read 03/04/2021 style dates.")
 @click.option("--default-date", help="observed_start for rows without a date (ISO 8601).")
 @click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
 @click.option("--skip-rejected", is_flag=True, help="Import the good rows even if some are rejected.")
 @click.option("--as-user", "email", help="Email of the account doing the import (recorded in the history).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def import_command(file: Path, dataset: str, fmt: str | None, layer: str | None, crs: str | None,
-                   mapping: tuple[str, ...], date_order: str | None, default_date: str | None, dry_run: bool,
-                   skip_rejected: bool, email: str | None, as_json: bool) -> None:
+def import_command(
+    file: Path,
+    dataset: str,
+    fmt: str | None,
+    layer: str | None,
+    crs: str | None,
+    mapping: tuple[str, ...],
+    date_order: str | None,
+    default_date: str | None,
+    dry_run: bool,
+    skip_rejected: bool,
+    email: str | None,
+    as_json: bool,
+) -> None:
     """Import a survey file into a dataset (all-or-nothing; re-importing updates by source_ref)."""
-    options = ImportOptions(dataset=dataset, format=fmt, layer=layer, crs=crs, mapping=list(mapping),
-                            dry_run=dry_run, skip_rejected=skip_rejected, date_order=date_order,
-                            default_date=default_date)
+    options = ImportOptions(
+        dataset=dataset,
+        format=fmt,
+        layer=layer,
+        crs=crs,
+        mapping=list(mapping),
+        dry_run=dry_run,
+        skip_rejected=skip_rejected,
+        date_order=date_order,
+        default_date=default_date,
+    )
     try:
         report = _run(file, options, email, show_progress=not as_json)
     except ImportRejected as exc:
@@ -84,8 +108,10 @@ def _print(report: ImportReport, as_json: bool) -> None:
         click.echo(f"  {name}: {value}")
     for target, source in report.mapping.items():
         click.echo(f"  {target} <- {source}")
-    click.echo(f"  to create: {report.to_create}, to update: {report.to_update}, repaired: "
-               f"{report.repaired_count}, rejected: {report.rejected_count}")
+    click.echo(
+        f"  to create: {report.to_create}, to update: {report.to_update}, repaired: "
+        f"{report.repaired_count}, rejected: {report.rejected_count}"
+    )
     if report.written:
         click.echo(f"  created: {report.created}, updated: {report.updated}, unchanged: {report.unchanged}")
     for repair in report.repaired[:20]:
@@ -103,9 +129,8 @@ def _print(report: ImportReport, as_json: bool) -> None:
 @click.option("--public", is_flag=True, help="Export only what anonymous visitors see (public geometry).")
 def export_command(dataset: str, fmt: str, output: Path, public: bool) -> None:
     """Export a dataset (the command line sees precise geometry unless --public)."""
-    from fieldapp.transfer.exporters import export_to_file
-
     from fieldapp.geoprivacy.policy import ANONYMOUS, Viewer
+    from fieldapp.transfer.exporters import export_to_file
 
     viewer = ANONYMOUS if public else Viewer(user_id=0, contributor_id=None, role="admin")
     try:

@@ -48,8 +48,10 @@ def sniff_encoding(sample: bytes, complete: bool) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         if _UTF8_SEQUENCE.search(sample):
             line = sample[: exc.start].count(b"\n") + 1
-            raise bad_file(f"The file mixes encodings: it holds UTF-8 text, but line {line} is not UTF-8."
-                           " Save it again as UTF-8 and import it again; nothing was written.") from None
+            raise bad_file(
+                f"The file mixes encodings: it holds UTF-8 text, but line {line} is not UTF-8."
+                " Save it again as UTF-8 and import it again; nothing was written."
+            ) from None
     try:
         # Spreadsheets in Western Europe save as Windows-1252; prefer it whenever it fits.
         sample.decode("cp1252")
@@ -89,8 +91,13 @@ def open_csv(path: Path) -> Source:
     except BaseException:
         raw.close()
         raise
-    source = Source(format="csv", columns=header, records=_rows(reader, header, encoding, raw, path),
-                    progress=lambda: counting.count / max(size, 1), close=raw.close)
+    source = Source(
+        format="csv",
+        columns=header,
+        records=_rows(reader, header, encoding, raw, path),
+        progress=lambda: counting.count / max(size, 1),
+        close=raw.close,
+    )
     source.readings.update({"encoding": f"{encoding} ({why})", "delimiter": repr(delimiter)})
     return source
 
@@ -139,9 +146,11 @@ def _rows(reader, header: list[str], encoding: str, raw: BinaryIO, path: Path) -
             except StopIteration:
                 return
             except UnicodeDecodeError:
-                raise bad_file(f"Line {_first_bad_line(path, encoding)} is not valid {encoding}: the file mixes"
-                               " encodings."
-                               " Save it again as UTF-8 and import it again; nothing was written.") from None
+                raise bad_file(
+                    f"Line {_first_bad_line(path, encoding)} is not valid {encoding}: the file mixes"
+                    " encodings."
+                    " Save it again as UTF-8 and import it again; nothing was written."
+                ) from None
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             yield _record(reader.line_num, row, header, width)
@@ -151,7 +160,11 @@ def _rows(reader, header: list[str], encoding: str, raw: BinaryIO, path: Path) -
 
 def _record(line: int, row: list[str], header: list[str], width: int) -> Record:
     if len(row) > width and any(v.strip() for v in row[width:]):
-        return Record(number=line, ref=f"row:{line}", values={},
-                      problem=f"it has {len(row)} values where the header names {width} columns")
+        return Record(
+            number=line,
+            ref=f"row:{line}",
+            values={},
+            problem=f"it has {len(row)} values where the header names {width} columns",
+        )
     values = {name: (row[i].strip() or None) if i < len(row) else None for i, name in enumerate(header)}
     return Record(number=line, ref=f"row:{line}", values=values)

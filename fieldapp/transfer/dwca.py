@@ -38,8 +38,10 @@ def open_dwca(folder: Path) -> Source:
         raise bad_file("The archive's meta.xml declares no core file.")
     row_type = core.get("rowType", "")
     if row_type != OCCURRENCE:
-        raise bad_file(f"The archive's core is {term_name(row_type) or 'unknown'}, not Occurrence: it holds no"
-                       " observations to import (only occurrence-core archives can be imported).")
+        raise bad_file(
+            f"The archive's core is {term_name(row_type) or 'unknown'}, not Occurrence: it holds no"
+            " observations to import (only occurrence-core archives can be imported)."
+        )
     location = core.findtext(f"{TEXT_NS}files/{TEXT_NS}location")
     data_path = (folder / (location or "")).resolve()
     if not location or folder.resolve() not in data_path.parents or not data_path.is_file():
@@ -63,8 +65,7 @@ def _columns(core: ElementTree.Element) -> tuple[dict[int, str], dict[str, str]]
     return columns, defaults
 
 
-def _source(core: ElementTree.Element, data_path: Path, columns: dict[int, str],
-            defaults: dict[str, str]) -> Source:
+def _source(core: ElementTree.Element, data_path: Path, columns: dict[int, str], defaults: dict[str, str]) -> Source:
     encoding = core.get("encoding") or "utf-8"
     delimiter = _unescape(core.get("fieldsTerminatedBy"), ",")
     quote = _unescape(core.get("fieldsEnclosedBy"), '"')
@@ -78,13 +79,22 @@ def _source(core: ElementTree.Element, data_path: Path, columns: dict[int, str],
     except LookupError:
         raw.close()
         raise bad_file(f"meta.xml declares an unknown encoding {encoding!r}.") from None
-    options = {"delimiter": delimiter, "quoting": csv.QUOTE_NONE} if not quote else \
-        {"delimiter": delimiter, "quotechar": quote}
+    options = (
+        {"delimiter": delimiter, "quoting": csv.QUOTE_NONE}
+        if not quote
+        else {"delimiter": delimiter, "quotechar": quote}
+    )
     reader = csv.reader(stream, **options)
-    source = Source(format="dwca", columns=names, records=_rows(reader, skip, columns, defaults, raw),
-                    progress=lambda: counting.count / size, close=raw.close)
-    source.readings.update({"core": data_path.name, "encoding": encoding, "delimiter": repr(delimiter),
-                            "header lines skipped": str(skip)})
+    source = Source(
+        format="dwca",
+        columns=names,
+        records=_rows(reader, skip, columns, defaults, raw),
+        progress=lambda: counting.count / size,
+        close=raw.close,
+    )
+    source.readings.update(
+        {"core": data_path.name, "encoding": encoding, "delimiter": repr(delimiter), "header lines skipped": str(skip)}
+    )
     return source
 
 

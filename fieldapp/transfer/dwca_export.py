@@ -21,21 +21,47 @@ from fieldapp.vocab import LICENCE_URIS
 DWC = "http://rs.tdwg.org/dwc/terms/"
 DCTERMS = "http://purl.org/dc/terms/"
 TERMS = (
-    ("occurrenceID", DWC), ("basisOfRecord", DWC), ("eventDate", DWC), ("scientificName", DWC),
-    ("vernacularName", DWC), ("recordedBy", DWC), ("license", DCTERMS), ("rightsHolder", DCTERMS),
-    ("datasetName", DWC), ("decimalLatitude", DWC), ("decimalLongitude", DWC), ("geodeticDatum", DWC),
-    ("coordinateUncertaintyInMeters", DWC), ("footprintWKT", DWC), ("occurrenceStatus", DWC),
-    ("organismQuantity", DWC), ("organismQuantityType", DWC), ("individualCount", DWC),
-    ("samplingProtocol", DWC), ("informationWithheld", DWC), ("dataGeneralizations", DWC),
-    ("identificationRemarks", DWC), ("occurrenceRemarks", DWC),
+    ("occurrenceID", DWC),
+    ("basisOfRecord", DWC),
+    ("eventDate", DWC),
+    ("scientificName", DWC),
+    ("vernacularName", DWC),
+    ("recordedBy", DWC),
+    ("license", DCTERMS),
+    ("rightsHolder", DCTERMS),
+    ("datasetName", DWC),
+    ("decimalLatitude", DWC),
+    ("decimalLongitude", DWC),
+    ("geodeticDatum", DWC),
+    ("coordinateUncertaintyInMeters", DWC),
+    ("footprintWKT", DWC),
+    ("occurrenceStatus", DWC),
+    ("organismQuantity", DWC),
+    ("organismQuantityType", DWC),
+    ("individualCount", DWC),
+    ("samplingProtocol", DWC),
+    ("informationWithheld", DWC),
+    ("dataGeneralizations", DWC),
+    ("identificationRemarks", DWC),
+    ("occurrenceRemarks", DWC),
 )
 # What each kind of annotation says in the remarks; questions and corrections are about the identification
 # and the record's facts, corroboration and context about the occurrence.
-_REMARK_WORDS = {"question": "Questioned by", "correction": "Correction proposed by",
-                 "corroborate": "Corroborated by", "context": "Context from"}
+_REMARK_WORDS = {
+    "question": "Questioned by",
+    "correction": "Correction proposed by",
+    "corroborate": "Corroborated by",
+    "context": "Context from",
+}
 REMARK_BODY_CHARS = 200
-_FORMATS = {"instant": 'YYYY-MM-DD"T"HH24:MI:SS"Z"', "day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY",
-            "season": "YYYY-MM-DD", "decade": "YYYY"}
+_FORMATS = {
+    "instant": 'YYYY-MM-DD"T"HH24:MI:SS"Z"',
+    "day": "YYYY-MM-DD",
+    "month": "YYYY-MM",
+    "year": "YYYY",
+    "season": "YYYY-MM-DD",
+    "decade": "YYYY",
+}
 
 
 def _iso_sql(column: str) -> str:
@@ -55,20 +81,20 @@ def term_columns(viewer: Viewer) -> dict[str, str]:
         "occurrenceID": "'urn:uuid:' || o.id",
         "basisOfRecord": "'HumanObservation'",
         "eventDate": f"{_iso_sql('o.observed_start')} || CASE WHEN o.observed_end IS NULL THEN ''"
-                     f" ELSE '/' || {_iso_sql('o.observed_end')} END",
+        f" ELSE '/' || {_iso_sql('o.observed_end')} END",
         "scientificName": "s.scientific_name",
         "vernacularName": "o.subject_text",
         "recordedBy": recorded_by_sql(),
         "license": f"CASE o.licence {licences} ELSE o.licence END",
         "rightsHolder": "coalesce(c.display_name, o.recorded_by_text, (SELECT sc.display_name FROM contributor sc"
-                        " WHERE sc.id = d.steward_id))",
+        " WHERE sc.id = d.steward_id))",
         "datasetName": "d.title",
         "decimalLatitude": f"round(ST_Y({centre})::numeric, 7)",
         "decimalLongitude": f"round(ST_X({centre})::numeric, 7)",
         "geodeticDatum": "'EPSG:4326'",
         # A generalised record is somewhere in its cell: half the cell's diagonal from the centre.
         "coordinateUncertaintyInMeters": f"CASE WHEN {withheld} THEN round((o.public_precision_m * sqrt(2) / 2)"
-                                         f"::numeric, 1) ELSE o.coordinate_uncertainty_m END",
+        f"::numeric, 1) ELSE o.coordinate_uncertainty_m END",
         "footprintWKT": f"CASE WHEN GeometryType({geometry}) <> 'POINT' THEN ST_AsText({geometry}, 7) END",
         "occurrenceStatus": "o.occurrence_status",
         "organismQuantity": "o.abundance_value",
@@ -76,9 +102,9 @@ def term_columns(viewer: Viewer) -> dict[str, str]:
         "individualCount": "o.count",
         "samplingProtocol": "coalesce(nullif(o.method, ''), nullif(d.method, ''))",
         "informationWithheld": f"CASE WHEN {withheld} THEN 'Precise location withheld to protect the site;"
-                               f" ask the dataset steward.' END",
+        f" ask the dataset steward.' END",
         "dataGeneralizations": f"CASE WHEN {withheld} THEN 'Location generalised to the ' || o.public_precision_m"
-                               f" || ' m grid cell that contains it.' END",
+        f" || ' m grid cell that contains it.' END",
         "identificationRemarks": remarks_sql(("question", "correction"), allowed),
         "occurrenceRemarks": remarks_sql(("corroborate", "context"), allowed),
     }
@@ -90,10 +116,13 @@ def remarks_sql(kinds: tuple[str, ...], allowed: str) -> str:
     A proposed place is precise data: it is named only to those who may see the record precisely.
     """
     words = " ".join(f"WHEN '{kind}' THEN '{text}'" for kind, text in _REMARK_WORDS.items())
-    value = ("CASE WHEN a.field = 'place' AND NOT " + allowed + " THEN 'a place (withheld)' ELSE"
-             " (SELECT string_agg(p.key || ' ' || p.value, ', ') FROM jsonb_each_text(a.proposed_value) p) END")
-    body = (f"CASE WHEN length(a.body) > {REMARK_BODY_CHARS} THEN left(a.body, {REMARK_BODY_CHARS}) || '…'"
-            " ELSE a.body END")
+    value = (
+        "CASE WHEN a.field = 'place' AND NOT " + allowed + " THEN 'a place (withheld)' ELSE"
+        " (SELECT string_agg(p.key || ' ' || p.value, ', ') FROM jsonb_each_text(a.proposed_value) p) END"
+    )
+    body = (
+        f"CASE WHEN length(a.body) > {REMARK_BODY_CHARS} THEN left(a.body, {REMARK_BODY_CHARS}) || '…' ELSE a.body END"
+    )
     kind_list = ", ".join(f"'{kind}'" for kind in kinds)
     return (
         f"(SELECT string_agg((CASE a.kind {words} END) || ' ' || ac.display_name"
@@ -110,9 +139,18 @@ def remarks_sql(kinds: tuple[str, ...], allowed: str) -> str:
 def meta_xml() -> bytes:
     """The archive descriptor: a tab-separated core with a header line, columns by index."""
     root = ElementTree.Element("archive", {"xmlns": "http://rs.tdwg.org/dwc/text/", "metadata": "eml.xml"})
-    core = ElementTree.SubElement(root, "core", {
-        "encoding": "UTF-8", "fieldsTerminatedBy": "\\t", "linesTerminatedBy": "\\n", "fieldsEnclosedBy": "",
-        "ignoreHeaderLines": "1", "rowType": DWC + "Occurrence"})
+    core = ElementTree.SubElement(
+        root,
+        "core",
+        {
+            "encoding": "UTF-8",
+            "fieldsTerminatedBy": "\\t",
+            "linesTerminatedBy": "\\n",
+            "fieldsEnclosedBy": "",
+            "ignoreHeaderLines": "1",
+            "rowType": DWC + "Occurrence",
+        },
+    )
     files = ElementTree.SubElement(core, "files")
     ElementTree.SubElement(files, "location").text = "occurrence.txt"
     ElementTree.SubElement(core, "id", {"index": "0"})
@@ -124,9 +162,15 @@ def meta_xml() -> bytes:
 def eml_xml(session: Session, dataset: Dataset) -> bytes:
     """Dataset metadata: title, abstract, creator, contact, licence, citation and the abundance scales used."""
     steward = dataset.steward.display_name
-    root = ElementTree.Element("eml:eml", {
-        "xmlns:eml": "eml://ecoinformatics.org/eml-2.1.1", "packageId": f"fieldapp:{dataset.slug}",
-        "system": "fieldapp", "xml:lang": "en"})
+    root = ElementTree.Element(
+        "eml:eml",
+        {
+            "xmlns:eml": "eml://ecoinformatics.org/eml-2.1.1",
+            "packageId": f"fieldapp:{dataset.slug}",
+            "system": "fieldapp",
+            "xml:lang": "en",
+        },
+    )
     node = ElementTree.SubElement(root, "dataset")
     ElementTree.SubElement(node, "title").text = dataset.title
     for role in ("creator", "contact"):
@@ -192,8 +236,9 @@ def _cell(value: Any) -> str:
     return str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-def archive_chunks(session: Session, dataset: Dataset, rows: Callable[[dict[str, str]], Iterator[Any]],
-                   viewer: Viewer) -> Iterator[bytes]:
+def archive_chunks(
+    session: Session, dataset: Dataset, rows: Callable[[dict[str, str]], Iterator[Any]], viewer: Viewer
+) -> Iterator[bytes]:
     """Zip the archive into a pipe and hand out its bytes as they come."""
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:

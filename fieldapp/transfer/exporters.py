@@ -33,8 +33,10 @@ FORMATS = {
 BATCH = 2000
 # People per annotation kind on each record (as in the GeoJSON "annotations" tally), in one lookup per row.
 TALLY_JOIN = (
-    " LEFT JOIN LATERAL (SELECT " + ", ".join(
-        f"count(DISTINCT a.contributor_id) FILTER (WHERE a.kind = '{kind}') AS {kind}" for kind in ANNOTATION_KINDS)
+    " LEFT JOIN LATERAL (SELECT "
+    + ", ".join(
+        f"count(DISTINCT a.contributor_id) FILTER (WHERE a.kind = '{kind}') AS {kind}" for kind in ANNOTATION_KINDS
+    )
     + " FROM annotation a WHERE a.observation_id = o.id) tally ON true"
 )
 
@@ -48,8 +50,10 @@ def find_dataset(session: Session, slug: str) -> Dataset:
 
 def check_format(fmt: str | None) -> str:
     if fmt not in FORMATS:
-        raise BadRequest(f"Parameter 'format': use one of {', '.join(FORMATS)}.",
-                         [{"path": "format", "message": f"unknown format {fmt!r}"}])
+        raise BadRequest(
+            f"Parameter 'format': use one of {', '.join(FORMATS)}.",
+            [{"path": "format", "message": f"unknown format {fmt!r}"}],
+        )
     return fmt
 
 
@@ -58,10 +62,14 @@ def stream_rows(session: Session, viewer: Viewer, dataset: Dataset, columns: dic
     geometry = visible_geometry_sql(viewer)
     select_list = ", ".join(f"{expr} AS {name}" for name, expr in columns.items())
     tally = TALLY_JOIN if any("tally." in expr for expr in columns.values()) else ""
-    sql = (f"SELECT {select_list} FROM {FROM_SQL}{tally}"
-           f" WHERE o.dataset_id = :dataset AND {geometry} IS NOT NULL ORDER BY o.seq")
-    result = session.execute(text(sql).execution_options(stream_results=True, yield_per=BATCH),
-                             {"dataset": dataset.id, **viewer_params(viewer)})
+    sql = (
+        f"SELECT {select_list} FROM {FROM_SQL}{tally}"
+        f" WHERE o.dataset_id = :dataset AND {geometry} IS NOT NULL ORDER BY o.seq"
+    )
+    result = session.execute(
+        text(sql).execution_options(stream_results=True, yield_per=BATCH),
+        {"dataset": dataset.id, **viewer_params(viewer)},
+    )
     yield from result
 
 
@@ -90,10 +98,13 @@ class Export:
 
     def log_usage(self) -> None:
         """Record the finished export (its exact count, no second query), so credit can come back."""
-        parameters = {"dataset": self.dataset.slug, "format": self.fmt, "via": self.via,
-                      "viewer": self.viewer.role or "anonymous"}
-        record_usage(self.session, "export", self.viewer.user_id or None, parameters,
-                     {self.dataset.id: self.count})
+        parameters = {
+            "dataset": self.dataset.slug,
+            "format": self.fmt,
+            "via": self.via,
+            "viewer": self.viewer.role or "anonymous",
+        }
+        record_usage(self.session, "export", self.viewer.user_id or None, parameters, {self.dataset.id: self.count})
         self.session.commit()
 
     def _counted(self, columns: dict[str, str]) -> Iterator[Any]:
@@ -102,8 +113,13 @@ class Export:
             yield row
 
     def _geojson(self) -> Iterator[bytes]:
-        head = json.dumps({"type": "FeatureCollection", "name": self.dataset.slug,
-                           "attribution": f"{self.dataset.title} · {self.dataset.licence}"})
+        head = json.dumps(
+            {
+                "type": "FeatureCollection",
+                "name": self.dataset.slug,
+                "attribution": f"{self.dataset.title} · {self.dataset.licence}",
+            }
+        )
         yield (head[:-1] + ', "features": [').encode()
         buffer: list[str] = []
         separator = "\n"
@@ -152,10 +168,31 @@ def table_columns(viewer: Viewer) -> dict[str, str]:
     """CSV columns: the record's fields, attribution, WKT geometry, and lon/lat for points."""
     props = properties_sql(viewer)
     geometry = visible_geometry_sql(viewer)
-    chosen = ("dataset", "knowledge_kind", "subject_text", "scientific_name", "occurrence_status", "count",
-              "abundance_scale", "abundance_value", "abundance_verbatim", "trend", "observed_start", "observed_end",
-              "time_precision", "recorded_by", "attribution", "licence", "visibility", "coordinate_uncertainty_m",
-              "public_precision_m", "confidence", "method", "notes", "source_ref")
+    chosen = (
+        "dataset",
+        "knowledge_kind",
+        "subject_text",
+        "scientific_name",
+        "occurrence_status",
+        "count",
+        "abundance_scale",
+        "abundance_value",
+        "abundance_verbatim",
+        "trend",
+        "observed_start",
+        "observed_end",
+        "time_precision",
+        "recorded_by",
+        "attribution",
+        "licence",
+        "visibility",
+        "coordinate_uncertainty_m",
+        "public_precision_m",
+        "confidence",
+        "method",
+        "notes",
+        "source_ref",
+    )
     columns = {"id": "o.id"} | {name: props[name] for name in chosen}
     columns["attributes"] = f"({props['attributes']})::text"
     columns |= {f"annotations_{kind}": f"tally.{kind}" for kind in ANNOTATION_KINDS}
@@ -166,8 +203,9 @@ def table_columns(viewer: Viewer) -> dict[str, str]:
 
 
 def gpkg_columns(viewer: Viewer) -> dict[str, str]:
-    columns = {name: f"({expr})::text" for name, expr in table_columns(viewer).items()
-               if name not in ("wkt", "lon", "lat")}
+    columns = {
+        name: f"({expr})::text" for name, expr in table_columns(viewer).items() if name not in ("wkt", "lon", "lat")
+    }
     columns["wkb"] = f"ST_AsBinary({visible_geometry_sql(viewer)})"
     return columns
 
@@ -189,8 +227,17 @@ def _write_batch(path: Path, layer: str, batch: list[Any], append: bool) -> None
     names = [name for name in gpkg_columns_names() if name != "wkb"]
     geometry = np.array([bytes(row.wkb) for row in batch], dtype=object)
     fields = [np.array([getattr(row, name) for row in batch], dtype=object) for name in names]
-    pyogrio.raw.write(path, geometry, fields, names, layer=layer, driver="GPKG", geometry_type="Unknown",
-                      crs="EPSG:4326", append=append)
+    pyogrio.raw.write(
+        path,
+        geometry,
+        fields,
+        names,
+        layer=layer,
+        driver="GPKG",
+        geometry_type="Unknown",
+        crs="EPSG:4326",
+        append=append,
+    )
 
 
 def gpkg_columns_names() -> list[str]:
@@ -204,4 +251,3 @@ def export_to_file(session: Session, viewer: Viewer, slug: str, fmt: str, output
         for chunk in export.chunks():
             out.write(chunk)
     return export.count
-

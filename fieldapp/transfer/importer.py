@@ -87,8 +87,11 @@ class ImportRejected(Invalid):
 
     def __init__(self, report: ImportReport):
         details = [{"path": _where(r), "message": r["reason"]} for r in report.rejected[:100]]
-        super().__init__(f"{report.rejected_count} of {report.rows_read} rows cannot be imported, so nothing was"
-                         " written; fix them, or import the others with skip_rejected.", details)
+        super().__init__(
+            f"{report.rejected_count} of {report.rows_read} rows cannot be imported, so nothing was"
+            " written; fix them, or import the others with skip_rejected.",
+            details,
+        )
         self.report = report
 
 
@@ -97,8 +100,13 @@ def _where(rejection: dict[str, Any]) -> str:
     return f"{layer}row {rejection['row']}"
 
 
-def run_import(session: Session, path: Path, options: ImportOptions, workdir: Path,
-               progress: Callable[[float, int], None] | None = None) -> ImportReport:
+def run_import(
+    session: Session,
+    path: Path,
+    options: ImportOptions,
+    workdir: Path,
+    progress: Callable[[float, int], None] | None = None,
+) -> ImportReport:
     """Import a file into a dataset in the session's transaction; the caller commits (or rolls back)."""
     dataset = session.scalar(select(Dataset).where(Dataset.slug == options.dataset))
     if dataset is None:
@@ -110,15 +118,23 @@ def run_import(session: Session, path: Path, options: ImportOptions, workdir: Pa
         source.close()
 
 
-def _import(session: Session, source: Source, dataset: Dataset, path: Path, options: ImportOptions,
-            progress: Callable[[float, int], None] | None) -> ImportReport:
+def _import(
+    session: Session,
+    source: Source,
+    dataset: Dataset,
+    path: Path,
+    options: ImportOptions,
+    progress: Callable[[float, int], None] | None,
+) -> ImportReport:
     report = ImportReport(dataset=dataset.slug, file=path.name, format=source.format, dry_run=options.dry_run)
     records, builder = _prepare(source, options, dataset, report)
     stage = Stage(session)
     stage.fill(records, builder, report, lambda: progress(source.progress(), report.rows_read) if progress else None)
     if report.rows_read == 0:
-        raise Invalid("The file holds no rows or features to import; nothing was written.",
-                      [{"path": "file", "message": "no rows"}])
+        raise Invalid(
+            "The file holds no rows or features to import; nothing was written.",
+            [{"path": "file", "message": "no rows"}],
+        )
     _warn(builder, report)
     stage.check_duplicates(report)
     report.to_create, report.to_update = stage.counts(dataset.id)
@@ -133,20 +149,29 @@ def _import(session: Session, source: Source, dataset: Dataset, path: Path, opti
     return report
 
 
-def _prepare(source: Source, options: ImportOptions, dataset: Dataset,
-             report: ImportReport) -> tuple[Iterator[Record], RowBuilder]:
+def _prepare(
+    source: Source, options: ImportOptions, dataset: Dataset, report: ImportReport
+) -> tuple[Iterator[Record], RowBuilder]:
     crs, crs_reading = resolve_crs(source.crs, options.crs, source.has_geometry)
     mapping = detect(source.columns, parse_overrides(options.mapping))
-    if not source.has_geometry and not ("wkt" in mapping.columns or
-                                        {"latitude", "longitude"} <= set(mapping.columns)):
-        raise Invalid("The file has no geometry: no latitude/longitude columns and no WKT column were found"
-                      f" among {', '.join(source.columns[:40])}; map them, e.g. --map latitude=COLUMN.",
-                      [{"path": "map", "message": "no coordinates"}])
+    if not source.has_geometry and not ("wkt" in mapping.columns or {"latitude", "longitude"} <= set(mapping.columns)):
+        raise Invalid(
+            "The file has no geometry: no latitude/longitude columns and no WKT column were found"
+            f" among {', '.join(source.columns[:40])}; map them, e.g. --map latitude=COLUMN.",
+            [{"path": "map", "message": "no coordinates"}],
+        )
     head = list(islice(source.records, 1000))
     order, why = _date_order(head, mapping, options.date_order)
     default_subject = Path(report.file).stem
-    builder = RowBuilder(mapping, crs, order, _default_time(options), default_subject, dataset.licence,
-                         position_columns(source.columns, mapping))
+    builder = RowBuilder(
+        mapping,
+        crs,
+        order,
+        _default_time(options),
+        default_subject,
+        dataset.licence,
+        position_columns(source.columns, mapping),
+    )
     report.crs = crs_reading
     report.mapping = mapping.describe()
     report.readings = {**source.readings, "dates": f"{order} ({why})"}
@@ -177,21 +202,42 @@ def _warn(builder: RowBuilder, report: ImportReport) -> None:
     c = builder.counters
     examples = {name: ", ".join(map(str, rows)) for name, rows in c.examples.items()}
     messages = [
-        (c.default_time, f"{c.default_time} rows have no date, so observed_start is "
-                         f"{builder.default_time.date()} (day precision); give default_date or map time "
-                         f"(rows {examples.get('default_time')}...)."),
-        (c.default_subject, f"{c.default_subject} rows have no subject, so their subject_text is "
-                            f"{builder.default_subject!r}; map subject to a column or a constant (=text)."),
-        (c.unknown_licence, f"{c.unknown_licence} rows name a licence this platform does not know; they take "
-                            f"the dataset's licence {builder.dataset_licence}."),
-        (c.outside_aoi, f"{c.outside_aoi} features lie outside the deployment's area of interest "
-                        f"(lon {JERSEY_BBOX[0]}..{JERSEY_BBOX[2]}, lat {JERSEY_BBOX[1]}..{JERSEY_BBOX[3]})."),
-        (c.outside_crs_area, f"{c.outside_crs_area} features lie outside the area of use of the source CRS"
-                             f" {builder.crs_area}: check the CRS."),
-        (c.withheld_values, f"{c.withheld_values} text values quoting the record's coordinates were left out"
-                            " of attributes, so a generalised record cannot leak its position."),
-        (c.unscaled_abundance, f"{c.unscaled_abundance} abundance values have no scale; they are kept as"
-                               " abundance_verbatim only; map abundance_scale (e.g. =SACFOR)."),
+        (
+            c.default_time,
+            f"{c.default_time} rows have no date, so observed_start is "
+            f"{builder.default_time.date()} (day precision); give default_date or map time "
+            f"(rows {examples.get('default_time')}...).",
+        ),
+        (
+            c.default_subject,
+            f"{c.default_subject} rows have no subject, so their subject_text is "
+            f"{builder.default_subject!r}; map subject to a column or a constant (=text).",
+        ),
+        (
+            c.unknown_licence,
+            f"{c.unknown_licence} rows name a licence this platform does not know; they take "
+            f"the dataset's licence {builder.dataset_licence}.",
+        ),
+        (
+            c.outside_aoi,
+            f"{c.outside_aoi} features lie outside the deployment's area of interest "
+            f"(lon {JERSEY_BBOX[0]}..{JERSEY_BBOX[2]}, lat {JERSEY_BBOX[1]}..{JERSEY_BBOX[3]}).",
+        ),
+        (
+            c.outside_crs_area,
+            f"{c.outside_crs_area} features lie outside the area of use of the source CRS"
+            f" {builder.crs_area}: check the CRS.",
+        ),
+        (
+            c.withheld_values,
+            f"{c.withheld_values} text values quoting the record's coordinates were left out"
+            " of attributes, so a generalised record cannot leak its position.",
+        ),
+        (
+            c.unscaled_abundance,
+            f"{c.unscaled_abundance} abundance values have no scale; they are kept as"
+            " abundance_verbatim only; map abundance_scale (e.g. =SACFOR).",
+        ),
     ]
     report.warnings.extend(message for count, message in messages if count)
 
@@ -203,17 +249,20 @@ class Stage:
         self.session = session
         self.table = f"import_stage_{uuid.uuid4().hex[:12]}"
         self.duplicates = False
-        self.session.execute(text(f"""
+        self.session.execute(
+            text(f"""
             CREATE TEMP TABLE {self.table} (
               row_no integer, source_ref text, subject_text text, recorded_by_text text, count integer,
               abundance_scale text, abundance_value text, abundance_verbatim text, occurrence_status text,
               observed_start timestamptz, observed_end timestamptz, time_precision text,
               lon double precision, lat double precision, geom geometry, coordinate_uncertainty_m double precision,
               licence text, attributes jsonb, repair_note text
-            ) ON COMMIT DROP"""))
+            ) ON COMMIT DROP""")
+        )
 
-    def fill(self, records: Iterator[Record], builder: RowBuilder, report: ImportReport,
-             tick: Callable[[], None]) -> None:
+    def fill(
+        self, records: Iterator[Record], builder: RowBuilder, report: ImportReport, tick: Callable[[], None]
+    ) -> None:
         """COPY every buildable record into the stage; note the others in the report."""
         raw = self.session.connection().connection.driver_connection
         statement = f"COPY {self.table} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
@@ -237,8 +286,10 @@ class Stage:
                   GROUP BY source_ref HAVING count(*) > 1 ORDER BY min(row_no) LIMIT {MAX_LISTED}"""
         for ref, rows in self.session.execute(text(sql)):
             for row in rows[1:]:
-                report.reject(Record(number=row, ref=ref, values={}),
-                              f"its id {ref!r} repeats row {rows[0]}'s: ids must be unique in a file")
+                report.reject(
+                    Record(number=row, ref=ref, values={}),
+                    f"its id {ref!r} repeats row {rows[0]}'s: ids must be unique in a file",
+                )
             self.duplicates = True
 
     def counts(self, dataset_id: int) -> tuple[int, int]:
@@ -250,14 +301,24 @@ class Stage:
 
     def upsert(self, dataset: Dataset, user_id: int | None) -> tuple[int, int]:
         """Insert new rows and update changed ones (matched by source_ref); return (created, updated)."""
-        self.session.execute(text(f"""UPDATE {self.table} s SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326)
-                                     WHERE s.geom IS NULL"""))
+        self.session.execute(
+            text(f"""UPDATE {self.table} s SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326)
+                                     WHERE s.geom IS NULL""")
+        )
         if self.duplicates:
             # Only with skip_rejected: the first row of a repeated id is kept, as the report says.
-            self.session.execute(text(f"DELETE FROM {self.table} s USING {self.table} t"
-                                      " WHERE s.source_ref = t.source_ref AND s.row_no > t.row_no"))
-        params = {"dataset": dataset.id, "steward": dataset.steward_id, "user": user_id,
-                  "visibility": dataset.default_visibility}
+            self.session.execute(
+                text(
+                    f"DELETE FROM {self.table} s USING {self.table} t"
+                    " WHERE s.source_ref = t.source_ref AND s.row_no > t.row_no"
+                )
+            )
+        params = {
+            "dataset": dataset.id,
+            "steward": dataset.steward_id,
+            "user": user_id,
+            "visibility": dataset.default_visibility,
+        }
         # New rows first, set-based (observations.bulk); a source_ref that exists, or that a
         # concurrent import commits meanwhile, is skipped here and updated below, through the triggers.
         (created,) = bulk.run(self.session, _INSERT.format(table=self.table), params)
@@ -271,9 +332,24 @@ class Stage:
         self.session.execute(text(f"DROP TABLE IF EXISTS {self.table}"))
 
 
-_UPDATED = ("subject_id", "subject_text", "recorded_by_text", "count", "abundance_scale", "abundance_value",
-            "abundance_verbatim", "occurrence_status", "observed_start", "observed_end", "time_precision", "geom",
-            "coordinate_uncertainty_m", "licence", "attributes", "repair_note")
+_UPDATED = (
+    "subject_id",
+    "subject_text",
+    "recorded_by_text",
+    "count",
+    "abundance_scale",
+    "abundance_value",
+    "abundance_verbatim",
+    "occurrence_status",
+    "observed_start",
+    "observed_end",
+    "time_precision",
+    "geom",
+    "coordinate_uncertainty_m",
+    "licence",
+    "attributes",
+    "repair_note",
+)
 # The staged rows as observation columns; a subject is linked when its scientific name matches.
 _STAGED = """
 SELECT CAST(:dataset AS integer) AS dataset_id,
@@ -290,14 +366,25 @@ _INSERT = bulk.insert_sql(
     list(_INSERTED),
     "SELECT gen_random_uuid() AS id, CAST(:user AS integer) AS entered_by,"
     " CAST(:visibility AS text) AS visibility, staged.* FROM (" + _STAGED + ") AS staged ORDER BY staged.row_no",
-    "(dataset_id, source_ref)", returning="count",
+    "(dataset_id, source_ref)",
+    returning="count",
 )
-_UPDATE = """
+_UPDATE = (
+    """
 UPDATE observation SET
-""" + ",\n".join(f"    {c} = staged.{c}" for c in _UPDATED) + """,
-    updated_at = now()
-  FROM (""" + _STAGED + """) AS staged
- WHERE observation.dataset_id = :dataset AND observation.source_ref = staged.source_ref
-   AND (""" + ", ".join(f"observation.{c}" for c in _UPDATED) + """) IS DISTINCT FROM
-       (""" + ", ".join(f"staged.{c}" for c in _UPDATED) + """)
 """
+    + ",\n".join(f"    {c} = staged.{c}" for c in _UPDATED)
+    + """,
+    updated_at = now()
+  FROM ("""
+    + _STAGED
+    + """) AS staged
+ WHERE observation.dataset_id = :dataset AND observation.source_ref = staged.source_ref
+   AND ("""
+    + ", ".join(f"observation.{c}" for c in _UPDATED)
+    + """) IS DISTINCT FROM
+       ("""
+    + ", ".join(f"staged.{c}" for c in _UPDATED)
+    + """)
+"""
+)

@@ -24,9 +24,11 @@ from fieldapp.transfer.importer import ImportOptions, ImportRejected, run_import
 
 INLINE_MAX_BYTES = 5 * 1024 * 1024
 log = logging.getLogger(__name__)
-_COLUMNS = ("id, dataset_id, user_id, status, dry_run, filename, stored_path, size, options, rows_read, progress,"
-            " report, error, created_at, started_at, finished_at, (SELECT slug FROM dataset WHERE id = dataset_id)"
-            " AS dataset")
+_COLUMNS = (
+    "id, dataset_id, user_id, status, dry_run, filename, stored_path, size, options, rows_read, progress,"
+    " report, error, created_at, started_at, finished_at, (SELECT slug FROM dataset WHERE id = dataset_id)"
+    " AS dataset"
+)
 
 
 def create_job(session: Session, settings, dataset, user, upload: FileStorage, options: ImportOptions):
@@ -38,11 +40,21 @@ def create_job(session: Session, settings, dataset, user, upload: FileStorage, o
     path = folder / name
     upload.save(path)
     upload.close()  # large uploads are spooled to a temporary file: release it now
-    session.execute(text("""
+    session.execute(
+        text("""
         INSERT INTO import_job (id, dataset_id, user_id, dry_run, filename, stored_path, size, options)
         VALUES (:id, :dataset, :user, :dry, :name, :path, :size, :options)"""),
-        {"id": job_id, "dataset": dataset.id, "user": user.id, "dry": options.dry_run, "name": name,
-         "path": str(path), "size": path.stat().st_size, "options": json.dumps(asdict(options))})
+        {
+            "id": job_id,
+            "dataset": dataset.id,
+            "user": user.id,
+            "dry": options.dry_run,
+            "name": name,
+            "path": str(path),
+            "size": path.stat().st_size,
+            "options": json.dumps(asdict(options)),
+        },
+    )
     return get_job(session, job_id)
 
 
@@ -52,9 +64,18 @@ def get_job(session: Session, job_id: uuid.UUID):
 
 def job_json(job) -> dict[str, Any]:
     return {
-        "id": str(job.id), "dataset": job.dataset, "file": job.filename, "status": job.status,
-        "dry_run": job.dry_run, "size": job.size, "rows_read": job.rows_read, "progress": job.progress,
-        "report": job.report, "error": _error(job), "created_at": job.created_at, "started_at": job.started_at,
+        "id": str(job.id),
+        "dataset": job.dataset,
+        "file": job.filename,
+        "status": job.status,
+        "dry_run": job.dry_run,
+        "size": job.size,
+        "rows_read": job.rows_read,
+        "progress": job.progress,
+        "report": job.report,
+        "error": _error(job),
+        "created_at": job.created_at,
+        "started_at": job.started_at,
         "finished_at": job.finished_at,
     }
 
@@ -64,8 +85,10 @@ def _error(job) -> dict[str, Any] | None:
     if not job.error:
         return None
     rejected = (job.report or {}).get("rejected", [])[:100]
-    details = [{"path": f"{r['layer'] + ' ' if r.get('layer') else ''}row {r['row']}", "message": r["reason"]}
-               for r in rejected]
+    details = [
+        {"path": f"{r['layer'] + ' ' if r.get('layer') else ''}row {r['row']}", "message": r["reason"]}
+        for r in rejected
+    ]
     return {"message": job.error, "details": details}
 
 
@@ -86,12 +109,14 @@ def _execute(session: Session, options: ImportOptions, path: Path, progress=None
 
 
 def _finish(session: Session, job_id, status: str, report: dict | None, error: str) -> None:
-    session.execute(text("""
+    session.execute(
+        text("""
         UPDATE import_job SET status = :status, report = :report, error = nullif(:error, ''),
                rows_read = coalesce((:report)::jsonb->>'rows_read', '0')::bigint, progress = 1,
                finished_at = now(), started_at = coalesce(started_at, now())
-        WHERE id = :id"""), {"id": job_id, "status": status, "report": json.dumps(report, default=str)
-                             if report else None, "error": error})
+        WHERE id = :id"""),
+        {"id": job_id, "status": status, "report": json.dumps(report, default=str) if report else None, "error": error},
+    )
 
 
 def run_inline(session: Session, job):
@@ -120,10 +145,13 @@ def work(app: Flask, job_id: uuid.UUID) -> None:
     database = app.extensions["fieldapp.db"]
     with app.app_context():
         with database.session() as session:
-            job = session.execute(text(f"""
+            job = session.execute(
+                text(f"""
                 UPDATE import_job SET status = 'running', started_at = now()
                 WHERE id = (SELECT id FROM import_job WHERE id = :id AND status = 'queued' FOR UPDATE SKIP LOCKED)
-                RETURNING {_COLUMNS}"""), {"id": job_id}).first()
+                RETURNING {_COLUMNS}"""),
+                {"id": job_id},
+            ).first()
         if job is None:
             return
         try:
@@ -162,8 +190,10 @@ class _ProgressReporter:
             return
         self.last = now
         with self.database.session() as session:
-            session.execute(text("UPDATE import_job SET progress = :p, rows_read = :r WHERE id = :id"),
-                            {"p": fraction, "r": rows, "id": self.job_id})
+            session.execute(
+                text("UPDATE import_job SET progress = :p, rows_read = :r WHERE id = :id"),
+                {"p": fraction, "r": rows, "id": self.job_id},
+            )
 
 
 def _discard(stored_path: str) -> None:

@@ -11,10 +11,37 @@ from fieldapp.errors import Invalid
 # Darwin Core terms come first so archives map exactly.
 CANDIDATES: dict[str, tuple[str, ...]] = {
     "id": ("occurrenceid", "sourceref", "gbifid", "recordid", "id", "objectid", "globalid", "uuid", "fid"),
-    "subject": ("scientificname", "species", "taxon", "taxonname", "subject", "subjecttext", "vernacularname",
-                "commonname", "habitat", "biotope", "feature", "protectedfeature", "name"),
-    "time": ("eventdate", "observedstart", "datetime", "date", "time", "timestamp", "observed", "observedon",
-             "dateobserved", "surveydate", "sampledate", "recorded", "when", "begin"),
+    "subject": (
+        "scientificname",
+        "species",
+        "taxon",
+        "taxonname",
+        "subject",
+        "subjecttext",
+        "vernacularname",
+        "commonname",
+        "habitat",
+        "biotope",
+        "feature",
+        "protectedfeature",
+        "name",
+    ),
+    "time": (
+        "eventdate",
+        "observedstart",
+        "datetime",
+        "date",
+        "time",
+        "timestamp",
+        "observed",
+        "observedon",
+        "dateobserved",
+        "surveydate",
+        "sampledate",
+        "recorded",
+        "when",
+        "begin",
+    ),
     "end_time": ("observedend", "enddate", "end"),
     "count": ("individualcount", "count", "number", "quantity", "total"),
     "abundance": ("organismquantity", "abundance", "sacfor", "dafor", "domin", "percentcover", "cover"),
@@ -30,10 +57,38 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
 TARGETS = tuple(CANDIDATES)
 # Columns that hold a position: never kept in attributes, where a generalised record would leak it.
 POSITION_COLUMNS = {
-    "decimallatitude", "decimallongitude", "latitude", "longitude", "lat", "lon", "long", "lng", "x", "y",
-    "easting", "northing", "wkt", "footprintwkt", "geometry", "geom", "thegeom", "shape", "verbatimcoordinates",
-    "verbatimlatitude", "verbatimlongitude", "coordinates", "point", "location", "gridreference", "gridref",
-    "osgridref", "verbatimsrs", "lonlat", "latlon", "pointx", "pointy",
+    "decimallatitude",
+    "decimallongitude",
+    "latitude",
+    "longitude",
+    "lat",
+    "lon",
+    "long",
+    "lng",
+    "x",
+    "y",
+    "easting",
+    "northing",
+    "wkt",
+    "footprintwkt",
+    "geometry",
+    "geom",
+    "thegeom",
+    "shape",
+    "verbatimcoordinates",
+    "verbatimlatitude",
+    "verbatimlongitude",
+    "coordinates",
+    "point",
+    "location",
+    "gridreference",
+    "gridref",
+    "osgridref",
+    "verbatimsrs",
+    "lonlat",
+    "latlon",
+    "pointx",
+    "pointy",
 }
 
 
@@ -51,8 +106,9 @@ class Mapping:
 
     def describe(self) -> dict[str, str]:
         """The mapping as the report shows it."""
-        shown = {t: f"column {c!r}" + (" (detected)" if t in self.detected else " (given)")
-                 for t, c in self.columns.items()}
+        shown = {
+            t: f"column {c!r}" + (" (detected)" if t in self.detected else " (given)") for t, c in self.columns.items()
+        }
         shown.update({t: f"constant {v!r}" for t, v in self.constants.items()})
         return dict(sorted(shown.items()))
 
@@ -65,8 +121,10 @@ def parse_overrides(pairs: list[str] | dict[str, str] | None) -> dict[str, str]:
     result: dict[str, str] = {}
     for target, column in items:
         if target not in TARGETS:
-            raise Invalid(f"Unknown mapping target {target!r}; use one of {', '.join(TARGETS)}.",
-                          [{"path": "map", "message": f"unknown target {target!r}"}])
+            raise Invalid(
+                f"Unknown mapping target {target!r}; use one of {', '.join(TARGETS)}.",
+                [{"path": "map", "message": f"unknown target {target!r}"}],
+            )
         result[target] = column
     return result
 
@@ -74,8 +132,9 @@ def parse_overrides(pairs: list[str] | dict[str, str] | None) -> dict[str, str]:
 def _split(pair: str) -> tuple[str, str]:
     target, sep, column = pair.partition("=")
     if not sep:
-        raise Invalid(f"A mapping is written target=column, not {pair!r}.",
-                      [{"path": "map", "message": f"{pair!r} has no '='"}])
+        raise Invalid(
+            f"A mapping is written target=column, not {pair!r}.", [{"path": "map", "message": f"{pair!r} has no '='"}]
+        )
     return target.strip(), column.strip()
 
 
@@ -120,9 +179,10 @@ def _apply_overrides(columns: list[str], overrides: dict[str, str], mapping: Map
         elif value in columns:
             mapping.columns[target] = value
         else:
-            raise Invalid(f"The file has no column {value!r} to map to {target}; its columns are: "
-                          f"{', '.join(columns[:40])}.",
-                          [{"path": f"map.{target}", "message": f"no column {value!r}"}])
+            raise Invalid(
+                f"The file has no column {value!r} to map to {target}; its columns are: {', '.join(columns[:40])}.",
+                [{"path": f"map.{target}", "message": f"no column {value!r}"}],
+            )
 
 
 def position_columns(columns: list[str], mapping: Mapping) -> set[str]:

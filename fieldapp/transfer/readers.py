@@ -18,8 +18,15 @@ from shapely.geometry.base import BaseGeometry
 from fieldapp.errors import Invalid
 from fieldapp.transfer.archives import safe_extract
 
-VECTOR_SUFFIXES = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".shp": "shapefile",
-                   ".kml": "kml", ".kmz": "kml", ".gpx": "gpx"}
+VECTOR_SUFFIXES = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".shp": "shapefile",
+    ".kml": "kml",
+    ".kmz": "kml",
+    ".gpx": "gpx",
+}
 TEXT_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv"}
 FORMATS = ("geojson", "csv", "shapefile", "gpkg", "kml", "gpx", "dwca")
 # GPX point layers that only repeat the vertices of routes and tracks.
@@ -89,8 +96,7 @@ def _format_of(path: Path) -> str:
         return VECTOR_SUFFIXES[suffix]
     if suffix in TEXT_SUFFIXES:
         return "csv"
-    raise bad_file(f"Cannot tell the format of {path.name!r} from its name; give the format "
-                   f"({', '.join(FORMATS)}).")
+    raise bad_file(f"Cannot tell the format of {path.name!r} from its name; give the format ({', '.join(FORMATS)}).")
 
 
 def _open_zip(path: Path, workdir: Path, fmt: str | None, layer: str | None) -> Source:
@@ -108,8 +114,10 @@ def _open_zip(path: Path, workdir: Path, fmt: str | None, layer: str | None) -> 
         return _open_shapefile(shapefiles, layer)
     inner = [f for f in files if f.suffix.lower() in VECTOR_SUFFIXES or f.suffix.lower() in TEXT_SUFFIXES]
     if len(inner) != 1:
-        raise bad_file("The zip holds no shapefile, no Darwin Core archive and not exactly one other data file;"
-                       f" it holds: {', '.join(sorted(names)[:20])}.")
+        raise bad_file(
+            "The zip holds no shapefile, no Darwin Core archive and not exactly one other data file;"
+            f" it holds: {', '.join(sorted(names)[:20])}."
+        )
     return open_source(inner[0], workdir / "inner", None, layer)
 
 
@@ -117,8 +125,10 @@ def _open_shapefile(shapefiles: list[Path], layer: str | None) -> Source:
     if layer:
         shapefiles = [s for s in shapefiles if s.stem == layer]
     if len(shapefiles) != 1:
-        raise bad_file("The zip holds several shapefiles; choose one as the layer: "
-                       f"{', '.join(sorted(s.stem for s in shapefiles))}.")
+        raise bad_file(
+            "The zip holds several shapefiles; choose one as the layer: "
+            f"{', '.join(sorted(s.stem for s in shapefiles))}."
+        )
     shp = shapefiles[0]
     siblings = {p.suffix.lower() for p in shp.parent.glob(shp.stem + ".*")}
     missing = {".shx", ".dbf"} - siblings
@@ -167,9 +177,14 @@ def open_vector(path: Path, fmt: str, layer: str | None) -> Source:
         columns.extend(str(c) for c in infos[name]["fields"] if str(c) not in columns)
     total = sum(max(infos[n]["features"], 0) for n in names) or 1
     counter = [0]
-    source = Source(format=fmt, columns=columns, records=_vector_records(path, names, counter),
-                    crs=crs_values.pop() if len(crs_values) == 1 else None, has_geometry=True,
-                    progress=lambda: min(counter[0] / total, 1.0))
+    source = Source(
+        format=fmt,
+        columns=columns,
+        records=_vector_records(path, names, counter),
+        crs=crs_values.pop() if len(crs_values) == 1 else None,
+        has_geometry=True,
+        progress=lambda: min(counter[0] / total, 1.0),
+    )
     source.readings["layers"] = ", ".join(names)
     return source
 
@@ -189,8 +204,14 @@ def _vector_records(path: Path, layers: list[str], counter: list[int]) -> Iterat
                 counter[0] += 1
                 values = {name: clean_value(columns[j][i]) for j, name in enumerate(names)}
                 ref = f"{layer}:{fids[i]}" if several else str(fids[i])
-                yield Record(number=offset + i + 1, ref=ref, values=values, geometry=shape,
-                             missing_geometry=shape is None, layer=layer)
+                yield Record(
+                    number=offset + i + 1,
+                    ref=ref,
+                    values=values,
+                    geometry=shape,
+                    missing_geometry=shape is None,
+                    layer=layer,
+                )
             offset += len(geometries)
             if len(geometries) < _CHUNK:
                 break
@@ -199,8 +220,13 @@ def _vector_records(path: Path, layers: list[str], counter: list[int]) -> Iterat
 def _read_chunk(path: Path, layer: str, offset: int):
     try:
         meta, fids, geometries, data = _quiet(
-            pyogrio.raw.read, path, layer=layer, skip_features=offset, max_features=_CHUNK,
-            return_fids=True, datetime_as_string=True,
+            pyogrio.raw.read,
+            path,
+            layer=layer,
+            skip_features=offset,
+            max_features=_CHUNK,
+            return_fids=True,
+            datetime_as_string=True,
         )
     except (DataSourceError, DataLayerError) as exc:
         raise bad_file(f"GDAL cannot read layer {layer!r}: {exc}") from None

@@ -32,12 +32,33 @@ from fieldapp.transfer.values import (
 WGS84 = CRS.from_epsg(STORAGE_SRID)
 # The staging table's columns, in the order build() returns them.
 STAGE_COLUMNS = (
-    "row_no", "source_ref", "subject_text", "recorded_by_text", "count", "abundance_scale", "abundance_value",
-    "abundance_verbatim", "occurrence_status", "observed_start", "observed_end", "time_precision", "lon", "lat",
-    "geom", "coordinate_uncertainty_m", "licence", "attributes", "repair_note",
+    "row_no",
+    "source_ref",
+    "subject_text",
+    "recorded_by_text",
+    "count",
+    "abundance_scale",
+    "abundance_value",
+    "abundance_verbatim",
+    "occurrence_status",
+    "observed_start",
+    "observed_end",
+    "time_precision",
+    "lon",
+    "lat",
+    "geom",
+    "coordinate_uncertainty_m",
+    "licence",
+    "attributes",
+    "repair_note",
 )
-_SCALE_BY_COLUMN = {"sacfor": "SACFOR", "dafor": "DAFOR", "domin": "DOMIN", "percentcover": "percent_cover",
-                    "cover": "percent_cover"}
+_SCALE_BY_COLUMN = {
+    "sacfor": "SACFOR",
+    "dafor": "DAFOR",
+    "domin": "DOMIN",
+    "percentcover": "percent_cover",
+    "cover": "percent_cover",
+}
 _DECIMAL = re.compile(r"-?\d+\.\d{3,}")
 _LIMITS = {"subject_text": 300, "recorded_by_text": 500, "abundance_verbatim": 100, "source_ref": 200}
 
@@ -48,15 +69,19 @@ def resolve_crs(source_crs: str | None, override: str | None, has_geometry: bool
         try:
             return CRS.from_user_input(override), f"{override} (given)"
         except Exception:  # pyproj raises its own CRSError, and others for odd input
-            raise Invalid(f"Unknown coordinate reference system {override!r}; give e.g. EPSG:27700.",
-                          [{"path": "crs", "message": f"unknown CRS {override!r}"}]) from None
+            raise Invalid(
+                f"Unknown coordinate reference system {override!r}; give e.g. EPSG:27700.",
+                [{"path": "crs", "message": f"unknown CRS {override!r}"}],
+            ) from None
     if source_crs:
         crs = CRS.from_user_input(source_crs)
         return crs, f"{crs.to_string()} ({crs.name}, read from the file)"
     if has_geometry:
-        raise Invalid("The file does not say which coordinate reference system it uses (a shapefile without"
-                      " its .prj?); give it explicitly, e.g. --crs EPSG:27700. Nothing was written.",
-                      [{"path": "crs", "message": "missing: the file has no CRS"}])
+        raise Invalid(
+            "The file does not say which coordinate reference system it uses (a shapefile without"
+            " its .prj?); give it explicitly, e.g. --crs EPSG:27700. Nothing was written.",
+            [{"path": "crs", "message": "missing: the file has no CRS"}],
+        )
     return WGS84, "EPSG:4326 (assumed: a table of coordinates says no CRS)"
 
 
@@ -83,11 +108,20 @@ class Counters:
 class RowBuilder:
     """Builds staging rows for one import; every problem raises ValueProblem with its reason."""
 
-    def __init__(self, mapping: Mapping, crs: CRS, date_order: str, default_time: datetime,
-                 default_subject: str, dataset_licence: str, dropped_columns: set[str]):
+    def __init__(
+        self,
+        mapping: Mapping,
+        crs: CRS,
+        date_order: str,
+        default_time: datetime,
+        default_subject: str,
+        dataset_licence: str,
+        dropped_columns: set[str],
+    ):
         self.mapping = mapping
-        self.transformer = None if crs.equals(WGS84, ignore_axis_order=True) else \
-            Transformer.from_crs(crs, WGS84, always_xy=True)
+        self.transformer = (
+            None if crs.equals(WGS84, ignore_axis_order=True) else Transformer.from_crs(crs, WGS84, always_xy=True)
+        )
         area = crs.area_of_use
         self.crs_area = area.bounds if area else None
         self.date_order = date_order
@@ -127,11 +161,25 @@ class RowBuilder:
             if row[name] is not None and len(row[name]) > limit:
                 raise ValueProblem(f"{name} is longer than {limit} characters")
         return (
-            record.number, row["source_ref"], row["subject_text"], row["recorded_by_text"],
-            parse_count(count) if count not in (None, "") else None, scale, abundance, verbatim,
+            record.number,
+            row["source_ref"],
+            row["subject_text"],
+            row["recorded_by_text"],
+            parse_count(count) if count not in (None, "") else None,
+            scale,
+            abundance,
+            verbatim,
             parse_status(status) if status not in (None, "") else "present",
-            start, end, precision, lon, lat, geom, _uncertainty(uncertainty), self.licence(values, record.number),
-            self.attributes(values, record.number), note,
+            start,
+            end,
+            precision,
+            lon,
+            lat,
+            geom,
+            _uncertainty(uncertainty),
+            self.licence(values, record.number),
+            self.attributes(values, record.number),
+            note,
         )
 
     def subject(self, values: dict[str, Any], row: int) -> str:
@@ -243,8 +291,10 @@ class RowBuilder:
 
     def _check_range(self, minx: float, miny: float, maxx: float, maxy: float) -> None:
         if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
-            raise ValueProblem(f"its coordinates ({minx:.6g}, {miny:.6g}) are outside longitude -180..180 and"
-                               " latitude -90..90: is the CRS right?")
+            raise ValueProblem(
+                f"its coordinates ({minx:.6g}, {miny:.6g}) are outside longitude -180..180 and"
+                " latitude -90..90: is the CRS right?"
+            )
         if not _overlaps((minx, miny, maxx, maxy), JERSEY_BBOX):
             self.counters.outside_aoi += 1
         if self.crs_area and not _overlaps((minx, miny, maxx, maxy), self.crs_area):
@@ -265,8 +315,9 @@ def _repair(shape: BaseGeometry) -> tuple[BaseGeometry, str]:
         parts = [p for p in repaired.geoms if geometry_kind(p) == kind]
         repaired = shapely.union_all(parts) if parts else repaired
     if repaired.is_empty or geometry_kind(repaired) != geometry_kind(shape):
-        raise ValueProblem(f"its {shape.geom_type} is invalid ({reason}) and cannot be repaired without"
-                           " changing its kind")
+        raise ValueProblem(
+            f"its {shape.geom_type} is invalid ({reason}) and cannot be repaired without changing its kind"
+        )
     return repaired, f"Invalid {shape.geom_type} ({reason}) repaired with make_valid into a {repaired.geom_type}."
 
 

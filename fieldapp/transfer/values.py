@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 # Zone abbreviations found in Java-style dates (GBIF downloads: "Tue Apr 01 00:00:00 CET 1930").
 _ZONES = {"UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3}
-_MONTHS = {m: n for n, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_MONTHS = {
+    m: n
+    for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)
+}
 _JAVA = re.compile(r"^[A-Za-z]{3} ([A-Za-z]{3}) (\d{1,2}) (\d{2}):(\d{2}):(\d{2}) ([A-Z]{1,5}) (\d{4})$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -87,8 +89,9 @@ def _end_of(when: When) -> datetime:
     return start
 
 
-def _date(year: int, month: int, day: int, raw: str, hour: int = 0, minute: int = 0, second: int = 0,
-          tz: timezone = UTC) -> datetime:
+def _date(
+    year: int, month: int, day: int, raw: str, hour: int = 0, minute: int = 0, second: int = 0, tz: timezone = UTC
+) -> datetime:
     try:
         return datetime(year, month, day, hour, minute, second, tzinfo=tz)
     except ValueError as exc:
@@ -193,9 +196,16 @@ def parse_status(raw: object) -> str:
 
 
 _LICENCE_WORDS = {
-    "cc0": "CC0-1.0", "cc01.0": "CC0-1.0", "cc010": "CC0-1.0", "publicdomain": "CC0-1.0",
-    "ccby": "CC-BY-4.0", "ccby4.0": "CC-BY-4.0", "ccby40": "CC-BY-4.0",
-    "ccbync": "CC-BY-NC-4.0", "ccbync4.0": "CC-BY-NC-4.0", "ccbync40": "CC-BY-NC-4.0",
+    "cc0": "CC0-1.0",
+    "cc01.0": "CC0-1.0",
+    "cc010": "CC0-1.0",
+    "publicdomain": "CC0-1.0",
+    "ccby": "CC-BY-4.0",
+    "ccby4.0": "CC-BY-4.0",
+    "ccby40": "CC-BY-4.0",
+    "ccbync": "CC-BY-NC-4.0",
+    "ccbync4.0": "CC-BY-NC-4.0",
+    "ccbync40": "CC-BY-NC-4.0",
 }
 
 

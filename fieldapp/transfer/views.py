@@ -19,8 +19,15 @@ from fieldapp.transfer.readers import FORMATS as IMPORT_FORMATS
 
 bp = Blueprint("transfer", __name__)
 EXPORT_LABELS = {"geojson": "GeoJSON", "csv": "CSV", "gpkg": "GeoPackage", "dwca": "Darwin Core Archive"}
-IMPORT_LABELS = {"geojson": "GeoJSON", "csv": "CSV", "shapefile": "Shapefile (zip)", "gpkg": "GeoPackage",
-                 "kml": "KML", "gpx": "GPX", "dwca": "Darwin Core Archive"}
+IMPORT_LABELS = {
+    "geojson": "GeoJSON",
+    "csv": "CSV",
+    "shapefile": "Shapefile (zip)",
+    "gpkg": "GeoPackage",
+    "kml": "KML",
+    "gpx": "GPX",
+    "dwca": "Darwin Core Archive",
+}
 
 
 @bp.before_request
@@ -41,8 +48,10 @@ def dataset_actions(slug: str) -> dict:
     session = get_session()
     dataset = find_dataset(session, slug)
     return {
-        "exports": [(EXPORT_LABELS[fmt], url_for("transfer_api.export_dataset", slug=slug, format=fmt))
-                    for fmt in EXPORT_FORMATS],
+        "exports": [
+            (EXPORT_LABELS[fmt], url_for("transfer_api.export_dataset", slug=slug, format=fmt))
+            for fmt in EXPORT_FORMATS
+        ],
         "may_import": may_import(session, current_viewer(), dataset.id),
         "import_formats": [(fmt, IMPORT_LABELS[fmt]) for fmt in IMPORT_FORMATS],
     }
@@ -55,10 +64,16 @@ def _options(slug: str, user_id: int) -> ImportOptions:
     fmt = form.get("format") or None
     if fmt is not None and fmt not in IMPORT_FORMATS:
         raise BadRequest(f"Unknown format {fmt!r}.", [{"path": "format", "message": "unknown format"}])
-    return ImportOptions(dataset=slug, format=fmt, layer=form.get("layer", "").strip() or None,
-                         crs=form.get("crs", "").strip() or None, mapping=mapping,
-                         dry_run=form.get("dry_run") == "on", skip_rejected=form.get("skip_rejected") == "on",
-                         user_id=user_id)
+    return ImportOptions(
+        dataset=slug,
+        format=fmt,
+        layer=form.get("layer", "").strip() or None,
+        crs=form.get("crs", "").strip() or None,
+        mapping=mapping,
+        dry_run=form.get("dry_run") == "on",
+        skip_rejected=form.get("skip_rejected") == "on",
+        user_id=user_id,
+    )
 
 
 @bp.post("/datasets/<slug>/import")
@@ -87,13 +102,21 @@ def import_status(slug: str, job_id: uuid.UUID):
     session = get_session()
     dataset = find_dataset(session, slug)
     job = jobs.get_job(session, job_id)
-    if job is None or job.dataset != slug or user is None or \
-            not (job.user_id == user.id or current_viewer().is_privileged):
+    if (
+        job is None
+        or job.dataset != slug
+        or user is None
+        or not (job.user_id == user.id or current_viewer().is_privileged)
+    ):
         raise NotFound(f"No import job {job_id} for {slug!r}.")
     return _job_page(dataset, job)
 
 
 def _job_page(dataset, job):
     status = 422 if job.status == "failed" else (202 if job.status in ("queued", "running") else 200)
-    return render_template("transfer/report.html", dataset=dataset, job=jobs.job_json(job),
-                           status_url=url_for(".import_status", slug=dataset.slug, job_id=job.id)), status
+    return render_template(
+        "transfer/report.html",
+        dataset=dataset,
+        job=jobs.job_json(job),
+        status_url=url_for(".import_status", slug=dataset.slug, job_id=job.id),
+    ), status

@@ -69,15 +69,38 @@ def upgrade() -> None:
         sa.Column("responded_by", sa.Integer(), nullable=True),
         sa.Column("responded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.CheckConstraint("kind IN ('corroborate', 'question', 'context', 'correction')", name=op.f("ck_annotation_kind")),
+        sa.CheckConstraint(
+            "kind IN ('corroborate', 'question', 'context', 'correction')", name=op.f("ck_annotation_kind")
+        ),
         sa.CheckConstraint("status IN ('open', 'accepted', 'answered')", name=op.f("ck_annotation_status")),
-        sa.CheckConstraint("field IS NULL OR field IN ('subject', 'date', 'quantity', 'place')", name=op.f("ck_annotation_field")),
+        sa.CheckConstraint(
+            "field IS NULL OR field IN ('subject', 'date', 'quantity', 'place')", name=op.f("ck_annotation_field")
+        ),
         sa.CheckConstraint("(kind = 'correction') = (field IS NOT NULL)", name=op.f("ck_annotation_correction_field")),
-        sa.ForeignKeyConstraint(["author_user_id"], ["user_account.id"], name=op.f("fk_annotation_author_user_id_user_account"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["contributor_id"], ["contributor.id"], name=op.f("fk_annotation_contributor_id_contributor")),
-        sa.ForeignKeyConstraint(["linked_observation_id"], ["observation.id"], name=op.f("fk_annotation_linked_observation_id_observation"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["observation_id"], ["observation.id"], name=op.f("fk_annotation_observation_id_observation"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["responded_by"], ["contributor.id"], name=op.f("fk_annotation_responded_by_contributor")),
+        sa.ForeignKeyConstraint(
+            ["author_user_id"],
+            ["user_account.id"],
+            name=op.f("fk_annotation_author_user_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["contributor_id"], ["contributor.id"], name=op.f("fk_annotation_contributor_id_contributor")
+        ),
+        sa.ForeignKeyConstraint(
+            ["linked_observation_id"],
+            ["observation.id"],
+            name=op.f("fk_annotation_linked_observation_id_observation"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["observation_id"],
+            ["observation.id"],
+            name=op.f("fk_annotation_observation_id_observation"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["responded_by"], ["contributor.id"], name=op.f("fk_annotation_responded_by_contributor")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_annotation")),
     )
     op.create_index(op.f("ix_annotation_observation_id"), "annotation", ["observation_id"])
@@ -91,7 +114,9 @@ def upgrade() -> None:
         sa.Column("parameters", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.CheckConstraint("kind IN ('export', 'comparison')", name=op.f("ck_usage_event_kind")),
-        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"], name=op.f("fk_usage_event_user_id_user_account"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_usage_event_user_id_user_account"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_usage_event")),
     )
     op.create_index(op.f("ix_usage_event_at"), "usage_event", ["at"])
@@ -100,8 +125,12 @@ def upgrade() -> None:
         sa.Column("event_id", sa.BigInteger(), nullable=False),
         sa.Column("dataset_id", sa.Integer(), nullable=False),
         sa.Column("observations", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["dataset_id"], ["dataset.id"], name=op.f("fk_usage_dataset_dataset_id_dataset"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["event_id"], ["usage_event.id"], name=op.f("fk_usage_dataset_event_id_usage_event"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["dataset_id"], ["dataset.id"], name=op.f("fk_usage_dataset_dataset_id_dataset"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["usage_event.id"], name=op.f("fk_usage_dataset_event_id_usage_event"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("event_id", "dataset_id", name=op.f("pk_usage_dataset")),
     )
     op.create_index(op.f("ix_usage_dataset_dataset_id"), "usage_dataset", ["dataset_id"])

@@ -117,7 +117,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER observation_participation_insert ON observation;"
-               " DROP TRIGGER observation_participation_update ON observation;"
-               " DROP TRIGGER observation_participation_delete ON observation;"
-               " DROP FUNCTION fieldapp_participation_changed(); DROP TABLE participation_month;")
+    op.execute(
+        "DROP TRIGGER observation_participation_insert ON observation;"
+        " DROP TRIGGER observation_participation_update ON observation;"
+        " DROP TRIGGER observation_participation_delete ON observation;"
+        " DROP FUNCTION fieldapp_participation_changed(); DROP TABLE participation_month;"
+    )

@@ -21,10 +21,17 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("contributor", sa.Column("owner_user_id", sa.Integer(), nullable=True))
-    op.create_foreign_key("fk_contributor_owner_user_id_user_account", "contributor", "user_account",
-                          ["owner_user_id"], ["id"], ondelete="SET NULL")
-    op.create_unique_constraint("uq_contributor_owner_user_id_display_name", "contributor",
-                                ["owner_user_id", "display_name"])
+    op.create_foreign_key(
+        "fk_contributor_owner_user_id_user_account",
+        "contributor",
+        "user_account",
+        ["owner_user_id"],
+        ["id"],
+        ondelete="SET NULL",
+    )
+    op.create_unique_constraint(
+        "uq_contributor_owner_user_id_display_name", "contributor", ["owner_user_id", "display_name"]
+    )
 
 
 def downgrade() -> None:

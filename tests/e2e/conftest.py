@@ -86,8 +86,11 @@ CLEAN_UP = (
 def e2e_settings(settings, tmp_path_factory) -> Iterator[Settings]:
     """A database and media folder of the browser tests' own: what they commit never reaches other tests."""
     url = make_url(settings.database_url)
-    own = replace(settings, database_url=url.set(database=f"{url.database}_e2e").render_as_string(False),
-                  media_dir=tmp_path_factory.mktemp("e2e-media"))
+    own = replace(
+        settings,
+        database_url=url.set(database=f"{url.database}_e2e").render_as_string(False),
+        media_dir=tmp_path_factory.mktemp("e2e-media"),
+    )
     with migrated_database(own):
         yield own
 

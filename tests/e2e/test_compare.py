@@ -22,17 +22,23 @@ def two_sides(live_server):
     slugs = {}
     for side, kind, title in (("a", "local", "Fishers' crab grounds"), ("b", "scientific", XSS_TITLE)):
         slug = live_server.slug(f"compare-{side}")
-        created = requests.post(f"{live_server.url}/api/v1/datasets", headers=headers, timeout=10,
-                                json={"slug": slug, "title": title, "knowledge_kind": kind})
+        created = requests.post(
+            f"{live_server.url}/api/v1/datasets",
+            headers=headers,
+            timeout=10,
+            json={"slug": slug, "title": title, "knowledge_kind": kind},
+        )
         assert created.status_code == 201, created.text
         slugs[side] = slug
     points = {"a": [(-2.16, 49.18), (-2.05, 49.25)], "b": [(-2.16, 49.18), (-2.10, 49.20)]}
     for side, coordinates in points.items():
         for lon, lat in coordinates:
-            body = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                    "properties": {"dataset": slugs[side], "subject_text": "spider crab"}}
-            response = requests.post(f"{live_server.url}/api/v1/observations", json=body, headers=headers,
-                                     timeout=10)
+            body = {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"dataset": slugs[side], "subject_text": "spider crab"},
+            }
+            response = requests.post(f"{live_server.url}/api/v1/observations", json=body, headers=headers, timeout=10)
             assert response.status_code == 201, response.text
     return slugs
 

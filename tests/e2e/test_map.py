@@ -28,13 +28,27 @@ class MapData:
         self.url = live_server.url
         self.local = self.dataset(live_server, "Fishers' grounds", "local")
         self.survey = self.dataset(live_server, f"Survey {HTML_PAYLOAD}", "scientific")
-        self.crab = self.observe(self.local, geometry=point(-0.0018, 0), subject_text="spider crab", count=3,
-                                 observed_start="2024-05-02", time_precision="day")
-        self.ground = self.observe(self.local, subject_text="ormer ground", geometry={
-            "type": "Polygon", "coordinates": [[[-2.1570, 49.1845], [-2.1510, 49.1845], [-2.1510, 49.1855],
-                                                [-2.1570, 49.1855], [-2.1570, 49.1845]]]})
-        self.payload = self.observe(self.survey, geometry=point(0, 0.0011), subject_text=HTML_PAYLOAD,
-                                    notes=TEMPLATE_PAYLOAD, count=1)
+        self.crab = self.observe(
+            self.local,
+            geometry=point(-0.0018, 0),
+            subject_text="spider crab",
+            count=3,
+            observed_start="2024-05-02",
+            time_precision="day",
+        )
+        self.ground = self.observe(
+            self.local,
+            subject_text="ormer ground",
+            geometry={
+                "type": "Polygon",
+                "coordinates": [
+                    [[-2.1570, 49.1845], [-2.1510, 49.1845], [-2.1510, 49.1855], [-2.1570, 49.1855], [-2.1570, 49.1845]]
+                ],
+            },
+        )
+        self.payload = self.observe(
+            self.survey, geometry=point(0, 0.0011), subject_text=HTML_PAYLOAD, notes=TEMPLATE_PAYLOAD, count=1
+        )
         self.ormer = self.observe(self.survey, geometry=point(0.0018, 0), subject_text="ormer", count=7)
         # A fisher questions the survey's record and corroborates the fishers' own: the same for both.
         _, fisher = live_server.account("Fisher Jo")
@@ -42,8 +56,12 @@ class MapData:
         self.annotate(fisher, self.crab, kind="corroborate", body="Seen there too.")
 
     def annotate(self, token: str, observation_id: str, **body) -> None:
-        response = requests.post(f"{self.url}/api/v1/observations/{observation_id}/annotations", json=body,
-                                 headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        response = requests.post(
+            f"{self.url}/api/v1/observations/{observation_id}/annotations",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
         assert response.status_code == 201, response.text
 
     def dataset(self, live_server, title: str, kind: str) -> dict:
@@ -60,8 +78,13 @@ class MapData:
         return response.json()["id"]
 
     def map_path(self, **extra: str) -> str:
-        args = {"dataset": f"{self.local['slug']},{self.survey['slug']}", "lat": str(CENTRE[1]),
-                "lon": str(CENTRE[0]), "zoom": "16", **extra}
+        args = {
+            "dataset": f"{self.local['slug']},{self.survey['slug']}",
+            "lat": str(CENTRE[1]),
+            "lon": str(CENTRE[0]),
+            "zoom": "16",
+            **extra,
+        }
         return "/map?" + "&".join(f"{k}={requests.utils.quote(v)}" for k, v in args.items())
 
 
@@ -72,8 +95,10 @@ def data(live_server) -> Iterator[MapData]:
     # The live server commits for real: remove our rows now, so later modules count a clean base.
     with live_server.database.session() as session:
         slugs = [made.local["slug"], made.survey["slug"]]
-        session.execute(text("DELETE FROM observation WHERE dataset_id IN"
-                             " (SELECT id FROM dataset WHERE slug = ANY(:slugs))"), {"slugs": slugs})
+        session.execute(
+            text("DELETE FROM observation WHERE dataset_id IN (SELECT id FROM dataset WHERE slug = ANY(:slugs))"),
+            {"slugs": slugs},
+        )
         session.execute(text("DELETE FROM dataset WHERE slug = ANY(:slugs)"), {"slugs": slugs})
 
 
@@ -123,11 +148,14 @@ def wait_drawn(page: Page, slug: str, count: int) -> None:
 
 
 def click_at(page: Page, lon: float, lat: float) -> None:
-    x, y = page.evaluate("""([lat, lon]) => {
+    x, y = page.evaluate(
+        """([lat, lon]) => {
         const map = window.fieldappMapInstance, p = map.latLngToContainerPoint([lat, lon]);
         const box = map.getContainer().getBoundingClientRect();
         return [box.left + p.x, box.top + p.y];
-    }""", [lat, lon])
+    }""",
+        [lat, lon],
+    )
     page.mouse.click(x, y)
 
 
@@ -153,7 +181,8 @@ def test_map_loads_offline_with_outline_and_every_layer_drawn(map_page, data):
     assert z == sorted(z) and len(set(z)) == 3
     # Every script and stylesheet came from our server.
     sources = map_page.evaluate(
-        "() => [...document.querySelectorAll('script[src], link[href]')].map(e => e.src || e.href)")
+        "() => [...document.querySelectorAll('script[src], link[href]')].map(e => e.src || e.href)"
+    )
     assert sources and all(s.startswith(map_page.url.split("/map")[0]) for s in sources)
 
 
@@ -192,9 +221,9 @@ def test_clicking_a_feature_opens_its_popup_with_attribution(map_page, data):
     expect(popup).to_contain_text("2024-05-02")
     expect(popup).to_contain_text("3")
     expect(popup.locator(".attribution")).to_have_text(
-        f"Wardens {HTML_PAYLOAD} {TEMPLATE_PAYLOAD} · Fishers' grounds · CC-BY-4.0")
-    expect(popup.get_by_role("link", name="Open the record")).to_have_attribute(
-        "href", f"/observations/{data.crab}")
+        f"Wardens {HTML_PAYLOAD} {TEMPLATE_PAYLOAD} · Fishers' grounds · CC-BY-4.0"
+    )
+    expect(popup.get_by_role("link", name="Open the record")).to_have_attribute("href", f"/observations/{data.crab}")
 
 
 def test_popups_show_the_review_tally_in_the_same_words_for_every_kind(map_page, data):

@@ -36,8 +36,12 @@ class Warden:
     dataset: str
 
     def observations(self, live_server) -> dict:
-        response = requests.get(f"{live_server.url}/api/v1/observations", params={"dataset": self.dataset},
-                                headers={"Authorization": f"Bearer {self.token}"}, timeout=10)
+        response = requests.get(
+            f"{live_server.url}/api/v1/observations",
+            params={"dataset": self.dataset},
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=10,
+        )
         assert response.status_code == 200
         return response.json()
 
@@ -51,20 +55,29 @@ def warden(live_server) -> Iterator[Warden]:
     slug = live_server.slug("record")
     with live_server.database.session() as session:
         user = session.query(User).filter_by(email=email).one()
-        dataset = Dataset(slug=slug, title="Shore watch " + slug[-6:], knowledge_kind="volunteer",
-                          licence="CC-BY-4.0", default_visibility="public", steward_id=user.contributor_id)
+        dataset = Dataset(
+            slug=slug,
+            title="Shore watch " + slug[-6:],
+            knowledge_kind="volunteer",
+            licence="CC-BY-4.0",
+            default_visibility="public",
+            steward_id=user.contributor_id,
+        )
         session.add(dataset)
         session.flush()
         user.default_dataset_id = dataset.id
     yield Warden(email, token, slug)
     with live_server.database.session() as session:
-        session.execute(text("DELETE FROM observation WHERE dataset_id = (SELECT id FROM dataset WHERE slug = :slug)"),
-                        {"slug": slug})
+        session.execute(
+            text("DELETE FROM observation WHERE dataset_id = (SELECT id FROM dataset WHERE slug = :slug)"),
+            {"slug": slug},
+        )
 
 
 def phone_context(browser, playwright_session, live_server, **extra) -> BrowserContext:
-    options = dict(playwright_session.devices["Pixel 7"], base_url=live_server.url, geolocation=SHORE,
-                   permissions=["geolocation"])
+    options = dict(
+        playwright_session.devices["Pixel 7"], base_url=live_server.url, geolocation=SHORE, permissions=["geolocation"]
+    )
     options.update(extra)
     return browser.new_context(**options)
 
@@ -143,7 +156,8 @@ def test_the_form_fits_one_hand_at_360_px(phone, live_server, warden):
     unlabelled = page.evaluate(
         """Array.from(document.querySelectorAll('#record-form input:not([type=hidden]),'
            + ' #record-form select, #record-form textarea'))
-           .filter(e => !e.closest('label') && !e.labels.length).length""")
+           .filter(e => !e.closest('label') && !e.labels.length).length"""
+    )
     assert unlabelled == 0
 
 
@@ -177,8 +191,9 @@ def test_record_offline_then_exactly_one_on_the_server(phone, live_server, warde
     assert warden.observations(live_server)["numberMatched"] == 1
 
 
-def test_an_answer_lost_after_the_commit_is_retried_without_a_duplicate(browser, playwright_session, live_server,
-                                                                        warden):
+def test_an_answer_lost_after_the_commit_is_retried_without_a_duplicate(
+    browser, playwright_session, live_server, warden
+):
     # Routing and service workers do not mix in Playwright: this phone has none.
     context = phone_context(browser, playwright_session, live_server, service_workers="block")
     posts: list[int] = []
@@ -232,8 +247,11 @@ def test_draw_an_area_and_a_polygon_is_stored(phone, live_server, warden):
     assert feature["geometry"]["type"] == "Polygon"
     assert len(feature["geometry"]["coordinates"][0]) == 5
     props = feature["properties"]
-    assert (props["time_precision"], props["season_months"], props["visibility"]) == ("decade", [4, 5, 6],
-                                                                                       "generalised")
+    assert (props["time_precision"], props["season_months"], props["visibility"]) == (
+        "decade",
+        [4, 5, 6],
+        "generalised",
+    )
     assert props["observed_start"].startswith("1995-05-01")
 
 
@@ -249,8 +267,9 @@ def test_photos_are_offered_not_applied_and_stored_stripped(phone, live_server, 
     expect(page.locator("#coords")).to_have_value("")
     expect(page.get_by_label("On a date")).to_be_checked()
     # ... and the photo's place is offered, not applied.
-    offer = page.get_by_role("button",
-                             name=re.compile(r"Use the location of DSCN0010\.jpg \(43\.467\d\d, 11\.885\d\d\)"))
+    offer = page.get_by_role(
+        "button", name=re.compile(r"Use the location of DSCN0010\.jpg \(43\.467\d\d, 11\.885\d\d\)")
+    )
     expect(offer).to_be_visible()
     expect(page.locator("#coords")).to_have_value("")
     offer.click()
@@ -264,8 +283,9 @@ def test_photos_are_offered_not_applied_and_stored_stripped(phone, live_server, 
     assert feature["geometry"]["coordinates"] == pytest.approx([11.8851, 43.4674], abs=1e-4)
     assert feature["properties"]["observed_start"].startswith("2008-10-22")
     with live_server.database.session() as session:
-        rows = session.execute(text("SELECT id, sha256, public_path FROM media WHERE observation_id = :id"),
-                               {"id": feature["id"]}).all()
+        rows = session.execute(
+            text("SELECT id, sha256, public_path FROM media WHERE observation_id = :id"), {"id": feature["id"]}
+        ).all()
     assert len(rows) == len(photos)
     for row in rows:
         public = requests.get(f"{live_server.url}/media/{row.id}/public.jpg", timeout=10)
@@ -338,9 +358,15 @@ def _transfer_size(request) -> int:
 def ormer(live_server) -> Iterator[int]:
     """The ormer with its names in three communities; deleted (with its records' links) afterwards."""
     with live_server.database.session() as session:
-        subject = Subject(kind="taxon", scientific_name="Haliotis tuberculata", names=[
-            SubjectName(name="ormer", language="en"), SubjectName(name="ormé", language="nrf"),
-            SubjectName(name="lormes", language="en", community="fishers")])
+        subject = Subject(
+            kind="taxon",
+            scientific_name="Haliotis tuberculata",
+            names=[
+                SubjectName(name="ormer", language="en"),
+                SubjectName(name="ormé", language="nrf"),
+                SubjectName(name="lormes", language="en", community="fishers"),
+            ],
+        )
         session.add(subject)
         session.flush()
         subject_id = subject.id
@@ -356,7 +382,11 @@ def test_a_jerriais_name_links_the_subject_and_keeps_the_words(phone, live_serve
     options = page.locator("#subject-list option")
     expect(options).to_have_count(4)
     assert set(options.evaluate_all("os => os.map(o => o.value)")) == {
-        "Haliotis tuberculata", "ormer", "ormé", "lormes"}
+        "Haliotis tuberculata",
+        "ormer",
+        "ormé",
+        "lormes",
+    }
     page.get_by_label("What did you see").fill("ormé")
     expect(page.locator("#subject-match")).to_contain_text("Linked to Haliotis tuberculata")
     page.get_by_role("button", name="Save").click()

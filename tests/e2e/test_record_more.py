@@ -35,8 +35,12 @@ class Recorder:
     user_id: int
 
     def features(self, live_server) -> list[dict]:
-        response = requests.get(f"{live_server.url}/api/v1/observations", params={"dataset": self.dataset},
-                                headers={"Authorization": f"Bearer {self.token}"}, timeout=10)
+        response = requests.get(
+            f"{live_server.url}/api/v1/observations",
+            params={"dataset": self.dataset},
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=10,
+        )
         assert response.status_code == 200
         return response.json()["features"]
 
@@ -53,8 +57,14 @@ def recorder(live_server) -> Recorder:
     slug = live_server.slug("more")
     with live_server.database.session() as session:
         user = session.query(User).filter_by(email=email).one()
-        dataset = Dataset(slug=slug, title="Shore notes " + slug[-6:], knowledge_kind="volunteer",
-                          licence="CC-BY-4.0", default_visibility="public", steward_id=user.contributor_id)
+        dataset = Dataset(
+            slug=slug,
+            title="Shore notes " + slug[-6:],
+            knowledge_kind="volunteer",
+            licence="CC-BY-4.0",
+            default_visibility="public",
+            steward_id=user.contributor_id,
+        )
         session.add(dataset)
         session.flush()
         user.default_dataset_id = dataset.id
@@ -147,11 +157,14 @@ def test_waiting_for_a_better_fix_stores_the_better_accuracy(page, live_server, 
     assert stored["geometry"]["coordinates"] == pytest.approx([-2.1542, 49.1869], abs=1e-6)
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("49.1869, -2.1542", (49.1869, -2.1542)),
-    ("49°11.2'N 2°09.3'W", (49 + 11.2 / 60, -(2 + 9.3 / 60))),
-    ("N 49 11.2, W 2 09.3", (49 + 11.2 / 60, -(2 + 9.3 / 60))),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("49.1869, -2.1542", (49.1869, -2.1542)),
+        ("49°11.2'N 2°09.3'W", (49 + 11.2 / 60, -(2 + 9.3 / 60))),
+        ("N 49 11.2, W 2 09.3", (49 + 11.2 / 60, -(2 + 9.3 / 60))),
+    ],
+)
 def test_typed_coordinates_land_on_the_right_point(page, live_server, recorder, typed, expected):
     # The phone has a 12 m fix first: typed coordinates replace it, and its accuracy with it.
     page.context.grant_permissions(["geolocation"])
@@ -161,8 +174,10 @@ def test_typed_coordinates_land_on_the_right_point(page, live_server, recorder, 
     type_coordinates(page, typed)
     expect(page.locator("#accuracy")).to_have_text("Typed coordinates.")
     expect(page.locator("#uncertainty")).to_have_value("")
-    marker = page.evaluate("(() => { const m = document.querySelector('.leaflet-marker-icon'); "
-                           "return m ? m.getAttribute('title') : null; })()")
+    marker = page.evaluate(
+        "(() => { const m = document.querySelector('.leaflet-marker-icon'); "
+        "return m ? m.getAttribute('title') : null; })()"
+    )
     assert marker == "The record's place"
     words = f"Limpet {typed}"
     subject(page, words)
@@ -190,9 +205,12 @@ def test_each_abundance_scale_shows_its_help_and_sacfor_is_stored_with_its_scale
     help_text = page.locator("#scale-help")
     quantity = page.get_by_label("How much")
     expect(help_text).to_be_hidden()
-    for scale, words in (("DAFOR", "Dominant, Abundant, Frequent"), ("DOMIN", "Domin cover scale"),
-                         ("percent_cover", "Percentage of the ground covered"),
-                         ("SACFOR", "Superabundant, Abundant, Common")):
+    for scale, words in (
+        ("DAFOR", "Dominant, Abundant, Frequent"),
+        ("DOMIN", "Domin cover scale"),
+        ("percent_cover", "Percentage of the ground covered"),
+        ("SACFOR", "Superabundant, Abundant, Common"),
+    ):
         quantity.select_option(scale)
         expect(help_text).to_be_visible()
         expect(help_text).to_contain_text(words)
@@ -220,16 +238,19 @@ def test_each_abundance_scale_shows_its_help_and_sacfor_is_stored_with_its_scale
 
 def test_visibility_and_licence_are_explained_in_plain_words(page, recorder):
     sign_in(page, recorder)
-    for value, words in (("public", "everyone sees the exact place"),
-                         ("generalised", "others see only a grid square"),
-                         ("private", "only you, the dataset's stewards and park staff see the place")):
+    for value, words in (
+        ("public", "everyone sees the exact place"),
+        ("generalised", "others see only a grid square"),
+        ("private", "only you, the dataset's stewards and park staff see the place"),
+    ):
         label = page.locator("label", has=page.locator(f'input[name="visibility"][value="{value}"]'))
         expect(label).to_contain_text(words)
     # The dataset's defaults: public, and its licence explained in one sentence.
     expect(page.locator('input[name="visibility"][value="public"]')).to_be_checked()
     licence_help = page.locator("#licence-help")
     expect(licence_help).to_have_text(
-        "The dataset's licence: Anyone may reuse it for any purpose, as long as they credit you.")
+        "The dataset's licence: Anyone may reuse it for any purpose, as long as they credit you."
+    )
     page.get_by_label("Licence").select_option("CC0-1.0")
     expect(licence_help).to_have_text("Anyone may reuse it for any purpose, without asking or crediting.")
     page.get_by_label("Licence").select_option("restricted")
@@ -260,8 +281,9 @@ def test_a_photo_time_without_a_zone_is_jersey_time_on_the_phone_and_the_server(
     taken = datetime(2008, 10, 22, 15, 28, 39, tzinfo=UTC)  # 16:28:39 BST
     assert datetime.fromisoformat(stored["properties"]["observed_start"]) == taken
     with live_server.database.session() as session:
-        server = session.execute(text("SELECT exif_time FROM media WHERE observation_id = :id"),
-                                 {"id": stored["id"]}).scalar_one()
+        server = session.execute(
+            text("SELECT exif_time FROM media WHERE observation_id = :id"), {"id": stored["id"]}
+        ).scalar_one()
     assert server == taken
 
 
@@ -281,14 +303,14 @@ def test_records_saved_offline_under_a_new_pseudonym_make_it_once(page, live_ser
         subject(page, words)
         page.get_by_role("button", name="Save").click()
         expect(page.locator("#outbox-list li", has_text=words)).to_have_attribute(
-            "data-state", re.compile("saved|waiting"))
+            "data-state", re.compile("saved|waiting")
+        )
     expect(page.locator("#outbox-count")).to_have_text("2")
     assert _pseudonyms(live_server, recorder) == []
 
     page.context.set_offline(False)
     for words in ("Sea holly", "Sand lizard"):
-        expect(page.locator("#outbox-list li", has_text=words)).to_have_attribute("data-state", "sent",
-                                                                                  timeout=20_000)
+        expect(page.locator("#outbox-list li", has_text=words)).to_have_attribute("data-state", "sent", timeout=20_000)
     made = _pseudonyms(live_server, recorder)
     assert [m.display_name for m in made] == [name]  # one pseudonym, however many records used it
     for words in ("Sea holly", "Sand lizard"):
@@ -328,5 +350,8 @@ def _pseudonyms(live_server, recorder: Recorder) -> list:
     # Give a just-finished request a moment to commit before reading.
     time.sleep(0.2)
     with live_server.database.session() as session:
-        return list(session.execute(text("SELECT id, display_name FROM contributor WHERE owner_user_id = :u"),
-                                    {"u": recorder.user_id}))
+        return list(
+            session.execute(
+                text("SELECT id, display_name FROM contributor WHERE owner_user_id = :u"), {"u": recorder.user_id}
+            )
+        )

@@ -19,16 +19,26 @@ def fishers_record(live_server):
     """A fisher's sighting (count 40) in a local-knowledge dataset, and a scientist who can sign in."""
     _, steward_token = live_server.account("Review Steward", role="steward")
     slug = live_server.slug("review")
-    created = requests.post(f"{live_server.url}/api/v1/datasets", timeout=10,
-                            headers={"Authorization": f"Bearer {steward_token}"},
-                            json={"slug": slug, "title": "Fishers' crab knowledge", "knowledge_kind": "local"})
+    created = requests.post(
+        f"{live_server.url}/api/v1/datasets",
+        timeout=10,
+        headers={"Authorization": f"Bearer {steward_token}"},
+        json={"slug": slug, "title": "Fishers' crab knowledge", "knowledge_kind": "local"},
+    )
     assert created.status_code == 201, created.text
     fisher_email, fisher_token = live_server.account("Fisher Jo", password=PASSWORD)
     scientist_email, _ = live_server.account("Dr Survey", password=PASSWORD)
-    body = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-2.16, 49.18]},
-            "properties": {"dataset": slug, "subject_text": "spider crab", "count": 40}}
-    record = requests.post(f"{live_server.url}/api/v1/observations", json=body, timeout=10,
-                           headers={"Authorization": f"Bearer {fisher_token}"})
+    body = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [-2.16, 49.18]},
+        "properties": {"dataset": slug, "subject_text": "spider crab", "count": 40},
+    }
+    record = requests.post(
+        f"{live_server.url}/api/v1/observations",
+        json=body,
+        timeout=10,
+        headers={"Authorization": f"Bearer {fisher_token}"},
+    )
     assert record.status_code == 201, record.text
     return {"id": record.json()["id"], "fisher": fisher_email, "scientist": scientist_email}
 

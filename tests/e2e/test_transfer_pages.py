@@ -25,8 +25,16 @@ def stewarded(live_server) -> tuple[str, str]:
     slug = live_server.slug("transfer")
     with live_server.database.session() as session:
         user = session.query(User).filter_by(email=email).one()
-        session.add(Dataset(slug=slug, title="Outline " + slug[-6:], knowledge_kind="scientific",
-                            licence="CC-BY-4.0", default_visibility="public", steward_id=user.contributor_id))
+        session.add(
+            Dataset(
+                slug=slug,
+                title="Outline " + slug[-6:],
+                knowledge_kind="scientific",
+                licence="CC-BY-4.0",
+                default_visibility="public",
+                steward_id=user.contributor_id,
+            )
+        )
     return email, slug
 
 

@@ -15,8 +15,10 @@ CELL = 1000
 
 def lonlat(db, x: float, y: float) -> list[float]:
     """EPSG:3109 metres to [lon, lat], at full precision."""
-    row = db.execute(text("SELECT ST_X(p), ST_Y(p) FROM ST_Transform(ST_SetSRID(ST_MakePoint(:x, :y), 3109), 4326) p"),
-                     {"x": x, "y": y}).one()
+    row = db.execute(
+        text("SELECT ST_X(p), ST_Y(p) FROM ST_Transform(ST_SetSRID(ST_MakePoint(:x, :y), 3109), 4326) p"),
+        {"x": x, "y": y},
+    ).one()
     return [row[0], row[1]]
 
 
@@ -84,14 +86,28 @@ def test_every_class_has_its_known_cells(client, sides):
     a, b = sides
     body = compare(client, f"dataset:{a.slug}", f"dataset:{b.slug}")
     assert cells_by_index(body) == {
-        (35, 65): "both_present", (36, 65): "only_a", (37, 65): "only_b",
-        (38, 65): "a_present_b_absent", (39, 65): "b_present_a_absent", (40, 65): "both_absent",
-        (41, 65): "only_a_absent", (45, 65): "only_a", (49, 65): "only_b", (50, 65): "only_b",
+        (35, 65): "both_present",
+        (36, 65): "only_a",
+        (37, 65): "only_b",
+        (38, 65): "a_present_b_absent",
+        (39, 65): "b_present_a_absent",
+        (40, 65): "both_absent",
+        (41, 65): "only_a_absent",
+        (45, 65): "only_a",
+        (49, 65): "only_b",
+        (50, 65): "only_b",
     }
     summary = body["summary"]
-    assert summary["classes"] == {"both_present": 1, "only_a": 2, "only_b": 3, "a_present_b_absent": 1,
-                                  "b_present_a_absent": 1, "both_absent": 1, "only_a_absent": 1,
-                                  "only_b_absent": 0}
+    assert summary["classes"] == {
+        "both_present": 1,
+        "only_a": 2,
+        "only_b": 3,
+        "a_present_b_absent": 1,
+        "b_present_a_absent": 1,
+        "both_absent": 1,
+        "only_a_absent": 1,
+        "only_b_absent": 0,
+    }
     # Presence cells: A in 35, 36, 38, 45; B in 35, 37, 39, 49, 50 -> 1 shared of 8.
     assert summary["jaccard"] == pytest.approx(1 / 8, abs=1e-4)
     assert summary["overlap_coefficient"] == pytest.approx(1 / 4, abs=1e-4)
@@ -106,9 +122,13 @@ def test_cells_are_grid_squares_in_the_metric_crs(client, db, sides):
     a, b = sides
     body = compare(client, f"dataset:{a.slug}", f"dataset:{b.slug}")
     some = next(f for f in body["cells"]["features"] if f["properties"]["i"] == 36)
-    row = db.execute(text(
-        "SELECT ST_XMin(g), ST_YMin(g), ST_Area(g) FROM ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(:g), 4326), 3109) g"
-    ), {"g": __import__("json").dumps(some["geometry"])}).one()
+    row = db.execute(
+        text(
+            "SELECT ST_XMin(g), ST_YMin(g), ST_Area(g)"
+            " FROM ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(:g), 4326), 3109) g"
+        ),
+        {"g": __import__("json").dumps(some["geometry"])},
+    ).one()
     assert row[0] == pytest.approx(36000, abs=0.5)
     assert row[1] == pytest.approx(65000, abs=0.5)
     assert row[2] == pytest.approx(CELL * CELL, rel=1e-3)
@@ -148,24 +168,28 @@ def test_kind_and_subject_selections(client, db, sides):
     body = compare(client, "kind:local", "kind:scientific", subject="ORMER")
     assert body["summary"]["classes"]["both_present"] == 1
     assert body["sides"]["a"]["label"] == "Local knowledge (ORMER)"
-    response = client.get("/api/v1/comparisons",
-                          query_string={"a": "kind:local", "b": "kind:scientific", "subject": "lobster"})
+    response = client.get(
+        "/api/v1/comparisons", query_string={"a": "kind:local", "b": "kind:scientific", "subject": "lobster"}
+    )
     assert response.status_code == 400
     assert response.get_json()["error"]["details"][0]["path"] == "a"
 
 
-@pytest.mark.parametrize(("params", "path"), [
-    ({"a": "dataset:no-such-thing", "b": "kind:local"}, "a"),
-    ({"a": "kind:local", "b": "kind:local"}, "b"),
-    ({"a": "kind:local", "b": "kind:scientific", "cell_m": "50"}, "cell_m"),
-    ({"a": "kind:local", "b": "kind:scientific", "cell_m": "20000"}, "cell_m"),
-    ({"a": "kind:local", "b": "kind:scientific", "cell_m": "wide"}, "cell_m"),
-    ({"a": "kind:local", "b": "kind:scientific", "shape": "triangle"}, "shape"),
-    ({"a": "kind:gossip", "b": "kind:scientific"}, "a"),
-    ({"b": "kind:scientific"}, "a"),
-    ({"a": "kind:local", "b": "kind:scientific", "colour": "red"}, "colour"),
-    ({"a": "kind:local", "b": "kind:scientific", "datetime": "2020-13-01"}, "datetime"),
-])
+@pytest.mark.parametrize(
+    ("params", "path"),
+    [
+        ({"a": "dataset:no-such-thing", "b": "kind:local"}, "a"),
+        ({"a": "kind:local", "b": "kind:local"}, "b"),
+        ({"a": "kind:local", "b": "kind:scientific", "cell_m": "50"}, "cell_m"),
+        ({"a": "kind:local", "b": "kind:scientific", "cell_m": "20000"}, "cell_m"),
+        ({"a": "kind:local", "b": "kind:scientific", "cell_m": "wide"}, "cell_m"),
+        ({"a": "kind:local", "b": "kind:scientific", "shape": "triangle"}, "shape"),
+        ({"a": "kind:gossip", "b": "kind:scientific"}, "a"),
+        ({"b": "kind:scientific"}, "a"),
+        ({"a": "kind:local", "b": "kind:scientific", "colour": "red"}, "colour"),
+        ({"a": "kind:local", "b": "kind:scientific", "datetime": "2020-13-01"}, "datetime"),
+    ],
+)
 def test_bad_parameters_name_the_parameter(client, sides, params, path):
     response = client.get("/api/v1/comparisons", query_string=params)
     assert response.status_code == 400
@@ -177,10 +201,12 @@ def test_bad_parameters_name_the_parameter(client, sides, params, path):
 def test_each_run_is_logged_with_the_datasets_it_drew_on(client, db, sides):
     a, b = sides
     compare(client, f"dataset:{a.slug}", f"dataset:{b.slug}")
-    rows = db.execute(text(
-        "SELECT e.kind, e.parameters, u.dataset_id, u.observations FROM usage_event e"
-        " JOIN usage_dataset u ON u.event_id = e.id ORDER BY u.dataset_id")).all()
-    assert [(r.kind, r.dataset_id, r.observations) for r in rows] == [
-        ("comparison", a.id, 7), ("comparison", b.id, 6)]
+    rows = db.execute(
+        text(
+            "SELECT e.kind, e.parameters, u.dataset_id, u.observations FROM usage_event e"
+            " JOIN usage_dataset u ON u.event_id = e.id ORDER BY u.dataset_id"
+        )
+    ).all()
+    assert [(r.kind, r.dataset_id, r.observations) for r in rows] == [("comparison", a.id, 7), ("comparison", b.id, 6)]
     assert rows[0].parameters["a"]["datasets"] == [a.slug]
     assert rows[0].parameters["cell_m"] == CELL

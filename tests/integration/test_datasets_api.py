@@ -14,8 +14,13 @@ PRIVATE_POINT = [-2.0200, 49.2500]
 
 
 def new_dataset(**values):
-    return {"slug": "kelp-survey-2025", "title": "Kelp survey 2025", "knowledge_kind": "scientific",
-            "licence": "CC-BY-4.0", "default_visibility": "public"} | values
+    return {
+        "slug": "kelp-survey-2025",
+        "title": "Kelp survey 2025",
+        "knowledge_kind": "scientific",
+        "licence": "CC-BY-4.0",
+        "default_visibility": "public",
+    } | values
 
 
 @pytest.fixture
@@ -35,9 +40,11 @@ def point(coordinates):
 @pytest.fixture
 def generalised_cell(client, steward, dataset):
     """One public, one generalised and one private record; returns the generalised cell as others see it."""
-    for coordinates, visibility, start in ((PUBLIC_POINT, "public", "2019-04-02"),
-                                           (GENERALISED_POINT, "generalised", "2021-08-15"),
-                                           (PRIVATE_POINT, "private", "2024-01-20")):
+    for coordinates, visibility, start in (
+        (PUBLIC_POINT, "public", "2019-04-02"),
+        (GENERALISED_POINT, "generalised", "2021-08-15"),
+        (PRIVATE_POINT, "private", "2024-01-20"),
+    ):
         body = feature(dataset.slug, point(coordinates), visibility=visibility, observed_start=start)
         response = client.post("/api/v1/observations", json=body, headers=steward.headers)
         assert response.status_code == 201
@@ -68,8 +75,12 @@ def test_one_dataset_with_counts_by_visibility_and_public_extent(client, dataset
     assert body["counts"] == {"total": 3, "public": 1, "generalised": 1, "private": 1}
     cell_x = [x for x, _ in generalised_cell["coordinates"][0]]
     cell_y = [y for _, y in generalised_cell["coordinates"][0]]
-    expected = [min(PUBLIC_POINT[0], *cell_x), min(PUBLIC_POINT[1], *cell_y),
-                max(PUBLIC_POINT[0], *cell_x), max(PUBLIC_POINT[1], *cell_y)]
+    expected = [
+        min(PUBLIC_POINT[0], *cell_x),
+        min(PUBLIC_POINT[1], *cell_y),
+        max(PUBLIC_POINT[0], *cell_x),
+        max(PUBLIC_POINT[1], *cell_y),
+    ]
     assert body["extent"]["bbox"] == pytest.approx(expected, abs=1e-6)
     # The private record's location is neither inside nor stretching the extent.
     minx, miny, maxx, maxy = body["extent"]["bbox"]
@@ -100,8 +111,9 @@ def test_unknown_query_parameter_is_400(client, dataset):
 @pytest.mark.parametrize("role", ["steward", "staff", "admin"])
 def test_create_dataset(client, db, make, role):
     account = make.account(role=role)
-    response = client.post(URL, json=new_dataset(method="Quadrats every 10 m", generalise_m=500),
-                           headers=account.headers)
+    response = client.post(
+        URL, json=new_dataset(method="Quadrats every 10 m", generalise_m=500), headers=account.headers
+    )
     assert response.status_code == 201, response.get_json()
     assert response.headers["Location"].endswith(f"{URL}/kelp-survey-2025")
     body = response.get_json()
@@ -119,12 +131,14 @@ def test_a_steward_may_create_a_dataset_for_their_group_only(client, make):
     steward = make.account(role="steward")
     fishers = make.group("Gorey Fishers", members=[steward])
     strangers = make.group("Other Association")
-    ours = client.post(URL, json=new_dataset(slug="gorey-grounds", knowledge_kind="local", steward_id=fishers.id),
-                       headers=steward.headers)
+    ours = client.post(
+        URL,
+        json=new_dataset(slug="gorey-grounds", knowledge_kind="local", steward_id=fishers.id),
+        headers=steward.headers,
+    )
     assert ours.status_code == 201
     assert ours.get_json()["steward"]["display_name"] == "Gorey Fishers"
-    theirs = client.post(URL, json=new_dataset(slug="other-grounds", steward_id=strangers.id),
-                         headers=steward.headers)
+    theirs = client.post(URL, json=new_dataset(slug="other-grounds", steward_id=strangers.id), headers=steward.headers)
     assert theirs.status_code == 403
     assert client.get(f"{URL}/other-grounds").status_code == 404
 
@@ -147,16 +161,19 @@ def test_duplicate_slug_is_409(client, steward, dataset):
     assert client.get(f"{URL}/{dataset.slug}").get_json()["title"] == "Rocky shore transects"
 
 
-@pytest.mark.parametrize(("values", "path"), [
-    ({"slug": "Not A Slug"}, "slug"),
-    ({"slug": "-leading-hyphen"}, "slug"),
-    ({"title": ""}, "title"),
-    ({"knowledge_kind": "expert"}, "knowledge_kind"),
-    ({"licence": "GPL-3.0"}, "licence"),
-    ({"default_visibility": "secret"}, "default_visibility"),
-    ({"generalise_m": 5}, "generalise_m"),
-    ({"colour": "blue"}, "colour"),
-])
+@pytest.mark.parametrize(
+    ("values", "path"),
+    [
+        ({"slug": "Not A Slug"}, "slug"),
+        ({"slug": "-leading-hyphen"}, "slug"),
+        ({"title": ""}, "title"),
+        ({"knowledge_kind": "expert"}, "knowledge_kind"),
+        ({"licence": "GPL-3.0"}, "licence"),
+        ({"default_visibility": "secret"}, "default_visibility"),
+        ({"generalise_m": 5}, "generalise_m"),
+        ({"colour": "blue"}, "colour"),
+    ],
+)
 def test_invalid_fields_are_422_naming_the_field(client, steward, values, path):
     response = client.post(URL, json=new_dataset(**values), headers=steward.headers)
     assert response.status_code == 422

@@ -74,11 +74,20 @@ def test_demo_has_a_participation_history(db, summary):
     assert months >= 12
     timed = rows(db, "SELECT count(*) FROM observation WHERE time_spent_min IS NOT NULL")[0][0]
     assert timed > 500
-    pairs = set(rows(db, """
+    pairs = set(
+        rows(
+            db,
+            """
         SELECT DISTINCT d.knowledge_kind, a.kind FROM annotation a
-        JOIN observation o ON o.id = a.observation_id JOIN dataset d ON d.id = o.dataset_id"""))
-    assert {("scientific", "question"), ("volunteer", "corroborate"), ("local", "corroborate"),
-            ("historical", "context")} <= pairs
+        JOIN observation o ON o.id = a.observation_id JOIN dataset d ON d.id = o.dataset_id""",
+        )
+    )
+    assert {
+        ("scientific", "question"),
+        ("volunteer", "corroborate"),
+        ("local", "corroborate"),
+        ("historical", "context"),
+    } <= pairs
 
 
 # Loading takes a few seconds, so each test loads once and makes several named checks.

@@ -28,8 +28,9 @@ def scene(client, make):
     dataset = make.dataset(steward, title="Shore watch")
     ids = []
     for subject in ("spider crab", "ormer"):
-        response = client.post("/api/v1/observations", json=feature(dataset.slug, subject_text=subject),
-                               headers=warden.headers)
+        response = client.post(
+            "/api/v1/observations", json=feature(dataset.slug, subject_text=subject), headers=warden.headers
+        )
         assert response.status_code == 201, response.json
         ids.append(response.json["id"])
     crab = ids[0]
@@ -39,8 +40,14 @@ def scene(client, make):
         (fisher, {"kind": "context", "body": "The bed shrank after the\t2014 storms."}),
         (scientist, {"kind": "question", "body": "Could it be a toad crab?"}),
         (fisher, {"kind": "correction", "field": "quantity", "proposed_value": {"count": 4}, "body": "I counted."}),
-        (scientist, {"kind": "correction", "field": "place",
-                     "proposed_value": {"geometry": {"type": "Point", "coordinates": SECRET_PLACE}}}),
+        (
+            scientist,
+            {
+                "kind": "correction",
+                "field": "place",
+                "proposed_value": {"geometry": {"type": "Point", "coordinates": SECRET_PLACE}},
+            },
+        ),
     ]
     for account, body in notes:
         response = client.post(f"/api/v1/observations/{crab}/annotations", json=body, headers=account.headers)
@@ -57,13 +64,21 @@ def _export(client, slug, fmt, headers=None):
 def test_geojson_and_csv_carry_the_tally_of_people_per_kind(client, scene):
     slug = scene["dataset"].slug
     features = {f["id"]: f for f in json.loads(_export(client, slug, "geojson"))["features"]}
-    assert features[scene["crab"]]["properties"]["annotations"] == \
-        {"corroborate": 2, "context": 1, "question": 1, "correction": 2}
+    assert features[scene["crab"]]["properties"]["annotations"] == {
+        "corroborate": 2,
+        "context": 1,
+        "question": 1,
+        "correction": 2,
+    }
     assert features[scene["ormer"]]["properties"]["annotations"] == {}
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(_export(client, slug, "csv").decode()))}
     crab, ormer = rows[scene["crab"]], rows[scene["ormer"]]
-    assert (crab["annotations_corroborate"], crab["annotations_question"], crab["annotations_context"],
-            crab["annotations_correction"]) == ("2", "1", "1", "2")
+    assert (
+        crab["annotations_corroborate"],
+        crab["annotations_question"],
+        crab["annotations_context"],
+        crab["annotations_correction"],
+    ) == ("2", "1", "1", "2")
     assert ormer["annotations_corroborate"] == ormer["annotations_question"] == "0"
 
 
@@ -99,9 +114,15 @@ def test_the_dataset_steward_sees_the_proposed_place_in_the_remarks(client, scen
 
 
 def _usage(db, dataset_id: int) -> list:
-    return list(db.execute(text(
-        "SELECT e.kind, e.user_id, e.parameters, u.observations FROM usage_event e"
-        " JOIN usage_dataset u ON u.event_id = e.id WHERE u.dataset_id = :d ORDER BY e.id"), {"d": dataset_id}))
+    return list(
+        db.execute(
+            text(
+                "SELECT e.kind, e.user_id, e.parameters, u.observations FROM usage_event e"
+                " JOIN usage_dataset u ON u.event_id = e.id WHERE u.dataset_id = :d ORDER BY e.id"
+            ),
+            {"d": dataset_id},
+        )
+    )
 
 
 def test_every_export_is_logged_once_with_its_count_and_parameters(client, app, db, scene, tmp_path):
@@ -109,12 +130,19 @@ def test_every_export_is_logged_once_with_its_count_and_parameters(client, app, 
     for fmt in ("geojson", "csv", "gpkg", "dwca"):
         _export(client, dataset.slug, fmt)
     _export(client, dataset.slug, "csv", scene["steward"].headers)
-    result = app.test_cli_runner().invoke(main, args=["export", "--dataset", dataset.slug, "--format", "csv",
-                                                      "-o", str(tmp_path / "out.csv")])
+    result = app.test_cli_runner().invoke(
+        main, args=["export", "--dataset", dataset.slug, "--format", "csv", "-o", str(tmp_path / "out.csv")]
+    )
     assert result.exit_code == 0, result.output
     events = _usage(db, dataset.id)
     assert [(e.parameters["format"], e.parameters["via"]) for e in events] == [
-        ("geojson", "api"), ("csv", "api"), ("gpkg", "api"), ("dwca", "api"), ("csv", "api"), ("csv", "cli")]
+        ("geojson", "api"),
+        ("csv", "api"),
+        ("gpkg", "api"),
+        ("dwca", "api"),
+        ("csv", "api"),
+        ("csv", "cli"),
+    ]
     assert all(e.kind == "export" and e.observations == 2 for e in events)
     assert all(e.parameters["dataset"] == dataset.slug for e in events)
     assert [e.user_id for e in events] == [None] * 4 + [scene["steward"].user.id, None]

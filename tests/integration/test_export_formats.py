@@ -37,15 +37,22 @@ def steward(make):
 
 @pytest.fixture
 def dataset(db, make, steward, tmp_path):
-    dataset = make.dataset(steward, title="Shore survey", description="Shore walks in St Aubin's Bay.",
-                           method="Timed search, 30 minutes.", citation="Jersey Seasearch (2024). Shore survey.",
-                           licence="CC-BY-4.0")
+    dataset = make.dataset(
+        steward,
+        title="Shore survey",
+        description="Shore walks in St Aubin's Bay.",
+        method="Timed search, 30 minutes.",
+        citation="Jersey Seasearch (2024). Shore survey.",
+        licence="CC-BY-4.0",
+    )
     path = tmp_path / "rows.csv"
     path.write_text(ROWS, encoding="utf-8")
     report = do_import(db, path, dataset.slug, tmp_path / "w", mapping=["abundance_scale==SACFOR"])
     assert report.created == 5, report.rejected
-    db.execute(text("UPDATE observation SET visibility = 'generalised' WHERE source_ref = 'g1' AND dataset_id = :d"),
-               {"d": dataset.id})
+    db.execute(
+        text("UPDATE observation SET visibility = 'generalised' WHERE source_ref = 'g1' AND dataset_id = :d"),
+        {"d": dataset.id},
+    )
     db.commit()
     return dataset
 
@@ -99,21 +106,49 @@ def test_darwin_core_archive_validates_and_reads_back_with_every_term(client, da
         assert set(zf.namelist()) == {"meta.xml", "eml.xml", "occurrence.txt"}
         zf.extract("meta.xml", tmp_path)
         eml = zf.read("eml.xml").decode()
-    lint = subprocess.run(["xmllint", "--nonet", "--noout", "--schema", str(XSD), str(tmp_path / "meta.xml")],
-                          capture_output=True, text=True)
+    lint = subprocess.run(
+        ["xmllint", "--nonet", "--noout", "--schema", str(XSD), str(tmp_path / "meta.xml")],
+        capture_output=True,
+        text=True,
+    )
     assert lint.returncode == 0, lint.stderr
-    for fragment in ("<title>Shore survey</title>", "Shore walks in St Aubin", "<creator>", "<contact>",
-                     "https://creativecommons.org/licenses/by/4.0/", "Jersey Seasearch (2024). Shore survey.",
-                     "organismQuantityType SACFOR: Superabundant"):
+    for fragment in (
+        "<title>Shore survey</title>",
+        "Shore walks in St Aubin",
+        "<creator>",
+        "<contact>",
+        "https://creativecommons.org/licenses/by/4.0/",
+        "Jersey Seasearch (2024). Shore survey.",
+        "organismQuantityType SACFOR: Superabundant",
+    ):
         assert fragment in eml
     with DwCAReader(str(path)) as archive:
         rows = {row.data[DWC + "occurrenceID"]: row.data for row in archive}
     assert len(rows) == 5
-    terms = [DWC + t for t in ("occurrenceID", "basisOfRecord", "eventDate", "scientificName", "vernacularName",
-                               "recordedBy", "datasetName", "decimalLatitude", "decimalLongitude", "geodeticDatum",
-                               "coordinateUncertaintyInMeters", "footprintWKT", "occurrenceStatus",
-                               "organismQuantity", "organismQuantityType", "individualCount", "samplingProtocol",
-                               "informationWithheld", "dataGeneralizations")] + [DC + "license", DC + "rightsHolder"]
+    terms = [
+        DWC + t
+        for t in (
+            "occurrenceID",
+            "basisOfRecord",
+            "eventDate",
+            "scientificName",
+            "vernacularName",
+            "recordedBy",
+            "datasetName",
+            "decimalLatitude",
+            "decimalLongitude",
+            "geodeticDatum",
+            "coordinateUncertaintyInMeters",
+            "footprintWKT",
+            "occurrenceStatus",
+            "organismQuantity",
+            "organismQuantityType",
+            "individualCount",
+            "samplingProtocol",
+            "informationWithheld",
+            "dataGeneralizations",
+        )
+    ] + [DC + "license", DC + "rightsHolder"]
     for data in rows.values():
         assert all(term in data for term in terms)
         assert data[DC + "license"] == "https://creativecommons.org/licenses/by/4.0/"
@@ -124,8 +159,10 @@ def test_darwin_core_archive_validates_and_reads_back_with_every_term(client, da
     assert by_subject["Spider crab"][DWC + "eventDate"] == "2021-04-25T10:30:00Z"
     assert by_subject["Spider crab"][DWC + "individualCount"] == "3"
     assert by_subject["Ormer"][DWC + "eventDate"] == "2019-06"
-    assert (by_subject["Ormer"][DWC + "organismQuantity"], by_subject["Ormer"][DWC + "organismQuantityType"]) == \
-        ("C", "SACFOR")
+    assert (by_subject["Ormer"][DWC + "organismQuantity"], by_subject["Ormer"][DWC + "organismQuantityType"]) == (
+        "C",
+        "SACFOR",
+    )
     assert by_subject["Eelgrass bed"][DWC + "eventDate"] == "2018-05-01/2018-08-31"
     assert by_subject["Eelgrass bed"][DWC + "footprintWKT"].startswith("POLYGON")
     assert by_subject["Litter"][DWC + "eventDate"] == "2020"
@@ -156,7 +193,8 @@ def test_cli_export_writes_precise_or_public_files(app, dataset, tmp_path):
     nest = next(f for f in json.loads(out.read_text())["features"] if f["properties"]["source_ref"] == "g1")
     assert nest["geometry"]["type"] == "Point"
     public = tmp_path / "public.geojson"
-    runner.invoke(main, args=["export", "--dataset", dataset.slug, "--format", "geojson", "-o", str(public),
-                              "--public"])
+    runner.invoke(
+        main, args=["export", "--dataset", dataset.slug, "--format", "geojson", "-o", str(public), "--public"]
+    )
     nest = next(f for f in json.loads(public.read_text())["features"] if f["properties"]["source_ref"] == "g1")
     assert nest["geometry"]["type"] == "Polygon"

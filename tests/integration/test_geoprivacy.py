@@ -76,14 +76,17 @@ def seen_by(client, people, who, oid, bbox=None):
 
 def cell_facts(db, geometry: dict, cell_m: int) -> dict:
     """Check a returned polygon against the grid in EPSG:3109, with PostGIS."""
-    row = db.execute(text("""
+    row = db.execute(
+        text("""
         WITH g AS (SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(:g), 4326), :srid) AS m,
                           ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :srid) AS p)
         SELECT ST_Area(m) AS area, ST_Contains(m, p) AS contains,
                (SELECT json_agg(json_build_array(ST_X(d.geom), ST_Y(d.geom)))
                 FROM ST_DumpPoints(m) AS d) AS corners
         FROM g
-    """), {"g": json.dumps(geometry), "srid": METRIC_SRID, "lon": JERSEY_POINT[0], "lat": JERSEY_POINT[1]}).one()
+    """),
+        {"g": json.dumps(geometry), "srid": METRIC_SRID, "lon": JERSEY_POINT[0], "lat": JERSEY_POINT[1]},
+    ).one()
     # The API writes 7 decimals of a degree (about 1 cm), so corners are on the grid to within 2 cm.
     on_grid = all(abs(v - cell_m * round(v / cell_m)) < 0.02 for corner in row.corners for v in corner)
     return {"area": row.area, "contains": row.contains, "on_grid": on_grid}
@@ -98,6 +101,7 @@ def assert_is_cell(db, geometry, cell_m=1000):
 
 
 # --- generalised ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("who", OTHERS)
 def test_generalised_record_shows_others_the_grid_cell(client, db, people, dataset, who):
@@ -130,11 +134,14 @@ def test_a_tiny_bbox_around_the_precise_point_still_gives_anonymous_only_the_cel
     [found] = matches
     assert_is_cell(db, found["geometry"])
     # Anywhere else inside the same cell matches just as well, so the bbox narrows nothing.
-    corner = db.execute(text("""
+    corner = db.execute(
+        text("""
         SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(
           floor(ST_X(m) / 1000) * 1000 + 5, floor(ST_Y(m) / 1000) * 1000 + 5), :srid), 4326) AS p
         FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :srid) AS m) s) t
-    """), {"lon": lon, "lat": lat, "srid": METRIC_SRID}).one()
+    """),
+        {"lon": lon, "lat": lat, "srid": METRIC_SRID},
+    ).one()
     elsewhere = f"{corner[0] - 1e-5},{corner[1] - 1e-5},{corner[0] + 1e-5},{corner[1] + 1e-5}"
     _, matches = seen_by(client, people, "anonymous", oid, bbox=elsewhere)
     assert [f["id"] for f in matches] == [oid]
@@ -143,21 +150,27 @@ def test_a_tiny_bbox_around_the_precise_point_still_gives_anonymous_only_the_cel
 
 def test_a_line_crossing_two_cells_generalises_to_both_cells(client, db, people, dataset):
     # A line in EPSG:3109 from the middle of one cell to the middle of its eastern neighbour.
-    row = db.execute(text("""
+    row = db.execute(
+        text("""
         WITH m AS (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :srid) AS p),
              c AS (SELECT floor(ST_X(p) / 1000) * 1000 AS x0, floor(ST_Y(p) / 1000) * 1000 AS y0 FROM m)
         SELECT ST_AsGeoJSON(ST_Transform(ST_SetSRID(ST_MakeLine(ST_MakePoint(x0 + 300, y0 + 500),
                                                                   ST_MakePoint(x0 + 1700, y0 + 500)), :srid),
                                          4326), 9) AS line, x0, y0
         FROM c
-    """), {"lon": JERSEY_POINT[0], "lat": JERSEY_POINT[1], "srid": METRIC_SRID}).one()
+    """),
+        {"lon": JERSEY_POINT[0], "lat": JERSEY_POINT[1], "srid": METRIC_SRID},
+    ).one()
     oid = create(client, people, dataset[0], json.loads(row.line), visibility="generalised")
     anonymous, _ = seen_by(client, people, "anonymous", oid)
-    both = db.execute(text("""
+    both = db.execute(
+        text("""
         SELECT ST_Area(g) AS area,
                ST_HausdorffDistance(g, ST_MakeEnvelope(:x0, :y0, :x0 + 2000, :y0 + 1000, :srid)) AS distance
         FROM (SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(:g), 4326), :srid) AS g) s
-    """), {"g": json.dumps(anonymous["geometry"]), "x0": row.x0, "y0": row.y0, "srid": METRIC_SRID}).one()
+    """),
+        {"g": json.dumps(anonymous["geometry"]), "x0": row.x0, "y0": row.y0, "srid": METRIC_SRID},
+    ).one()
     assert math.isclose(both.area, 2_000_000, rel_tol=5e-5)
     assert both.distance < 0.02
     contributor, _ = seen_by(client, people, "contributor", oid)
@@ -196,6 +209,7 @@ def test_a_dataset_cell_size_applies(client, db, make, people):
 
 # --- private -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("who", OTHERS)
 def test_private_record_has_no_geometry_for_others(client, people, dataset, who):
     oid = create(client, people, dataset[0], visibility="private")
@@ -232,8 +246,9 @@ def test_making_a_public_record_private_hides_it_at_once(client, people, dataset
     oid = create(client, people, dataset[0], visibility="public")
     assert seen_by(client, people, "anonymous", oid)[0]["geometry"] == POINT
     assert seen_by(client, people, "anonymous", oid)[0]["properties"]["attributes"] == SECRET_ATTRIBUTES
-    response = client.patch(f"{URL}/{oid}", json={"properties": {"visibility": "private"}},
-                            headers=people["contributor"].headers)
+    response = client.patch(
+        f"{URL}/{oid}", json={"properties": {"visibility": "private"}}, headers=people["contributor"].headers
+    )
     assert response.status_code == 200
     anonymous, _ = seen_by(client, people, "anonymous", oid)
     assert anonymous["geometry"] is None
@@ -242,12 +257,15 @@ def test_making_a_public_record_private_hides_it_at_once(client, people, dataset
 
 def test_public_geometry_is_computed_in_the_database_for_every_write_path(db, people, dataset):
     # A write that bypasses the API (an import, psql) still gets its public geometry.
-    row = db.execute(text("""
+    row = db.execute(
+        text("""
         INSERT INTO observation (id, dataset_id, subject_text, occurrence_status, observed_start, time_precision,
                                  geom, visibility, attributes, licence)
         VALUES (gen_random_uuid(), :d, 'ormer', 'present', now(), 'instant', ST_SetSRID(ST_MakePoint(:lon, :lat), 4326),
                 'generalised', '{}', 'CC0-1.0')
         RETURNING ST_AsGeoJSON(public_geom) AS public, public_precision_m
-    """), {"d": dataset[0].id, "lon": JERSEY_POINT[0], "lat": JERSEY_POINT[1]}).one()
+    """),
+        {"d": dataset[0].id, "lon": JERSEY_POINT[0], "lat": JERSEY_POINT[1]},
+    ).one()
     assert_is_cell(db, json.loads(row.public))
     assert row.public_precision_m == 1000

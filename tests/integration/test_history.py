@@ -12,8 +12,14 @@ URL = "/api/v1/observations"
 
 
 def history_rows(db, oid) -> list:
-    return list(db.execute(text("SELECT action, actor_id, changes, at FROM observation_history"
-                                " WHERE observation_id = :id ORDER BY id"), {"id": oid}))
+    return list(
+        db.execute(
+            text(
+                "SELECT action, actor_id, changes, at FROM observation_history WHERE observation_id = :id ORDER BY id"
+            ),
+            {"id": oid},
+        )
+    )
 
 
 @pytest.fixture
@@ -51,21 +57,23 @@ def test_create_writes_one_row_with_the_actor_and_the_values(db, warden, dataset
 
 
 def test_update_writes_only_what_changed_with_from_and_to(client, db, warden, record):
-    response = client.patch(f"{URL}/{record}", json={"properties": {"count": 7, "notes": "by the pier",
-                                                                    "confidence": "probable"}},
-                            headers=warden.headers)
+    response = client.patch(
+        f"{URL}/{record}",
+        json={"properties": {"count": 7, "notes": "by the pier", "confidence": "probable"}},
+        headers=warden.headers,
+    )
     assert response.status_code == 200
     create, update = history_rows(db, record)
     assert update.action == "update"
     assert update.actor_id == warden.user.id
-    assert update.changes == {"count": {"from": 2, "to": 7},
-                              "notes": {"from": "by the slipway", "to": "by the pier"}}
+    assert update.changes == {"count": {"from": 2, "to": 7}, "notes": {"from": "by the slipway", "to": "by the pier"}}
 
 
 def test_update_of_geometry_and_visibility_is_recorded(client, db, warden, record):
     line = {"type": "LineString", "coordinates": [[-2.15, 49.18], [-2.14, 49.181]]}
-    response = client.patch(f"{URL}/{record}", json={"geometry": line, "properties": {"visibility": "private"}},
-                            headers=warden.headers)
+    response = client.patch(
+        f"{URL}/{record}", json={"geometry": line, "properties": {"visibility": "private"}}, headers=warden.headers
+    )
     assert response.status_code == 200
     update = history_rows(db, record)[-1]
     assert set(update.changes) == {"geom", "visibility"}

@@ -51,8 +51,12 @@ def test_the_order_of_keys_does_not_make_a_retry_different(client, db, warden, d
     oid = str(uuid.uuid4())
     body = feature(dataset.slug, feature_id=oid, count=5, trend="stable")
     assert client.post(URL, json=body, headers=warden.headers).status_code == 201
-    reordered = {"id": oid, "properties": dict(reversed(list(body["properties"].items()))),
-                 "geometry": body["geometry"], "type": "Feature"}
+    reordered = {
+        "id": oid,
+        "properties": dict(reversed(list(body["properties"].items()))),
+        "geometry": body["geometry"],
+        "type": "Feature",
+    }
     assert client.post(URL, json=reordered, headers=warden.headers).status_code == 200
     assert count_rows(db, oid) == 1
 
@@ -71,36 +75,47 @@ def test_same_id_different_content_answers_409_and_changes_nothing(client, db, w
 
 def test_a_batch_with_one_conflicting_id_writes_nothing(client, db, warden, dataset):
     stored = str(uuid.uuid4())
-    assert client.post(URL, json=feature(dataset.slug, feature_id=stored, count=1),
-                       headers=warden.headers).status_code == 201
+    assert (
+        client.post(URL, json=feature(dataset.slug, feature_id=stored, count=1), headers=warden.headers).status_code
+        == 201
+    )
     new_ids = [str(uuid.uuid4()) for _ in range(3)]
-    batch = {"type": "FeatureCollection", "features": [
-        feature(dataset.slug, feature_id=new_ids[0]),
-        feature(dataset.slug, feature_id=stored, count=2),
-        feature(dataset.slug, feature_id=new_ids[1]),
-        feature(dataset.slug, feature_id=new_ids[2]),
-    ]}
+    batch = {
+        "type": "FeatureCollection",
+        "features": [
+            feature(dataset.slug, feature_id=new_ids[0]),
+            feature(dataset.slug, feature_id=stored, count=2),
+            feature(dataset.slug, feature_id=new_ids[1]),
+            feature(dataset.slug, feature_id=new_ids[2]),
+        ],
+    }
     response = client.post(URL, json=batch, headers=warden.headers)
     assert response.status_code == 409
     assert [d["message"] for d in response.get_json()["error"]["details"]] == [
-        f"{stored} exists with different content"]
+        f"{stored} exists with different content"
+    ]
     assert [count_rows(db, oid) for oid in new_ids] == [0, 0, 0]
     assert client.get(f"{URL}/{stored}").get_json()["properties"]["count"] == 1
-    history = db.execute(text("SELECT count(*) FROM observation_history"
-                              " WHERE observation_id = ANY(CAST(:ids AS uuid[]))"), {"ids": new_ids}).scalar_one()
+    history = db.execute(
+        text("SELECT count(*) FROM observation_history WHERE observation_id = ANY(CAST(:ids AS uuid[]))"),
+        {"ids": new_ids},
+    ).scalar_one()
     assert history == 0
 
 
 def test_a_batch_naming_one_id_twice_is_invalid(client, db, warden, dataset):
     oid = str(uuid.uuid4())
-    batch = {"type": "FeatureCollection", "features": [feature(dataset.slug, feature_id=oid),
-                                                       feature(dataset.slug, feature_id=oid, count=3)]}
+    batch = {
+        "type": "FeatureCollection",
+        "features": [feature(dataset.slug, feature_id=oid), feature(dataset.slug, feature_id=oid, count=3)],
+    }
     response = client.post(URL, json=batch, headers=warden.headers)
     assert response.status_code == 422
     assert count_rows(db, oid) == 0
 
 
 # --- concurrency: real commits on separate connections -----------------------------------------
+
 
 @dataclass
 class LiveServer:
@@ -120,8 +135,14 @@ def _arrange(database) -> tuple[dict, dict]:
     with database.session() as session:
         user = create_user(session, f"race-{uuid.uuid4().hex[:8]}@example.org", name="Race Tester")
         token = issue_token(session, user)
-        dataset = Dataset(slug=f"race-{uuid.uuid4().hex[:8]}", title="Race", knowledge_kind="volunteer",
-                          licence="CC0-1.0", default_visibility="public", steward_id=user.contributor_id)
+        dataset = Dataset(
+            slug=f"race-{uuid.uuid4().hex[:8]}",
+            title="Race",
+            knowledge_kind="volunteer",
+            licence="CC0-1.0",
+            default_visibility="public",
+            steward_id=user.contributor_id,
+        )
         session.add(dataset)
         session.flush()
         made = {"user": user.id, "contributor": user.contributor_id, "dataset": dataset.id}
@@ -132,8 +153,12 @@ def _arrange(database) -> tuple[dict, dict]:
 def _clean_up(database, made: dict) -> None:
     """Delete everything the live server's tests wrote, history included."""
     with database.engine.begin() as conn:
-        ids = [r[0] for r in conn.execute(text("DELETE FROM observation WHERE dataset_id = :d RETURNING id"),
-                                          {"d": made["dataset"]})]
+        ids = [
+            r[0]
+            for r in conn.execute(
+                text("DELETE FROM observation WHERE dataset_id = :d RETURNING id"), {"d": made["dataset"]}
+            )
+        ]
         # History is append-only by rule; lift the rule inside this transaction only (DDL is transactional).
         conn.execute(text("ALTER TABLE observation_history DISABLE RULE observation_history_no_delete"))
         conn.execute(text("DELETE FROM observation_history WHERE observation_id = ANY(:ids)"), {"ids": ids})
@@ -147,14 +172,17 @@ def _clean_up(database, made: dict) -> None:
 
 def _assert_nothing_left(database, made: dict, ids: list) -> None:
     with database.engine.connect() as conn:
-        left = conn.execute(text("""
+        left = conn.execute(
+            text("""
             SELECT (SELECT count(*) FROM observation WHERE dataset_id = :d)
                  + (SELECT count(*) FROM observation_history WHERE observation_id = ANY(:ids))
                  + (SELECT count(*) FROM dataset WHERE id = :d)
                  + (SELECT count(*) FROM api_token WHERE user_id = :u)
                  + (SELECT count(*) FROM user_account WHERE id = :u)
                  + (SELECT count(*) FROM contributor WHERE id = :c)
-        """), {"d": made["dataset"], "ids": ids, "u": made["user"], "c": made["contributor"]}).scalar_one()
+        """),
+            {"d": made["dataset"], "ids": ids, "u": made["user"], "c": made["contributor"]},
+        ).scalar_one()
     assert left == 0, "the live server's tests left rows behind"
     assert ids, "the live server's tests wrote no observations"
 
@@ -169,8 +197,12 @@ def live(settings, migrated) -> Iterator[LiveServer]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", {"Authorization": f"Bearer {use['token']}"},
-                         use["slug"], database.engine)
+        yield LiveServer(
+            f"http://127.0.0.1:{server.server_port}",
+            {"Authorization": f"Bearer {use['token']}"},
+            use["slug"],
+            database.engine,
+        )
     finally:
         server.shutdown()
         thread.join()

@@ -17,8 +17,12 @@ CSV = b"id,species,lat,lon,date\nr1,Spider crab,49.18,-2.15,2021-05-01\nr2,Ormer
 
 def _post(client, dataset, account, body: bytes = CSV, name: str = "few.csv", **form):
     payload = {"file": (io.BytesIO(body), name), **form}
-    return client.post(f"/api/v1/datasets/{dataset.slug}/imports", data=payload, headers=account.headers,
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/api/v1/datasets/{dataset.slug}/imports",
+        data=payload,
+        headers=account.headers,
+        content_type="multipart/form-data",
+    )
 
 
 def test_steward_imports_a_small_file_inline_and_gets_the_report(client, db, dataset, steward):
@@ -63,8 +67,12 @@ def test_only_stewards_and_staff_may_import(client, db, dataset, make):
 
 def test_unknown_form_fields_and_missing_file_are_400(client, dataset, steward):
     assert _post(client, dataset, steward, colour="red").status_code == 400
-    missing = client.post(f"/api/v1/datasets/{dataset.slug}/imports", data={"dry_run": "1"},
-                          headers=steward.headers, content_type="multipart/form-data")
+    missing = client.post(
+        f"/api/v1/datasets/{dataset.slug}/imports",
+        data={"dry_run": "1"},
+        headers=steward.headers,
+        content_type="multipart/form-data",
+    )
     assert missing.status_code == 400 and missing.json["error"]["details"][0]["path"] == "file"
 
 
@@ -102,9 +110,12 @@ def test_large_imports_run_as_background_jobs_with_a_status_url(app, committed):
     # Under werkzeug's 500 kB spooling threshold: the test client never closes its spooled request body.
     path = data("survey_layers/spa_sweng.geojson")
     with path.open("rb") as upload:
-        response = client.post(f"/api/v1/datasets/{dataset.slug}/imports", headers=steward.headers,
-                               data={"file": (upload, path.name), "background": "1"},
-                               content_type="multipart/form-data")
+        response = client.post(
+            f"/api/v1/datasets/{dataset.slug}/imports",
+            headers=steward.headers,
+            data={"file": (upload, path.name), "background": "1"},
+            content_type="multipart/form-data",
+        )
     assert response.status_code == 202, response.json
     assert response.json["status"] == "queued"
     status_url = response.headers["Location"]
@@ -113,17 +124,21 @@ def test_large_imports_run_as_background_jobs_with_a_status_url(app, committed):
     assert body["report"]["created"] == 4 and body["rows_read"] == 4 and body["progress"] == 1
     database = app.extensions["fieldapp.db"]
     with database.engine.connect() as conn:
-        stored = conn.execute(text("SELECT count(*) FROM observation WHERE dataset_id = :d"),
-                              {"d": dataset.id}).scalar()
+        stored = conn.execute(
+            text("SELECT count(*) FROM observation WHERE dataset_id = :d"), {"d": dataset.id}
+        ).scalar()
     assert stored == 4
 
 
 def test_a_failing_background_job_records_why_and_writes_nothing(app, committed):
     steward, dataset = committed
     client = app.test_client()
-    response = client.post(f"/api/v1/datasets/{dataset.slug}/imports", headers=steward.headers,
-                           data={"file": (io.BytesIO(b"lat,lon,species\n95,1,x\n"), "bad.csv"), "background": "1"},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/api/v1/datasets/{dataset.slug}/imports",
+        headers=steward.headers,
+        data={"file": (io.BytesIO(b"lat,lon,species\n95,1,x\n"), "bad.csv"), "background": "1"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 202
     body = _wait(client, response.headers["Location"], steward.headers)
     assert body["status"] == "failed" and "nothing was written" in body["error"]["message"]

@@ -83,8 +83,9 @@ def test_unknown_crs_and_unknown_mapping_target(db, dataset, tmp_path):
 
 
 def test_wrong_crs_puts_features_off_the_earth_and_rejects_them(db, dataset, tmp_path):
-    error = _fails(db, dataset, data("crs/jersey_ne10m_land_EPSG3109.geojson"), tmp_path, "cannot be imported",
-                   crs="EPSG:4326")
+    error = _fails(
+        db, dataset, data("crs/jersey_ne10m_land_EPSG3109.geojson"), tmp_path, "cannot be imported", crs="EPSG:4326"
+    )
     assert "is the CRS right?" in error.report.rejected[0]["reason"]
 
 
@@ -100,8 +101,12 @@ def test_shapefile_without_prj_through_the_api_is_a_clear_422(client, db, datase
             if part.suffix != ".prj":
                 zf.write(part, part.name)
     archive.seek(0)
-    response = client.post(f"/api/v1/datasets/{dataset.slug}/imports", headers=steward.headers,
-                           data={"file": (archive, "spa.zip")}, content_type="multipart/form-data")
+    response = client.post(
+        f"/api/v1/datasets/{dataset.slug}/imports",
+        headers=steward.headers,
+        data={"file": (archive, "spa.zip")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     assert "coordinate reference system" in response.json["error"]["message"]
     assert count(db, dataset.slug) == 0
@@ -109,8 +114,10 @@ def test_shapefile_without_prj_through_the_api_is_a_clear_422(client, db, datase
 
 def test_a_2gb_upload_is_refused_before_it_is_read(client, db, dataset, steward):
     response = client.post(
-        f"/api/v1/datasets/{dataset.slug}/imports", headers=steward.headers,
-        input_stream=io.BytesIO(b"--x\r\n"), content_type="multipart/form-data; boundary=x",
+        f"/api/v1/datasets/{dataset.slug}/imports",
+        headers=steward.headers,
+        input_stream=io.BytesIO(b"--x\r\n"),
+        content_type="multipart/form-data; boundary=x",
         environ_overrides={"CONTENT_LENGTH": str(2 * 1024**3)},
     )
     assert response.status_code == 413

@@ -19,10 +19,12 @@ def dataset(make, steward):
 
 
 def _rows(db, dataset):
-    return db.execute(text("""SELECT source_ref, subject_text, count, recorded_by_text, licence, observed_start,
+    return db.execute(
+        text("""SELECT source_ref, subject_text, count, recorded_by_text, licence, observed_start,
                                      time_precision, ST_X(geom) AS lon, ST_Y(geom) AS lat, attributes, visibility
                               FROM observation WHERE dataset_id = :d ORDER BY source_ref"""),
-                      {"d": dataset.id}).all()
+        {"d": dataset.id},
+    ).all()
 
 
 def test_semicolon_cp1252_csv_with_dms_coordinates_and_day_first_dates(db, dataset, tmp_path):
@@ -55,11 +57,18 @@ def test_wkt_column_and_iso_intervals(db, dataset, tmp_path):
     path.write_text(
         "id,subject,wkt,eventDate\n"
         'a,maerl bed,"POLYGON((-2.2 49.2,-2.1 49.2,-2.1 49.25,-2.2 49.2))",2019-06\n'
-        'b,eelgrass,"LINESTRING(-2.2 49.2,-2.1 49.21)",2018-05-01/2018-08-31\n', encoding="utf-8")
+        'b,eelgrass,"LINESTRING(-2.2 49.2,-2.1 49.21)",2018-05-01/2018-08-31\n',
+        encoding="utf-8",
+    )
     report = do_import(db, path, dataset.slug, tmp_path / "w")
     assert report.created == 2, report.rejected
-    rows = db.execute(text("SELECT source_ref, GeometryType(geom), time_precision, observed_start, observed_end"
-                           " FROM observation WHERE dataset_id = :d ORDER BY source_ref"), {"d": dataset.id}).all()
+    rows = db.execute(
+        text(
+            "SELECT source_ref, GeometryType(geom), time_precision, observed_start, observed_end"
+            " FROM observation WHERE dataset_id = :d ORDER BY source_ref"
+        ),
+        {"d": dataset.id},
+    ).all()
     assert rows[0][:3] == ("a", "POLYGON", "month")
     assert rows[1][:3] == ("b", "LINESTRING", "day")
     assert rows[1].observed_end.date().isoformat() == "2018-08-31"
@@ -67,8 +76,11 @@ def test_wkt_column_and_iso_intervals(db, dataset, tmp_path):
 
 def test_a_bad_row_rejects_the_whole_import_unless_skipped(db, dataset, tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text("lat,lon,species,date\n49.2,-2.1,crab,2021-01-01\n95,-2.1,crab,2021-01-01\n"
-                    "49.2,,crab,2021-01-01\n49.2,-2.1,crab,31/31/2021\n", encoding="utf-8")
+    path.write_text(
+        "lat,lon,species,date\n49.2,-2.1,crab,2021-01-01\n95,-2.1,crab,2021-01-01\n"
+        "49.2,,crab,2021-01-01\n49.2,-2.1,crab,31/31/2021\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ImportRejected) as caught:
         do_import(db, path, dataset.slug, tmp_path / "a")
     report = caught.value.report
@@ -84,13 +96,16 @@ def test_a_bad_row_rejects_the_whole_import_unless_skipped(db, dataset, tmp_path
 def test_generalised_dataset_keeps_no_position_in_attributes(db, make, steward, tmp_path):
     hidden = make.dataset(steward, default_visibility="generalised")
     path = tmp_path / "nest.csv"
-    path.write_text("species,decimalLatitude,decimalLongitude,verbatimCoordinates,remarks\n"
-                    "Puffin,49.25012,-2.24321,49 15 0.4 N 2 14 35.6 W,nest at 49.25012 -2.24321 under rock\n",
-                    encoding="utf-8")
+    path.write_text(
+        "species,decimalLatitude,decimalLongitude,verbatimCoordinates,remarks\n"
+        "Puffin,49.25012,-2.24321,49 15 0.4 N 2 14 35.6 W,nest at 49.25012 -2.24321 under rock\n",
+        encoding="utf-8",
+    )
     report = do_import(db, path, hidden.slug, tmp_path / "w")
     assert report.created == 1
-    attributes, public = db.execute(text("SELECT attributes, ST_AsText(public_geom) FROM observation"
-                                         " WHERE dataset_id = :d"), {"d": hidden.id}).one()
+    attributes, public = db.execute(
+        text("SELECT attributes, ST_AsText(public_geom) FROM observation WHERE dataset_id = :d"), {"d": hidden.id}
+    ).one()
     assert attributes == {"species": "Puffin"}
     assert "49.25012" not in json.dumps(attributes)
     assert public.startswith("POLYGON")
@@ -107,8 +122,7 @@ def test_gbif_pink_sea_fan_subset_imports(db, dataset, tmp_path):
 
 def test_cli_import_prints_the_report_and_writes(app, db, dataset, tmp_path):
     path = tmp_path / "few.csv"
-    path.write_text("latitude,longitude,vernacularName,eventDate\n49.2,-2.1,spider crab,2022-07-01\n",
-                    encoding="utf-8")
+    path.write_text("latitude,longitude,vernacularName,eventDate\n49.2,-2.1,spider crab,2022-07-01\n", encoding="utf-8")
     runner = app.test_cli_runner()
     dry = runner.invoke(main, args=["import", str(path), "--dataset", dataset.slug, "--dry-run"])
     assert dry.exit_code == 0, dry.output

@@ -26,13 +26,20 @@ def test_seamap_imports_all_features_repairing_the_36_invalid_ones(db, dataset, 
     assert all("make_valid" in r["note"] and "MultiPolygon" in r["note"] for r in report.repaired)
     assert (report.created, report.updated) == (8936, 0)
     assert count(db, dataset.slug) == 8936
-    invalid = db.execute(text("SELECT count(*) FROM observation WHERE dataset_id = :d AND"
-                              " (NOT ST_IsValid(geom) OR ST_Dimension(geom) <> 2)"), {"d": dataset.id}).scalar()
+    invalid = db.execute(
+        text(
+            "SELECT count(*) FROM observation WHERE dataset_id = :d AND"
+            " (NOT ST_IsValid(geom) OR ST_Dimension(geom) <> 2)"
+        ),
+        {"d": dataset.id},
+    ).scalar()
     assert invalid == 0
     assert report.mapping["subject"] == "column 'JNCCName' (detected)"
     # Every original column is kept; the literal '#N/A' is a value like any other.
-    attributes = db.execute(text("SELECT attributes FROM observation WHERE dataset_id = :d AND"
-                                 " attributes->>'MSFDBBHT' = '#N/A' LIMIT 1"), {"d": dataset.id}).scalar()
+    attributes = db.execute(
+        text("SELECT attributes FROM observation WHERE dataset_id = :d AND attributes->>'MSFDBBHT' = '#N/A' LIMIT 1"),
+        {"d": dataset.id},
+    ).scalar()
     assert set(attributes) == {"Substrate", "EUNIScombD", "MSFDBBHT", "JNCCName"}
     assert any("area of interest" in w for w in report.warnings)
 
@@ -47,8 +54,11 @@ def test_reimporting_the_same_file_updates_by_source_ref_instead_of_duplicating(
     # A changed mapping changes the records in place.
     third = do_import(db, path, dataset.slug, tmp_path / "3", mapping=["subject==Marine Conservation Zone"])
     assert (third.created, third.updated) == (0, 33)
-    subjects = db.execute(text("SELECT DISTINCT subject_text FROM observation WHERE dataset_id = :d"),
-                          {"d": dataset.id}).scalars().all()
+    subjects = (
+        db.execute(text("SELECT DISTINCT subject_text FROM observation WHERE dataset_id = :d"), {"d": dataset.id})
+        .scalars()
+        .all()
+    )
     assert subjects == ["Marine Conservation Zone"]
 
 
@@ -90,8 +100,19 @@ def test_conservation_zones_in_british_national_grid_land_on_their_4326_original
 def _zipped_shapefile(tmp_path, with_prj: bool = True):
     shp = tmp_path / "shp"
     shp.mkdir()
-    subprocess.run(["ogr2ogr", "-f", "ESRI Shapefile", "-t_srs", "EPSG:27700", str(shp / "zones.shp"),
-                    str(data("survey_layers/mcz_sweng.geojson"))], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "ogr2ogr",
+            "-f",
+            "ESRI Shapefile",
+            "-t_srs",
+            "EPSG:27700",
+            str(shp / "zones.shp"),
+            str(data("survey_layers/mcz_sweng.geojson")),
+        ],
+        check=True,
+        capture_output=True,
+    )
     archive = tmp_path / "zones.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for part in shp.iterdir():
@@ -127,8 +148,20 @@ def test_geopackage_with_several_layers_asks_for_one(db, dataset, tmp_path):
     gpkg = tmp_path / "two.gpkg"
     for layer in ("mcz", "spa"):
         update = ["-update"] if gpkg.exists() else []
-        subprocess.run(["ogr2ogr", "-f", "GPKG", *update, "-nln", layer, str(gpkg),
-                        str(data(f"survey_layers/{layer}_sweng.geojson"))], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "ogr2ogr",
+                "-f",
+                "GPKG",
+                *update,
+                "-nln",
+                layer,
+                str(gpkg),
+                str(data(f"survey_layers/{layer}_sweng.geojson")),
+            ],
+            check=True,
+            capture_output=True,
+        )
     with pytest.raises(Invalid, match="several layers; choose one: mcz, spa"):
         do_import(db, gpkg, dataset.slug, tmp_path / "a")
     report = do_import(db, gpkg, dataset.slug, tmp_path / "b", layer="spa")

@@ -33,15 +33,25 @@ def recorded(client, make):
 def upload(client, account, observation_id, data: bytes, media_id: str | None = None, name: str = "photo.jpg"):
     """POST a photo as multipart/form-data, the way the phone's outbox sends it."""
     boundary = uuid.uuid4().hex
-    parts = [] if media_id is None else [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="id"\r\n\r\n{media_id}\r\n'.encode()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-                 f"Content-Type: image/jpeg\r\n\r\n".encode() + data + b"\r\n")
+    parts = (
+        []
+        if media_id is None
+        else [f'--{boundary}\r\nContent-Disposition: form-data; name="id"\r\n\r\n{media_id}\r\n'.encode()]
+    )
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        f"Content-Type: image/jpeg\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+    )
     # Encoded here, because the test client leaves its own spooled file for large bodies open.
     body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-    return client.post(f"/api/v1/observations/{observation_id}/media", data=body,
-                       headers=account.headers if account else {},
-                       content_type=f"multipart/form-data; boundary={boundary}")
+    return client.post(
+        f"/api/v1/observations/{observation_id}/media",
+        data=body,
+        headers=account.headers if account else {},
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
 
 
 def fetch(client, url: str, **kwargs):
@@ -63,7 +73,7 @@ def jpeg_markers(data: bytes) -> list[int]:
     markers, at = [], 2
     while at < len(data) and data[at] == 0xFF and data[at + 1] != 0xDA:
         markers.append(data[at + 1])
-        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
     return markers
 
 
@@ -129,8 +139,9 @@ def test_portrait_6_is_turned_upright(client, recorded):
 def test_exif_location_is_stored_as_private_precise_data(client, db, recorded):
     warden, oid = recorded
     body = upload(client, warden, oid, (PHOTOS / "DSCN0010.jpg").read_bytes()).get_json()
-    lon, lat = db.execute(text("SELECT ST_X(exif_geom), ST_Y(exif_geom) FROM media WHERE id = :id"),
-                          {"id": body["id"]}).one()
+    lon, lat = db.execute(
+        text("SELECT ST_X(exif_geom), ST_Y(exif_geom) FROM media WHERE id = :id"), {"id": body["id"]}
+    ).one()
     assert (round(lon, 4), round(lat, 4)) == GPS["DSCN0010.jpg"]
     # The observation keeps the place the warden gave; the photo's place is only offered, never applied.
     record = client.get(f"/api/v1/observations/{oid}").get_json()
@@ -198,8 +209,12 @@ def test_only_those_who_may_change_the_record_add_photos(client, make, recorded)
 
 def test_missing_file_field_and_bad_media_id(client, recorded):
     warden, oid = recorded
-    no_file = client.post(f"/api/v1/observations/{oid}/media", data={"id": str(uuid.uuid4())},
-                          headers=warden.headers, content_type="multipart/form-data")
+    no_file = client.post(
+        f"/api/v1/observations/{oid}/media",
+        data={"id": str(uuid.uuid4())},
+        headers=warden.headers,
+        content_type="multipart/form-data",
+    )
     assert no_file.status_code == 422 and no_file.get_json()["error"]["details"][0]["path"] == "file"
     bad_id = upload(client, warden, oid, (PHOTOS / "image01551.jpg").read_bytes(), media_id="photo-1")
     assert bad_id.status_code == 422 and bad_id.get_json()["error"]["details"][0]["path"] == "id"
@@ -208,8 +223,9 @@ def test_missing_file_field_and_bad_media_id(client, recorded):
 def test_photos_of_private_records_are_hidden_from_others(client, make, recorded):
     warden, _ = recorded
     dataset = make.dataset(warden)
-    created = client.post("/api/v1/observations", json=feature(dataset.slug, visibility="private"),
-                          headers=warden.headers).get_json()
+    created = client.post(
+        "/api/v1/observations", json=feature(dataset.slug, visibility="private"), headers=warden.headers
+    ).get_json()
     body = upload(client, warden, created["id"], (PHOTOS / "image01551.jpg").read_bytes()).get_json()
     assert fetch(client, body["thumb_url"], headers=warden.headers).status_code == 200
     assert fetch(client, body["thumb_url"]).status_code == 404

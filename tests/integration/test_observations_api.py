@@ -31,21 +31,25 @@ def ids_of(collection) -> list[str]:
 
 def insert_many(db, dataset, contributor_id: int, n: int, subject_text: str = "limpet") -> None:
     """Insert n public points straight in SQL (the triggers still run), for paging and limits."""
-    db.execute(text("""
+    db.execute(
+        text("""
         INSERT INTO observation (id, dataset_id, contributor_id, subject_text, occurrence_status,
                                  observed_start, time_precision, geom, visibility, attributes, licence)
         SELECT gen_random_uuid(), :dataset, :contributor, :subject, 'present',
                now() - make_interval(mins => g), 'instant',
                ST_SetSRID(ST_MakePoint(-2.2 + g * 1e-6, 49.2), 4326), 'public', '{}', 'CC-BY-4.0'
         FROM generate_series(1, :n) AS g
-    """), {"dataset": dataset.id, "contributor": contributor_id, "subject": subject_text, "n": n})
+    """),
+        {"dataset": dataset.id, "contributor": contributor_id, "subject": subject_text, "n": n},
+    )
     db.commit()
 
 
 def seq_order(db, ids) -> list[str]:
     """The given ids in storage (insertion) order."""
-    rows = db.execute(text("SELECT id::text FROM observation WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY seq"),
-                      {"ids": list(ids)})
+    rows = db.execute(
+        text("SELECT id::text FROM observation WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY seq"), {"ids": list(ids)}
+    )
     return [r[0] for r in rows]
 
 
@@ -60,6 +64,7 @@ def dataset(make, warden):
 
 
 # --- GET: the FeatureCollection -------------------------------------------------------------
+
 
 def test_list_is_a_geojson_feature_collection_with_attribution(client, warden, dataset):
     created = post(client, warden, feature(dataset.slug, count=3))
@@ -95,8 +100,10 @@ def test_attribution_falls_back_to_names_as_imported_and_licence_of_the_record(c
     assert item["properties"]["recorded_by"] == "Gorey Fishers"
     assert item["properties"]["knowledge_kind"] == "local"
     assert item["properties"]["attribution"] == "Gorey Fishers · Fishers' grounds · CC0-1.0"
-    db.execute(text("UPDATE observation SET contributor_id = NULL, recorded_by_text = 'J. Le Sueur (1898)'"
-                    " WHERE id = :id"), {"id": item["id"]})
+    db.execute(
+        text("UPDATE observation SET contributor_id = NULL, recorded_by_text = 'J. Le Sueur (1898)' WHERE id = :id"),
+        {"id": item["id"]},
+    )
     db.commit()
     [item] = listing(client, dataset=local.slug)["features"]
     assert item["properties"]["recorded_by"] == "J. Le Sueur (1898)"
@@ -105,11 +112,13 @@ def test_attribution_falls_back_to_names_as_imported_and_licence_of_the_record(c
 
 # --- GET: filters ----------------------------------------------------------------------------
 
+
 def test_bbox_filter(client, warden, dataset):
     inside = post(client, warden, feature(dataset.slug, {"type": "Point", "coordinates": [-2.10, 49.20]}))
     outside = post(client, warden, feature(dataset.slug, {"type": "Point", "coordinates": [-2.02, 49.25]}))
-    line = post(client, warden, feature(dataset.slug, {"type": "LineString",
-                                                       "coordinates": [[-2.20, 49.17], [-2.11, 49.17]]}))
+    line = post(
+        client, warden, feature(dataset.slug, {"type": "LineString", "coordinates": [[-2.20, 49.17], [-2.11, 49.17]]})
+    )
     found = listing(client, dataset=dataset.slug, bbox="-2.12,49.15,-2.05,49.21")
     assert sorted(ids_of(found)) == sorted([inside.get_json()["id"], line.get_json()["id"]])
     assert outside.get_json()["id"] not in ids_of(found)
@@ -127,26 +136,30 @@ def dated(client, warden, dataset):
     """Three records: one in 2020, one over June 2021, one in 2023."""
     bodies = {
         "2020": feature(dataset.slug, observed_start="2020-01-01T10:00:00Z"),
-        "june2021": feature(dataset.slug, observed_start="2021-06-01", observed_end="2021-06-30",
-                            time_precision="month"),
+        "june2021": feature(
+            dataset.slug, observed_start="2021-06-01", observed_end="2021-06-30", time_precision="month"
+        ),
         "2023": feature(dataset.slug, observed_start="2023-03-03T08:30:00Z"),
     }
     return {name: post(client, warden, body).get_json()["id"] for name, body in bodies.items()}
 
 
-@pytest.mark.parametrize(("window", "expected"), [
-    ("2021-06-15T12:00:00Z", ["june2021"]),
-    ("2020-01-01T10:00:00Z", ["2020"]),
-    ("2019-01-01/2020-12-31", ["2020"]),
-    ("2021-06-20/2022-01-01", ["june2021"]),
-    ("2019-01-01T00:00:00Z/2023-12-31T00:00:00Z", ["2020", "june2021", "2023"]),
-    ("../2020-06-01", ["2020"]),
-    ("../2021-06-10", ["2020", "june2021"]),
-    ("2022-01-01/..", ["2023"]),
-    ("2021-06-29T12:00:00Z/..", ["june2021", "2023"]),
-    ("2021-06-30T12:00:00Z/..", ["2023"]),
-    ("2024-01-01/..", []),
-])
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [
+        ("2021-06-15T12:00:00Z", ["june2021"]),
+        ("2020-01-01T10:00:00Z", ["2020"]),
+        ("2019-01-01/2020-12-31", ["2020"]),
+        ("2021-06-20/2022-01-01", ["june2021"]),
+        ("2019-01-01T00:00:00Z/2023-12-31T00:00:00Z", ["2020", "june2021", "2023"]),
+        ("../2020-06-01", ["2020"]),
+        ("../2021-06-10", ["2020", "june2021"]),
+        ("2022-01-01/..", ["2023"]),
+        ("2021-06-29T12:00:00Z/..", ["june2021", "2023"]),
+        ("2021-06-30T12:00:00Z/..", ["2023"]),
+        ("2024-01-01/..", []),
+    ],
+)
 def test_datetime_filter(client, dataset, dated, window, expected):
     found = listing(client, dataset=dataset.slug, datetime=window)
     assert sorted(ids_of(found)) == sorted(dated[name] for name in expected)
@@ -160,23 +173,23 @@ def test_datetime_interval_ending_before_it_starts_answers_400(client):
 def test_dataset_and_kind_filters(client, make, warden, dataset):
     scientific = make.dataset(warden, knowledge_kind="scientific")
     historical = make.dataset(warden, knowledge_kind="historical")
-    ids = {d.slug: post(client, warden, feature(d.slug)).get_json()["id"]
-           for d in (dataset, scientific, historical)}
+    ids = {d.slug: post(client, warden, feature(d.slug)).get_json()["id"] for d in (dataset, scientific, historical)}
     mine = f"{dataset.slug},{scientific.slug},{historical.slug}"
     assert ids_of(listing(client, dataset=scientific.slug)) == [ids[scientific.slug]]
     assert sorted(ids_of(listing(client, dataset=f"{dataset.slug},{historical.slug}"))) == sorted(
-        [ids[dataset.slug], ids[historical.slug]])
+        [ids[dataset.slug], ids[historical.slug]]
+    )
     assert ids_of(listing(client, dataset=mine, kind="historical")) == [ids[historical.slug]]
     assert sorted(ids_of(listing(client, dataset=mine, kind="volunteer,scientific"))) == sorted(
-        [ids[dataset.slug], ids[scientific.slug]])
+        [ids[dataset.slug], ids[scientific.slug]]
+    )
     assert listing(client, dataset=mine, kind="local")["numberMatched"] == 0
     assert client.get(URL, query_string={"kind": "expert"}).status_code == 400
 
 
 def test_subject_filter_matches_words_scientific_name_and_names_in_other_languages(client, db, warden, dataset):
     crab = Subject(kind="taxon", scientific_name="Maja brachydactyla", aphia_id=107334)
-    crab.names = [SubjectName(name="spider crab", language="en"),
-                  SubjectName(name="araignée de mer", language="fr")]
+    crab.names = [SubjectName(name="spider crab", language="en"), SubjectName(name="araignée de mer", language="fr")]
     lobster = Subject(kind="taxon", scientific_name="Homarus gammarus")
     db.add_all([crab, lobster])
     db.commit()
@@ -196,6 +209,7 @@ def test_subject_filter_matches_words_scientific_name_and_names_in_other_languag
 
 
 # --- GET: limit and paging -------------------------------------------------------------------
+
 
 def test_limit_defaults_to_100(client, db, warden, dataset):
     insert_many(db, dataset, warden.user.contributor_id, 101)
@@ -273,10 +287,17 @@ def test_cursor_paging_is_stable_when_records_arrive_between_pages(client, db, w
 
 # --- POST ------------------------------------------------------------------------------------
 
+
 def test_post_single_answers_201_with_location_and_the_stored_feature(client, db, warden, dataset):
     oid = str(uuid.uuid4())
-    body = feature(dataset.slug, feature_id=oid, count=4, confidence="probable", notes="under the pier",
-                   observed_start="2024-05-01T09:15:00Z")
+    body = feature(
+        dataset.slug,
+        feature_id=oid,
+        count=4,
+        confidence="probable",
+        notes="under the pier",
+        observed_start="2024-05-01T09:15:00Z",
+    )
     response = post(client, warden, body)
     assert response.status_code == 201
     assert response.mimetype == "application/geo+json"
@@ -309,15 +330,18 @@ def test_post_needs_an_account(client, dataset):
 
 def test_post_batch_answers_201_with_a_result_per_id(client, db, warden, dataset):
     ids = [str(uuid.uuid4()) for _ in range(3)]
-    batch = {"type": "FeatureCollection",
-             "features": [feature(dataset.slug, feature_id=oid, count=n) for n, oid in enumerate(ids)]}
+    batch = {
+        "type": "FeatureCollection",
+        "features": [feature(dataset.slug, feature_id=oid, count=n) for n, oid in enumerate(ids)],
+    }
     response = post(client, warden, batch)
     assert response.status_code == 201
     body = response.get_json()
     assert body["created"] == 3 and body["existing"] == 0
     assert body["results"] == [{"id": oid, "status": "created"} for oid in ids]
-    stored = db.execute(text("SELECT id::text, count FROM observation WHERE dataset_id = :d ORDER BY count"),
-                        {"d": dataset.id}).all()
+    stored = db.execute(
+        text("SELECT id::text, count FROM observation WHERE dataset_id = :d ORDER BY count"), {"d": dataset.id}
+    ).all()
     assert [tuple(r) for r in stored] == [(oid, n) for n, oid in enumerate(ids)]
 
 
@@ -332,8 +356,10 @@ def test_batch_retry_with_one_new_feature(client, warden, dataset):
 
 
 def test_batch_with_a_bad_feature_writes_nothing_and_names_it(client, warden, dataset):
-    batch = {"type": "FeatureCollection",
-             "features": [feature(dataset.slug), feature(dataset.slug, count=-1), feature(dataset.slug)]}
+    batch = {
+        "type": "FeatureCollection",
+        "features": [feature(dataset.slug), feature(dataset.slug, count=-1), feature(dataset.slug)],
+    }
     response = post(client, warden, batch)
     assert response.status_code == 422
     paths = [d["path"] for d in response.get_json()["error"]["details"]]
@@ -342,6 +368,7 @@ def test_batch_with_a_bad_feature_writes_nothing_and_names_it(client, warden, da
 
 
 # --- PATCH and DELETE ------------------------------------------------------------------------
+
 
 @pytest.fixture
 def record(client, warden, dataset):
@@ -389,7 +416,8 @@ def test_who_may_change_and_delete(client, make, warden, who):
         dataset = make.dataset(group)
     else:
         actor = {"contributor": warden, "steward": None}.get(who) or make.account(
-            role="staff" if who == "staff" else "admin" if who == "admin" else "steward")
+            role="staff" if who == "staff" else "admin" if who == "admin" else "steward"
+        )
         dataset = make.dataset(actor if who == "steward" else make.account(role="steward"))
     oid = post(client, warden, feature(dataset.slug, count=1)).get_json()["id"]
     patched = client.patch(f"{URL}/{oid}", json={"properties": {"count": 9}}, headers=actor.headers)
@@ -422,8 +450,9 @@ def test_anonymous_gets_401(client, record):
 @pytest.mark.parametrize("missing", [str(uuid.uuid4()), "not-a-uuid"])
 def test_unknown_id_gets_404(client, warden, missing):
     assert client.get(f"{URL}/{missing}").status_code == 404
-    assert client.patch(f"{URL}/{missing}", json={"properties": {"count": 1}},
-                        headers=warden.headers).status_code == 404
+    assert (
+        client.patch(f"{URL}/{missing}", json={"properties": {"count": 1}}, headers=warden.headers).status_code == 404
+    )
     response = client.delete(f"{URL}/{missing}", headers=warden.headers)
     assert response.status_code == 404
     assert response.get_json()["error"]["message"]

@@ -21,8 +21,9 @@ CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"
 
 def _points_csv(path: Path, n: int) -> Path:
     lines = ["id,species,lat,lon,date"]
-    lines += [f"r{i},Spider crab,{49.17 + i * 0.001:.4f},{-2.20 + i * 0.002:.4f},2021-05-{1 + i % 28:02d}"
-              for i in range(n)]
+    lines += [
+        f"r{i},Spider crab,{49.17 + i * 0.001:.4f},{-2.20 + i * 0.002:.4f},2021-05-{1 + i % 28:02d}" for i in range(n)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -32,8 +33,10 @@ def survey(db, make, tmp_path):
     steward = make.account("steward")
     dataset = make.dataset(steward, title="Crab survey")
     do_import(db, _points_csv(tmp_path / "crabs.csv", 12), dataset.slug, tmp_path / "w")
-    db.execute(text("UPDATE observation SET visibility = 'generalised' WHERE source_ref = 'r0' AND dataset_id = :d"),
-               {"d": dataset.id})
+    db.execute(
+        text("UPDATE observation SET visibility = 'generalised' WHERE source_ref = 'r0' AND dataset_id = :d"),
+        {"d": dataset.id},
+    )
     db.commit()
     return dataset
 
@@ -90,8 +93,9 @@ def test_items_filters_and_parameter_errors(client, survey):
 
 
 def test_one_item_public_geometry_for_anonymous(client, survey, db):
-    ref = db.execute(text("SELECT id FROM observation WHERE source_ref = 'r0' AND dataset_id = :d"),
-                     {"d": survey.id}).scalar()
+    ref = db.execute(
+        text("SELECT id FROM observation WHERE source_ref = 'r0' AND dataset_id = :d"), {"d": survey.id}
+    ).scalar()
     item = client.get(f"/ogc/collections/{survey.slug}/items/{ref}")
     assert item.status_code == 200
     assert item.json["geometry"]["type"] == "Polygon"  # generalised: its grid cell, not the point
@@ -118,8 +122,9 @@ def committed(app, tmp_path):
         slugs[dataset.slug] = n
     yield slugs
     ids = list(slugs)
-    session.execute(text("DELETE FROM observation WHERE dataset_id IN (SELECT id FROM dataset WHERE slug = ANY(:s))"),
-                    {"s": ids})
+    session.execute(
+        text("DELETE FROM observation WHERE dataset_id IN (SELECT id FROM dataset WHERE slug = ANY(:s))"), {"s": ids}
+    )
     session.execute(text("DELETE FROM dataset WHERE slug = ANY(:s)"), {"s": ids})
     session.commit()
     session.close()

@@ -25,18 +25,25 @@ def programme(client, make, db):
         return response.get_json()["id"]
 
     ids = {
-        "f1": post(fisher, local), "f2": post(fisher, local, time_spent_min=30),
-        "w1": post(warden, volunteer, time_spent_min=20), "w2": post(scientist, volunteer),
+        "f1": post(fisher, local),
+        "f2": post(fisher, local, time_spent_min=30),
+        "w1": post(warden, volunteer, time_spent_min=20),
+        "w2": post(scientist, volunteer),
         "s1": post(scientist, survey),
     }
     # Two of the records were added two months ago.
-    db.execute(text("UPDATE observation SET created_at = date_trunc('month', now()) - interval '2 months'"
-                    " WHERE id = ANY(:ids)"), {"ids": [ids["f1"], ids["w1"]]})
+    db.execute(
+        text(
+            "UPDATE observation SET created_at = date_trunc('month', now()) - interval '2 months' WHERE id = ANY(:ids)"
+        ),
+        {"ids": [ids["f1"], ids["w1"]]},
+    )
     db.commit()
 
     def annotate(account, key, kind, **body):
-        response = client.post(f"/api/v1/observations/{ids[key]}/annotations", json={"kind": kind, **body},
-                               headers=account.headers)
+        response = client.post(
+            f"/api/v1/observations/{ids[key]}/annotations", json={"kind": kind, **body}, headers=account.headers
+        )
         assert response.status_code == 201
 
     annotate(fisher, "s1", "question", body="Not where we fish it.")
@@ -70,8 +77,12 @@ def test_annotations_and_cross_kind(db, programme):
     # The fisher (local) annotated a survey record and a volunteer record; the warden (volunteer) a local
     # record; the scientist has one volunteer and one scientific record, so counts as... the tie-break:
     # equal counts go to the alphabetically first kind, 'scientific'.
-    assert cross == {("local", "scientific"): 1, ("local", "volunteer"): 1, ("volunteer", "local"): 1,
-                     ("scientific", "local"): 1}
+    assert cross == {
+        ("local", "scientific"): 1,
+        ("local", "volunteer"): 1,
+        ("volunteer", "local"): 1,
+        ("scientific", "local"): 1,
+    }
 
 
 def test_corroborated_share(db, programme):
@@ -85,7 +96,7 @@ def test_the_page_shows_charts_and_tables(client, programme):
     response = client.get("/participation")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert page.count('<svg viewBox') == 4
+    assert page.count("<svg viewBox") == 4
     assert "Local knowledge" in page and "Corroborated records" in page
     assert re.search(r"<td>Local knowledge</td><td>2</td>\s*<td>1</td><td>50.0%</td>", page)
 
@@ -113,8 +124,11 @@ def test_contributor_page_shows_credit_and_use_but_no_account_details(client, ma
 
 def test_private_records_are_not_listed_for_others(client, make, programme):
     fisher = programme["fisher"]
-    client.post("/api/v1/observations", headers=fisher.headers,
-                json=feature(programme["local"].slug, visibility="private", subject_text="secret ormer bed"))
+    client.post(
+        "/api/v1/observations",
+        headers=fisher.headers,
+        json=feature(programme["local"].slug, visibility="private", subject_text="secret ormer bed"),
+    )
     url = f"/contributors/{fisher.user.contributor_id}"
     assert "secret ormer bed" not in client.get(url).get_data(as_text=True)
     assert "secret ormer bed" not in client.get(url, headers=make.account().headers).get_data(as_text=True)
@@ -133,14 +147,16 @@ def test_members_choose_whether_a_group_lists_them(client, make, db):
     group = make.group("Bouley Bay Divers (test)", [member])
     login = client.get("/login")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login.get_data(as_text=True)).group(1)
-    client.post("/login", data={"email": member.user.email, "password": "a long enough passphrase",
-                                "csrf_token": token})
+    client.post(
+        "/login", data={"email": member.user.email, "password": "a long enough passphrase", "csrf_token": token}
+    )
     page = client.get(f"/contributors/{group.id}").get_data(as_text=True)
     assert "Listed Lou" in page and "Stop listing me" in page
     form_token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert client.post(f"/contributors/{group.id}/membership", data={"shown": "0"}).status_code == 400
-    hidden = client.post(f"/contributors/{group.id}/membership", data={"shown": "0", "csrf_token": form_token},
-                         follow_redirects=True).get_data(as_text=True)
+    hidden = client.post(
+        f"/contributors/{group.id}/membership", data={"shown": "0", "csrf_token": form_token}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "You are no longer listed as a member." in hidden
     assert "not listed here" in hidden
     client.post("/logout", data={"csrf_token": form_token})

@@ -21,8 +21,9 @@ def _pseudonym(client, account, name: str, status: int = 201) -> int:
 
 def test_creating_a_pseudonym_is_idempotent_on_its_name(client, make, db):
     fisher = make.account(name="Jean Le Brocq")
-    first = client.post("/api/v1/contributors/pseudonyms", json={"display_name": "  Old  Gorey hand "},
-                        headers=fisher.headers)
+    first = client.post(
+        "/api/v1/contributors/pseudonyms", json={"display_name": "  Old  Gorey hand "}, headers=fisher.headers
+    )
     assert first.status_code == 201
     body = first.get_json()
     assert body["display_name"] == "Old Gorey hand" and body["kind"] == "person"
@@ -38,8 +39,12 @@ def test_creating_a_pseudonym_is_idempotent_on_its_name(client, make, db):
 
 def test_bad_pseudonyms_are_refused_with_the_field(client, make):
     fisher = make.account(name="Jean Le Brocq")
-    for body, path in (({"display_name": ""}, "display_name"), ({"display_name": "x" * 201}, "display_name"),
-                       ({"display_name": "jean le brocq"}, "display_name"), ({"name": "A"}, "name")):
+    for body, path in (
+        ({"display_name": ""}, "display_name"),
+        ({"display_name": "x" * 201}, "display_name"),
+        ({"display_name": "jean le brocq"}, "display_name"),
+        ({"name": "A"}, "name"),
+    ):
         response = client.post("/api/v1/contributors/pseudonyms", json=body, headers=fisher.headers)
         assert response.status_code == 422, body
         assert path in {d["path"] for d in response.get_json()["error"]["details"]}
@@ -52,8 +57,9 @@ def test_cookie_writes_need_the_csrf_token(client, make):
     without = client.post("/api/v1/contributors/pseudonyms", json={"display_name": "Shore walker"})
     assert without.status_code == 400
     token = csrf_token(client, "/record")
-    with_token = client.post("/api/v1/contributors/pseudonyms", json={"display_name": "Shore walker"},
-                             headers={"X-CSRFToken": token})
+    with_token = client.post(
+        "/api/v1/contributors/pseudonyms", json={"display_name": "Shore walker"}, headers={"X-CSRFToken": token}
+    )
     assert with_token.status_code == 201
 
 
@@ -62,13 +68,15 @@ def test_a_record_credited_to_an_own_pseudonym_only(client, make):
     dataset = make.dataset(steward)
     mine = _pseudonym(client, fisher, "Shore walker")
     theirs = _pseudonym(client, stranger, "Night fisher")
-    created = client.post("/api/v1/observations", json=feature(dataset.slug, contributor_id=mine),
-                          headers=fisher.headers)
+    created = client.post(
+        "/api/v1/observations", json=feature(dataset.slug, contributor_id=mine), headers=fisher.headers
+    )
     assert created.status_code == 201, created.get_json()
     props = created.get_json()["properties"]
     assert props["contributor_id"] == mine and props["attribution"].startswith("Shore walker")
-    refused = client.post("/api/v1/observations", json=feature(dataset.slug, contributor_id=theirs),
-                          headers=fisher.headers)
+    refused = client.post(
+        "/api/v1/observations", json=feature(dataset.slug, contributor_id=theirs), headers=fisher.headers
+    )
     assert refused.status_code == 422
     assert refused.get_json()["error"]["details"][0]["path"] == "properties.contributor_id"
     # The owner manages a record credited to their pseudonym.
@@ -95,10 +103,13 @@ def test_a_pseudonyms_pages_never_reveal_the_account(client, make, db):
     fisher = make.account(name="Jean Le Brocq")
     dataset = make.dataset(make.account())
     mine = _pseudonym(client, fisher, "Shore walker")
-    oid = client.post("/api/v1/observations", json=feature(dataset.slug, contributor_id=mine, visibility="private"),
-                      headers=fisher.headers).get_json()["id"]
+    oid = client.post(
+        "/api/v1/observations",
+        json=feature(dataset.slug, contributor_id=mine, visibility="private"),
+        headers=fisher.headers,
+    ).get_json()["id"]
     client.patch(f"/api/v1/observations/{oid}", json={"properties": {"count": 2}}, headers=fisher.headers)
-    secrets = ("Jean Le Brocq", fisher.user.email, f"/contributors/{fisher.user.contributor_id}\"")
+    secrets = ("Jean Le Brocq", fisher.user.email, f'/contributors/{fisher.user.contributor_id}"')
     for viewer in ({}, make.account().headers, fisher.headers):
         page = client.get(f"/contributors/{mine}", headers=viewer)
         assert page.status_code == 200 and "<h1>Shore walker</h1>" in page.text
@@ -108,8 +119,12 @@ def test_a_pseudonyms_pages_never_reveal_the_account(client, make, db):
     assert oid in client.get(f"/contributors/{mine}", headers=fisher.headers).text
     assert oid not in client.get(f"/contributors/{mine}").text
     # The record's page credits and shows the history under the pseudonym, never the account's name.
-    assert client.patch(f"/api/v1/observations/{oid}", json={"properties": {"visibility": "generalised"}},
-                        headers=fisher.headers).status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/observations/{oid}", json={"properties": {"visibility": "generalised"}}, headers=fisher.headers
+        ).status_code
+        == 200
+    )
     for owner, viewer in ((False, {}), (False, make.account().headers), (True, fisher.headers)):
         record = client.get(f"/observations/{oid}", headers=viewer)
         assert record.status_code == 200
@@ -140,12 +155,15 @@ def test_facilitators_never_credit_someone_elses_pseudonym(client, make):
     dataset = make.dataset(steward)
     theirs = _pseudonym(client, fisher, "Shore walker")
     for facilitator in (steward, staff):
-        refused = client.post("/api/v1/observations", json=feature(dataset.slug, contributor_id=theirs),
-                              headers=facilitator.headers)
+        refused = client.post(
+            "/api/v1/observations", json=feature(dataset.slug, contributor_id=theirs), headers=facilitator.headers
+        )
         assert refused.status_code == 422
         assert refused.get_json()["error"]["details"][0]["path"] == "properties.contributor_id"
     # Entering on behalf of the person under their own name stays possible.
-    on_behalf = client.post("/api/v1/observations",
-                            json=feature(dataset.slug, contributor_id=fisher.user.contributor_id),
-                            headers=steward.headers)
+    on_behalf = client.post(
+        "/api/v1/observations",
+        json=feature(dataset.slug, contributor_id=fisher.user.contributor_id),
+        headers=steward.headers,
+    )
     assert on_behalf.status_code == 201

@@ -104,6 +104,7 @@ def test_readme_import_and_export_run_as_shown(app, make, db, tmp_path, monkeypa
     assert stored == 33
     assert "33" in outputs[0]
     assert (tmp_path / "protected-areas-dwca.zip").stat().st_size > 0
-    info = subprocess.run(["ogrinfo", "-so", "-al", str(tmp_path / "protected-areas.gpkg")],
-                          capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(
+        ["ogrinfo", "-so", "-al", str(tmp_path / "protected-areas.gpkg")], capture_output=True, text=True, check=True
+    ).stdout
     assert "Feature Count: 33" in info

@@ -74,18 +74,38 @@ def test_the_contributor_edits_and_deletes_others_cannot(client, make, db):
     assert edit.status_code == 200 and 'value="spider crab"' in edit.text
     token = re.search(r'name="csrf_token" value="([^"]+)"', edit.text)
     assert token  # the form is CSRF-protected; the test app checks it too
-    refused = client.post(f"/observations/{oid}/edit", headers=warden.headers, data={
-        "csrf_token": token.group(1), "subject_text": "spider crab", "occurrence_status": "present",
-        "count": "-2", "visibility": "public", "licence": "CC-BY-4.0"})
+    refused = client.post(
+        f"/observations/{oid}/edit",
+        headers=warden.headers,
+        data={
+            "csrf_token": token.group(1),
+            "subject_text": "spider crab",
+            "occurrence_status": "present",
+            "count": "-2",
+            "visibility": "public",
+            "licence": "CC-BY-4.0",
+        },
+    )
     assert refused.status_code == 422
     assert re.search(r'data-error-for="count">A count cannot be below zero', refused.text)
-    saved = client.post(f"/observations/{oid}/edit", headers=warden.headers, data={
-        "csrf_token": token.group(1), "subject_text": "spider crab", "occurrence_status": "present",
-        "count": "5", "notes": "under the slipway", "visibility": "public", "licence": "CC-BY-4.0"})
+    saved = client.post(
+        f"/observations/{oid}/edit",
+        headers=warden.headers,
+        data={
+            "csrf_token": token.group(1),
+            "subject_text": "spider crab",
+            "occurrence_status": "present",
+            "count": "5",
+            "notes": "under the slipway",
+            "visibility": "public",
+            "licence": "CC-BY-4.0",
+        },
+    )
     assert saved.status_code == 302
     assert db.get(Observation, oid, populate_existing=True).count == 5
-    assert client.post(f"/observations/{oid}/delete", headers=stranger.headers,
-                       data={"csrf_token": token.group(1)}).status_code in (400, 403)
+    assert client.post(
+        f"/observations/{oid}/delete", headers=stranger.headers, data={"csrf_token": token.group(1)}
+    ).status_code in (400, 403)
     gone = client.post(f"/observations/{oid}/delete", headers=warden.headers, data={"csrf_token": token.group(1)})
     assert gone.status_code == 302
     assert db.scalar(select(func.count()).select_from(Observation).where(Observation.id == oid)) == 0

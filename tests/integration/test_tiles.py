@@ -38,9 +38,10 @@ def decode(body: bytes, z: int, x: int, y: int) -> dict[str, list[tuple[object, 
         return np.column_stack([mx / HALF * 180, lat])
 
     layers = mapbox_vector_tile.decode(body, default_options={"y_coord_down": True})
-    return {name: [(shapely.transform(shape(f["geometry"]), to_lonlat), f["properties"])
-                   for f in layer["features"]]
-            for name, layer in layers.items()}
+    return {
+        name: [(shapely.transform(shape(f["geometry"]), to_lonlat), f["properties"]) for f in layer["features"]]
+        for name, layer in layers.items()
+    }
 
 
 def get_tile(client, lon, lat, z, **args):
@@ -55,8 +56,9 @@ def post(client, account, dataset, **kw):
 
 
 def annotate(client, account, observation_id, kind, body="seen it too"):
-    response = client.post(f"/api/v1/observations/{observation_id}/annotations",
-                           json={"kind": kind, "body": body}, headers=account.headers)
+    response = client.post(
+        f"/api/v1/observations/{observation_id}/annotations", json={"kind": kind, "body": body}, headers=account.headers
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -68,8 +70,15 @@ def warden(make):
 
 def test_point_tile_carries_the_popup_attributes(client, make, warden):
     dataset = make.dataset(warden, title="Shore sightings", knowledge_kind="volunteer")
-    created = post(client, warden, dataset, count=3, notes="by the slipway",
-                   observed_start="2024-05-02T10:30:00Z", time_precision="day")
+    created = post(
+        client,
+        warden,
+        dataset,
+        count=3,
+        notes="by the slipway",
+        observed_start="2024-05-02T10:30:00Z",
+        time_precision="day",
+    )
     response, address = get_tile(client, *JERSEY_POINT, 15, dataset=dataset.slug)
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.mapbox-vector-tile"
@@ -89,12 +98,18 @@ def test_generalised_record_is_its_cell_never_its_point(client, db, make, warden
     dataset = make.dataset(warden, generalise_m=1000)
     staff = make.account(role="staff")
     created = post(client, warden, dataset, visibility="generalised")
-    public = shapely.from_wkt(db.execute(text("SELECT ST_AsText(public_geom) FROM observation WHERE id = :id"),
-                                         {"id": created["id"]}).scalar_one())
+    public = shapely.from_wkt(
+        db.execute(
+            text("SELECT ST_AsText(public_geom) FROM observation WHERE id = :id"), {"id": created["id"]}
+        ).scalar_one()
+    )
     # Even a viewer allowed the precise location gets the public cell: tiles are shared caches.
     response, address = get_tile(client, *JERSEY_POINT, 14, dataset=dataset.slug)
-    response_staff = client.get(f"/tiles/observations/{'/'.join(map(str, address))}.pbf",
-                                query_string={"dataset": dataset.slug}, headers=staff.headers)
+    response_staff = client.get(
+        f"/tiles/observations/{'/'.join(map(str, address))}.pbf",
+        query_string={"dataset": dataset.slug},
+        headers=staff.headers,
+    )
     assert response_staff.data == response.data
     [(cell, props)] = decode(response.data, *address)["observations"]
     assert props["generalised"] is True
@@ -138,8 +153,13 @@ def test_tiles_honour_the_list_filters(client, make, warden):
 def test_features_carry_the_review_tally_as_people_per_kind(client, make, warden):
     dataset = make.dataset(warden, knowledge_kind="scientific")
     quiet = post(client, warden, dataset, subject_text="ormer")
-    reviewed = post(client, warden, dataset, subject_text="vraic",
-                    geometry={"type": "Point", "coordinates": [JERSEY_POINT[0] + 1e-4, JERSEY_POINT[1]]})
+    reviewed = post(
+        client,
+        warden,
+        dataset,
+        subject_text="vraic",
+        geometry={"type": "Point", "coordinates": [JERSEY_POINT[0] + 1e-4, JERSEY_POINT[1]]},
+    )
     fisher, diver = make.account(name="Fisher Jo"), make.account(name="Diver Sam")
     annotate(client, fisher, reviewed["id"], "corroborate")
     annotate(client, fisher, reviewed["id"], "corroborate", "and again last week")  # one person, counted once
@@ -220,8 +240,10 @@ def test_aggregate_tile_query_never_reads_observations(db):
 
 def test_low_zoom_areas_and_lines_keep_their_shapes(client, make, warden):
     dataset = make.dataset(warden, knowledge_kind="local")
-    ground = {"type": "Polygon", "coordinates": [[[-2.16, 49.18], [-2.14, 49.18], [-2.14, 49.195],
-                                                  [-2.16, 49.195], [-2.16, 49.18]]]}
+    ground = {
+        "type": "Polygon",
+        "coordinates": [[[-2.16, 49.18], [-2.14, 49.18], [-2.14, 49.195], [-2.16, 49.195], [-2.16, 49.18]]],
+    }
     transect = {"type": "LineString", "coordinates": [[-2.16, 49.17], [-2.14, 49.175]]}
     post(client, warden, dataset, geometry=ground, subject_text="fishing ground")
     post(client, warden, dataset, geometry=transect, subject_text="transect")
@@ -250,8 +272,9 @@ def test_tiles_are_cacheable_and_revalidate_with_304(client, make, warden):
     # Renaming the dataset changes every popup's attribution, so the validator moves too.
     dataset.title = "Renamed"
     make.session.commit()
-    renamed = client.get(path, query_string={"dataset": dataset.slug},
-                         headers={"If-None-Match": changed.headers["ETag"]})
+    renamed = client.get(
+        path, query_string={"dataset": dataset.slug}, headers={"If-None-Match": changed.headers["ETag"]}
+    )
     assert renamed.status_code == 200
 
 
@@ -277,14 +300,17 @@ def test_outside_a_test_transaction_a_tile_is_one_statement_in_autocommit(settin
     assert [autocommit for autocommit, _ in seen] == [True, True]
 
 
-@pytest.mark.parametrize("path, args", [
-    ("/tiles/observations/3/8/1.pbf", {}),
-    ("/tiles/observations/23/0/0.pbf", {}),
-    ("/tiles/observations/10/1/1.pbf", {"colour": "red"}),
-    ("/tiles/observations/10/1/1.pbf", {"kind": "expert"}),
-    ("/tiles/observations/10/1/1.pbf", {"shape": "blob"}),
-    ("/tiles/observations/10/1/1.pbf", {"review": "disputed"}),
-])
+@pytest.mark.parametrize(
+    "path, args",
+    [
+        ("/tiles/observations/3/8/1.pbf", {}),
+        ("/tiles/observations/23/0/0.pbf", {}),
+        ("/tiles/observations/10/1/1.pbf", {"colour": "red"}),
+        ("/tiles/observations/10/1/1.pbf", {"kind": "expert"}),
+        ("/tiles/observations/10/1/1.pbf", {"shape": "blob"}),
+        ("/tiles/observations/10/1/1.pbf", {"review": "disputed"}),
+    ],
+)
 def test_bad_tile_requests_are_400_json(client, path, args):
     response = client.get(path, query_string=args)
     assert response.status_code == 400

@@ -15,10 +15,12 @@ from tests.integration.transfer_helpers import count, data
 
 PASSWORD = "a long enough passphrase"
 GEOJSON = data("crs/jersey_ne10m_land_EPSG3109.geojson")
-BAD_CSV = ("id,species,latitude,longitude,eventDate\n"
-           "a1,Spider crab,49.18,-2.15,2021-04-25\n"
-           "a2,Ormer,95,-2.15,2021-04-25\n"
-           "a3,Ormer,49.18,-2.15,<i>soon</i>\n")
+BAD_CSV = (
+    "id,species,latitude,longitude,eventDate\n"
+    "a1,Spider crab,49.18,-2.15,2021-04-25\n"
+    "a2,Ormer,95,-2.15,2021-04-25\n"
+    "a3,Ormer,49.18,-2.15,<i>soon</i>\n"
+)
 
 
 def _token(page: str) -> str:
@@ -27,8 +29,7 @@ def _token(page: str) -> str:
 
 def sign_in(client, account) -> None:
     token = _token(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"csrf_token": token, "email": account.user.email,
-                                           "password": PASSWORD})
+    response = client.post("/login", data={"csrf_token": token, "email": account.user.email, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 
@@ -51,8 +52,7 @@ def dataset(make, steward):
 
 def test_everyone_gets_download_links_for_every_format_and_no_import_form(client, dataset):
     page = client.get(f"/datasets/{dataset.slug}").get_data(as_text=True)
-    for fmt, label in (("geojson", "GeoJSON"), ("csv", "CSV"), ("gpkg", "GeoPackage"),
-                       ("dwca", "Darwin Core Archive")):
+    for fmt, label in (("geojson", "GeoJSON"), ("csv", "CSV"), ("gpkg", "GeoPackage"), ("dwca", "Darwin Core Archive")):
         assert f'href="/api/v1/datasets/{dataset.slug}/export?format={fmt}" download>{label}</a>' in page
     assert 'name="file"' not in page and f"/datasets/{dataset.slug}/import" not in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -79,8 +79,11 @@ def test_anonymous_posts_and_posts_without_csrf_are_refused(client, db, steward,
     anonymous = _upload(client, dataset.slug, GEOJSON, GEOJSON.name)
     assert anonymous.status_code == 401
     sign_in(client, steward)
-    forged = client.post(f"/datasets/{dataset.slug}/import", content_type="multipart/form-data",
-                         data={"file": (io.BytesIO(GEOJSON.read_bytes()), GEOJSON.name)})
+    forged = client.post(
+        f"/datasets/{dataset.slug}/import",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(GEOJSON.read_bytes()), GEOJSON.name)},
+    )
     assert forged.status_code == 400 and "CSRF" in forged.get_data(as_text=True)
     assert count(db, dataset.slug) == 0
 

@@ -22,5 +22,7 @@ def do_import(db, path: Path, dataset: str, workdir: Path, **options):
 
 
 def count(db, dataset_slug: str) -> int:
-    return db.execute(text("SELECT count(*) FROM observation o JOIN dataset d ON d.id = o.dataset_id"
-                           " WHERE d.slug = :s"), {"s": dataset_slug}).scalar_one()
+    return db.execute(
+        text("SELECT count(*) FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE d.slug = :s"),
+        {"s": dataset_slug},
+    ).scalar_one()

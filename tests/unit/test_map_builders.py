@@ -30,19 +30,21 @@ SHAPES = {"fishers": {"area": 4, "point": 2}, "wardens": {"point": 10}, "survey"
 def build(hidden=(), filters=None):
     m = builders.new_map(static_url)
     builders.add_outline(m, {"type": "FeatureCollection", "features": []})
-    groups = builders.add_dataset_layers(m, DATASETS, SHAPES, "/tiles/observations",
-                                         filters or {}, static_url, hidden)
+    groups = builders.add_dataset_layers(m, DATASETS, SHAPES, "/tiles/observations", filters or {}, static_url, hidden)
     builders.track_state(m)
     return m, groups, builders.render_parts(m, static_url)
 
 
-@pytest.mark.parametrize("text, forbidden", [
-    ("<img src=x onerror=alert(1)>", "<"),
-    ("${alert(1)}", "${"),
-    ("`${x}`", "`"),
-    ("a\\u0060b", "\\"),
-    ('" onmouseover="x', '"'),
-])
+@pytest.mark.parametrize(
+    "text, forbidden",
+    [
+        ("<img src=x onerror=alert(1)>", "<"),
+        ("${alert(1)}", "${"),
+        ("`${x}`", "`"),
+        ("a\\u0060b", "\\"),
+        ('" onmouseover="x', '"'),
+    ],
+)
 def test_escape_text_neutralises_markup_and_template_syntax(text, forbidden):
     escaped = builders.escape_text(text)
     assert forbidden not in escaped
@@ -97,8 +99,9 @@ def test_hidden_layers_start_switched_off():
 
 
 def test_filters_reach_the_tile_urls_quoted():
-    url = builders.tile_url("/tiles/observations", "survey", "point",
-                            {"subject": "x'{y}</script>", "datetime": "2020-01-01/.."})
+    url = builders.tile_url(
+        "/tiles/observations", "survey", "point", {"subject": "x'{y}</script>", "datetime": "2020-01-01/.."}
+    )
     assert url.startswith("/tiles/observations/{z}/{x}/{y}.pbf?")
     query = url.split("?", 1)[1]
     assert not set("'{}<>\" ") & set(query)
