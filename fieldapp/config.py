@@ -41,6 +41,9 @@ class Settings:
     # Failed sign-ins allowed per email and address within the window below.
     login_failures_allowed: int = 5
     login_failure_window_s: int = 900
+    # PostgreSQL's JIT compiler for the app's connections. Off by default: PostGIS functions are
+    # estimated costly, so JIT switches on and compiles for longer than the queries run.
+    db_jit: bool = False
     # Development mode relaxes the secret-key requirement.
     development: bool = False
     testing: bool = False
@@ -59,6 +62,7 @@ class Settings:
             "metric_srid": _int(env, "FIELDAPP_METRIC_SRID", 3109),
             "generalise_m": _int(env, "FIELDAPP_GENERALISE_M", 1000),
             "max_body_bytes": _int(env, "FIELDAPP_MAX_BODY_BYTES", 20 * 1024 * 1024),
+            "db_jit": _bool(env, "FIELDAPP_DB_JIT", False),
         }
         if secret:
             kwargs["secret_key"] = secret
@@ -78,3 +82,14 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise SettingsError(f"{name} must be positive, not {value}")
     return value
+
+
+def _bool(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "on", "yes"):
+        return True
+    if raw in ("0", "false", "off", "no"):
+        return False
+    raise SettingsError(f"{name} must be on or off, not {raw!r}")

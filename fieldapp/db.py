@@ -26,15 +26,16 @@ class Base(DeclarativeBase):
 
 
 def make_engine(settings: Settings) -> Engine:
-    """Create the engine; every connection learns the deployment's grid settings."""
+    """Create the engine; every connection learns the deployment's grid and JIT settings."""
     engine = create_engine(settings.database_url, pool_pre_ping=True, future=True)
 
     @event.listens_for(engine, "connect")
-    def _set_grid(dbapi_conn, _record):  # the public-geometry trigger reads these
+    def _set_grid(dbapi_conn, _record):  # the public-geometry trigger reads the grid settings
         with dbapi_conn.cursor() as cur:
             cur.execute(
-                "SELECT set_config('fieldapp.metric_srid', %s, false), set_config('fieldapp.generalise_m', %s, false)",
-                (str(settings.metric_srid), str(settings.generalise_m)),
+                "SELECT set_config('fieldapp.metric_srid', %s, false), set_config('fieldapp.generalise_m', %s, false),"
+                " set_config('jit', %s, false)",
+                (str(settings.metric_srid), str(settings.generalise_m), "on" if settings.db_jit else "off"),
             )
         dbapi_conn.commit()
 

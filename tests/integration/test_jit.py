@@ -1,0 +1,50 @@
+"""The app's connections run without PostgreSQL's JIT compiler (it cost more than the queries it sped up)."""
+
+import json
+
+from sqlalchemy import event, text
+
+from fieldapp.config import Settings
+from fieldapp.geoprivacy.policy import ANONYMOUS
+from fieldapp.observations.queries import ObservationFilter, list_observations
+from tests.factories import feature
+
+
+def test_app_connections_report_jit_off(db):
+    assert db.execute(text("SHOW jit")).scalar() == "off"
+
+
+def test_jit_setting_is_read_from_the_environment():
+    assert Settings.from_env({}).db_jit is False
+    assert Settings.from_env({"FIELDAPP_DB_JIT": "on"}).db_jit is True
+
+
+def _list_statement(db, connection):
+    """The list query exactly as the app sends it, with its parameters."""
+    seen = []
+
+    def _keep(_conn, _cursor, statement, parameters, _context, _many):
+        seen.append((statement, parameters))
+
+    event.listen(connection, "before_cursor_execute", _keep)
+    try:
+        list_observations(db, ANONYMOUS, ObservationFilter(bbox=(-2.3, 49.1, -2.0, 49.3)), 100, None)
+    finally:
+        event.remove(connection, "before_cursor_execute", _keep)
+    return seen[-1]
+
+
+def _plan(connection, statement, parameters) -> dict:
+    # A zero threshold makes every statement expensive enough for JIT, as the whole-island list is at 1M rows.
+    connection.exec_driver_sql("SET LOCAL jit_above_cost = 0")
+    raw = connection.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()
+    return (raw if isinstance(raw, list) else json.loads(raw))[0]
+
+
+def test_list_query_is_not_jit_compiled(db, connection, client, steward, dataset):
+    assert client.post("/api/v1/observations", json=feature(dataset.slug), headers=steward.headers).status_code == 201
+    statement, parameters = _list_statement(db, connection)
+    assert "JIT" not in _plan(connection, statement, parameters)
+    # The check can see JIT when it happens: the same statement with JIT switched back on shows it.
+    connection.exec_driver_sql("SET LOCAL jit = on")
+    assert "JIT" in _plan(connection, statement, parameters)
