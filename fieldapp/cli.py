@@ -40,6 +40,16 @@ def db_upgrade(revision: str) -> None:
     click.echo(f"Database at revision {revision}.")
 
 
+@db_group.command("check")
+def db_check() -> None:
+    """Fail if the models, the SQL files and the database differ (what autogenerate would propose)."""
+    from fieldapp.migrate import check
+
+    with get_db().engine.connect() as connection:
+        check(connection)
+    click.echo("Database matches the models.")
+
+
 @click.command("demo")
 def demo() -> None:
     """Load the demonstration datasets (idempotent)."""

@@ -5,8 +5,11 @@ from fieldapp.annotations.models import Annotation
 from fieldapp.contributors.models import Contributor, Membership
 from fieldapp.datasets.models import Dataset
 from fieldapp.db import Base
+from fieldapp.maps.models import MapCell, MapDatasetState
 from fieldapp.observations.models import Media, Observation, ObservationHistory
+from fieldapp.participation.models import ParticipationMonth
 from fieldapp.subjects.models import Subject, SubjectName
+from fieldapp.transfer.models import ImportJob
 from fieldapp.usage import UsageDataset, UsageEvent
 
 __all__ = [
@@ -15,11 +18,15 @@ __all__ = [
     "Base",
     "Contributor",
     "Dataset",
+    "ImportJob",
     "LoginFailure",
+    "MapCell",
+    "MapDatasetState",
     "Media",
     "Membership",
     "Observation",
     "ObservationHistory",
+    "ParticipationMonth",
     "Subject",
     "SubjectName",
     "UsageDataset",

@@ -4,6 +4,7 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine
 
+from fieldapp.migrate import autogenerate_options
 from fieldapp.models import Base
 
 config = context.config
@@ -14,10 +15,9 @@ def _configure(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        include_object=alembic_helpers.include_object,
         process_revision_directives=alembic_helpers.writer,
         render_item=alembic_helpers.render_item,
-        compare_type=True,
+        **autogenerate_options(),
     )
 
 

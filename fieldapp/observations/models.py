@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -65,6 +66,13 @@ class Observation(Base):
         Index("ix_observation_geom", "geom", postgresql_using="gist"),
         Index("ix_observation_public_geom", "public_geom", postgresql_using="gist"),
         Index("ix_observation_observed", "observed_start", "observed_end"),
+        # Lines and areas are few beside points: low-zoom tiles read them through this index only.
+        Index(
+            "ix_observation_public_geom_shapes",
+            "public_geom",
+            postgresql_using="gist",
+            postgresql_where=text("ST_Dimension(geom) > 0"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)

@@ -1,0 +1,43 @@
+"""Import jobs: the PostgreSQL table that is the whole background-import queue."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import REAL, BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldapp.db import Base
+from fieldapp.vocab import sql_in
+
+JOB_STATUSES = ("queued", "running", "succeeded", "failed")
+
+
+class ImportJob(Base):
+    """One uploaded file to import; a worker claims queued jobs with FOR UPDATE SKIP LOCKED."""
+
+    __tablename__ = "import_job"
+    __table_args__ = (
+        CheckConstraint(f"status IN {sql_in(JOB_STATUSES)}", name="status"),
+        Index("ix_import_job_queued", "created_at", postgresql_where=text("status = 'queued'")),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(10), server_default=text("'queued'"))
+    dry_run: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    filename: Mapped[str] = mapped_column(String(300))
+    stored_path: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(BigInteger)
+    options: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'"))
+    rows_read: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    progress: Mapped[float] = mapped_column(REAL, server_default=text("0"))
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
