@@ -14,7 +14,7 @@ help:
 	@echo "make run    - set up, migrate, load the demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test   - set up (with gdal-bin, xmllint, chromium) and run the test suite"
 	@echo "              (extra pytest options: make test PYTEST_ARGS='-k api -x')"
-	@echo "make lint   - ruff check and ruff format --check"
+	@echo "make lint   - set up, then ruff check, ruff format --check and mypy (zero findings)"
 	@echo "make bench  - set up and run the benchmarks"
 	@echo "make setup  - only the set-up (system packages, database, .venv)"
 	@echo "make clean  - remove caches and build leftovers (distclean: also .venv)"
@@ -33,7 +33,10 @@ test:
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint:
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(SETUP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench:
 	$(SETUP)

@@ -89,9 +89,9 @@ def authenticate(
     """Check a password, refusing when too many recent attempts for this email failed."""
     email = normalise_email(email)
     since = datetime.now(UTC) - timedelta(seconds=window_s)
-    failures = session.scalar(
+    failures = session.execute(
         select(func.count()).select_from(LoginFailure).where(LoginFailure.email == email, LoginFailure.at > since)
-    )
+    ).scalar_one()
     if failures >= allowed:
         raise TooManyRequests("Too many failed sign-ins for this account; wait 15 minutes and try again.")
     user = session.scalar(select(User).where(User.email == email))

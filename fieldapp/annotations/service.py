@@ -88,7 +88,7 @@ def respond(
 
 
 def _accept(session: Session, user: User, annotation: Annotation) -> None:
-    if annotation.kind != "correction":
+    if annotation.kind != "correction" or annotation.field is None or annotation.proposed_value is None:
         raise Invalid(
             "Only a proposed correction can be accepted; answer the others.",
             [{"path": "action", "message": "not a correction"}],

@@ -70,7 +70,7 @@ def dataset_ids(session: Session, parameter: str, selection: Selection) -> list[
         return list(
             session.execute(text("SELECT id FROM dataset WHERE knowledge_kind = :k"), {"k": selection.kind}).scalars()
         )
-    found = dict(
+    found: dict[str, int] = dict(
         session.execute(
             text("SELECT slug, id FROM dataset WHERE slug = ANY(:s)"), {"s": list(selection.datasets)}
         ).all()
@@ -81,12 +81,13 @@ def dataset_ids(session: Session, parameter: str, selection: Selection) -> list[
     return list(found.values())
 
 
-def selection_where(selection: Selection, side: str, ids: list[int]) -> tuple[str, dict]:
+def selection_where(selection: Selection, side: str, ids: list[int]) -> tuple[str, dict[str, object]]:
     """SQL conditions on observation o for one side, with parameters prefixed by the side.
 
     Datasets are given by id so the planner can estimate each side's size from its statistics.
     """
-    clauses, params = [f"o.dataset_id = ANY(:{side}_ids)"], {f"{side}_ids": ids}
+    clauses = [f"o.dataset_id = ANY(:{side}_ids)"]
+    params: dict[str, object] = {f"{side}_ids": ids}
     if selection.subject:
         clauses.append(subject_match_sql(param=f"{side}_subject"))
         params[f"{side}_subject"] = selection.subject

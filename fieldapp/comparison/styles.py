@@ -5,7 +5,7 @@ from __future__ import annotations
 SIDE_A, SIDE_B, AGREE, ABSENT = "#c51b7d", "#4d9221", "#2166ac", "#969696"
 
 # Style per class. Swapping A and B swaps the styles exactly, so neither side looks like the reference.
-CLASS_STYLES = {
+CLASS_STYLES: dict[str, dict[str, object]] = {
     "both_present": {"fillColor": AGREE, "color": AGREE},
     "only_a": {"fillColor": SIDE_A, "color": SIDE_A},
     "only_b": {"fillColor": SIDE_B, "color": SIDE_B},
@@ -15,7 +15,7 @@ CLASS_STYLES = {
     "only_a_absent": {"fillColor": "#ffffff", "color": SIDE_A, "dashArray": "4 3"},
     "only_b_absent": {"fillColor": "#ffffff", "color": SIDE_B, "dashArray": "4 3"},
 }
-COMMON_STYLE = {"weight": 1, "opacity": 0.9, "fillOpacity": 0.55}
+COMMON_STYLE: dict[str, object] = {"weight": 1, "opacity": 0.9, "fillOpacity": 0.55}
 
 
 def class_words(label_a: str, label_b: str) -> dict[str, str]:

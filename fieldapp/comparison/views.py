@@ -41,8 +41,9 @@ def _cells_map(cells: dict, words: dict[str, str]) -> folium.Map:
         ),
     )
     layer.add_to(m)
-    if cells["features"]:
-        m.fit_bounds(layer.get_bounds())
+    (south, west), (north, east) = layer.get_bounds()
+    if south is not None and west is not None and north is not None and east is not None:
+        m.fit_bounds([[south, west], [north, east]])
     return m
 
 

@@ -89,7 +89,7 @@ def _pseudonym_named(session: Session, user_id: int, name: str) -> Contributor |
 
 def set_membership_shown(session: Session, member_id: int, group_id: int, shown: bool) -> bool:
     """A member chooses whether the group's page lists them; False when they are not a member."""
-    result = session.execute(
+    result = session.connection().execute(
         text("UPDATE membership SET shown = :shown WHERE group_id = :g AND member_id = :m"),
         {"shown": shown, "g": group_id, "m": member_id},
     )

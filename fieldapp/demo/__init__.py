@@ -52,15 +52,11 @@ def load_demo(session: Session, settings: Settings) -> list[str]:
     for spec in DATASETS:
         dataset = _ensure_dataset(session, spec, contributors)
         records = GENERATORS[spec.knowledge_kind](coast, subject_words(spec.knowledge_kind))
-        context = {
-            "dataset": dataset,
-            "contributors": contributors,
-            "subjects": subjects,
-            "entered_by": users["steward"].id,
-            "now": now,
-        }
         loaded = _loaded_refs(session, dataset.id)
-        rows = [_row(r, **context) for r in records if r["source_ref"] not in loaded]
+        entered_by = users["steward"].id
+        rows = [
+            _row(r, dataset, contributors, subjects, entered_by, now) for r in records if r["source_ref"] not in loaded
+        ]
         created = _insert_observations(session, rows, settings.metric_srid) if rows else 0
         total = session.scalar(select(func.count()).where(Observation.dataset_id == dataset.id))
         lines.append(f"Dataset {spec.slug} ({spec.knowledge_kind}): {total} observations, {created} new.")
@@ -171,13 +167,12 @@ def _loaded_refs(session: Session, dataset_id: int) -> set[str]:
 
 def _insert_observations(session: Session, rows: list[dict[str, Any]], metric_srid: int) -> int:
     """Insert the rows in one statement; a row loaded meanwhile (same dataset and source_ref) is skipped."""
-    table = Observation.__table__
     # Shapes were drawn in metres; PostGIS brings them to the storage CRS.
     geom = func.ST_Transform(func.ST_GeomFromWKB(bindparam("metric_wkb"), metric_srid), STORAGE_SRID)
     statement = (
-        pg_insert(table)
+        pg_insert(Observation)
         .values(geom=geom)
         .on_conflict_do_nothing(constraint="uq_observation_dataset_id_source_ref")
-        .returning(table.c.id)
+        .returning(Observation.id)
     )
     return len(session.execute(statement, rows).all())

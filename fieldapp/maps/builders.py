@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.plugins import GroupedLayerControl, VectorGridProtobuf
 from folium.template import Template
@@ -94,7 +94,8 @@ def add_outline(m: folium.Map, outline: dict[str, Any]) -> folium.GeoJson:
     layer = folium.GeoJson(
         outline, name="Jersey outline", control=False, style_function=lambda _feature: dict(styles.OUTLINE_STYLE)
     )
-    return layer.add_to(m)
+    layer.add_to(m)
+    return layer
 
 
 def tile_url(tiles_base: str, dataset: str, shape: str, filters: dict[str, str]) -> str:
@@ -180,6 +181,8 @@ def render_parts(m: folium.Map, static_url: StaticUrl) -> MapParts:
     """Render the map's figure and split it for our own template."""
     check_vendored(m, static_url)
     root = m.get_root()
+    if not isinstance(root, Figure):
+        raise TypeError("a folium map's root is a Figure")
     root.render()
     # Our page has its own charset and viewport; folium's viewport forbids zooming the page.
     root.header._children.pop("meta_http", None)

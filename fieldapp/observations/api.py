@@ -6,6 +6,7 @@ import json
 import uuid
 
 from flask import Blueprint, Response, request, url_for
+from sqlalchemy.orm import Session
 
 from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.db import get_session
@@ -147,7 +148,7 @@ def _load_batch(raw_features: list) -> list[dict]:
 
 
 def _single_response(outcome: service.Outcome) -> Response:
-    feature = queries.get_observation_feature(get_session(), current_viewer(), outcome.id)
+    feature = _visible_feature(get_session(), outcome.id)
     headers = {"Location": url_for(".get_observation", observation_id=outcome.id, _external=True)}
     return json_text_response(feature, status=201 if outcome.created else 200, mimetype=GEOJSON, headers=headers)
 
@@ -171,7 +172,14 @@ def patch_observation(observation_id: str):
     session = get_session()
     service.update_observation(session, user, oid, patch)
     session.commit()
-    return json_text_response(queries.get_observation_feature(session, current_viewer(), oid), mimetype=GEOJSON)
+    return json_text_response(_visible_feature(session, oid), mimetype=GEOJSON)
+
+
+def _visible_feature(session: Session, observation_id: uuid.UUID) -> str:
+    feature = queries.get_observation_feature(session, current_viewer(), observation_id)
+    if feature is None:  # written, but outside what this viewer may see
+        raise NotFound(f"No observation {observation_id}.")
+    return feature
 
 
 @bp.delete("/observations/<observation_id>")

@@ -57,7 +57,7 @@ WITH ins AS (
 def run(session: Session, statement: str, params: dict[str, Any]) -> list[Any]:
     """Execute a statement from insert_sql with the row triggers' bulk flag on, then clear it."""
     session.execute(_SET_FLAG)
-    result = session.execute(text(statement), params).scalars().all()
+    result = list(session.execute(text(statement), params).scalars())
     # Clear it before anything else runs in this transaction. If the statement failed, the
     # transaction (or savepoint) is rolled back, and that undoes the flag with it.
     session.execute(_CLEAR_FLAG)

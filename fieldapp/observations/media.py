@@ -67,7 +67,7 @@ def read_photo(data: bytes) -> Photo:
     if not data:
         raise Invalid("The photo file is empty.", [{"path": "file", "message": "empty"}])
     image = _open(data)
-    content_type, extension = FORMATS[image.format]
+    content_type, extension = FORMATS[str(image.format)]  # _open refused any other format
     exif = image.getexif()
     upright = _decode(lambda: ImageOps.exif_transpose(image))
     return Photo(
@@ -206,7 +206,7 @@ def store_photo(
         "exif_geom": from_shape(Point(photo.exif_lonlat), srid=STORAGE_SRID) if photo.exif_lonlat else None,
     }
     created = session.execute(insert(Media).values(values).on_conflict_do_nothing().returning(Media.id)).first()
-    media = session.get(Media, media_id, populate_existing=True)
+    media = session.get_one(Media, media_id, populate_existing=True)
     if created is None:  # another request stored this id between our read and our insert
         return _same_upload(media, observation.id, photo), False
     return media, True

@@ -79,7 +79,8 @@ def create_observations(
     slugs = {f["properties"]["dataset"] for f in features}
     datasets = {d.slug: d for d in session.scalars(select(Dataset).where(Dataset.slug.in_(slugs)))}
     _check_subjects(session, features)
-    rows, errors = [], []
+    rows = []
+    errors: list[dict[str, str]] = []
     for index, (feature, raw) in enumerate(zip(features, raw_features, strict=True)):
         # Name the feature by its index in a batch; a single feature needs no index.
         prefix = f"features.{index}." if len(features) > 1 else ""
@@ -293,7 +294,7 @@ def update_observation(session: Session, user: User, observation_id: uuid.UUID, 
         dataset = _datasets_by_slug(session, {props.pop("dataset")})
         observation.dataset_id = next(iter(dataset.values())).id
     if "contributor_id" in props:
-        dataset_row = session.get(Dataset, observation.dataset_id)
+        dataset_row = session.get_one(Dataset, observation.dataset_id)
         _check_credit(session, user, props["contributor_id"], dataset_row)
     if props.get("subject_id"):
         _check_subjects(session, [{"properties": props}])

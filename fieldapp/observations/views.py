@@ -231,7 +231,7 @@ def gzip_response(response: Response) -> Response:
         response.status_code != 200
         or "gzip" not in request.headers.get("Accept-Encoding", "")
         or "Content-Encoding" in response.headers
-        or not response.mimetype.startswith(COMPRESSIBLE)
+        or not (response.mimetype or "").startswith(COMPRESSIBLE)
     ):
         return response
     response.direct_passthrough = False
@@ -241,7 +241,8 @@ def gzip_response(response: Response) -> Response:
     response.set_data(gzip.compress(data, compresslevel=6))
     response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
-    if response.get_etag()[0]:
+    etag, _weak = response.get_etag()
+    if etag:
         # The compressed body is another representation of the same resource.
-        response.set_etag(response.get_etag()[0], weak=True)
+        response.set_etag(etag, weak=True)
     return response

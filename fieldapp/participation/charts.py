@@ -33,7 +33,7 @@ def stacked_bars(title: str, categories: Sequence[str], series: Sequence[Series]
         f'<text x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end" font-size="11">0</text>',
     ]
     for i, category in enumerate(categories):
-        x, y = LEFT + i * step + (step - bar) / 2, TOP + plot_h
+        x, y = LEFT + i * step + (step - bar) / 2, float(TOP + plot_h)
         for s in series:
             h = plot_h * s.values[i] / top
             if h > 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
+from flask.globals import app_ctx
 
 from fieldapp.accounts.auth import csrf, current_user, current_viewer, require_user, uses_cookie_auth
 from fieldapp.db import get_session
@@ -60,7 +61,7 @@ def import_file(slug: str):
     location = url_for(".get_job", job_id=job.id, _external=True)
     if background or job.size > current_app.config.get("IMPORT_INLINE_MAX_BYTES", jobs.INLINE_MAX_BYTES):
         session.commit()
-        jobs.start_in_background(current_app._get_current_object(), job.id)
+        jobs.start_in_background(app_ctx.app, job.id)
         return _job_response(jobs.job_json(job), 202, location)
     job = jobs.run_inline(session, job)
     status = 422 if job.status == "failed" else (200 if options.dry_run else 201)
@@ -94,10 +95,11 @@ def _options(slug: str, user_id: int) -> ImportOptions:
             f"Unknown form field(s): {', '.join(sorted(unknown))}.",
             [{"path": name, "message": "unknown field"} for name in sorted(unknown)],
         )
-    mapping: list[str] | dict[str, str] = form.getlist("map")
-    if len(mapping) == 1 and mapping[0].lstrip().startswith("{"):
+    pairs: list[str] = form.getlist("map")
+    mapping: list[str] | dict[str, str] = pairs
+    if len(pairs) == 1 and pairs[0].lstrip().startswith("{"):
         try:
-            mapping = {str(k): str(v) for k, v in json.loads(mapping[0]).items()}
+            mapping = {str(k): str(v) for k, v in json.loads(pairs[0]).items()}
         except (ValueError, AttributeError):
             raise BadRequest(
                 "'map' is target=column pairs or a JSON object.", [{"path": "map", "message": "malformed"}]

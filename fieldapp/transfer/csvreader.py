@@ -23,7 +23,7 @@ csv.field_size_limit(16 * 1024 * 1024)
 class CountingReader(io.RawIOBase):
     """A binary file that counts the bytes read, for the progress bar."""
 
-    def __init__(self, raw: BinaryIO):
+    def __init__(self, raw: io.BufferedIOBase):
         self.raw = raw
         self.count = 0
 

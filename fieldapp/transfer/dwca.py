@@ -56,12 +56,12 @@ def _columns(core: ElementTree.Element) -> tuple[dict[int, str], dict[str, str]]
     id_element = core.find(f"{TEXT_NS}id")
     for element in core.findall(f"{TEXT_NS}field"):
         name = term_name(element.get("term", ""))
-        if element.get("index") is not None:
-            columns[int(element.get("index"))] = name
-        elif element.get("default") is not None:
-            defaults[name] = element.get("default")
-    if id_element is not None and id_element.get("index") is not None:
-        columns.setdefault(int(id_element.get("index")), "id")
+        if (index := element.get("index")) is not None:
+            columns[int(index)] = name
+        elif (default := element.get("default")) is not None:
+            defaults[name] = default
+    if id_element is not None and (index := id_element.get("index")) is not None:
+        columns.setdefault(int(index), "id")
     return columns, defaults
 
 
@@ -105,7 +105,7 @@ def _rows(reader, skip: int, columns: dict[int, str], defaults: dict[str, str], 
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
-            values = dict(defaults)
+            values: dict[str, str | None] = dict(defaults)
             for index, name in columns.items():
                 value = row[index].strip() if index < len(row) else ""
                 if value or name not in values:

@@ -79,7 +79,7 @@ class Export:
     Once the last byte has gone out, the export is logged in the usage log with the records it held.
     """
 
-    def __init__(self, session: Session, viewer: Viewer, dataset: Dataset, fmt: str, via: str = "api"):
+    def __init__(self, session: Session, viewer: Viewer, dataset: Dataset, fmt: str | None, via: str = "api"):
         self.session, self.viewer, self.dataset, self.fmt = session, viewer, dataset, check_format(fmt)
         self.via = via
         self.count = 0

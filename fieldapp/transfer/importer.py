@@ -265,6 +265,8 @@ class Stage:
     ) -> None:
         """COPY every buildable record into the stage; note the others in the report."""
         raw = self.session.connection().connection.driver_connection
+        if raw is None:  # only when the pool has invalidated the connection
+            raise RuntimeError("the database connection is closed")
         statement = f"COPY {self.table} ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
             for record in records:
@@ -325,7 +327,7 @@ class Stage:
         staged = self.session.execute(text(f"SELECT count(*) FROM {self.table}")).scalar_one()
         updated = 0
         if created < staged:
-            updated = self.session.execute(text(_UPDATE.format(table=self.table)), params).rowcount
+            updated = self.session.connection().execute(text(_UPDATE.format(table=self.table)), params).rowcount
         return created, updated
 
     def drop(self) -> None:

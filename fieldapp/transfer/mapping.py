@@ -149,11 +149,11 @@ def detect(columns: list[str], overrides: dict[str, str]) -> Mapping:
         if target in overrides:
             continue
         for name in names:
-            column = by_name.get(name)
-            if column is not None and column not in used:
-                mapping.columns[target] = column
+            found = by_name.get(name)
+            if found is not None and found not in used:
+                mapping.columns[target] = found
                 mapping.detected.add(target)
-                used.add(column)
+                used.add(found)
                 break
     if "subject" not in mapping.columns and "subject" not in overrides:
         _subject_by_suffix(columns, mapping, used)
@@ -187,5 +187,5 @@ def _apply_overrides(columns: list[str], overrides: dict[str, str], mapping: Map
 
 def position_columns(columns: list[str], mapping: Mapping) -> set[str]:
     """The columns to leave out of attributes because they hold a position."""
-    mapped = {mapping.columns.get(t) for t in ("latitude", "longitude", "wkt")} - {None}
+    mapped = {c for t in ("latitude", "longitude", "wkt") if (c := mapping.columns.get(t)) is not None}
     return mapped | {c for c in columns if normalise(c) in POSITION_COLUMNS}

@@ -158,7 +158,7 @@ class RowBuilder:
             "abundance_verbatim": verbatim,
         }
         for name, limit in _LIMITS.items():
-            if row[name] is not None and len(row[name]) > limit:
+            if (value := row[name]) is not None and len(value) > limit:
                 raise ValueProblem(f"{name} is longer than {limit} characters")
         return (
             record.number,
@@ -272,8 +272,8 @@ class RowBuilder:
         if shape.is_empty:
             raise ValueProblem("its geometry is empty")
         shape = shapely.force_2d(shape)
-        if self.transformer is not None:
-            shape = shapely.transform(shape, self._transform)
+        if (transformer := self.transformer) is not None:
+            shape = shapely.transform(shape, lambda coords: _reproject(transformer, coords))
         coords = shapely.get_coordinates(shape)
         if not np.isfinite(coords).all():
             raise ValueProblem("its geometry has coordinates that are not finite numbers")
@@ -284,10 +284,6 @@ class RowBuilder:
         if not shape.is_valid:
             shape, note = _repair(shape)
         return None, None, shapely.to_wkb(shapely.set_srid(shape, STORAGE_SRID), hex=True, include_srid=True), note
-
-    def _transform(self, coords: np.ndarray) -> np.ndarray:
-        x, y = self.transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
 
     def _check_range(self, minx: float, miny: float, maxx: float, maxy: float) -> None:
         if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
@@ -352,3 +348,8 @@ def _uncertainty(raw: Any) -> float | None:
 def now_day() -> datetime:
     today = datetime.now(UTC)
     return datetime(today.year, today.month, today.day, tzinfo=UTC)
+
+
+def _reproject(transformer: Transformer, coords: np.ndarray) -> np.ndarray:
+    x, y = transformer.transform(coords[:, 0], coords[:, 1])
+    return np.column_stack([x, y])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask.globals import app_ctx
 
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.db import get_session
@@ -90,7 +91,7 @@ def import_upload(slug: str):
     job = jobs.create_job(session, current_app.extensions["fieldapp.settings"], dataset, user, upload, options)
     if job.size > current_app.config.get("IMPORT_INLINE_MAX_BYTES", jobs.INLINE_MAX_BYTES):
         session.commit()
-        jobs.start_in_background(current_app._get_current_object(), job.id)
+        jobs.start_in_background(app_ctx.app, job.id)
     else:
         job = jobs.run_inline(session, job)
     return _job_page(dataset, job)
