@@ -19,10 +19,10 @@ from sqlalchemy import text
 from fieldapp.accounts.models import User
 from fieldapp.datasets.models import Dataset
 from fieldapp.subjects.models import Subject, SubjectName
+from tests.shared_data import PHOTOS
 
 pytestmark = pytest.mark.e2e
 
-PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "test-only" / "photos_exif"
 PASSWORD = "a long enough passphrase"
 # The phone stands on the shore of St Aubin's Bay, with a 12 m fix.
 SHORE = {"latitude": 49.1869, "longitude": -2.1542, "accuracy": 12}

@@ -9,7 +9,6 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import requests
@@ -19,10 +18,10 @@ from sqlalchemy import text
 
 from fieldapp.accounts.models import User
 from fieldapp.datasets.models import Dataset
+from tests.shared_data import PHOTOS
 
 pytestmark = pytest.mark.e2e
 
-PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "test-only" / "photos_exif"
 PASSWORD = "a long enough passphrase"
 INSTALLABLE_DISPLAYS = {"fullscreen", "standalone", "minimal-ui"}
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from fieldapp.accounts.models import User
 from fieldapp.datasets.models import Dataset
+from tests.shared_data import data
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "a long enough passphrase"
-OUTLINE = Path(__file__).resolve().parents[3] / "shared" / "data" / "crs" / "jersey_ne10m_land_EPSG3109.geojson"
+OUTLINE = data("crs/jersey_ne10m_land_EPSG3109.geojson")
 
 
 @pytest.fixture

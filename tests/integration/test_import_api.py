@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from tests.factories import Factory
-from tests.integration.transfer_helpers import count, data
+from tests.integration.transfer_helpers import count
+from tests.shared_data import data
 
 CSV = b"id,species,lat,lon,date\nr1,Spider crab,49.18,-2.15,2021-05-01\nr2,Ormer,49.19,-2.16,01/06/2021\n"
 

@@ -10,7 +10,8 @@ import zipfile
 import pytest
 
 from fieldapp.errors import Invalid
-from tests.integration.transfer_helpers import count, data, do_import
+from tests.integration.transfer_helpers import count, do_import
+from tests.shared_data import data
 
 
 def _fails(db, dataset, path, tmp_path, match: str, **options) -> Invalid:

@@ -10,7 +10,8 @@ from sqlalchemy import text
 
 from fieldapp.cli import main
 from fieldapp.transfer.importer import ImportRejected
-from tests.integration.transfer_helpers import count, data, do_import
+from tests.integration.transfer_helpers import count, do_import
+from tests.shared_data import data
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from fieldapp.errors import Invalid
-from tests.integration.transfer_helpers import count, data, do_import
+from tests.integration.transfer_helpers import count, do_import
+from tests.shared_data import data
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from sqlalchemy import func, select, text
 from fieldapp.observations import media
 from fieldapp.observations.models import Media
 from tests.factories import feature
+from tests.shared_data import PHOTOS
 
-PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "test-only" / "photos_exif"
 # What the data README says each photo carries (rounded to 4 decimals).
 GPS = {"DSCN0010.jpg": (11.8851, 43.4674), "DSCN0025.jpg": (11.8816, 43.4684), "DSCN0042.jpg": (11.8815, 43.4645)}
 

@@ -14,8 +14,8 @@ from sqlalchemy import select, text
 
 from fieldapp.accounts.models import User
 from fieldapp.cli import main
-from fieldapp.config import PROJECT_ROOT
 from tests.readme import fieldapp_commands
+from tests.shared_data import data
 
 FIELDAPP = Path(sys.executable).with_name("fieldapp")
 
@@ -91,7 +91,7 @@ def test_readme_import_and_export_run_as_shown(app, make, db, tmp_path, monkeypa
     assert [w[0] for w in commands] == ["import", "import", "export", "export"]
     steward = make.account(role="steward")
     make.dataset(steward, slug="protected-areas", knowledge_kind="scientific", title="Marine Conservation Zones")
-    shutil.copy(PROJECT_ROOT.parent / "shared" / "data" / "crs" / "mcz_sweng_EPSG27700.gpkg", tmp_path)
+    shutil.copy(data("crs/mcz_sweng_EPSG27700.gpkg"), tmp_path)
     monkeypatch.chdir(tmp_path)
     runner = app.test_cli_runner()
     outputs = []

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from tests.factories import Factory
-from tests.integration.transfer_helpers import count, data
+from tests.integration.transfer_helpers import count
+from tests.shared_data import data
 
 PASSWORD = "a long enough passphrase"
 GEOJSON = data("crs/jersey_ne10m_land_EPSG3109.geojson")

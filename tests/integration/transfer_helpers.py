@@ -1,19 +1,12 @@
-"""Shared helpers for the import, export and OGC tests: the real data files and an import call."""
+"""Shared helpers for the import, export and OGC tests: an import call and a count."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sqlalchemy import text
 
 from fieldapp.transfer.importer import ImportOptions, run_import
-
-DATA = Path(os.environ.get("FIELDAPP_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
-
-
-def data(name: str) -> Path:
-    return DATA / name
 
 
 def do_import(db, path: Path, dataset: str, workdir: Path, **options):
