@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     configure(app, settings)
+    register_template_globals(app)
     register_extensions(app, settings)
     register_blueprints(app)
     register_errors(app)
@@ -37,6 +38,13 @@ def configure(app: Flask, settings: Settings) -> None:
         TESTING=settings.testing,
     )
     app.extensions["fieldapp.settings"] = settings
+
+
+def register_template_globals(app: Flask) -> None:
+    from fieldapp.ui import ANNOTATION_WORDS
+
+    # Fixed words only: a template global runs on every page, so it must never query.
+    app.jinja_env.globals.update(annotation_words=ANNOTATION_WORDS)
 
 
 def register_extensions(app: Flask, settings: Settings) -> None:

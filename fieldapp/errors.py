@@ -34,6 +34,11 @@ class BadRequest(FieldAppError):
     default_message = "The request is malformed."
 
 
+def bad_parameter(parameter: str, message: str) -> BadRequest:
+    """A query parameter that cannot be read, naming it in the message and in the details."""
+    return BadRequest(f"Parameter '{parameter}': {message}", [{"path": parameter, "message": message}])
+
+
 class Unauthorized(FieldAppError):
     status = 401
     default_path = "Authorization"

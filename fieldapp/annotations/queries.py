@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldapp.ui import ANNOTATION_WORDS
+
 
 def tally_sql(alias: str = "o") -> str:
     """People per annotation kind on one observation, e.g. {"corroborate": 3, "question": 1}."""
@@ -57,13 +59,11 @@ def annotations_json(session: Session, observation_id: uuid.UUID, show_places: b
 
 def tally_sentence(tally: dict[str, int]) -> str:
     """'Corroborated by 3 people, questioned by 1 person.' — the same words whoever the people are."""
-    words = {
-        "corroborate": "corroborated",
-        "question": "questioned",
-        "context": "given context",
-        "correction": "offered corrections",
-    }
-    parts = [f"{words[k]} by {n} {'person' if n == 1 else 'people'}" for k, n in tally.items() if n and k in words]
+    parts = [
+        f"{ANNOTATION_WORDS[k].done} by {n} {'person' if n == 1 else 'people'}"
+        for k, n in tally.items()
+        if n and k in ANNOTATION_WORDS
+    ]
     return (", ".join(parts) + ".").capitalize() if parts else "No annotations yet."
 
 

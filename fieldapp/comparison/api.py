@@ -12,7 +12,7 @@ from fieldapp.comparison.queries import CSV_HEADER, compare
 from fieldapp.comparison.selection import Selection, parse_selection, selection_parameters
 from fieldapp.comparison.summary import label, side_datasets, summarise
 from fieldapp.db import get_session
-from fieldapp.errors import BadRequest
+from fieldapp.errors import bad_parameter
 from fieldapp.geo.filters import reject_unknown
 from fieldapp.geo.geojson import feature_collection
 from fieldapp.http import GEOJSON, json_text_response
@@ -38,10 +38,6 @@ MIN_CELL_M, MAX_CELL_M = 100, 10_000
 SHAPES = ("square", "hex")
 
 
-def _bad(parameter: str, message: str) -> BadRequest:
-    return BadRequest(f"Parameter '{parameter}': {message}", [{"path": parameter, "message": message}])
-
-
 def parse_comparison(args) -> tuple[Selection, Selection, float, str]:
     """Read both sides and the grid from query arguments, saying which parameter is wrong."""
     reject_unknown(args, PARAMETERS)
@@ -52,16 +48,16 @@ def parse_comparison(args) -> tuple[Selection, Selection, float, str]:
         sides.append(parse_selection(side, args.get(side), subject, args.get(when_parameter), when_parameter))
     a, b = sides
     if a.key() == b.key():
-        raise _bad("b", "side B is the same selection as side A; choose two different selections")
+        raise bad_parameter("b", "side B is the same selection as side A; choose two different selections")
     try:
         cell_m = float(args.get("cell_m", "1000"))
     except ValueError:
-        raise _bad("cell_m", f"{args.get('cell_m')!r} is not a number of metres") from None
+        raise bad_parameter("cell_m", f"{args.get('cell_m')!r} is not a number of metres") from None
     if not MIN_CELL_M <= cell_m <= MAX_CELL_M:
-        raise _bad("cell_m", f"choose a cell size from {MIN_CELL_M} to {MAX_CELL_M:,} metres")
+        raise bad_parameter("cell_m", f"choose a cell size from {MIN_CELL_M} to {MAX_CELL_M:,} metres")
     shape = args.get("shape", "square")
     if shape not in SHAPES:
-        raise _bad("shape", "use 'square' or 'hex'")
+        raise bad_parameter("shape", "use 'square' or 'hex'")
     return a, b, cell_m, shape
 
 
@@ -74,7 +70,7 @@ def run_comparison(
     tallies = json.loads(result["tallies"] or "{}")
     for side in ("a", "b"):
         if side not in tallies:
-            raise _bad(side, "this selection holds no observations; widen it")
+            raise bad_parameter(side, "this selection holds no observations; widen it")
     _log_use(session, a, b, cell_m, shape, json.loads(result["dataset_counts"] or "{}"))
     datasets = {"a": side_datasets(session, a), "b": side_datasets(session, b)}
     labels = {side: label(sel, datasets[side]) for side, sel in (("a", a), ("b", b))}
@@ -100,7 +96,7 @@ def get_comparison():
     a, b, cell_m, shape = parse_comparison(request.args)
     fmt = request.args.get("format", "json")
     if fmt not in FORMATS:
-        raise _bad("format", f"use one of {', '.join(FORMATS)}")
+        raise bad_parameter("format", f"use one of {', '.join(FORMATS)}")
     outcome = run_comparison(get_session(), a, b, cell_m, shape, "csv" if fmt == "csv" else "geojson")
     cells = outcome.pop("cells_geojson")
     if fmt == "csv":

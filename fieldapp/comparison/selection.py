@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.errors import BadRequest
+from fieldapp.errors import bad_parameter
 from fieldapp.geo.filters import Interval, parse_datetime
 from fieldapp.observations.queries import subject_match_sql
 from fieldapp.vocab import KNOWLEDGE_KINDS
@@ -37,16 +37,12 @@ def selection_parameters(selection: Selection) -> dict:
     }
 
 
-def _bad(parameter: str, message: str) -> BadRequest:
-    return BadRequest(f"Parameter '{parameter}': {message}", [{"path": parameter, "message": message}])
-
-
 def parse_selection(
     parameter: str, raw: str | None, subject: str | None, when: str | None, when_parameter: str = "datetime"
 ) -> Selection:
     """Parse 'kind:local' or 'dataset:slug[,slug]' (or just 'slug[,slug]')."""
     if not raw or not raw.strip():
-        raise _bad(parameter, "choose datasets ('dataset:slug,slug') or a knowledge kind ('kind:local')")
+        raise bad_parameter(parameter, "choose datasets ('dataset:slug,slug') or a knowledge kind ('kind:local')")
     prefix, _, rest = raw.strip().partition(":")
     if not rest:
         prefix, rest = "dataset", raw.strip()
@@ -54,14 +50,14 @@ def parse_selection(
     subject = subject.strip() if subject and subject.strip() else None
     if prefix == "kind":
         if rest not in KNOWLEDGE_KINDS:
-            raise _bad(parameter, f"unknown knowledge kind {rest!r}; use one of {', '.join(KNOWLEDGE_KINDS)}")
+            raise bad_parameter(parameter, f"unknown knowledge kind {rest!r}; use one of {', '.join(KNOWLEDGE_KINDS)}")
         return Selection(kind=rest, subject=subject, interval=interval)
     if prefix == "dataset":
         slugs = tuple(dict.fromkeys(s.strip() for s in rest.split(",") if s.strip()))
         if not slugs:
-            raise _bad(parameter, "name at least one dataset")
+            raise bad_parameter(parameter, "name at least one dataset")
         return Selection(datasets=slugs, subject=subject, interval=interval)
-    raise _bad(parameter, f"start with 'dataset:' or 'kind:', not {prefix!r}")
+    raise bad_parameter(parameter, f"start with 'dataset:' or 'kind:', not {prefix!r}")
 
 
 def dataset_ids(session: Session, parameter: str, selection: Selection) -> list[int]:
@@ -77,7 +73,7 @@ def dataset_ids(session: Session, parameter: str, selection: Selection) -> list[
     )
     missing = [s for s in selection.datasets if s not in found]
     if missing:
-        raise _bad(parameter, f"no dataset {', '.join(repr(m) for m in missing)}")
+        raise bad_parameter(parameter, f"no dataset {', '.join(repr(m) for m in missing)}")
     return list(found.values())
 
 
@@ -91,10 +87,8 @@ def selection_where(selection: Selection, side: str, ids: list[int]) -> tuple[st
     if selection.subject:
         clauses.append(subject_match_sql(param=f"{side}_subject"))
         params[f"{side}_subject"] = selection.subject
-    if selection.interval and selection.interval.end is not None:
-        clauses.append(f"o.observed_start <= :{side}_until")
-        params[f"{side}_until"] = selection.interval.end
-    if selection.interval and selection.interval.start is not None:
-        clauses.append(f"coalesce(o.observed_end, o.observed_start) >= :{side}_since")
-        params[f"{side}_since"] = selection.interval.start
+    if selection.interval:
+        overlap, times = selection.interval.overlap_sql(prefix=f"{side}_")
+        clauses += overlap
+        params.update(times)
     return " AND ".join(clauses), params

@@ -10,13 +10,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.comparison.queries import CLASSES
 from fieldapp.comparison.selection import Selection
-
-KIND_LABELS = {
-    "local": "Local knowledge",
-    "volunteer": "Volunteer records",
-    "scientific": "Scientific surveys",
-    "historical": "Historical records",
-}
+from fieldapp.ui import KIND_LABELS
 
 
 def side_datasets(session: Session, selection: Selection) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from fieldapp.errors import BadRequest
 from fieldapp.geodata import NATURAL_EARTH_CREDIT, jersey_outline
 from fieldapp.maps import builders
 from fieldapp.maps.queries import all_datasets
-from fieldapp.maps.styles import KIND_LABELS
+from fieldapp.ui import KIND_LABELS
 
 bp = Blueprint("comparison", __name__)
 CELL_SIZES = (100, 250, 500, 1000, 2500, 5000, 10000)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fieldapp.vocab import LICENCE_URIS
-
 
 def recorded_by_sql(contributor_alias: str = "c", observation_alias: str = "o") -> str:
     """Who to credit: the contributor as they chose to be named, else the names as imported."""
@@ -16,12 +14,3 @@ def credit_line_sql(contributor_alias: str = "c", observation_alias: str = "o", 
         f"concat_ws(' · ', {recorded_by_sql(contributor_alias, observation_alias)}, "
         f"{dataset_alias}.title, {observation_alias}.licence)"
     )
-
-
-def credit_line(recorded_by: str, dataset_title: str, licence: str) -> str:
-    """The same credit line built in Python, for pages that already hold the values."""
-    return " · ".join([recorded_by, dataset_title, licence])
-
-
-def licence_uri(licence: str) -> str | None:
-    return LICENCE_URIS.get(licence)

@@ -10,7 +10,7 @@ from fieldapp.contributors import queries
 from fieldapp.contributors.service import set_membership_shown
 from fieldapp.db import get_session
 from fieldapp.errors import NotFound
-from fieldapp.maps.styles import KIND_LABELS
+from fieldapp.ui import KIND_LABELS
 
 bp = Blueprint("contributors", __name__)
 

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from fieldapp.errors import BadRequest
+from fieldapp.errors import BadRequest, bad_parameter
 
 
 @dataclass(frozen=True)
@@ -18,26 +18,33 @@ class Interval:
     start: datetime | None
     end: datetime | None
 
-
-def _bad(parameter: str, message: str) -> BadRequest:
-    return BadRequest(f"Parameter '{parameter}': {message}", [{"path": parameter, "message": message}])
+    def overlap_sql(self, prefix: str = "") -> tuple[list[str], dict[str, datetime]]:
+        """Conditions that observation o's time span overlaps this interval, with their parameters."""
+        clauses, params = [], {}
+        if self.end is not None:
+            clauses.append(f"o.observed_start <= :{prefix}until")
+            params[f"{prefix}until"] = self.end
+        if self.start is not None:
+            clauses.append(f"coalesce(o.observed_end, o.observed_start) >= :{prefix}since")
+            params[f"{prefix}since"] = self.start
+        return clauses, params
 
 
 def parse_bbox(raw: str, parameter: str = "bbox") -> tuple[float, float, float, float]:
     """Parse 'minLon,minLat,maxLon,maxLat' in EPSG:4326."""
     parts = raw.split(",")
     if len(parts) != 4:
-        raise _bad(parameter, "give four numbers: minLon,minLat,maxLon,maxLat")
+        raise bad_parameter(parameter, "give four numbers: minLon,minLat,maxLon,maxLat")
     try:
         minx, miny, maxx, maxy = (float(p) for p in parts)
     except ValueError:
-        raise _bad(parameter, f"{raw!r} holds something that is not a number") from None
+        raise bad_parameter(parameter, f"{raw!r} holds something that is not a number") from None
     if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
-        raise _bad(parameter, "numbers must be finite")
+        raise bad_parameter(parameter, "numbers must be finite")
     if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
-        raise _bad(parameter, "longitudes must lie in -180..180 and latitudes in -90..90")
+        raise bad_parameter(parameter, "longitudes must lie in -180..180 and latitudes in -90..90")
     if minx > maxx or miny > maxy:
-        raise _bad(parameter, "the minimum must not exceed the maximum")
+        raise bad_parameter(parameter, "the minimum must not exceed the maximum")
     return minx, miny, maxx, maxy
 
 
@@ -49,7 +56,7 @@ def parse_instant(raw: str, parameter: str = "datetime") -> datetime:
             return datetime(day.year, day.month, day.day, tzinfo=UTC)
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise _bad(parameter, f"{raw!r} is not an RFC 3339 date-time or a date") from None
+        raise bad_parameter(parameter, f"{raw!r} is not an RFC 3339 date-time or a date") from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -62,9 +69,9 @@ def parse_datetime(raw: str, parameter: str = "datetime") -> Interval:
     start = None if start_raw in ("", "..") else parse_instant(start_raw, parameter)
     end = None if end_raw in ("", "..") else parse_instant(end_raw, parameter)
     if start is None and end is None:
-        raise _bad(parameter, "an interval needs at least one end")
+        raise bad_parameter(parameter, "an interval needs at least one end")
     if start and end and end < start:
-        raise _bad(parameter, "the interval ends before it starts")
+        raise bad_parameter(parameter, "the interval ends before it starts")
     return Interval(start, end)
 
 
@@ -75,9 +82,9 @@ def parse_limit(raw: str | None, default: int, maximum: int, parameter: str = "l
     try:
         value = int(raw)
     except ValueError:
-        raise _bad(parameter, f"{raw!r} is not a whole number") from None
+        raise bad_parameter(parameter, f"{raw!r} is not a whole number") from None
     if value < 1:
-        raise _bad(parameter, "must be at least 1")
+        raise bad_parameter(parameter, "must be at least 1")
     return min(value, maximum)
 
 
@@ -93,7 +100,7 @@ def decode_cursor(raw: str, parameter: str = "cursor") -> int:
             raise ValueError
         return int(text[1:])
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise _bad(parameter, "this cursor was not made by this server; follow the 'next' link") from None
+        raise bad_parameter(parameter, "this cursor was not made by this server; follow the 'next' link") from None
 
 
 def reject_unknown(args, allowed: set[str]) -> None:

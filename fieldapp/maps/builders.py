@@ -16,7 +16,7 @@ from folium.elements import JSCSSMixin
 from folium.plugins import GroupedLayerControl, VectorGridProtobuf
 from folium.template import Template
 
-from fieldapp.maps import styles
+from fieldapp import ui
 
 StaticUrl = Callable[[str], str]
 
@@ -84,7 +84,7 @@ def new_map(
     m.default_css = [(name, static_url(VENDORED[name])) for name in MAP_CSS]
     # The only external URL: the base map. Blocked or offline, the outline and data still draw.
     folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=MAX_ZOOM, control=False).add_to(m)
-    for pane, z_index in styles.PANES.values():
+    for pane, z_index in ui.PANES.values():
         folium.map.CustomPane(pane, z_index=z_index, pointer_events=True).add_to(m)
     return m
 
@@ -92,7 +92,7 @@ def new_map(
 def add_outline(m: folium.Map, outline: dict[str, Any]) -> folium.GeoJson:
     """Draw Jersey's outline under everything, always (not switchable)."""
     layer = folium.GeoJson(
-        outline, name="Jersey outline", control=False, style_function=lambda _feature: dict(styles.OUTLINE_STYLE)
+        outline, name="Jersey outline", control=False, style_function=lambda _feature: dict(ui.OUTLINE_STYLE)
     )
     layer.add_to(m)
     return layer
@@ -109,10 +109,10 @@ def tile_url(tiles_base: str, dataset: str, shape: str, filters: dict[str, str])
 def grid_options(kind: str, shape: str) -> str:
     """VectorGrid options (JavaScript): the kind's style in the shape's pane, popups on click."""
     config = {
-        "pane": styles.PANES[shape][0],
-        "style": styles.kind_style(kind),
-        "generalised": styles.generalised_style(kind),
-        "countRadius": [styles.COUNT_RADIUS_STEP, styles.COUNT_RADIUS_MAX],
+        "pane": ui.PANES[shape][0],
+        "style": ui.kind_style(kind),
+        "generalised": ui.generalised_style(kind),
+        "countRadius": [ui.COUNT_RADIUS_STEP, ui.COUNT_RADIUS_MAX],
     }
     return f"fieldappMap.gridOptions({script_json(config)})"
 
@@ -146,7 +146,7 @@ def add_dataset_layers(
                     f"fieldappMap.attach({m.get_name()}, {grid.get_name()}, {group.get_name()}, {script_json(slug)});"
                 ).add_to(m)
         _Hook(f"fieldappMap.dataset({m.get_name()}, {group.get_name()}, {script_json(slug)});").add_to(m)
-        groups.setdefault(styles.KIND_LABELS[kind], []).append(group)
+        groups.setdefault(ui.KIND_LABELS[kind], []).append(group)
     if groups:
         control = GroupedLayerControl(groups, exclusive_groups=False, collapsed=False)
         control.default_js = [(n, static_url(VENDORED[n])) for n, _ in control.default_js]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.datasets.queries import get_dataset_json
 from fieldapp.observations.queries import ObservationFilter
+from fieldapp.vocab import KNOWLEDGE_KINDS
 
 
 def dataset_where_sql(filters: ObservationFilter) -> tuple[str, dict[str, Any]]:
@@ -30,10 +31,10 @@ def map_datasets(session: Session, filters: ObservationFilter) -> list[dict[str,
     where, params = dataset_where_sql(filters)
     sql = f"""
         SELECT d.slug, d.title, d.knowledge_kind FROM dataset d WHERE {where}
-        ORDER BY array_position(ARRAY['local', 'volunteer', 'scientific', 'historical'], d.knowledge_kind::text),
+        ORDER BY array_position(CAST(:kind_order AS text[]), d.knowledge_kind::text),
                  d.title
     """
-    return [dict(row._mapping) for row in session.execute(text(sql), params)]
+    return [dict(row._mapping) for row in session.execute(text(sql), params | {"kind_order": list(KNOWLEDGE_KINDS)})]
 
 
 def all_datasets(session: Session) -> list[dict[str, Any]]:

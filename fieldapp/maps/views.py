@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 
+from fieldapp import ui
 from fieldapp.datasets.queries import list_datasets
 from fieldapp.db import get_session
 from fieldapp.errors import NotFound
 from fieldapp.geodata import NATURAL_EARTH_CREDIT, jersey_outline
-from fieldapp.maps import builders, queries, styles, tiles
+from fieldapp.maps import builders, queries, tiles
 from fieldapp.maps.api import bp as tiles_bp
 from fieldapp.observations.api import parse_filter
 from fieldapp.vocab import KNOWLEDGE_KINDS, LICENCE_URIS
@@ -88,12 +89,12 @@ def shared_map():
         chosen=set(args["dataset"].split(",")),
         kinds=set(args["kind"].split(",")),
         all_kinds=KNOWLEDGE_KINDS,
-        labels=styles.KIND_LABELS,
+        labels=ui.KIND_LABELS,
         review=set(args["review"].split(",")),
-        review_labels=styles.REVIEW_LABELS,
-        legend=styles.legend_items(),
-        legend_note=styles.LEGEND_NOTE,
-        generalised_note=styles.GENERALISED_NOTE,
+        review_labels=ui.REVIEW_LABELS,
+        legend=ui.legend_items(),
+        legend_note=ui.LEGEND_NOTE,
+        generalised_note=ui.GENERALISED_NOTE,
         credit=NATURAL_EARTH_CREDIT,
         view={
             "lat": request.args.get("lat", ""),
@@ -109,8 +110,8 @@ def dataset_list():
     return render_template(
         "maps/datasets.html",
         datasets=list_datasets(get_session()),
-        labels=styles.KIND_LABELS,
-        colours=styles.KIND_COLOURS,
+        labels=ui.KIND_LABELS,
+        colours=ui.KIND_COLOURS,
     )
 
 
@@ -127,8 +128,8 @@ def dataset_detail(slug: str):
         "maps/dataset.html",
         dataset=dataset,
         parts=builders.render_parts(m, _static),
-        label=styles.KIND_LABELS[dataset["knowledge_kind"]],
+        label=ui.KIND_LABELS[dataset["knowledge_kind"]],
         licence_uri=LICENCE_URIS.get(dataset["licence"]),
-        legend_note=styles.LEGEND_NOTE,
+        legend_note=ui.LEGEND_NOTE,
         credit=NATURAL_EARTH_CREDIT,
     )

@@ -97,12 +97,9 @@ def where_sql(filters: ObservationFilter, viewer: Viewer) -> tuple[str, dict[str
             index_hint = f"({index_hint} OR o.geom && {envelope})"
         clauses.append(f"{index_hint} AND ST_Intersects({geometry}, {envelope})")
     if filters.interval:
-        if filters.interval.end is not None:
-            clauses.append("o.observed_start <= :until")
-            params["until"] = filters.interval.end
-        if filters.interval.start is not None:
-            clauses.append("coalesce(o.observed_end, o.observed_start) >= :since")
-            params["since"] = filters.interval.start
+        overlap, times = filters.interval.overlap_sql()
+        clauses += overlap
+        params.update(times)
     if filters.datasets:
         # Dataset ids first, so counting a dataset is an index-only scan of ix_observation_dataset_id.
         clauses.append("o.dataset_id = ANY(ARRAY(SELECT id FROM dataset WHERE slug = ANY(:datasets)))")

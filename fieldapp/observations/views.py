@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import uuid
 
 from flask import (
     Blueprint,
@@ -26,11 +25,11 @@ from fieldapp.contributors.queries import groups_of, pseudonyms_of
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.geoprivacy.policy import may_manage
-from fieldapp.http import load
-from fieldapp.maps.styles import generalised_style, kind_style
+from fieldapp.http import load, parse_uuid
 from fieldapp.observations import media, queries, recording, service
 from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.schemas import FeaturePatchSchema
+from fieldapp.ui import generalised_style, kind_style
 from fieldapp.vocab import CONFIDENCES, LICENCES, TRENDS, VISIBILITIES
 
 bp = Blueprint("observations", __name__)
@@ -115,24 +114,19 @@ def media_file(media_id: str, variant: str):
     if variant not in ("public", "thumb"):
         raise NotFound("Photos are served as public.jpg or thumb.jpg.")
     settings = current_app.extensions["fieldapp.settings"]
-    path, shareable = media.public_file(get_session(), settings.media_dir, current_viewer(), _uuid(media_id), variant)
+    path, shareable = media.public_file(
+        get_session(), settings.media_dir, current_viewer(), parse_uuid(media_id, "photo"), variant
+    )
     response = send_file(path, mimetype="image/jpeg", max_age=86400 if shareable else 0, conditional=True)
     if not shareable:
         response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 
-def _uuid(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise NotFound(f"No record {raw!r}: ids are UUIDs.") from None
-
-
 @bp.get("/observations/<observation_id>")
 def observation_page(observation_id: str):
     session, viewer = get_session(), current_viewer()
-    oid = _uuid(observation_id)
+    oid = parse_uuid(observation_id)
     feature_text = queries.get_observation_feature(session, viewer, oid)
     if feature_text is None:
         raise NotFound(f"No observation {observation_id}.")
@@ -167,7 +161,7 @@ def _map_style(props: dict) -> dict[str, object]:
 @bp.route("/observations/<observation_id>/edit", methods=["GET", "POST"])
 def edit_observation(observation_id: str):
     user = require_user()
-    session, oid = get_session(), _uuid(observation_id)
+    session, oid = get_session(), parse_uuid(observation_id)
     observation = service.load_for_change(session, user, oid)
     errors: dict[str, str] = {}
     values = {name: getattr(observation, name) for name in EDITABLE}
@@ -209,7 +203,7 @@ def _patch_properties(values: dict[str, str]) -> dict[str, object]:
 def delete_observation(observation_id: str):
     user = require_user()
     session = get_session()
-    service.delete_observation(session, user, _uuid(observation_id))
+    service.delete_observation(session, user, parse_uuid(observation_id))
     session.commit()
     return redirect(url_for("observations.record"))
 

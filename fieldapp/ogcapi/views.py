@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +14,7 @@ from fieldapp.errors import NotFound
 from fieldapp.geo.crs import CRS84
 from fieldapp.geo.filters import decode_cursor, encode_cursor, parse_bbox, parse_datetime, parse_limit, reject_unknown
 from fieldapp.geo.geojson import feature_collection
-from fieldapp.http import GEOJSON, json_text_response
+from fieldapp.http import GEOJSON, json_text_response, parse_uuid
 from fieldapp.observations import queries as observation_queries
 from fieldapp.ogcapi.openapi import openapi_document
 from fieldapp.ogcapi.queries import ALL, collection_exists, collection_rows
@@ -159,10 +158,7 @@ def items(collection_id: str):
 def item(collection_id: str, feature_id: str):
     _only_json()
     _exists(collection_id)
-    try:
-        observation_id = uuid.UUID(feature_id)
-    except ValueError:
-        raise NotFound(f"No feature {feature_id!r}.") from None
+    observation_id = parse_uuid(feature_id, "feature")
     body = observation_queries.get_observation_feature(get_session(), current_viewer(), observation_id)
     feature = json.loads(body) if body else None
     if feature is None or (collection_id != ALL and feature["properties"]["dataset"] != collection_id):

@@ -7,19 +7,12 @@ from collections import defaultdict
 from flask import Blueprint, render_template
 
 from fieldapp.db import get_session
-from fieldapp.maps.styles import KIND_COLOURS, KIND_LABELS
 from fieldapp.participation import queries
 from fieldapp.participation.charts import Series, stacked_bars
+from fieldapp.ui import ANNOTATION_WORDS, KIND_COLOURS, KIND_LABELS
 from fieldapp.vocab import ANNOTATION_KINDS, KNOWLEDGE_KINDS
 
 bp = Blueprint("participation", __name__)
-ANNOTATION_LABELS = {
-    "corroborate": "Corroborations",
-    "question": "Questions",
-    "context": "Context",
-    "correction": "Proposed corrections",
-}
-ANNOTATION_COLOURS = {"corroborate": "#1b9e77", "question": "#d95f02", "context": "#7570b3", "correction": "#e7298a"}
 
 
 def pivot(rows, key: str, value: str, groups) -> tuple[list[str], dict[str, list[float]]]:
@@ -51,7 +44,7 @@ def participation_page():
             stacked_bars(
                 "Annotations per month, by type",
                 months_a,
-                [Series(k, ANNOTATION_COLOURS[k], by_type[k]) for k in ANNOTATION_KINDS],
+                [Series(ANNOTATION_WORDS[k].many, ANNOTATION_WORDS[k].colour, by_type[k]) for k in ANNOTATION_KINDS],
             ),
             months_a,
             by_type,
@@ -64,8 +57,8 @@ def participation_page():
         kinds=KNOWLEDGE_KINDS,
         annotation_kinds=ANNOTATION_KINDS,
         colours=KIND_COLOURS,
-        annotation_colours=ANNOTATION_COLOURS,
-        annotation_labels=ANNOTATION_LABELS,
+        annotation_labels={k: w.many for k, w in ANNOTATION_WORDS.items()},
+        annotation_colours={k: w.colour for k, w in ANNOTATION_WORDS.items()},
         cross=queries.cross_kind(session),
         corroborated=queries.corroborated_share(session),
         timed=sum(r["timed"] for r in monthly),

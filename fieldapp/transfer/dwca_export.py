@@ -16,6 +16,7 @@ from fieldapp.contributors.attribution import recorded_by_sql
 from fieldapp.datasets.models import Dataset
 from fieldapp.geoprivacy.policy import Viewer, precise_allowed_sql, visible_geometry_sql
 from fieldapp.observations.abundance import HELP
+from fieldapp.ui import ANNOTATION_WORDS
 from fieldapp.vocab import LICENCE_URIS
 
 DWC = "http://rs.tdwg.org/dwc/terms/"
@@ -45,14 +46,6 @@ TERMS = (
     ("identificationRemarks", DWC),
     ("occurrenceRemarks", DWC),
 )
-# What each kind of annotation says in the remarks; questions and corrections are about the identification
-# and the record's facts, corroboration and context about the occurrence.
-_REMARK_WORDS = {
-    "question": "Questioned by",
-    "correction": "Correction proposed by",
-    "corroborate": "Corroborated by",
-    "context": "Context from",
-}
 REMARK_BODY_CHARS = 200
 _FORMATS = {
     "instant": 'YYYY-MM-DD"T"HH24:MI:SS"Z"',
@@ -115,7 +108,7 @@ def remarks_sql(kinds: tuple[str, ...], allowed: str) -> str:
 
     A proposed place is precise data: it is named only to those who may see the record precisely.
     """
-    words = " ".join(f"WHEN '{kind}' THEN '{text}'" for kind, text in _REMARK_WORDS.items())
+    words = " ".join(f"WHEN '{kind}' THEN '{w.remark}'" for kind, w in ANNOTATION_WORDS.items())
     value = (
         "CASE WHEN a.field = 'place' AND NOT " + allowed + " THEN 'a place (withheld)' ELSE"
         " (SELECT string_agg(p.key || ' ' || p.value, ', ') FROM jsonb_each_text(a.proposed_value) p) END"

@@ -689,5 +689,4 @@
   }
 
   start();
-  window.FieldappRecord = { parseCoordinates: parseCoordinates, parseExif: parseExif };
 })();

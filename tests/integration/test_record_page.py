@@ -137,7 +137,7 @@ def test_the_small_map_draws_the_record_in_its_kinds_style(client, make):
     import html
     import json
 
-    from fieldapp.maps.styles import KIND_COLOURS
+    from fieldapp.ui import KIND_COLOURS
 
     fisher = make.account()
     local = make.dataset(fisher, knowledge_kind="local")

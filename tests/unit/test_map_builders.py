@@ -8,7 +8,8 @@ import folium
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from fieldapp.maps import builders, styles
+from fieldapp import ui as styles
+from fieldapp.maps import builders
 from fieldapp.maps.views import filter_args
 from fieldapp.vocab import KNOWLEDGE_KINDS
 

@@ -1,6 +1,8 @@
-"""The one palette: a distinct hue per knowledge kind, every other property the same for all."""
+"""The interface's vocabulary: the hue and label of each knowledge kind, map styles, review and annotation words."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
@@ -28,6 +30,35 @@ REVIEW_LABELS = {
     "corroborated": "Corroborated",
 }
 GENERALISED_NOTE = "Dashed squares: location generalised to a grid cell to protect the place."
+
+
+@dataclass(frozen=True)
+class AnnotationWords:
+    """One kind of annotation in each phrase that names it."""
+
+    choice: str  # the annotation form's option
+    says: str  # after the author's name on a record page
+    done: str  # the tally sentence: "<done> by 3 people"
+    remark: str  # exported remarks: "<remark> <name> (<date>)"
+    many: str  # a chart's series
+    colour: str  # that series' colour
+
+
+ANNOTATION_WORDS = {
+    "corroborate": AnnotationWords(
+        "I have seen this too", "has seen this too", "corroborated", "Corroborated by", "Corroborations", "#1b9e77"
+    ),
+    "question": AnnotationWords("A question", "asks", "questioned", "Questioned by", "Questions", "#d95f02"),
+    "context": AnnotationWords("Context", "adds context", "given context", "Context from", "Context", "#7570b3"),
+    "correction": AnnotationWords(
+        "A correction",
+        "proposes a new",
+        "offered corrections",
+        "Correction proposed by",
+        "Proposed corrections",
+        "#e7298a",
+    ),
+}
 
 # Shared by every kind: only the hue differs.
 WEIGHT = 2
