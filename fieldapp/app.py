@@ -1,4 +1,4 @@
-"""The application factory: settings -> extensions -> blueprints -> errors -> CLI."""
+"""The application factory: settings -> extensions -> blueprints and hooks -> errors -> CLI."""
 
 from __future__ import annotations
 
@@ -19,8 +19,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     configure(app, settings)
     register_template_globals(app)
+    # Before the extensions: CSRF checks read the form, so the import limit must be raised first.
+    register_hooks(app)
     register_extensions(app, settings)
     register_blueprints(app)
+    register_api(app)
     register_errors(app)
     register_cli(app)
     configure_logging(app)
@@ -58,19 +61,22 @@ def register_extensions(app: Flask, settings: Settings) -> None:
 def register_blueprints(app: Flask) -> None:
     from fieldapp.accounts.views import bp as accounts_views
     from fieldapp.annotations.views import bp as annotation_views
-    from fieldapp.api import bp as api
     from fieldapp.comparison.views import bp as comparison_views
     from fieldapp.contributors.views import bp as contributor_views
+    from fieldapp.datasets.views import bp as dataset_views
+    from fieldapp.maps.api import bp as tiles
     from fieldapp.maps.views import bp as map_views
     from fieldapp.observations.views import bp as observation_views
     from fieldapp.ogcapi.views import bp as ogc_api
     from fieldapp.participation.views import bp as participation_views
+    from fieldapp.pwa.views import bp as pwa
     from fieldapp.site.views import bp as site_views
-    from fieldapp.transfer.api import bp as transfer_api
     from fieldapp.transfer.views import bp as transfer_views
 
-    app.register_blueprint(api)
     app.register_blueprint(map_views)
+    app.register_blueprint(dataset_views)
+    app.register_blueprint(tiles, url_prefix="/tiles")
+    app.register_blueprint(pwa)
     app.register_blueprint(accounts_views)
     app.register_blueprint(site_views)
     app.register_blueprint(observation_views)
@@ -78,9 +84,37 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contributor_views)
     app.register_blueprint(annotation_views)
     app.register_blueprint(participation_views)
-    app.register_blueprint(transfer_api)
     app.register_blueprint(transfer_views)
     app.register_blueprint(ogc_api)
+
+
+def register_api(app: Flask) -> None:
+    """Every JSON API blueprint under one prefix; their writes by cookie are checked by protect_cookie_writes."""
+    from fieldapp.accounts.auth import csrf
+    from fieldapp.annotations.api import bp as annotations_api
+    from fieldapp.api import API_PREFIX, protect_cookie_writes
+    from fieldapp.api import bp as api
+    from fieldapp.comparison.api import bp as comparison_api
+    from fieldapp.contributors.api import bp as contributors_api
+    from fieldapp.datasets.api import bp as datasets_api
+    from fieldapp.observations.api import bp as observations_api
+    from fieldapp.transfer.api import bp as transfer_api
+
+    blueprints = (api, observations_api, datasets_api, comparison_api, annotations_api, contributors_api, transfer_api)
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint, url_prefix=API_PREFIX)
+        csrf.exempt(blueprint)
+    names = frozenset(blueprint.name for blueprint in blueprints)
+    app.before_request(lambda: protect_cookie_writes(names))
+
+
+def register_hooks(app: Flask) -> None:
+    """App-wide request hooks (Flask runs them in the order they are registered)."""
+    from fieldapp.pwa.compression import gzip_response
+    from fieldapp.transfer.views import allow_large_imports
+
+    app.before_request(allow_large_imports)
+    app.after_request(gzip_response)
 
 
 def register_errors(app: Flask) -> None:

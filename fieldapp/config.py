@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -38,6 +40,10 @@ class Settings:
     generalise_m: int = 1000
     # Largest request body accepted, in bytes.
     max_body_bytes: int = 20 * 1024 * 1024
+    # Largest import upload (API and page), in bytes: past this it is refused before being read.
+    import_max_bytes: int = 1024**3
+    # Imports up to this size run within the request; larger ones run in the background.
+    import_inline_max_bytes: int = 5 * 1024 * 1024
     # Failed sign-ins allowed per email and address within the window below.
     login_failures_allowed: int = 5
     login_failure_window_s: int = 900
@@ -62,6 +68,8 @@ class Settings:
             "metric_srid": _int(env, "FIELDAPP_METRIC_SRID", 3109),
             "generalise_m": _int(env, "FIELDAPP_GENERALISE_M", 1000),
             "max_body_bytes": _int(env, "FIELDAPP_MAX_BODY_BYTES", 20 * 1024 * 1024),
+            "import_max_bytes": _int(env, "FIELDAPP_IMPORT_MAX_BYTES", 1024**3),
+            "import_inline_max_bytes": _int(env, "FIELDAPP_IMPORT_INLINE_MAX_BYTES", 5 * 1024 * 1024),
             "db_jit": _bool(env, "FIELDAPP_DB_JIT", False),
         }
         if secret:
@@ -69,6 +77,11 @@ class Settings:
         if env.get("FIELDAPP_MEDIA_DIR"):
             kwargs["media_dir"] = Path(env["FIELDAPP_MEDIA_DIR"])
         return cls(**kwargs)
+
+
+def current_settings() -> Settings:
+    """The settings of the app handling this request (or running this command)."""
+    return current_app.extensions["fieldapp.settings"]
 
 
 def _int(env: dict[str, str], name: str, default: int) -> int:

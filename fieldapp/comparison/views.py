@@ -8,9 +8,12 @@ from urllib.parse import urlencode
 import folium
 from flask import Blueprint, render_template, request, url_for
 
+from fieldapp.accounts.auth import current_user
 from fieldapp.comparison import styles
-from fieldapp.comparison.api import SHAPES, parse_comparison, run_comparison
 from fieldapp.comparison.queries import CLASSES
+from fieldapp.comparison.schemas import SHAPES, parse_comparison
+from fieldapp.comparison.service import Grid, run_comparison
+from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest
 from fieldapp.geodata import NATURAL_EARTH_CREDIT, jersey_outline
@@ -62,7 +65,9 @@ def compare_page():
         return render_template("comparison/compare.html", **context)
     try:
         a, b, cell_m, shape = parse_comparison(request.args)
-        outcome = run_comparison(session, a, b, cell_m, shape)
+        user = current_user()
+        grid = Grid(cell_m, shape, current_settings().metric_srid)
+        outcome = run_comparison(session, a, b, grid, user.id if user else None)
     except BadRequest as exc:
         return render_template("comparison/compare.html", error=exc, **context), 400
     cells = {"type": "FeatureCollection", "features": json.loads(outcome.pop("cells_geojson"))}
@@ -78,7 +83,7 @@ def compare_page():
         legend={c: styles.cell_style(c) for c in CLASSES},
         parts=builders.render_parts(_cells_map(cells, words), _static),
         downloads={
-            fmt: url_for("api.comparison_api.get_comparison") + f"?{query}&format={fmt}" for fmt in ("geojson", "csv")
+            fmt: url_for("comparison_api.get_comparison") + f"?{query}&format={fmt}" for fmt in ("geojson", "csv")
         },
         **context,
     )

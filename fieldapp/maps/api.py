@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from fieldapp.db import get_session
 from fieldapp.geo.filters import reject_unknown
 from fieldapp.maps import tiles
-from fieldapp.observations.api import parse_filter
+from fieldapp.observations.schemas import parse_filter
 
-bp = Blueprint("tiles", __name__, url_prefix="/tiles")
+bp = Blueprint("tiles", __name__)
 
 MVT = "application/vnd.mapbox-vector-tile"
 TILE_PARAMETERS = {"bbox", "datetime", "dataset", "kind", "subject", "review", "shape"}

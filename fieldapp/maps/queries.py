@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.datasets.queries import get_dataset_json
 from fieldapp.observations.queries import ObservationFilter
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
@@ -41,9 +39,3 @@ def all_datasets(session: Session) -> list[dict[str, Any]]:
     """Every dataset's slug and title, for the filter form."""
     sql = "SELECT slug, title, knowledge_kind FROM dataset ORDER BY title"
     return [dict(row._mapping) for row in session.execute(text(sql))]
-
-
-def dataset_page(session: Session, slug: str) -> dict[str, Any] | None:
-    """One dataset's metadata, counts and public extent (from the datasets read side)."""
-    body = get_dataset_json(session, slug)
-    return None if body is None else json.loads(body)

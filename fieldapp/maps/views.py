@@ -1,32 +1,19 @@
-"""HTML blueprint for the shared map and the dataset pages; the tiles blueprint nests in it."""
+"""HTML blueprint for the shared map: dataset layers, filters and the view kept in the URL."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request
 
 from fieldapp import ui
-from fieldapp.datasets.queries import list_datasets
 from fieldapp.db import get_session
-from fieldapp.errors import NotFound
-from fieldapp.geodata import NATURAL_EARTH_CREDIT, jersey_outline
-from fieldapp.maps import builders, queries, tiles
-from fieldapp.maps.api import bp as tiles_bp
-from fieldapp.observations.api import parse_filter
-from fieldapp.vocab import KNOWLEDGE_KINDS, LICENCE_URIS
+from fieldapp.geodata import NATURAL_EARTH_CREDIT
+from fieldapp.maps import builders, pages, queries
+from fieldapp.observations.schemas import parse_filter
+from fieldapp.vocab import KNOWLEDGE_KINDS
 
 bp = Blueprint("maps", __name__)
-bp.register_blueprint(tiles_bp)
-
-
-def _static(path: str) -> str:
-    return url_for("static", filename=path)
-
-
-def _tiles_base() -> str:
-    return url_for("maps.tiles.observation_tile", z=0, x=0, y=0).rsplit("/", 3)[0]
 
 
 def filter_args(args) -> dict[str, str]:
@@ -55,20 +42,6 @@ def map_view(args) -> tuple[tuple[float, float], int]:
     return (lat, lon), min(max(zoom, 2), builders.MAX_ZOOM)
 
 
-def _shared_map(
-    datasets: list[dict[str, Any]],
-    tile_filters: dict[str, str],
-    location: tuple[float, float],
-    zoom: int,
-    hidden: set[str],
-):
-    m = builders.new_map(_static, location, zoom)
-    builders.add_outline(m, jersey_outline())
-    shapes = tiles.dataset_shapes(get_session())
-    builders.add_dataset_layers(m, datasets, shapes, _tiles_base(), tile_filters, _static, hidden)
-    return m
-
-
 @bp.get("/map")
 def shared_map():
     args = filter_args(request.args)
@@ -78,11 +51,11 @@ def shared_map():
     hidden = {s for s in request.args.get("hide", "").split(",") if s}
     location, zoom = map_view(request.args)
     tile_filters = {name: args[name] for name in ("subject", "datetime", "review")}
-    m = _shared_map(datasets, tile_filters, location, zoom, hidden)
+    m = pages.shared_map(session, datasets, tile_filters, location, zoom, hidden)
     builders.track_state(m)
     return render_template(
         "maps/map.html",
-        parts=builders.render_parts(m, _static),
+        parts=builders.render_parts(m, pages.static_url),
         datasets=datasets,
         choices=queries.all_datasets(session),
         args=args,
@@ -102,34 +75,4 @@ def shared_map():
             "zoom": request.args.get("zoom", ""),
             "hide": request.args.get("hide", ""),
         },
-    )
-
-
-@bp.get("/datasets")
-def dataset_list():
-    return render_template(
-        "maps/datasets.html",
-        datasets=list_datasets(get_session()),
-        labels=ui.KIND_LABELS,
-        colours=ui.KIND_COLOURS,
-    )
-
-
-@bp.get("/datasets/<slug>")
-def dataset_detail(slug: str):
-    dataset = queries.dataset_page(get_session(), slug)
-    if dataset is None:
-        raise NotFound(f"No dataset {slug!r}.")
-    m = _shared_map([dataset], {}, builders.JERSEY_CENTRE, builders.JERSEY_ZOOM, set())
-    bbox = (dataset.get("extent") or {}).get("bbox")
-    if bbox:
-        m.fit_bounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], max_zoom=15)
-    return render_template(
-        "maps/dataset.html",
-        dataset=dataset,
-        parts=builders.render_parts(m, _static),
-        label=ui.KIND_LABELS[dataset["knowledge_kind"]],
-        licence_uri=LICENCE_URIS.get(dataset["licence"]),
-        legend_note=ui.LEGEND_NOTE,
-        credit=NATURAL_EARTH_CREDIT,
     )

@@ -10,56 +10,29 @@ from sqlalchemy.orm import Session
 
 from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.db import get_session
-from fieldapp.errors import BadRequest, Invalid, NotFound
+from fieldapp.errors import Invalid, NotFound
 from fieldapp.geo.filters import (
     decode_cursor,
     encode_cursor,
-    parse_bbox,
-    parse_datetime,
     parse_limit,
     reject_unknown,
 )
 from fieldapp.geo.geojson import feature_collection
 from fieldapp.http import GEOJSON, json_text_response, load, parse_uuid, read_json
 from fieldapp.observations import queries, service
-from fieldapp.observations.schemas import FeaturePatchSchema, FeatureSchema
-from fieldapp.vocab import KNOWLEDGE_KINDS
+from fieldapp.observations.schemas import (
+    DEFAULT_LIMIT,
+    LIST_PARAMETERS,
+    MAX_LIMIT,
+    FeaturePatchSchema,
+    FeatureSchema,
+    parse_filter,
+)
 
 bp = Blueprint("observations_api", __name__)
 
-LIST_PARAMETERS = {"bbox", "datetime", "dataset", "kind", "subject", "review", "limit", "cursor"}
-REVIEW_STATES = ("open_questions", "corroborated")
-DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 _feature_schema = FeatureSchema()
 _patch_schema = FeaturePatchSchema()
-
-
-def parse_filter(args) -> queries.ObservationFilter:
-    """Read the list filters from query arguments (shared by the map and the tiles)."""
-    filters = queries.ObservationFilter()
-    if args.get("bbox"):
-        filters.bbox = parse_bbox(args["bbox"])
-    if args.get("datetime"):
-        filters.interval = parse_datetime(args["datetime"])
-    if args.get("dataset"):
-        filters.datasets = [s.strip() for s in args["dataset"].split(",") if s.strip()]
-    if args.get("kind"):
-        filters.kinds = _choices(args, "kind", KNOWLEDGE_KINDS, "knowledge kind")
-    if args.get("subject"):
-        filters.subject = args["subject"].strip()
-    if args.get("review"):
-        filters.review = _choices(args, "review", REVIEW_STATES, "review state")
-    return filters
-
-
-def _choices(args, name: str, allowed: tuple[str, ...], what: str) -> list[str]:
-    """A comma-separated list of words from a vocabulary; anything else is a 400 naming the parameter."""
-    chosen = [word.strip() for word in args[name].split(",") if word.strip()]
-    unknown = sorted(set(chosen) - set(allowed))
-    if unknown:
-        message = f"unknown {what}(s) {', '.join(unknown)}; use {', '.join(allowed)}"
-        raise BadRequest(f"Parameter '{name}': {message}", [{"path": name, "message": message}])
-    return chosen
 
 
 @bp.get("/observations")

@@ -7,12 +7,15 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from fieldapp.errors import bad_parameter
 from fieldapp.geo.fields import Geometry
-from fieldapp.geo.filters import parse_instant
+from fieldapp.geo.filters import parse_bbox, parse_datetime, parse_instant
 from fieldapp.observations import abundance
+from fieldapp.observations.queries import ObservationFilter
 from fieldapp.vocab import (
     ABUNDANCE_SCALES,
     CONFIDENCES,
+    KNOWLEDGE_KINDS,
     LICENCES,
     OCCURRENCE_STATUSES,
     TIME_PRECISIONS,
@@ -148,3 +151,36 @@ class FeaturePatchSchema(FeatureSchema):
     type = fields.String(validate=validate.Equal("Feature", error="The type must be 'Feature'."))
     geometry = Geometry(allow_none=False, error_messages={"null": "A Feature needs a geometry."})
     properties = fields.Nested(PropertiesSchema(partial=True))
+
+
+# The list's query arguments, shared by the list API, the map page and the tiles.
+LIST_PARAMETERS = {"bbox", "datetime", "dataset", "kind", "subject", "review", "limit", "cursor"}
+REVIEW_STATES = ("open_questions", "corroborated")
+DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
+
+
+def parse_filter(args) -> ObservationFilter:
+    """Read the list filters from query arguments (the list API, the map and the tiles)."""
+    filters = ObservationFilter()
+    if args.get("bbox"):
+        filters.bbox = parse_bbox(args["bbox"])
+    if args.get("datetime"):
+        filters.interval = parse_datetime(args["datetime"])
+    if args.get("dataset"):
+        filters.datasets = [s.strip() for s in args["dataset"].split(",") if s.strip()]
+    if args.get("kind"):
+        filters.kinds = _choices(args, "kind", KNOWLEDGE_KINDS, "knowledge kind")
+    if args.get("subject"):
+        filters.subject = args["subject"].strip()
+    if args.get("review"):
+        filters.review = _choices(args, "review", REVIEW_STATES, "review state")
+    return filters
+
+
+def _choices(args, name: str, allowed: tuple[str, ...], what: str) -> list[str]:
+    """A comma-separated list of words from a vocabulary; anything else is a 400 naming the parameter."""
+    chosen = [word.strip() for word in args[name].split(",") if word.strip()]
+    unknown = sorted(set(chosen) - set(allowed))
+    if unknown:
+        raise bad_parameter(name, f"unknown {what}(s) {', '.join(unknown)}; use {', '.join(allowed)}")
+    return chosen

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 
 from flask import (
@@ -13,14 +12,12 @@ from flask import (
     render_template,
     request,
     send_file,
-    send_from_directory,
     url_for,
 )
 from flask_wtf.csrf import generate_csrf
 
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.annotations import queries as annotation_queries
-from fieldapp.config import PROJECT_ROOT
 from fieldapp.contributors.queries import groups_of, pseudonyms_of
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
@@ -34,8 +31,6 @@ from fieldapp.vocab import CONFIDENCES, LICENCES, TRENDS, VISIBILITIES
 
 bp = Blueprint("observations", __name__)
 
-GEODATA = PROJECT_ROOT / "geodata"
-OUTLINES = {"jersey-land.geojson": "jersey_ne10m_land.geojson"}
 EDITABLE = ("subject_text", "occurrence_status", "count", "trend", "confidence", "notes", "visibility", "licence")
 _patch_schema = FeaturePatchSchema()
 
@@ -91,22 +86,6 @@ def record_context():
 def subjects_json():
     body = recording.subject_suggestions(get_session())
     return Response(body, mimetype="application/json", headers={"Cache-Control": "no-cache"})
-
-
-@bp.get("/geodata/<name>")
-def outline(name: str):
-    """Bundled coastline outlines (public domain), for maps that must work offline."""
-    if name not in OUTLINES:
-        raise NotFound(f"No bundled outline {name!r}.")
-    return send_from_directory(GEODATA, OUTLINES[name], mimetype="application/geo+json", max_age=86400)
-
-
-@bp.get("/sw.js")
-def service_worker():
-    # Served from the root so that its scope covers /record and the pages it links to.
-    response = send_from_directory(PROJECT_ROOT / "static", "sw.js", mimetype="text/javascript", max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
 
 
 @bp.get("/media/<media_id>/<variant>.jpg")
@@ -206,37 +185,3 @@ def delete_observation(observation_id: str):
     service.delete_observation(session, user, parse_uuid(observation_id))
     session.commit()
     return redirect(url_for("observations.record"))
-
-
-# Compressed transfer keeps the recording page's first load small on a weak signal; a proxy may do the same.
-COMPRESSIBLE = (
-    "text/",
-    "application/javascript",
-    "application/json",
-    "application/geo+json",
-    "application/manifest+json",
-    "image/svg+xml",
-)
-
-
-@bp.after_app_request
-def gzip_response(response: Response) -> Response:
-    if (
-        response.status_code != 200
-        or "gzip" not in request.headers.get("Accept-Encoding", "")
-        or "Content-Encoding" in response.headers
-        or not (response.mimetype or "").startswith(COMPRESSIBLE)
-    ):
-        return response
-    response.direct_passthrough = False
-    data = response.get_data()
-    if len(data) < 1024:
-        return response
-    response.set_data(gzip.compress(data, compresslevel=6))
-    response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    etag, _weak = response.get_etag()
-    if etag:
-        # The compressed body is another representation of the same resource.
-        response.set_etag(etag, weak=True)
-    return response

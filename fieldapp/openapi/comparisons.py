@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fieldapp.comparison.api import FORMATS, MAX_CELL_M, MIN_CELL_M, SHAPES
 from fieldapp.comparison.queries import CLASSES
+from fieldapp.comparison.schemas import FORMATS, MAX_CELL_M, MIN_CELL_M, SHAPES
 from fieldapp.openapi.builders import Schema, enum, errors, number, ref, string
 
 SIDE_TEXT = "'kind:<knowledge kind>' or 'dataset:slug[,slug]' (or just the slugs)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fieldapp.observations.api import DEFAULT_LIMIT, MAX_LIMIT
+from fieldapp.observations.schemas import DEFAULT_LIMIT, MAX_LIMIT
 from fieldapp.openapi.builders import GEOJSON, Schema, enum, errors, json_content, ref, response
 from fieldapp.openapi.comparisons import get_comparison
 from fieldapp.openapi.contributors import contributor_paths

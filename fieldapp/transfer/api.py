@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
+from flask import Blueprint, Response, request, stream_with_context, url_for
 from flask.globals import app_ctx
 
-from fieldapp.accounts.auth import csrf, current_user, current_viewer, require_user, uses_cookie_auth
+from fieldapp.accounts.auth import current_user, current_viewer, require_user
+from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, Forbidden, NotFound
 from fieldapp.geo.filters import reject_unknown
@@ -17,20 +18,8 @@ from fieldapp.transfer import jobs
 from fieldapp.transfer.exporters import Export, find_dataset
 from fieldapp.transfer.importer import ImportOptions
 
-bp = Blueprint("transfer_api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
-# Uploads may be larger than other request bodies; past this they are refused before being read.
-DEFAULT_IMPORT_MAX_BYTES = 1024**3
+bp = Blueprint("transfer_api", __name__)
 _TRUE = ("1", "true", "yes", "on")
-
-
-@bp.before_request
-def _protect_cookie_writes() -> None:
-    # Bearer tokens cannot be sent by another site; session cookies can, so they need CSRF.
-    if request.method == "POST":
-        request.max_content_length = current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES)
-        if uses_cookie_auth():
-            csrf.protect()
 
 
 @bp.get("/datasets/<slug>/export")
@@ -57,9 +46,9 @@ def import_file(slug: str):
         )
     options = _options(slug, user.id)
     background = request.form.get("background", "").lower() in _TRUE
-    job = jobs.create_job(session, current_app.extensions["fieldapp.settings"], dataset, user, upload, options)
+    job = jobs.create_job(session, current_settings(), dataset, user, upload, options)
     location = url_for(".get_job", job_id=job.id, _external=True)
-    if background or job.size > current_app.config.get("IMPORT_INLINE_MAX_BYTES", jobs.INLINE_MAX_BYTES):
+    if background or job.size > current_settings().import_inline_max_bytes:
         session.commit()
         jobs.start_in_background(app_ctx.app, job.id)
         return _job_response(jobs.job_json(job), 202, location)

@@ -22,7 +22,6 @@ from werkzeug.utils import secure_filename
 from fieldapp.errors import FieldAppError
 from fieldapp.transfer.importer import ImportOptions, ImportRejected, run_import
 
-INLINE_MAX_BYTES = 5 * 1024 * 1024
 log = logging.getLogger(__name__)
 _COLUMNS = (
     "id, dataset_id, user_id, status, dry_run, filename, stored_path, size, options, rows_read, progress,"

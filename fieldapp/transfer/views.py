@@ -1,61 +1,29 @@
-"""Import and export on the dataset page: download links for everyone, an upload form for its stewards."""
+"""The import pages: the upload from a dataset page, its report, and a background job's status."""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask.globals import app_ctx
 
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
+from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, Forbidden, NotFound
-from fieldapp.geoprivacy.policy import stewards_dataset
 from fieldapp.transfer import jobs
-from fieldapp.transfer.api import DEFAULT_IMPORT_MAX_BYTES
-from fieldapp.transfer.exporters import FORMATS as EXPORT_FORMATS
 from fieldapp.transfer.exporters import find_dataset
 from fieldapp.transfer.importer import ImportOptions
+from fieldapp.transfer.offers import may_import
 from fieldapp.transfer.readers import FORMATS as IMPORT_FORMATS
 
 bp = Blueprint("transfer", __name__)
-EXPORT_LABELS = {"geojson": "GeoJSON", "csv": "CSV", "gpkg": "GeoPackage", "dwca": "Darwin Core Archive"}
-IMPORT_LABELS = {
-    "geojson": "GeoJSON",
-    "csv": "CSV",
-    "shapefile": "Shapefile (zip)",
-    "gpkg": "GeoPackage",
-    "kml": "KML",
-    "gpx": "GPX",
-    "dwca": "Darwin Core Archive",
-}
 
 
-@bp.before_request
-def _allow_large_uploads() -> None:
-    # Uploads may be larger than other request bodies: the import API's limit applies here too.
-    if request.method == "POST":
-        request.max_content_length = current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES)
-
-
-def may_import(session, viewer, dataset_id: int) -> bool:
-    """Stewards of the dataset and park staff may import into it."""
-    return viewer.is_privileged or stewards_dataset(session, viewer, dataset_id)
-
-
-@bp.app_template_global()
-def dataset_actions(slug: str) -> dict:
-    """What the dataset page offers this viewer: export links, and whether to show the import form."""
-    session = get_session()
-    dataset = find_dataset(session, slug)
-    return {
-        "exports": [
-            (EXPORT_LABELS[fmt], url_for("transfer_api.export_dataset", slug=slug, format=fmt))
-            for fmt in EXPORT_FORMATS
-        ],
-        "may_import": may_import(session, current_viewer(), dataset.id),
-        "import_formats": [(fmt, IMPORT_LABELS[fmt]) for fmt in IMPORT_FORMATS],
-    }
+def allow_large_imports() -> None:
+    """Raise the body limit for uploads to the import page and API (an app-wide hook, before CSRF reads the form)."""
+    if request.method == "POST" and request.blueprint in ("transfer", "transfer_api"):
+        request.max_content_length = current_settings().import_max_bytes
 
 
 def _options(slug: str, user_id: int) -> ImportOptions:
@@ -88,8 +56,8 @@ def import_upload(slug: str):
     if upload is None or not upload.filename:
         raise BadRequest("Choose a file to import.", [{"path": "file", "message": "missing"}])
     options = _options(slug, user.id)
-    job = jobs.create_job(session, current_app.extensions["fieldapp.settings"], dataset, user, upload, options)
-    if job.size > current_app.config.get("IMPORT_INLINE_MAX_BYTES", jobs.INLINE_MAX_BYTES):
+    job = jobs.create_job(session, current_settings(), dataset, user, upload, options)
+    if job.size > current_settings().import_inline_max_bytes:
         session.commit()
         jobs.start_in_background(app_ctx.app, job.id)
     else:

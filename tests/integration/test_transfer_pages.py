@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import time
@@ -157,7 +158,8 @@ def committed(app):
 
 def test_big_files_go_to_the_background_with_a_status_page(app, committed, monkeypatch):
     steward, dataset = committed
-    monkeypatch.setitem(app.config, "IMPORT_INLINE_MAX_BYTES", 100)
+    settings = dataclasses.replace(app.extensions["fieldapp.settings"], import_inline_max_bytes=100)
+    monkeypatch.setitem(app.extensions, "fieldapp.settings", settings)
     client = app.test_client()
     sign_in(client, steward)
     response = _upload(client, dataset.slug, GEOJSON, GEOJSON.name)

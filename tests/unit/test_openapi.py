@@ -11,8 +11,7 @@ from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, oa
 from openapi_spec_validator import validate as validate_spec
 
 from fieldapp.datasets.schemas import DatasetSchema
-from fieldapp.observations.api import LIST_PARAMETERS
-from fieldapp.observations.schemas import FeatureSchema, PropertiesSchema
+from fieldapp.observations.schemas import LIST_PARAMETERS, FeatureSchema, PropertiesSchema
 from fieldapp.openapi import document
 from tests.factories import feature
 
@@ -224,7 +223,7 @@ def test_real_errors_match_the_error_schema(client, make, doc):
 
 
 def test_comparison_parameters_match_the_endpoint(doc):
-    from fieldapp.comparison.api import PARAMETERS
+    from fieldapp.comparison.schemas import PARAMETERS
 
     documented = {p["name"] for p in doc["paths"]["/comparisons"]["get"]["parameters"]}
     assert documented == PARAMETERS

@@ -1,0 +1,65 @@
+"""Running a comparison: the grid statement, its summary and sides, and a note of the use made of the data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fieldapp.comparison.queries import compare
+from fieldapp.comparison.selection import Selection, selection_parameters
+from fieldapp.comparison.summary import label, side_datasets, summarise
+from fieldapp.errors import bad_parameter
+from fieldapp.usage import record_usage
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The cells both sides are counted in: size in metres, square or hex, in the deployment's metric CRS."""
+
+    cell_m: float
+    shape: str
+    metric_srid: int
+
+
+def run_comparison(
+    session: Session,
+    a: Selection,
+    b: Selection,
+    grid: Grid,
+    user_id: int | None,
+    cells_format: str = "geojson",
+) -> dict[str, Any]:
+    """Compare two selections; everything a page or the API shows, cells as GeoJSON (or CSV) text."""
+    cell_m, shape = grid.cell_m, grid.shape
+    result = compare(session, a, b, cell_m, shape, grid.metric_srid, cells_format)
+    tallies = json.loads(result["tallies"] or "{}")
+    for side in ("a", "b"):
+        if side not in tallies:
+            raise bad_parameter(side, "this selection holds no observations; widen it")
+    _log_use(session, a, b, grid, user_id, json.loads(result["dataset_counts"] or "{}"))
+    datasets = {"a": side_datasets(session, a), "b": side_datasets(session, b)}
+    labels = {side: label(sel, datasets[side]) for side, sel in (("a", a), ("b", b))}
+    return {
+        "cell_m": cell_m,
+        "shape": shape,
+        "sides": {side: {"label": labels[side], "datasets": datasets[side], **tallies[side]} for side in ("a", "b")},
+        "summary": summarise(result, labels["a"], labels["b"]),
+        "cells_geojson": result["features"],
+    }
+
+
+def _log_use(
+    session: Session, a: Selection, b: Selection, grid: Grid, user_id: int | None, counts: dict[str, int]
+) -> None:
+    """Remember the run and the datasets it drew on, so their contributors can see their knowledge used."""
+    parameters = {
+        "a": selection_parameters(a),
+        "b": selection_parameters(b),
+        "cell_m": grid.cell_m,
+        "shape": grid.shape,
+    }
+    record_usage(session, "comparison", user_id, parameters, {int(d): n for d, n in counts.items()})
+    session.commit()

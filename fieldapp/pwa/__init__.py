@@ -1,0 +1,1 @@
+"""What makes the site work as an installable, offline-capable app on a weak signal."""

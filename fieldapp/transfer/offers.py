@@ -1,0 +1,42 @@
+"""What a dataset page offers a viewer: a download per export format, and the import form to those who may import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from sqlalchemy.orm import Session
+
+from fieldapp.geoprivacy.policy import Viewer, stewards_dataset
+from fieldapp.transfer.exporters import FORMATS as EXPORT_FORMATS
+from fieldapp.transfer.exporters import find_dataset
+from fieldapp.transfer.readers import FORMATS as IMPORT_FORMATS
+
+EXPORT_LABELS = {"geojson": "GeoJSON", "csv": "CSV", "gpkg": "GeoPackage", "dwca": "Darwin Core Archive"}
+IMPORT_LABELS = {
+    "geojson": "GeoJSON",
+    "csv": "CSV",
+    "shapefile": "Shapefile (zip)",
+    "gpkg": "GeoPackage",
+    "kml": "KML",
+    "gpx": "GPX",
+    "dwca": "Darwin Core Archive",
+}
+
+
+def may_import(session: Session, viewer: Viewer, dataset_id: int) -> bool:
+    """Stewards of the dataset and park staff may import into it."""
+    return viewer.is_privileged or stewards_dataset(session, viewer, dataset_id)
+
+
+def dataset_offers(session: Session, viewer: Viewer, slug: str) -> dict[str, Any]:
+    """Export links for everyone, and whether to show the import form (with its formats)."""
+    dataset = find_dataset(session, slug)
+    return {
+        "exports": [
+            (EXPORT_LABELS[fmt], url_for("transfer_api.export_dataset", slug=slug, format=fmt))
+            for fmt in EXPORT_FORMATS
+        ],
+        "may_import": may_import(session, viewer, dataset.id),
+        "import_formats": [(fmt, IMPORT_LABELS[fmt]) for fmt in IMPORT_FORMATS],
+    }
