@@ -1,6 +1,6 @@
 """fieldapp: co-produced coastal knowledge on shared maps."""
 
 from fieldapp.app import create_app
+from fieldapp.config import VERSION as __version__
 
-__version__ = "0.1.0"
 __all__ = ["create_app", "__version__"]

@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.participation.views import bp as participation_views
     from fieldapp.pwa.views import bp as pwa
     from fieldapp.site.views import bp as site_views
+    from fieldapp.subjects.views import bp as subject_views
     from fieldapp.transfer.views import bp as transfer_views
 
     app.register_blueprint(map_views)
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_views)
     app.register_blueprint(site_views)
     app.register_blueprint(observation_views)
+    app.register_blueprint(subject_views)
     app.register_blueprint(comparison_views)
     app.register_blueprint(contributor_views)
     app.register_blueprint(annotation_views)

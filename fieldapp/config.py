@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VERSION = "0.1.0"
 
 
 class SettingsError(ValueError):

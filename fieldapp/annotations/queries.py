@@ -1,4 +1,4 @@
-"""Read side of annotations: a record's annotations in time order, and neutral tallies."""
+"""Read side of annotations: a record's annotations in time order, and a neutral tally sentence."""
 
 from __future__ import annotations
 
@@ -10,26 +10,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.ui import ANNOTATION_WORDS
-
-
-def tally_sql(alias: str = "o") -> str:
-    """People per annotation kind on one observation, e.g. {"corroborate": 3, "question": 1}."""
-    return (
-        "(SELECT coalesce(json_object_agg(t.kind, t.people), '{}'::json) FROM ("
-        " SELECT a.kind, count(DISTINCT a.contributor_id) AS people FROM annotation a"
-        f" WHERE a.observation_id = {alias}.id GROUP BY a.kind) t)"
-    )
-
-
-def open_questions_sql(alias: str = "o") -> str:
-    return (
-        f"EXISTS (SELECT 1 FROM annotation a WHERE a.observation_id = {alias}.id"
-        " AND a.kind IN ('question', 'correction') AND a.status = 'open')"
-    )
-
-
-def corroborated_sql(alias: str = "o") -> str:
-    return f"EXISTS (SELECT 1 FROM annotation a WHERE a.observation_id = {alias}.id AND a.kind = 'corroborate')"
 
 
 def annotations_json(session: Session, observation_id: uuid.UUID, show_places: bool) -> str:

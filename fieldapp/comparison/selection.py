@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.errors import bad_parameter
 from fieldapp.geo.filters import Interval, parse_datetime
-from fieldapp.observations.queries import subject_match_sql
+from fieldapp.subjects.queries import subject_match_sql
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
 

@@ -22,7 +22,7 @@ def create_pseudonym_route():
     user = require_user()
     values = load(_pseudonym_schema, read_json())
     session = get_session()
-    pseudonym, created = create_pseudonym(session, user, values["display_name"])
+    pseudonym, created = create_pseudonym(session, user.id, user.contributor.display_name, values["display_name"])
     session.commit()
     body = {"id": pseudonym.id, "display_name": pseudonym.display_name, "kind": pseudonym.kind}
     location = url_for("contributors.contributor_page", contributor_id=pseudonym.id, _external=True)

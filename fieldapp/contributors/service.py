@@ -6,7 +6,6 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fieldapp.accounts.models import User
 from fieldapp.contributors.models import Contributor
 from fieldapp.errors import Invalid
 
@@ -46,29 +45,29 @@ def may_credit(session: Session, own_contributor_id: int, contributor_id: int, u
     return is_member(session, own_contributor_id, contributor_id)
 
 
-def create_pseudonym(session: Session, user: User, name: str) -> tuple[Contributor, bool]:
-    """Find or create the user's pseudonym of this name (case-insensitive); True when it is new."""
+def create_pseudonym(session: Session, user_id: int, own_name: str, name: str) -> tuple[Contributor, bool]:
+    """Find or create a user's pseudonym of this name (case-insensitive, not their own name); True when new."""
     name = " ".join((name or "").split())
     if not name or len(name) > MAX_NAME:
         raise Invalid(
             f"A pseudonym is 1 to {MAX_NAME} characters.",
             [{"path": "display_name", "message": f"give a name of 1 to {MAX_NAME} characters"}],
         )
-    if name.casefold() == user.contributor.display_name.casefold():
+    if name.casefold() == own_name.casefold():
         raise Invalid(
             "That is your account's own name; choose it instead of a pseudonym.",
             [{"path": "display_name", "message": "the same as your account's name"}],
         )
-    existing = _pseudonym_named(session, user.id, name)
+    existing = _pseudonym_named(session, user_id, name)
     if existing is not None:
         return existing, False
-    pseudonym = Contributor(kind="person", display_name=name, owner_user_id=user.id)
+    pseudonym = Contributor(kind="person", display_name=name, owner_user_id=user_id)
     try:
         # A savepoint: two phones creating the same name at once meet the unique constraint.
         with session.begin_nested():
             session.add(pseudonym)
     except IntegrityError:
-        found = _pseudonym_named(session, user.id, name)
+        found = _pseudonym_named(session, user_id, name)
         if found is None:
             raise
         return found, False

@@ -61,7 +61,7 @@ ATTRIBUTES_SQL = {
     "corroborated": "review.corroborated",
     "questioned": "review.questioned",
 }
-# One index lookup per feature gives both counts, the same people-count as annotations.tally_sql.
+# One index lookup per feature gives both counts, the same people-count as observations.review.tally_sql.
 REVIEW_JOIN_SQL = """LEFT JOIN LATERAL (SELECT
       nullif(count(DISTINCT a.contributor_id) FILTER (WHERE a.kind = 'corroborate'), 0)::integer AS corroborated,
       nullif(count(DISTINCT a.contributor_id) FILTER (WHERE a.kind = 'question'), 0)::integer AS questioned

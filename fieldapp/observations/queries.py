@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.annotations.queries import corroborated_sql, open_questions_sql, tally_sql
 from fieldapp.contributors.attribution import credit_line_sql, recorded_by_sql
 from fieldapp.geo.filters import Interval
 from fieldapp.geo.geojson import feature_sql
 from fieldapp.geoprivacy.policy import Viewer, precise_allowed_sql, viewer_params, visible_geometry_sql
+from fieldapp.observations.review import corroborated_sql, open_questions_sql, tally_sql
+from fieldapp.subjects.queries import subject_match_sql
 
 FROM_SQL = (
     "observation o JOIN dataset d ON d.id = o.dataset_id"
@@ -115,15 +116,6 @@ def where_sql(filters: ObservationFilter, viewer: Viewer) -> tuple[str, dict[str
     if "corroborated" in filters.review:
         clauses.append(corroborated_sql())
     return (" AND ".join(clauses) or "true"), params
-
-
-def subject_match_sql(alias: str = "o", param: str = "subject") -> str:
-    """Match a subject by any of its names, its scientific name, its EUNIS code or the words used."""
-    return (
-        f"(lower({alias}.subject_text) = lower(:{param}) OR {alias}.subject_id IN ("
-        f" SELECT id FROM subject WHERE lower(scientific_name) = lower(:{param}) OR eunis_code = :{param}"
-        f" UNION SELECT subject_id FROM subject_name WHERE lower(name) = lower(:{param})))"
-    )
 
 
 def list_observations(

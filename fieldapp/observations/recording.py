@@ -1,4 +1,4 @@
-"""Read side of the recording and record pages: form choices, subject suggestions, names, safe history."""
+"""Read side of the recording and record pages: form choices, record facts, safe history."""
 
 from __future__ import annotations
 
@@ -73,31 +73,6 @@ def form_choices(session: Session, user: User) -> dict[str, Any]:
         "stewarded": sorted(stewarded),
         "facilitator": facilitator,
     }
-
-
-def subject_suggestions(session: Session) -> str:
-    """Every subject with all its names, as JSON text, for suggestions on the phone (offline too)."""
-    sql = """
-        SELECT coalesce(json_agg(json_build_object(
-                 'id', s.id, 'scientific_name', s.scientific_name, 'kind', s.kind,
-                 'names', (SELECT coalesce(json_agg(json_build_object('name', n.name, 'language', n.language,
-                                                                     'community', n.community) ORDER BY n.id), '[]')
-                           FROM subject_name n WHERE n.subject_id = s.id))
-               ORDER BY s.scientific_name), '[]')::text
-        FROM subject s
-    """
-    return session.execute(text(sql)).scalar_one()
-
-
-def subject_names(session: Session, subject_id: int | None) -> list[Any]:
-    if subject_id is None:
-        return []
-    return list(
-        session.execute(
-            text("SELECT name, language, community FROM subject_name WHERE subject_id = :id ORDER BY language, name"),
-            {"id": subject_id},
-        )
-    )
 
 
 def record_facts(session: Session, observation_id: uuid.UUID) -> Any:

@@ -26,6 +26,7 @@ from fieldapp.http import load, parse_uuid
 from fieldapp.observations import media, queries, recording, service
 from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.schemas import FeaturePatchSchema
+from fieldapp.subjects.queries import subject_names
 from fieldapp.ui import generalised_style, kind_style
 from fieldapp.vocab import CONFIDENCES, LICENCES, TRENDS, VISIBILITIES
 
@@ -82,12 +83,6 @@ def record_context():
     return Response(json.dumps(body), mimetype="application/json", headers={"Cache-Control": "no-store"})
 
 
-@bp.get("/record/subjects.json")
-def subjects_json():
-    body = recording.subject_suggestions(get_session())
-    return Response(body, mimetype="application/json", headers={"Cache-Control": "no-cache"})
-
-
 @bp.get("/media/<media_id>/<variant>.jpg")
 def media_file(media_id: str, variant: str):
     if variant not in ("public", "thumb"):
@@ -123,7 +118,7 @@ def observation_page(observation_id: str):
         tally=annotation_queries.tally_sentence(props.get("annotations") or {}),
         # Annotations may be credited to the user's pseudonyms and groups as well as their own name.
         credit_groups=(pseudonyms_of(session, user.id) + groups_of(session, user.contributor_id)) if user else [],
-        names=recording.subject_names(session, props.get("subject_id")),
+        names=subject_names(session, props.get("subject_id")),
         photos=media.photos_of(session, oid),
         history=recording.safe_history(session, viewer, oid, manage),
         geometry_json=json.dumps(feature.get("geometry")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldapp import __version__
+from fieldapp.config import VERSION
 from fieldapp.openapi.builders import Schema
 from fieldapp.openapi.paths import error_responses, paths, security_schemes, shared_parameters
 from fieldapp.openapi.schemas import component_schemas
@@ -30,7 +30,7 @@ def document() -> dict:
 def info() -> Schema:
     return {
         "title": "fieldapp API",
-        "version": __version__,
+        "version": VERSION,
         "description": (
             "Observations of every kind of knowledge (local, volunteer, scientific, historical) as GeoJSON, "
             "with their attribution. Anonymous callers read public geometry only; writes need an account. "
