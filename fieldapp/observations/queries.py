@@ -37,7 +37,7 @@ class ObservationFilter:
 
 
 def properties_sql(viewer: Viewer) -> dict[str, str]:
-    """Feature properties: DESIGN.md's field names plus attribution, as SQL expressions."""
+    """Feature properties: the domain model's field names plus attribution, as SQL expressions."""
     allowed = precise_allowed_sql(viewer)
     return {
         "dataset": "d.slug",

@@ -47,7 +47,7 @@ class Timestamp(fields.Field):
 
 
 class PropertiesSchema(Schema):
-    """The properties of an observation Feature: the names of DESIGN.md's domain model."""
+    """The properties of an observation Feature: the names of the domain model (observations/models.py)."""
 
     class Meta:
         unknown = RAISE

@@ -97,7 +97,7 @@ def geometry_schema() -> Schema:
 
 
 def property_fields() -> dict[str, Schema]:
-    """Every property an observation Feature may send: the field names of DESIGN.md's domain model."""
+    """Every property an observation Feature may send: the field names of the domain model."""
     return {
         "dataset": string("The dataset's slug.", 1, 80),
         "contributor_id": number(
