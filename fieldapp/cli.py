@@ -42,12 +42,23 @@ def db_upgrade(revision: str) -> None:
 
 @db_group.command("check")
 def db_check() -> None:
-    """Fail if the models, the SQL files and the database differ (what autogenerate would propose)."""
+    """Fail if the database differs from the models or fieldapp/sql (what autogenerate would propose)."""
     from fieldapp.migrate import check
 
     with get_db().engine.connect() as connection:
         check(connection)
-    click.echo("Database matches the models.")
+    click.echo("Database matches the models and the SQL files.")
+
+
+@db_group.command("revision")
+@click.argument("message")
+def db_revision(message: str) -> None:
+    """Write the next migration from what autogenerate finds (models and fieldapp/sql against the database)."""
+    from fieldapp.migrate import revision
+
+    with get_db().engine.begin() as connection:
+        path = revision(connection, message)
+    click.echo(f"Wrote {path}: read it before committing.")
 
 
 @click.command("demo")

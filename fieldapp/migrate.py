@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -13,6 +14,9 @@ from fieldapp.config import PROJECT_ROOT
 
 # Schemas the PostGIS extensions (tiger geocoder, topology) own: never ours to migrate.
 POSTGIS_SCHEMAS = frozenset({"tiger", "tiger_data", "topology"})
+# alembic_utils entity kinds we do not keep as files; the database's are PostGIS's own (the postgis
+# extension, its geometry_columns and geography_columns views).
+UNMANAGED_KINDS = frozenset({"extension", "view", "materialized_view", "grant_table", "policy"})
 
 
 def alembic_config(url: str) -> Config:
@@ -36,11 +40,18 @@ def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
     return not (type_ == "schema" and name in POSTGIS_SCHEMAS)
 
 
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Compare our tables, functions and triggers; leave PostGIS's tables, views and extension alone."""
+    if type_ in UNMANAGED_KINDS:
+        return False
+    return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
+
+
 def autogenerate_options() -> dict[str, Any]:
     """What `alembic revision --autogenerate` compares, and what it leaves to PostGIS (spatial_ref_sys)."""
     return {
         "include_name": include_name,
-        "include_object": alembic_helpers.include_object,
+        "include_object": include_object,
         "compare_type": True,
         "compare_server_default": True,
     }
@@ -51,3 +62,13 @@ def check(connection: Connection) -> None:
     config = alembic_config(connection.engine.url.render_as_string(hide_password=False))
     config.attributes["connection"] = connection
     command.check(config)
+
+
+def revision(connection: Connection, message: str) -> Path:
+    """Write the next numbered migration with what autogenerate finds; returns its path."""
+    config = alembic_config(connection.engine.url.render_as_string(hide_password=False))
+    config.attributes["connection"] = connection
+    versions = PROJECT_ROOT / "migrations" / "versions"
+    number = max((int(p.name[:4]) for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py")), default=0) + 1
+    script = command.revision(config, message=message, autogenerate=True, rev_id=f"{number:04d}")
+    return Path(script.path)  # type: ignore[union-attr]

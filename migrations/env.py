@@ -1,14 +1,18 @@
 """Alembic environment: runs migrations on the connection or URL the CLI hands over."""
 
 from alembic import context
+from alembic_utils.replaceable_entity import register_entities
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine
 
+from fieldapp import sql
 from fieldapp.migrate import autogenerate_options
 from fieldapp.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+# The SQL functions and triggers in fieldapp/sql are compared like the models' tables.
+register_entities(sql.entities())
 
 
 def _configure(connection) -> None:

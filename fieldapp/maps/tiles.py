@@ -2,9 +2,10 @@
 
 Zoom 13 and above: every matching feature, clipped by ST_AsMVTGeom, with its review tally.
 Zoom 12 and below: points come as counts per grid cell from the map_cell aggregate (kept on
-write, see migration 0002); lines and areas, which are few, still come as shapes through a
-partial index. The aggregate knows datasets and kinds only: a subject, time, bbox or review
-filter at a low zoom counts the matching raw rows of the tile on the fly.
+write, see fieldapp/sql/functions/fieldapp_map_observation_changed.sql); lines and areas, which
+are few, still come as shapes through a partial index. The aggregate knows datasets and kinds
+only: a subject, time, bbox or review filter at a low zoom counts the matching raw rows of the
+tile on the fly.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ EXTENT, BUFFER = 4096, 64
 MAX_ZOOM, AGGREGATE_MAX_ZOOM = 22, 12
 # Tiles at zoom z show counts on a grid of level z + CELL_SHIFT (32 x 32 cells per tile).
 CELL_SHIFT = 5
-# The grid levels migration 0002 keeps in map_cell.
+# The grid levels kept in map_cell (fieldapp/sql/functions/fieldapp_map_cells.sql; a test checks they agree).
 STORED_LEVELS = (5, 8, 11, 14, 17)
 SHAPES = {"point": "= 0", "line": "= 1", "area": "= 2"}
 HALF = 20037508.342789244
