@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from fieldapp import rules
 from fieldapp.db import Base
 from fieldapp.geo.crs import STORAGE_SRID
 from fieldapp.vocab import (
@@ -47,7 +48,7 @@ class Observation(Base):
     __table_args__ = (
         CheckConstraint("subject_id IS NOT NULL OR subject_text IS NOT NULL", name="subject"),
         CheckConstraint(f"occurrence_status IN {sql_in(OCCURRENCE_STATUSES)}", name="occurrence_status"),
-        CheckConstraint("count IS NULL OR count >= 0", name="count"),
+        CheckConstraint(rules.COUNT.check(), name="count"),
         CheckConstraint(
             f"abundance_scale IS NULL OR abundance_scale IN {sql_in(ABUNDANCE_SCALES)}", name="abundance_scale"
         ),
@@ -59,9 +60,13 @@ class Observation(Base):
         CheckConstraint(f"visibility IN {sql_in(VISIBILITIES)}", name="visibility"),
         CheckConstraint(f"confidence IS NULL OR confidence IN {sql_in(CONFIDENCES)}", name="confidence"),
         CheckConstraint(f"licence IN {sql_in(LICENCES)}", name="licence"),
-        CheckConstraint("coordinate_uncertainty_m IS NULL OR coordinate_uncertainty_m >= 0", name="uncertainty"),
+        CheckConstraint(rules.UNCERTAINTY.check(), name="uncertainty"),
         CheckConstraint("ST_IsValid(geom) AND NOT ST_IsEmpty(geom)", name="geom_valid"),
-        CheckConstraint("time_spent_min IS NULL OR time_spent_min >= 0", name="time_spent_min"),
+        CheckConstraint(rules.TIME_SPENT.check(), name="time_spent_min"),
+        # Field rules (fieldapp/rules.py); migration 0009 adds them.
+        CheckConstraint(rules.date_check("observed_start"), name="observed_start_range"),
+        CheckConstraint(rules.date_check("observed_end"), name="observed_end_range"),
+        *(CheckConstraint(rules.text_check(column), name=f"{column}_length") for column in rules.CHECKED_TEXT),
         UniqueConstraint("dataset_id", "source_ref"),
         Index("ix_observation_geom", "geom", postgresql_using="gist"),
         Index("ix_observation_public_geom", "public_geom", postgresql_using="gist"),
@@ -80,15 +85,15 @@ class Observation(Base):
     seq: Mapped[int] = mapped_column(BigInteger, Identity(), unique=True)
     dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id"), index=True)
     contributor_id: Mapped[int | None] = mapped_column(ForeignKey("contributor.id"), index=True)
-    recorded_by_text: Mapped[str | None] = mapped_column(String(500))
+    recorded_by_text: Mapped[str | None] = mapped_column(String(rules.TEXT_MAX["recorded_by_text"]))
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subject.id"), index=True)
-    subject_text: Mapped[str | None] = mapped_column(String(300))
+    subject_text: Mapped[str | None] = mapped_column(String(rules.TEXT_MAX["subject_text"]))
     occurrence_status: Mapped[str] = mapped_column(String(8), default="present")
     count: Mapped[int | None] = mapped_column(Integer)
     abundance_scale: Mapped[str | None] = mapped_column(String(16))
     abundance_value: Mapped[str | None] = mapped_column(String(16))
-    abundance_verbatim: Mapped[str | None] = mapped_column(String(100))
+    abundance_verbatim: Mapped[str | None] = mapped_column(String(rules.TEXT_MAX["abundance_verbatim"]))
     trend: Mapped[str | None] = mapped_column(String(16))
     observed_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     observed_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -105,7 +110,7 @@ class Observation(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     attributes: Mapped[dict] = mapped_column(JSONB, default=dict)
     licence: Mapped[str] = mapped_column(String(16))
-    source_ref: Mapped[str | None] = mapped_column(String(200))
+    source_ref: Mapped[str | None] = mapped_column(String(rules.TEXT_MAX["source_ref"]))
     # How an invalid geometry was repaired on the way in, if it was.
     repair_note: Mapped[str | None] = mapped_column(Text)
     # SHA-256 of the content as submitted: the same id with other content is a conflict.

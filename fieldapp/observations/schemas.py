@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from fieldapp import rules
 from fieldapp.errors import bad_parameter
 from fieldapp.geo.fields import Geometry
 from fieldapp.geo.filters import parse_bbox, parse_datetime, parse_instant
@@ -23,13 +24,6 @@ from fieldapp.vocab import (
     VISIBILITIES,
 )
 
-# Clocks on phones drift; anything further ahead than this is a mistake.
-FUTURE_TOLERANCE = timedelta(days=1)
-# Integer columns are PostgreSQL int4: a larger number would fail in the database, not here.
-INT4_MAX = 2_147_483_647
-# The verbatim abundance value is kept as written, in a column of this width.
-VERBATIM_MAX = 100
-
 
 class Timestamp(fields.Field):
     """An RFC 3339 date-time or a date, stored with a time zone (UTC when none is given)."""
@@ -38,9 +32,13 @@ class Timestamp(fields.Field):
         if not isinstance(value, str):
             raise ValidationError("Give a date (YYYY-MM-DD) or an RFC 3339 date-time as a string.")
         try:
-            return parse_instant(value, attr or "date")
+            instant = parse_instant(value, attr or "date")
         except Exception:
             raise ValidationError(f"{value!r} is not a date or an RFC 3339 date-time.") from None
+        problem = rules.date_problem(instant)
+        if problem:
+            raise ValidationError(problem)
+        return instant
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.isoformat()
@@ -52,19 +50,13 @@ class PropertiesSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    dataset = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    contributor_id = fields.Integer(validate=validate.Range(min=1, max=INT4_MAX))
-    recorded_by_text = fields.String(validate=validate.Length(max=500), allow_none=True)
-    subject_id = fields.Integer(validate=validate.Range(min=1, max=INT4_MAX), allow_none=True)
-    subject_text = fields.String(validate=validate.Length(min=1, max=300), allow_none=True)
+    dataset = fields.String(required=True, validate=rules.length("dataset", 1))
+    contributor_id = rules.whole_number(rules.ROW_ID)
+    recorded_by_text = fields.String(validate=rules.length("recorded_by_text"), allow_none=True)
+    subject_id = rules.whole_number(rules.ROW_ID, allow_none=True)
+    subject_text = fields.String(validate=rules.length("subject_text", 1), allow_none=True)
     occurrence_status = fields.String(validate=validate.OneOf(OCCURRENCE_STATUSES))
-    count = fields.Integer(
-        validate=[
-            validate.Range(min=0, error="A count cannot be below zero."),
-            validate.Range(max=INT4_MAX, error="A count cannot exceed {max}."),
-        ],
-        allow_none=True,
-    )
+    count = rules.whole_number(rules.COUNT, allow_none=True)
     abundance_scale = fields.String(validate=validate.OneOf(ABUNDANCE_SCALES), allow_none=True)
     abundance_value = fields.Raw(allow_none=True)
     trend = fields.String(validate=validate.OneOf(TRENDS), allow_none=True)
@@ -72,18 +64,16 @@ class PropertiesSchema(Schema):
     observed_end = Timestamp(allow_none=True)
     time_precision = fields.String(validate=validate.OneOf(TIME_PRECISIONS))
     season_months = fields.List(
-        fields.Integer(validate=validate.Range(min=1, max=12)), validate=validate.Length(min=1, max=12), allow_none=True
+        rules.whole_number(rules.SEASON_MONTH), validate=validate.Length(min=1, max=12), allow_none=True
     )
-    coordinate_uncertainty_m = fields.Float(
-        validate=validate.Range(min=0, max=100_000), allow_none=True, allow_nan=False
-    )
+    coordinate_uncertainty_m = fields.Float(validate=rules.UNCERTAINTY.validators(), allow_none=True, allow_nan=False)
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
     confidence = fields.String(validate=validate.OneOf(CONFIDENCES), allow_none=True)
-    method = fields.String(validate=validate.Length(max=5000), allow_none=True)
-    notes = fields.String(validate=validate.Length(max=20_000), allow_none=True)
+    method = fields.String(validate=rules.length("method"), allow_none=True)
+    notes = fields.String(validate=rules.length("notes"), allow_none=True)
     licence = fields.String(validate=validate.OneOf(LICENCES, error="Unknown licence; use one of {choices}."))
-    source_ref = fields.String(validate=validate.Length(min=1, max=200), allow_none=True)
-    time_spent_min = fields.Integer(validate=validate.Range(min=0, max=24 * 60), allow_none=True)
+    source_ref = fields.String(validate=rules.length("source_ref", 1), allow_none=True)
+    time_spent_min = rules.whole_number(rules.TIME_SPENT, allow_none=True)
     attributes = fields.Dict(keys=fields.String())
 
     @validates_schema
@@ -105,8 +95,9 @@ class PropertiesSchema(Schema):
             return
         if scale is None:
             return
-        if len(str(value)) > VERBATIM_MAX:
-            errors["abundance_value"] = [f"Write the abundance value in at most {VERBATIM_MAX} characters."]
+        verbatim_max = rules.TEXT_MAX["abundance_verbatim"]
+        if len(str(value)) > verbatim_max:
+            errors["abundance_value"] = [f"Write the abundance value in at most {verbatim_max} characters."]
             return
         try:
             data["abundance_verbatim"] = str(value)
@@ -116,14 +107,9 @@ class PropertiesSchema(Schema):
 
     @staticmethod
     def _check_time(data: dict[str, Any], errors: dict[str, list[str]], partial: Any) -> None:
-        latest = datetime.now(UTC) + FUTURE_TOLERANCE
         start, end = data.get("observed_start"), data.get("observed_end")
         if end and not start and not partial:  # the start would default to now, after any sensible end
             errors["observed_end"] = ["An interval needs its start: give observed_start with observed_end."]
-        if start and start > latest:
-            errors["observed_start"] = ["This date is in the future."]
-        if end and end > latest:
-            errors["observed_end"] = ["This date is in the future."]
         if start and end and end < start:
             errors["observed_end"] = ["The interval ends before it starts."]
 

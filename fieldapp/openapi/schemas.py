@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fieldapp import rules
 from fieldapp.geo.fields import GEOMETRY_TYPES, MAX_VERTICES
 from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.service import MAX_BATCH
@@ -21,7 +22,10 @@ from fieldapp.vocab import (
     VISIBILITIES,
 )
 
-TIME_TEXT = "A date (YYYY-MM-DD, midnight UTC) or an RFC 3339 date-time (UTC when no offset is given)."
+TIME_TEXT = (
+    "A date (YYYY-MM-DD, midnight UTC) or an RFC 3339 date-time (UTC when no offset is given), "
+    f"from {rules.EARLIEST.year} to at most {rules.FUTURE_TOLERANCE.days} day ahead of now."
+)
 
 
 def component_schemas() -> Schema:
@@ -99,20 +103,30 @@ def geometry_schema() -> Schema:
 def property_fields() -> dict[str, Schema]:
     """Every property an observation Feature may send: the field names of the domain model."""
     return {
-        "dataset": string("The dataset's slug.", 1, 80),
+        "dataset": string("The dataset's slug.", 1, rules.TEXT_MAX["dataset"]),
         "contributor_id": number(
             "integer",
             "Who is credited, when not the account sending it "
             "(one of the user's pseudonyms, a group they belong to, or someone they record for).",
             1,
+            rules.ROW_ID.maximum,
         ),
-        "recorded_by_text": string("Names of the recorders as written in the source.", max_length=500, nullable=True),
-        "subject_id": number("integer", "The subject (taxon, habitat, other) observed.", 1, nullable=True),
+        "recorded_by_text": string(
+            "Names of the recorders as written in the source.",
+            max_length=rules.TEXT_MAX["recorded_by_text"],
+            nullable=True,
+        ),
+        "subject_id": number(
+            "integer", "The subject (taxon, habitat, other) observed.", 1, rules.ROW_ID.maximum, nullable=True
+        ),
         "subject_text": string(
-            "The words the contributor used for what was observed (a local name is fine).", 1, 300, nullable=True
+            "The words the contributor used for what was observed (a local name is fine).",
+            1,
+            rules.TEXT_MAX["subject_text"],
+            nullable=True,
         ),
         "occurrence_status": enum(OCCURRENCE_STATUSES, "Whether the subject was there."),
-        "count": number("integer", "How many were counted.", 0, nullable=True),
+        "count": number("integer", "How many were counted.", rules.COUNT.minimum, rules.COUNT.maximum, nullable=True),
         "abundance_scale": enum(ABUNDANCE_SCALES, "The scale of abundance_value.", nullable=True),
         "abundance_value": abundance_value(),
         "trend": enum(TRENDS, "Knowledge about change over time.", nullable=True),
@@ -128,16 +142,26 @@ def property_fields() -> dict[str, Schema]:
             "description": "Months in which it recurs, e.g. [3, 4, 5] for March-May.",
         },
         "coordinate_uncertainty_m": number(
-            "number", "Radius of uncertainty of the location, in metres.", 0, 100_000, nullable=True
+            "number",
+            "Radius of uncertainty of the location, in metres.",
+            rules.UNCERTAINTY.minimum,
+            rules.UNCERTAINTY.maximum,
+            nullable=True,
         ),
         "visibility": enum(VISIBILITIES, "Who sees the precise location (defaults from the dataset)."),
         "confidence": enum(CONFIDENCES, "Confidence as the contributor states it.", nullable=True),
-        "method": string("How it was observed.", max_length=5000, nullable=True),
-        "notes": string("Free notes.", max_length=20_000, nullable=True),
+        "method": string("How it was observed.", max_length=rules.TEXT_MAX["method"], nullable=True),
+        "notes": string("Free notes.", max_length=rules.TEXT_MAX["notes"], nullable=True),
         "licence": enum(LICENCES, "Licence of the record (defaults to the dataset's)."),
-        "source_ref": string("The record's id in its source, for idempotent re-import.", 1, 200, nullable=True),
+        "source_ref": string(
+            "The record's id in its source, for idempotent re-import.", 1, rules.TEXT_MAX["source_ref"], nullable=True
+        ),
         "time_spent_min": number(
-            "integer", "Volunteer time spent on this record, in minutes.", 0, 24 * 60, nullable=True
+            "integer",
+            "Volunteer time spent on this record, in minutes.",
+            rules.TIME_SPENT.minimum,
+            rules.TIME_SPENT.maximum,
+            nullable=True,
         ),
         "attributes": {
             "type": "object",

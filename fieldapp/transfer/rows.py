@@ -14,6 +14,7 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from fieldapp import rules
 from fieldapp.errors import Invalid
 from fieldapp.geo.crs import JERSEY_BBOX, STORAGE_SRID
 from fieldapp.geo.fields import geometry_kind
@@ -60,7 +61,9 @@ _SCALE_BY_COLUMN = {
     "cover": "percent_cover",
 }
 _DECIMAL = re.compile(r"-?\d+\.\d{3,}")
-_LIMITS = {"subject_text": 300, "recorded_by_text": 500, "abundance_verbatim": 100, "source_ref": 200}
+_LIMITS = {
+    name: rules.TEXT_MAX[name] for name in ("subject_text", "recorded_by_text", "abundance_verbatim", "source_ref")
+}
 
 
 def resolve_crs(source_crs: str | None, override: str | None, has_geometry: bool) -> tuple[CRS, str]:
@@ -190,6 +193,13 @@ class RowBuilder:
         return self.default_subject
 
     def when(self, values: dict[str, Any], row: int) -> tuple[datetime, datetime | None, str]:
+        start, end, precision = self._when(values, row)
+        for name, value in (("date", start), ("end date", end)):
+            if value is not None and (problem := rules.date_problem(value)):
+                raise ValueProblem(f"its {name} {value.isoformat()}: {problem}")
+        return start, end, precision
+
+    def _when(self, values: dict[str, Any], row: int) -> tuple[datetime, datetime | None, str]:
         raw = self.value(values, "time")
         if raw in (None, ""):
             self.counters.note("default_time", row)
@@ -342,6 +352,9 @@ def _uncertainty(raw: Any) -> float | None:
         raise ValueProblem(f"coordinate uncertainty {raw!r} is not a number") from None
     if not math.isfinite(value) or value < 0:
         raise ValueProblem(f"coordinate uncertainty {raw!r} is not a distance of zero or more")
+    problem = rules.UNCERTAINTY.problem(value)
+    if problem:
+        raise ValueProblem(problem)
     return value
 
 

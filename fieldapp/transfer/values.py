@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
+from fieldapp import rules
+
 # Zone abbreviations found in Java-style dates (GBIF downloads: "Tue Apr 01 00:00:00 CET 1930").
 _ZONES = {"UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3}
 _MONTHS = {
@@ -176,8 +178,9 @@ def parse_count(raw: object) -> int:
         raise ValueProblem(f"count {raw!r} is not a number") from None
     if not math.isfinite(number) or number < 0 or number != int(number):
         raise ValueProblem(f"count {raw!r} is not a whole number of zero or more")
-    if number > 2_147_483_647:
-        raise ValueProblem(f"count {raw!r} is too large")
+    problem = rules.COUNT.problem(number)
+    if problem:
+        raise ValueProblem(problem)
     return int(number)
 
 
