@@ -22,6 +22,9 @@ help:
 setup:
 	$(SETUP)
 
+# Development mode (a random secret, cookies over plain HTTP) is asked for here and nowhere else:
+# without FIELDAPP_ENV=development the app refuses to start without FIELDAPP_SECRET_KEY.
+run: export FIELDAPP_ENV = development
 run:
 	$(SETUP) run
 	$(BIN)/fieldapp db upgrade

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fieldapp.config import PROJECT_ROOT, Settings
 
@@ -12,6 +13,7 @@ from fieldapp.config import PROJECT_ROOT, Settings
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app from settings (read from the environment when not given)."""
     settings = settings or Settings.from_env()
+    settings.check()
     app = Flask(
         "fieldapp",
         static_folder=str(PROJECT_ROOT / "static"),
@@ -41,6 +43,11 @@ def configure(app: Flask, settings: Settings) -> None:
         TESTING=settings.testing,
     )
     app.extensions["fieldapp.settings"] = settings
+    if settings.proxy_count:
+        # Behind nginx every request comes from 127.0.0.1: sign-in limits need the client's address.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to add middleware
+            app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count
+        )
 
 
 def register_template_globals(app: Flask) -> None:
@@ -92,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_api(app: Flask) -> None:
     """Every JSON API blueprint under one prefix; their writes by cookie are checked by protect_cookie_writes."""
+    from fieldapp.accounts.api import bp as tokens_api
     from fieldapp.accounts.auth import csrf
     from fieldapp.annotations.api import bp as annotations_api
     from fieldapp.api import API_PREFIX, protect_cookie_writes
@@ -102,7 +110,16 @@ def register_api(app: Flask) -> None:
     from fieldapp.observations.api import bp as observations_api
     from fieldapp.transfer.api import bp as transfer_api
 
-    blueprints = (api, observations_api, datasets_api, comparison_api, annotations_api, contributors_api, transfer_api)
+    blueprints = (
+        api,
+        observations_api,
+        datasets_api,
+        comparison_api,
+        annotations_api,
+        contributors_api,
+        transfer_api,
+        tokens_api,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
         csrf.exempt(blueprint)

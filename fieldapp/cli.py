@@ -7,10 +7,19 @@ from flask import current_app
 from flask.cli import FlaskGroup
 
 from fieldapp.app import create_app
+from fieldapp.config import SettingsError
 from fieldapp.db import get_db
 
 
-@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
+def _create_app():
+    # A missing or malformed setting is the operator's to fix: say which, without a traceback.
+    try:
+        return create_app()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """fieldapp: co-produced coastal knowledge on shared maps."""
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VERSION = "0.1.0"
+# Production is the default: development mode is only ever asked for by name.
+ENVIRONMENTS = ("production", "development")
 
 
 class SettingsError(ValueError):
@@ -31,8 +33,8 @@ class Settings:
 
     # SQLAlchemy URL of the PostGIS database.
     database_url: str = "postgresql+psycopg:///fieldapp"
-    # Signs session cookies and CSRF tokens; required outside development.
-    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    # Signs session cookies and CSRF tokens; required outside development (a random one there).
+    secret_key: str = ""
     # Where uploaded photos are kept (originals are private).
     media_dir: Path = PROJECT_ROOT / "var" / "media"
     # Metric CRS for grids, buffers and generalisation (EPSG:3109 Jersey TM).
@@ -45,24 +47,44 @@ class Settings:
     import_max_bytes: int = 1024**3
     # Imports up to this size run within the request; larger ones run in the background.
     import_inline_max_bytes: int = 5 * 1024 * 1024
-    # Failed sign-ins allowed per email and address within the window below.
+    # Failed sign-ins allowed per account (and per account from one address) within the window below.
     login_failures_allowed: int = 5
+    # Failed sign-ins allowed per client address, whatever the accounts tried.
+    login_address_failures_allowed: int = 20
     login_failure_window_s: int = 900
+    # Past its limit an account takes one attempt per back-off (never a long lock-out for its owner).
+    login_backoff_s: int = 30
+    # Reverse proxies in front of the app whose X-Forwarded-For is trusted (the client address limits use).
+    proxy_count: int = 0
     # PostgreSQL's JIT compiler for the app's connections. Off by default: PostGIS functions are
     # estimated costly, so JIT switches on and compiles for longer than the queries run.
     db_jit: bool = False
-    # Development mode relaxes the secret-key requirement.
+    # Development mode (random secret, cookies over plain HTTP): only when asked for explicitly.
     development: bool = False
     testing: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.secret_key and (self.development or self.testing):
+            object.__setattr__(self, "secret_key", secrets.token_hex(32))
+
+    def check(self) -> None:
+        """Refuse to serve production without the secrets it needs."""
+        if not self.secret_key:
+            raise SettingsError(
+                "FIELDAPP_SECRET_KEY is required in production (FIELDAPP_ENV is not 'development'): "
+                "set it to a long random value shared by every worker, or set FIELDAPP_ENV=development "
+                "on a development machine."
+            )
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         """Read and check the settings from the environment."""
         env = dict(os.environ if env is None else env)
-        development = env.get("FIELDAPP_ENV", "development") == "development"
+        mode = env.get("FIELDAPP_ENV") or "production"
+        if mode not in ENVIRONMENTS:
+            raise SettingsError(f"FIELDAPP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {mode!r}")
+        development = mode == "development"
         secret = env.get("FIELDAPP_SECRET_KEY")
-        if not secret and not development:
-            raise SettingsError("FIELDAPP_SECRET_KEY is required when FIELDAPP_ENV is not 'development'")
         kwargs: dict = {
             "database_url": sqlalchemy_url(env.get("DATABASE_URL", "postgresql:///fieldapp")),
             "development": development,
@@ -72,12 +94,19 @@ class Settings:
             "import_max_bytes": _int(env, "FIELDAPP_IMPORT_MAX_BYTES", 1024**3),
             "import_inline_max_bytes": _int(env, "FIELDAPP_IMPORT_INLINE_MAX_BYTES", 5 * 1024 * 1024),
             "db_jit": _bool(env, "FIELDAPP_DB_JIT", False),
+            "login_failures_allowed": _int(env, "FIELDAPP_LOGIN_FAILURES_ALLOWED", 5),
+            "login_address_failures_allowed": _int(env, "FIELDAPP_LOGIN_ADDRESS_FAILURES_ALLOWED", 20),
+            "login_failure_window_s": _int(env, "FIELDAPP_LOGIN_FAILURE_WINDOW_S", 900),
+            "login_backoff_s": _int(env, "FIELDAPP_LOGIN_BACKOFF_S", 30),
+            "proxy_count": _int(env, "FIELDAPP_PROXY_COUNT", 0, minimum=0),
         }
         if secret:
             kwargs["secret_key"] = secret
         if env.get("FIELDAPP_MEDIA_DIR"):
             kwargs["media_dir"] = Path(env["FIELDAPP_MEDIA_DIR"])
-        return cls(**kwargs)
+        settings = cls(**kwargs)
+        settings.check()
+        return settings
 
 
 def current_settings() -> Settings:
@@ -85,7 +114,7 @@ def current_settings() -> Settings:
     return current_app.extensions["fieldapp.settings"]
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
+def _int(env: dict[str, str], name: str, default: int, minimum: int = 1) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -93,8 +122,8 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be an integer, not {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive, not {value}")
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, not {value}")
     return value
 
 

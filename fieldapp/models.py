@@ -1,6 +1,6 @@
 """Import every model so the metadata is complete (Alembic, tests)."""
 
-from fieldapp.accounts.models import ApiToken, LoginFailure, User
+from fieldapp.accounts.models import ApiToken, LoginThrottle, User, UserSession
 from fieldapp.annotations.models import Annotation
 from fieldapp.contributors.models import Contributor, Membership
 from fieldapp.datasets.models import Dataset
@@ -19,7 +19,7 @@ __all__ = [
     "Contributor",
     "Dataset",
     "ImportJob",
-    "LoginFailure",
+    "LoginThrottle",
     "MapCell",
     "MapDatasetState",
     "Media",
@@ -32,4 +32,5 @@ __all__ = [
     "UsageDataset",
     "UsageEvent",
     "User",
+    "UserSession",
 ]

@@ -6,7 +6,7 @@ from flask import Flask, g, request, session
 from flask_wtf.csrf import CSRFProtect
 
 from fieldapp.accounts.models import User
-from fieldapp.accounts.service import user_for_token
+from fieldapp.accounts.service import end_session, start_session, user_for_session, user_for_token
 from fieldapp.db import get_session
 from fieldapp.errors import Unauthorized
 from fieldapp.geoprivacy.policy import ANONYMOUS, Viewer
@@ -41,16 +41,35 @@ def current_user() -> User | None:
 
 
 def _resolve_user() -> User | None:
+    g.authenticated_by_token = False
     token = bearer_token()
     if token is not None:
         user = user_for_token(get_session(), token)
         if user is None:
             raise Unauthorized("This API token is not valid.")
+        # A valid token speaks for the request alone: the session cookie is ignored.
+        g.authenticated_by_token = True
         return user
-    user_id = session.get("user_id")
-    if user_id is None:
+    if session.get("user_id") is None:
         return None
-    return get_session().get(User, user_id)
+    user = user_for_session(get_session(), session.get("user_id"), session.get("session_id"))
+    if user is None:
+        # Signed out elsewhere, or the password changed since: this cookie no longer signs anyone in.
+        session.clear()
+    return user
+
+
+def sign_in(user: User) -> None:
+    """Start a new session for this user (a fresh cookie: nothing carries over from before)."""
+    session.clear()
+    session["user_id"] = user.id
+    session["session_id"] = start_session(get_session(), user)
+
+
+def sign_out() -> None:
+    """End this browser's session, here and in the database."""
+    end_session(get_session(), session.get("session_id"))
+    session.clear()
 
 
 def current_viewer() -> Viewer:
@@ -69,4 +88,10 @@ def require_user() -> User:
 
 
 def uses_cookie_auth() -> bool:
-    return "Authorization" not in request.headers and session.get("user_id") is not None
+    """Whether this request acts through the session cookie, and so needs its CSRF token.
+
+    Only a request that authenticates with a valid bearer token skips CSRF: an empty or other
+    Authorization header next to a session cookie still counts as a cookie request.
+    """
+    current_user()
+    return not g.authenticated_by_token and session.get("user_id") is not None

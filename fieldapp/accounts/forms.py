@@ -1,4 +1,4 @@
-"""CSRF-protected sign-in and registration forms."""
+"""CSRF-protected forms: sign-in, registration, password change and API tokens."""
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
@@ -26,3 +26,13 @@ class RegisterForm(FlaskForm):
     )
     password = PasswordField("Password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
     confirm = PasswordField("Password again", validators=[EqualTo("password", message="The passwords differ.")])
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired()])
+    password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    confirm = PasswordField("New password again", validators=[EqualTo("password", message="The passwords differ.")])
+
+
+class NewTokenForm(FlaskForm):
+    label = StringField("What the token is for (e.g. the phone app)", validators=[Length(max=100)])

@@ -1,15 +1,17 @@
-"""User, API token and failed sign-in tables."""
+"""User, API token and sign-in limit tables."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.contributors.models import Contributor
 from fieldapp.db import Base
 from fieldapp.vocab import ROLES, sql_in
+
+THROTTLE_SCOPES = ("account", "address", "pair")
 
 
 class User(Base):
@@ -41,12 +43,28 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class LoginFailure(Base):
-    """A failed sign-in, counted to slow down password guessing across all workers."""
+class UserSession(Base):
+    """A signed-in browser session, stored as the SHA-256 hash of the id its cookie carries."""
 
-    __tablename__ = "login_failure"
+    __tablename__ = "user_session"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    remote_addr: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class LoginThrottle(Base):
+    """Sign-in attempts in the current window for one account, client address or (account, address) pair.
+
+    Shared by every worker: an attempt claims its place here (row locked) before its password is checked.
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (CheckConstraint(f"scope IN {sql_in(THROTTLE_SCOPES)}", name="scope"),)
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    # Past the limit, an account takes one attempt at a time, each after a short back-off.
+    next_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

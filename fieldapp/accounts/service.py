@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import math
 import secrets
-from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from fieldapp.accounts.models import ApiToken, LoginFailure, User
+from fieldapp.accounts.models import ApiToken, User, UserSession
+from fieldapp.accounts.throttle import LoginLimits, claim_attempt, client_key, counters, forget_attempt, sweep
 from fieldapp.contributors.models import Contributor
 from fieldapp.errors import Conflict, Invalid, TooManyRequests
 from fieldapp.vocab import ROLES
@@ -83,26 +85,44 @@ def user_for_token(session: Session, token: str) -> User | None:
     )
 
 
-def authenticate(
-    session: Session, email: str, password: str, remote_addr: str, allowed: int, window_s: int
-) -> User | None:
-    """Check a password, refusing when too many recent attempts for this email failed."""
+class SignInLimited(TooManyRequests):
+    """Too many sign-in attempts: says how long to wait (sent as Retry-After)."""
+
+    def __init__(self, wait_s: int):
+        when = f"{wait_s} seconds" if wait_s < 120 else f"{math.ceil(wait_s / 60)} minutes"
+        super().__init__(f"Too many sign-in attempts; try again in {when}.")
+        self.retry_after = wait_s
+
+
+def authenticate(session: Session, email: str, password: str, remote_addr: str, limits: LoginLimits) -> User | None:
+    """Check a password within the sign-in limits; raise SignInLimited past them.
+
+    The attempt is counted and committed before the password is checked, so parallel guesses
+    cannot share one count; an unknown email costs the same Argon2 check as a known one.
+    """
     email = normalise_email(email)
-    since = datetime.now(UTC) - timedelta(seconds=window_s)
-    failures = session.execute(
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.email == email, LoginFailure.at > since)
-    ).scalar_one()
-    if failures >= allowed:
-        raise TooManyRequests("Too many failed sign-ins for this account; wait 15 minutes and try again.")
+    wanted = counters(email, client_key(remote_addr), limits)
+    wait = claim_attempt(session, wanted, limits.window_s)
+    session.commit()
+    if wait:
+        raise SignInLimited(wait)
     user = session.scalar(select(User).where(User.email == email))
-    if user is not None and user.password_hash and _verify(user.password_hash, password):
-        session.execute(delete(LoginFailure).where(LoginFailure.email == email))
-        return user
-    session.add(LoginFailure(email=email, remote_addr=remote_addr[:64]))
-    return None
+    stored = user.password_hash if user is not None and user.password_hash else None
+    if not password_matches(stored or _dummy_hash(), password) or stored is None:
+        return None
+    forget_attempt(session, wanted)
+    sweep(session, limits.window_s)
+    return user
 
 
-def _verify(password_hash: str, password: str) -> bool:
+@functools.cache
+def _dummy_hash() -> str:
+    # Made by the same hasher, so checking it costs what checking a real account's hash costs.
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    """Whether the password matches the Argon2 hash (False for a malformed hash)."""
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -114,6 +134,57 @@ def set_password(session: Session, email: str, password: str) -> User:
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise Invalid(f"No account for {email}.", [{"path": "email", "message": "unknown account"}])
+    change_password(session, user, password)
+    return user
+
+
+def change_password(session: Session, user: User, password: str) -> None:
+    """Replace a user's password and end every session signed in with the old one."""
     user.password_hash = hash_password(password)
+    end_all_sessions(session, user)
+
+
+def start_session(session: Session, user: User) -> str:
+    """Record a new signed-in session; return its id for the cookie (only its hash is stored)."""
+    session_id = secrets.token_urlsafe(32)
+    session.add(UserSession(id_hash=token_digest(session_id), user_id=user.id))
+    session.flush()
+    return session_id
+
+
+def user_for_session(session: Session, user_id: object, session_id: object) -> User | None:
+    """The user of a session cookie, or None once that session has ended."""
+    if not isinstance(user_id, int) or not isinstance(session_id, str):
+        return None
+    return session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.id_hash == token_digest(session_id))
+    )
+
+
+def end_session(session: Session, session_id: object) -> None:
+    """End one signed-in session (signing out)."""
+    if isinstance(session_id, str):
+        session.execute(delete(UserSession).where(UserSession.id_hash == token_digest(session_id)))
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """End every signed-in session of this account (a copied cookie stops working)."""
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    session.flush()
+
+
+def register_account(session: Session, email: str, name: str, password: str) -> User | None:
+    """Create a member account; None when the email is taken, after the same hashing work.
+
+    The caller answers both cases alike, so registering cannot tell anyone which emails have accounts.
+    """
+    password_hash = hash_password(password)
+    email = normalise_email(email)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        return None
+    user = create_user(session, email, name=name)
+    user.password_hash = password_hash
     session.flush()
     return user

@@ -1,17 +1,32 @@
-"""Sign-in, sign-out and registration pages."""
+"""Sign-in, sign-out and registration pages, and the account page (password, API tokens)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from fieldapp.accounts.forms import LoginForm, RegisterForm
-from fieldapp.accounts.service import authenticate, create_user
+from fieldapp.accounts.auth import current_user, current_viewer, require_user, sign_in, sign_out
+from fieldapp.accounts.forms import ChangePasswordForm, LoginForm, NewTokenForm, RegisterForm
+from fieldapp.accounts.service import (
+    SignInLimited,
+    authenticate,
+    change_password,
+    issue_token,
+    password_matches,
+    register_account,
+)
+from fieldapp.accounts.throttle import LoginLimits
+from fieldapp.accounts.tokens import list_tokens, revoke_token, token_owner
+from fieldapp.config import current_settings
 from fieldapp.db import get_session
-from fieldapp.errors import Conflict, TooManyRequests
 
 bp = Blueprint("accounts", __name__)
+
+REGISTERED = (
+    "Thank you. If {email} had no account yet, it has one now: sign in with the password you chose. "
+    "If it already had one, sign in with that account's password."
+)
 
 
 def _safe_next(target: str | None) -> str:
@@ -21,40 +36,40 @@ def _safe_next(target: str | None) -> str:
     return url_for("site.home")
 
 
+def login_limits() -> LoginLimits:
+    settings = current_settings()
+    return LoginLimits(
+        account_allowed=settings.login_failures_allowed,
+        address_allowed=settings.login_address_failures_allowed,
+        window_s=settings.login_failure_window_s,
+        backoff_s=settings.login_backoff_s,
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
-    status = 200
-    if form.validate_on_submit():
-        settings = current_app.extensions["fieldapp.settings"]
-        db = get_session()
-        try:
-            user = authenticate(
-                db,
-                form.email.data,
-                form.password.data,
-                request.remote_addr or "",
-                settings.login_failures_allowed,
-                settings.login_failure_window_s,
-            )
-        except TooManyRequests as exc:
-            form.form_errors.append(exc.message)
-            return render_template("accounts/login.html", form=form), 429
+    if not form.validate_on_submit():
+        return render_template("accounts/login.html", form=form), 400 if request.method == "POST" else 200
+    db = get_session()
+    try:
+        user = authenticate(db, form.email.data, form.password.data, request.remote_addr or "", login_limits())
+    except SignInLimited as exc:
+        form.form_errors.append(exc.message)
+        return render_template("accounts/login.html", form=form), 429, {"Retry-After": str(exc.retry_after)}
+    if user is None:
         db.commit()
-        if user is not None:
-            session.clear()
-            session["user_id"] = user.id
-            return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append("That email and password do not match an account.")
-        status = 401
-    elif request.method == "POST":
-        status = 400
-    return render_template("accounts/login.html", form=form), status
+        return render_template("accounts/login.html", form=form), 401
+    sign_in(user)
+    db.commit()
+    return redirect(_safe_next(request.args.get("next")))
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    session.clear()
+    sign_out()
+    get_session().commit()
     flash("You have signed out.")
     return redirect(url_for("site.home"))
 
@@ -62,17 +77,61 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     form = RegisterForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/register.html", form=form), 400 if request.method == "POST" else 200
+    db = get_session()
+    # The same answer whether or not the email has an account, so this page cannot be used to find out.
+    register_account(db, form.email.data, form.display_name.data, form.password.data)
+    db.commit()
+    flash(REGISTERED.format(email=form.email.data.strip()))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account():
+    """Change the password: every other session of the account ends, this one starts afresh."""
+    user = current_user()
+    if user is None:
+        return redirect(url_for("accounts.login", next=request.path))
+    form = ChangePasswordForm()
     if form.validate_on_submit():
-        db = get_session()
-        try:
-            user = create_user(db, form.email.data, name=form.display_name.data, password=form.password.data)
-        except Conflict:
-            form.email.errors.append("An account with this email already exists; sign in instead.")
-        else:
+        if user.password_hash and password_matches(user.password_hash, form.current.data):
+            db = get_session()
+            change_password(db, user, form.password.data)
+            sign_in(user)
             db.commit()
-            session.clear()
-            session["user_id"] = user.id
-            flash(f"Welcome, {user.contributor.display_name}.")
-            return redirect(url_for("site.home"))
+            flash("Your password has changed; every other session of this account has ended.")
+            return redirect(url_for("accounts.account"))
+        form.current.errors.append("This is not your current password.")
     status = 400 if request.method == "POST" else 200
-    return render_template("accounts/register.html", form=form), status
+    return render_template("accounts/account.html", form=form, user=user), status
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+def tokens():
+    """List your API tokens (staff: anyone's, with ?email=) and make a new one, shown once."""
+    user = current_user()
+    if user is None:
+        return redirect(url_for("accounts.login", next=request.path))
+    db = get_session()
+    owner = token_owner(db, user, current_viewer().is_privileged, request.args.get("email"))
+    form, new_token, status = NewTokenForm(), None, 200
+    if form.validate_on_submit() and owner.id == user.id:
+        new_token = issue_token(db, user, label=form.label.data.strip() or None)
+        db.commit()
+    elif request.method == "POST":
+        status = 400
+    context = {"owner": owner, "tokens": list_tokens(db, owner)}
+    return render_template("accounts/tokens.html", form=form, new_token=new_token, **context), status
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+def revoke(token_id: int):
+    # CSRFProtect has already checked this form's token (every page POST is protected).
+    user = require_user()
+    db = get_session()
+    owner = revoke_token(db, user, current_viewer().is_privileged, token_id)
+    db.commit()
+    flash("The token is revoked: it no longer works.")
+    email = None if owner.id == user.id else owner.email
+    return redirect(url_for("accounts.tokens", email=email), 303)

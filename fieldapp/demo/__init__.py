@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from fieldapp.accounts.models import User
-from fieldapp.accounts.service import create_user
+from fieldapp.accounts.service import create_user, hash_password, password_matches
 from fieldapp.config import Settings
 from fieldapp.contributors.models import Contributor, Membership
 from fieldapp.datasets.models import Dataset
@@ -21,8 +22,10 @@ from fieldapp.demo.catalogue import (
     DATASETS,
     FISHER_ACCOUNTS,
     GROUPS,
+    PUBLISHED_PASSWORDS,
     SUBJECTS,
     WARDENS,
+    DemoAccount,
     DemoDataset,
     subject_words,
 )
@@ -40,7 +43,8 @@ NAMESPACE = uuid.UUID("0b6f3f1e-5a57-4c39-9d0e-6a7d3c1f2e11")
 
 def load_demo(session: Session, settings: Settings) -> list[str]:
     """Load the demo accounts, contributors, subjects, datasets and observations; return a summary."""
-    users = {account.key: _ensure_user(session, account) for account in ACCOUNTS}
+    passwords: dict[str, str] = {}
+    users = {account.key: _ensure_user(session, account, passwords) for account in ACCOUNTS}
     contributors = {key: user.contributor_id for key, user in users.items()}
     contributors |= {key: _ensure_contributor(session, kind, name) for key, kind, name in GROUPS + WARDENS}
     _ensure_memberships(session, contributors["fishers"], [contributors[k] for k in FISHER_ACCOUNTS])
@@ -62,16 +66,29 @@ def load_demo(session: Session, settings: Settings) -> list[str]:
         lines.append(f"Dataset {spec.slug} ({spec.knowledge_kind}): {total} observations, {created} new.")
     reviews = ensure_reviews(session, users, {spec.knowledge_kind: spec.slug for spec in DATASETS})
     lines.append(f"Annotations across kinds of knowledge: {reviews} new.")
-    lines += [f"Account {a.email} / {a.password} ({a.role})" for a in ACCOUNTS]
+    lines += [_account_line(account, passwords.get(account.key)) for account in ACCOUNTS]
     lines.append("All demonstration data are SYNTHETIC: not real records.")
     return lines
 
 
-def _ensure_user(session: Session, account) -> User:
+def _ensure_user(session: Session, account: DemoAccount, passwords: dict[str, str]) -> User:
+    """Find or create a demo account; a new one (or one with a published password) gets a random password."""
     user = session.scalar(select(User).where(User.email == account.email))
     if user is None:
-        user = create_user(session, account.email, role=account.role, name=account.name, password=account.password)
+        passwords[account.key] = secrets.token_urlsafe(12)
+        return create_user(
+            session, account.email, role=account.role, name=account.name, password=passwords[account.key]
+        )
+    if user.password_hash and any(password_matches(user.password_hash, p) for p in PUBLISHED_PASSWORDS):
+        passwords[account.key] = secrets.token_urlsafe(12)
+        user.password_hash = hash_password(passwords[account.key])
     return user
+
+
+def _account_line(account: DemoAccount, password: str | None) -> str:
+    if password is None:
+        return f"Account {account.email} ({account.role}): its password was printed when it was created."
+    return f"Account {account.email} ({account.role}), password (shown once): {password}"
 
 
 def _ensure_contributor(session: Session, kind: str, name: str) -> int:

@@ -12,9 +12,10 @@ SYNTHETIC = (
 
 @dataclass(frozen=True)
 class DemoAccount:
+    """A demo account: its password is drawn at random when it is created and printed once."""
+
     key: str
     email: str
-    password: str
     role: str
     name: str
 
@@ -47,11 +48,14 @@ class DemoDataset:
 
 
 ACCOUNTS = (
-    DemoAccount("staff", "staff@demo.fieldapp.test", "demo-staff-pass", "staff", "Demo park staff"),
-    DemoAccount("steward", "steward@demo.fieldapp.test", "demo-steward-pass", "steward", "Demo data steward"),
-    DemoAccount("fisher1", "fisher1@demo.fieldapp.test", "demo-fisher-pass", "member", "Demo fisher Anne"),
-    DemoAccount("fisher2", "fisher2@demo.fieldapp.test", "demo-fisher-pass", "member", "Demo fisher Tom"),
+    DemoAccount("staff", "staff@demo.fieldapp.test", "staff", "Demo park staff"),
+    DemoAccount("steward", "steward@demo.fieldapp.test", "steward", "Demo data steward"),
+    DemoAccount("fisher1", "fisher1@demo.fieldapp.test", "member", "Demo fisher Anne"),
+    DemoAccount("fisher2", "fisher2@demo.fieldapp.test", "member", "Demo fisher Tom"),
 )
+# The passwords earlier versions gave every demo account, published in the code: an account that
+# still accepts one gets a fresh random password the next time the demo is loaded.
+PUBLISHED_PASSWORDS = ("demo-staff-pass", "demo-steward-pass", "demo-fisher-pass")
 FISHER_ACCOUNTS = ("fisher1", "fisher2")
 
 # Contributors credited without an account: (key, kind, display name).

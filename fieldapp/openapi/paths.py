@@ -9,6 +9,7 @@ from fieldapp.openapi.builders import GEOJSON, Schema, enum, errors, json_conten
 from fieldapp.openapi.comparisons import get_comparison
 from fieldapp.openapi.contributors import contributor_paths
 from fieldapp.openapi.records import record_paths
+from fieldapp.openapi.tokens import token_paths
 from fieldapp.openapi.transfer import transfer_paths
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
@@ -107,7 +108,8 @@ def security_schemes() -> Schema:
         "bearerAuth": {
             "type": "http",
             "scheme": "bearer",
-            "description": "An API token from `fieldapp users create EMAIL --token`.",
+            "description": "An API token, made on the /account/tokens page or by "
+            "`fieldapp users create EMAIL --token`; list and revoke them under /tokens.",
         },
         "cookieAuth": {
             "type": "apiKey",
@@ -137,6 +139,7 @@ def paths() -> Schema:
         "/comparisons": {"get": get_comparison()},
         "/openapi.json": {"get": openapi_operation()},
         **transfer_paths(),
+        **token_paths(),
     }
 
 

@@ -10,6 +10,7 @@ from fieldapp.openapi.builders import Schema, enum, number, ref, string
 from fieldapp.openapi.comparisons import comparison_schema
 from fieldapp.openapi.contributors import contributor_schemas
 from fieldapp.openapi.records import record_schemas
+from fieldapp.openapi.tokens import token_schemas
 from fieldapp.vocab import (
     ABUNDANCE_SCALES,
     CONFIDENCES,
@@ -47,6 +48,7 @@ def component_schemas() -> Schema:
         "Comparison": comparison_schema(),
         **record_schemas(),
         **contributor_schemas(),
+        **token_schemas(),
         "DatasetList": {
             "type": "object",
             "required": ["datasets"],
