@@ -151,7 +151,7 @@ def test_counts_older_than_the_window_do_not_count(app, make, db):
     email = account.user.email
     fail(app.test_client(), ATTACKER, email, PER_ACCOUNT)
     db.execute(text("UPDATE login_throttle SET window_start = now() - interval '16 minutes'"))
-    stale = "INSERT INTO login_throttle (scope, key, window_start) VALUES ('address', 'stale', now() - '1 day')"
+    stale = "INSERT INTO login_throttle (scope, key, window_start) VALUES ('address', 'stale', now() - interval '1d')"
     db.execute(text(stale))
     db.commit()
     assert login_from(app.test_client(), ATTACKER, email, PASSWORD).status_code == 302
