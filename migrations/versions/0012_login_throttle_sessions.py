@@ -7,15 +7,15 @@ counters (row lock, committed) before its password is checked. user_session hold
 each signed-in session's id (the cookie carries the id): signing out deletes that session's row,
 changing the password deletes them all, so a copied cookie stops working.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
