@@ -81,15 +81,13 @@ def claim_attempt(session: Session, wanted: list[Counter], window_s: int) -> int
 
 
 def _lock(session: Session, wanted: list[Counter]) -> dict[tuple[str, str], LoginThrottle]:
-    keys = [(c.scope, c.key) for c in wanted]
-    session.execute(pg_insert(LoginThrottle).values([{"scope": s, "key": k} for s, k in keys]).on_conflict_do_nothing())
-    found = session.scalars(
-        select(LoginThrottle)
-        .where(tuple_(LoginThrottle.scope, LoginThrottle.key).in_(keys))
-        .order_by(LoginThrottle.scope, LoginThrottle.key)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    # One statement makes missing rows and locks existing ones (a no-op update takes the row lock), so a
+    # concurrent sweep cannot delete a row between finding and locking it.
+    insert = pg_insert(LoginThrottle).values([{"scope": c.scope, "key": c.key} for c in wanted])
+    upsert = insert.on_conflict_do_update(
+        index_elements=[LoginThrottle.scope, LoginThrottle.key], set_={"attempts": LoginThrottle.attempts}
     )
+    found = session.scalars(upsert.returning(LoginThrottle), execution_options={"populate_existing": True})
     return {(row.scope, row.key): row for row in found}
 
 

@@ -1,4 +1,4 @@
-"""The first pages in a phone's browser: register, sign out and in, a wrong password, the home page at 360 px."""
+"""The first pages in a phone's browser: register, sign in and out, a wrong password, 360 px, the account page."""
 
 from __future__ import annotations
 
@@ -91,3 +91,28 @@ def test_home_page_fits_360_px_without_horizontal_scroll(page, live_server):
     assert widths["inner"] == 360
     assert widths["scroll"] <= widths["inner"], widths
     assert widths["body"] <= widths["inner"], widths
+
+
+def test_account_page_makes_and_revokes_a_token_and_changes_the_password(page, live_server):
+    email, _ = live_server.account("Token Keeper", password=PASSWORD)
+    sign_in(page, email, PASSWORD)
+    page.get_by_text("Signed in as Token Keeper").click()
+    expect(page).to_have_url(live_server.url + "/account")
+    page.get_by_role("link", name="Your API tokens").click()
+    page.get_by_label("What the token is for").fill("field phone")
+    page.get_by_role("button", name="Make a token").click()
+    secret = page.get_by_role("status").locator("code").inner_text()
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert requests.get(f"{live_server.url}/api/v1/tokens", headers=headers, timeout=10).status_code == 200
+    row = page.get_by_role("row").filter(has_text="field phone")
+    row.get_by_role("button", name="Revoke").click()
+    expect(page.get_by_role("status")).to_have_text("The token is revoked: it no longer works.")
+    assert requests.get(f"{live_server.url}/api/v1/tokens", headers=headers, timeout=10).status_code == 401
+
+    page.goto("/account")
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("another long passphrase")
+    page.get_by_label("New password again").fill("another long passphrase")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("status")).to_contain_text("every other session of this account has ended")
+    expect(page.get_by_text("Signed in as Token Keeper")).to_be_visible()
