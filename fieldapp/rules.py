@@ -114,6 +114,8 @@ TEXT_MAX = {
     "method": 5_000,
     "notes": 20_000,
 }
+# The longest name a contributor (person, group or pseudonym) may be credited under.
+CONTRIBUTOR_NAME_MAX = 200
 # The text columns (no length in their type) bounded by a CHECK.
 CHECKED_TEXT = ("method", "notes")
 

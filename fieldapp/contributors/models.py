@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.db import Base
+from fieldapp.rules import CONTRIBUTOR_NAME_MAX
 from fieldapp.vocab import CONTRIBUTOR_KINDS, sql_in
 
 
@@ -22,7 +23,7 @@ class Contributor(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default="person")
-    display_name: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(CONTRIBUTOR_NAME_MAX))
     orcid: Mapped[str | None] = mapped_column(String(19))
     # Set for a pseudonym: the account that may credit it. Never shown to others.
     # use_alter: user_account points back here, and the cycle needs one side added afterwards.

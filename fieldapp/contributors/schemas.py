@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from fieldapp.contributors.service import MAX_NAME
+from fieldapp.rules import CONTRIBUTOR_NAME_MAX
 
 
 class PseudonymSchema(Schema):
@@ -13,4 +13,4 @@ class PseudonymSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=MAX_NAME))
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=CONTRIBUTOR_NAME_MAX))

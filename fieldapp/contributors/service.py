@@ -8,8 +8,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.contributors.models import Contributor
 from fieldapp.errors import Invalid
-
-MAX_NAME = 200
+from fieldapp.rules import CONTRIBUTOR_NAME_MAX
 
 
 def is_member(session: Session, member_id: int, group_id: int) -> bool:
@@ -48,10 +47,10 @@ def may_credit(session: Session, own_contributor_id: int, contributor_id: int, u
 def create_pseudonym(session: Session, user_id: int, own_name: str, name: str) -> tuple[Contributor, bool]:
     """Find or create a user's pseudonym of this name (case-insensitive, not their own name); True when new."""
     name = " ".join((name or "").split())
-    if not name or len(name) > MAX_NAME:
+    if not name or len(name) > CONTRIBUTOR_NAME_MAX:
         raise Invalid(
-            f"A pseudonym is 1 to {MAX_NAME} characters.",
-            [{"path": "display_name", "message": f"give a name of 1 to {MAX_NAME} characters"}],
+            f"A pseudonym is 1 to {CONTRIBUTOR_NAME_MAX} characters.",
+            [{"path": "display_name", "message": f"give a name of 1 to {CONTRIBUTOR_NAME_MAX} characters"}],
         )
     if name.casefold() == own_name.casefold():
         raise Invalid(

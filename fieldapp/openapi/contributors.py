@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fieldapp.contributors.service import MAX_NAME
 from fieldapp.openapi.builders import Schema, errors, json_content, number, ref, response, string
+from fieldapp.rules import CONTRIBUTOR_NAME_MAX
 
 WRITE_SECURITY: list[dict] = [{"bearerAuth": []}, {"cookieAuth": []}]
 
@@ -14,7 +14,7 @@ def contributor_schemas() -> Schema:
             "type": "object",
             "additionalProperties": False,
             "required": ["display_name"],
-            "properties": {"display_name": string("The name to be credited under.", 1, MAX_NAME)},
+            "properties": {"display_name": string("The name to be credited under.", 1, CONTRIBUTOR_NAME_MAX)},
         },
         "Pseudonym": {
             "type": "object",
