@@ -9,7 +9,7 @@ from fieldapp.maps.models import MapCell, MapDatasetState
 from fieldapp.observations.models import Media, Observation, ObservationHistory
 from fieldapp.participation.models import ParticipationMonth
 from fieldapp.subjects.models import Subject, SubjectName
-from fieldapp.transfer.models import ImportJob
+from fieldapp.transfer.models import ImportFile, ImportJob
 from fieldapp.usage import UsageDataset, UsageEvent
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "Base",
     "Contributor",
     "Dataset",
+    "ImportFile",
     "ImportJob",
     "LoginThrottle",
     "MapCell",

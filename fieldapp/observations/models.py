@@ -113,6 +113,10 @@ class Observation(Base):
     source_ref: Mapped[str | None] = mapped_column(String(rules.TEXT_MAX["source_ref"]))
     # How an invalid geometry was repaired on the way in, if it was.
     repair_note: Mapped[str | None] = mapped_column(Text)
+    # The import that last wrote this record, if one did: its file's name and checksum.
+    import_file_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("import_file.id", ondelete="SET NULL"), index=True
+    )
     # SHA-256 of the content as submitted: the same id with other content is a conflict.
     content_hash: Mapped[str | None] = mapped_column(String(64))
     # Volunteer time, where the recorder chose to say it (a measure of participation).

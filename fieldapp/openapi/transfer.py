@@ -11,7 +11,9 @@ WRITE_SECURITY: list[dict] = [{"bearerAuth": []}, {"cookieAuth": []}]
 _JOB = {
     "type": "object",
     "description": "An import job: status (queued, running, succeeded, failed), progress,"
-    " rows_read, the report (counts, mapping, CRS, repaired, rejected, warnings)"
+    " rows_read, the report (counts, mapping, CRS, repaired, rejected, warnings; the file's name and SHA-256"
+    " with the import's id; the earlier imports whose records it updates; updates changing a record's"
+    " geometry kind or subject)"
     " and, when it failed, an error like every other error body.",
 }
 
@@ -40,6 +42,11 @@ def import_form() -> Schema:
             "skip_rejected": {"type": "boolean", "description": "Write the good rows even if some are rejected."},
             "date_order": enum(("dmy", "mdy"), "How to read 03/04/2021."),
             "default_date": {**text, "description": "observed_start for rows without a date."},
+            "source_key": {
+                **text,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+                "description": "Names the source: rows without ids update only records imported with the same key.",
+            },
             "background": {"type": "boolean", "description": "Run as a background job even if the file is small."},
         },
     }
@@ -51,7 +58,8 @@ def create_import() -> Schema:
         "tags": ["datasets"],
         "operationId": "importFile",
         "summary": "Import a file into a dataset (stewards)",
-        "description": "All-or-nothing; re-importing updates by source_ref. Small files answer with the report;"
+        "description": "All-or-nothing; a record is updated only when the same source (the file's own ids, the same"
+        " file, or the same source_key) gives the same id. Small files answer with the report;"
         " large ones (or background=true) answer 202 with a status URL.",
         "security": WRITE_SECURITY,
         "parameters": [ref("parameters", "csrfToken")],

@@ -16,10 +16,9 @@ from fieldapp.geoprivacy.policy import stewards_dataset
 from fieldapp.observations.service import viewer_of
 from fieldapp.transfer import jobs
 from fieldapp.transfer.exporters import Export, find_dataset
-from fieldapp.transfer.importer import ImportOptions
+from fieldapp.transfer.options import parse_flag, parse_options
 
 bp = Blueprint("transfer_api", __name__)
-_TRUE = ("1", "true", "yes", "on")
 
 
 @bp.get("/datasets/<slug>/export")
@@ -44,8 +43,8 @@ def import_file(slug: str):
         raise BadRequest(
             "Send the file as multipart form data in the field 'file'.", [{"path": "file", "message": "missing"}]
         )
-    options = _options(slug, user.id)
-    background = request.form.get("background", "").lower() in _TRUE
+    options = parse_options(request.form.to_dict(flat=False), slug, user.id, ignored=("background",))
+    background = parse_flag("background", request.form.get("background", ""))
     job = jobs.create_job(session, current_settings(), dataset, user, upload, options)
     location = url_for(".get_job", job_id=job.id, _external=True)
     if background or job.size > current_settings().import_inline_max_bytes:
@@ -64,47 +63,6 @@ def get_job(job_id):
     if job is None or user is None or not (job.user_id == user.id or viewer_of(user).is_privileged):
         raise NotFound(f"No import job {job_id}.")
     return _job_response(jobs.job_json(job), 200, None)
-
-
-def _options(slug: str, user_id: int) -> ImportOptions:
-    form = request.form
-    unknown = set(form) - {
-        "dry_run",
-        "format",
-        "layer",
-        "crs",
-        "map",
-        "skip_rejected",
-        "date_order",
-        "default_date",
-        "background",
-    }
-    if unknown:
-        raise BadRequest(
-            f"Unknown form field(s): {', '.join(sorted(unknown))}.",
-            [{"path": name, "message": "unknown field"} for name in sorted(unknown)],
-        )
-    pairs: list[str] = form.getlist("map")
-    mapping: list[str] | dict[str, str] = pairs
-    if len(pairs) == 1 and pairs[0].lstrip().startswith("{"):
-        try:
-            mapping = {str(k): str(v) for k, v in json.loads(pairs[0]).items()}
-        except (ValueError, AttributeError):
-            raise BadRequest(
-                "'map' is target=column pairs or a JSON object.", [{"path": "map", "message": "malformed"}]
-            ) from None
-    return ImportOptions(
-        dataset=slug,
-        format=form.get("format") or None,
-        layer=form.get("layer") or None,
-        crs=form.get("crs") or None,
-        mapping=mapping,
-        dry_run=form.get("dry_run", "").lower() in _TRUE,
-        skip_rejected=form.get("skip_rejected", "").lower() in _TRUE,
-        date_order=form.get("date_order") or None,
-        default_date=form.get("default_date") or None,
-        user_id=user_id,
-    )
 
 
 def _job_response(body: dict, status: int, location: str | None) -> Response:

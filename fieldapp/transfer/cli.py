@@ -10,7 +10,8 @@ import click
 
 from fieldapp.db import get_db
 from fieldapp.errors import FieldAppError
-from fieldapp.transfer.importer import ImportOptions, ImportRejected, ImportReport, run_import
+from fieldapp.transfer.importer import ImportRejected, ImportReport, run_import
+from fieldapp.transfer.options import ImportOptions, parse_options
 from fieldapp.transfer.readers import FORMATS
 
 
@@ -29,6 +30,10 @@ from fieldapp.transfer.readers import FORMATS
 )
 @click.option("--date-order", type=click.Choice(["dmy", "mdy"]), help="How to read 03/04/2021 style dates.")
 @click.option("--default-date", help="observed_start for rows without a date (ISO 8601).")
+@click.option(
+    "--source-key",
+    help="Name the source (e.g. mcz-2024): rows without ids update only records imported with the same key.",
+)
 @click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
 @click.option("--skip-rejected", is_flag=True, help="Import the good rows even if some are rejected.")
 @click.option("--as-user", "email", help="Email of the account doing the import (recorded in the history).")
@@ -42,23 +47,28 @@ def import_command(
     mapping: tuple[str, ...],
     date_order: str | None,
     default_date: str | None,
+    source_key: str | None,
     dry_run: bool,
     skip_rejected: bool,
     email: str | None,
     as_json: bool,
 ) -> None:
-    """Import a survey file into a dataset (all-or-nothing; re-importing updates by source_ref)."""
-    options = ImportOptions(
-        dataset=dataset,
-        format=fmt,
-        layer=layer,
-        crs=crs,
-        mapping=list(mapping),
-        dry_run=dry_run,
-        skip_rejected=skip_rejected,
-        date_order=date_order,
-        default_date=default_date,
-    )
+    """Import a survey file into a dataset (all-or-nothing; re-importing updates only the same source's records)."""
+    given = {
+        "format": fmt,
+        "layer": layer,
+        "crs": crs,
+        "date_order": date_order,
+        "default_date": default_date,
+        "source_key": source_key,
+        "dry_run": "true" if dry_run else None,
+        "skip_rejected": "true" if skip_rejected else None,
+    }
+    fields = {name: [value] for name, value in given.items() if value is not None}
+    try:
+        options = parse_options({**fields, "map": list(mapping)}, dataset, None)
+    except FieldAppError as exc:
+        raise click.ClickException(exc.message) from None
     try:
         report = _run(file, options, email, show_progress=not as_json)
     except ImportRejected as exc:
@@ -103,6 +113,10 @@ def _print(report: ImportReport, as_json: bool) -> None:
         return
     verb = "Would import" if report.dry_run else ("Imported" if report.written else "Did not import")
     click.echo(f"{verb} {report.file} ({report.format}) into {report.dataset}: {report.rows_read} rows read.")
+    origin = report.source
+    click.echo(
+        f"  file: {origin.get('name')} (SHA-256 {origin.get('sha256')}); records identified {origin.get('identified')}"
+    )
     click.echo(f"  CRS: {report.crs}")
     for name, value in report.readings.items():
         click.echo(f"  {name}: {value}")
@@ -112,8 +126,14 @@ def _print(report: ImportReport, as_json: bool) -> None:
         f"  to create: {report.to_create}, to update: {report.to_update}, repaired: "
         f"{report.repaired_count}, rejected: {report.rejected_count}"
     )
+    for earlier in report.updates_from:
+        label = f"import {earlier['import_id']} of {earlier['file']} ({earlier['imported_at']})"
+        click.echo(f"  updates {earlier['records']} records from {label if earlier['file'] else 'no recorded file'}")
     if report.written:
-        click.echo(f"  created: {report.created}, updated: {report.updated}, unchanged: {report.unchanged}")
+        click.echo(
+            f"  import {origin.get('import_id')}: created: {report.created}, updated: {report.updated},"
+            f" unchanged: {report.unchanged}"
+        )
     for repair in report.repaired[:20]:
         click.echo(f"  repaired row {repair['row']}: {repair['note']}")
     for rejection in report.rejected[:50]:

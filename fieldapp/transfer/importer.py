@@ -1,4 +1,8 @@
-"""Imports: read, map, check and stage every row, then write all-or-nothing, upserting by source_ref."""
+"""Imports: read, map, check and stage every row, then write all-or-nothing, upserting by source_ref.
+
+A record is updated only when the same source gives the same id (see identity.py); every written
+import is recorded with its file's name and SHA-256, and each record points at the import that wrote it.
+"""
 
 from __future__ import annotations
 
@@ -18,30 +22,16 @@ from fieldapp.db import set_actor
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.geo.crs import JERSEY_BBOX
 from fieldapp.observations import bulk
+from fieldapp.transfer import identity
+from fieldapp.transfer.identity import Identity
 from fieldapp.transfer.mapping import detect, parse_overrides, position_columns
+from fieldapp.transfer.options import ImportOptions, check_options
 from fieldapp.transfer.readers import Record, Source, open_source
 from fieldapp.transfer.rows import STAGE_COLUMNS, RowBuilder, now_day, resolve_crs
 from fieldapp.transfer.values import ValueProblem, choose_date_order, parse_when
 
 MAX_LISTED = 1000  # rejections and repairs listed one by one; the counts are always complete
 PROGRESS_EVERY = 2000
-
-
-@dataclass
-class ImportOptions:
-    """What the user chose for one import."""
-
-    dataset: str
-    format: str | None = None
-    layer: str | None = None
-    crs: str | None = None
-    # Overrides as "target=column" strings (command line, form) or a dict (API JSON).
-    mapping: list[str] | dict[str, str] = field(default_factory=dict)
-    dry_run: bool = False
-    skip_rejected: bool = False
-    date_order: str | None = None
-    default_date: str | None = None
-    user_id: int | None = None
 
 
 @dataclass
@@ -67,6 +57,12 @@ class ImportReport:
     mapping: dict[str, str] = field(default_factory=dict)
     crs: str = ""
     readings: dict[str, str] = field(default_factory=dict)
+    # The file (name, sha256, size), how its records are identified, and the import's id once written.
+    source: dict[str, Any] = field(default_factory=dict)
+    # The earlier imports whose records this one updates (would update, in a dry run), with counts.
+    updates_from: list[dict[str, Any]] = field(default_factory=list)
+    # Updates that change a record's geometry kind or subject: counts and a few examples.
+    identity_changes: dict[str, Any] = field(default_factory=dict)
 
     def reject(self, record: Record, reason: str) -> None:
         self.rejected_count += 1
@@ -111,9 +107,11 @@ def run_import(
     dataset = session.scalar(select(Dataset).where(Dataset.slug == options.dataset))
     if dataset is None:
         raise NotFound(f"No dataset {options.dataset!r}.")
+    check_options(options)
     source = open_source(path, workdir, options.format, options.layer)
     try:
-        return _import(session, source, dataset, path, options, progress)
+        ident = Identity(sha256=identity.file_sha256(path), key=options.source_key or None)
+        return _import(session, source, dataset, path, options, ident, progress)
     finally:
         source.close()
 
@@ -124,10 +122,21 @@ def _import(
     dataset: Dataset,
     path: Path,
     options: ImportOptions,
+    ident: Identity,
     progress: Callable[[float, int], None] | None,
 ) -> ImportReport:
     report = ImportReport(dataset=dataset.slug, file=path.name, format=source.format, dry_run=options.dry_run)
+    report.source = {
+        "name": path.name,
+        "sha256": ident.sha256,
+        "size": path.stat().st_size,
+        "format": source.format,
+        "source_key": ident.key,
+    }
     records, builder = _prepare(source, options, dataset, report)
+    builder.identity = ident
+    report.source["id_column"] = builder.mapping.columns.get("id")
+    report.source["identified"] = ident.describe(report.source["id_column"])
     stage = Stage(session)
     stage.fill(records, builder, report, lambda: progress(source.progress(), report.rows_read) if progress else None)
     if report.rows_read == 0:
@@ -137,16 +146,35 @@ def _import(
         )
     _warn(builder, report)
     stage.check_duplicates(report)
+    stage.place_points()
     report.to_create, report.to_update = stage.counts(dataset.id)
+    _compare_with_earlier(session, stage, dataset.id, report)
     if report.rejected_count and not options.skip_rejected:
         raise ImportRejected(report)
     if not options.dry_run:
-        set_actor(session, options.user_id)
-        report.created, report.updated = stage.upsert(dataset, options.user_id)
-        report.unchanged = report.to_update - report.updated
-        report.written = True
+        _write(session, stage, dataset, options.user_id, report)
     stage.drop()
     return report
+
+
+def _compare_with_earlier(session: Session, stage: Stage, dataset_id: int, report: ImportReport) -> None:
+    """Say which earlier imports this one updates, and warn loudly when an update changes what a record is."""
+    if report.to_update:
+        report.updates_from = identity.earlier_imports(session, stage.table, dataset_id)
+        report.identity_changes = identity.identity_changes(session, stage.table, dataset_id)
+        warnings = identity.change_warnings(report.identity_changes, report.updates_from, report.dry_run)
+        report.warnings[:0] = warnings
+    report.warnings.extend(identity.new_version_hints(session, dataset_id, report.source))
+
+
+def _write(session: Session, stage: Stage, dataset: Dataset, user_id: int | None, report: ImportReport) -> None:
+    set_actor(session, user_id)
+    import_id = identity.record_import(session, dataset.id, user_id, report.source)
+    report.source["import_id"] = import_id
+    report.created, report.updated = stage.upsert(dataset, user_id, import_id)
+    identity.record_outcome(session, import_id, report.created, report.updated)
+    report.unchanged = report.to_update - report.updated
+    report.written = True
 
 
 def _prepare(
@@ -180,9 +208,7 @@ def _prepare(
 
 
 def _date_order(head: list[Record], mapping, given: str | None) -> tuple[str, str]:
-    if given:
-        if given not in ("dmy", "mdy"):
-            raise Invalid("date_order is 'dmy' or 'mdy'.", [{"path": "date_order", "message": "dmy or mdy"}])
+    if given:  # checked by check_options
         return given, "given"
     column = mapping.columns.get("time")
     samples = [str(r.values.get(column)) for r in head if column and r.values.get(column)]
@@ -190,12 +216,8 @@ def _date_order(head: list[Record], mapping, given: str | None) -> tuple[str, st
 
 
 def _default_time(options: ImportOptions) -> datetime:
-    if not options.default_date:
-        return now_day()
-    try:
-        return parse_when(options.default_date).start
-    except ValueProblem as exc:
-        raise Invalid(f"default_date: {exc}.", [{"path": "default_date", "message": str(exc)}]) from None
+    # A default_date that cannot be read was refused by check_options.
+    return parse_when(options.default_date).start if options.default_date else now_day()
 
 
 def _warn(builder: RowBuilder, report: ImportReport) -> None:
@@ -301,12 +323,15 @@ class Stage:
         new, existing = self.session.execute(text(sql), {"dataset": dataset_id}).one()
         return new, existing
 
-    def upsert(self, dataset: Dataset, user_id: int | None) -> tuple[int, int]:
-        """Insert new rows and update changed ones (matched by source_ref); return (created, updated)."""
+    def place_points(self) -> None:
+        """Give plain points (read as lon/lat) their geometry, so every staged row can be compared."""
         self.session.execute(
             text(f"""UPDATE {self.table} s SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326)
                                      WHERE s.geom IS NULL""")
         )
+
+    def upsert(self, dataset: Dataset, user_id: int | None, import_id: int) -> tuple[int, int]:
+        """Insert new rows and update changed ones (matched by source_ref); return (created, updated)."""
         if self.duplicates:
             # Only with skip_rejected: the first row of a repeated id is kept, as the report says.
             self.session.execute(
@@ -320,6 +345,7 @@ class Stage:
             "steward": dataset.steward_id,
             "user": user_id,
             "visibility": dataset.default_visibility,
+            "import_file": import_id,
         }
         # New rows first, set-based (observations.bulk); a source_ref that exists, or that a
         # concurrent import commits meanwhile, is skipped here and updated below, through the triggers.
@@ -358,12 +384,22 @@ SELECT CAST(:dataset AS integer) AS dataset_id,
        CASE WHEN s.recorded_by_text IS NULL THEN CAST(:steward AS integer) END AS contributor_id,
        s.recorded_by_text, sub.id AS subject_id, s.subject_text, s.occurrence_status, s.count, s.abundance_scale,
        s.abundance_value, s.abundance_verbatim, s.observed_start, s.observed_end, s.time_precision, s.geom,
-       s.coordinate_uncertainty_m, s.licence, s.source_ref, s.attributes, s.repair_note, s.row_no
+       s.coordinate_uncertainty_m, s.licence, s.source_ref, s.attributes, s.repair_note, s.row_no,
+       CAST(:import_file AS bigint) AS import_file_id
   FROM {table} s
   LEFT JOIN (SELECT lower(scientific_name) AS name, min(id) AS id FROM subject
               WHERE scientific_name IS NOT NULL GROUP BY 1) sub ON sub.name = lower(s.subject_text)
 """
-_INSERTED = ("id", "dataset_id", "contributor_id", "entered_by", "visibility", "source_ref", *_UPDATED)
+_INSERTED = (
+    "id",
+    "dataset_id",
+    "contributor_id",
+    "entered_by",
+    "visibility",
+    "source_ref",
+    "import_file_id",
+    *_UPDATED,
+)
 _INSERT = bulk.insert_sql(
     list(_INSERTED),
     "SELECT gen_random_uuid() AS id, CAST(:user AS integer) AS entered_by,"
@@ -377,6 +413,7 @@ UPDATE observation SET
 """
     + ",\n".join(f"    {c} = staged.{c}" for c in _UPDATED)
     + """,
+    import_file_id = staged.import_file_id,
     updated_at = now()
   FROM ("""
     + _STAGED

@@ -19,6 +19,7 @@ from fieldapp.errors import Invalid
 from fieldapp.geo.crs import JERSEY_BBOX, STORAGE_SRID
 from fieldapp.geo.fields import geometry_kind
 from fieldapp.observations.abundance import normalise as normalise_abundance
+from fieldapp.transfer.identity import Identity
 from fieldapp.transfer.mapping import Mapping, normalise
 from fieldapp.transfer.readers import Record
 from fieldapp.transfer.values import (
@@ -133,6 +134,8 @@ class RowBuilder:
         self.dataset_licence = dataset_licence
         self.dropped = dropped_columns
         self.counters = Counters()
+        # How records are named (set by the importer): the file's own ids, else rows of this source.
+        self.identity = Identity(sha256="")
         # The record's position, to keep free text that quotes it out of attributes.
         self.anchor: tuple[float, float] = (0.0, 0.0)
         self.scale_from_column = _SCALE_BY_COLUMN.get(normalise(mapping.columns.get("abundance", "")))
@@ -155,7 +158,7 @@ class RowBuilder:
         status = self.value(values, "status")
         uncertainty = self.value(values, "uncertainty")
         row = {
-            "source_ref": _text(self.value(values, "id")) or record.ref,
+            "source_ref": self.identity.reference(_text(self.value(values, "id")), record.ref),
             "subject_text": self.subject(values, record.number),
             "recorded_by_text": _text(self.value(values, "recorded_by")),
             "abundance_verbatim": verbatim,

@@ -13,9 +13,8 @@ from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, Forbidden, NotFound
 from fieldapp.transfer import jobs
 from fieldapp.transfer.exporters import find_dataset
-from fieldapp.transfer.importer import ImportOptions
 from fieldapp.transfer.offers import may_import
-from fieldapp.transfer.readers import FORMATS as IMPORT_FORMATS
+from fieldapp.transfer.options import parse_options
 
 bp = Blueprint("transfer", __name__)
 
@@ -24,25 +23,6 @@ def allow_large_imports() -> None:
     """Raise the body limit for uploads to the import page and API (an app-wide hook, before CSRF reads the form)."""
     if request.method == "POST" and request.blueprint in ("transfer", "transfer_api"):
         request.max_content_length = current_settings().import_max_bytes
-
-
-def _options(slug: str, user_id: int) -> ImportOptions:
-    form = request.form
-    # One override per line, as on the command line: subject=EUNIScombD, subject==Maerl, or notes=
-    mapping = [line.strip() for line in form.get("map", "").splitlines() if line.strip()]
-    fmt = form.get("format") or None
-    if fmt is not None and fmt not in IMPORT_FORMATS:
-        raise BadRequest(f"Unknown format {fmt!r}.", [{"path": "format", "message": "unknown format"}])
-    return ImportOptions(
-        dataset=slug,
-        format=fmt,
-        layer=form.get("layer", "").strip() or None,
-        crs=form.get("crs", "").strip() or None,
-        mapping=mapping,
-        dry_run=form.get("dry_run") == "on",
-        skip_rejected=form.get("skip_rejected") == "on",
-        user_id=user_id,
-    )
 
 
 @bp.post("/datasets/<slug>/import")
@@ -55,7 +35,7 @@ def import_upload(slug: str):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise BadRequest("Choose a file to import.", [{"path": "file", "message": "missing"}])
-    options = _options(slug, user.id)
+    options = parse_options(request.form.to_dict(flat=False), slug, user.id, ignored=("csrf_token",))
     job = jobs.create_job(session, current_settings(), dataset, user, upload, options)
     if job.size > current_settings().import_inline_max_bytes:
         session.commit()

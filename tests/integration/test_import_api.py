@@ -144,3 +144,39 @@ def test_a_failing_background_job_records_why_and_writes_nothing(app, committed)
     body = _wait(client, response.headers["Location"], steward.headers)
     assert body["status"] == "failed" and "nothing was written" in body["error"]["message"]
     assert body["report"]["rejected_count"] == 1
+
+
+NO_IDS = b"species,lat,lon,date\nSpider crab,49.18,-2.15,2021-05-01\nOrmer,49.19,-2.16,03/04/2021\n"
+
+
+def test_a_source_key_through_the_api_and_the_file_and_earlier_import_in_the_job(client, db, dataset, steward):
+    first = _post(client, dataset, steward, body=NO_IDS, name="shore.csv", source_key="shore-walks")
+    assert first.status_code == 201, first.json
+    source = first.json["report"]["source"]
+    assert source["name"] == "shore.csv" and len(source["sha256"]) == 64 and source["source_key"] == "shore-walks"
+    edited = NO_IDS.replace(b"Ormer", b"Green ormer")
+    dry = _post(client, dataset, steward, body=edited, name="shore.csv", source_key="shore-walks", dry_run="yes")
+    report = dry.json["report"]
+    assert (report["to_create"], report["to_update"]) == (0, 2)
+    assert report["updates_from"][0]["import_id"] == source["import_id"]
+    assert report["identity_changes"]["subject"] == 1 and report["warnings"][0].startswith("CHECK THIS")
+    other = _post(client, dataset, steward, body=edited, name="other.csv", dry_run="yes")
+    assert (other.json["report"]["to_create"], other.json["report"]["to_update"]) == (2, 0)
+
+
+def test_the_api_reads_date_order_and_default_date_and_refuses_bad_option_values(client, db, dataset, steward):
+    response = _post(client, dataset, steward, body=NO_IDS, date_order="mdy")
+    assert response.status_code == 201, response.json
+    assert response.json["report"]["readings"]["dates"] == "mdy (given)"
+    for field, value in [("date_order", "ymd"), ("dry_run", "perhaps"), ("default_date", "soon"), ("format", "xls")]:
+        refused = _post(client, dataset, steward, **{field: value})
+        assert refused.status_code == 400, (field, refused.json)
+        assert refused.json["error"]["details"][0]["path"] == field
+    twice = client.post(
+        f"/api/v1/datasets/{dataset.slug}/imports",
+        data={"file": (io.BytesIO(CSV), "few.csv"), "layer": ["a", "b"]},
+        headers=steward.headers,
+        content_type="multipart/form-data",
+    )
+    assert twice.status_code == 400 and twice.json["error"]["details"][0]["path"] == "layer"
+    assert count(db, dataset.slug) == 2

@@ -102,7 +102,7 @@ def test_readme_import_and_export_run_as_shown(app, make, db, tmp_path, monkeypa
     dataset = db.scalar(select(Dataset).where(Dataset.slug == "protected-areas"))
     stored = db.execute(text("SELECT count(*) FROM observation WHERE dataset_id = :d"), {"d": dataset.id}).scalar()
     assert stored == 33
-    assert "33" in outputs[0]
+    assert "33" in outputs[0] and "within the source key 'mcz'" in outputs[0]
     assert (tmp_path / "protected-areas-dwca.zip").stat().st_size > 0
     info = subprocess.run(
         ["ogrinfo", "-so", "-al", str(tmp_path / "protected-areas.gpkg")], capture_output=True, text=True, check=True

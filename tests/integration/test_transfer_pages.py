@@ -175,3 +175,28 @@ def test_big_files_go_to_the_background_with_a_status_page(app, committed, monke
     assert status.status_code == 200, html
     assert "Imported jersey_ne10m_land_EPSG3109.geojson" in html and re.search(r'class="created">1<', html)
     assert app.test_client().get(status_url).status_code == 404  # not for anyone else
+
+
+def test_the_import_page_reads_date_order_default_date_and_source_key(client, db, steward, dataset):
+    sign_in(client, steward)
+    body = b"species,latitude,longitude,eventDate\nCrab,49.18,-2.15,03/04/2021\nOrmer,49.19,-2.16,\n"
+    response = _upload(
+        client, dataset.slug, body, "shore.csv", date_order="mdy", default_date="2020-05-01", source_key="shore"
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html
+    assert "mdy (given)" in html and "source key &#39;shore&#39;" in html
+    assert re.search(r'class="sha256">[0-9a-f]{64}<', html)
+    starts = db.execute(
+        text("SELECT observed_start::date::text FROM observation WHERE dataset_id = :d ORDER BY 1"), {"d": dataset.id}
+    ).scalars()
+    assert list(starts) == ["2020-05-01", "2021-03-04"]
+    again = _upload(client, dataset.slug, body, "shore.csv", source_key="shore", dry_run="on")
+    assert re.search(r'class="updates-from"><li>2 from\s+import \d+ of shore.csv', again.get_data(as_text=True))
+
+
+def test_the_import_page_refuses_a_bad_date_order_naming_it(client, db, steward, dataset):
+    sign_in(client, steward)
+    response = _upload(client, dataset.slug, GEOJSON, "land.geojson", date_order="ydm")
+    assert response.status_code == 400 and "date_order" in response.get_data(as_text=True)
+    assert count(db, dataset.slug) == 0
