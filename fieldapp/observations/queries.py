@@ -36,6 +36,12 @@ class ObservationFilter:
     review: list[str] = field(default_factory=list)
 
 
+_IMPORTED_FROM = (
+    "(SELECT json_build_object('import_id', f.id, 'file', f.name, 'sha256', f.sha256, 'imported_at', f.imported_at)"
+    " FROM import_file f WHERE f.id = o.import_file_id)"
+)
+
+
 def properties_sql(viewer: Viewer) -> dict[str, str]:
     """Feature properties: the domain model's field names plus attribution, as SQL expressions."""
     allowed = precise_allowed_sql(viewer)
@@ -75,6 +81,8 @@ def properties_sql(viewer: Viewer) -> dict[str, str]:
         # Imported columns may hold coordinates: only where the location may be seen.
         "attributes": f"CASE WHEN o.visibility = 'public' OR {allowed} THEN o.attributes END",
         "repair_note": "o.repair_note",
+        # Which file an import wrote the record from: for those who may manage the record.
+        "imported_from": f"CASE WHEN o.import_file_id IS NOT NULL AND {allowed} THEN {_IMPORTED_FROM} END",
         "created_at": "o.created_at",
         "updated_at": "o.updated_at",
     }

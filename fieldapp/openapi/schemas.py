@@ -213,6 +213,18 @@ def read_only_fields() -> dict[str, Schema]:
         "public_precision_m": number("number", "Size of the generalisation cell, when generalised.", nullable=True),
         "location_precise": {"type": "boolean", "description": "Whether the geometry is the precise one."},
         "repair_note": string("How an invalid geometry was repaired.", nullable=True),
+        "imported_from": {
+            "type": "object",
+            "nullable": True,
+            "description": "The import that wrote the record (its id, file name, SHA-256 and time);"
+            " shown only to those who may manage the record.",
+            "properties": {
+                "import_id": {"type": "integer"},
+                "file": {"type": "string"},
+                "sha256": {"type": "string"},
+                "imported_at": {"type": "string", "format": "date-time"},
+            },
+        },
         "annotations": {
             "type": "object",
             "additionalProperties": {"type": "integer", "minimum": 1},

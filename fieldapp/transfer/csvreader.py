@@ -12,7 +12,8 @@ from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
-from fieldapp.transfer.readers import Record, Source, bad_file
+from fieldapp.errors import Invalid
+from fieldapp.transfer.readers import Record, Source, bad_file, nul_problem
 
 _SAMPLE = 64 * 1024
 # A two- or three-byte UTF-8 sequence: text that is partly UTF-8.
@@ -110,6 +111,9 @@ def _header(reader) -> list[str]:
     except UnicodeDecodeError:
         raise bad_file("The header line is not in the file's encoding.") from None
     header = [h.strip() for h in header]
+    for number, name in enumerate(header, start=1):
+        if "\x00" in name:
+            raise bad_file(f"The header's column {number} holds a NUL character; nothing was written.")
     if not any(header):
         raise bad_file("The first line (the header) is empty; the first line must name the columns.")
     return unique_names(header)
@@ -137,12 +141,27 @@ def _first_bad_line(path: Path, encoding: str) -> int:
     return 0
 
 
+def rows_of(reader, what: str) -> Iterator[list[str]]:
+    """The rows of a csv reader; a row the csv module cannot read fails the file, naming the row."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            row_no = reader.line_num
+            message = f"Row {row_no} of {what} cannot be read ({exc}); nothing was written."
+            raise Invalid(message, [{"path": f"row {row_no}", "message": str(exc)}]) from None
+        yield row
+
+
 def _rows(reader, header: list[str], encoding: str, raw: BinaryIO, path: Path) -> Iterator[Record]:
     width = len(header)
+    rows = rows_of(reader, "the file")
     try:
         while True:
             try:
-                row = next(reader)
+                row = next(rows)
             except StopIteration:
                 return
             except UnicodeDecodeError:
@@ -167,4 +186,4 @@ def _record(line: int, row: list[str], header: list[str], width: int) -> Record:
             problem=f"it has {len(row)} values where the header names {width} columns",
         )
     values = {name: (row[i].strip() or None) if i < len(row) else None for i, name in enumerate(header)}
-    return Record(number=line, ref=f"row:{line}", values=values)
+    return Record(number=line, ref=f"row:{line}", values=values, problem=nul_problem(values))

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
-from fieldapp.transfer.csvreader import CountingReader
-from fieldapp.transfer.readers import Record, Source, bad_file
+from fieldapp.transfer.csvreader import CountingReader, rows_of
+from fieldapp.transfer.readers import Record, Source, bad_file, nul_problem
 
 TEXT_NS = "{http://rs.tdwg.org/dwc/text/}"
 OCCURRENCE = "http://rs.tdwg.org/dwc/terms/Occurrence"
@@ -50,26 +50,46 @@ def open_dwca(folder: Path) -> Source:
     return _source(core, data_path, columns, defaults)
 
 
+def _number(element: ElementTree.Element, attribute: str, default: int, where: str) -> int:
+    """A whole-number attribute of meta.xml (a column index, a count of header lines), or a clear error."""
+    raw = (element.get(attribute) or "").strip()
+    if element.get(attribute) is None:
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        raise bad_file(f"meta.xml: {where} has {attribute}={raw[:40]!r}; it must be a whole number of 0 or more.")
+    return int(raw)
+
+
+def _character(core: ElementTree.Element, attribute: str, default: str, may_be_empty: bool) -> str:
+    """A one-character attribute of the core (delimiter, quote), with the escapes meta.xml uses."""
+    value = _unescape(core.get(attribute), default)
+    if len(value) > 1 or (not value and not may_be_empty) or value in ("\n", "\r", "\0"):
+        raise bad_file(f"meta.xml: the core's {attribute}={core.get(attribute)!r} must be one character.")
+    return value
+
+
 def _columns(core: ElementTree.Element) -> tuple[dict[int, str], dict[str, str]]:
     columns: dict[int, str] = {}
     defaults: dict[str, str] = {}
     id_element = core.find(f"{TEXT_NS}id")
     for element in core.findall(f"{TEXT_NS}field"):
         name = term_name(element.get("term", ""))
-        if (index := element.get("index")) is not None:
-            columns[int(index)] = name
-        elif (default := element.get("default")) is not None:
-            defaults[name] = default
-    if id_element is not None and (index := id_element.get("index")) is not None:
-        columns.setdefault(int(index), "id")
+        if element.get("index") is not None:
+            columns[_number(element, "index", 0, f"the field {name!r}")] = name
+        elif element.get("default") is not None:
+            defaults[name] = element.get("default")
+    if id_element is not None and id_element.get("index") is not None:
+        columns.setdefault(_number(id_element, "index", 0, "the core's id"), "id")
     return columns, defaults
 
 
 def _source(core: ElementTree.Element, data_path: Path, columns: dict[int, str], defaults: dict[str, str]) -> Source:
     encoding = core.get("encoding") or "utf-8"
-    delimiter = _unescape(core.get("fieldsTerminatedBy"), ",")
-    quote = _unescape(core.get("fieldsEnclosedBy"), '"')
-    skip = int(core.get("ignoreHeaderLines") or 0)
+    delimiter = _character(core, "fieldsTerminatedBy", ",", may_be_empty=False)
+    quote = _character(core, "fieldsEnclosedBy", '"', may_be_empty=True)
+    if quote == delimiter:
+        raise bad_file("meta.xml: the core's fieldsEnclosedBy is the same character as its fieldsTerminatedBy.")
+    skip = _number(core, "ignoreHeaderLines", 0, "the core")
     names = list(dict.fromkeys([*columns.values(), *defaults]))
     size = max(data_path.stat().st_size, 1)
     raw = data_path.open("rb")
@@ -100,10 +120,9 @@ def _source(core: ElementTree.Element, data_path: Path, columns: dict[int, str],
 
 def _rows(reader, skip: int, columns: dict[int, str], defaults: dict[str, str], raw) -> Iterator[Record]:
     try:
-        for _ in range(skip):
-            next(reader, None)
-        for row in reader:
-            if not row or (len(row) == 1 and not row[0].strip()):
+        # Counted as rows are read, so a huge ignoreHeaderLines ends with the file.
+        for number, row in enumerate(rows_of(reader, "the core file")):
+            if number < skip or not row or (len(row) == 1 and not row[0].strip()):
                 continue
             values: dict[str, str | None] = dict(defaults)
             for index, name in columns.items():
@@ -111,6 +130,6 @@ def _rows(reader, skip: int, columns: dict[int, str], defaults: dict[str, str], 
                 if value or name not in values:
                     values[name] = value or None
             line = reader.line_num
-            yield Record(number=line, ref=f"row:{line}", values=values)
+            yield Record(number=line, ref=f"row:{line}", values=values, problem=nul_problem(values))
     finally:
         raw.close()

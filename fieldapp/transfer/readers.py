@@ -68,6 +68,14 @@ def bad_file(message: str) -> Invalid:
     return Invalid(message, [{"path": "file", "message": message}])
 
 
+def nul_problem(values: dict[str, Any]) -> str | None:
+    """Why a row cannot be stored if a value holds a NUL character (PostgreSQL text refuses it)."""
+    for name, value in values.items():
+        if isinstance(value, str) and "\x00" in value:
+            return f"its value in column {name!r} holds a NUL character"
+    return None
+
+
 def open_source(path: Path, workdir: Path, fmt: str | None = None, layer: str | None = None) -> Source:
     """Open a file in any supported format (zips are unpacked safely into workdir first)."""
     if not path.exists() or path.stat().st_size == 0:
@@ -107,7 +115,9 @@ def _open_zip(path: Path, workdir: Path, fmt: str | None, layer: str | None) -> 
     if fmt == "dwca" or "meta.xml" in names:
         from fieldapp.transfer.dwca import open_dwca
 
-        meta = next(f for f in files if f.name.lower() == "meta.xml")
+        meta = next((f for f in files if f.name.lower() == "meta.xml"), None)
+        if meta is None:
+            raise bad_file("A Darwin Core Archive needs a meta.xml describing its core file; this zip has none.")
         return open_dwca(meta.parent)
     shapefiles = [f for f in files if f.suffix.lower() == ".shp"]
     if shapefiles:
@@ -145,7 +155,7 @@ def _layers(path: Path, fmt: str, layer: str | None) -> list[str]:
     try:
         available = [str(name) for name, _ in _quiet(pyogrio.list_layers, path)]
     except (DataSourceError, DataLayerError) as exc:
-        raise bad_file(f"GDAL cannot read this {fmt} file: {exc}") from None
+        raise bad_file(f"GDAL cannot read this {fmt} file: {_gdal_message(exc, path)}") from None
     if layer is not None:
         if layer not in available:
             raise bad_file(f"No layer {layer!r}; the file's layers are: {', '.join(available)}.")
@@ -155,6 +165,11 @@ def _layers(path: Path, fmt: str, layer: str | None) -> list[str]:
     if fmt == "gpkg" and len(available) > 1:
         raise bad_file(f"The GeoPackage holds several layers; choose one: {', '.join(available)}.")
     return available
+
+
+def _gdal_message(exc: Exception, path: Path) -> str:
+    """GDAL's reason, without the server's folders (it quotes the full path of the upload)."""
+    return str(exc).replace(str(path.parent) + "/", "")[:500]
 
 
 def _quiet(function: Callable, *args, **kwargs):
@@ -211,6 +226,7 @@ def _vector_records(path: Path, layers: list[str], counter: list[int]) -> Iterat
                     geometry=shape,
                     missing_geometry=shape is None,
                     layer=layer,
+                    problem=nul_problem(values),
                 )
             offset += len(geometries)
             if len(geometries) < _CHUNK:
@@ -229,7 +245,7 @@ def _read_chunk(path: Path, layer: str, offset: int):
             datetime_as_string=True,
         )
     except (DataSourceError, DataLayerError) as exc:
-        raise bad_file(f"GDAL cannot read layer {layer!r}: {exc}") from None
+        raise bad_file(f"GDAL cannot read layer {layer!r}: {_gdal_message(exc, path)}") from None
     if geometries is None:
         geometries = [None] * len(fids)
     return meta, fids, geometries, data

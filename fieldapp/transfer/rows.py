@@ -284,6 +284,9 @@ class RowBuilder:
     def _checked(self, shape: BaseGeometry) -> tuple[None, None, str, str | None]:
         if shape.is_empty:
             raise ValueProblem("its geometry is empty")
+        if _nests_collections(shape):
+            # PostGIS cannot write a nested collection as GeoJSON, so every page showing it would fail.
+            raise ValueProblem("its GeometryCollection holds another GeometryCollection: flatten it into one")
         shape = shapely.force_2d(shape)
         if (transformer := self.transformer) is not None:
             shape = shapely.transform(shape, lambda coords: _reproject(transformer, coords))
@@ -328,6 +331,11 @@ def _repair(shape: BaseGeometry) -> tuple[BaseGeometry, str]:
             f"its {shape.geom_type} is invalid ({reason}) and cannot be repaired without changing its kind"
         )
     return repaired, f"Invalid {shape.geom_type} ({reason}) repaired with make_valid into a {repaired.geom_type}."
+
+
+def _nests_collections(shape: BaseGeometry) -> bool:
+    parts = getattr(shape, "geoms", ())
+    return shape.geom_type == "GeometryCollection" and any(p.geom_type == "GeometryCollection" for p in parts)
 
 
 def _mentions_position(value: str, lon: float, lat: float) -> bool:

@@ -128,3 +128,18 @@ def test_a_malformed_source_key_is_refused_naming_the_option(db, dataset, tmp_pa
         do_import(db, SPA, dataset.slug, tmp_path, source_key=key)
     assert refused.value.details[0]["path"] == "source_key"
     assert count(db, dataset.slug) == 0
+
+
+def test_a_records_origin_is_shown_to_those_who_may_manage_it_only(client, db, make, dataset, steward, tmp_path):
+    report = do_import(db, SPA, dataset.slug, tmp_path, mapping=["subject=SPA_NAME"], user_id=steward.user.id)
+    oid = db.execute(text("SELECT id FROM observation WHERE dataset_id = :d LIMIT 1"), {"d": dataset.id}).scalar()
+    db.commit()
+    origin = client.get(f"/api/v1/observations/{oid}", headers=steward.headers).json["properties"]["imported_from"]
+    assert origin["import_id"] == report.source["import_id"]
+    assert (origin["file"], origin["sha256"]) == ("spa_sweng.geojson", _sha256(SPA))
+    for headers in ({}, make.account("member").headers):
+        properties = client.get(f"/api/v1/observations/{oid}", headers=headers).json["properties"]
+        assert properties.get("imported_from") is None
+    page = client.get(f"/observations/{oid}", headers=steward.headers).get_data(as_text=True)
+    assert "spa_sweng.geojson" in page and _sha256(SPA)[:16] in page
+    assert "spa_sweng.geojson" not in client.get(f"/observations/{oid}").get_data(as_text=True)
