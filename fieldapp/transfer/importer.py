@@ -256,6 +256,11 @@ def _warn(builder: RowBuilder, report: ImportReport) -> None:
             " of attributes, so a generalised record cannot leak its position.",
         ),
         (
+            c.dropped_z,
+            f"{c.dropped_z} features have heights (Z coordinates); records are stored in 2-D, so the"
+            " heights were dropped (the source file keeps them).",
+        ),
+        (
             c.unscaled_abundance,
             f"{c.unscaled_abundance} abundance values have no scale; they are kept as"
             " abundance_verbatim only; map abundance_scale (e.g. =SACFOR).",

@@ -100,6 +100,7 @@ class Counters:
     outside_crs_area: int = 0
     withheld_values: int = 0
     unscaled_abundance: int = 0
+    dropped_z: int = 0
     examples: dict[str, list[int]] = field(default_factory=dict)
 
     def note(self, name: str, row: int) -> None:
@@ -287,6 +288,8 @@ class RowBuilder:
         if _nests_collections(shape):
             # PostGIS cannot write a nested collection as GeoJSON, so every page showing it would fail.
             raise ValueProblem("its GeometryCollection holds another GeometryCollection: flatten it into one")
+        if shapely.has_z(shape):
+            self.counters.dropped_z += 1
         shape = shapely.force_2d(shape)
         if (transformer := self.transformer) is not None:
             shape = shapely.transform(shape, lambda coords: _reproject(transformer, coords))

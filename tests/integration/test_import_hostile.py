@@ -198,3 +198,10 @@ def test_hostile_files_through_the_api_answer_4xx_and_write_nothing(client, db, 
         error = response.json["error"]
         assert where in error["message"] + " ".join(d["path"] + d["message"] for d in error["details"]), error
     assert count(db, dataset.slug) == 0
+
+
+def test_heights_are_dropped_and_the_report_says_so(db, dataset, tmp_path):
+    path = _csv(tmp_path, b'wkt,species\n"POINT Z (-2.1 49.2 12.5)",Crab\n')
+    report = do_import(db, path, dataset.slug, tmp_path / "work")
+    assert report.created == 1
+    assert any("1 features have heights (Z coordinates)" in w and "dropped" in w for w in report.warnings)
