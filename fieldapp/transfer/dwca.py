@@ -76,8 +76,8 @@ def _columns(core: ElementTree.Element) -> tuple[dict[int, str], dict[str, str]]
         name = term_name(element.get("term", ""))
         if element.get("index") is not None:
             columns[_number(element, "index", 0, f"the field {name!r}")] = name
-        elif element.get("default") is not None:
-            defaults[name] = element.get("default")
+        elif (default := element.get("default")) is not None:
+            defaults[name] = default
     if id_element is not None and id_element.get("index") is not None:
         columns.setdefault(_number(id_element, "index", 0, "the core's id"), "id")
     return columns, defaults

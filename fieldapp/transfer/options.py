@@ -53,13 +53,19 @@ def parse_options(
             f"Unknown import option(s): {', '.join(unknown)}; the options are {', '.join(FIELDS)}.",
             [{"path": name, "message": "unknown field"} for name in unknown],
         )
-    values = {name: _single(fields, name) for name in (*TEXT_FIELDS, *FLAGS)}
+    text = {name: _single(fields, name).strip() or None for name in TEXT_FIELDS}
     options = ImportOptions(
         dataset=dataset,
         mapping=_mapping(fields.get("map", [])),
         user_id=user_id,
-        **{name: values[name].strip() or None for name in TEXT_FIELDS},
-        **{name: parse_flag(name, values[name]) for name in FLAGS},
+        dry_run=parse_flag("dry_run", _single(fields, "dry_run")),
+        skip_rejected=parse_flag("skip_rejected", _single(fields, "skip_rejected")),
+        format=text["format"],
+        layer=text["layer"],
+        crs=text["crs"],
+        date_order=text["date_order"],
+        default_date=text["default_date"],
+        source_key=text["source_key"],
     )
     check_options(options)
     return options
