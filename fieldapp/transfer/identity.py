@@ -140,13 +140,26 @@ def new_version_hints(session: Session, dataset_id: int, source: dict[str, Any])
     sql = """SELECT name, imported_at FROM import_file WHERE dataset_id = :d AND name = :name
               AND sha256 <> :sha256 AND source_key IS NULL ORDER BY imported_at DESC LIMIT 1"""
     earlier = session.execute(text(sql), {"d": dataset_id, "name": source["name"], "sha256": source["sha256"]}).first()
-    if earlier is None:
-        return []
-    return [
-        f"A different file named {earlier.name!r} was imported on {earlier.imported_at:%Y-%m-%d}. This file has"
-        " no id column, so its rows are new records beside that file's, not updates of them: to update"
-        " records from a changed file, give the file an id column or name the same source key each time."
-    ]
+    hints = []
+    if earlier is not None:
+        hints.append(
+            f"A different file named {earlier.name!r} was imported on {earlier.imported_at:%Y-%m-%d}. This file"
+            " has no id column, so its rows are new records beside that file's, not updates of them: to update"
+            " records from a changed file, give the file an id column or name the same source key each time."
+        )
+    legacy = session.execute(text(_LEGACY), {"d": dataset_id}).scalar_one()
+    if legacy:
+        hints.append(
+            f"{legacy} records in this dataset were imported before imports recorded their files, keyed by bare"
+            " row numbers; rows of a file without ids no longer match them, so importing their file again"
+            " creates new records beside them."
+        )
+    return hints
+
+
+# Records written by imports before import_file existed: row or feature numbers, perhaps after a layer name.
+_LEGACY = r"""SELECT count(*) FROM observation WHERE dataset_id = :d AND import_file_id IS NULL
+               AND source_ref ~ '^(row:)?[0-9]+$|^[A-Za-z_][A-Za-z0-9_ -]*:[0-9]+$'"""
 
 
 def record_import(session: Session, dataset_id: int, user_id: int | None, source: dict[str, Any]) -> int:

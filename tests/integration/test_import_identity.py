@@ -143,3 +143,18 @@ def test_a_records_origin_is_shown_to_those_who_may_manage_it_only(client, db, m
     page = client.get(f"/observations/{oid}", headers=steward.headers).get_data(as_text=True)
     assert "spa_sweng.geojson" in page and _sha256(SPA)[:16] in page
     assert "spa_sweng.geojson" not in client.get(f"/observations/{oid}").get_data(as_text=True)
+
+
+def test_records_keyed_by_bare_row_numbers_before_this_rule_are_pointed_out(db, dataset, tmp_path):
+    do_import(db, SPA, dataset.slug, tmp_path / "1", mapping=["subject=SPA_NAME"])
+    # As an import before this rule left them: bare feature numbers, no recorded file.
+    db.execute(
+        text(
+            "UPDATE observation SET source_ref = split_part(source_ref, '#', 2), import_file_id = NULL"
+            " WHERE dataset_id = :d"
+        ),
+        {"d": dataset.id},
+    )
+    again = do_import(db, SPA, dataset.slug, tmp_path / "2", mapping=["subject=SPA_NAME"], dry_run=True)
+    assert (again.to_create, again.to_update) == (4, 0)
+    assert any(w.startswith("4 records in this dataset were imported before imports recorded") for w in again.warnings)
