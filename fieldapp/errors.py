@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
+from psycopg.errors import QueryCanceled
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
 
 
 class FieldAppError(Exception):
@@ -71,6 +78,28 @@ class TooManyRequests(FieldAppError):
     default_message = "Too many attempts; wait a few minutes and try again."
 
 
+class ServiceUnavailable(FieldAppError):
+    status = 503
+    default_message = "The service is unavailable for a moment; try again shortly."
+    # Seconds a client should wait before retrying, sent as Retry-After.
+    retry_after = 30
+
+    def __init__(self, message: str | None = None, details=None, retry_after: int | None = None):
+        super().__init__(message, details)
+        if retry_after is not None:
+            self.retry_after = retry_after
+
+
+class InsufficientStorage(FieldAppError):
+    status = 507
+    default_path = "file"
+    default_message = "The server has no room to store this file now; nothing was kept. Try again later."
+
+
+DATABASE_DOWN = "The database is unavailable; nothing was changed. Try again in a minute."
+TOO_SLOW = "The request took too long and was stopped; nothing was changed. Narrow it, or try again later."
+
+
 def error_body(message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Build the JSON error body every API answer uses."""
     return {"error": {"message": message, "details": details or []}}
@@ -86,6 +115,7 @@ OGC_CODES = {
     406: "NotAcceptable",
     413: "PayloadTooLarge",
     500: "ServerError",
+    503: "ServiceUnavailable",
 }
 
 
@@ -113,12 +143,52 @@ def _render(status: int, message: str, details: list[dict[str, Any]]):
     return render_template("error.html", status=status, message=message, details=details), status
 
 
+def _render_error(exc: FieldAppError):
+    body, status = _render(exc.status, exc.message, exc.details)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, ServiceUnavailable) else {}
+    return body, status, headers
+
+
+def _unavailable(exc: Exception) -> FieldAppError:
+    """What a failure below the app (database, disk) means to the client."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return InsufficientStorage()
+    if isinstance(getattr(exc, "orig", None), QueryCanceled):
+        return ServiceUnavailable(TOO_SLOW, [{"path": "(server)", "message": "statement timeout"}], retry_after=60)
+    # The page must not ask the database who is signed in while saying the database is down.
+    g.current_user = None
+    return ServiceUnavailable(DATABASE_DOWN, [{"path": "(server)", "message": "database unavailable"}])
+
+
+def _is_outage(exc: DBAPIError) -> bool:
+    # OperationalError covers refused connections and lost servers; a dropped connection can
+    # surface as another DBAPIError flagged as invalidated.
+    return isinstance(exc, OperationalError) or exc.connection_invalidated
+
+
 def register_error_handlers(app: Flask) -> None:
     """Render FieldAppErrors and HTTP errors as JSON under the API and as pages elsewhere."""
 
-    @app.errorhandler(FieldAppError)
-    def _fieldapp_error(exc: FieldAppError):
-        return _render(exc.status, exc.message, exc.details)
+    app.register_error_handler(FieldAppError, _render_error)
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError):
+        if not _is_outage(exc):
+            raise exc
+        log.warning("database unavailable: %s", exc.orig)
+        return _render_error(_unavailable(exc))
+
+    @app.errorhandler(PoolTimeout)
+    def _pool_timeout(exc: PoolTimeout):
+        log.warning("no database connection free: %s", exc)
+        return _render_error(_unavailable(exc))
+
+    @app.errorhandler(OSError)
+    def _os_error(exc: OSError):
+        if exc.errno != errno.ENOSPC:
+            raise exc
+        log.error("disk full: %s", exc)
+        return _render_error(_unavailable(exc))
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

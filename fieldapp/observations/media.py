@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.accounts.models import User
 from fieldapp.errors import Conflict, Invalid, NotFound, TooLarge
+from fieldapp.files import remove_quietly, write_atomic
 from fieldapp.geo.crs import STORAGE_SRID
 from fieldapp.geoprivacy.policy import Viewer, may_manage
 from fieldapp.observations.models import Media
@@ -171,13 +170,16 @@ def _degrees(parts: Any, ref: Any, negative: str) -> float:
     return -value if ref.strip("\x00 ").upper() == negative else value
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write atomically, so a crash never leaves half a file where a whole one is expected."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    os.replace(tmp, path)
+def _write_all(root: Path, files: dict[Path, bytes]) -> None:
+    """Write every file of a photo or none: a full disk part-way removes those already written."""
+    written: list[Path] = []
+    try:
+        for relative, content in files.items():
+            write_atomic(root / relative, content)
+            written.append(root / relative)
+    except BaseException:
+        remove_quietly(written)
+        raise
 
 
 def store_photo(
@@ -191,8 +193,7 @@ def store_photo(
         return _same_upload(existing, observation.id, photo), False
     original = Path("originals") / str(observation.id) / f"{media_id}{photo.extension}"
     public, thumb = Path("public") / f"{media_id}.jpg", Path("thumbs") / f"{media_id}.jpg"
-    for relative, content in ((original, photo.data), (public, photo.public_jpeg), (thumb, photo.thumb_jpeg)):
-        _write(root / relative, content)
+    _write_all(root, {original: photo.data, public: photo.public_jpeg, thumb: photo.thumb_jpeg})
     values = {
         "id": media_id,
         "observation_id": observation.id,

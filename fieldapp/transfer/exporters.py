@@ -138,7 +138,7 @@ class Export:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         for row in self._counted(columns):
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow([spreadsheet_safe(v) for v in row])
             if out.tell() > 256 * 1024:
                 yield out.getvalue().encode()
                 out.seek(0)
@@ -162,6 +162,20 @@ class Export:
         from fieldapp.transfer.dwca_export import archive_chunks
 
         return archive_chunks(self.session, self.dataset, self._counted, self.viewer)
+
+
+# OWASP's CSV injection rule: a text cell starting with one of these is read as a formula by
+# spreadsheets, so it is written with a leading apostrophe. Numbers (lon, lat, counts) are not text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: text that could start a formula gets a leading '."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def table_columns(viewer: Viewer) -> dict[str, str]:

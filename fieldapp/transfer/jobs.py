@@ -20,6 +20,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from fieldapp.errors import FieldAppError
+from fieldapp.files import remove_quietly, write_atomic
 from fieldapp.transfer.importer import ImportOptions, ImportRejected, run_import
 
 log = logging.getLogger(__name__)
@@ -34,11 +35,15 @@ def create_job(session: Session, settings, dataset, user, upload: FileStorage, o
     """Store the upload beside the media files and queue a job for it."""
     job_id = uuid.uuid4()
     folder = Path(settings.media_dir) / "imports" / str(job_id)
-    folder.mkdir(parents=True, exist_ok=True)
     name = secure_filename(upload.filename or "") or "upload"
     path = folder / name
-    upload.save(path)
-    upload.close()  # large uploads are spooled to a temporary file: release it now
+    try:
+        write_atomic(path, upload.stream)
+    except BaseException:
+        remove_quietly([folder])  # a full disk leaves no half-written upload or empty job folder
+        raise
+    finally:
+        upload.close()  # large uploads are spooled to a temporary file: release it now
     session.execute(
         text("""
         INSERT INTO import_job (id, dataset_id, user_id, dry_run, filename, stored_path, size, options)
