@@ -47,6 +47,9 @@ class Settings:
     import_max_bytes: int = 1024**3
     # Imports up to this size run within the request; larger ones run in the background.
     import_inline_max_bytes: int = 5 * 1024 * 1024
+    # Largest photo decoded, in pixels (width x height, after JPEG's reduced decoding): up to
+    # 4 bytes each, so one photo adds at most about 100 MB to a worker of about 170 MB.
+    photo_max_pixels: int = 25_000_000
     # Failed sign-ins allowed per account (and per account from one address) within the window below.
     login_failures_allowed: int = 5
     # Failed sign-ins allowed per client address, whatever the accounts tried.
@@ -93,6 +96,7 @@ class Settings:
             "max_body_bytes": _int(env, "FIELDAPP_MAX_BODY_BYTES", 20 * 1024 * 1024),
             "import_max_bytes": _int(env, "FIELDAPP_IMPORT_MAX_BYTES", 1024**3),
             "import_inline_max_bytes": _int(env, "FIELDAPP_IMPORT_INLINE_MAX_BYTES", 5 * 1024 * 1024),
+            "photo_max_pixels": _int(env, "FIELDAPP_PHOTO_MAX_PIXELS", 25_000_000),
             "db_jit": _bool(env, "FIELDAPP_DB_JIT", False),
             "login_failures_allowed": _int(env, "FIELDAPP_LOGIN_FAILURES_ALLOWED", 5),
             "login_address_failures_allowed": _int(env, "FIELDAPP_LOGIN_ADDRESS_FAILURES_ALLOWED", 20),

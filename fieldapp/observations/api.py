@@ -183,8 +183,10 @@ def upload_media(observation_id: str):
         raise Invalid("The photo id must be a UUID.", [{"path": "id", "message": "not a UUID"}]) from None
     data = upload.stream.read(media.MAX_PHOTO_BYTES + 1)
     session = get_session()
-    root = current_app.extensions["fieldapp.settings"].media_dir
-    stored, created = media.store_photo(session, root, user, parse_uuid(observation_id), media_id, data)
+    settings = current_app.extensions["fieldapp.settings"]
+    stored, created = media.store_photo(
+        session, settings.media_dir, user, parse_uuid(observation_id), media_id, data, settings.photo_max_pixels
+    )
     session.commit()
     body = media.media_json(stored, url_for)
     headers = {"Location": body["public_url"]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from geoalchemy2.shape import from_shape, to_shape
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 from shapely.geometry import Point
 from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -27,9 +28,12 @@ from fieldapp.geoprivacy.policy import Viewer, may_manage
 from fieldapp.observations.models import Media
 from fieldapp.observations.service import load_for_change
 
-# A 48-megapixel phone photo is about 48M pixels; anything larger is refused rather than decoded,
-# because a small compressed file can otherwise expand to gigabytes of memory.
-MAX_PIXELS = 60_000_000
+# Decoding costs up to 4 bytes a pixel whatever the file's size (a 250 KB PNG can hold 60 megapixels),
+# so images are refused by their pixel count before decoding; JPEGs are first decoded at 1/2 to 1/8
+# scale where that still covers the public copy (Image.draft), so a 48-megapixel phone photo is fine.
+# The limit itself is Settings.photo_max_pixels; Pillow's own bomb check is kept as a backstop.
+DEFAULT_MAX_PIXELS = 25_000_000
+JPEG_MAX_REDUCTION = 8 * 8
 # Camera clocks keep local time without a zone; here that is Jersey's (GMT, BST in summer). The
 # recording page reads EXIF times the same way, so the phone and the server agree on the instant.
 CAMERA_ZONE = "Europe/Jersey"
@@ -38,7 +42,18 @@ PUBLIC_MAX_SIDE = 2048
 THUMB_SIDE = 320
 FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
 
+STRIP_ROWS = 256
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
+_ORIENTATION = 0x0112
+_ORIENTATIONS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 _DATETIME_ORIGINAL, _OFFSET_ORIGINAL, _DATETIME = 0x9003, 0x9011, 0x0132
 
 
@@ -56,7 +71,7 @@ class Photo:
     thumb_jpeg: bytes
 
 
-def read_photo(data: bytes) -> Photo:
+def read_photo(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> Photo:
     """Check an uploaded image and build its metadata-free copies; raise a 4xx error when it is unusable."""
     if len(data) > MAX_PHOTO_BYTES:
         raise TooLarge(
@@ -65,10 +80,12 @@ def read_photo(data: bytes) -> Photo:
         )
     if not data:
         raise Invalid("The photo file is empty.", [{"path": "file", "message": "empty"}])
-    image = _open(data)
+    image = _open(data, max_pixels)
     content_type, extension = FORMATS[str(image.format)]  # _open refused any other format
     exif = image.getexif()
-    upright = _decode(lambda: ImageOps.exif_transpose(image))
+    small = _decode(lambda: _reduced(image))
+    image.close()  # only the small copy is needed from here
+    upright = _upright(small, exif)
     return Photo(
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -81,19 +98,33 @@ def read_photo(data: bytes) -> Photo:
     )
 
 
-def _open(data: bytes) -> Image.Image:
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    image = _decode(lambda: Image.open(io.BytesIO(data)))
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    """Open and decode an image, refusing by pixel count before any pixel is decoded."""
+    Image.MAX_IMAGE_PIXELS = max_pixels * JPEG_MAX_REDUCTION
+    image = _decode(lambda: Image.open(io.BytesIO(data)), max_pixels)
     if image.format not in FORMATS:
         raise Invalid(
             f"Photos must be JPEG, PNG or WebP, not {image.format}.",
             [{"path": "file", "message": f"unsupported format {image.format}"}],
         )
-    _decode(image.load)
+    if image.format == "JPEG":
+        image.draft("RGB", (PUBLIC_MAX_SIDE, PUBLIC_MAX_SIDE))
+    if image.width * image.height > max_pixels:
+        raise _too_many_pixels(max_pixels, image.size)
+    _decode(image.load, max_pixels)
     return image
 
 
-def _decode(step):
+def _too_many_pixels(max_pixels: int, size: tuple[int, int] | None = None) -> Invalid:
+    found = f" this one has {size[0]:,} x {size[1]:,} = {size[0] * size[1]:,}" if size else ""
+    return Invalid(
+        f"A photo may have at most {max_pixels:,} pixels (width x height) to be decoded safely;{found}."
+        " Resize it, or send it as a JPEG.",
+        [{"path": "file", "message": "too many pixels"}],
+    )
+
+
+def _decode(step, max_pixels: int = DEFAULT_MAX_PIXELS):
     """Run a Pillow step, turning undecodable input and decompression bombs into client errors."""
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that: refuse those as well.
@@ -101,16 +132,37 @@ def _decode(step):
         try:
             return step()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise Invalid(
-                f"The image has more than {MAX_PIXELS:,} pixels; it is refused as unsafe to decode.",
-                [{"path": "file", "message": "too many pixels"}],
-            ) from None
+            raise _too_many_pixels(max_pixels) from None
         except UnidentifiedImageError:
             raise Invalid("The file is not an image.", [{"path": "file", "message": "not an image"}]) from None
         except (OSError, SyntaxError, ValueError) as exc:
             raise Invalid(
                 f"The image cannot be read: {exc}.", [{"path": "file", "message": "damaged or truncated image"}]
             ) from None
+
+
+def _reduced(image: Image.Image) -> Image.Image:
+    """An RGB copy about the public copy's size, made a strip at a time.
+
+    Resizing the whole image would copy it at full size (twice for RGBA, which Pillow premultiplies),
+    doubling the memory one photo costs; a strip is a few megabytes.
+    """
+    factor = max(1, math.ceil(max(image.size) / PUBLIC_MAX_SIDE))
+    if factor == 1:
+        return image.convert("RGB")
+    width, height = image.size
+    out = Image.new("RGB", (math.ceil(width / factor), math.ceil(height / factor)))
+    rows = factor * max(1, STRIP_ROWS // factor)
+    for top in range(0, height, rows):
+        strip = image.crop((0, top, width, min(top + rows, height))).convert("RGB")
+        out.paste(strip.reduce(factor), (0, top // factor))
+    return out
+
+
+def _upright(image: Image.Image, exif: Image.Exif) -> Image.Image:
+    """Apply the EXIF orientation, as ImageOps.exif_transpose does, to a copy that carries no EXIF."""
+    method = _ORIENTATIONS.get(exif.get(_ORIENTATION))
+    return image if method is None else image.transpose(method)
 
 
 def _rebuilt(image: Image.Image) -> Image.Image:
@@ -183,12 +235,18 @@ def _write_all(root: Path, files: dict[Path, bytes]) -> None:
 
 
 def store_photo(
-    session: Session, root: Path, user: User, observation_id: uuid.UUID, media_id: uuid.UUID, data: bytes
+    session: Session,
+    root: Path,
+    user: User,
+    observation_id: uuid.UUID,
+    media_id: uuid.UUID,
+    data: bytes,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> tuple[Media, bool]:
     """Store a photo once per client media id: a retry returns the stored one, other content is a conflict."""
     observation = load_for_change(session, user, observation_id)
     existing = session.get(Media, media_id)
-    photo = read_photo(data)
+    photo = read_photo(data, max_pixels)
     if existing is not None:
         return _same_upload(existing, observation.id, photo), False
     original = Path("originals") / str(observation.id) / f"{media_id}{photo.extension}"
