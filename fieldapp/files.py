@@ -8,12 +8,12 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from fieldapp.errors import InsufficientStorage
 
 
-def write_atomic(path: Path, content: bytes | BinaryIO) -> int:
+def write_atomic(path: Path, content: bytes | IO[bytes]) -> int:
     """Write bytes or a stream to path via a temporary file and a rename; return the size written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")

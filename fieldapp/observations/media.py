@@ -161,7 +161,8 @@ def _reduced(image: Image.Image) -> Image.Image:
 
 def _upright(image: Image.Image, exif: Image.Exif) -> Image.Image:
     """Apply the EXIF orientation, as ImageOps.exif_transpose does, to a copy that carries no EXIF."""
-    method = _ORIENTATIONS.get(exif.get(_ORIENTATION))
+    value = exif.get(_ORIENTATION)
+    method = _ORIENTATIONS.get(value) if isinstance(value, int) else None
     return image if method is None else image.transpose(method)
 
 
