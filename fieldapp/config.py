@@ -50,6 +50,10 @@ class Settings:
     # Largest photo decoded, in pixels (width x height, after JPEG's reduced decoding): up to
     # 4 bytes each, so one photo adds at most about 100 MB to a worker of about 170 MB.
     photo_max_pixels: int = 25_000_000
+    # A comparison's grid join tests each area or line against every cell of its box: refused above
+    # this many cell x vertex tests (about 10 s on 2 busy cores), and stopped after the timeout in seconds.
+    comparison_max_work: int = 5_000_000
+    comparison_timeout_s: int = 20
     # Failed sign-ins allowed per account (and per account from one address) within the window below.
     login_failures_allowed: int = 5
     # Failed sign-ins allowed per client address, whatever the accounts tried.
@@ -97,6 +101,8 @@ class Settings:
             "import_max_bytes": _int(env, "FIELDAPP_IMPORT_MAX_BYTES", 1024**3),
             "import_inline_max_bytes": _int(env, "FIELDAPP_IMPORT_INLINE_MAX_BYTES", 5 * 1024 * 1024),
             "photo_max_pixels": _int(env, "FIELDAPP_PHOTO_MAX_PIXELS", 25_000_000),
+            "comparison_max_work": _int(env, "FIELDAPP_COMPARISON_MAX_WORK", 5_000_000),
+            "comparison_timeout_s": _int(env, "FIELDAPP_COMPARISON_TIMEOUT_S", 20),
             "db_jit": _bool(env, "FIELDAPP_DB_JIT", False),
             "login_failures_allowed": _int(env, "FIELDAPP_LOGIN_FAILURES_ALLOWED", 5),
             "login_address_failures_allowed": _int(env, "FIELDAPP_LOGIN_ADDRESS_FAILURES_ALLOWED", 20),

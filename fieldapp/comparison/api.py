@@ -9,7 +9,7 @@ from flask import Blueprint, Response, request
 from fieldapp.accounts.auth import current_user
 from fieldapp.comparison.queries import CSV_HEADER
 from fieldapp.comparison.schemas import FORMATS, parse_comparison
-from fieldapp.comparison.service import Grid, run_comparison
+from fieldapp.comparison.service import grid_for, run_comparison
 from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import bad_parameter
@@ -25,7 +25,7 @@ def get_comparison():
     fmt = request.args.get("format", "json")
     if fmt not in FORMATS:
         raise bad_parameter("format", f"use one of {', '.join(FORMATS)}")
-    grid = Grid(cell_m, shape, current_settings().metric_srid)
+    grid = grid_for(cell_m, shape, current_settings())
     user = current_user()
     outcome = run_comparison(get_session(), a, b, grid, user.id if user else None, "csv" if fmt == "csv" else "geojson")
     cells = outcome.pop("cells_geojson")

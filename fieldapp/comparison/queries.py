@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from psycopg.errors import QueryCanceled
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from fieldapp.comparison.selection import Selection, dataset_ids, selection_where
+from fieldapp.errors import BadRequest, ServiceUnavailable
 from fieldapp.geo.geojson import COORDINATE_DECIMALS
+
+
+class TooMuchWork(BadRequest):
+    """A comparison that would run too long: refused before it starts (the page shows it in the form)."""
+
+    status = 422
+
 
 # Cell classes, named so that swapping A and B swaps the names pairwise (see SWAP).
 CLASSES = (
@@ -97,22 +108,91 @@ _CELL_GEOMETRY = {
 }
 
 
+# The cell sizes the page offers, and a refusal may suggest instead.
+SUGGESTED_CELLS = (100, 250, 500, 1000, 2500, 5000, 10000)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much work one comparison may do: cell x vertex tests before it runs, seconds while it runs."""
+
+    max_work: int
+    timeout_s: int
+
+
 def compare(
-    session: Session, a: Selection, b: Selection, cell_m: float, shape: str, srid: int, cells_format: str = "geojson"
+    session: Session,
+    a: Selection,
+    b: Selection,
+    cell_m: float,
+    shape: str,
+    srid: int,
+    cells_format: str = "geojson",
+    limits: Limits | None = None,
 ) -> dict[str, Any]:
     """Run the comparison; returns per-class counts, coverage, side tallies and the cells as GeoJSON text."""
     ids = {"a": dataset_ids(session, "a", a), "b": dataset_ids(session, "b", b)}
     sql, params = comparison_sql(a, b, ids, cell_m, shape, srid, cells_format)
+    if limits is not None:
+        check_work(estimate_work(session, a, b, ids, [cell_m, *SUGGESTED_CELLS], shape, srid), limits, cell_m)
     # Grouping a million cell assignments wants hashing in memory: the planner cannot estimate how many
     # rows are points (GeometryType has no statistics) and would otherwise sort them all. ST_SquareGrid's
     # huge cost estimate would also switch on JIT compilation, which costs about a second for nothing.
     session.execute(
         text(
             "SELECT set_config('work_mem', '256MB', true), set_config('enable_sort', 'off', true),"
-            " set_config('jit', 'off', true)"
-        )
+            " set_config('jit', 'off', true), set_config('statement_timeout', :timeout, true)"
+        ),
+        {"timeout": f"{limits.timeout_s}s" if limits else "0"},
     )
-    return dict(session.execute(text(sql), params).one()._mapping)
+    try:
+        return dict(session.execute(text(sql), params).one()._mapping)
+    except OperationalError as exc:
+        if limits is not None and isinstance(exc.orig, QueryCanceled):
+            raise _too_slow(limits, cell_m) from None
+        raise
+
+
+def estimate_work(
+    session: Session, a: Selection, b: Selection, ids: dict[str, list[int]], cells: list[float], shape: str, srid: int
+) -> dict[float, int]:
+    """For each cell size: cells each shape's box covers times its vertices, what the grid join will test."""
+    a_where, a_params = selection_where(a, "a", ids["a"])
+    b_where, b_params = selection_where(b, "b", ids["b"])
+    only_shapes = "AND GeometryType(public_geom) <> 'POINT'" if shape == "square" else ""
+    sql = f"""
+        SELECT c.cell, coalesce(sum((floor(ST_XMax(e) / c.cell) - floor(ST_XMin(e) / c.cell) + 1)
+                                  * (floor(ST_YMax(e) / c.cell) - floor(ST_YMin(e) / c.cell) + 1) * n), 0)::bigint
+          FROM unnest(CAST(:cells AS float8[])) AS c(cell)
+          LEFT JOIN (SELECT ST_Transform(ST_Envelope(public_geom), :srid) AS e, ST_NPoints(public_geom) AS n
+                       FROM observation o
+                      WHERE (({a_where}) OR ({b_where})) AND public_geom IS NOT NULL {only_shapes}) s ON true
+         GROUP BY c.cell
+    """
+    params = {**a_params, **b_params, "cells": sorted({float(c) for c in cells}), "srid": srid}
+    return {float(cell): work for cell, work in session.execute(text(sql), params)}
+
+
+def check_work(work: dict[float, int], limits: Limits, cell_m: float) -> None:
+    """Refuse a comparison whose grid join would run for too long, naming a cell size that would run."""
+    if work[cell_m] <= limits.max_work:
+        return
+    fits = [cell for cell in sorted(work) if cell > cell_m and work[cell] <= limits.max_work]
+    change = f"choose cells of at least {fits[0]:,.0f} m, or narrower" if fits else "choose narrower"
+    message = (
+        f"This comparison is too large to run: its areas and lines need about {work[cell_m]:,} cell-and-vertex"
+        f" tests at {cell_m:g} m cells, over the limit of {limits.max_work:,}. To compare them,"
+        f" {change} selections (a subject, dates or fewer datasets)."
+    )
+    raise TooMuchWork(message, [{"path": "cell_m", "message": "too much work for this cell size"}])
+
+
+def _too_slow(limits: Limits, cell_m: float) -> ServiceUnavailable:
+    message = (
+        f"The comparison took longer than {limits.timeout_s} s and was stopped. Choose larger cells than"
+        f" {cell_m:g} m or narrower selections, or try again later when the server is less busy."
+    )
+    return ServiceUnavailable(message, [{"path": "cell_m", "message": "comparison timed out"}], retry_after=60)
 
 
 def comparison_sql(

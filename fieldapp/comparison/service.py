@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fieldapp.comparison.queries import compare
+from fieldapp.comparison.queries import Limits, compare
 from fieldapp.comparison.selection import Selection, selection_parameters
 from fieldapp.comparison.summary import label, side_datasets, summarise
+from fieldapp.config import Settings
 from fieldapp.errors import bad_parameter
 from fieldapp.usage import record_usage
 
@@ -22,6 +23,14 @@ class Grid:
     cell_m: float
     shape: str
     metric_srid: int
+    # How much work a run may do (None: unbounded, for the CLI and benchmarks).
+    limits: Limits | None = None
+
+
+def grid_for(cell_m: float, shape: str, settings: Settings) -> Grid:
+    """The grid a request asked for, with the deployment's CRS and work limits."""
+    limits = Limits(settings.comparison_max_work, settings.comparison_timeout_s)
+    return Grid(cell_m, shape, settings.metric_srid, limits)
 
 
 def run_comparison(
@@ -34,7 +43,7 @@ def run_comparison(
 ) -> dict[str, Any]:
     """Compare two selections; everything a page or the API shows, cells as GeoJSON (or CSV) text."""
     cell_m, shape = grid.cell_m, grid.shape
-    result = compare(session, a, b, cell_m, shape, grid.metric_srid, cells_format)
+    result = compare(session, a, b, cell_m, shape, grid.metric_srid, cells_format, grid.limits)
     tallies = json.loads(result["tallies"] or "{}")
     for side in ("a", "b"):
         if side not in tallies:

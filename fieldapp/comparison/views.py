@@ -10,9 +10,9 @@ from flask import Blueprint, render_template, request, url_for
 
 from fieldapp.accounts.auth import current_user
 from fieldapp.comparison import styles
-from fieldapp.comparison.queries import CLASSES
+from fieldapp.comparison.queries import CLASSES, SUGGESTED_CELLS
 from fieldapp.comparison.schemas import SHAPES, parse_comparison
-from fieldapp.comparison.service import Grid, run_comparison
+from fieldapp.comparison.service import grid_for, run_comparison
 from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest
@@ -22,7 +22,7 @@ from fieldapp.maps.queries import all_datasets
 from fieldapp.ui import KIND_LABELS
 
 bp = Blueprint("comparison", __name__)
-CELL_SIZES = (100, 250, 500, 1000, 2500, 5000, 10000)
+CELL_SIZES = SUGGESTED_CELLS
 
 
 def _static(path: str) -> str:
@@ -66,10 +66,10 @@ def compare_page():
     try:
         a, b, cell_m, shape = parse_comparison(request.args)
         user = current_user()
-        grid = Grid(cell_m, shape, current_settings().metric_srid)
+        grid = grid_for(cell_m, shape, current_settings())
         outcome = run_comparison(session, a, b, grid, user.id if user else None)
     except BadRequest as exc:
-        return render_template("comparison/compare.html", error=exc, **context), 400
+        return render_template("comparison/compare.html", error=exc, **context), exc.status
     cells = {"type": "FeatureCollection", "features": json.loads(outcome.pop("cells_geojson"))}
     labels = {side: outcome["sides"][side]["label"] for side in ("a", "b")}
     words = styles.class_words(labels["a"], labels["b"])
