@@ -51,10 +51,12 @@ def configure(app: Flask, settings: Settings) -> None:
 
 
 def register_template_globals(app: Flask) -> None:
+    from fieldapp.headers import csp_nonce, nonced
     from fieldapp.ui import ANNOTATION_WORDS
 
     # Fixed words only: a template global runs on every page, so it must never query.
-    app.jinja_env.globals.update(annotation_words=ANNOTATION_WORDS)
+    app.jinja_env.globals.update(annotation_words=ANNOTATION_WORDS, csp_nonce=csp_nonce)
+    app.jinja_env.filters["nonced"] = nonced
 
 
 def register_extensions(app: Flask, settings: Settings) -> None:
@@ -129,11 +131,14 @@ def register_api(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     """App-wide request hooks (Flask runs them in the order they are registered)."""
+    from fieldapp.headers import security_headers
     from fieldapp.pwa.compression import gzip_response
     from fieldapp.transfer.views import allow_large_imports
 
     app.before_request(allow_large_imports)
     app.after_request(gzip_response)
+    # Every response, pages, API, files and errors alike, carries the policy and security headers.
+    app.after_request(security_headers)
 
 
 def register_errors(app: Flask) -> None:
