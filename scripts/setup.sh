@@ -4,8 +4,9 @@
 #   scripts/setup.sh [run|test]     (default: run)
 #
 # - system packages: PostgreSQL (if absent) and PostGIS for the server's major version;
-#   for `test` also gdal-bin (ogr2ogr), libxml2-utils (xmllint) and chromium (the Debian package,
-#   used headless by the end-to-end tests; no browser is ever downloaded);
+#   for `test` also gdal-bin (ogr2ogr), libxml2-utils (xmllint), nginx (the production set-up's
+#   test) and chromium (the Debian package, used headless by the end-to-end tests; no browser is
+#   ever downloaded);
 # - starts the PostgreSQL cluster if it is down (creates one if there is none);
 # - a SUPERUSER role for the current OS user, and the database named by DATABASE_URL
 #   (default postgresql:///fieldapp) with the postgis extension;
@@ -17,7 +18,7 @@ MODE="${1:-run}"
 case "$MODE" in
   run | test) ;;
   -h | --help)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
@@ -149,7 +150,7 @@ say "PostgreSQL server major version: $PG_MAJOR"
 # postgresql-common gives pg_lsclusters, pg_ctlcluster and pg_createcluster.
 PACKAGES=(postgresql-common "postgresql-$PG_MAJOR-postgis-3")
 if [ "$MODE" = test ]; then
-  PACKAGES+=(gdal-bin libxml2-utils chromium)
+  PACKAGES+=(gdal-bin libxml2-utils chromium nginx)
 fi
 ensure_packages "${PACKAGES[@]}"
 
