@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -157,3 +158,16 @@ def page(request, browser, playwright_session, live_server) -> Iterator[Page]:
     # The base map is the one external resource a page may ask for; blocked, the page must still work.
     others = [url for url in blocked if not url.startswith(BASE_MAP_TILES)]
     assert others == [], f"the page tried to reach other hosts: {others}"
+
+
+def wait_in_page(page: Page, expression: str, timeout_s: float = 15.0) -> None:
+    """Poll a JavaScript expression until it is truthy.
+
+    Playwright's wait_for_function evaluates its predicate with eval() inside the page, which the
+    app's Content-Security-Policy (no 'unsafe-eval') forbids; page.evaluate goes through the
+    driver, which the policy does not govern.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {expression}"
+        time.sleep(0.1)

@@ -10,6 +10,8 @@ import requests
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
+from tests.e2e.conftest import wait_in_page
+
 CENTRE = (-2.1542, 49.1869)
 HTML_PAYLOAD = "<img src=x onerror=window.__xss=1>"
 TEMPLATE_PAYLOAD = "${window.__xss=2}`\\{}"
@@ -144,7 +146,7 @@ def drawn(page: Page) -> dict[str, int]:
 
 
 def wait_drawn(page: Page, slug: str, count: int) -> None:
-    page.wait_for_function(f"() => ({DRAWN})()[{slug!r}] === {count}")
+    wait_in_page(page, f"({DRAWN})()[{slug!r}] === {count}")
 
 
 def click_at(page: Page, lon: float, lat: float) -> None:

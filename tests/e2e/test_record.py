@@ -19,6 +19,7 @@ from sqlalchemy import text
 from fieldapp.accounts.models import User
 from fieldapp.datasets.models import Dataset
 from fieldapp.subjects.models import Subject, SubjectName
+from tests.e2e.conftest import wait_in_page
 from tests.shared_data import PHOTOS
 
 pytestmark = pytest.mark.e2e
@@ -163,9 +164,9 @@ def test_the_form_fits_one_hand_at_360_px(phone, live_server, warden):
 
 def test_record_offline_then_exactly_one_on_the_server(phone, live_server, warden):
     page = signed_in_page(phone, warden)
-    page.wait_for_function("navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready")
+    wait_in_page(page, "navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready")
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_in_page(page, "navigator.serviceWorker.controller !== null")
     wait_for_fix(page)
 
     phone.set_offline(True)
@@ -329,7 +330,7 @@ def test_first_load_is_small_and_a_repeat_visit_works_offline(phone, live_server
     page.on("requestfinished", lambda request: sizes.append(_transfer_size(request)))
     page.goto("/record")
     wait_for_fix(page)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_in_page(page, "navigator.serviceWorker.controller !== null")
     first_load = sum(sizes)
     record_property("record_first_load_bytes", first_load)
     print(f"\n/record first load: {first_load} bytes transferred (compressed), {len(sizes)} requests")
