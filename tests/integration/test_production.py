@@ -102,6 +102,7 @@ def production(settings, migrated, tmp_path_factory) -> Iterator[dict[str, str]]
         "FIELDAPP_ENV": "production",
         "FIELDAPP_SECRET_KEY": "production-test-secret",
         "FIELDAPP_MEDIA_DIR": str(folder / "media"),
+        "FIELDAPP_PROXY_COUNT": "1",
     }
     gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")]
     gunicorn += ["--bind", f"127.0.0.1:{app_port}", "--workers", "2"]
