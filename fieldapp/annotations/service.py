@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from fieldapp.accounts.models import User
 from fieldapp.annotations.models import Annotation
 from fieldapp.annotations.schemas import to_patch
+from fieldapp.contributors.attribution import acting_credit
 from fieldapp.contributors.service import may_credit
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.geoprivacy.policy import may_manage
@@ -32,9 +33,14 @@ def manages(session: Session, user: User, observation: Observation) -> bool:
     )
 
 
+def may_read(visibility: str, manages_record: bool) -> bool:
+    """Private records' annotations are for those who manage the record only (its page asks the same)."""
+    return visibility != "private" or manages_record
+
+
 def may_see(session: Session, user: User | None, observation: Observation) -> bool:
     """Private records and their annotations are for those who may see the record only."""
-    if observation.visibility != "private":
+    if may_read(observation.visibility, False):
         return True
     return user is not None and manages(session, user, observation)
 
@@ -44,7 +50,9 @@ def add_annotation(session: Session, user: User, observation_id: uuid.UUID, valu
     observation = find_observation(session, observation_id)
     if not may_see(session, user, observation):
         raise Forbidden("This record is private: only its contributor, its stewards and park staff can annotate it.")
-    contributor_id = values.pop("contributor_id", None) or user.contributor_id
+    contributor_id = values.pop("contributor_id", None) or acting_credit(
+        session, user.contributor_id, user.id, observation.contributor_id
+    )
     if not may_credit(session, user.contributor_id, contributor_id, user.id):
         raise Invalid(
             "You may credit yourself, your pseudonyms or a group you belong to.",
@@ -81,7 +89,7 @@ def respond(
         raise Invalid("Write an answer.", [{"path": "response", "message": "empty"}])
     annotation.status = "accepted" if action == "accept" else "answered"
     annotation.response = response.strip() or None
-    annotation.responded_by = user.contributor_id
+    annotation.responded_by = acting_credit(session, user.contributor_id, user.id, observation.contributor_id)
     annotation.responded_at = datetime.now(UTC)
     session.flush()
     return annotation

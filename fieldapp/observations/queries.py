@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.contributors.attribution import credit_line_sql, recorded_by_sql
+from fieldapp.contributors.attribution import acts_under_credit_sql, credit_line_sql, recorded_by_sql
 from fieldapp.geo.filters import Interval
 from fieldapp.geo.geojson import feature_sql
 from fieldapp.geoprivacy.policy import Viewer, precise_allowed_sql, viewer_params, visible_geometry_sql
@@ -176,15 +176,16 @@ def recent_public(session: Session, limit: int = 10) -> list[Any]:
 def history(session: Session, observation_id: uuid.UUID) -> list[Any]:
     """The change history of one observation, oldest first (precise data: callers check the policy).
 
-    A change by the owner of the pseudonym the record is credited to is shown under that pseudonym,
-    so the history never names the account behind it."""
-    sql = """
+    A change by the owner of the pseudonym or a member of the group the record is credited to is shown
+    under that credit, so the history never names the account behind it."""
+    under_credit = acts_under_credit_sql("o.contributor_id", "h.actor_id", "u.contributor_id")
+    sql = f"""
         SELECT h.action, h.at, h.changes,
                coalesce(pn.display_name, c.display_name, 'system') AS actor, p.display_name AS proposer
         FROM observation_history h
         LEFT JOIN user_account u ON u.id = h.actor_id LEFT JOIN contributor c ON c.id = u.contributor_id
         LEFT JOIN observation o ON o.id = h.observation_id
-        LEFT JOIN contributor pn ON pn.id = o.contributor_id AND pn.owner_user_id = h.actor_id
+        LEFT JOIN contributor pn ON pn.id = o.contributor_id AND {under_credit}
         LEFT JOIN contributor p ON p.id = h.proposed_by
         WHERE h.observation_id = :id ORDER BY h.id
     """

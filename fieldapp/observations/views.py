@@ -18,6 +18,9 @@ from flask_wtf.csrf import generate_csrf
 
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.annotations import queries as annotation_queries
+from fieldapp.annotations import service as annotation_service
+from fieldapp.contributors.attribution import acting_credit
+from fieldapp.contributors.models import Contributor
 from fieldapp.contributors.queries import groups_of, pseudonyms_of
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
@@ -109,12 +112,16 @@ def observation_page(observation_id: str):
     manage = may_manage(session, viewer, facts.contributor_id, facts.entered_by, facts.dataset_id)
     props = feature["properties"]
     user = current_user()
+    reviewable = annotation_service.may_read(props["visibility"], manage)
     return render_template(
         "observations/detail.html",
         feature=feature,
         p=props,
         manage=manage,
-        annotations=annotation_queries.record_annotations(session, oid, show_places=manage),
+        reviewable=reviewable,
+        annotations=annotation_queries.record_annotations(session, oid, show_places=manage) if reviewable else [],
+        # Whoever holds the record under a pseudonym or a group annotates it under that credit by default.
+        acting_name=_acting_name(session, user, facts.contributor_id),
         tally=annotation_queries.tally_sentence(props.get("annotations") or {}),
         # Annotations may be credited to the user's pseudonyms and groups as well as their own name.
         credit_groups=(pseudonyms_of(session, user.id) + groups_of(session, user.contributor_id)) if user else [],
@@ -124,6 +131,12 @@ def observation_page(observation_id: str):
         geometry_json=json.dumps(feature.get("geometry")),
         map_style=json.dumps(_map_style(props)),
     )
+
+
+def _acting_name(session, user, credited_id: int | None) -> str | None:
+    if user is None:
+        return None
+    return session.get(Contributor, acting_credit(session, user.contributor_id, user.id, credited_id)).display_name
 
 
 def _map_style(props: dict) -> dict[str, object]:

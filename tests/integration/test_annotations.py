@@ -230,3 +230,20 @@ def test_tally_sentence_uses_the_same_words_for_everyone():
 
     assert tally_sentence({}) == "No annotations yet."
     assert tally_sentence({"corroborate": 3, "question": 1}) == "Corroborated by 3 people, questioned by 1 person."
+
+
+def test_a_private_records_page_shows_its_annotations_only_to_those_who_see_it(client, make, records):
+    owner = records["fisher"]
+    dataset_slug = client.get(f"/api/v1/observations/{records['sighting']}").get_json()["properties"]["dataset"]
+    private = client.post(
+        "/api/v1/observations", json=feature(dataset_slug, visibility="private"), headers=owner.headers
+    ).get_json()["id"]
+    note = "The nest is under the third groyne."
+    assert annotate(client, owner, private, kind="context", body=note).status_code == 201
+    for viewer in ({}, make.account().headers):
+        page = client.get(f"/observations/{private}", headers=viewer)
+        assert page.status_code == 200
+        section = page.text.split('id="annotations"')[1].split("</section>")[0]
+        assert note not in page.text and "Fisher Jo" not in section
+        assert 'class="stack annotate"' not in page.text  # no form that could only be refused
+    assert note in client.get(f"/observations/{private}", headers=owner.headers).text

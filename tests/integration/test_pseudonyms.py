@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from sqlalchemy import text
+
+from fieldapp.contributors.attribution import acting_credit, acts_under_credit_sql
 from fieldapp.contributors.models import Contributor
 from tests.factories import feature
 from tests.integration.test_accounts import PASSWORD, csrf_token, login
@@ -167,3 +171,71 @@ def test_facilitators_never_credit_someone_elses_pseudonym(client, make):
         headers=steward.headers,
     )
     assert on_behalf.status_code == 201
+
+
+def _record_page_parts(client, oid: str, headers=None) -> tuple[str, str]:
+    """The annotations section and the history list of a record's page."""
+    page = client.get(f"/observations/{oid}", headers=headers or {})
+    assert page.status_code == 200
+    annotations = page.text.split('id="annotations"')[1].split("</section>")[0]
+    history = page.text.split('<ol class="history">')[1].split("</ol>")[0]
+    return annotations, history
+
+
+def _owner_answers_accepts_and_edits(client, owner, annotator, oid: str) -> None:
+    url = f"/api/v1/observations/{oid}/annotations"
+    question = client.post(url, json={"kind": "question", "body": "Which tide?"}, headers=annotator.headers)
+    correction = client.post(
+        url,
+        json={"kind": "correction", "field": "quantity", "proposed_value": {"count": 3}},
+        headers=annotator.headers,
+    )
+    answer = {"action": "answer", "response": "Low water."}
+    for annotation, body in ((question, answer), (correction, {"action": "accept"})):
+        response = client.post(f"{url}/{annotation.get_json()['id']}/response", json=body, headers=owner.headers)
+        assert response.status_code == 200, response.get_json()
+    edited = client.patch(
+        f"/api/v1/observations/{oid}", json={"properties": {"notes": "Again."}}, headers=owner.headers
+    )
+    assert edited.status_code == 200
+
+
+@pytest.mark.parametrize("credit", ["pseudonym", "group"])
+def test_acting_on_a_record_owned_under_a_pseudonym_or_a_group_shows_that_credit(client, make, credit):
+    person, annotator, steward = make.account(name="Jean Le Brocq"), make.account(name="Anna"), make.account()
+    dataset = make.dataset(steward)
+    if credit == "pseudonym":
+        credited, name = _pseudonym(client, person, "Shore walker"), "Shore walker"
+    else:
+        credited, name = make.group("Gorey fishers", [person]).id, "Gorey fishers"
+    oid = client.post(
+        "/api/v1/observations",
+        json=feature(dataset.slug, contributor_id=credited, visibility="generalised"),
+        headers=person.headers,
+    ).get_json()["id"]
+    _owner_answers_accepts_and_edits(client, person, annotator, oid)
+    # Their own note on the record, without choosing a credit, is under the record's credit too.
+    note = {"kind": "context", "body": "At low water."}
+    assert client.post(f"/api/v1/observations/{oid}/annotations", json=note, headers=person.headers).status_code == 201
+    for viewer in ({}, make.account().headers):
+        listed = client.get(f"/api/v1/observations/{oid}/annotations", headers=viewer).get_json()["annotations"]
+        assert [a["responded_by"]["display_name"] for a in listed if a["responded_by"]] == [name, name]
+        assert {a["responded_by"]["id"] for a in listed if a["responded_by"]} == {credited}
+        assert listed[-1]["author"] == {"id": credited, "display_name": name, "kind": listed[-1]["author"]["kind"]}
+        annotations, history = _record_page_parts(client, oid, viewer)
+        assert f"Answer from {name}: Low water." in annotations and "Jean Le Brocq" not in annotations
+        assert "Jean Le Brocq" not in history
+        assert history.count(f"by {name}") == 3  # created, the accepted correction, the edit
+
+
+def test_acting_credit_and_its_sql_twin_show_the_same_credit(client, db, make):
+    owner, member, stranger = make.account(name="Jean Le Brocq"), make.account(), make.account()
+    pseudonym = _pseudonym(client, owner, "Shore walker")
+    group = make.group("Gorey fishers", [member]).id
+    for actor in (owner, member, stranger):
+        own = actor.user.contributor_id
+        for credited in (pseudonym, group, own, owner.user.contributor_id, None):
+            sql = acts_under_credit_sql(":credited", ":user_id", ":own")
+            under = db.execute(text(f"SELECT {sql}"), {"credited": credited, "user_id": actor.user.id, "own": own})
+            shown_by_sql = credited if under.scalar() else own
+            assert acting_credit(db, own, actor.user.id, credited) == shown_by_sql, (actor.user.email, credited)

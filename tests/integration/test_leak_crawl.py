@@ -1,0 +1,105 @@
+"""One guard for every route: nothing any route answers to an unrelated viewer locates a canary or names its people.
+
+Canary records sit at one precise place: generalised, private, credited to a pseudonym and to a group, a
+self-intersecting area, an import whose extra columns quote the place, photos with GPS in their EXIF, and
+annotations proposing places. Every rule of the URL map is requested (path variables filled by name with the
+canary's ids, tiles covering it at several zooms) as an anonymous visitor, an unrelated member signed in with a
+cookie and the same member with an API token; every answer is decoded (JSON, HTML, CSV, MVT, zip, GeoPackage,
+JPEG) and must hold no coordinates within 100 m of the canary in EPSG:4326, 3109, 27700 or 3857, nor the name
+or email of the account behind the pseudonym or of the group's unlisted member. A new route joins by itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Response
+
+from fieldapp import create_app
+from tests.leakcheck.canary import LAT, LON, PASSWORD, UNCERTAINTY_M, CanaryBuilder
+from tests.leakcheck.crawl import NOT_CRAWLED, NOT_SENT, Viewer, crawl, stale_entries, unfillable
+from tests.leakcheck.detector import Detector
+
+
+@pytest.fixture
+def canary(client, make, db):
+    return CanaryBuilder(client, make, db).build()
+
+
+@pytest.fixture
+def detector(canary):
+    return Detector(LON, LAT, canary.secrets, secret_numbers=[UNCERTAINTY_M])
+
+
+def _csrf(client) -> str:
+    return client.get("/record/context.json").get_json()["csrf_token"]
+
+
+def unrelated_viewers(app, canary) -> list[Viewer]:
+    """Anonymous, a member signed in with a cookie, the same member with an API token."""
+    member = canary.people["viewer"]
+    cookie = app.test_client()
+    signed_in = cookie.post(
+        "/login", data={"email": member.user.email, "password": PASSWORD, "csrf_token": _csrf(cookie)}
+    )
+    assert signed_in.status_code == 302, signed_in.get_data(as_text=True)
+    token = app.test_client()
+    return [
+        Viewer("anonymous", app.test_client(), csrf=None),
+        Viewer("member (cookie)", cookie, csrf=_csrf(cookie), signed_in=True),
+        Viewer("member (token)", token, headers=member.headers, signed_in=True),
+    ]
+
+
+def test_every_route_is_crawled_or_listed_with_a_reason(app, canary):
+    assert unfillable(app, canary) == [], "fill these path variables in tests/leakcheck/crawl.py or list the rule"
+    assert stale_entries(app, canary) == [], "these listed rules no longer exist"
+    assert all(reason.strip() for reason in [*NOT_CRAWLED.values(), *NOT_SENT.values()])
+
+
+def test_the_crawl_reads_the_precise_place_where_it_is_allowed(app, canary, detector):
+    """The control: the dataset's steward may see the place, and the crawl does find it in every format."""
+    steward = Viewer("steward", app.test_client(), headers=canary.people["steward"].headers)
+    report = crawl(app, canary, [steward], detector, reads_only=True)
+    located = {f.where.split(" [")[0] for f in report.findings if "EPSG" in f.what}
+    for expected in (
+        rf"GET /api/v1/observations/{canary.records['private']} ",
+        rf"GET /observations/{canary.records['generalised']} ",
+        r"GET /api/v1/datasets/[^/]+/export\?format=csv",
+        r"GET /api/v1/datasets/[^/]+/export\?format=gpkg",
+        r"GET /api/v1/datasets/[^/]+/export\?format=dwca",
+        r"GET /api/v1/datasets/[^/]+/export\?format=geojson",
+        r"GET /ogc/collections/[^/]+/items",
+    ):
+        assert any(re.match(expected, w + " ") for w in located), (expected, sorted(located))
+
+
+def test_a_planted_leak_on_a_new_route_is_caught(settings, migrated, canary, detector):
+    """A route added to the app joins the crawl by itself, and precise Jersey TM coordinates on it are found."""
+    app = create_app(settings)
+
+    @app.get("/planted/<observation_id>")
+    def planted(observation_id: str):
+        return Response(f"<p>{observation_id} lies at E 40841.3 N 67357.0 (Jersey TM)</p>", mimetype="text/html")
+
+    @app.get("/planted-too/<thing>")
+    def planted_unknown(thing: str):
+        return "nothing"
+
+    try:
+        assert unfillable(app, canary) == ["/planted-too/<thing>"]
+        report = crawl(
+            app,
+            canary,
+            [Viewer("anonymous", app.test_client())],
+            detector,
+            only=lambda r: r.rule.startswith("/planted/"),
+            reads_only=True,
+        )
+        assert report.rules == {"/planted/<observation_id>"}
+        assert report.requests["anonymous"] == len(canary.records)
+        assert len(report.findings) == len(canary.records)
+        assert all("EPSG:3109" in f.what and f.where.startswith("GET /planted/") for f in report.findings)
+    finally:
+        app.extensions["fieldapp.db"].engine.dispose()

@@ -1,0 +1,236 @@
+"""Canary records at one precise place, made through the API as real users would, with secrets to guard."""
+
+from __future__ import annotations
+
+import io
+import math
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+from sqlalchemy import text
+
+from tests.factories import JERSEY_POINT, Account, Factory, feature
+
+LON, LAT = -2.123456, 49.201234
+OWNER_NAME = "Zebedee Canaryowner"  # the account behind the pseudonym
+PSEUDONYM = "Silent Heron"
+MEMBER_NAME = "Quillon Canarymember"  # a group member who is not shown
+GROUP = "Ouaisne Shore Group"
+PASSWORD = "correct horse battery"
+TILE_ZOOMS = (4, 9, 11, 12, 13, 14, 16, 18, 22)
+# The recorder's uncertainty on records whose place is withheld: derived from the precise place, withheld too.
+UNCERTAINTY_M = 4.321
+
+
+def offset(east_m: float, north_m: float) -> list[float]:
+    """A point a few metres from the canary (still within 100 m: precise data)."""
+    return [LON + east_m / (111_320 * math.cos(math.radians(LAT))), LAT + north_m / 110_540]
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
+    n = 2**z
+    return z, int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+
+
+def gps_photo() -> bytes:
+    """A small JPEG whose EXIF GPS is the canary's place."""
+    image = Image.new("RGB", (64, 48), (30, 90, 140))
+    exif = Image.Exif()
+
+    def dms(value: float) -> tuple[float, float, float]:
+        value = abs(value)
+        degrees, minutes = int(value), int(value * 60) % 60
+        return float(degrees), float(minutes), round((value * 3600) % 60, 4)
+
+    exif.get_ifd(0x8825).update({1: "N", 2: dms(LAT), 3: "W", 4: dms(LON)})
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+@dataclass
+class Canary:
+    """Everything the crawl fills URLs with, and the secrets it must never read back."""
+
+    people: dict[str, Account] = field(default_factory=dict)
+    records: dict[str, str] = field(default_factory=dict)  # role -> observation id
+    datasets: list[str] = field(default_factory=list)
+    contributors: list[int] = field(default_factory=list)
+    annotations: list[tuple[str, int]] = field(default_factory=list)  # (observation id, annotation id)
+    media: list[str] = field(default_factory=list)
+    jobs: list[str] = field(default_factory=list)
+    tokens: list[int] = field(default_factory=list)  # API tokens of the people behind the credits
+    sent: dict[str, dict[str, Any]] = field(default_factory=dict)  # role -> the feature as first sent
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        owner, member = self.people["owner"].user, self.people["member"].user
+        return (OWNER_NAME, MEMBER_NAME, owner.email, member.email)
+
+    @property
+    def tiles(self) -> list[tuple[int, int, int]]:
+        return [tile_of(LON, LAT, z) for z in TILE_ZOOMS]
+
+
+def _ok(response, *statuses: int) -> dict[str, Any]:
+    assert response.status_code in (statuses or (200, 201)), (response.status_code, response.get_data(as_text=True))
+    return response.get_json(silent=True) or {}
+
+
+class CanaryBuilder:
+    """Builds the canary world through the API (and the factory for accounts and datasets)."""
+
+    def __init__(self, client, make: Factory, db):
+        self.client, self.make, self.db = client, make, db
+        self.canary = Canary()
+
+    def build(self) -> Canary:
+        self._people()
+        self._datasets()
+        self._records()
+        self._photos()
+        self._annotations()
+        self._owners_act()
+        self._import()
+        return self.canary
+
+    def _people(self) -> None:
+        people = self.canary.people
+        people["steward"] = self.make.account(role="steward", name="Canary Steward")
+        people["recorder"] = self.make.account(name="Rita Recorder")
+        people["owner"] = self.make.account(name=OWNER_NAME)
+        people["member"] = self.make.account(name=MEMBER_NAME)
+        people["annotator"] = self.make.account(name="Anna Annotator")
+        people["viewer"] = self.make.account(name="Uma Unrelated", password=PASSWORD)
+        body = _ok(
+            self.client.post(
+                "/api/v1/contributors/pseudonyms", json={"display_name": PSEUDONYM}, headers=people["owner"].headers
+            )
+        )
+        self.pseudonym = body["id"]
+        group = self.make.group(GROUP, [people["member"]])
+        self.group = group.id
+        # The member chose not to be listed on the group's page: nothing may name them.
+        self.db.execute(text("UPDATE membership SET shown = false WHERE group_id = :g"), {"g": group.id})
+        self.db.commit()
+        self.canary.contributors = [self.pseudonym, self.group, people["recorder"].user.contributor_id]
+        owners = [people[p].user.id for p in ("owner", "member", "steward")]
+        tokens = self.db.execute(text("SELECT id FROM api_token WHERE user_id = ANY(:u) ORDER BY id"), {"u": owners})
+        self.canary.tokens = list(tokens.scalars())
+
+    def _datasets(self) -> None:
+        steward = self.canary.people["steward"]
+        self.shore = self.make.dataset(steward, title="Canary shore sightings")
+        self.sensitive = self.make.dataset(
+            steward, title="Canary nest sites", default_visibility="generalised", force_generalised=True
+        )
+        self.canary.datasets = [self.shore.slug, self.sensitive.slug]
+
+    def _post(self, role: str, who: str, geometry: dict | None = None, **properties: Any) -> str:
+        body = feature(
+            self.shore.slug,
+            geometry or {"type": "Point", "coordinates": [LON, LAT]},
+            feature_id=str(uuid.uuid4()),
+            **properties,
+        )
+        self.canary.sent[role] = body
+        created = _ok(self.client.post("/api/v1/observations", json=body, headers=self.canary.people[who].headers), 201)
+        self.canary.records[role] = created["id"]
+        return created["id"]
+
+    def _records(self) -> None:
+        common = {"coordinate_uncertainty_m": UNCERTAINTY_M, "subject_text": "puffin"}
+        self._post(
+            "public decoy", "recorder", {"type": "Point", "coordinates": list(JERSEY_POINT)}, subject_text="puffin"
+        )
+        self._post("generalised", "recorder", visibility="generalised", **common)
+        self._post("private", "recorder", visibility="private", **common)
+        self._post("pseudonym", "owner", visibility="generalised", contributor_id=self.pseudonym, **common)
+        self._post("group", "member", visibility="generalised", contributor_id=self.group, **common)
+        # A bow tie drawn on a phone: its two edges cross exactly at the canary, so its repair note would say where.
+        a, b, c, d = offset(-30, -30), offset(30, 30), offset(30, -30), offset(-30, 30)
+        bowtie = {"type": "Polygon", "coordinates": [[a, b, c, d, a]]}
+        self._post(
+            "self-intersecting",
+            "recorder",
+            bowtie,
+            visibility="generalised",
+            subject_text="eelgrass",
+            coordinate_uncertainty_m=UNCERTAINTY_M,
+        )
+
+    def _photos(self) -> None:
+        for role in ("generalised", "private"):
+            oid = self.canary.records[role]
+            response = self.client.post(
+                f"/api/v1/observations/{oid}/media",
+                data={"file": (io.BytesIO(gps_photo()), "canary.jpg", "image/jpeg")},
+                headers=self.canary.people["recorder"].headers,
+                content_type="multipart/form-data",
+            )
+            self.canary.media.append(_ok(response, 201)["id"])
+
+    def _annotate(self, role: str, who: str, **body: Any) -> int:
+        oid = self.canary.records[role]
+        url = f"/api/v1/observations/{oid}/annotations"
+        annotation = _ok(self.client.post(url, json=body, headers=self.canary.people[who].headers), 201)["id"]
+        self.canary.annotations.append((oid, annotation))
+        return annotation
+
+    def _annotations(self) -> None:
+        place = {"geometry": {"type": "Point", "coordinates": offset(8, 6)}}
+        self._annotate("generalised", "annotator", kind="correction", field="place", proposed_value=place)
+        # On a private record only its keepers may write, and they may say where it is.
+        self._annotate("private", "steward", kind="question", body=f"Is the nest at {LAT:.5f}, {LON:.5f}, by the wall?")
+        self._annotate("private", "steward", kind="correction", field="place", proposed_value=place)
+        self.questions = {
+            role: self._annotate(role, "annotator", kind="question", body="Seen again this spring?")
+            for role in ("pseudonym", "group")
+        }
+        self.corrections = {
+            role: self._annotate(role, "annotator", kind="correction", field="quantity", proposed_value={"count": 3})
+            for role in ("pseudonym", "group")
+        }
+
+    def _owners_act(self) -> None:
+        """The owner of the pseudonym and the group's member answer, accept and edit their own records."""
+        for role, who in (("pseudonym", "owner"), ("group", "member")):
+            oid, headers = self.canary.records[role], self.canary.people[who].headers
+            base = f"/api/v1/observations/{oid}/annotations"
+            _ok(
+                self.client.post(
+                    f"{base}/{self.questions[role]}/response",
+                    json={"action": "answer", "response": "Yes, twice."},
+                    headers=headers,
+                )
+            )
+            _ok(
+                self.client.post(
+                    f"{base}/{self.corrections[role]}/response", json={"action": "accept"}, headers=headers
+                )
+            )
+            _ok(
+                self.client.patch(
+                    f"/api/v1/observations/{oid}", json={"properties": {"notes": "Checked again."}}, headers=headers
+                )
+            )
+
+    def _import(self) -> None:
+        """A steward's file whose extra columns quote the place in other forms, into a generalised dataset."""
+        x, y = 40841.3, 67357.0  # the canary in EPSG:3109
+        csv_text = f"species,lat,lon,grid_e,grid_n,where_found\nPuffin,{LAT},{LON},{x},{y},burrow at {LAT} {LON}\n"
+        response = self.client.post(
+            f"/api/v1/datasets/{self.sensitive.slug}/imports",
+            data={"file": (io.BytesIO(csv_text.encode()), "nests.csv", "text/csv")},
+            headers=self.canary.people["steward"].headers,
+            content_type="multipart/form-data",
+        )
+        body = _ok(response, 201)
+        self.canary.jobs.append(body["id"])
+        row = self.db.execute(
+            text("SELECT o.id::text FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE d.slug = :s"),
+            {"s": self.sensitive.slug},
+        ).scalar_one()
+        self.canary.records["imported"] = row
