@@ -12,7 +12,7 @@ import psycopg
 
 from bench.load import JERSEY_BBOX
 from bench.timing import paired_medians
-from fieldapp.geoprivacy.policy import ANONYMOUS
+from fieldapp.access import ANONYMOUS
 from fieldapp.observations.queries import (
     FROM_SQL,
     ObservationFilter,

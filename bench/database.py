@@ -64,7 +64,8 @@ def settings_for(url: str) -> Settings:
 
 def migrate_and_seed(url: str) -> Seed:
     """Apply the migrations, then create a steward with an API token and two public datasets."""
-    database = Database(settings_for(url))
+    database_settings = settings_for(url)
+    database = Database(database_settings)
     upgrade(database.engine)
     with database.session() as session:
         user = create_user(session, "bench@example.org", role="steward", name="Bench Steward")
@@ -81,6 +82,7 @@ def migrate_and_seed(url: str) -> Seed:
                     "licence": "CC-BY-4.0",
                     "default_visibility": "public",
                 },
+                database_settings.generalise_floor_m,
             )
             for slug, title in ((READ_SLUG, "Benchmark reads"), (WRITE_SLUG, "Benchmark writes"))
         ]

@@ -105,7 +105,7 @@ def phase_import(csv_path: Path) -> dict:
 
 
 def phase_export(fmt: str) -> dict:
-    from fieldapp.geoprivacy.policy import ANONYMOUS
+    from fieldapp.access import ANONYMOUS
     from fieldapp.transfer.exporters import Export, find_dataset
 
     app = _app()
@@ -125,7 +125,7 @@ def phase_export(fmt: str) -> dict:
 
 
 def phase_ogc(repeat: int) -> dict:
-    from fieldapp.geoprivacy.policy import ANONYMOUS
+    from fieldapp.access import ANONYMOUS
     from fieldapp.observations.queries import FROM_SQL, observation_feature_sql
 
     app = _app()

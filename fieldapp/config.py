@@ -13,6 +13,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VERSION = "0.1.0"
 # Production is the default: development mode is only ever asked for by name.
 ENVIRONMENTS = ("production", "development")
+# No generalisation cell is ever finer than this, whatever a deployment configures: at 10 m a
+# "generalised" record shows its place to within a few metres.
+HARD_GENERALISE_FLOOR_M = 100
 
 
 class SettingsError(ValueError):
@@ -41,6 +44,8 @@ class Settings:
     metric_srid: int = 3109
     # Default size of the generalisation grid cell in metres.
     generalise_m: int = 1000
+    # The finest cell a steward may set for a dataset or a sensitive subject (never under 100 m).
+    generalise_floor_m: int = 1000
     # Largest request body accepted, in bytes.
     max_body_bytes: int = 20 * 1024 * 1024
     # Largest import upload (API and page), in bytes: past this it is refused before being read.
@@ -73,6 +78,10 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.secret_key and (self.development or self.testing):
             object.__setattr__(self, "secret_key", secrets.token_hex(32))
+        if self.generalise_floor_m < HARD_GENERALISE_FLOOR_M:
+            raise SettingsError(f"FIELDAPP_GENERALISE_FLOOR_M must be at least {HARD_GENERALISE_FLOOR_M} m")
+        if self.generalise_m < self.generalise_floor_m:
+            raise SettingsError("FIELDAPP_GENERALISE_M must not be finer than FIELDAPP_GENERALISE_FLOOR_M")
 
     def check(self) -> None:
         """Refuse to serve production without the secrets it needs."""
@@ -97,6 +106,7 @@ class Settings:
             "development": development,
             "metric_srid": _int(env, "FIELDAPP_METRIC_SRID", 3109),
             "generalise_m": _int(env, "FIELDAPP_GENERALISE_M", 1000),
+            "generalise_floor_m": _int(env, "FIELDAPP_GENERALISE_FLOOR_M", 1000),
             "max_body_bytes": _int(env, "FIELDAPP_MAX_BODY_BYTES", 20 * 1024 * 1024),
             "import_max_bytes": _int(env, "FIELDAPP_IMPORT_MAX_BYTES", 1024**3),
             "import_inline_max_bytes": _int(env, "FIELDAPP_IMPORT_INLINE_MAX_BYTES", 5 * 1024 * 1024),

@@ -37,8 +37,13 @@ def make_engine(settings: Settings) -> Engine:
         with dbapi_conn.cursor() as cur:
             cur.execute(
                 "SELECT set_config('fieldapp.metric_srid', %s, false), set_config('fieldapp.generalise_m', %s, false),"
-                " set_config('jit', %s, false)",
-                (str(settings.metric_srid), str(settings.generalise_m), "on" if settings.db_jit else "off"),
+                " set_config('fieldapp.generalise_floor_m', %s, false), set_config('jit', %s, false)",
+                (
+                    str(settings.metric_srid),
+                    str(settings.generalise_m),
+                    str(settings.generalise_floor_m),
+                    "on" if settings.db_jit else "off",
+                ),
             )
         dbapi_conn.commit()
         read_dates_safely(dbapi_conn)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Flask, g, request, session
 from flask_wtf.csrf import CSRFProtect
 
+from fieldapp.access import Viewer, viewer_of
 from fieldapp.accounts.models import User
 from fieldapp.accounts.service import end_session, start_session, user_for_session, user_for_token
 from fieldapp.db import get_session
 from fieldapp.errors import Unauthorized
-from fieldapp.geoprivacy.policy import ANONYMOUS, Viewer
 
 csrf = CSRFProtect()
 
@@ -73,10 +73,7 @@ def sign_out() -> None:
 
 
 def current_viewer() -> Viewer:
-    user = current_user()
-    if user is None:
-        return ANONYMOUS
-    return Viewer(user_id=user.id, contributor_id=user.contributor_id, role=user.role)
+    return viewer_of(current_user())
 
 
 def require_user() -> User:

@@ -9,15 +9,15 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldapp.access import may_manage, may_see_record, viewer_of
 from fieldapp.accounts.models import User
 from fieldapp.annotations.models import Annotation
 from fieldapp.annotations.schemas import to_patch
 from fieldapp.contributors.attribution import acting_credit
 from fieldapp.contributors.service import may_credit
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
-from fieldapp.geoprivacy.policy import may_manage
 from fieldapp.observations.models import Observation
-from fieldapp.observations.service import update_observation, viewer_of
+from fieldapp.observations.service import update_observation
 
 
 def find_observation(session: Session, observation_id: uuid.UUID) -> Observation:
@@ -28,9 +28,7 @@ def find_observation(session: Session, observation_id: uuid.UUID) -> Observation
 
 
 def manages(session: Session, user: User, observation: Observation) -> bool:
-    return may_manage(
-        session, viewer_of(user), observation.contributor_id, observation.entered_by, observation.dataset_id
-    )
+    return may_manage(session, viewer_of(user), observation)
 
 
 def may_read(visibility: str, manages_record: bool) -> bool:
@@ -40,9 +38,7 @@ def may_read(visibility: str, manages_record: bool) -> bool:
 
 def may_see(session: Session, user: User | None, observation: Observation) -> bool:
     """Private records and their annotations are for those who may see the record only."""
-    if may_read(observation.visibility, False):
-        return True
-    return user is not None and manages(session, user, observation)
+    return may_see_record(session, viewer_of(user), observation)
 
 
 def add_annotation(session: Session, user: User, observation_id: uuid.UUID, values: dict[str, Any]) -> Annotation:

@@ -10,9 +10,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from fieldapp.access import ANONYMOUS
 from fieldapp.comparison.selection import Selection, dataset_ids, selection_where
 from fieldapp.errors import BadRequest, ServiceUnavailable
 from fieldapp.geo.geojson import COORDINATE_DECIMALS
+from fieldapp.geoprivacy.visible import visible_geometry_sql
 
 
 class TooMuchWork(BadRequest):
@@ -21,6 +23,8 @@ class TooMuchWork(BadRequest):
     status = 422
 
 
+# Comparisons are public: they read what anonymous visitors see, whoever asks.
+SEEN_GEOMETRY = visible_geometry_sql(ANONYMOUS)
 # Cell classes, named so that swapping A and B swaps the names pairwise (see SWAP).
 CLASSES = (
     "both_present",
@@ -217,11 +221,11 @@ def comparison_sql(
         touched = _SHAPES.format(only_shapes="", grid="ST_HexagonGrid") + "touched AS (SELECT * FROM shape_touches),"
     sql = f"""
         WITH sides AS NOT MATERIALIZED (
-          SELECT 'a' AS side, o.occurrence_status = 'present' AS present, o.visibility, o.public_geom,
-                 o.dataset_id
+          SELECT 'a' AS side, o.occurrence_status = 'present' AS present, o.visibility,
+                 {SEEN_GEOMETRY} AS public_geom, o.dataset_id
             FROM observation o WHERE {a_where}
           UNION ALL
-          SELECT 'b', o.occurrence_status = 'present', o.visibility, o.public_geom, o.dataset_id
+          SELECT 'b', o.occurrence_status = 'present', o.visibility, {SEEN_GEOMETRY}, o.dataset_id
             FROM observation o WHERE {b_where}
         ),
         {touched}

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.geoprivacy.policy import Viewer
+from fieldapp.access import Viewer, speaks_for
 
 
 def profile(session: Session, contributor_id: int) -> dict[str, Any] | None:
@@ -48,18 +48,7 @@ def stewarded_datasets(session: Session, contributor_id: int) -> list[dict[str, 
 def observation_summary(session: Session, contributor_id: int, viewer: Viewer) -> dict[str, Any]:
     """Counts of their records by kind, and their latest ones: private ones only for themselves (and the
     owner of a pseudonym) and staff."""
-    own = (
-        viewer.contributor_id == contributor_id
-        or viewer.is_privileged
-        or (
-            viewer.user_id is not None
-            and session.execute(
-                text("SELECT 1 FROM contributor WHERE id = :id AND owner_user_id = :u"),
-                {"id": contributor_id, "u": viewer.user_id},
-            ).first()
-            is not None
-        )
-    )
+    own = speaks_for(session, viewer, contributor_id)
     counts = session.execute(
         text(
             "SELECT d.knowledge_kind, count(*) AS n, count(*) FILTER (WHERE o.visibility = 'private') AS private"

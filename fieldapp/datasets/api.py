@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, request, url_for
 
 from fieldapp.accounts.auth import require_user
+from fieldapp.config import current_settings
 from fieldapp.datasets import queries, service
 from fieldapp.datasets.schemas import DatasetSchema
 from fieldapp.db import get_session
@@ -27,7 +28,7 @@ def create_dataset():
     user = require_user()
     values = load(_schema, read_json())
     session = get_session()
-    dataset = service.create_dataset(session, user, values)
+    dataset = service.create_dataset(session, user, values, current_settings().generalise_floor_m)
     session.commit()
     body = queries.get_dataset_json(session, dataset.slug)
     location = url_for(".get_dataset", slug=dataset.slug, _external=True)

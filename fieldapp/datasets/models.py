@@ -20,7 +20,7 @@ class Dataset(Base):
         CheckConstraint(f"knowledge_kind IN {sql_in(KNOWLEDGE_KINDS)}", name="knowledge_kind"),
         CheckConstraint(f"licence IN {sql_in(LICENCES)}", name="licence"),
         CheckConstraint(f"default_visibility IN {sql_in(VISIBILITIES)}", name="default_visibility"),
-        CheckConstraint("generalise_m IS NULL OR generalise_m BETWEEN 10 AND 100000", name="generalise_m"),
+        CheckConstraint("generalise_m IS NULL OR generalise_m BETWEEN 100 AND 100000", name="generalise_m"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -3,6 +3,8 @@
 from marshmallow import RAISE, Schema, fields, validate
 
 from fieldapp import rules
+from fieldapp.config import HARD_GENERALISE_FLOOR_M
+from fieldapp.geoprivacy.cells import MAX_CELL_M
 from fieldapp.vocab import KNOWLEDGE_KINDS, LICENCES, VISIBILITIES
 
 SLUG = r"^[a-z0-9][a-z0-9-]{1,79}$"
@@ -28,5 +30,6 @@ class DatasetSchema(Schema):
     )
     citation = fields.String(load_default="", validate=validate.Length(max=5000))
     default_visibility = fields.String(load_default="public", validate=validate.OneOf(VISIBILITIES))
-    generalise_m = fields.Integer(allow_none=True, validate=validate.Range(min=10, max=100_000))
+    # The deployment's floor (Settings.generalise_floor_m) is checked by the service.
+    generalise_m = fields.Integer(allow_none=True, validate=validate.Range(min=HARD_GENERALISE_FLOOR_M, max=MAX_CELL_M))
     force_generalised = fields.Boolean(load_default=False)

@@ -7,22 +7,26 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fieldapp.access import may_create_dataset, may_steward_as, viewer_of
 from fieldapp.accounts.models import User
-from fieldapp.contributors.models import Contributor, Membership
+from fieldapp.contributors.models import Contributor
 from fieldapp.datasets.models import Dataset
 from fieldapp.errors import Conflict, Forbidden, Invalid
+from fieldapp.geoprivacy.cells import check_cell
 
-CREATOR_ROLES = ("steward", "staff", "admin")
 
+def create_dataset(session: Session, user: User, values: dict[str, Any], floor_m: int) -> Dataset:
+    """Create a dataset stewarded by the user, or by a group they belong to (staff: anyone).
 
-def create_dataset(session: Session, user: User, values: dict[str, Any]) -> Dataset:
-    """Create a dataset stewarded by the user, or by a group they belong to (staff: anyone)."""
-    if user.role not in CREATOR_ROLES:
+    Its generalisation cell may not be finer than `floor_m`, the deployment's floor.
+    """
+    if not may_create_dataset(viewer_of(user)):
         raise Forbidden("Only stewards and park staff create datasets; ask park staff to make you a steward.")
     if session.scalar(select(Dataset.id).where(Dataset.slug == values["slug"])) is not None:
         raise Conflict(
             f"A dataset called {values['slug']!r} already exists.", [{"path": "slug", "message": "already taken"}]
         )
+    check_cell(values.get("generalise_m"), floor_m)
     steward_id = values.pop("steward_id", None) or user.contributor_id
     _check_steward(session, user, steward_id)
     dataset = Dataset(**values, steward_id=steward_id)
@@ -34,8 +38,5 @@ def create_dataset(session: Session, user: User, values: dict[str, Any]) -> Data
 def _check_steward(session: Session, user: User, steward_id: int) -> None:
     if session.get(Contributor, steward_id) is None:
         raise Invalid(f"No contributor {steward_id}.", [{"path": "steward_id", "message": "unknown contributor"}])
-    if steward_id == user.contributor_id or user.role in ("staff", "admin"):
-        return
-    membership = session.get(Membership, {"group_id": steward_id, "member_id": user.contributor_id})
-    if membership is None:
+    if not may_steward_as(session, viewer_of(user), steward_id):
         raise Forbidden("You may steward a dataset yourself or through a group you belong to.")

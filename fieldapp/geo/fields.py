@@ -9,7 +9,8 @@ from typing import Any
 import shapely
 from marshmallow import ValidationError, fields
 from shapely.geometry.base import BaseGeometry
-from shapely.validation import explain_validity
+
+from fieldapp.geo.repair import Unrepairable, repair
 
 from fieldapp.rules import MAX_COLLECTION_DEPTH
 
@@ -23,14 +24,6 @@ GEOMETRY_TYPES = (
     "MultiPolygon",
     "GeometryCollection",
 )
-_KIND = {
-    "Point": "point",
-    "MultiPoint": "point",
-    "LineString": "line",
-    "MultiLineString": "line",
-    "Polygon": "area",
-    "MultiPolygon": "area",
-}
 
 
 @dataclass(frozen=True)
@@ -134,25 +127,11 @@ def _check_position(position: Any, counter: list[int]) -> None:
         raise ValidationError(f"The geometry has more than {MAX_VERTICES:,} vertices.")
 
 
-def geometry_kind(shape: BaseGeometry) -> str:
-    """'point', 'line', 'area' or 'mixed': the kind a repair must keep."""
-    if shape.geom_type == "GeometryCollection":
-        kinds = {geometry_kind(part) for part in shape.geoms}
-        return kinds.pop() if len(kinds) == 1 else "mixed"
-    return _KIND[shape.geom_type]
-
-
 def _repair(shape: BaseGeometry) -> CheckedGeometry:
-    reason = explain_validity(shape)
-    # 'structure' unions overlapping parts (a drawn area keeps its overlap, which 'linework' would
-    # punch out) and keeps collapsed rings as lines, so a zero-area polygon fails the kind check.
-    repaired = shapely.make_valid(shape, method="structure", keep_collapsed=True)
-    if repaired.is_empty or geometry_kind(repaired) != geometry_kind(shape):
-        raise ValidationError(
-            f"The {shape.geom_type} is invalid ({reason}) and cannot be repaired without changing"
-            " its kind; fix it and send it again."
-        )
-    note = f"Invalid {shape.geom_type} ({reason}) repaired with make_valid into a {repaired.geom_type}."
+    try:
+        repaired, note = repair(shape)
+    except Unrepairable as exc:
+        raise ValidationError(f"The {exc}; fix it and send it again.") from None
     return CheckedGeometry(repaired, note)
 
 

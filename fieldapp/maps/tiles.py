@@ -4,8 +4,8 @@ Zoom 13 and above: every matching feature, clipped by ST_AsMVTGeom, with its rev
 Zoom 12 and below: points come as counts per grid cell from the map_cell aggregate (kept on
 write, see fieldapp/sql/functions/fieldapp_map_observation_changed.sql); lines and areas, which
 are few, still come as shapes through a partial index. The aggregate knows datasets and kinds
-only: a subject, time, bbox or review filter at a low zoom counts the matching raw rows of the
-tile on the fly.
+only: a subject, time, bbox, review or shape filter at a low zoom counts the matching raw rows of
+the tile on the fly.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.contributors.attribution import credit_line_sql
+from fieldapp.access import ANONYMOUS
 from fieldapp.errors import BadRequest
-from fieldapp.geoprivacy.policy import ANONYMOUS
+from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.maps.queries import dataset_where_sql
+from fieldapp.observations.columns import record_columns
 from fieldapp.observations.queries import FROM_SQL, ObservationFilter, where_sql
 
 # Changing what a tile holds changes this, so no cached tile outlives a new format.
@@ -46,18 +47,21 @@ QUANTITY_SQL = """CASE WHEN o.occurrence_status = 'absent' THEN 'absent'
       CASE WHEN o.abundance_scale IS NOT NULL THEN o.abundance_value || ' (' || o.abundance_scale || ')' END,
       CASE WHEN o.count IS NULL AND o.abundance_scale IS NULL THEN o.abundance_verbatim END,
       o.trend) END"""
-# A small attribute set: what a popup shows, nothing more (tiles are public and cached).
+# Tiles are public and cached: whoever asks, they hold what anonymous visitors may see.
+_SEEN = record_columns(ANONYMOUS)
+SEEN_GEOMETRY = visible_geometry_sql(ANONYMOUS)
+# A small attribute set: what a popup shows, nothing more.
 ATTRIBUTES_SQL = {
     "id": "o.id::text",
-    "dataset": "d.slug",
-    "kind": "d.knowledge_kind",
-    "subject": "coalesce(s.scientific_name, o.subject_text)",
-    "subject_text": "CASE WHEN s.scientific_name IS NOT NULL THEN o.subject_text END",
+    "dataset": _SEEN["dataset"],
+    "kind": _SEEN["knowledge_kind"],
+    "subject": f"coalesce({_SEEN['scientific_name']}, {_SEEN['subject_text']})",
+    "subject_text": f"CASE WHEN {_SEEN['scientific_name']} IS NOT NULL THEN {_SEEN['subject_text']} END",
     "when": WHEN_SQL,
     "quantity": QUANTITY_SQL,
-    "attribution": credit_line_sql(),
-    "note": "left(o.notes, 120)",
-    "generalised": "o.visibility = 'generalised'",
+    "attribution": _SEEN["attribution"],
+    "note": f"left({_SEEN['notes']}, 120)",
+    "generalised": f"{_SEEN['visibility']} = 'generalised'",
     # The review tally as people per kind, NULL (so left out of the tile) when nobody has.
     "corroborated": "review.corroborated",
     "questioned": "review.questioned",
@@ -100,9 +104,10 @@ def parse_shape(raw: str | None) -> str | None:
 def uses_aggregate(tile: TileRequest) -> bool:
     """Low-zoom point counts come from map_cell unless a filter needs the raw rows."""
     f = tile.filters
+    # The aggregate sorts by the precise geometry's kind: a shape filter must read the public one.
     return (
         tile.z <= AGGREGATE_MAX_ZOOM
-        and tile.shape in (None, "point")
+        and tile.shape is None
         and f.subject is None
         and f.interval is None
         and f.bbox is None
@@ -158,7 +163,8 @@ def _shape_clause(tile: TileRequest, shapes_only: bool) -> str:
     if shapes_only:  # the same predicate as the partial index, so the planner uses it
         clauses.append("ST_Dimension(o.geom) > 0")
     if tile.shape:
-        clauses.append(f"ST_Dimension(o.geom) {SHAPES[tile.shape]}")
+        # What the viewer sees decides the class: a generalised point is its cell, an area.
+        clauses.append(f"ST_Dimension({SEEN_GEOMETRY}) {SHAPES[tile.shape]}")
     return " AND ".join(clauses) or "true"
 
 
@@ -172,10 +178,10 @@ def feature_layer_sql(tile: TileRequest, shapes_only: bool = False) -> tuple[str
         box AS (SELECT e, ST_Transform(ST_Expand(e, (ST_XMax(e) - ST_XMin(e)) * {BUFFER} / {EXTENT}),
                                        4326) AS b FROM env),
         features AS (
-          SELECT ST_AsMVTGeom(ST_Transform(o.public_geom, 3857), box.e, {EXTENT}, {BUFFER}, true) AS geom,
+          SELECT ST_AsMVTGeom(ST_Transform({SEEN_GEOMETRY}, 3857), box.e, {EXTENT}, {BUFFER}, true) AS geom,
                  {columns}
           FROM {FROM_SQL} CROSS JOIN box {REVIEW_JOIN_SQL}
-          WHERE o.public_geom && box.b AND {_shape_clause(tile, shapes_only)} AND {where})
+          WHERE {SEEN_GEOMETRY} && box.b AND {_shape_clause(tile, shapes_only)} AND {where})
         SELECT ST_AsMVT(features.*, 'observations', {EXTENT}, 'geom') FROM features WHERE geom IS NOT NULL
     """
     return sql, params | {"z": tile.z, "x": tile.x, "y": tile.y}
@@ -227,7 +233,7 @@ def count_layer_sql(tile: TileRequest) -> tuple[str, dict[str, Any]]:
 
 
 def raw_count_layer_sql(tile: TileRequest) -> tuple[str, dict[str, Any]]:
-    """SQL for the 'counts' layer aggregated on the fly, for subject, time, bbox or review filters."""
+    """SQL for the 'counts' layer aggregated on the fly, for subject, time, bbox, review or shape filters."""
     where, params = where_sql(tile.filters, ANONYMOUS)
     window = _cell_window(tile) | {"shift": 0}
     cells = f"""
@@ -236,9 +242,9 @@ def raw_count_layer_sql(tile: TileRequest) -> tuple[str, dict[str, Any]]:
         CROSS JOIN LATERAL (SELECT
             floor((ST_X(p) + {HALF}) / ({WORLD} / (1 << :target)))::integer AS cx,
             floor(({HALF} - ST_Y(p)) / ({WORLD} / (1 << :target)))::integer AS cy
-          FROM ST_Transform(ST_PointOnSurface(o.public_geom), 3857) AS p) AS cell
-        WHERE o.public_geom && ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326)
-          AND ST_Dimension(o.geom) = 0 AND {where}
+          FROM ST_Transform(ST_PointOnSurface({SEEN_GEOMETRY}), 3857) AS p) AS cell
+        WHERE {SEEN_GEOMETRY} && ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326)
+          AND ST_Dimension(o.geom) = 0 AND {_shape_clause(tile, shapes_only=False)} AND {where}
         GROUP BY 1, 2
     """
     return _counts_select(cells), params | window | {"z": tile.z, "x": tile.x, "y": tile.y}

@@ -20,11 +20,11 @@ from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from fieldapp.access import Viewer, may_see_record
 from fieldapp.accounts.models import User
 from fieldapp.errors import Conflict, Invalid, NotFound, TooLarge
 from fieldapp.files import remove_quietly, write_atomic
 from fieldapp.geo.crs import STORAGE_SRID
-from fieldapp.geoprivacy.policy import Viewer, may_manage
 from fieldapp.observations.models import Media
 from fieldapp.observations.service import load_for_change
 
@@ -319,9 +319,8 @@ def public_file(session: Session, root: Path, viewer: Viewer, media_id: uuid.UUI
     ).first()
     if row is None:
         raise NotFound(f"No photo {media_id}.")
-    private = row.visibility == "private"
     # A private record's photos may show where it is: only those who may see it precisely get them.
-    if private and not may_manage(session, viewer, row.contributor_id, row.entered_by, row.dataset_id):
+    if not may_see_record(session, viewer, row):
         raise NotFound(f"No photo {media_id}.")
     relative = row.public_path if variant == "public" else row.thumb_path
-    return root / relative, not private
+    return root / relative, row.visibility != "private"

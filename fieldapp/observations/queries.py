@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.contributors.attribution import acts_under_credit_sql, credit_line_sql, recorded_by_sql
+from fieldapp.access import ANONYMOUS, Viewer, see_record_sql, viewer_params
+from fieldapp.contributors.attribution import acts_under_credit_sql, recorded_by_sql
 from fieldapp.geo.filters import Interval
 from fieldapp.geo.geojson import feature_sql
-from fieldapp.geoprivacy.policy import Viewer, precise_allowed_sql, viewer_params, visible_geometry_sql
-from fieldapp.observations.review import corroborated_sql, open_questions_sql, tally_sql
+from fieldapp.geoprivacy.visible import visible_geometry_sql
+from fieldapp.observations.columns import record_columns
+from fieldapp.observations.review import corroborated_sql, open_questions_sql
 from fieldapp.subjects.queries import subject_match_sql
 
 FROM_SQL = (
@@ -36,60 +38,8 @@ class ObservationFilter:
     review: list[str] = field(default_factory=list)
 
 
-_IMPORTED_FROM = (
-    "(SELECT json_build_object('import_id', f.id, 'file', f.name, 'sha256', f.sha256, 'imported_at', f.imported_at)"
-    " FROM import_file f WHERE f.id = o.import_file_id)"
-)
-
-
-def properties_sql(viewer: Viewer) -> dict[str, str]:
-    """Feature properties: the domain model's field names plus attribution, as SQL expressions."""
-    allowed = precise_allowed_sql(viewer)
-    return {
-        "dataset": "d.slug",
-        "dataset_title": "d.title",
-        "knowledge_kind": "d.knowledge_kind",
-        "contributor_id": "o.contributor_id",
-        "recorded_by": recorded_by_sql(),
-        "recorded_by_text": "o.recorded_by_text",
-        "attribution": credit_line_sql(),
-        "subject_id": "o.subject_id",
-        "scientific_name": "s.scientific_name",
-        "subject_text": "o.subject_text",
-        "occurrence_status": "o.occurrence_status",
-        "count": "o.count",
-        "abundance_scale": "o.abundance_scale",
-        "abundance_value": "o.abundance_value",
-        "abundance_verbatim": "o.abundance_verbatim",
-        "trend": "o.trend",
-        "observed_start": "o.observed_start",
-        "observed_end": "o.observed_end",
-        "time_precision": "o.time_precision",
-        "season_months": "o.season_months",
-        "coordinate_uncertainty_m": "o.coordinate_uncertainty_m",
-        "visibility": "o.visibility",
-        "public_precision_m": "o.public_precision_m",
-        "location_precise": f"({allowed} OR o.visibility = 'public')",
-        "confidence": "o.confidence",
-        "method": "o.method",
-        "notes": "o.notes",
-        "licence": "o.licence",
-        "source_ref": "o.source_ref",
-        "time_spent_min": "o.time_spent_min",
-        # People per kind of annotation, e.g. {"corroborate": 3, "question": 1}.
-        "annotations": tally_sql(),
-        # Imported columns may hold coordinates: only where the location may be seen.
-        "attributes": f"CASE WHEN o.visibility = 'public' OR {allowed} THEN o.attributes END",
-        "repair_note": "o.repair_note",
-        # Which file an import wrote the record from: for those who may manage the record.
-        "imported_from": f"CASE WHEN o.import_file_id IS NOT NULL AND {allowed} THEN {_IMPORTED_FROM} END",
-        "created_at": "o.created_at",
-        "updated_at": "o.updated_at",
-    }
-
-
 def observation_feature_sql(viewer: Viewer) -> str:
-    return feature_sql("o.id", visible_geometry_sql(viewer), properties_sql(viewer))
+    return feature_sql("o.id", visible_geometry_sql(viewer), record_columns(viewer))
 
 
 def where_sql(filters: ObservationFilter, viewer: Viewer) -> tuple[str, dict[str, Any]]:
@@ -168,7 +118,7 @@ def recent_public(session: Session, limit: int = 10) -> list[Any]:
         SELECT o.id, coalesce(s.scientific_name, o.subject_text) AS subject, o.subject_text,
                o.observed_start, o.time_precision, d.title AS dataset_title, d.slug AS dataset,
                d.knowledge_kind, {recorded_by_sql()} AS recorded_by, o.licence
-        FROM {FROM_SQL} WHERE o.visibility <> 'private' ORDER BY o.seq DESC LIMIT :limit
+        FROM {FROM_SQL} WHERE {see_record_sql(ANONYMOUS)} ORDER BY o.seq DESC LIMIT :limit
     """
     return list(session.execute(text(sql), {"limit": limit}))
 

@@ -9,24 +9,30 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldapp.access import Viewer, is_privileged, stewarded_dataset_ids, viewer_of
 from fieldapp.accounts.models import User
 from fieldapp.contributors.queries import pseudonyms_of
-from fieldapp.geoprivacy.policy import Viewer
+from fieldapp.geoprivacy.cells import cell_sql
+from fieldapp.observations.columns import PRECISE_FIELDS
 from fieldapp.observations.queries import history
 
 # History fields that hold or reveal a precise location.
-LOCATION_FIELDS = {"geom", "coordinate_uncertainty_m", "attributes", "repair_note"}
+LOCATION_FIELDS = {"geom", *PRECISE_FIELDS}
 
 
-def form_choices(session: Session, user: User) -> dict[str, Any]:
-    """Datasets, whom the user may credit (self, pseudonyms, groups) and whom facilitators enter for."""
+def form_choices(session: Session, user: User, default_cell_m: int) -> dict[str, Any]:
+    """Datasets, whom the user may credit (self, pseudonyms, groups) and whom facilitators enter for.
+
+    Each dataset says the real size of the cell its generalised records are shown at.
+    """
     datasets = [
         dict(r._mapping)
         for r in session.execute(
             text(
-                "SELECT d.id, d.slug, d.title, d.knowledge_kind, d.licence, d.default_visibility, d.force_generalised"
-                " FROM dataset d ORDER BY d.knowledge_kind, d.title"
-            )
+                "SELECT d.id, d.slug, d.title, d.knowledge_kind, d.licence, d.default_visibility, d.force_generalised,"
+                f" {cell_sql('d')} AS cell_m FROM dataset d ORDER BY d.knowledge_kind, d.title"
+            ),
+            {"default_cell_m": default_cell_m},
         )
     ]
     groups = [
@@ -39,17 +45,9 @@ def form_choices(session: Session, user: User) -> dict[str, Any]:
             {"me": user.contributor_id},
         )
     ]
-    stewarded = {
-        r[0]
-        for r in session.execute(
-            text(
-                "SELECT d.id FROM dataset d WHERE d.steward_id = :me OR d.steward_id IN"
-                " (SELECT group_id FROM membership WHERE member_id = :me)"
-            ),
-            {"me": user.contributor_id},
-        )
-    }
-    facilitator = user.role in ("staff", "admin") or bool(stewarded)
+    viewer = viewer_of(user)
+    stewarded = stewarded_dataset_ids(session, viewer)
+    facilitator = is_privileged(viewer) or bool(stewarded)
     others = []
     if facilitator:
         others = [

@@ -15,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from fieldapp.access import may_facilitate, may_manage, viewer_of
 from fieldapp.accounts.models import User
 from fieldapp.contributors.service import is_someones_pseudonym, may_credit
 from fieldapp.datasets.models import Dataset
 from fieldapp.db import set_actor
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.geo.crs import STORAGE_SRID
-from fieldapp.geoprivacy.policy import Viewer, may_manage, stewards_dataset
 from fieldapp.observations import bulk
 from fieldapp.observations.models import Observation
 from fieldapp.subjects.models import Subject
@@ -68,10 +68,6 @@ def content_hash(raw_feature: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def viewer_of(user: User) -> Viewer:
-    return Viewer(user_id=user.id, contributor_id=user.contributor_id, role=user.role)
-
-
 def create_observations(
     session: Session, user: User, features: list[dict[str, Any]], raw_features: list[dict[str, Any]]
 ) -> list[Outcome]:
@@ -97,7 +93,7 @@ def create_observations(
     except IntegrityError as exc:
         session.rollback()
         raise _integrity_conflict(exc) from None
-    _check_retries(session, [r for r in rows if r["id"] not in created])
+    _check_retries(session, user, [r for r in rows if r["id"] not in created])
     return [Outcome(r["id"], r["id"] in created) for r in rows]
 
 
@@ -229,7 +225,7 @@ def _check_credit(session: Session, user: User, contributor_id: int, dataset: Da
         return
     viewer = viewer_of(user)
     # Facilitators enter records on behalf of people, but never under someone else's pseudonym.
-    facilitating = viewer.is_privileged or stewards_dataset(session, viewer, dataset.id)
+    facilitating = may_facilitate(session, viewer, dataset.id)
     if facilitating and not is_someones_pseudonym(session, contributor_id):
         return
     raise Invalid(
@@ -243,22 +239,31 @@ def _check_credit(session: Session, user: User, contributor_id: int, dataset: Da
     )
 
 
-def _check_retries(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Rows whose id already existed must be exact retries, or the whole request is a conflict."""
+def _check_retries(session: Session, user: User, rows: list[dict[str, Any]]) -> None:
+    """Rows whose id already existed must be the same account's exact retries, or nothing is written.
+
+    Only the account that created a record learns whether a resent feature matches it: to anyone
+    else an existing id is taken, whatever the content, so no answer depends on a hidden geometry.
+    """
     if not rows:
         return
-    stored = dict(
-        session.execute(
-            select(Observation.id, Observation.content_hash).where(Observation.id.in_([r["id"] for r in rows]))
-        ).all()
-    )
-    clashes = [r["id"] for r in rows if stored.get(r["id"]) != r["content_hash"]]
-    if clashes:
+    query = select(Observation.id, Observation.content_hash, Observation.entered_by)
+    stored = {r.id: r for r in session.execute(query.where(Observation.id.in_([r["id"] for r in rows])))}
+    details = []
+    for row in rows:
+        existing = stored.get(row["id"])
+        if existing is None or existing.entered_by != user.id:
+            details.append({"path": "id", "message": f"{row['id']} is already taken"})
+        elif existing.content_hash != row["content_hash"]:
+            details.append({"path": "id", "message": f"{row['id']} exists with different content"})
+    if details:
         session.rollback()
-        raise Conflict(
-            "An observation with this id already exists with different content; nothing was written.",
-            [{"path": "id", "message": f"{clash} exists with different content"} for clash in clashes],
-        )
+        taken = any(d["message"].endswith("taken") for d in details)
+        raise Conflict(_TAKEN if taken else _CHANGED, details)
+
+
+_TAKEN = "An observation with this id already exists; nothing was written."
+_CHANGED = "An observation with this id already exists with different content; nothing was written."
 
 
 def _integrity_conflict(exc: IntegrityError) -> Conflict:
@@ -276,9 +281,7 @@ def load_for_change(session: Session, user: User, observation_id: uuid.UUID) -> 
     observation = session.get(Observation, observation_id, with_for_update=True)
     if observation is None:
         raise NotFound(f"No observation {observation_id}.")
-    if not may_manage(
-        session, viewer_of(user), observation.contributor_id, observation.entered_by, observation.dataset_id
-    ):
+    if not may_manage(session, viewer_of(user), observation):
         raise Forbidden("Only the contributor, the dataset's stewards and park staff may change this record.")
     return observation
 

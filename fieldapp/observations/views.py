@@ -17,15 +17,16 @@ from flask import (
 from flask_wtf.csrf import generate_csrf
 
 from fieldapp import rules
+from fieldapp.access import may_manage
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.annotations import queries as annotation_queries
 from fieldapp.annotations import service as annotation_service
+from fieldapp.config import current_settings
 from fieldapp.contributors.attribution import acting_credit
 from fieldapp.contributors.models import Contributor
 from fieldapp.contributors.queries import groups_of, pseudonyms_of
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
-from fieldapp.geoprivacy.policy import may_manage
 from fieldapp.http import load, parse_uuid
 from fieldapp.observations import media, queries, recording, service
 from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
@@ -55,7 +56,7 @@ def _record_page(mode: str):
     user = current_user()
     if user is None:
         return redirect(url_for("accounts.login", next=request.path))
-    choices = recording.form_choices(get_session(), user)
+    choices = recording.form_choices(get_session(), user, current_settings().generalise_m)
     response = Response(
         render_template(
             "observations/record.html",
@@ -110,7 +111,7 @@ def observation_page(observation_id: str):
         raise NotFound(f"No observation {observation_id}.")
     feature = json.loads(feature_text)
     facts = recording.record_facts(session, oid)
-    manage = may_manage(session, viewer, facts.contributor_id, facts.entered_by, facts.dataset_id)
+    manage = may_manage(session, viewer, facts)
     props = feature["properties"]
     user = current_user()
     reviewable = annotation_service.may_read(props["visibility"], manage)

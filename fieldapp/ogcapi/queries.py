@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.geoprivacy.policy import Viewer, viewer_params, visible_geometry_sql
+from fieldapp.access import Viewer, viewer_params
+from fieldapp.geoprivacy.visible import visible_geometry_sql
 
 ALL = "observations"
 

@@ -25,7 +25,7 @@ ERROR_TEXT = {
     "401": "No credential, or an invalid API token.",
     "403": "Signed in, but not allowed to do this.",
     "404": "No such record.",
-    "409": "The id is already stored with different content.",
+    "409": "The id is already stored with different content, or by another account.",
     "413": "The request body is larger than the limit.",
     "422": "The input is not valid; details name each field (and feature index) that is wrong.",
 }
@@ -171,8 +171,9 @@ def create_observations() -> Schema:
         "tags": ["observations"],
         "operationId": "createObservations",
         "summary": "Record one observation (a Feature) or a batch (a FeatureCollection)",
-        "description": "Idempotent on the feature id: the same id with the same content answers with the "
-        "stored record (200), with different content 409.",
+        "description": "Idempotent on the feature id for the account that created the record: the same id "
+        "with the same content answers with the stored record (200), with different content 409. Another "
+        "account's id is 409 whatever the content, so the answer never tells a hidden location.",
         "security": WRITE_SECURITY,
         "parameters": [ref("parameters", "csrfToken")],
         "requestBody": {"required": True, "content": json_content(body_schema) | json_content(body_schema, GEOJSON)},

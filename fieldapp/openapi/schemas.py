@@ -376,7 +376,13 @@ def dataset_fields() -> dict[str, Schema]:
         "licence": enum(LICENCES, "Licence of the records (default CC-BY-4.0)."),
         "citation": string("How to cite it.", max_length=5000),
         "default_visibility": enum(VISIBILITIES, "Visibility of new observations (default public)."),
-        "generalise_m": number("integer", "Generalisation cell size in metres.", 10, 100_000, nullable=True),
+        "generalise_m": number(
+            "integer",
+            "Generalisation cell size in metres; the deployment's floor (default 1,000 m) is the least.",
+            100,
+            100_000,
+            nullable=True,
+        ),
         "force_generalised": {"type": "boolean", "description": "Generalise every public observation."},
     }
 

@@ -15,7 +15,7 @@ class Subject(Base):
     __tablename__ = "subject"
     __table_args__ = (
         CheckConstraint(f"kind IN {sql_in(SUBJECT_KINDS)}", name="kind"),
-        CheckConstraint("generalise_m IS NULL OR generalise_m BETWEEN 10 AND 100000", name="generalise_m"),
+        CheckConstraint("generalise_m IS NULL OR generalise_m BETWEEN 100 AND 100000", name="generalise_m"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

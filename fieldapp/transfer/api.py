@@ -7,13 +7,12 @@ import json
 from flask import Blueprint, Response, request, stream_with_context, url_for
 from flask.globals import app_ctx
 
+from fieldapp.access import may_import, may_see_job, viewer_of
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, Forbidden, NotFound
 from fieldapp.geo.filters import reject_unknown
-from fieldapp.geoprivacy.policy import stewards_dataset
-from fieldapp.observations.service import viewer_of
 from fieldapp.transfer import jobs
 from fieldapp.transfer.exporters import Export, find_dataset
 from fieldapp.transfer.options import parse_flag, parse_options
@@ -35,8 +34,7 @@ def import_file(slug: str):
     user = require_user()
     session = get_session()
     dataset = find_dataset(session, slug)
-    viewer = viewer_of(user)
-    if not (viewer.is_privileged or stewards_dataset(session, viewer, dataset.id)):
+    if not may_import(session, viewer_of(user), dataset.id):
         raise Forbidden("Only the dataset's stewards and park staff may import into it.")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -60,7 +58,7 @@ def import_file(slug: str):
 def get_job(job_id):
     user = current_user()
     job = jobs.get_job(get_session(), job_id)
-    if job is None or user is None or not (job.user_id == user.id or viewer_of(user).is_privileged):
+    if job is None or not may_see_job(viewer_of(user), job.user_id):
         raise NotFound(f"No import job {job_id}.")
     return _job_response(jobs.job_json(job), 200, None)
 

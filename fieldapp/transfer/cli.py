@@ -149,7 +149,7 @@ def _print(report: ImportReport, as_json: bool) -> None:
 @click.option("--public", is_flag=True, help="Export only what anonymous visitors see (public geometry).")
 def export_command(dataset: str, fmt: str, output: Path, public: bool) -> None:
     """Export a dataset (the command line sees precise geometry unless --public)."""
-    from fieldapp.geoprivacy.policy import ANONYMOUS, Viewer
+    from fieldapp.access import ANONYMOUS, Viewer
     from fieldapp.transfer.exporters import export_to_file
 
     viewer = ANONYMOUS if public else Viewer(user_id=0, contributor_id=None, role="admin")

@@ -12,10 +12,12 @@ from xml.etree import ElementTree
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldapp.access import Viewer, manage_sql
 from fieldapp.contributors.attribution import recorded_by_sql
 from fieldapp.datasets.models import Dataset
-from fieldapp.geoprivacy.policy import Viewer, precise_allowed_sql, visible_geometry_sql
+from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.observations.abundance import HELP
+from fieldapp.observations.columns import record_columns
 from fieldapp.ui import ANNOTATION_WORDS
 from fieldapp.vocab import LICENCE_URIS
 
@@ -66,7 +68,8 @@ def _iso_sql(column: str) -> str:
 def term_columns(viewer: Viewer) -> dict[str, str]:
     """SQL for each Darwin Core term, from what this viewer may see."""
     geometry = visible_geometry_sql(viewer)
-    allowed = precise_allowed_sql(viewer)
+    allowed = manage_sql(viewer)
+    columns = record_columns(viewer)
     withheld = f"(o.visibility = 'generalised' AND NOT {allowed})"
     licences = " ".join(f"WHEN '{code}' THEN '{uri}'" for code, uri in LICENCE_URIS.items() if uri)
     centre = f"CASE WHEN GeometryType({geometry}) = 'POINT' THEN {geometry} ELSE ST_PointOnSurface({geometry}) END"
@@ -87,7 +90,7 @@ def term_columns(viewer: Viewer) -> dict[str, str]:
         "geodeticDatum": "'EPSG:4326'",
         # A generalised record is somewhere in its cell: half the cell's diagonal from the centre.
         "coordinateUncertaintyInMeters": f"CASE WHEN {withheld} THEN round((o.public_precision_m * sqrt(2) / 2)"
-        f"::numeric, 1) ELSE o.coordinate_uncertainty_m END",
+        f"::numeric, 1) ELSE {columns['coordinate_uncertainty_m']} END",
         "footprintWKT": f"CASE WHEN GeometryType({geometry}) <> 'POINT' THEN ST_AsText({geometry}, 7) END",
         "occurrenceStatus": "o.occurrence_status",
         "organismQuantity": "o.abundance_value",

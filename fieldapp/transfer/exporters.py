@@ -16,11 +16,13 @@ import pyogrio
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from fieldapp.access import Viewer, viewer_params
 from fieldapp.datasets.models import Dataset
 from fieldapp.errors import BadRequest, NotFound
 from fieldapp.geo.geojson import COORDINATE_DECIMALS
-from fieldapp.geoprivacy.policy import Viewer, viewer_params, visible_geometry_sql
-from fieldapp.observations.queries import FROM_SQL, observation_feature_sql, properties_sql
+from fieldapp.geoprivacy.visible import visible_geometry_sql
+from fieldapp.observations.columns import record_columns
+from fieldapp.observations.queries import FROM_SQL, observation_feature_sql
 from fieldapp.usage import record_usage
 from fieldapp.vocab import ANNOTATION_KINDS
 
@@ -180,7 +182,7 @@ def spreadsheet_safe(value: Any) -> Any:
 
 def table_columns(viewer: Viewer) -> dict[str, str]:
     """CSV columns: the record's fields, attribution, WKT geometry, and lon/lat for points."""
-    props = properties_sql(viewer)
+    props = record_columns(viewer)
     geometry = visible_geometry_sql(viewer)
     chosen = (
         "dataset",

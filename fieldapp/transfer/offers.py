@@ -7,7 +7,7 @@ from typing import Any
 from flask import url_for
 from sqlalchemy.orm import Session
 
-from fieldapp.geoprivacy.policy import Viewer, stewards_dataset
+from fieldapp.access import Viewer, may_import
 from fieldapp.transfer.exporters import FORMATS as EXPORT_FORMATS
 from fieldapp.transfer.exporters import find_dataset
 from fieldapp.transfer.readers import FORMATS as IMPORT_FORMATS
@@ -22,11 +22,6 @@ IMPORT_LABELS = {
     "gpx": "GPX",
     "dwca": "Darwin Core Archive",
 }
-
-
-def may_import(session: Session, viewer: Viewer, dataset_id: int) -> bool:
-    """Stewards of the dataset and park staff may import into it."""
-    return viewer.is_privileged or stewards_dataset(session, viewer, dataset_id)
 
 
 def dataset_offers(session: Session, viewer: Viewer, slug: str) -> dict[str, Any]:

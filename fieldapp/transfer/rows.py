@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from fieldapp import rules
 from fieldapp.errors import Invalid
 from fieldapp.geo.crs import JERSEY_BBOX, STORAGE_SRID
-from fieldapp.geo.fields import geometry_kind
+from fieldapp.geo.repair import Unrepairable, repair
 from fieldapp.observations.abundance import normalise as normalise_abundance
 from fieldapp.transfer.identity import Identity
 from fieldapp.transfer.mapping import Mapping, normalise
@@ -321,19 +321,10 @@ def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 
 
 def _repair(shape: BaseGeometry) -> tuple[BaseGeometry, str]:
-    """make_valid when that keeps the geometry's kind (an area stays an area), else reject."""
-    reason = shapely.is_valid_reason(shape)
-    repaired = shapely.make_valid(shape)
-    if repaired.geom_type == "GeometryCollection":
-        # make_valid may add stray lines or points beside the area it keeps: keep the parts of the same kind.
-        kind = geometry_kind(shape)
-        parts = [p for p in repaired.geoms if geometry_kind(p) == kind]
-        repaired = shapely.union_all(parts) if parts else repaired
-    if repaired.is_empty or geometry_kind(repaired) != geometry_kind(shape):
-        raise ValueProblem(
-            f"its {shape.geom_type} is invalid ({reason}) and cannot be repaired without changing its kind"
-        )
-    return repaired, f"Invalid {shape.geom_type} ({reason}) repaired with make_valid into a {repaired.geom_type}."
+    try:
+        return repair(shape)
+    except Unrepairable as exc:
+        raise ValueProblem(f"its {exc}") from None
 
 
 def _nests_collections(shape: BaseGeometry) -> bool:

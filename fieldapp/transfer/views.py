@@ -7,13 +7,13 @@ import uuid
 from flask import Blueprint, render_template, request, url_for
 from flask.globals import app_ctx
 
-from fieldapp.accounts.auth import current_user, current_viewer, require_user
+from fieldapp.access import may_import, may_see_job
+from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, Forbidden, NotFound
 from fieldapp.transfer import jobs
 from fieldapp.transfer.exporters import find_dataset
-from fieldapp.transfer.offers import may_import
 from fieldapp.transfer.options import parse_options
 
 bp = Blueprint("transfer", __name__)
@@ -47,16 +47,10 @@ def import_upload(slug: str):
 
 @bp.get("/datasets/<slug>/imports/<uuid:job_id>")
 def import_status(slug: str, job_id: uuid.UUID):
-    user = current_user()
     session = get_session()
     dataset = find_dataset(session, slug)
     job = jobs.get_job(session, job_id)
-    if (
-        job is None
-        or job.dataset != slug
-        or user is None
-        or not (job.user_id == user.id or current_viewer().is_privileged)
-    ):
+    if job is None or job.dataset != slug or not may_see_job(current_viewer(), job.user_id):
         raise NotFound(f"No import job {job_id} for {slug!r}.")
     return _job_page(dataset, job)
 

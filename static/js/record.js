@@ -268,6 +268,8 @@
     var radio = form.querySelector("input[name=visibility][value=" + option.dataset.visibility + "]");
     if (radio) radio.checked = true;
     document.getElementById("forced-note").hidden = !option.dataset.forced;
+    // The real size of this dataset's cells, not a round figure: visibility is explained as it is.
+    document.getElementById("cell-size").textContent = option.dataset.cell;
   }
 
   /* ---------- photos ---------- */

@@ -112,14 +112,14 @@ def test_unknown_query_parameter_is_400(client, dataset):
 def test_create_dataset(client, db, make, role):
     account = make.account(role=role)
     response = client.post(
-        URL, json=new_dataset(method="Quadrats every 10 m", generalise_m=500), headers=account.headers
+        URL, json=new_dataset(method="Quadrats every 10 m", generalise_m=2000), headers=account.headers
     )
     assert response.status_code == 201, response.get_json()
     assert response.headers["Location"].endswith(f"{URL}/kelp-survey-2025")
     body = response.get_json()
     assert body["slug"] == "kelp-survey-2025"
     assert body["method"] == "Quadrats every 10 m"
-    assert body["generalise_m"] == 500
+    assert body["generalise_m"] == 2000
     assert body["steward"]["id"] == account.user.contributor_id
     assert body["counts"]["total"] == 0
     assert client.get(response.headers["Location"]).get_json() == body

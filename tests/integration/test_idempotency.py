@@ -255,3 +255,33 @@ def test_the_live_server_commits_for_real(live):
     assert response.status_code == 201
     assert response.headers["Location"].startswith(live.base_url)
     assert live.count(ROWS, response.json()["id"]) == 1
+
+
+# --- the retry answer is no location oracle ------------------------------------------------------
+
+
+def test_a_retry_of_someone_elses_record_is_refused_whatever_the_content(client, make, warden, dataset):
+    """Resending another account's record with its exact geometry answers as a wrong guess does."""
+    oid = str(uuid.uuid4())
+    secret = {"type": "Point", "coordinates": [-2.123456, 49.201234]}
+    body = feature(dataset.slug, geometry=secret, feature_id=oid, visibility="generalised", count=2)
+    assert client.post(URL, json=body, headers=warden.headers).status_code == 201
+    prober = make.account()
+    wrong = feature(dataset.slug, feature_id=oid, visibility="generalised", count=2)
+    answers = [client.post(URL, json=b, headers=prober.headers) for b in (body, wrong)]
+    assert [a.status_code for a in answers] == [409, 409]
+    assert answers[0].get_json() == answers[1].get_json()
+    assert answers[0].get_json()["error"]["details"] == [{"path": "id", "message": f"{oid} is already taken"}]
+
+
+def test_a_batch_answers_the_same_whichever_of_someone_elses_records_it_guesses(client, make, warden, dataset):
+    ids = [str(uuid.uuid4()) for _ in range(2)]
+    stored = [feature(dataset.slug, feature_id=oid, count=i) for i, oid in enumerate(ids)]
+    for body in stored:
+        assert client.post(URL, json=body, headers=warden.headers).status_code == 201
+    prober = make.account()
+    exact = {"type": "FeatureCollection", "features": stored}
+    guessed = {"type": "FeatureCollection", "features": [feature(dataset.slug, feature_id=oid) for oid in ids]}
+    answers = [client.post(URL, json=b, headers=prober.headers) for b in (exact, guessed)]
+    assert [a.status_code for a in answers] == [409, 409]
+    assert answers[0].get_json() == answers[1].get_json()

@@ -4,8 +4,8 @@ import json
 
 from sqlalchemy import event, text
 
+from fieldapp.access import ANONYMOUS
 from fieldapp.config import Settings
-from fieldapp.geoprivacy.policy import ANONYMOUS
 from fieldapp.observations.queries import ObservationFilter, list_observations
 from tests.factories import feature
 

@@ -315,3 +315,25 @@ def test_bad_tile_requests_are_400_json(client, path, args):
     response = client.get(path, query_string=args)
     assert response.status_code == 400
     assert response.get_json()["error"]["details"]
+
+
+@pytest.mark.parametrize("zoom", [15, 10])
+def test_the_shape_filter_reads_the_public_geometry_not_the_hidden_one(client, make, warden, zoom):
+    """A generalised point is shown as its cell: shape=point must not tell it from a generalised area."""
+    dataset = make.dataset(warden, generalise_m=1000, force_generalised=True)
+    spot = {"type": "Point", "coordinates": list(JERSEY_POINT)}
+    lon, lat = JERSEY_POINT
+    patch = [[lon - 1e-4, lat - 1e-4], [lon + 1e-4, lat - 1e-4], [lon + 1e-4, lat + 1e-4], [lon - 1e-4, lat - 1e-4]]
+    post(client, warden, dataset, geometry=spot, subject_text="hidden point")
+    post(client, warden, dataset, geometry={"type": "Polygon", "coordinates": [patch]}, subject_text="hidden area")
+
+    def seen(shape_name: str) -> list[str]:
+        response, address = get_tile(client, lon, lat, zoom, dataset=dataset.slug, shape=shape_name)
+        layers = decode(response.data, *address)
+        counted = sum(p["count"] for _, p in layers.get("counts", []))
+        return sorted(p["subject"] for _, p in layers.get("observations", [])) + ["counted"] * counted
+
+    as_points, as_areas = seen("point"), seen("area")
+    assert as_points == []
+    if zoom > tiles.AGGREGATE_MAX_ZOOM:
+        assert as_areas == ["hidden area", "hidden point"]

@@ -6,7 +6,8 @@ import pytest
 from marshmallow import ValidationError
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon
 
-from fieldapp.geo.fields import MAX_VERTICES, Geometry, geometry_kind, parse_geometry
+from fieldapp.geo.fields import MAX_VERTICES, Geometry, parse_geometry
+from fieldapp.geo.repair import geometry_kind
 
 SQUARE = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
 BOW_TIE = [[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]

@@ -1,0 +1,226 @@
+"""Who may do what: each rule once, as a Python predicate with its SQL twin beside it.
+
+Python predicates answer for one object already in hand (reading the tables by SQL, not through
+the capabilities' models: this module sits below them all); their SQL twins answer for every row
+of a query without a round trip per row. tests/integration/test_access.py proves each pair
+agrees on a matrix of viewers and records. SQL twins refer to the bind parameters that
+`viewer_params` gives; a literal 'true' or 'false' comes back where the viewer alone decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+PRIVILEGED_ROLES = ("staff", "admin")
+# Roles that may create datasets (and so become stewards).
+CREATOR_ROLES = ("steward", *PRIVILEGED_ROLES)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Whoever is asking: anonymous, or a user acting as a contributor."""
+
+    user_id: int | None = None
+    contributor_id: int | None = None
+    role: str | None = None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def is_privileged(self) -> bool:
+        return is_privileged(self)
+
+
+ANONYMOUS = Viewer()
+
+
+class Record(Protocol):
+    """What the record rules read of an observation (an ORM object or a result row)."""
+
+    contributor_id: int | None
+    entered_by: int | None
+    dataset_id: int
+    visibility: str
+
+
+def viewer_of(user: Any) -> Viewer:
+    """The viewer a signed-in user is (None: anonymous)."""
+    if user is None:
+        return ANONYMOUS
+    return Viewer(user_id=user.id, contributor_id=user.contributor_id, role=user.role)
+
+
+def viewer_params(viewer: Viewer) -> dict[str, int | None]:
+    """Bind parameters the SQL twins refer to."""
+    return {"viewer_contributor": viewer.contributor_id, "viewer_user": viewer.user_id}
+
+
+# --- privileged: park staff and admins ---------------------------------------------------------
+
+
+def is_privileged(viewer: Viewer) -> bool:
+    """Staff and admins may see and manage everything."""
+    return viewer.role in PRIVILEGED_ROLES
+
+
+def privileged_sql(viewer: Viewer) -> str:
+    return "true" if is_privileged(viewer) else "false"
+
+
+# --- stewardship: directly, or through a group the contributor belongs to ----------------------
+
+
+def stewards(session: Session, viewer: Viewer, dataset_id: int) -> bool:
+    """Is the viewer a steward of this dataset (directly or through a group)?"""
+    if viewer.contributor_id is None:
+        return False
+    steward_id = session.scalar(text("SELECT steward_id FROM dataset WHERE id = :id"), {"id": dataset_id})
+    if steward_id is None:
+        return False
+    return steward_id == viewer.contributor_id or _is_member(session, viewer.contributor_id, steward_id)
+
+
+def stewards_sql(viewer: Viewer, dataset: str = "o.dataset_id") -> str:
+    if viewer.contributor_id is None:
+        return "false"
+    return f"{dataset} IN ({STEWARDED_SQL})"
+
+
+# The ids of the datasets :viewer_contributor stewards.
+STEWARDED_SQL = (
+    "SELECT sd.id FROM dataset sd WHERE sd.steward_id = :viewer_contributor OR sd.steward_id IN"
+    " (SELECT sm.group_id FROM membership sm WHERE sm.member_id = :viewer_contributor)"
+)
+
+
+def stewarded_dataset_ids(session: Session, viewer: Viewer) -> set[int]:
+    """Every dataset the viewer stewards."""
+    if viewer.contributor_id is None:
+        return set()
+    return set(session.scalars(text(STEWARDED_SQL), viewer_params(viewer)))
+
+
+def _is_member(session: Session, member_id: int, group_id: int) -> bool:
+    sql = "SELECT EXISTS (SELECT 1 FROM membership WHERE group_id = :group AND member_id = :member)"
+    return bool(session.scalar(text(sql), {"group": group_id, "member": member_id}))
+
+
+# --- records: manage (see precisely, change, delete) and see ----------------------------------
+
+
+def may_manage(session: Session, viewer: Viewer, record: Record) -> bool:
+    """May the viewer see this observation precisely, change and delete it?"""
+    if viewer.is_anonymous:
+        return False
+    if is_privileged(viewer):
+        return True
+    if record.contributor_id is not None and record.contributor_id == viewer.contributor_id:
+        return True
+    if record.entered_by is not None and record.entered_by == viewer.user_id:
+        return True
+    return stewards(session, viewer, record.dataset_id)
+
+
+def manage_sql(viewer: Viewer, alias: str = "o") -> str:
+    if viewer.is_anonymous:
+        return "false"
+    if is_privileged(viewer):
+        return "true"
+    return (
+        f"({alias}.contributor_id = :viewer_contributor OR {alias}.entered_by = :viewer_user"
+        f" OR {stewards_sql(viewer, f'{alias}.dataset_id')})"
+    )
+
+
+def may_see_precise(session: Session, viewer: Viewer, record: Record) -> bool:
+    """May the viewer see the record's precise location and all that is derived from it?"""
+    return record.visibility == "public" or may_manage(session, viewer, record)
+
+
+def precise_sql(viewer: Viewer, alias: str = "o") -> str:
+    manage = manage_sql(viewer, alias)
+    return "true" if manage == "true" else f"({alias}.visibility = 'public' OR {manage})"
+
+
+def may_see_record(session: Session, viewer: Viewer, record: Record) -> bool:
+    """May the viewer see the record at all (its page, annotations, photos)? Private ones are hidden."""
+    return record.visibility != "private" or may_manage(session, viewer, record)
+
+
+def see_record_sql(viewer: Viewer, alias: str = "o") -> str:
+    manage = manage_sql(viewer, alias)
+    return "true" if manage == "true" else f"({alias}.visibility <> 'private' OR {manage})"
+
+
+# --- contributors: speaking for one (oneself, one's pseudonym) --------------------------------
+
+
+def speaks_for(session: Session, viewer: Viewer, contributor_id: int) -> bool:
+    """Is the viewer this contributor, the owner of this pseudonym, or staff (sees their private records)?"""
+    if viewer.is_anonymous:
+        return False
+    if is_privileged(viewer) or viewer.contributor_id == contributor_id:
+        return True
+    owner = session.scalar(text("SELECT owner_user_id FROM contributor WHERE id = :id"), {"id": contributor_id})
+    return owner is not None and owner == viewer.user_id
+
+
+def speaks_for_sql(viewer: Viewer, contributor: str = "c.id") -> str:
+    if viewer.is_anonymous:
+        return "false"
+    if is_privileged(viewer):
+        return "true"
+    return (
+        f"({contributor} = :viewer_contributor OR EXISTS (SELECT 1 FROM contributor sp"
+        f" WHERE sp.id = {contributor} AND sp.owner_user_id = :viewer_user))"
+    )
+
+
+def may_steward_as(session: Session, viewer: Viewer, contributor_id: int) -> bool:
+    """May the viewer make this contributor a dataset's steward (themselves, their group; staff: anyone)?"""
+    if viewer.is_anonymous:
+        return False
+    if is_privileged(viewer) or contributor_id == viewer.contributor_id:
+        return True
+    return viewer.contributor_id is not None and _is_member(session, viewer.contributor_id, contributor_id)
+
+
+def may_create_dataset(viewer: Viewer) -> bool:
+    """Stewards, staff and admins create datasets."""
+    return viewer.role in CREATOR_ROLES
+
+
+# --- imports -----------------------------------------------------------------------------------
+
+
+def may_import(session: Session, viewer: Viewer, dataset_id: int) -> bool:
+    """The dataset's stewards and park staff may import into it."""
+    return is_privileged(viewer) or stewards(session, viewer, dataset_id)
+
+
+def import_sql(viewer: Viewer, dataset: str = "d.id") -> str:
+    return "true" if is_privileged(viewer) else stewards_sql(viewer, dataset)
+
+
+def may_facilitate(session: Session, viewer: Viewer, dataset_id: int) -> bool:
+    """The dataset's stewards and park staff may enter records on behalf of other people."""
+    return may_import(session, viewer, dataset_id)
+
+
+def may_see_job(viewer: Viewer, job_user_id: int | None) -> bool:
+    """Whoever started an import job, and park staff, may follow it."""
+    if viewer.is_anonymous:
+        return False
+    return is_privileged(viewer) or job_user_id == viewer.user_id
+
+
+def job_sql(viewer: Viewer, alias: str = "j") -> str:
+    if viewer.is_anonymous:
+        return "false"
+    return "true" if is_privileged(viewer) else f"{alias}.user_id = :viewer_user"

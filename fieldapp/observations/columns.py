@@ -1,0 +1,81 @@
+"""What a viewer may see of a record: the one column set every output starts from.
+
+Every list, detail, tile, OGC item, export and page names record columns through
+record_columns(viewer), and the geometry through geoprivacy.visible.visible_geometry_sql(viewer).
+A column that holds or is derived from the precise location is in PRECISE_FIELDS and comes back
+NULL unless the viewer may see the record precisely, so a new field or a new output is private by
+default. The expressions name the tables as observations.queries.FROM_SQL joins them:
+o observation, d dataset, c contributor, s subject.
+"""
+
+from __future__ import annotations
+
+from fieldapp.access import Viewer, manage_sql, precise_sql
+from fieldapp.contributors.attribution import credit_line_sql, recorded_by_sql
+from fieldapp.observations.review import tally_sql
+
+# Held or derived from the precise geometry: imported columns may hold coordinates, a repair note
+# describes the shape, an uncertainty tells how close the public cell's centre is.
+PRECISE_FIELDS = ("coordinate_uncertainty_m", "attributes", "repair_note")
+_IMPORTED_FROM = (
+    "(SELECT json_build_object('import_id', f.id, 'file', f.name, 'sha256', f.sha256, 'imported_at', f.imported_at)"
+    " FROM import_file f WHERE f.id = o.import_file_id)"
+)
+
+
+def _columns() -> dict[str, str]:
+    """DESIGN.md's field names plus attribution, in the order outputs show them."""
+    return {
+        "dataset": "d.slug",
+        "dataset_title": "d.title",
+        "knowledge_kind": "d.knowledge_kind",
+        "contributor_id": "o.contributor_id",
+        "recorded_by": recorded_by_sql(),
+        "recorded_by_text": "o.recorded_by_text",
+        "attribution": credit_line_sql(),
+        "subject_id": "o.subject_id",
+        "scientific_name": "s.scientific_name",
+        "subject_text": "o.subject_text",
+        "occurrence_status": "o.occurrence_status",
+        "count": "o.count",
+        "abundance_scale": "o.abundance_scale",
+        "abundance_value": "o.abundance_value",
+        "abundance_verbatim": "o.abundance_verbatim",
+        "trend": "o.trend",
+        "observed_start": "o.observed_start",
+        "observed_end": "o.observed_end",
+        "time_precision": "o.time_precision",
+        "season_months": "o.season_months",
+        "coordinate_uncertainty_m": "o.coordinate_uncertainty_m",
+        "visibility": "o.visibility",
+        "public_precision_m": "o.public_precision_m",
+        "location_precise": "NULL",  # filled in per viewer
+        "confidence": "o.confidence",
+        "method": "o.method",
+        "notes": "o.notes",
+        "licence": "o.licence",
+        "source_ref": "o.source_ref",
+        "time_spent_min": "o.time_spent_min",
+        # People per kind of annotation, e.g. {"corroborate": 3, "question": 1}.
+        "annotations": tally_sql(),
+        "attributes": "o.attributes",
+        "repair_note": "o.repair_note",
+        "imported_from": "NULL",  # filled in per viewer
+        "created_at": "o.created_at",
+        "updated_at": "o.updated_at",
+    }
+
+
+def record_columns(viewer: Viewer) -> dict[str, str]:
+    """Every property of a record as a SQL expression, as this viewer may see it."""
+    precise = precise_sql(viewer)
+    columns = _columns()
+    columns["location_precise"] = precise
+    # Which file an import wrote the record from: for those who may manage the record.
+    columns["imported_from"] = (
+        f"CASE WHEN o.import_file_id IS NOT NULL AND {manage_sql(viewer)} THEN {_IMPORTED_FROM} END"
+    )
+    for name in PRECISE_FIELDS:
+        if precise != "true":
+            columns[name] = f"CASE WHEN {precise} THEN {columns[name]} END"
+    return columns

@@ -1,0 +1,156 @@
+"""Each access rule's Python predicate and its SQL twin agree on every viewer and record of a matrix."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+
+from fieldapp import access
+from fieldapp.access import ANONYMOUS, Viewer, viewer_of
+from fieldapp.contributors.models import Contributor
+from fieldapp.observations.models import Observation
+
+POINT = "SRID=4326;POINT(-2.1542 49.1869)"
+VISIBILITIES = ("public", "generalised", "private")
+
+
+@pytest.fixture
+def world(make, db):
+    """Viewers of every standing, two datasets (stewarded directly, by a group), records in each."""
+    people = {
+        name: make.account(role=role, name=name)
+        for name, role in [
+            ("member", "member"),
+            ("owner", "member"),
+            ("facilitator", "member"),
+            ("steward", "steward"),
+            ("group_steward", "member"),
+            ("staff", "staff"),
+            ("admin", "admin"),
+        ]
+    }
+    group = make.group("Shore wardens", [people["group_steward"]])
+    direct = make.dataset(people["steward"])
+    via_group = make.dataset(group)
+    pseudonym = Contributor(display_name="Curlew", owner_user_id=people["owner"].user.id)
+    db.add(pseudonym)
+    db.flush()
+    records = []
+    for dataset in (direct, via_group):
+        for visibility in VISIBILITIES:
+            for credited, entered in [
+                (people["owner"].user.contributor_id, people["facilitator"].user.id),
+                (pseudonym.id, people["owner"].user.id),
+            ]:
+                records.append(_record(db, dataset.id, credited, entered, visibility))
+    db.commit()
+    viewers = {"anonymous": ANONYMOUS} | {name: viewer_of(a.user) for name, a in people.items()}
+    contributors = [people["owner"].user.contributor_id, pseudonym.id, group.id]
+    return viewers, records, [direct.id, via_group.id], contributors
+
+
+def _record(db, dataset_id: int, contributor_id: int, entered_by: int, visibility: str) -> Observation:
+    record = Observation(
+        id=uuid.uuid4(),
+        dataset_id=dataset_id,
+        contributor_id=contributor_id,
+        entered_by=entered_by,
+        subject_text="spider crab",
+        observed_start=datetime(2024, 5, 1, tzinfo=UTC),
+        geom=POINT,
+        visibility=visibility,
+        licence="CC-BY-4.0",
+    )
+    db.add(record)
+    db.flush()
+    return record
+
+
+def _sql(db, viewer: Viewer, expression: str, params: dict | None = None) -> bool:
+    return bool(db.execute(text(f"SELECT {expression}"), access.viewer_params(viewer) | (params or {})).scalar())
+
+
+def _on_record(db, viewer: Viewer, twin, record: Observation) -> bool:
+    sql = f"SELECT {twin(viewer, 'o')} FROM observation o WHERE o.id = :id"
+    return bool(db.execute(text(sql), access.viewer_params(viewer) | {"id": record.id}).scalar())
+
+
+@pytest.mark.parametrize(
+    ("predicate", "twin"),
+    [
+        (access.may_manage, access.manage_sql),
+        (access.may_see_precise, access.precise_sql),
+        (access.may_see_record, access.see_record_sql),
+    ],
+)
+def test_record_rules_agree_with_their_sql(db, world, predicate, twin):
+    viewers, records, _, _ = world
+    for name, viewer in viewers.items():
+        for record in records:
+            python = predicate(db, viewer, record)
+            assert python == _on_record(db, viewer, twin, record), (predicate.__name__, name, record.visibility)
+
+
+def test_dataset_rules_agree_with_their_sql(db, world):
+    viewers, _, datasets, _ = world
+    for name, viewer in viewers.items():
+        for dataset_id in datasets:
+            params = {"dataset": dataset_id}
+            assert access.stewards(db, viewer, dataset_id) == _sql(
+                db, viewer, access.stewards_sql(viewer, ":dataset"), params
+            ), name
+            assert access.may_import(db, viewer, dataset_id) == _sql(
+                db, viewer, access.import_sql(viewer, ":dataset"), params
+            ), name
+            in_set = dataset_id in access.stewarded_dataset_ids(db, viewer)
+            assert in_set == access.stewards(db, viewer, dataset_id), name
+
+
+def test_contributor_and_job_rules_agree_with_their_sql(db, world):
+    viewers, _, _, contributors = world
+    owner_user = viewers["owner"].user_id
+    for name, viewer in viewers.items():
+        for contributor_id in contributors:
+            sql = access.speaks_for_sql(viewer, ":contributor")
+            assert access.speaks_for(db, viewer, contributor_id) == _sql(
+                db, viewer, sql, {"contributor": contributor_id}
+            ), name
+        job_twin = f"(SELECT {access.job_sql(viewer, 'j')} FROM (VALUES (CAST(:job_user AS integer))) AS j(user_id))"
+        assert access.may_see_job(viewer, owner_user) == _sql(db, viewer, job_twin, {"job_user": owner_user}), name
+
+
+def test_who_manages_what(db, world):
+    """The rule itself: staff and admins everything; the contributor, whoever entered it, its stewards."""
+    viewers, records, datasets, _ = world
+    direct, via_group = datasets
+    expected = {
+        "anonymous": lambda r: False,
+        "member": lambda r: False,
+        "owner": lambda r: True,  # credited, or entered (under the pseudonym) by them
+        "facilitator": lambda r: r.entered_by == viewers["facilitator"].user_id,
+        "steward": lambda r: r.dataset_id == direct,
+        "group_steward": lambda r: r.dataset_id == via_group,
+        "staff": lambda r: True,
+        "admin": lambda r: True,
+    }
+    for name, viewer in viewers.items():
+        for record in records:
+            assert access.may_manage(db, viewer, record) == expected[name](record), (name, record.visibility)
+            seen = record.visibility != "private" or expected[name](record)
+            assert access.may_see_record(db, viewer, record) == seen, (name, record.visibility)
+            precise = record.visibility == "public" or expected[name](record)
+            assert access.may_see_precise(db, viewer, record) == precise, (name, record.visibility)
+
+
+def test_who_speaks_for_a_contributor(db, world):
+    viewers, _, _, contributors = world
+    own, pseudonym, group = contributors
+    assert access.speaks_for(db, viewers["owner"], own)
+    assert access.speaks_for(db, viewers["owner"], pseudonym)
+    assert not access.speaks_for(db, viewers["group_steward"], group)
+    assert not access.speaks_for(db, viewers["member"], pseudonym)
+    assert not access.speaks_for(db, ANONYMOUS, own)
+    assert access.speaks_for(db, viewers["staff"], pseudonym)
