@@ -11,7 +11,6 @@ from marshmallow import ValidationError, fields
 from shapely.geometry.base import BaseGeometry
 
 from fieldapp.geo.repair import Unrepairable, repair
-
 from fieldapp.rules import MAX_COLLECTION_DEPTH
 
 MAX_VERTICES = 100_000
