@@ -131,11 +131,14 @@ def register_api(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     """App-wide request hooks (Flask runs them in the order they are registered)."""
+    from fieldapp.guard import refuse_hostile_input
     from fieldapp.headers import security_headers
     from fieldapp.pwa.compression import gzip_response
     from fieldapp.transfer.views import allow_large_imports
 
     app.before_request(allow_large_imports)
+    # Reads the form too, so after the import limit is raised; before any view, to answer 400 naming the parameter.
+    app.before_request(refuse_hostile_input)
     app.after_request(gzip_response)
     # Every response, pages, API, files and errors alike, carries the policy and security headers.
     app.after_request(security_headers)

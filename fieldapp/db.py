@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from flask import Flask, current_app, g
+from psycopg import DataError
+from psycopg.types.datetime import TimestamptzBinaryLoader, TimestamptzLoader
 from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -43,8 +46,35 @@ def make_engine(settings: Settings) -> Engine:
                 ),
             )
         dbapi_conn.commit()
+        read_dates_safely(dbapi_conn)
 
     return engine
+
+
+class _ClampedTimestamptz(TimestamptzLoader):
+    def load(self, data):
+        try:
+            return super().load(data)
+        except DataError:  # PostgreSQL's range is wider than Python's (4713 BC to 294276 AD)
+            return _clamped(b"BC" in bytes(data))
+
+
+class _ClampedTimestamptzBinary(TimestamptzBinaryLoader):
+    def load(self, data):
+        try:
+            return super().load(data)
+        except DataError:  # microseconds since 2000: negative means before year 1
+            return _clamped(int.from_bytes(bytes(data), "big", signed=True) < 0)
+
+
+def _clamped(early: bool) -> datetime:
+    return (datetime.min if early else datetime.max).replace(tzinfo=UTC)
+
+
+def read_dates_safely(dbapi_conn) -> None:
+    """Read a stored date Python cannot hold as the nearest one it can, so one bad row cannot break every page."""
+    dbapi_conn.adapters.register_loader("timestamptz", _ClampedTimestamptz)
+    dbapi_conn.adapters.register_loader("timestamptz", _ClampedTimestamptzBinary)
 
 
 class Database:

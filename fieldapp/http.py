@@ -11,6 +11,7 @@ from flask import Response, request
 from marshmallow import Schema, ValidationError
 
 from fieldapp.errors import BadRequest, Invalid, NotFound
+from fieldapp.guard import json_problem
 
 GEOJSON = "application/geo+json"
 
@@ -32,18 +33,25 @@ def _bad_body(message: str) -> BadRequest:
 
 
 def read_json() -> Any:
-    """Parse the request body strictly: no NaN or Infinity, a clear message with the position."""
+    """Parse the request body strictly (no NaN or Infinity) and refuse what no field may hold, naming where."""
     raw = request.get_data(cache=True)
     if not raw:
         raise _bad_body("The request body is empty; send JSON.")
     try:
-        return json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+        value = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise _bad_body("The JSON nests too deeply.") from None
     except UnicodeDecodeError:
         raise _bad_body("The request body is not UTF-8 text.") from None
     except json.JSONDecodeError as exc:
         raise _bad_body(f"Malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
     except ValueError as exc:
         raise _bad_body(f"Malformed JSON: {exc}.") from None
+    found = json_problem(value)
+    if found:
+        path, problem = found
+        raise Invalid(f"The input is not valid: {path} {problem}.", [{"path": path, "message": problem}])
+    return value
 
 
 def flatten_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:

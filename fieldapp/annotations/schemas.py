@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from fieldapp import rules
 from fieldapp.geo.fields import Geometry
 from fieldapp.observations.schemas import PropertiesSchema
 from fieldapp.vocab import ANNOTATION_KINDS, CORRECTABLE_FIELDS
@@ -26,7 +27,7 @@ class AnnotationSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(ANNOTATION_KINDS))
     body = fields.String(load_default="", validate=validate.Length(max=10_000))
     linked_observation_id = fields.UUID(allow_none=True)
-    contributor_id = fields.Integer(validate=validate.Range(min=1))
+    contributor_id = rules.whole_number(rules.ROW_ID)
     field = fields.String(validate=validate.OneOf(CORRECTABLE_FIELDS), allow_none=True)
     proposed_value = fields.Dict(keys=fields.String(), allow_none=True)
 

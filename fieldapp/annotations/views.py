@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, request, url_for
 
+from fieldapp import rules
 from fieldapp.accounts.auth import require_user
 from fieldapp.annotations import service
 from fieldapp.annotations.schemas import AnnotationSchema, ResponseSchema
@@ -27,7 +28,7 @@ def proposal_from_form(form) -> dict[str, Any] | None:
         return {"observed_start": form.get("proposed_date", "").strip(), "time_precision": "day"}
     if field == "quantity":
         raw = form.get("proposed_count", "").strip()
-        return {"count": int(raw) if raw.isdigit() else raw}
+        return {"count": rules.form_integer(raw)}
     if field == "place":
         try:
             point = [float(form.get("proposed_lon", "")), float(form.get("proposed_lat", ""))]

@@ -2,6 +2,7 @@
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from fieldapp import rules
 from fieldapp.config import HARD_GENERALISE_FLOOR_M
 from fieldapp.geoprivacy.cells import MAX_CELL_M
 from fieldapp.vocab import KNOWLEDGE_KINDS, LICENCES, VISIBILITIES
@@ -23,7 +24,7 @@ class DatasetSchema(Schema):
     description = fields.String(load_default="", validate=validate.Length(max=20_000))
     knowledge_kind = fields.String(required=True, validate=validate.OneOf(KNOWLEDGE_KINDS))
     method = fields.String(load_default="", validate=validate.Length(max=20_000))
-    steward_id = fields.Integer(validate=validate.Range(min=1))
+    steward_id = rules.whole_number(rules.ROW_ID)
     licence = fields.String(
         load_default="CC-BY-4.0", validate=validate.OneOf(LICENCES, error="Unknown licence; use one of {choices}.")
     )

@@ -11,6 +11,7 @@ from marshmallow import ValidationError, fields
 from shapely.geometry.base import BaseGeometry
 
 from fieldapp.geo.repair import Unrepairable, repair
+from fieldapp.rules import MAX_COLLECTION_DEPTH
 
 MAX_VERTICES = 100_000
 GEOMETRY_TYPES = (
@@ -40,6 +41,8 @@ def parse_geometry(value: Any) -> CheckedGeometry:
         shape = shapely.geometry.shape(value)
     except ValueError:  # e.g. 2D and 3D positions mixed, which numpy cannot make one array of
         raise ValidationError("The positions of a geometry must all have the same number of values.") from None
+    # Elevation is accepted and dropped: geometry is stored, compared and served in 2-D (the importer does the same).
+    shape = shapely.force_2d(shape)
     if shape.is_empty:
         raise ValidationError("The geometry is empty.")
     if shape.is_valid:
@@ -47,18 +50,20 @@ def parse_geometry(value: Any) -> CheckedGeometry:
     return _repair(shape)
 
 
-def _check_object(value: Any, counter: list[int]) -> None:
+def _check_object(value: Any, counter: list[int], depth: int = 0) -> None:
     if not isinstance(value, dict):
         raise ValidationError("A geometry must be a GeoJSON geometry object.")
     kind = value.get("type")
     if kind not in GEOMETRY_TYPES:
         raise ValidationError(f"Unknown geometry type {kind!r}; use one of {', '.join(GEOMETRY_TYPES)}.")
     if kind == "GeometryCollection":
+        if depth >= MAX_COLLECTION_DEPTH:
+            raise ValidationError(f"GeometryCollections nest at most {MAX_COLLECTION_DEPTH} deep.")
         members = value.get("geometries")
         if not isinstance(members, list) or not members:
             raise ValidationError("A GeometryCollection needs at least one geometry.")
         for member in members:
-            _check_object(member, counter)
+            _check_object(member, counter, depth + 1)
         return
     if "coordinates" not in value:
         raise ValidationError(f"A {kind} needs 'coordinates'.")

@@ -7,6 +7,7 @@ import uuid
 
 from flask import Blueprint, Response, request, url_for
 from sqlalchemy.orm import Session
+from werkzeug.urls import iri_to_uri
 
 from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.db import get_session
@@ -42,7 +43,7 @@ def list_observations():
     limit = parse_limit(request.args.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
     after = decode_cursor(request.args["cursor"]) if request.args.get("cursor") else None
     page = queries.list_observations(get_session(), current_viewer(), filters, limit, after)
-    links = [{"rel": "self", "type": GEOJSON, "href": request.url}]
+    links = [{"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)}]
     if page["next_after"] is not None:
         args = request.args.to_dict() | {"cursor": encode_cursor(page["next_after"]), "limit": str(limit)}
         links.append({"rel": "next", "type": GEOJSON, "href": url_for(".list_observations", _external=True, **args)})

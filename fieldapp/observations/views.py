@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_wtf.csrf import generate_csrf
 
+from fieldapp import rules
 from fieldapp.access import may_manage
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.annotations import queries as annotation_queries
@@ -183,7 +184,7 @@ def _patch_properties(values: dict[str, str]) -> dict[str, object]:
         if props[required] is None:
             props.pop(required)
     if values["count"]:
-        props["count"] = int(values["count"]) if values["count"].isdigit() else values["count"]
+        props["count"] = rules.form_integer(values["count"])
     return props
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, jsonify, request, url_for
+from werkzeug.urls import iri_to_uri
 
 from fieldapp.accounts.auth import current_viewer
 from fieldapp.db import get_session
@@ -138,7 +139,7 @@ def items(collection_id: str):
     after = decode_cursor(args["cursor"]) if "cursor" in args else None
     page = observation_queries.list_observations(get_session(), current_viewer(), filters, limit, after)
     links = [
-        {"rel": "self", "type": GEOJSON, "href": request.url},
+        {"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)},
         _link("collection", ".collection", collection_id=collection_id),
     ]
     if page["next_after"] is not None:
@@ -164,7 +165,7 @@ def item(collection_id: str, feature_id: str):
     if feature is None or (collection_id != ALL and feature["properties"]["dataset"] != collection_id):
         raise NotFound(f"No feature {feature_id!r} in collection {collection_id!r}.")
     feature["links"] = [
-        {"rel": "self", "type": GEOJSON, "href": request.url},
+        {"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)},
         _link("collection", ".collection", collection_id=collection_id),
     ]
     return json_text_response(json.dumps(feature), mimetype=GEOJSON)

@@ -87,7 +87,9 @@ def geometry_schema() -> Schema:
         "type": "object",
         "description": (
             f"A GeoJSON geometry in longitude/latitude (EPSG:4326), at most {MAX_VERTICES:,} vertices. "
-            "An invalid polygon is repaired when the repair keeps its kind (noted in repair_note)."
+            "An invalid polygon is repaired when the repair keeps its kind (noted in repair_note). "
+            "A position's third value (elevation) is accepted and dropped: geometry is stored in 2-D. "
+            f"GeometryCollections nest at most {rules.MAX_COLLECTION_DEPTH} deep."
         ),
         "required": ["type"],
         "properties": {
