@@ -117,7 +117,7 @@ def tokens():
     owner = token_owner(db, user, current_viewer().is_privileged, request.args.get("email"))
     form, new_token, status = NewTokenForm(), None, 200
     if form.validate_on_submit() and owner.id == user.id:
-        new_token = issue_token(db, user, label=form.label.data.strip() or None)
+        new_token = issue_token(db, user, label=(form.label.data or "").strip() or None)
         db.commit()
     elif request.method == "POST":
         status = 400

@@ -58,6 +58,24 @@ def test_every_route_is_crawled_or_listed_with_a_reason(app, canary):
     assert all(reason.strip() for reason in [*NOT_CRAWLED.values(), *NOT_SENT.values()])
 
 
+def test_no_route_leaks_the_canary_to_an_unrelated_viewer(app, canary, detector, capsys):
+    viewers = unrelated_viewers(app, canary)
+    report = crawl(app, canary, viewers, detector)
+    with capsys.disabled():
+        print(
+            f"\nleak crawl: {len(report.rules)} endpoints, {sum(report.requests.values())} requests "
+            f"({dict(report.requests)}), statuses {dict(sorted(report.statuses.items()))}, "
+            f"{len({str(f) for f in report.findings})} leak(s)"
+        )
+    assert 500 not in report.statuses
+    unsent = {e for e, _ in NOT_SENT}
+    every = {r.rule for r in app.url_map.iter_rules()} - set(NOT_CRAWLED) - unsent
+    assert report.rules == every
+    # The member is still signed in at the end: the writes did not quietly turn the crawl anonymous.
+    assert f"Signed in as {canary.people['viewer'].user.contributor.display_name}" in viewers[1].client.get("/").text
+    assert not report.findings, report.summary()
+
+
 def test_the_crawl_reads_the_precise_place_where_it_is_allowed(app, canary, detector):
     """The control: the dataset's steward may see the place, and the crawl does find it in every format."""
     steward = Viewer("steward", app.test_client(), headers=canary.people["steward"].headers)
