@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, url_for
 
+from fieldapp.access import viewer_of
 from fieldapp.accounts.auth import current_user, require_user
 from fieldapp.annotations import queries, service
 from fieldapp.annotations.schemas import AnnotationSchema, ResponseSchema
@@ -25,8 +26,7 @@ def list_annotations(observation_id: str):
     user = current_user()
     if not service.may_see(session, user, observation):
         raise Forbidden("This record is private; its annotations are for those who may see it.")
-    manages = user is not None and service.manages(session, user, observation)
-    body = queries.annotations_json(session, observation.id, show_places=manages)
+    body = queries.annotations_json(session, viewer_of(user), observation.id)
     return json_text_response('{"annotations": ' + body + "}")
 
 

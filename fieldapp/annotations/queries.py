@@ -9,20 +9,20 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldapp.access import Viewer, viewer_params
+from fieldapp.observations.columns import proposed_value_sql
 from fieldapp.ui import ANNOTATION_WORDS
 
 
-def annotations_json(session: Session, observation_id: uuid.UUID, show_places: bool) -> str:
+def annotations_json(session: Session, viewer: Viewer, observation_id: uuid.UUID) -> str:
     """The annotations of one observation, oldest first, each with its author's credit line.
 
-    A proposed place is precise data: it is shown only to those who may see the record precisely.
+    A proposed place is precise data: columns.proposed_value_sql shows it only to those who manage the record.
     """
-    sql = """
+    sql = f"""
         SELECT coalesce(json_agg(json_build_object(
                  'id', a.id, 'kind', a.kind, 'body', a.body, 'field', a.field,
-                 'proposed_value', CASE WHEN a.field = 'place' AND NOT :show_places
-                                        THEN json_build_object('withheld', true)::jsonb
-                                        ELSE a.proposed_value END,
+                 'proposed_value', {proposed_value_sql(viewer)},
                  'linked_observation_id', a.linked_observation_id,
                  'status', a.status, 'response', a.response,
                  'author', json_build_object('id', c.id, 'display_name', c.display_name, 'kind', c.kind),
@@ -31,10 +31,11 @@ def annotations_json(session: Session, observation_id: uuid.UUID, show_places: b
                  'responded_at', a.responded_at, 'created_at', a.created_at)
                ORDER BY a.created_at, a.id), '[]'::json)::text
         FROM annotation a JOIN contributor c ON c.id = a.contributor_id
+        JOIN observation o ON o.id = a.observation_id
         LEFT JOIN contributor r ON r.id = a.responded_by
         WHERE a.observation_id = :id
     """
-    return session.execute(text(sql), {"id": observation_id, "show_places": show_places}).scalar_one()
+    return session.execute(text(sql), viewer_params(viewer) | {"id": observation_id}).scalar_one()
 
 
 def tally_sentence(tally: dict[str, int]) -> str:
@@ -47,6 +48,6 @@ def tally_sentence(tally: dict[str, int]) -> str:
     return (", ".join(parts) + ".").capitalize() if parts else "No annotations yet."
 
 
-def record_annotations(session: Session, observation_id: uuid.UUID, show_places: bool) -> list[dict[str, Any]]:
+def record_annotations(session: Session, viewer: Viewer, observation_id: uuid.UUID) -> list[dict[str, Any]]:
     """The annotations of one record as Python values, for its page."""
-    return json.loads(annotations_json(session, observation_id, show_places))
+    return json.loads(annotations_json(session, viewer, observation_id))

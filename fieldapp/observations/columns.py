@@ -13,10 +13,15 @@ from __future__ import annotations
 from fieldapp.access import Viewer, manage_sql, precise_sql
 from fieldapp.contributors.attribution import credit_line_sql, recorded_by_sql
 from fieldapp.observations.review import tally_sql
+from fieldapp.vocab import CORRECTABLE_FIELDS
 
 # Held or derived from the precise geometry: imported columns may hold coordinates, a repair note
 # describes the shape, an uncertainty tells how close the public cell's centre is.
 PRECISE_FIELDS = ("coordinate_uncertainty_m", "attributes", "repair_note")
+# Correctable fields whose proposed value reveals nothing of the place; any other proposal (a place,
+# and any field added to vocab.CORRECTABLE_FIELDS later) goes only to those who manage the record.
+PUBLIC_PROPOSALS = ("subject", "date", "quantity")
+WITHHELD_PROPOSAL = """'{"withheld": true}'::jsonb"""
 _IMPORTED_FROM = (
     "(SELECT json_build_object('import_id', f.id, 'file', f.name, 'sha256', f.sha256, 'imported_at', f.imported_at)"
     " FROM import_file f WHERE f.id = o.import_file_id)"
@@ -79,3 +84,24 @@ def record_columns(viewer: Viewer) -> dict[str, str]:
         if precise != "true":
             columns[name] = f"CASE WHEN {precise} THEN {columns[name]} END"
     return columns
+
+
+def proposal_shown_sql(viewer: Viewer, annotation: str = "a", observation: str = "o") -> str:
+    """May the viewer see this annotation's proposed value (SQL boolean; 'true' when the viewer alone decides)?"""
+    manage = manage_sql(viewer, observation)
+    if manage == "true":
+        return "true"
+    public = ", ".join(f"'{field}'" for field in PUBLIC_PROPOSALS if field in CORRECTABLE_FIELDS)
+    return f"({annotation}.field IS NULL OR {annotation}.field IN ({public}) OR {manage})"
+
+
+def proposed_value_sql(viewer: Viewer, annotation: str = "a", observation: str = "o") -> str:
+    """An annotation's proposed value as this viewer may see it: {"withheld": true} in place of a hidden one.
+
+    Every output of annotations (their list, the record page, Darwin Core remarks) reads proposals
+    through here. The expression names the annotation `annotation` and its record `observation`.
+    """
+    shown = proposal_shown_sql(viewer, annotation, observation)
+    if shown == "true":
+        return f"{annotation}.proposed_value"
+    return f"CASE WHEN {shown} THEN {annotation}.proposed_value ELSE {WITHHELD_PROPOSAL} END"

@@ -121,7 +121,7 @@ def observation_page(observation_id: str):
         p=props,
         manage=manage,
         reviewable=reviewable,
-        annotations=annotation_queries.record_annotations(session, oid, show_places=manage) if reviewable else [],
+        annotations=annotation_queries.record_annotations(session, viewer, oid) if reviewable else [],
         # Whoever holds the record under a pseudonym or a group annotates it under that credit by default.
         acting_name=_acting_name(session, user, facts.contributor_id),
         tally=annotation_queries.tally_sentence(props.get("annotations") or {}),

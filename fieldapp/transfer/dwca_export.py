@@ -17,7 +17,7 @@ from fieldapp.contributors.attribution import recorded_by_sql
 from fieldapp.datasets.models import Dataset
 from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.observations.abundance import HELP
-from fieldapp.observations.columns import record_columns
+from fieldapp.observations.columns import proposal_shown_sql, proposed_value_sql, record_columns
 from fieldapp.ui import ANNOTATION_WORDS
 from fieldapp.vocab import LICENCE_URIS
 
@@ -101,20 +101,20 @@ def term_columns(viewer: Viewer) -> dict[str, str]:
         f" ask the dataset steward.' END",
         "dataGeneralizations": f"CASE WHEN {withheld} THEN 'Location generalised to the ' || o.public_precision_m"
         f" || ' m grid cell that contains it.' END",
-        "identificationRemarks": remarks_sql(("question", "correction"), allowed),
-        "occurrenceRemarks": remarks_sql(("corroborate", "context"), allowed),
+        "identificationRemarks": remarks_sql(("question", "correction"), viewer),
+        "occurrenceRemarks": remarks_sql(("corroborate", "context"), viewer),
     }
 
 
-def remarks_sql(kinds: tuple[str, ...], allowed: str) -> str:
+def remarks_sql(kinds: tuple[str, ...], viewer: Viewer) -> str:
     """Annotations of these kinds as short text, oldest first, each with its author as credited.
 
-    A proposed place is precise data: it is named only to those who may see the record precisely.
+    A proposed place is precise data: columns.proposal_shown_sql names it only to those who manage the record.
     """
     words = " ".join(f"WHEN '{kind}' THEN '{w.remark}'" for kind, w in ANNOTATION_WORDS.items())
     value = (
-        "CASE WHEN a.field = 'place' AND NOT " + allowed + " THEN 'a place (withheld)' ELSE"
-        " (SELECT string_agg(p.key || ' ' || p.value, ', ') FROM jsonb_each_text(a.proposed_value) p) END"
+        f"CASE WHEN NOT {proposal_shown_sql(viewer)} THEN 'a ' || a.field || ' (withheld)' ELSE"
+        f" (SELECT string_agg(p.key || ' ' || p.value, ', ') FROM jsonb_each_text({proposed_value_sql(viewer)}) p) END"
     )
     body = (
         f"CASE WHEN length(a.body) > {REMARK_BODY_CHARS} THEN left(a.body, {REMARK_BODY_CHARS}) || '…' ELSE a.body END"
