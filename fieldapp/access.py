@@ -182,6 +182,35 @@ def speaks_for_sql(viewer: Viewer, contributor: str = "c.id") -> str:
     )
 
 
+def may_credit(session: Session, viewer: Viewer, contributor_id: int) -> bool:
+    """May the viewer credit a record or an annotation to this contributor: themselves, their own
+    pseudonyms or a group they belong to? Credit is not a privilege: staff follow the same rule."""
+    if viewer.is_anonymous:
+        return False
+    if contributor_id == viewer.contributor_id:
+        return True
+    sql = (
+        "SELECT EXISTS (SELECT 1 FROM contributor WHERE id = :contributor AND owner_user_id = :viewer_user)"
+        " OR EXISTS (SELECT 1 FROM membership WHERE group_id = :contributor AND member_id = :viewer_contributor)"
+    )
+    return bool(session.scalar(text(sql), viewer_params(viewer) | {"contributor": contributor_id}))
+
+
+def credit_sql(viewer: Viewer, contributor: str = "c.id") -> str:
+    if viewer.is_anonymous:
+        return "false"
+    return actor_credit_sql(contributor, ":viewer_user", ":viewer_contributor")
+
+
+def actor_credit_sql(contributor: str, user: str, own_contributor: str) -> str:
+    """credit_sql for an actor named by SQL expressions (e.g. the account of a history row), not the viewer."""
+    return (
+        f"({contributor} = {own_contributor} OR EXISTS (SELECT 1 FROM contributor k WHERE k.id = {contributor}"
+        f" AND (k.owner_user_id = {user} OR EXISTS (SELECT 1 FROM membership m"
+        f" WHERE m.group_id = k.id AND m.member_id = {own_contributor}))))"
+    )
+
+
 def may_steward_as(session: Session, viewer: Viewer, contributor_id: int) -> bool:
     """May the viewer make this contributor a dataset's steward (themselves, their group; staff: anyone)?"""
     if viewer.is_anonymous:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, url_for
 
-from fieldapp.access import viewer_of
+from fieldapp.access import may_see_record, viewer_of
 from fieldapp.accounts.auth import current_user, require_user
 from fieldapp.annotations import queries, service
 from fieldapp.annotations.schemas import AnnotationSchema, ResponseSchema
@@ -24,7 +24,7 @@ def list_annotations(observation_id: str):
     session = get_session()
     observation = service.find_observation(session, parse_uuid(observation_id))
     user = current_user()
-    if not service.may_see(session, user, observation):
+    if not may_see_record(session, viewer_of(user), observation):
         raise Forbidden("This record is private; its annotations are for those who may see it.")
     body = queries.annotations_json(session, viewer_of(user), observation.id)
     return json_text_response('{"annotations": ' + body + "}")

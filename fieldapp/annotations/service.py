@@ -9,12 +9,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.access import may_manage, may_see_record, viewer_of
+from fieldapp.access import may_credit, may_manage, may_see_record, viewer_of
 from fieldapp.accounts.models import User
 from fieldapp.annotations.models import Annotation
 from fieldapp.annotations.schemas import to_patch
 from fieldapp.contributors.attribution import acting_credit
-from fieldapp.contributors.service import may_credit
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.observations.models import Observation
 from fieldapp.observations.service import update_observation
@@ -27,29 +26,15 @@ def find_observation(session: Session, observation_id: uuid.UUID) -> Observation
     return observation
 
 
-def manages(session: Session, user: User, observation: Observation) -> bool:
-    return may_manage(session, viewer_of(user), observation)
-
-
-def may_read(visibility: str, manages_record: bool) -> bool:
-    """Private records' annotations are for those who manage the record only (its page asks the same)."""
-    return visibility != "private" or manages_record
-
-
-def may_see(session: Session, user: User | None, observation: Observation) -> bool:
-    """Private records and their annotations are for those who may see the record only."""
-    return may_see_record(session, viewer_of(user), observation)
-
-
 def add_annotation(session: Session, user: User, observation_id: uuid.UUID, values: dict[str, Any]) -> Annotation:
     """Annotate any observation one can see, whatever its knowledge kind and whoever one is."""
     observation = find_observation(session, observation_id)
-    if not may_see(session, user, observation):
+    if not may_see_record(session, viewer_of(user), observation):
         raise Forbidden("This record is private: only its contributor, its stewards and park staff can annotate it.")
     contributor_id = values.pop("contributor_id", None) or acting_credit(
         session, user.contributor_id, user.id, observation.contributor_id
     )
-    if not may_credit(session, user.contributor_id, contributor_id, user.id):
+    if not may_credit(session, viewer_of(user), contributor_id):
         raise Invalid(
             "You may credit yourself, your pseudonyms or a group you belong to.",
             [{"path": "contributor_id", "message": f"you are not contributor {contributor_id} nor in it"}],
@@ -75,7 +60,7 @@ def respond(
     if annotation is None or annotation.observation_id != observation_id:
         raise NotFound(f"No annotation {annotation_id} on observation {observation_id}.")
     observation = find_observation(session, annotation.observation_id)
-    if not manages(session, user, observation):
+    if not may_manage(session, viewer_of(user), observation):
         raise Forbidden("Only the record's contributor, its dataset's stewards and park staff respond to annotations.")
     if annotation.status != "open":
         raise Conflict(f"This annotation was already {annotation.status}.")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fieldapp.access import Viewer, may_credit
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -27,16 +29,7 @@ def acting_credit(session: Session, own_contributor_id: int, user_id: int, credi
     Whoever acts on a record they hold under a pseudonym or a group is shown under that credit, so that
     answering, accepting or editing never names the account behind it.
     """
-    from fieldapp.contributors.service import may_credit
-
-    if credited_id is not None and may_credit(session, own_contributor_id, credited_id, user_id):
+    actor = Viewer(user_id=user_id, contributor_id=own_contributor_id)
+    if credited_id is not None and may_credit(session, actor, credited_id):
         return credited_id
     return own_contributor_id
-
-
-def acts_under_credit_sql(credited: str, actor_user: str, actor_contributor: str) -> str:
-    """The SQL twin of acting_credit: is the record's credit `credited` the acting account's pseudonym or group?"""
-    return (
-        f"EXISTS (SELECT 1 FROM contributor k WHERE k.id = {credited} AND (k.owner_user_id = {actor_user}"
-        f" OR EXISTS (SELECT 1 FROM membership m WHERE m.group_id = k.id AND m.member_id = {actor_contributor})))"
-    )

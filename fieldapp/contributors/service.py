@@ -11,37 +11,12 @@ from fieldapp.errors import Invalid
 from fieldapp.rules import CONTRIBUTOR_NAME_MAX
 
 
-def is_member(session: Session, member_id: int, group_id: int) -> bool:
-    """Is contributor member_id a member of group group_id?"""
-    row = session.execute(
-        text("SELECT 1 FROM membership WHERE group_id = :g AND member_id = :m"), {"g": group_id, "m": member_id}
-    ).first()
-    return row is not None
-
-
-def owns_pseudonym(session: Session, user_id: int, contributor_id: int) -> bool:
-    """Is contributor_id a pseudonym of the account user_id?"""
-    row = session.execute(
-        text("SELECT 1 FROM contributor WHERE id = :c AND owner_user_id = :u"), {"c": contributor_id, "u": user_id}
-    ).first()
-    return row is not None
-
-
 def is_someones_pseudonym(session: Session, contributor_id: int) -> bool:
     """Is this contributor a pseudonym (of any account)? Only its owner may credit it."""
     row = session.execute(
         text("SELECT 1 FROM contributor WHERE id = :c AND owner_user_id IS NOT NULL"), {"c": contributor_id}
     ).first()
     return row is not None
-
-
-def may_credit(session: Session, own_contributor_id: int, contributor_id: int, user_id: int | None = None) -> bool:
-    """One may credit oneself, one's own pseudonyms (given the account) or a group one belongs to."""
-    if contributor_id == own_contributor_id:
-        return True
-    if user_id is not None and owns_pseudonym(session, user_id, contributor_id):
-        return True
-    return is_member(session, own_contributor_id, contributor_id)
 
 
 def create_pseudonym(session: Session, user_id: int, own_name: str, name: str) -> tuple[Contributor, bool]:

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.access import ANONYMOUS, Viewer, see_record_sql, viewer_params
-from fieldapp.contributors.attribution import acts_under_credit_sql, recorded_by_sql
+from fieldapp.access import ANONYMOUS, Viewer, actor_credit_sql, see_record_sql, viewer_params
+from fieldapp.contributors.attribution import recorded_by_sql
 from fieldapp.geo.filters import Interval
 from fieldapp.geo.geojson import feature_sql
 from fieldapp.geoprivacy.visible import visible_geometry_sql
@@ -128,7 +128,7 @@ def history(session: Session, observation_id: uuid.UUID) -> list[Any]:
 
     A change by the owner of the pseudonym or a member of the group the record is credited to is shown
     under that credit, so the history never names the account behind it."""
-    under_credit = acts_under_credit_sql("o.contributor_id", "h.actor_id", "u.contributor_id")
+    under_credit = actor_credit_sql("o.contributor_id", "h.actor_id", "u.contributor_id")
     sql = f"""
         SELECT h.action, h.at, h.changes,
                coalesce(pn.display_name, c.display_name, 'system') AS actor, p.display_name AS proposer

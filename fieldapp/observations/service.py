@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fieldapp.access import may_facilitate, may_manage, viewer_of
+from fieldapp.access import may_credit, may_facilitate, may_manage, viewer_of
 from fieldapp.accounts.models import User
-from fieldapp.contributors.service import is_someones_pseudonym, may_credit
+from fieldapp.contributors.service import is_someones_pseudonym
 from fieldapp.datasets.models import Dataset
 from fieldapp.db import set_actor
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
@@ -221,9 +221,9 @@ def _row(
 
 def _check_credit(session: Session, user: User, contributor_id: int, dataset: Dataset) -> None:
     """One may credit oneself, one's pseudonyms, a group one belongs to, or anyone when facilitating."""
-    if may_credit(session, user.contributor_id, contributor_id, user.id):
-        return
     viewer = viewer_of(user)
+    if may_credit(session, viewer, contributor_id):
+        return
     # Facilitators enter records on behalf of people, but never under someone else's pseudonym.
     facilitating = may_facilitate(session, viewer, dataset.id)
     if facilitating and not is_someones_pseudonym(session, contributor_id):

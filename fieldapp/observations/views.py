@@ -17,10 +17,9 @@ from flask import (
 from flask_wtf.csrf import generate_csrf
 
 from fieldapp import rules
-from fieldapp.access import may_manage
+from fieldapp.access import may_manage, may_see_record
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.annotations import queries as annotation_queries
-from fieldapp.annotations import service as annotation_service
 from fieldapp.config import current_settings
 from fieldapp.contributors.attribution import acting_credit
 from fieldapp.contributors.models import Contributor
@@ -114,7 +113,8 @@ def observation_page(observation_id: str):
     manage = may_manage(session, viewer, facts)
     props = feature["properties"]
     user = current_user()
-    reviewable = annotation_service.may_read(props["visibility"], manage)
+    # Private records' annotations are for those who may see the record (the API asks the same).
+    reviewable = may_see_record(session, viewer, facts)
     return render_template(
         "observations/detail.html",
         feature=feature,

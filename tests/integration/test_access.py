@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -154,3 +155,38 @@ def test_who_speaks_for_a_contributor(db, world):
     assert not access.speaks_for(db, viewers["member"], pseudonym)
     assert not access.speaks_for(db, ANONYMOUS, own)
     assert access.speaks_for(db, viewers["staff"], pseudonym)
+
+
+def test_credit_rule_agrees_with_its_sql(db, world):
+    """Whom a viewer may credit: themselves, their own pseudonyms, a group they belong to (staff no more)."""
+    viewers, _, _, contributors = world
+    for name, viewer in viewers.items():
+        for contributor_id in contributors:
+            params = {"contributor": contributor_id}
+            python = access.may_credit(db, viewer, contributor_id)
+            assert python == _sql(db, viewer, access.credit_sql(viewer, ":contributor"), params), name
+            # The same rule for an actor named by SQL (a history row's account) rather than the viewer.
+            actor = access.actor_credit_sql(":contributor", ":viewer_user", ":viewer_contributor")
+            assert python == (not viewer.is_anonymous and _sql(db, viewer, actor, params)), name
+
+
+def test_who_may_credit_whom(db, world):
+    viewers, _, _, contributors = world
+    own, pseudonym, group = contributors
+    assert access.may_credit(db, viewers["owner"], own) and access.may_credit(db, viewers["owner"], pseudonym)
+    assert access.may_credit(db, viewers["group_steward"], group)
+    assert not access.may_credit(db, viewers["member"], pseudonym)
+    assert not access.may_credit(db, viewers["staff"], pseudonym) and not access.may_credit(db, viewers["staff"], group)
+    assert not access.may_credit(db, ANONYMOUS, own)
+
+
+def test_no_module_but_access_defines_a_who_may_rule():
+    from fieldapp.config import PROJECT_ROOT
+
+    rule = re.compile(r"^def (may_\w+|manages)\(", re.MULTILINE)
+    offenders = {
+        str(path.relative_to(PROJECT_ROOT)): rule.findall(path.read_text())
+        for path in (PROJECT_ROOT / "fieldapp").rglob("*.py")
+        if path.name != "access.py" and rule.search(path.read_text())
+    }
+    assert offenders == {}

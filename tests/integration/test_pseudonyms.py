@@ -7,7 +7,8 @@ import re
 import pytest
 from sqlalchemy import text
 
-from fieldapp.contributors.attribution import acting_credit, acts_under_credit_sql
+from fieldapp.access import actor_credit_sql
+from fieldapp.contributors.attribution import acting_credit
 from fieldapp.contributors.models import Contributor
 from tests.factories import feature
 from tests.integration.test_accounts import PASSWORD, csrf_token, login
@@ -235,7 +236,7 @@ def test_acting_credit_and_its_sql_twin_show_the_same_credit(client, db, make):
     for actor in (owner, member, stranger):
         own = actor.user.contributor_id
         for credited in (pseudonym, group, own, owner.user.contributor_id, None):
-            sql = acts_under_credit_sql(":credited", ":user_id", ":own")
+            sql = actor_credit_sql(":credited", ":user_id", ":own")
             under = db.execute(text(f"SELECT {sql}"), {"credited": credited, "user_id": actor.user.id, "own": own})
             shown_by_sql = credited if under.scalar() else own
             assert acting_credit(db, own, actor.user.id, credited) == shown_by_sql, (actor.user.email, credited)
