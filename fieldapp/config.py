@@ -59,6 +59,8 @@ class Settings:
     # this many cell x vertex tests (about 10 s on 2 busy cores), and stopped after the timeout in seconds.
     comparison_max_work: int = 5_000_000
     comparison_timeout_s: int = 20
+    # A comparison page's cells are kept this many hours for its map's vector tiles (a shared link redraws them).
+    comparison_keep_h: int = 24
     # Failed sign-ins allowed per account (and per account from one address) within the window below.
     login_failures_allowed: int = 5
     # Failed sign-ins allowed per client address, whatever the accounts tried.
@@ -113,6 +115,7 @@ class Settings:
             "photo_max_pixels": _int(env, "FIELDAPP_PHOTO_MAX_PIXELS", 25_000_000),
             "comparison_max_work": _int(env, "FIELDAPP_COMPARISON_MAX_WORK", 5_000_000),
             "comparison_timeout_s": _int(env, "FIELDAPP_COMPARISON_TIMEOUT_S", 20),
+            "comparison_keep_h": _int(env, "FIELDAPP_COMPARISON_KEEP_H", 24),
             "db_jit": _bool(env, "FIELDAPP_DB_JIT", False),
             "login_failures_allowed": _int(env, "FIELDAPP_LOGIN_FAILURES_ALLOWED", 5),
             "login_address_failures_allowed": _int(env, "FIELDAPP_LOGIN_ADDRESS_FAILURES_ALLOWED", 20),

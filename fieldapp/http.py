@@ -14,6 +14,7 @@ from fieldapp.errors import BadRequest, Invalid, NotFound
 from fieldapp.guard import json_problem
 
 GEOJSON = "application/geo+json"
+MVT = "application/vnd.mapbox-vector-tile"
 
 
 def _reject_constant(name: str) -> None:

@@ -2,6 +2,7 @@
 
 from fieldapp.accounts.models import ApiToken, LoginThrottle, User, UserSession
 from fieldapp.annotations.models import Annotation
+from fieldapp.comparison.models import ComparisonCell, ComparisonRun
 from fieldapp.contributors.models import Contributor, Membership
 from fieldapp.datasets.models import Dataset
 from fieldapp.db import Base
@@ -16,6 +17,8 @@ __all__ = [
     "Annotation",
     "ApiToken",
     "Base",
+    "ComparisonCell",
+    "ComparisonRun",
     "Contributor",
     "Dataset",
     "ImportFile",

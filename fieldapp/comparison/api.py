@@ -28,7 +28,7 @@ def get_comparison():
     grid = grid_for(cell_m, shape, current_settings())
     user = current_user()
     outcome = run_comparison(get_session(), a, b, grid, user.id if user else None, "csv" if fmt == "csv" else "geojson")
-    cells = outcome.pop("cells_geojson")
+    cells = outcome.pop("cells")
     if fmt == "csv":
         return Response(
             CSV_HEADER + "\n" + cells + ("\n" if cells else ""),

@@ -105,6 +105,19 @@ _CELLS_OUTPUT = {
                     '"' || ST_AsText(ST_Transform({cell_geometry}, 4326), {decimals}) || '"'), E'\\n'
                   ORDER BY i, j), '') FROM classified) AS features""",
 }
+# The page keeps its cells for vector tiles instead: the statement stores them and answers their
+# number and their box (west, south, east, north), so the page stays small whatever the data.
+_CELLS_OUTPUT["tiles"] = """(SELECT json_build_object('cells', n, 'bounds', CASE WHEN n > 0 THEN
+                    json_build_array(ST_XMin(box), ST_YMin(box), ST_XMax(box), ST_YMax(box)) END)
+                  FROM (SELECT count(*) AS n, ST_Transform(ST_SetSRID(ST_Extent(geom)::geometry, 3857), 4326) AS box
+                          FROM stored) s)::text AS features"""
+_STORE_CELLS = """
+        stored AS (
+          INSERT INTO comparison_cell (run_id, i, j, class, a_present, a_absent, b_present, b_absent, geom)
+          SELECT CAST(:run_id AS uuid), i, j, class, ap, aa, bp, ba, ST_Transform({cell_geometry}, 3857)
+            FROM classified
+          RETURNING geom
+        ),"""
 CSV_HEADER = "i,j,class,a_present,a_absent,b_present,b_absent,wkt"
 _CELL_GEOMETRY = {
     "square": "ST_MakeEnvelope(i * :cell, j * :cell, (i + 1) * :cell, (j + 1) * :cell, :srid)",
@@ -133,10 +146,11 @@ def compare(
     srid: int,
     cells_format: str = "geojson",
     limits: Limits | None = None,
+    run_id: str | None = None,
 ) -> dict[str, Any]:
     """Run the comparison; returns per-class counts, coverage, side tallies and the cells as GeoJSON text."""
     ids = {"a": dataset_ids(session, "a", a), "b": dataset_ids(session, "b", b)}
-    sql, params = comparison_sql(a, b, ids, cell_m, shape, srid, cells_format)
+    sql, params = comparison_sql(a, b, ids, cell_m, shape, srid, cells_format, run_id)
     if limits is not None:
         check_work(estimate_work(session, a, b, ids, [cell_m, *SUGGESTED_CELLS], shape, srid), limits, cell_m)
     # Grouping a million cell assignments wants hashing in memory: the planner cannot estimate how many
@@ -207,8 +221,9 @@ def comparison_sql(
     shape: str,
     srid: int,
     cells_format: str = "geojson",
+    run_id: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The whole comparison as one statement and its parameters."""
+    """The whole comparison as one statement and its parameters (`tiles` stores the cells under run_id)."""
     a_where, a_params = selection_where(a, "a", ids["a"])
     b_where, b_params = selection_where(b, "b", ids["b"])
     if shape == "square":
@@ -219,6 +234,7 @@ def comparison_sql(
         )
     else:
         touched = _SHAPES.format(only_shapes="", grid="ST_HexagonGrid") + "touched AS (SELECT * FROM shape_touches),"
+    store = _STORE_CELLS.format(cell_geometry=_CELL_GEOMETRY[shape]) if cells_format == "tiles" else ""
     sql = f"""
         WITH sides AS NOT MATERIALIZED (
           SELECT 'a' AS side, o.occurrence_status = 'present' AS present, o.visibility,
@@ -237,7 +253,7 @@ def comparison_sql(
                  coalesce(sum(n) FILTER (WHERE side = 'b' AND NOT present), 0)::bigint AS ba
             FROM touched GROUP BY i, j
         ),
-        classified AS (SELECT i, j, ap, aa, bp, ba, {_CLASSIFY} AS class FROM cells),
+        classified AS (SELECT i, j, ap, aa, bp, ba, {_CLASSIFY} AS class FROM cells),{store}
         -- One pass over both sides for the tallies and the per-dataset counts of the usage log.
         side_stats AS (
           SELECT side, dataset_id, count(*) AS n, count(*) FILTER (WHERE visibility = 'generalised') AS g,
@@ -259,4 +275,23 @@ def comparison_sql(
              GROUP BY dataset_id) u)::text AS dataset_counts,
           {_CELLS_OUTPUT[cells_format].format(cell_geometry=_CELL_GEOMETRY[shape], decimals=COORDINATE_DECIMALS)}
     """
-    return sql, {**a_params, **b_params, "cell": float(cell_m), "srid": srid}
+    params = {**a_params, **b_params, "cell": float(cell_m), "srid": srid}
+    return sql, params | ({"run_id": run_id} if cells_format == "tiles" else {})
+
+
+# A stored run's cells as one vector-tile layer; the tile is NULL when the run is unknown or expired.
+_CELL_TILE_SQL = """
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM comparison_run WHERE id = CAST(:run_id AS uuid)) THEN
+      coalesce((SELECT ST_AsMVT(t, 'cells', 4096, 'geom')
+        FROM (SELECT i || '_' || j AS id, class, a_present, a_absent, b_present, b_absent,
+                     ST_AsMVTGeom(c.geom, ST_TileEnvelope(:z, :x, :y), 4096, 64) AS geom
+                FROM comparison_cell c
+               WHERE c.run_id = CAST(:run_id AS uuid) AND c.geom && ST_TileEnvelope(:z, :x, :y, margin => 64.0 / 4096)
+             ) t), ''::bytea) END
+"""
+
+
+def cell_tile(session: Session, run_id: str, z: int, x: int, y: int) -> bytes | None:
+    """One tile of a stored comparison's cells, or None when the run is not (or no longer) kept."""
+    tile = session.execute(text(_CELL_TILE_SQL), {"run_id": run_id, "z": z, "x": x, "y": y}).scalar_one()
+    return None if tile is None else bytes(tile)

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.comparison.queries import Limits, compare
@@ -25,12 +26,14 @@ class Grid:
     metric_srid: int
     # How much work a run may do (None: unbounded, for the CLI and benchmarks).
     limits: Limits | None = None
+    # How long a page's stored cells are kept for its map, in hours.
+    keep_h: int = 24
 
 
 def grid_for(cell_m: float, shape: str, settings: Settings) -> Grid:
     """The grid a request asked for, with the deployment's CRS and work limits."""
     limits = Limits(settings.comparison_max_work, settings.comparison_timeout_s)
-    return Grid(cell_m, shape, settings.metric_srid, limits)
+    return Grid(cell_m, shape, settings.metric_srid, limits, settings.comparison_keep_h)
 
 
 def run_comparison(
@@ -41,9 +44,11 @@ def run_comparison(
     user_id: int | None,
     cells_format: str = "geojson",
 ) -> dict[str, Any]:
-    """Compare two selections; everything a page or the API shows, cells as GeoJSON (or CSV) text."""
+    """Compare two selections; everything a page or the API shows, cells as GeoJSON or CSV text, or
+    stored for vector tiles (`tiles`: `run_id` names them, `cells` holds their number and box)."""
     cell_m, shape = grid.cell_m, grid.shape
-    result = compare(session, a, b, cell_m, shape, grid.metric_srid, cells_format, grid.limits)
+    run_id = _new_run(session, grid) if cells_format == "tiles" else None
+    result = compare(session, a, b, cell_m, shape, grid.metric_srid, cells_format, grid.limits, run_id)
     tallies = json.loads(result["tallies"] or "{}")
     for side in ("a", "b"):
         if side not in tallies:
@@ -56,8 +61,22 @@ def run_comparison(
         "shape": shape,
         "sides": {side: {"label": labels[side], "datasets": datasets[side], **tallies[side]} for side in ("a", "b")},
         "summary": summarise(result, labels["a"], labels["b"]),
-        "cells_geojson": result["features"],
+        "cells": result["features"],
+        **({"run_id": run_id} if run_id else {}),
     }
+
+
+def _new_run(session: Session, grid: Grid) -> str:
+    """A run to keep the page's cells under; runs older than the grid's keep time go first."""
+    session.execute(
+        text("DELETE FROM comparison_run WHERE created_at < now() - make_interval(hours => :hours)"),
+        {"hours": grid.keep_h},
+    )
+    run = session.execute(
+        text("INSERT INTO comparison_run (cell_m, shape) VALUES (:cell_m, :shape) RETURNING id::text"),
+        {"cell_m": grid.cell_m, "shape": grid.shape},
+    )
+    return run.scalar_one()
 
 
 def _log_use(

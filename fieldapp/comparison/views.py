@@ -3,51 +3,65 @@
 from __future__ import annotations
 
 import json
+import uuid
+from typing import Any
 from urllib.parse import urlencode
 
 import folium
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
+from folium.plugins import VectorGridProtobuf
 
+from fieldapp import ui
 from fieldapp.accounts.auth import current_user
-from fieldapp.comparison import styles
+from fieldapp.comparison import queries, styles
 from fieldapp.comparison.queries import CLASSES, SUGGESTED_CELLS
 from fieldapp.comparison.schemas import SHAPES, parse_comparison
 from fieldapp.comparison.service import grid_for, run_comparison
 from fieldapp.config import current_settings
 from fieldapp.db import get_session
-from fieldapp.errors import BadRequest
+from fieldapp.errors import BadRequest, NotFound
 from fieldapp.geodata import NATURAL_EARTH_CREDIT, jersey_outline
+from fieldapp.http import MVT
 from fieldapp.maps import builders
 from fieldapp.maps.queries import all_datasets
+from fieldapp.maps.tiles import check_address
 from fieldapp.ui import KIND_LABELS
 
 bp = Blueprint("comparison", __name__)
 CELL_SIZES = SUGGESTED_CELLS
+# Tiles of a stored run never change; a browser keeps them while the page is open and a while after.
+CELL_TILE_MAX_AGE_S = 3600
 
 
 def _static(path: str) -> str:
     return url_for("static", filename=path)
 
 
-def _cells_map(cells: dict, words: dict[str, str]) -> folium.Map:
+def _cells_map(run_id: str, found: dict[str, Any], words: dict[str, str]) -> folium.Map:
+    """The outline and the run's cells as vector tiles: the page carries no cell, whatever their number."""
     m = builders.new_map(_static)
     builders.add_outline(m, jersey_outline())
-    for feature in cells["features"]:
-        feature["properties"]["label"] = builders.escape_text(words[feature["properties"]["class"]])
-    layer = folium.GeoJson(
-        cells,
-        name="Comparison cells",
-        style_function=lambda f: styles.cell_style(f["properties"]["class"]),
-        tooltip=folium.GeoJsonTooltip(
-            fields=["label", "a_present", "a_absent", "b_present", "b_absent"],
-            aliases=["", "A presence", "A absence", "B presence", "B absence"],
-        ),
-    )
-    layer.add_to(m)
-    (south, west), (north, east) = layer.get_bounds()
-    if south is not None and west is not None and north is not None and east is not None:
+    tiles = url_for("comparison.cell_tile", run_id=run_id, z=0, x=0, y=0).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf")
+    config = {"styles": {c: styles.cell_style(c) for c in CLASSES}, "words": words, "pane": ui.PANES["area"][0]}
+    grid = VectorGridProtobuf(tiles, options=f"fieldappCompare.gridOptions({builders.script_json(config)})")
+    grid.default_js = [("vectorGrid", _static(builders.VENDORED["vectorGrid"]))]
+    grid.add_to(m)
+    builders.add_hook(m, f"fieldappCompare.attach({m.get_name()}, {grid.get_name()});")
+    m.default_js = [*m.default_js, ("fieldapp_compare", _static(builders.VENDORED["fieldapp_compare"]))]
+    if found["bounds"]:
+        west, south, east, north = found["bounds"]
         m.fit_bounds([[south, west], [north, east]])
     return m
+
+
+@bp.get("/compare/cells/<uuid:run_id>/<int:z>/<int:x>/<int:y>.pbf")
+def cell_tile(run_id: uuid.UUID, z: int, x: int, y: int):
+    """A page's cells, public like the comparison itself; a run is never changed, so tiles keep."""
+    check_address(z, x, y)
+    body = queries.cell_tile(get_session(), str(run_id), z, x, y)
+    if body is None:
+        raise NotFound("This comparison's map has expired: run the comparison again to redraw it.")
+    return Response(body, mimetype=MVT, headers={"Cache-Control": f"public, max-age={CELL_TILE_MAX_AGE_S}"})
 
 
 @bp.get("/compare")
@@ -67,10 +81,10 @@ def compare_page():
         a, b, cell_m, shape = parse_comparison(request.args)
         user = current_user()
         grid = grid_for(cell_m, shape, current_settings())
-        outcome = run_comparison(session, a, b, grid, user.id if user else None)
+        outcome = run_comparison(session, a, b, grid, user.id if user else None, "tiles")
     except BadRequest as exc:
         return render_template("comparison/compare.html", error=exc, **context), exc.status
-    cells = {"type": "FeatureCollection", "features": json.loads(outcome.pop("cells_geojson"))}
+    found = json.loads(outcome.pop("cells"))
     labels = {side: outcome["sides"][side]["label"] for side in ("a", "b")}
     words = styles.class_words(labels["a"], labels["b"])
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if v])
@@ -81,7 +95,7 @@ def compare_page():
         words=words,
         classes=CLASSES,
         legend={c: styles.cell_style(c) for c in CLASSES},
-        parts=builders.render_parts(_cells_map(cells, words), _static),
+        parts=builders.render_parts(_cells_map(outcome.pop("run_id"), found, words), _static),
         downloads={
             fmt: url_for("comparison_api.get_comparison") + f"?{query}&format={fmt}" for fmt in ("geojson", "csv")
         },

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from fieldapp.db import get_session
 from fieldapp.geo.filters import reject_unknown
+from fieldapp.http import MVT
 from fieldapp.maps import tiles
 from fieldapp.observations.schemas import parse_filter
 
 bp = Blueprint("tiles", __name__)
 
-MVT = "application/vnd.mapbox-vector-tile"
 TILE_PARAMETERS = {"bbox", "datetime", "dataset", "kind", "subject", "review", "shape"}
 # Shared caches may keep tiles, but must ask again each time: the 304 answer is cheap, and a
 # new observation shows on the next view instead of after an expiry.

@@ -34,6 +34,7 @@ VENDORED = {
     "leaflet.groupedlayercontrol.min.js": "vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.js",
     "leaflet.groupedlayercontrol.min.css": "vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.css",
     "fieldapp_map": "js/map.js",
+    "fieldapp_compare": "js/compare-map.js",
 }
 # The map needs Leaflet and our glue only: not jQuery, Bootstrap or the awesome-markers fonts.
 MAP_JS = ("leaflet", "fieldapp_map")
@@ -71,6 +72,11 @@ class _Hook(MacroElement):
         super().__init__()
         self._name = "FieldappHook"
         self.code = code
+
+
+def add_hook(m: folium.Map, code: str) -> None:
+    """Run a line of our own script once the map's elements exist."""
+    _Hook(code).add_to(m)
 
 
 def new_map(

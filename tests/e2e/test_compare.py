@@ -12,6 +12,16 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 XSS_TITLE = "<img src=x onerror=alert(1)> ${alert(2)} survey"
+# The class of each distinct cell the vector-tile layer has drawn.
+DRAWN_CELLS = """() => {
+  const grid = window.fieldappCompareGrid, classes = {};
+  for (const tile of Object.values((grid && grid._vectorTiles) || {})) {
+    for (const [id, f] of Object.entries(tile._features || {})) {
+      if (f.feature._path && f.feature._path.isConnected) classes[id] = f.feature.properties.class;
+    }
+  }
+  return Object.values(classes);
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +67,13 @@ def test_compare_two_sides_in_the_browser(page, live_server, two_sides):
     # The hostile title is shown as text, and nothing ran.
     expect(page.locator("h3").nth(1)).to_contain_text(XSS_TITLE)
     assert page.locator("main img[src=x]").count() == 0
-    # The map drew one path per cell (three cells), on top of the outline.
-    expect(page.locator(".leaflet-overlay-pane path")).to_have_count(4)
+    # The map drew the three cells from vector tiles (a cell near a tile edge is drawn in every tile
+    # it reaches, so paths are counted by cell id), each styled by its class, on top of the outline.
+    expect(page.locator(".leaflet-overlay-pane path")).to_have_count(1)
+    page.wait_for_function(f"() => ({DRAWN_CELLS})().length === 3")
+    assert sorted(page.evaluate(DRAWN_CELLS)) == ["both_present", "only_a", "only_b"]
+    # The page carries its cells as tiles, not inline: a few tens of KB whatever the data.
+    assert len(requests.get(page.url, timeout=10).content) < 300_000
     # The state is in the URL: the same link gives the same page.
     assert f"a=dataset%3A{two_sides['a']}" in page.url
     csv_link = page.get_by_role("link", name="CSV").get_attribute("href")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import random
+import re
 
+import mapbox_vector_tile
 import pytest
 from sqlalchemy import text
 
@@ -210,3 +213,120 @@ def test_each_run_is_logged_with_the_datasets_it_drew_on(client, db, sides):
     assert [(r.kind, r.dataset_id, r.observations) for r in rows] == [("comparison", a.id, 7), ("comparison", b.id, 6)]
     assert rows[0].parameters["a"]["datasets"] == [a.slug]
     assert rows[0].parameters["cell_m"] == CELL
+
+
+def _run_id(page: str) -> str:
+    found = re.search(r"/compare/cells/([0-9a-f-]{36})/\{z\}/\{x\}/\{y\}\.pbf", page)
+    assert found, "the page's map reads its cells from vector tiles"
+    return found.group(1)
+
+
+def _tile_range(bounds: list[float], z: int) -> tuple[range, range]:
+    """The XYZ tiles covering a lon/lat box at zoom z."""
+
+    def tile(lon: float, lat: float) -> tuple[int, int]:
+        n = 2**z
+        y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+        return int((lon + 180) / 360 * n), int(y)
+
+    (x0, y0), (x1, y1) = tile(bounds[0], bounds[3]), tile(bounds[2], bounds[1])
+    return range(x0, x1 + 1), range(y0, y1 + 1)
+
+
+def tile_cells(client, run_id: str, bounds: list[float], z: int = 12) -> dict[tuple[int, int], dict]:
+    """Every cell the run's tiles hold over the box, by (i, j), with its properties."""
+    xs, ys = _tile_range(bounds, z)
+    cells = {}
+    for x in xs:
+        for y in ys:
+            response = client.get(f"/compare/cells/{run_id}/{z}/{x}/{y}.pbf")
+            assert response.status_code == 200
+            assert response.mimetype == "application/vnd.mapbox-vector-tile"
+            for f in mapbox_vector_tile.decode(response.data).get("cells", {}).get("features", []):
+                i, j = (int(n) for n in f["properties"]["id"].split("_"))
+                cells[(i, j)] = f["properties"]
+    return cells
+
+
+def test_the_page_draws_the_same_cells_as_the_api_from_vector_tiles(client, sides):
+    a, b = sides
+    body = compare(client, f"dataset:{a.slug}", f"dataset:{b.slug}")
+    page = client.get("/compare", query_string={"a": f"dataset:{a.slug}", "b": f"dataset:{b.slug}", "cell_m": CELL})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    run_id = _run_id(html)
+    lons = [c[0] for f in body["cells"]["features"] for c in f["geometry"]["coordinates"][0]]
+    lats = [c[1] for f in body["cells"]["features"] for c in f["geometry"]["coordinates"][0]]
+    drawn = tile_cells(client, run_id, [min(lons), min(lats), max(lons), max(lats)])
+    assert {k: v["class"] for k, v in drawn.items()} == cells_by_index(body)
+    counts = {(f["properties"]["i"], f["properties"]["j"]): f["properties"] for f in body["cells"]["features"]}
+    for key, props in drawn.items():
+        assert [props[n] for n in ("a_present", "a_absent", "b_present", "b_absent")] == [
+            counts[key][n] for n in ("a_present", "a_absent", "b_present", "b_absent")
+        ]
+    # No cell is written into the page itself.
+    assert '"class"' not in html and 'both_present"' not in html.split("fieldappCompare.gridOptions")[0]
+
+
+def test_a_page_with_thousands_of_cells_stays_small(client, make, db):
+    """The page's size does not grow with its cells (a 17.5 MB page before, when folium inlined them)."""
+    owner = make.account()
+    dense = make.dataset(owner, knowledge_kind="volunteer", title="Dense sightings")
+    sparse = make.dataset(owner, knowledge_kind="scientific", title="Sparse survey")
+    # 6,000 points, one in each 100 m cell of a 12 km x 5 km block, and one survey record.
+    db.execute(
+        text(
+            "INSERT INTO observation (id, dataset_id, contributor_id, subject_text, occurrence_status,"
+            " observed_start, time_precision, geom, public_geom, visibility, licence, attributes)"
+            " SELECT gen_random_uuid(), :d, :c, 'ormer', 'present', now() - interval '1 day', 'day', g, g,"
+            " 'public', 'CC-BY-4.0', '{}'"
+            " FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(30050 + 100 * (n % 120),"
+            " 62050 + 100 * (n / 120)), 3109), 4326) AS g FROM generate_series(0, 5999) n) s"
+        ),
+        {"d": dense.id, "c": owner.user.contributor_id},
+    )
+    response = client.post(
+        "/api/v1/observations",
+        json=feature(sparse.slug, point(db, 30050, 62050), subject_text="ormer"),
+        headers=owner.headers,
+    )
+    assert response.status_code == 201
+    args = {"a": f"dataset:{dense.slug}", "b": f"dataset:{sparse.slug}", "cell_m": 100}
+    inline = client.get("/api/v1/comparisons", query_string={**args, "format": "geojson"})
+    assert len(inline.get_json()["features"]) == 6000
+    page = client.get("/compare", query_string=args)
+    assert page.status_code == 200
+    assert len(page.data) < 300_000 < len(inline.data)
+    # The cells are all there, in the tiles.
+    run_id = _run_id(page.get_data(as_text=True))
+    bounds = db.execute(
+        text(
+            "SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM (SELECT ST_Transform(ST_SetSRID("
+            "ST_Extent(geom)::geometry, 3857), 4326) AS b FROM comparison_cell WHERE run_id = :r) e"
+        ),
+        {"r": run_id},
+    ).one()
+    drawn = tile_cells(client, run_id, list(bounds))
+    assert len(drawn) == 6000
+    assert sorted({p["class"] for p in drawn.values()}) == ["both_present", "only_a"]
+
+
+def test_cell_tiles_answer_clearly_for_unknown_expired_and_bad_addresses(client, sides, db, app):
+    a, b = sides
+    args = {"a": f"dataset:{a.slug}", "b": f"dataset:{b.slug}", "cell_m": CELL}
+    run_id = _run_id(client.get("/compare", query_string=args).get_data(as_text=True))
+    assert client.get(f"/compare/cells/{run_id}/12/2023/1400.pbf").status_code == 200
+    assert client.get(f"/compare/cells/{run_id}/23/0/0.pbf").status_code == 400
+    assert client.get(f"/compare/cells/{run_id}/2/4/0.pbf").status_code == 400
+    unknown = client.get("/compare/cells/00000000-0000-4000-8000-000000000000/12/2023/1400.pbf")
+    assert unknown.status_code == 404
+    assert "run the comparison again" in unknown.get_data(as_text=True)
+    # A run older than the keep time goes when the next page is drawn.
+    keep_h = app.extensions["fieldapp.settings"].comparison_keep_h
+    db.execute(
+        text("UPDATE comparison_run SET created_at = now() - make_interval(hours => :h + 1) WHERE id = :r"),
+        {"h": keep_h, "r": run_id},
+    )
+    client.get("/compare", query_string=args)
+    assert client.get(f"/compare/cells/{run_id}/12/2023/1400.pbf").status_code == 404
+    assert db.execute(text("SELECT count(*) FROM comparison_cell WHERE run_id = :r"), {"r": run_id}).scalar() == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,7 @@ class Canary:
     media: list[str] = field(default_factory=list)
     jobs: list[str] = field(default_factory=list)
     tokens: list[int] = field(default_factory=list)  # API tokens of the people behind the credits
+    comparison_runs: list[str] = field(default_factory=list)  # the stored cells of comparison pages
     sent: dict[str, dict[str, Any]] = field(default_factory=dict)  # role -> the feature as first sent
 
     @property
@@ -94,6 +96,7 @@ class CanaryBuilder:
         self._annotations()
         self._owners_act()
         self._import()
+        self._comparisons()
         return self.canary
 
     def _people(self) -> None:
@@ -234,3 +237,12 @@ class CanaryBuilder:
             {"s": self.sensitive.slug},
         ).scalar_one()
         self.canary.records["imported"] = row
+
+    def _comparisons(self) -> None:
+        """Comparison pages over both datasets (all records in place): their cells are kept for tiles."""
+        for other in ("dataset:" + self.shore.slug, "kind:volunteer"):
+            args = {"a": other, "b": f"dataset:{self.sensitive.slug}", "cell_m": "1000"}
+            page = self.client.get("/compare", query_string=args).get_data(as_text=True)
+            found = re.search(r"/compare/cells/([0-9a-f-]{36})/", page)
+            assert found, "a comparison page keeps its cells for vector tiles"
+            self.canary.comparison_runs.append(found.group(1))

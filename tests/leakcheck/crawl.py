@@ -47,6 +47,7 @@ def path_values(canary: Canary) -> dict[str, list[Any]]:
         # Never the crawling member's own token: revoking it would end the crawl, not test it.
         "token_id": canary.tokens,
         "name": ["jersey-land.geojson"],  # the bundled coastline outline (/geodata/<name>)
+        "run_id": canary.comparison_runs,
     }
 
 
