@@ -2,11 +2,14 @@
 
 KNOWLEDGE_KINDS = ("local", "volunteer", "scientific", "historical")
 ROLES = ("member", "steward", "staff", "admin")
-LICENCES = ("CC0-1.0", "CC-BY-4.0", "CC-BY-NC-4.0", "restricted")
+# OGL-UK-3.0 is the licence of the UK survey layers users import (Natural England, JNCC, Cefas).
+LICENCES = ("CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "OGL-UK-3.0", "restricted")
 LICENCE_URIS = {
     "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
     "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
     "CC-BY-NC-4.0": "https://creativecommons.org/licenses/by-nc/4.0/",
+    "OGL-UK-3.0": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
     "restricted": None,
 }
 VISIBILITIES = ("public", "generalised", "private")

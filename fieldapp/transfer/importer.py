@@ -267,6 +267,14 @@ def _warn(builder: RowBuilder, report: ImportReport) -> None:
         ),
     ]
     report.warnings.extend(message for count, message in messages if count)
+    if c.other_licences:
+        # The records keep their own licence (exports give it per record): reusers must follow both.
+        licences = ", ".join(f"{n} under {code}" for code, n in sorted(c.other_licences.items()))
+        report.warnings.append(
+            f"Rows carry their own licence, not the dataset's {builder.dataset_licence}: {licences}. They keep it"
+            " (exports give each record's licence), so whoever reuses the dataset must follow those terms too;"
+            " check the dataset's licence and citation say so."
+        )
 
 
 class Stage:

@@ -101,6 +101,8 @@ class Counters:
     withheld_values: int = 0
     unscaled_abundance: int = 0
     dropped_z: int = 0
+    # Rows whose own licence differs from the dataset's, by licence.
+    other_licences: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[int]] = field(default_factory=dict)
 
     def note(self, name: str, row: int) -> None:
@@ -240,6 +242,8 @@ class RowBuilder:
         if code is None:
             self.counters.note("unknown_licence", row)
             return self.dataset_licence
+        if code != self.dataset_licence:
+            self.counters.other_licences[code] = self.counters.other_licences.get(code, 0) + 1
         return code
 
     def attributes(self, values: dict[str, Any], row: int) -> str:

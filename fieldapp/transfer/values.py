@@ -209,17 +209,33 @@ _LICENCE_WORDS = {
     "ccbync": "CC-BY-NC-4.0",
     "ccbync4.0": "CC-BY-NC-4.0",
     "ccbync40": "CC-BY-NC-4.0",
+    "ccbysa": "CC-BY-SA-4.0",
+    "ccbysa4.0": "CC-BY-SA-4.0",
+    "ccbysa40": "CC-BY-SA-4.0",
+    "ogl": "OGL-UK-3.0",
+    "oglv3": "OGL-UK-3.0",
+    "oglv3.0": "OGL-UK-3.0",
+    "ogluk3.0": "OGL-UK-3.0",
+    "ogluk30": "OGL-UK-3.0",
+    "opengovernmentlicence": "OGL-UK-3.0",
+    "opengovernmentlicencev3.0": "OGL-UK-3.0",
+    "opengovernmentlicenceversion3.0": "OGL-UK-3.0",
+    "opengovernmentlicenceforpublicsectorinformation": "OGL-UK-3.0",
 }
 
 
 def parse_licence(raw: object) -> str | None:
-    """Our licence code for a licence name or URI ('CC_BY_4_0', 'CC-BY 4.0', a creativecommons URI)."""
+    """Our licence code for a licence name or URI ('CC_BY_4_0', 'CC-BY 4.0', 'OGL v3', a licence URI)."""
     text = str(raw).strip().lower()
+    if "open-government-licence" in text:
+        return "OGL-UK-3.0" if "version/3" in text or "version" not in text else None
     if "creativecommons.org" in text:
         if "/zero/" in text or "publicdomain" in text:
             return "CC0-1.0"
         if "/by-nc/" in text:
             return "CC-BY-NC-4.0"
+        if "/by-sa/" in text:
+            return "CC-BY-SA-4.0"
         if "/by/" in text:
             return "CC-BY-4.0"
         return None
