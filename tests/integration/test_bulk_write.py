@@ -114,9 +114,9 @@ def test_public_record_keeps_its_geometry_both_ways(db, make, warden):
 
 @pytest.mark.parametrize("geom", [POINT, LINE, POLYGON], ids=["point", "line", "polygon"])
 def test_generalised_record_gets_the_same_cells_both_ways(db, make, warden, geom):
-    dataset = make.dataset(warden, generalise_m=500)
+    dataset = make.dataset(warden, generalise_m=2000)
     (visibility, public, precision), _history = _both_ways(db, warden, dataset, geom, "generalised")
-    assert (visibility, precision) == ("generalised", 500)
+    assert (visibility, precision) == ("generalised", 2000)
     contains = db.execute(
         text(
             "SELECT ST_Covers(ST_GeomFromEWKB(decode(:h, 'hex')), ST_GeomFromWKB(:g, 4326)),"
