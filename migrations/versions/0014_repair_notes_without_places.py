@@ -29,7 +29,7 @@ def upgrade() -> None:
     )
     op.execute("SELECT set_config('fieldapp.bulk_write', '', true)")
     # History is append-only (a rule turns updates into nothing): lifted for this cleaning alone.
-    op.execute("ALTER TABLE observation_history DISABLE RULE observation_history_no_update")
+    _append_only("DISABLE")
     op.execute(
         "UPDATE observation_history SET changes = jsonb_set(changes, '{repair_note}',"
         f" to_jsonb(regexp_replace(changes->>'repair_note', {PLACE}, '', 'g')))"
@@ -43,7 +43,17 @@ def upgrade() -> None:
             f" WHERE jsonb_typeof(changes->'repair_note'->'{side}') = 'string'"
             f" AND changes->'repair_note'->>'{side}' LIKE '%[%'"
         )
-    op.execute("ALTER TABLE observation_history ENABLE RULE observation_history_no_update")
+    _append_only("ENABLE")
+
+
+def _append_only(action: str) -> None:
+    """Lift or restore the append-only guard: the rule of 0001 here, the trigger 0017 replaced it with
+    when this cleaning is run again on a later schema (as its test does)."""
+    op.execute(
+        "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_rules WHERE rulename = 'observation_history_no_update') THEN"
+        f" ALTER TABLE observation_history {action} RULE observation_history_no_update;"
+        f" ELSE ALTER TABLE observation_history {action} TRIGGER observation_history_append_only; END IF; END $$"
+    )
 
 
 def downgrade() -> None:

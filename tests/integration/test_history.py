@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from fieldapp.observations import queries
+from fieldapp.sql import entities, entity_name
 from tests.factories import feature
 
 URL = "/api/v1/observations"
@@ -125,3 +126,18 @@ def test_history_query_names_the_actor(client, db, warden, record):
     client.patch(f"{URL}/{record}", json={"properties": {"count": 3}}, headers=warden.headers)
     rows = queries.history(db, record)
     assert [(r.action, r.actor) for r in rows] == [("create", "Hélène Warden"), ("update", "Hélène Warden")]
+
+
+def test_the_append_only_guard_is_a_trigger_from_the_sql_files_not_a_rule(db):
+    """Rules are invisible to alembic: the guard is a file under fieldapp/sql that `fieldapp db check` compares."""
+    assert {"fieldapp_history_append_only", "observation_history_append_only"} <= {entity_name(e) for e in entities()}
+    assert db.execute(text(OUR_RULES)).scalars().all() == []
+
+
+# Rules on our tables (PostGIS's geometry_columns view has its own: an extension's, not ours).
+OUR_RULES = (
+    "SELECT r.rulename FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND r.rulename <> '_RETURN'"
+    " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
+    " AND d.deptype = 'e')"
+)

@@ -159,10 +159,10 @@ def _clean_up(database, made: dict) -> None:
                 text("DELETE FROM observation WHERE dataset_id = :d RETURNING id"), {"d": made["dataset"]}
             )
         ]
-        # History is append-only by rule; lift the rule inside this transaction only (DDL is transactional).
-        conn.execute(text("ALTER TABLE observation_history DISABLE RULE observation_history_no_delete"))
+        # History is append-only by a trigger; lift it inside this transaction only (DDL is transactional).
+        conn.execute(text("ALTER TABLE observation_history DISABLE TRIGGER observation_history_append_only"))
         conn.execute(text("DELETE FROM observation_history WHERE observation_id = ANY(:ids)"), {"ids": ids})
-        conn.execute(text("ALTER TABLE observation_history ENABLE RULE observation_history_no_delete"))
+        conn.execute(text("ALTER TABLE observation_history ENABLE TRIGGER observation_history_append_only"))
         conn.execute(text("DELETE FROM dataset WHERE id = :d"), {"d": made["dataset"]})
         conn.execute(text("DELETE FROM api_token WHERE user_id = :u"), {"u": made["user"]})
         conn.execute(text("DELETE FROM user_account WHERE id = :u"), {"u": made["user"]})
