@@ -47,7 +47,7 @@ def upgrade() -> None:
 
 
 def _append_only(action: str) -> None:
-    """Lift or restore the append-only guard: the rule of 0001 here, the trigger 0017 replaced it with
+    """Lift or restore the append-only guard: the rule of 0001 here, the trigger 0019 replaced it with
     when this cleaning is run again on a later schema (as its test does)."""
     op.execute(
         "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_rules WHERE rulename = 'observation_history_no_update') THEN"

@@ -6,16 +6,16 @@ vanish. A BEFORE UPDATE OR DELETE row trigger returning NULL (fieldapp_history_a
 under fieldapp/sql) keeps the same behaviour: the statement changes nothing and raises nothing. The
 downgrade restores the rules.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0019
+Revises: 0018
 """
 
 from alembic import op
 from alembic_utils.pg_function import PGFunction
 from alembic_utils.pg_trigger import PGTrigger
 
-revision = "0017"
-down_revision = "0016"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

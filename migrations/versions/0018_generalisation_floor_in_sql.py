@@ -7,15 +7,15 @@ connection carries (fieldapp.generalise_floor_m, which the app sets; 1,000 m whe
 under 100 m. Records already shown finer than the floor of the migrating connection are generalised
 again. The downgrade restores the old function and leaves the wider cells.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 """
 
 from alembic import op
 from alembic_utils.pg_function import PGFunction
 
-revision = "0016"
-down_revision = "0015"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
