@@ -3,7 +3,8 @@
 Zoom 13 and above: every matching feature, clipped by ST_AsMVTGeom, with its review tally.
 Zoom 12 and below: points come as counts per grid cell from the map_cell aggregate (kept on
 write, see fieldapp/sql/functions/fieldapp_map_observation_changed.sql); lines and areas, which
-are few, still come as shapes through a partial index. The aggregate knows datasets and kinds
+are few, still come as shapes through a partial index. A record's layer follows the geometry the
+public sees (a generalised record is its cells, an area), never its hidden kind. The aggregate knows datasets and kinds
 only: a subject, time, bbox, review or shape filter at a low zoom counts the matching raw rows of
 the tile on the fly.
 """
@@ -24,7 +25,7 @@ from fieldapp.observations.columns import record_columns
 from fieldapp.observations.queries import FROM_SQL, ObservationFilter, where_sql
 
 # Changing what a tile holds changes this, so no cached tile outlives a new format.
-TILE_FORMAT = "obs-tile-2"
+TILE_FORMAT = "obs-tile-3"
 EXTENT, BUFFER = 4096, 64
 MAX_ZOOM, AGGREGATE_MAX_ZOOM = 22, 12
 # Tiles at zoom z show counts on a grid of level z + CELL_SHIFT (32 x 32 cells per tile).
@@ -104,7 +105,7 @@ def parse_shape(raw: str | None) -> str | None:
 def uses_aggregate(tile: TileRequest) -> bool:
     """Low-zoom point counts come from map_cell unless a filter needs the raw rows."""
     f = tile.filters
-    # The aggregate sorts by the precise geometry's kind: a shape filter must read the public one.
+    # The aggregate knows datasets and kinds only: a shape filter (like the others) counts the raw rows.
     return (
         tile.z <= AGGREGATE_MAX_ZOOM
         and tile.shape is None
@@ -161,7 +162,7 @@ def read_tile(session: Session, tile: TileRequest, query_string: str, known: lis
 def _shape_clause(tile: TileRequest, shapes_only: bool) -> str:
     clauses = []
     if shapes_only:  # the same predicate as the partial index, so the planner uses it
-        clauses.append("ST_Dimension(o.geom) > 0")
+        clauses.append(f"ST_Dimension({SEEN_GEOMETRY}) > 0")
     if tile.shape:
         # What the viewer sees decides the class: a generalised point is its cell, an area.
         clauses.append(f"ST_Dimension({SEEN_GEOMETRY}) {SHAPES[tile.shape]}")
@@ -244,7 +245,7 @@ def raw_count_layer_sql(tile: TileRequest) -> tuple[str, dict[str, Any]]:
             floor(({HALF} - ST_Y(p)) / ({WORLD} / (1 << :target)))::integer AS cy
           FROM ST_Transform(ST_PointOnSurface({SEEN_GEOMETRY}), 3857) AS p) AS cell
         WHERE {SEEN_GEOMETRY} && ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326)
-          AND ST_Dimension(o.geom) = 0 AND {_shape_clause(tile, shapes_only=False)} AND {where}
+          AND ST_Dimension({SEEN_GEOMETRY}) = 0 AND {_shape_clause(tile, shapes_only=False)} AND {where}
         GROUP BY 1, 2
     """
     return _counts_select(cells), params | window | {"z": tile.z, "x": tile.x, "y": tile.y}

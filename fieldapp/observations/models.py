@@ -71,12 +71,13 @@ class Observation(Base):
         Index("ix_observation_geom", "geom", postgresql_using="gist"),
         Index("ix_observation_public_geom", "public_geom", postgresql_using="gist"),
         Index("ix_observation_observed", "observed_start", "observed_end"),
-        # Lines and areas are few beside points: low-zoom tiles read them through this index only.
+        # Shown lines and areas (generalised records are cells) are few beside points: low-zoom tiles
+        # read them through this index only. By the public geometry's kind, never the hidden one's.
         Index(
             "ix_observation_public_geom_shapes",
             "public_geom",
             postgresql_using="gist",
-            postgresql_where=text("ST_Dimension(geom) > 0"),
+            postgresql_where=text("ST_Dimension(public_geom) > 0"),
         ),
     )
 

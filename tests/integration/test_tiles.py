@@ -337,3 +337,20 @@ def test_the_shape_filter_reads_the_public_geometry_not_the_hidden_one(client, m
     assert as_points == []
     if zoom > tiles.AGGREGATE_MAX_ZOOM:
         assert as_areas == ["hidden area", "hidden point"]
+
+
+@pytest.mark.parametrize("zoom", [10, 12])
+def test_low_zoom_layers_hold_generalised_records_by_their_cells_not_their_hidden_kind(client, db, make, warden, zoom):
+    """Without a shape filter too, the layer a record is in must not tell a hidden point from a hidden area."""
+    dataset = make.dataset(warden, generalise_m=1000, force_generalised=True)
+    lon, lat = JERSEY_POINT
+    patch = [[lon - 1e-4, lat - 1e-4], [lon + 1e-4, lat - 1e-4], [lon + 1e-4, lat + 1e-4], [lon - 1e-4, lat - 1e-4]]
+    post(client, warden, dataset, geometry={"type": "Point", "coordinates": [lon, lat]}, subject_text="hidden point")
+    post(client, warden, dataset, geometry={"type": "Polygon", "coordinates": [patch]}, subject_text="hidden area")
+    response, address = get_tile(client, lon, lat, zoom, dataset=dataset.slug)
+    layers = decode(response.data, *address)
+    assert "counts" not in layers
+    shapes = {p["subject"]: g.geom_type for g, p in layers["observations"]}
+    assert shapes == {"hidden point": "Polygon", "hidden area": "Polygon"}
+    # The dataset's shape counts (the map page's layer list) count what is shown as well.
+    assert tiles.dataset_shapes(db)[dataset.slug] == {"point": 0, "line": 0, "area": 2}
