@@ -160,6 +160,14 @@ MAX_COLLECTION_DEPTH = 2
 _WHOLE = re.compile(r"-?[0-9]+")
 
 
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
+
+def form_decimal(raw: str) -> float | str:
+    """A form's decimal number as a float (ASCII digits only: float() takes '٤٩', 'nan' and 'inf'); else the text."""
+    return float(raw) if _DECIMAL.fullmatch(raw) else raw
+
+
 def form_integer(raw: str) -> int | str:
     """A form's whole number as an int (ASCII digits only: '²'.isdigit() is True); else the text, for the error."""
     return int(raw) if _WHOLE.fullmatch(raw) else raw

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 
 from fieldapp import rules
 from fieldapp.accounts.auth import require_user
@@ -30,11 +30,10 @@ def proposal_from_form(form) -> dict[str, Any] | None:
         raw = form.get("proposed_count", "").strip()
         return {"count": rules.form_integer(raw)}
     if field == "place":
-        try:
-            point = [float(form.get("proposed_lon", "")), float(form.get("proposed_lat", ""))]
-        except ValueError:
-            point = None
-        return {"geometry": {"type": "Point", "coordinates": point}}
+        point = [rules.form_decimal(form.get(name, "").strip()) for name in ("proposed_lon", "proposed_lat")]
+        # Anything but two plain numbers is no position: the schema refuses it, naming the geometry.
+        coordinates = point if all(isinstance(n, float) for n in point) else None
+        return {"geometry": {"type": "Point", "coordinates": coordinates}}
     return None
 
 
@@ -44,6 +43,14 @@ def _reasons(exc: Invalid) -> str:
 
 def _back(observation_id: str):
     return redirect(url_for("observations.observation_page", observation_id=observation_id) + "#annotations")
+
+
+def _refused(observation_id: str, what: str, exc: Invalid):
+    """A refused form: the record page again, as a 422, saying which field is wrong (nothing was written)."""
+    flash(f"{what} was not saved: {_reasons(exc)}")
+    # The record page is the observations blueprint's; it is composed here by its endpoint, not imported.
+    page = current_app.view_functions["observations.observation_page"](observation_id)
+    return page, 422
 
 
 @bp.post("/observations/<observation_id>/annotate")
@@ -60,8 +67,7 @@ def annotate(observation_id: str):
         service.add_annotation(session, user, parse_uuid(observation_id), load(_schema, body))
     except Invalid as exc:
         session.rollback()
-        flash("Your annotation was not saved: " + _reasons(exc))
-        return _back(observation_id)
+        return _refused(observation_id, "Your annotation", exc)
     session.commit()
     flash("Thank you: your annotation is on the record.")
     return _back(observation_id)
@@ -70,16 +76,15 @@ def annotate(observation_id: str):
 @bp.post("/observations/<observation_id>/annotations/<int:annotation_id>/respond")
 def respond(observation_id: str, annotation_id: int):
     user = require_user()
-    values = load(
-        _response_schema, {"action": request.form.get("action", ""), "response": request.form.get("response", "")}
-    )
     session = get_session()
     try:
+        values = load(
+            _response_schema, {"action": request.form.get("action", ""), "response": request.form.get("response", "")}
+        )
         service.respond(session, user, parse_uuid(observation_id), annotation_id, values["action"], values["response"])
     except Invalid as exc:
         session.rollback()
-        flash("Not saved: " + _reasons(exc))
-        return _back(observation_id)
+        return _refused(observation_id, "Your answer", exc)
     session.commit()
     flash("The correction was applied to the record." if values["action"] == "accept" else "Your answer is saved.")
     return _back(observation_id)
