@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, send_from_directory
+from flask import Blueprint, Response, send_from_directory, url_for
 
-from fieldapp.config import PROJECT_ROOT
 from fieldapp.errors import NotFound
 from fieldapp.geodata import JERSEY_LAND
+from fieldapp.pwa.shell import build_shell, worker_source
 
 bp = Blueprint("pwa", __name__)
 
 # The outlines by their public name: the same files the server-side maps draw.
 OUTLINES = {"jersey-land.geojson": JERSEY_LAND}
+# The recording pages and their subject list: fetched fresh when online, from the phone's cache when not.
+OFFLINE_PAGES = ("observations.record", "observations.record_area", "subjects.subjects_json")
 
 
 @bp.get("/geodata/<name>")
@@ -23,9 +25,19 @@ def outline(name: str):
     return send_from_directory(path.parent, path.name, mimetype="application/geo+json", max_age=86400)
 
 
+def current_shell():
+    """This deploy's shell, with the app's own URLs."""
+    return build_shell(
+        lambda name: url_for("static", filename=name),
+        pages=[url_for(endpoint) for endpoint in OFFLINE_PAGES],
+        outlines={url_for("pwa.outline", name=name): path for name, path in OUTLINES.items()},
+    )
+
+
 @bp.get("/sw.js")
 def service_worker():
-    # Served from the root so that its scope covers /record and the pages it links to.
-    response = send_from_directory(PROJECT_ROOT / "static", "sw.js", mimetype="text/javascript", max_age=0)
+    # Served from the root so that its scope covers /record and the pages it links to; the browser
+    # compares it byte for byte on each visit, and a new cache name makes it install afresh.
+    response = Response(worker_source(current_shell()), mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     return response

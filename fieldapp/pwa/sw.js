@@ -3,35 +3,18 @@
    IndexedDB outbox, never in this cache. */
 "use strict";
 
-var VERSION = "fieldapp-shell-v3";
-var SHELL = [
-  "/record",
-  "/record/area",
-  "/record/subjects.json",
-  "/geodata/jersey-land.geojson",
-  "/static/css/site.css",
-  "/static/css/record.css",
-  "/static/js/outbox.js",
-  "/static/js/record.js",
-  "/static/manifest.webmanifest",
-  "/static/icons/icon-192.png",
-  "/static/icons/icon-512.png",
-  "/static/vendor/leaflet/leaflet.css",
-  "/static/vendor/leaflet/leaflet.js",
-  "/static/vendor/leaflet/images/marker-icon.png",
-  "/static/vendor/leaflet/images/marker-icon-2x.png",
-  "/static/vendor/leaflet/images/marker-shadow.png",
-  "/static/vendor/leaflet-geoman/leaflet-geoman.css",
-  "/static/vendor/leaflet-geoman/leaflet-geoman.min.js"
-];
-// Fetched from the network first (fresh when online), from the cache when not.
-var NETWORK_FIRST = ["/record", "/record/area", "/record/subjects.json"];
+// Written by fieldapp/pwa/shell.py when /sw.js is served: VERSION (the cache's name, with a hash of every
+// file the shell keeps, so a deploy that changes one starts a fresh cache), SHELL (every page and file
+// /record needs with no network: every script under static/js, Leaflet, the styles, icons and outline)
+// and NETWORK_FIRST (the pages, fetched fresh when online, from the cache when not).
+/* @shell */
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(VERSION).then(function (cache) {
     // One by one, so a page that redirects (signed out) does not stop the rest from being kept.
     return Promise.all(SHELL.map(function (url) {
-      return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      // "no-cache": revalidated with the server, never taken stale from the browser's HTTP cache.
+      return fetch(url, { credentials: "same-origin", cache: "no-cache" }).then(function (response) {
         if (response.ok && !response.redirected) return cache.put(url, response);
       }).catch(function () {});
     }));
