@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from flask import Flask
@@ -52,10 +53,13 @@ def configure(app: Flask, settings: Settings) -> None:
 
 def register_template_globals(app: Flask) -> None:
     from fieldapp.headers import csp_nonce, nonced
-    from fieldapp.ui import ANNOTATION_WORDS
+    from fieldapp.ui import ANNOTATION_WORDS, OUTLINE_STYLE
 
     # Fixed words only: a template global runs on every page, so it must never query.
-    app.jinja_env.globals.update(annotation_words=ANNOTATION_WORDS, csp_nonce=csp_nonce)
+    # outline_style: the small Leaflet maps (static/js/map.js) draw the outline as the folium maps do.
+    app.jinja_env.globals.update(
+        annotation_words=ANNOTATION_WORDS, csp_nonce=csp_nonce, outline_style=json.dumps(OUTLINE_STYLE)
+    )
     app.jinja_env.filters["nonced"] = nonced
 
 

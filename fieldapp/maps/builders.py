@@ -33,7 +33,7 @@ VENDORED = {
     "vectorGrid": "vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js",
     "leaflet.groupedlayercontrol.min.js": "vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.js",
     "leaflet.groupedlayercontrol.min.css": "vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.css",
-    "fieldapp_map": "js/map.js",
+    "fieldapp_map": "js/folium-glue.js",
     "fieldapp_compare": "js/compare-map.js",
 }
 # The map needs Leaflet and our glue only: not jQuery, Bootstrap or the awesome-markers fonts.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -343,6 +344,39 @@ def test_first_load_is_small_and_a_repeat_visit_works_offline(phone, live_server
     wait_for_fix(page)
     expect(page.get_by_role("button", name="Save")).to_be_enabled()
     print(f"/record repeat visit offline: {sum(sizes)} bytes from the network, page served by the service worker")
+    phone.set_offline(False)
+
+
+# Answers that must come from the server each time: the outbox's sign-in check, the API, the worker itself.
+NETWORK_ONLY = ("/record/context.json", "/api/", "/sw.js")
+
+
+def test_the_worker_keeps_every_file_and_module_the_recording_pages_load(phone, live_server, warden):
+    """What the browser really fetched for /record and /record/area, modules included, against /sw.js's list."""
+    page = signed_in_page(phone, warden)
+    fetched: set[str] = set()
+    page.on("request", lambda request: fetched.add(request.url))
+    page.reload()
+    wait_for_fix(page)
+    wait_in_page(page, "navigator.serviceWorker.controller !== null")
+    page.goto("/record/area")
+    expect(page.locator(".leaflet-pm-icon-polygon")).to_be_visible()
+    worker = requests.get(f"{live_server.url}/sw.js", timeout=10).text
+    shell = set(json.loads(re.search(r"var SHELL = (\[.*?\]);", worker, re.S).group(1)))
+
+    paths = {url.removeprefix(live_server.url).split("?")[0] for url in fetched if url.startswith(live_server.url)}
+    modules = {p for p in paths if p.startswith("/static/js/record/")}
+    assert {"/static/js/record/main.js", "/static/js/record/exif.js", "/static/js/map.js"} <= paths
+    assert len(modules) >= 8  # the recording code, one module per concern
+    kept = {p for p in paths if not p.startswith(NETWORK_ONLY)}
+    assert kept - shell == set(), "fetched by the recording pages but not kept for offline use"
+
+    # With no signal the area page opens from the phone, its drawing tools and modules with it.
+    phone.set_offline(True)
+    response = page.goto("/record/area")
+    assert response.from_service_worker
+    expect(page.locator(".leaflet-pm-icon-polygon")).to_be_visible()
+    expect(page.locator("#map .leaflet-overlay-pane path")).to_have_count(1)  # the coast, from the cache
     phone.set_offline(False)
 
 

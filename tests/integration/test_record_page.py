@@ -127,7 +127,7 @@ def test_the_recording_page_is_sent_compressed(client, make):
     member = make.account()
     page = client.get("/record", headers={**member.headers, "Accept-Encoding": "gzip"})
     assert page.headers["Content-Encoding"] == "gzip"
-    script = client.get("/static/js/record.js", headers={"Accept-Encoding": "gzip"})
+    script = client.get("/static/js/record/form.js", headers={"Accept-Encoding": "gzip"})
     assert script.headers["Content-Encoding"] == "gzip" and script.headers["ETag"].startswith('W/"')
     script.close()
 
@@ -151,3 +151,18 @@ def test_the_small_map_draws_the_record_in_its_kinds_style(client, make):
     assert public["color"] == KIND_COLOURS["local"] and public["dashArray"]
     own = style(fisher.headers)
     assert own["color"] == KIND_COLOURS["local"] and "dashArray" not in own
+
+
+def test_every_small_map_draws_the_outline_in_the_folium_maps_style(client, make):
+    """One outline style: the Leaflet pages get ui.OUTLINE_STYLE, the same constant folium draws with."""
+    import html
+    import json
+
+    from fieldapp.ui import OUTLINE_STYLE
+
+    member = make.account()
+    oid = _create(client, member, make.dataset(member))
+    for url in ("/record", "/record/area", f"/observations/{oid}"):
+        page = client.get(url, headers=member.headers).text
+        styles = [json.loads(html.unescape(s)) for s in re.findall(r'data-outline-style="([^"]*)"', page)]
+        assert styles == [OUTLINE_STYLE], url

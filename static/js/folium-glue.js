@@ -1,0 +1,153 @@
+// Glue for the folium maps: vector-tile styles and popups, and the map's state in the URL.
+// Popups are built from DOM nodes with textContent, so no user text is ever parsed as HTML
+// or as a template: a note such as <img onerror> or ${...} shows as the characters it is.
+(function () {
+  "use strict";
+  var datasets = [];
+
+  function countRadius(config, count) {
+    var step = config.countRadius[0], max = config.countRadius[1];
+    return Math.min(max, config.style.radius + step * Math.log10(Math.max(1, count)));
+  }
+
+  // VectorGrid's point symbols are CircleMarkers without a latlng; Leaflet 1.9 asks small
+  // circles for theirs on every mouse event and throws. Without getLatLng it uses the pointer.
+  // VectorGrid loads after this file, so the fix is applied on first use.
+  var patched = false;
+  function patchPointEvents() {
+    if (patched) return;
+    patched = true;
+    var addPath = L.SVG.Tile.prototype._addPath;
+    L.SVG.Tile.include({
+      _addPath: function (layer) {
+        if (layer.getLatLng && !layer._latlng) layer.getLatLng = null;
+        return addPath.call(this, layer);
+      }
+    });
+  }
+
+  function gridOptions(config) {
+    patchPointEvents();
+    return {
+      rendererFactory: L.svg.tile,
+      interactive: true,
+      pane: config.pane,
+      maxNativeZoom: 22,
+      getFeatureId: function (f) { return f.properties.id; },
+      vectorTileLayerStyles: {
+        observations: function (p) { return p.generalised ? config.generalised : config.style; },
+        counts: function (p) {
+          return Object.assign({}, config.style, { radius: countRadius(config, p.count), fillOpacity: 0.5 });
+        }
+      }
+    };
+  }
+
+  function row(list, label, value) {
+    if (value === undefined || value === null || value === "") return;
+    var dt = document.createElement("dt"), dd = document.createElement("dd");
+    dt.textContent = label;
+    dd.textContent = String(value);
+    list.appendChild(dt);
+    list.appendChild(dd);
+  }
+
+  // The same neutral words as the record page's tally, whatever the record's kind.
+  function people(n) { return n + (n === 1 ? " person" : " people"); }
+  function tallySentence(p) {
+    var parts = [];
+    if (p.corroborated > 0) parts.push("corroborated by " + people(p.corroborated));
+    if (p.questioned > 0) parts.push("questioned by " + people(p.questioned));
+    return parts.length ? parts.join(", ") : "no annotations yet";
+  }
+
+  function popupNode(p) {
+    var box = document.createElement("div");
+    box.className = "map-popup kind-" + String(p.kind || "").replace(/[^a-z]/g, "");
+    if (p.count !== undefined && p.id === undefined) {
+      var strong = document.createElement("strong");
+      strong.textContent = p.count + (p.count === 1 ? " observation" : " observations") + " here";
+      var hint = document.createElement("p");
+      hint.textContent = "Zoom in to see each record.";
+      box.appendChild(strong);
+      box.appendChild(hint);
+      return box;
+    }
+    var title = document.createElement("strong");
+    title.className = "subject";
+    title.textContent = p.subject || "";
+    box.appendChild(title);
+    var list = document.createElement("dl");
+    row(list, "Also called", p.subject_text);
+    row(list, "When", p.when);
+    row(list, "Quantity", p.quantity);
+    row(list, "Note", p.note);
+    box.appendChild(list);
+    if (p.generalised) {
+      var gen = document.createElement("p");
+      gen.className = "generalised";
+      gen.textContent = "Location generalised to a grid cell.";
+      box.appendChild(gen);
+    }
+    var review = document.createElement("p");
+    review.className = "review";
+    review.textContent = "Review: " + tallySentence(p);
+    box.appendChild(review);
+    var credit = document.createElement("p");
+    credit.className = "attribution";
+    credit.textContent = p.attribution || "";
+    box.appendChild(credit);
+    var link = document.createElement("a");
+    link.href = "/observations/" + encodeURIComponent(p.id);
+    link.textContent = "Open the record";
+    box.appendChild(link);
+    return box;
+  }
+
+  function attach(map, grid, group, slug) {
+    grid.on("click", function (e) {
+      var props = (e.layer && e.layer.properties) || {};
+      props.dataset = props.dataset || slug;
+      // VectorGrid's SVG tiles fire clicks without a latlng under Leaflet 1.9: take it from the event.
+      var at = e.latlng || map.mouseEventToLatLng(e.originalEvent || e.sourceTarget || e);
+      L.popup({ maxWidth: 320 }).setLatLng(at).setContent(popupNode(props)).openOn(map);
+    });
+  }
+
+  function dataset(map, group, slug) {
+    datasets.push({ group: group, slug: slug });
+    group._fieldappSlug = slug;
+  }
+
+  function writeState(map) {
+    var url = new URL(window.location.href);
+    var centre = map.getCenter();
+    url.searchParams.set("lat", centre.lat.toFixed(5));
+    url.searchParams.set("lon", centre.lng.toFixed(5));
+    url.searchParams.set("zoom", String(map.getZoom()));
+    var hidden = datasets.filter(function (d) { return !map.hasLayer(d.group); })
+      .map(function (d) { return d.slug; });
+    if (hidden.length) url.searchParams.set("hide", hidden.join(","));
+    else url.searchParams.delete("hide");
+    window.history.replaceState(null, "", url.toString());
+    // The filter form carries the position too, so filtering keeps the view.
+    ["lat", "lon", "zoom", "hide"].forEach(function (name) {
+      var input = document.querySelector("form.map-filters input[name='" + name + "']");
+      if (input) input.value = url.searchParams.get(name) || "";
+    });
+  }
+
+  function trackState(map) {
+    var write = function () { writeState(map); };
+    map.on("moveend overlayadd overlayremove", write);
+    window.fieldappMapInstance = map;
+  }
+
+  function layers() {
+    return datasets.map(function (d) { return { slug: d.slug, group: d.group }; });
+  }
+
+  window.fieldappMap = { gridOptions: gridOptions, attach: attach, dataset: dataset,
+                         trackState: trackState, popupNode: popupNode, tallySentence: tallySentence,
+                         layers: layers };
+})();

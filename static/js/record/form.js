@@ -1,0 +1,110 @@
+/* Saving: the record built from the form, checked, put in the outbox, and the form made ready for the
+   next one; a record the server refused loaded back to be fixed. */
+import { geometry, loadGeometry, resetLocation, waitingForFix } from "./location.js";
+import * as Outbox from "./outbox.js";
+import { $, attr, clearErrors, fieldOf, form, mode, showError, state } from "./page.js";
+import { renderPhotos } from "./photos.js";
+import { applyDatasetDefaults, loadCredit, newPseudonym } from "./sharing.js";
+import { matchedSubject, showSubjectMatch } from "./what.js";
+import { addWhen, loadWhen, whenMode } from "./when.js";
+
+function buildFeature() {
+  var data = new FormData(form), props = { dataset: data.get("dataset") };
+  var words = data.get("subject_text").trim(), subject = matchedSubject();
+  if (words) props.subject_text = words;
+  if (subject) props.subject_id = subject.id;
+  props.occurrence_status = data.get("occurrence_status");
+  var kind = $("#quantity-kind").value;
+  if (kind === "count" && data.get("count") !== "") props.count = Number(data.get("count"));
+  if (kind !== "none" && kind !== "count" && data.get("abundance_value").trim()) {
+    props.abundance_scale = kind; props.abundance_value = data.get("abundance_value").trim();
+  }
+  ["trend", "confidence", "notes"].forEach(function (k) { if (data.get(k)) props[k] = data.get(k); });
+  if (data.get("time_spent_min") !== "") props.time_spent_min = Number(data.get("time_spent_min"));
+  addWhen(props, data);
+  // A new pseudonym has no id yet: the outbox creates it first and then fills in contributor_id.
+  var contributor = Number(data.get("contributor_id"));
+  if (contributor && String(contributor) !== attr("contributor")) props.contributor_id = contributor;
+  props.visibility = data.get("visibility");
+  props.licence = data.get("licence");
+  if (mode === "point" && data.get("coordinate_uncertainty_m") !== "") {
+    props.coordinate_uncertainty_m = Number(data.get("coordinate_uncertainty_m"));
+  }
+  return { type: "Feature", id: state.editing || Outbox.uuid(), geometry: geometry(), properties: props };
+}
+
+function checkBeforeSaving(feature) {
+  clearErrors();
+  var ok = true;
+  if (!feature.geometry) {
+    showError("geometry", mode === "area" ? "Draw the area or line on the map." :
+      "The record needs a place: wait for your position, drag the point or type coordinates.");
+    ok = false;
+  }
+  if (waitingForFix()) { showError("geometry", "Still waiting for a better fix; untick the box to save now."); ok = false; }
+  if ($("#credit").value === "new" && !newPseudonym()) {
+    showError("display_name", "Type the pseudonym to credit this record to, or choose another name."); ok = false;
+  }
+  if (!feature.properties.subject_text) { showError("subject_text", "Say what you saw or know about, in any words."); ok = false; }
+  if (whenMode() !== "now" && !feature.properties.observed_start) {
+    showError("observed_start", "Give the date, or choose Now."); ok = false;
+  }
+  if (!ok) { var first = form.querySelector(".error:not(:empty)"); if (first) first.scrollIntoView({ block: "center" }); }
+  return ok;
+}
+
+export function onSubmit(e) {
+  e.preventDefault();
+  var feature = buildFeature();
+  if (!checkBeforeSaving(feature)) return;
+  var photos = state.photos.map(function (p) { return { id: p.id, blob: p.blob, name: p.name }; });
+  Outbox.save(feature, photos, { pseudonym: newPseudonym() }).then(function () {
+    document.getElementById("save-note").textContent = "Saved on this phone. It is sent as soon as there is a signal.";
+    resetForNext();
+  }, function (err) {
+    showError("(body)", "Could not save on this phone: " + err);
+  });
+}
+
+/* Keep the dataset, credit and sharing choices for the next record; clear what was observed. */
+function resetForNext() {
+  state.editing = null; state.photos = []; state.exactStart = null;
+  ["#subject", "#count", "#abundance-value"].forEach(function (s) { $(s).value = ""; });
+  form.querySelector("textarea[name=notes]").value = "";
+  document.getElementById("photo-list").textContent = "";
+  document.getElementById("photo-offers").textContent = "";
+  document.getElementById("time-note").textContent = "";
+  document.getElementById("subject-match").textContent = "";
+  $("#save").textContent = "Save";
+  resetLocation();
+}
+
+/* A record the server refused, back in the form with each error beside its field. */
+export function loadForFix(record) {
+  var p = record.feature.properties;
+  state.editing = record.id;
+  state.photos = record.photos.filter(function (ph) { return !ph.sent; })
+    .map(function (ph) { return { id: ph.id, blob: ph.blob, name: ph.name, exif: null }; });
+  renderPhotos();
+  $("#dataset").value = p.dataset; applyDatasetDefaults();
+  $("#subject").value = p.subject_text || ""; showSubjectMatch();
+  form.querySelector("input[name=occurrence_status][value=" + (p.occurrence_status || "present") + "]").checked = true;
+  var kind = p.abundance_scale || (p.count !== undefined ? "count" : "none");
+  $("#quantity-kind").value = kind; $("#quantity-kind").dispatchEvent(new Event("change"));
+  $("#count").value = p.count !== undefined ? p.count : "";
+  $("#abundance-value").value = p.abundance_value || "";
+  ["trend", "confidence"].forEach(function (k) { form.querySelector("select[name=" + k + "]").value = p[k] || ""; });
+  form.querySelector("textarea[name=notes]").value = p.notes || "";
+  form.querySelector("input[name=time_spent_min]").value = p.time_spent_min !== undefined ? p.time_spent_min : "";
+  form.querySelector("input[name=visibility][value=" + p.visibility + "]").checked = true;
+  $("#licence").value = p.licence;
+  loadCredit(record, p);
+  loadWhen(p);
+  loadGeometry(record.feature.geometry, p);
+  clearErrors();
+  (record.details.length ? record.details : [{ path: "(body)", message: record.error }]).forEach(function (d) {
+    showError(fieldOf(d.path), d.message);
+  });
+  $("#save").textContent = "Save the corrected record";
+  form.scrollIntoView();
+}

@@ -1,0 +1,57 @@
+/* Who and sharing: the name the record is credited to (a new pseudonym included), the dataset, its
+   licence and visibility, explained in plain words. */
+import { $, attr, clearError, form } from "./page.js";
+
+var LICENCE_HELP = {
+  "CC0-1.0": "Anyone may reuse it for any purpose, without asking or crediting.",
+  "CC-BY-4.0": "Anyone may reuse it for any purpose, as long as they credit you.",
+  "CC-BY-NC-4.0": "Anyone may reuse it with credit to you, but not to make money.",
+  "restricted": "Others may view it here, but only the dataset's stewards and park staff may reuse it."
+};
+
+export function initSharing() {
+  var dataset = $("#dataset");
+  $("#credit").addEventListener("change", function () { clearError("display_name"); showPseudonym(); });
+  showPseudonym();
+  dataset.addEventListener("change", applyDatasetDefaults);
+  $("#licence").addEventListener("change", function () {
+    document.getElementById("licence-help").textContent = LICENCE_HELP[$("#licence").value] || "";
+  });
+  applyDatasetDefaults();
+}
+
+/* The pseudonym to create before sending, or null. */
+export function newPseudonym() {
+  return $("#credit").value === "new" ? $("#pseudonym").value.replace(/\s+/g, " ").trim() : null;
+}
+function showPseudonym() { document.getElementById("pseudonym-field").hidden = $("#credit").value !== "new"; }
+
+export function applyDatasetDefaults() {
+  var option = $("#dataset").selectedOptions[0];
+  if (!option) return;
+  $("#licence").value = option.dataset.licence;
+  document.getElementById("licence-help").textContent =
+    "The dataset's licence: " + (LICENCE_HELP[option.dataset.licence] || "");
+  var radio = form.querySelector("input[name=visibility][value=" + option.dataset.visibility + "]");
+  if (radio) radio.checked = true;
+  document.getElementById("forced-note").hidden = !option.dataset.forced;
+  // The real size of this dataset's cells, not a round figure: visibility is explained as it is.
+  document.getElementById("cell-size").textContent = option.dataset.cell;
+}
+
+/* The credit as it was: a pseudonym made on sending may be missing from the list, so add it. */
+export function loadCredit(record, p) {
+  var credit = $("#credit");
+  if (record.pseudonym && !record.pseudonymId) {
+    credit.value = "new"; $("#pseudonym").value = record.pseudonym;
+  } else {
+    var id = String(p.contributor_id || attr("contributor"));
+    if (!credit.querySelector('option[value="' + id + '"]') && record.pseudonymId) {
+      var option = document.createElement("option");
+      option.value = id; option.textContent = record.pseudonym + " (your pseudonym)";
+      credit.insertBefore(option, credit.querySelector('option[value="new"]'));
+    }
+    credit.value = id;
+  }
+  showPseudonym();
+}

@@ -1,0 +1,44 @@
+/* What: the user's own words, linked to a known subject when they match one of its names, and how much. */
+import { $, attr, state } from "./page.js";
+
+export function initSubjects() {
+  fetch(attr("subjects"), { credentials: "same-origin" }).then(function (r) { return r.json(); })
+    .then(function (subjects) {
+      var list = document.getElementById("subject-list");
+      subjects.forEach(function (s) {
+        var labels = (s.scientific_name ? [s.scientific_name] : []).concat(s.names.map(function (n) { return n.name; }));
+        labels.forEach(function (label) {
+          state.subjects[label.toLowerCase()] = s;
+          var option = document.createElement("option");
+          option.value = label;
+          var other = s.scientific_name && label !== s.scientific_name ? s.scientific_name : "";
+          option.label = other ? label + " (" + other + ")" : label;
+          list.appendChild(option);
+        });
+      });
+      showSubjectMatch();
+    }).catch(function () {});
+  $("#subject").addEventListener("input", showSubjectMatch);
+}
+
+export function matchedSubject() { return state.subjects[$("#subject").value.trim().toLowerCase()] || null; }
+
+export function showSubjectMatch() {
+  var s = matchedSubject(), el = document.getElementById("subject-match");
+  if (!$("#subject").value.trim()) { el.textContent = ""; return; }
+  el.textContent = s ? "Linked to " + (s.scientific_name || s.names[0].name) + "; your words are kept as you wrote them."
+                     : "Not a name we know yet: it is kept exactly as you wrote it.";
+}
+
+export function initQuantity() {
+  var help = JSON.parse(document.getElementById("scale-help").dataset.help || "{}");
+  var kind = $("#quantity-kind");
+  kind.addEventListener("change", function () {
+    var k = kind.value;
+    document.getElementById("count-field").hidden = k !== "count";
+    document.getElementById("abundance-field").hidden = k === "none" || k === "count";
+    var el = document.getElementById("scale-help");
+    el.hidden = !help[k];
+    el.textContent = help[k] || "";
+  });
+}
