@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.ogcapi.views import bp as ogc_api
     from fieldapp.participation.views import bp as participation_views
     from fieldapp.pwa.views import bp as pwa
+    from fieldapp.sensing.views import bp as sensing_views
     from fieldapp.site.views import bp as site_views
     from fieldapp.subjects.views import bp as subject_views
     from fieldapp.transfer.views import bp as transfer_views
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contributor_views)
     app.register_blueprint(annotation_views)
     app.register_blueprint(participation_views)
+    app.register_blueprint(sensing_views)
     app.register_blueprint(transfer_views)
     app.register_blueprint(ogc_api)
 
@@ -114,6 +116,7 @@ def register_api(app: Flask) -> None:
     from fieldapp.contributors.api import bp as contributors_api
     from fieldapp.datasets.api import bp as datasets_api
     from fieldapp.observations.api import bp as observations_api
+    from fieldapp.sensing.api import bp as sensing_api
     from fieldapp.transfer.api import bp as transfer_api
 
     blueprints = (
@@ -121,6 +124,7 @@ def register_api(app: Flask) -> None:
         observations_api,
         datasets_api,
         comparison_api,
+        sensing_api,
         annotations_api,
         contributors_api,
         transfer_api,

@@ -53,3 +53,30 @@ def normalise(scale: str, value: object) -> str:
             raise ValueError(f"{text} is outside 0 to 100 percent.")
         return f"{number:g}"
     raise ValueError(f"Unknown abundance scale {scale!r}.")
+
+
+# Each ordinal scale's classes from least to most, so a median class can be taken (P, "present", has
+# no place on the order). Percent cover is a number and is its own order.
+ORDERED = {
+    "SACFOR": ("R", "O", "F", "C", "A", "S"),
+    "DAFOR": ("R", "O", "F", "A", "D"),
+    "DOMIN": tuple(_DOMIN),
+}
+
+
+def rank_sql(alias: str = "o") -> str:
+    """A record's abundance as a number that sorts like the scale: class position, or percent cover."""
+    cases = " ".join(
+        f"WHEN '{scale}' THEN array_position(ARRAY[{', '.join(repr(c) for c in classes)}], {alias}.abundance_value)"
+        for scale, classes in ORDERED.items()
+    )
+    return (
+        f"(CASE {alias}.abundance_scale {cases} WHEN 'percent_cover' THEN CAST({alias}.abundance_value AS numeric) END)"
+    )
+
+
+def class_of(scale: str, rank: float) -> str:
+    """The class a rank stands for (rank_sql's inverse); percent cover stays a number."""
+    if scale in ORDERED:
+        return ORDERED[scale][int(rank) - 1]
+    return f"{rank:g}%"

@@ -7,7 +7,7 @@ from fieldapp.openapi.builders import Schema
 from fieldapp.openapi.paths import error_responses, paths, security_schemes, shared_parameters
 from fieldapp.openapi.schemas import component_schemas
 
-TAGS = ("observations", "annotations", "datasets", "comparisons", "contributors", "accounts", "meta")
+TAGS = ("observations", "annotations", "datasets", "comparisons", "sensing", "contributors", "accounts", "meta")
 
 
 def document() -> dict:

@@ -9,6 +9,7 @@ from fieldapp.openapi.builders import GEOJSON, Schema, enum, errors, json_conten
 from fieldapp.openapi.comparisons import get_comparison
 from fieldapp.openapi.contributors import contributor_paths
 from fieldapp.openapi.records import record_paths
+from fieldapp.openapi.sensing import get_sensing
 from fieldapp.openapi.tokens import token_paths
 from fieldapp.openapi.transfer import transfer_paths
 from fieldapp.vocab import KNOWLEDGE_KINDS
@@ -137,6 +138,7 @@ def paths() -> Schema:
         **record_paths(),
         **contributor_paths(),
         "/comparisons": {"get": get_comparison()},
+        "/sensing": {"get": get_sensing()},
         "/openapi.json": {"get": openapi_operation()},
         **transfer_paths(),
         **token_paths(),

@@ -72,6 +72,11 @@ def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
     # by the canary whatever it does, which no reading of coordinates can tell from a leak.
     compare = {"a": f"dataset:{shore}", "b": f"dataset:{sensitive}", "cell_m": "1000"}
     by_kind = {"a": "kind:volunteer", "b": f"dataset:{sensitive}", "cell_m": "500", "shape": "hex"}
+    sensing = [
+        {"subject": "puffin"},
+        {"subject": "puffin", "bbox": bbox, "bin": "year", "from": "2000"},
+        {"subject": "eelgrass", "dataset": sensitive, "format": "csv"},
+    ]
     filters = [{"bbox": bbox}, {"dataset": shore}, {"dataset": sensitive}, {"subject": "puffin"}]
     return {
         "/api/v1/observations": [*filters, {"review": "open_questions"}, {"limit": "1"}],
@@ -88,6 +93,8 @@ def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
             by_kind | {"format": "csv"},
         ],
         "/compare": [compare, by_kind],
+        "/api/v1/sensing": sensing,
+        "/sensing": sensing,
         "/ogc/collections/<collection_id>/items": [{"bbox": bbox}, {"limit": "1"}],
         "/map": [
             {"dataset": shore},

@@ -1,0 +1,95 @@
+"""/sensing: one subject and place, every source on one time axis, and what each says about change."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request, url_for
+from sqlalchemy import text
+
+from fieldapp.accounts.auth import current_viewer
+from fieldapp.db import get_session
+from fieldapp.errors import BadRequest
+from fieldapp.observations.abundance import class_of
+from fieldapp.sensing import charts
+from fieldapp.sensing.schemas import BINS, parse_sensing
+from fieldapp.sensing.service import answer, csv_table
+from fieldapp.ui import KIND_COLOURS, KIND_LABELS
+
+bp = Blueprint("sensing", __name__)
+MEASURE_WORDS = {"reporting_rate": "Reporting rate", "count": "Median count", "abundance": "Median abundance class"}
+
+
+def _subject_names() -> list[str]:
+    rows = get_session().execute(
+        text("SELECT name FROM subject_name UNION SELECT scientific_name FROM subject ORDER BY 1 LIMIT 2000")
+    )
+    return list(rows.scalars())
+
+
+def _charts(result: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    """Every source's charts (kinds' then datasets'), keyed by level and name."""
+    axis = charts.Axis(result["bins"], result["bin_years"])
+    out: dict[str, list[tuple[str, str]]] = {}
+    for source in [*result["kinds"], *result["sources"]]:
+        colour = KIND_COLOURS[source["kind"]]
+        key = f"{source['level']}:{source.get('dataset') or source['kind']}"
+        label = source["label"]
+        items = [("Effort", charts.effort_chart(f"{label}: records of anything per bin", axis, source["bins"], colour))]
+        for name, measure in source["measures"].items():
+            items.append((MEASURE_WORDS[name], _measure_chart(label, name, measure, axis, colour, source["bins"])))
+        if source.get("statements"):
+            title = f"{label}: stated trends over the intervals they speak about"
+            items.append(("Stated trends", charts.statements_chart(title, axis, source["statements"], colour)))
+        out[key] = items
+    return out
+
+
+def _measure_chart(label: str, name: str, measure: dict[str, Any], axis, colour: str, bins) -> str:
+    years, values = measure["years"], measure["values"]
+    if name == "reporting_rate":
+        effort = {b["bin"]: b["effort"] for b in bins}
+        labels = [f"{v:.0%} of {effort.get(y, 0):,.1f} records" for y, v in zip(years, values, strict=True)]
+        return charts.points_chart(f"{label}: reporting rate per bin", axis, years, values, colour, "100%", 1, labels)
+    if name == "count":
+        top = max(values, default=1)
+        labels = [f"median count {v:g}" for v in values]
+        return charts.points_chart(
+            f"{label}: median count per bin", axis, years, values, colour, f"{top:g}", top, labels
+        )
+    scale = measure["scale"]
+    top = max(values, default=1)
+    labels = [f"median {scale} class {class_of(scale, v)}" for v in values]
+    title = f"{label}: median {scale} class per bin"
+    return charts.points_chart(title, axis, years, values, colour, class_of(scale, top), top, labels)
+
+
+@bp.get("/sensing")
+def sensing_page():
+    context: dict[str, Any] = {"args": request.args, "bins": BINS, "kinds": KIND_LABELS, "names": _subject_names()}
+    if not request.args.get("subject"):
+        return render_template("sensing/sensing.html", **context)
+    try:
+        query = parse_sensing(request.args)
+        result = answer(get_session(), current_viewer(), query)
+    except BadRequest as exc:
+        return render_template("sensing/sensing.html", error=exc, **context), exc.status
+    args = [(k, v) for k, v in request.args.items(multi=True) if v and k != "format"]
+    csv_link = url_for("sensing.sensing_page", **{k: v for k, v in args}, format="csv")
+    if request.args.get("format") == "csv":
+        return Response(
+            csv_table(result),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="sensing.csv"'},
+        )
+    return render_template(
+        "sensing/sensing.html",
+        result=result,
+        charts=_charts(result),
+        csv_link=csv_link,
+        colours=KIND_COLOURS,
+        measure_words=MEASURE_WORDS,
+        json=json,
+        **context,
+    )

@@ -1,0 +1,71 @@
+"""/sensing in headless Chromium on a Pixel 7: the charts are drawn, readable, and the numbers are one tap away."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def story(live_server):
+    """A survey whose reporting rate falls and a fisher's statement of a decrease."""
+    _, token = live_server.account("Sensing Steward", role="steward")
+    headers = {"Authorization": f"Bearer {token}"}
+    slugs = {}
+    for kind, title in (("scientific", "Eelgrass survey"), ("local", "Fishers' eelgrass knowledge")):
+        slug = live_server.slug(f"sensing-{kind}")
+        body = {"slug": slug, "title": title, "knowledge_kind": kind}
+        created = requests.post(f"{live_server.url}/api/v1/datasets", headers=headers, json=body, timeout=10)
+        assert created.status_code == 201, created.text
+        slugs[kind] = slug
+    features = []
+    for year, found in ((2001, 5), (2006, 4), (2011, 3), (2016, 2), (2021, 1)):
+        for station in range(6):
+            features.append(_feature(slugs["scientific"], "eelgrass" if station < found else "sand", f"{year}-06-01"))
+    statement = _feature(slugs["local"], "eelgrass", "1995-01-01", trend="decreasing", time_precision="year")
+    statement["properties"]["observed_end"] = "2020-12-31T00:00:00Z"
+    features.append(statement)
+    response = requests.post(
+        f"{live_server.url}/api/v1/observations",
+        json={"type": "FeatureCollection", "features": features},
+        headers=headers,
+        timeout=30,
+    )
+    assert response.status_code in (200, 201), response.text
+    return slugs
+
+
+def _feature(dataset: str, subject: str, day: str, **props) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [-2.15, 49.19]},
+        "properties": {"dataset": dataset, "subject_text": subject, "observed_start": f"{day}T10:00:00Z", **props},
+    }
+
+
+def test_the_page_draws_every_sources_charts_on_a_phone(page, story):
+    page.goto("/sensing")
+    page.fill("input[name=subject]", "eelgrass")
+    page.fill("input[name=from]", "1990")
+    page.select_option("select[name=bin]", "5years")
+    page.click("button[type=submit]")
+    expect(page.locator("p.sentence").first).to_contain_text("agree on a decrease")
+    charts = page.locator("svg.sensing-chart")
+    assert charts.count() >= 5
+    for i in range(charts.count()):
+        box = charts.nth(i).bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 40
+        # On the phone's screen, not wider than it.
+        assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"] + 1
+    # Every chart has an accessible name, and the survey's falling rate is drawn as five points.
+    assert all(charts.nth(i).get_attribute("aria-label") for i in range(charts.count()))
+    rate = page.locator("svg[aria-label='Eelgrass survey (scientific surveys): reporting rate per bin'] circle")
+    expect(rate).to_have_count(5)
+    # Axis labels stay readable at the phone's size (about their 10 px, not shrunk).
+    label = charts.first.locator("text").last.bounding_box()
+    assert label is not None and label["height"] >= 9
+    page.locator("details summary").first.click()
+    expect(page.locator("table.bins").first).to_be_visible()
