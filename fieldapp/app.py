@@ -53,12 +53,17 @@ def configure(app: Flask, settings: Settings) -> None:
 
 def register_template_globals(app: Flask) -> None:
     from fieldapp.headers import csp_nonce, nonced
+    from fieldapp.pwa.modules import module_preloads
     from fieldapp.ui import ANNOTATION_WORDS, OUTLINE_STYLE
 
     # Fixed words only: a template global runs on every page, so it must never query.
     # outline_style: the small Leaflet maps (static/js/map.js) draw the outline as the folium maps do.
+    # module_preloads reads the static files' import lines (cached while they are unchanged), never the database.
     app.jinja_env.globals.update(
-        annotation_words=ANNOTATION_WORDS, csp_nonce=csp_nonce, outline_style=json.dumps(OUTLINE_STYLE)
+        annotation_words=ANNOTATION_WORDS,
+        csp_nonce=csp_nonce,
+        outline_style=json.dumps(OUTLINE_STYLE),
+        module_preloads=module_preloads,
     )
     app.jinja_env.filters["nonced"] = nonced
 

@@ -64,3 +64,23 @@ def test_pages_keep_their_code_in_files():
     for template in TEMPLATES.rglob("*.html"):
         for body in inline.findall(template.read_text(encoding="utf-8")):
             assert body.strip() == "{{ parts.script|safe }}", f"{template}: inline script"
+
+
+def test_preloads_follow_every_import_once_and_refuse_other_hosts(tmp_path):
+    from fieldapp.pwa.modules import module_preloads
+
+    (tmp_path / "js" / "record").mkdir(parents=True)
+    (tmp_path / "js" / "map.js").write_text("export var m = 1;\n")
+    (tmp_path / "js" / "record" / "main.js").write_text(
+        'import { a } from "./a.js";\nimport * as b from "./b.js";\nimport "../map.js";\n'
+    )
+    (tmp_path / "js" / "record" / "a.js").write_text('import { m } from "../map.js";\nexport { b } from "./b.js";\n')
+    (tmp_path / "js" / "record" / "b.js").write_text('import { a } from "./a.js";\nexport var b = 2;\n')
+    assert module_preloads("js/record/main.js", root=tmp_path) == ["js/record/a.js", "js/map.js", "js/record/b.js"]
+    (tmp_path / "js" / "record" / "b.js").write_text('import L from "https://unpkg.com/leaflet";\n')
+    try:
+        module_preloads("js/record/main.js", root=tmp_path)
+    except ValueError as error:
+        assert "unpkg" in str(error)
+    else:
+        raise AssertionError("an import from another host was accepted")
