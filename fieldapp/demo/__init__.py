@@ -23,6 +23,7 @@ from fieldapp.demo.catalogue import (
     FISHER_ACCOUNTS,
     GROUPS,
     PUBLISHED_PASSWORDS,
+    STORY_DATASETS,
     SUBJECTS,
     WARDENS,
     DemoAccount,
@@ -32,6 +33,7 @@ from fieldapp.demo.catalogue import (
 from fieldapp.demo.coast import Coast
 from fieldapp.demo.records import GENERATORS, Record
 from fieldapp.demo.review import activity, ensure_reviews
+from fieldapp.demo.stories import STORIES
 from fieldapp.geo.crs import STORAGE_SRID
 from fieldapp.geodata import JERSEY_LAND, NATURAL_EARTH_CREDIT
 from fieldapp.observations.models import Observation
@@ -53,9 +55,10 @@ def load_demo(session: Session, settings: Settings) -> list[str]:
     coast = Coast.load(session, settings.metric_srid)
     lines = [f"Jersey outline: {JERSEY_LAND.name} ({NATURAL_EARTH_CREDIT})."]
     now = datetime.now(UTC)
-    for spec in DATASETS:
+    for spec in DATASETS + STORY_DATASETS:
         dataset = _ensure_dataset(session, spec, contributors)
-        records = GENERATORS[spec.knowledge_kind](coast, subject_words(spec.knowledge_kind))
+        generate = STORIES.get(spec.slug) or GENERATORS[spec.knowledge_kind]
+        records = generate(coast, subject_words(spec.knowledge_kind))
         loaded = _loaded_refs(session, dataset.id)
         entered_by = users["steward"].id
         rows = [

@@ -220,6 +220,39 @@ DATASETS = (
 )
 
 
+# Small datasets that tell stories of change for /sensing (fieldapp/demo/stories.py).
+STORY_DATASETS = (
+    _dataset(
+        "story-repeat-survey",
+        "scientific",
+        "Eelgrass and spider crab repeat survey",
+        "A survey repeated every five years since 2004: drop-camera stations on the east coast's seagrass "
+        "and diver transects for spider crab on the west.",
+        "Twenty stations and twenty transects per repeat, each visited once in July.",
+        licence="CC-BY-4.0",
+        steward="survey_team",
+    ),
+    _dataset(
+        "story-wardens-counts",
+        "volunteer",
+        "Wardens' spider crab counts",
+        "Spider crab counted by volunteer wardens on the south coast every spring and summer since 2018.",
+        "Counts on monthly shore visits, May to November.",
+        licence="CC-BY-4.0",
+        steward="steward",
+    ),
+    _dataset(
+        "story-fishers-change",
+        "local",
+        "Fishers' accounts of change",
+        "How inshore fishers have seen eelgrass and spider crab change over their working lives.",
+        "Statements of change over the years they speak about, drawn on a chart in mapping interviews.",
+        licence="CC-BY-NC-4.0",
+        steward="fishers",
+    ),
+)
+
+
 def subject_words(knowledge_kind: str) -> dict[str, list[str]]:
     """The words each kind of contributor writes for a subject (kept as the record's subject_text)."""
     words = {}

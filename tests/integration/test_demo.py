@@ -253,3 +253,32 @@ def check_history_records_every_demo_observation_and_its_actor(db):
     )
     total = sum(counts_by_kind(db).values())
     assert history == [(total, 0, ["steward@demo.fieldapp.test"])]
+
+
+def test_demo_stories_of_change_read_as_told_on_the_sensing_page(db, summary, client):
+    """The SYNTHETIC stories: sources agree about eelgrass's decline and differ about spider crab."""
+    stories = rows(db, "SELECT title, description FROM dataset WHERE slug LIKE 'story-%' ORDER BY slug")
+    assert len(stories) == 3 and all("SYNTHETIC" in t and "SYNTHETIC" in d for t, d in stories)
+    assert any(line.startswith("Dataset story-repeat-survey") for line in summary)
+    db.commit()
+    args = {"bin": "5years", "from": "1990", "kind": "scientific,volunteer,local"}
+    eelgrass = client.get("/api/v1/sensing", query_string={"subject": "Zostera marina", **args}).get_json()
+    by_slug = {s["dataset"]: s["direction"] for s in eelgrass["sources"]}
+    assert by_slug["story-repeat-survey"]["direction"] == "decrease"
+    assert by_slug["story-fishers-change"]["direction"] == "decrease"
+    # Of its 40 records per repeat (20 stations, 20 transects), eelgrass in 13 then 5.
+    assert by_slug["story-repeat-survey"]["first"] == 13 / 40 and by_slug["story-repeat-survey"]["last"] == 5 / 40
+    crab = client.get("/api/v1/sensing", query_string={"subject": "spider crab", **args}).get_json()
+    by_slug = {s["dataset"]: s["direction"] for s in crab["sources"]}
+    assert by_slug["story-repeat-survey"]["direction"] == "decrease"
+    assert by_slug["story-fishers-change"]["direction"] == "increase"
+    assert crab["sentences"][0] == "The sources differ about the direction of change."
+    yearly = client.get(
+        "/api/v1/sensing",
+        query_string={"subject": "spider crab", "bin": "year", "from": "2018", "dataset": "story-wardens-counts"},
+    ).get_json()
+    assert yearly["sources"][0]["direction"]["measure"] == "count"
+    assert yearly["sources"][0]["direction"]["direction"] == "increase"
+    # The historical notebooks reach back to the 1920s on the same axis.
+    old = client.get("/api/v1/sensing", query_string={"subject": "eelgrass", "from": "1920", "kind": "historical"})
+    assert old.get_json()["sources"][0]["bins"][0]["effort"] > 0
