@@ -27,7 +27,7 @@ from fieldapp.transfer.identity import Identity
 from fieldapp.transfer.mapping import detect, parse_overrides, position_columns
 from fieldapp.transfer.options import ImportOptions, check_options
 from fieldapp.transfer.readers import Record, Source, open_source
-from fieldapp.transfer.rows import STAGE_COLUMNS, RowBuilder, now_day, resolve_crs
+from fieldapp.transfer.rows import RECORD_COLUMNS, STAGE_COLUMNS, RowBuilder, now_day, resolve_crs
 from fieldapp.transfer.values import ValueProblem, choose_date_order, parse_when
 
 MAX_LISTED = 1000  # rejections and repairs listed one by one; the counts are always complete
@@ -373,36 +373,22 @@ class Stage:
         self.session.execute(text(f"DROP TABLE IF EXISTS {self.table}"))
 
 
-_UPDATED = (
-    "subject_id",
-    "subject_text",
-    "recorded_by_text",
-    "count",
-    "abundance_scale",
-    "abundance_value",
-    "abundance_verbatim",
-    "occurrence_status",
-    "observed_start",
-    "observed_end",
-    "time_precision",
-    "geom",
-    "coordinate_uncertainty_m",
-    "licence",
-    "attributes",
-    "repair_note",
-)
+# What a re-import may change: the staged record columns and the subject they link to.
+_UPDATED = ("subject_id", *RECORD_COLUMNS)
 # The staged rows as observation columns; a subject is linked when its scientific name matches.
-_STAGED = """
+_STAGED = (
+    """
 SELECT CAST(:dataset AS integer) AS dataset_id,
        CASE WHEN s.recorded_by_text IS NULL THEN CAST(:steward AS integer) END AS contributor_id,
-       s.recorded_by_text, sub.id AS subject_id, s.subject_text, s.occurrence_status, s.count, s.abundance_scale,
-       s.abundance_value, s.abundance_verbatim, s.observed_start, s.observed_end, s.time_precision, s.geom,
-       s.coordinate_uncertainty_m, s.licence, s.source_ref, s.attributes, s.repair_note, s.row_no,
+       sub.id AS subject_id, """
+    + ", ".join(f"s.{c}" for c in RECORD_COLUMNS)
+    + """, s.source_ref, s.row_no,
        CAST(:import_file AS bigint) AS import_file_id
   FROM {table} s
   LEFT JOIN (SELECT lower(scientific_name) AS name, min(id) AS id FROM subject
               WHERE scientific_name IS NOT NULL GROUP BY 1) sub ON sub.name = lower(s.subject_text)
 """
+)
 _INSERTED = (
     "id",
     "dataset_id",

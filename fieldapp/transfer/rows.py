@@ -54,6 +54,11 @@ STAGE_COLUMNS = (
     "attributes",
     "repair_note",
 )
+# The observation columns a staged row fills, in STAGE_COLUMNS order: the importer inserts, compares
+# and updates exactly these (with the subject it links), so a column added here reaches them all.
+# The others only stage: the row's number, its position before the geometry is built, and the
+# source's reference (which identifies the record, so a re-import never changes it).
+RECORD_COLUMNS = tuple(c for c in STAGE_COLUMNS if c not in ("row_no", "source_ref", "lon", "lat"))
 _SCALE_BY_COLUMN = {
     "sacfor": "SACFOR",
     "dafor": "DAFOR",
