@@ -55,6 +55,16 @@ class Settings:
     # Largest photo decoded, in pixels (width x height, after JPEG's reduced decoding): up to
     # 4 bytes each, so one photo adds at most about 100 MB to a worker of about 170 MB.
     photo_max_pixels: int = 25_000_000
+    # Largest photo file accepted, in bytes.
+    photo_max_bytes: int = 15 * 1024 * 1024
+    # An uploaded zip (import) may hold this many files, unpack to this many bytes in all, and no
+    # member may unpack more than this many times larger than it is packed (real data: about 20).
+    archive_max_members: int = 2000
+    archive_max_unpacked_bytes: int = 4 * 1024**3
+    archive_max_ratio: int = 200
+    # OGC API Features: features per page unless the client asks (limit), and the most it may ask.
+    ogc_page_size: int = 10
+    ogc_page_max: int = 10_000
     # A comparison's grid join tests each area or line against every cell of its box: refused above
     # this many cell x vertex tests (about 10 s on 2 busy cores), and stopped after the timeout in seconds.
     comparison_max_work: int = 5_000_000
@@ -84,6 +94,8 @@ class Settings:
             raise SettingsError(f"FIELDAPP_GENERALISE_FLOOR_M must be at least {HARD_GENERALISE_FLOOR_M} m")
         if self.generalise_m < self.generalise_floor_m:
             raise SettingsError("FIELDAPP_GENERALISE_M must not be finer than FIELDAPP_GENERALISE_FLOOR_M")
+        if self.ogc_page_size > self.ogc_page_max:
+            raise SettingsError("FIELDAPP_OGC_PAGE_SIZE must not be larger than FIELDAPP_OGC_PAGE_MAX")
 
     def check(self) -> None:
         """Refuse to serve production without the secrets it needs."""
@@ -106,23 +118,11 @@ class Settings:
         kwargs: dict = {
             "database_url": sqlalchemy_url(env.get("DATABASE_URL", "postgresql:///fieldapp")),
             "development": development,
-            "metric_srid": _int(env, "FIELDAPP_METRIC_SRID", 3109),
-            "generalise_m": _int(env, "FIELDAPP_GENERALISE_M", 1000),
-            "generalise_floor_m": _int(env, "FIELDAPP_GENERALISE_FLOOR_M", 1000),
-            "max_body_bytes": _int(env, "FIELDAPP_MAX_BODY_BYTES", 20 * 1024 * 1024),
-            "import_max_bytes": _int(env, "FIELDAPP_IMPORT_MAX_BYTES", 1024**3),
-            "import_inline_max_bytes": _int(env, "FIELDAPP_IMPORT_INLINE_MAX_BYTES", 5 * 1024 * 1024),
-            "photo_max_pixels": _int(env, "FIELDAPP_PHOTO_MAX_PIXELS", 25_000_000),
-            "comparison_max_work": _int(env, "FIELDAPP_COMPARISON_MAX_WORK", 5_000_000),
-            "comparison_timeout_s": _int(env, "FIELDAPP_COMPARISON_TIMEOUT_S", 20),
-            "comparison_keep_h": _int(env, "FIELDAPP_COMPARISON_KEEP_H", 24),
-            "db_jit": _bool(env, "FIELDAPP_DB_JIT", False),
-            "login_failures_allowed": _int(env, "FIELDAPP_LOGIN_FAILURES_ALLOWED", 5),
-            "login_address_failures_allowed": _int(env, "FIELDAPP_LOGIN_ADDRESS_FAILURES_ALLOWED", 20),
-            "login_failure_window_s": _int(env, "FIELDAPP_LOGIN_FAILURE_WINDOW_S", 900),
-            "login_backoff_s": _int(env, "FIELDAPP_LOGIN_BACKOFF_S", 30),
-            "proxy_count": _int(env, "FIELDAPP_PROXY_COUNT", 0, minimum=0),
+            "db_jit": _bool(env, "FIELDAPP_DB_JIT", cls.db_jit),
         }
+        # Each number from FIELDAPP_<FIELD>, its default the field's own (one place for both).
+        for name, minimum in _NUMBERS.items():
+            kwargs[name] = _int(env, f"FIELDAPP_{name.upper()}", getattr(cls, name), minimum)
         if secret:
             kwargs["secret_key"] = secret
         if env.get("FIELDAPP_MEDIA_DIR"):
@@ -130,6 +130,32 @@ class Settings:
         settings = cls(**kwargs)
         settings.check()
         return settings
+
+
+# The numeric settings read from the environment, with the least value each accepts.
+_NUMBERS = {
+    "metric_srid": 1,
+    "generalise_m": 1,
+    "generalise_floor_m": 1,
+    "max_body_bytes": 1,
+    "import_max_bytes": 1,
+    "import_inline_max_bytes": 1,
+    "photo_max_pixels": 1,
+    "photo_max_bytes": 1,
+    "archive_max_members": 1,
+    "archive_max_unpacked_bytes": 1,
+    "archive_max_ratio": 1,
+    "ogc_page_size": 1,
+    "ogc_page_max": 1,
+    "comparison_max_work": 1,
+    "comparison_timeout_s": 1,
+    "comparison_keep_h": 1,
+    "login_failures_allowed": 1,
+    "login_address_failures_allowed": 1,
+    "login_failure_window_s": 1,
+    "login_backoff_s": 1,
+    "proxy_count": 0,
+}
 
 
 def current_settings() -> Settings:

@@ -171,3 +171,7 @@ def form_decimal(raw: str) -> float | str:
 def form_integer(raw: str) -> int | str:
     """A form's whole number as an int (ASCII digits only: '²'.isdigit() is True); else the text, for the error."""
     return int(raw) if _WHOLE.fullmatch(raw) else raw
+
+
+# The longest text an import option (layer, CRS, column mapping, source key...) may hold.
+IMPORT_OPTION_TEXT_MAX = 300

@@ -182,11 +182,18 @@ def upload_media(observation_id: str):
         media_id = uuid.UUID(request.form["id"]) if request.form.get("id") else uuid.uuid4()
     except ValueError:
         raise Invalid("The photo id must be a UUID.", [{"path": "id", "message": "not a UUID"}]) from None
-    data = upload.stream.read(media.MAX_PHOTO_BYTES + 1)
-    session = get_session()
     settings = current_app.extensions["fieldapp.settings"]
+    data = upload.stream.read(settings.photo_max_bytes + 1)
+    session = get_session()
     stored, created = media.store_photo(
-        session, settings.media_dir, user, parse_uuid(observation_id), media_id, data, settings.photo_max_pixels
+        session,
+        settings.media_dir,
+        user,
+        parse_uuid(observation_id),
+        media_id,
+        data,
+        settings.photo_max_pixels,
+        settings.photo_max_bytes,
     )
     session.commit()
     body = media.media_json(stored, url_for)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.access import Viewer, may_see_record
 from fieldapp.accounts.models import User
+from fieldapp.config import Settings
 from fieldapp.errors import Conflict, Invalid, NotFound, TooLarge
 from fieldapp.files import remove_quietly, write_atomic
 from fieldapp.geo.crs import STORAGE_SRID
@@ -31,13 +32,12 @@ from fieldapp.observations.service import load_for_change
 # Decoding costs up to 4 bytes a pixel whatever the file's size (a 250 KB PNG can hold 60 megapixels),
 # so images are refused by their pixel count before decoding; JPEGs are first decoded at 1/2 to 1/8
 # scale where that still covers the public copy (Image.draft), so a 48-megapixel phone photo is fine.
-# The limit itself is Settings.photo_max_pixels; Pillow's own bomb check is kept as a backstop.
-DEFAULT_MAX_PIXELS = 25_000_000
+# The limits themselves are Settings.photo_max_pixels and photo_max_bytes (their defaults here when
+# none is given); Pillow's own bomb check is kept as a backstop.
 JPEG_MAX_REDUCTION = 8 * 8
 # Camera clocks keep local time without a zone; here that is Jersey's (GMT, BST in summer). The
 # recording page reads EXIF times the same way, so the phone and the server agree on the instant.
 CAMERA_ZONE = "Europe/Jersey"
-MAX_PHOTO_BYTES = 15 * 1024 * 1024
 PUBLIC_MAX_SIDE = 2048
 THUMB_SIDE = 320
 FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
@@ -71,11 +71,13 @@ class Photo:
     thumb_jpeg: bytes
 
 
-def read_photo(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> Photo:
+def read_photo(
+    data: bytes, max_pixels: int = Settings.photo_max_pixels, max_bytes: int = Settings.photo_max_bytes
+) -> Photo:
     """Check an uploaded image and build its metadata-free copies; raise a 4xx error when it is unusable."""
-    if len(data) > MAX_PHOTO_BYTES:
+    if len(data) > max_bytes:
         raise TooLarge(
-            f"A photo may be at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB; this one is {len(data)} bytes.",
+            f"A photo may be at most {max_bytes / (1024 * 1024):g} MB; this one is {len(data)} bytes.",
             [{"path": "file", "message": "too large"}],
         )
     if not data:
@@ -83,7 +85,7 @@ def read_photo(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> Photo:
     image = _open(data, max_pixels)
     content_type, extension = FORMATS[str(image.format)]  # _open refused any other format
     exif = image.getexif()
-    small = _decode(lambda: _reduced(image))
+    small = _decode(lambda: _reduced(image), max_pixels)
     image.close()  # only the small copy is needed from here
     upright = _upright(small, exif)
     return Photo(
@@ -124,7 +126,7 @@ def _too_many_pixels(max_pixels: int, size: tuple[int, int] | None = None) -> In
     )
 
 
-def _decode(step, max_pixels: int = DEFAULT_MAX_PIXELS):
+def _decode(step, max_pixels: int):
     """Run a Pillow step, turning undecodable input and decompression bombs into client errors."""
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that: refuse those as well.
@@ -242,12 +244,13 @@ def store_photo(
     observation_id: uuid.UUID,
     media_id: uuid.UUID,
     data: bytes,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_pixels: int = Settings.photo_max_pixels,
+    max_bytes: int = Settings.photo_max_bytes,
 ) -> tuple[Media, bool]:
     """Store a photo once per client media id: a retry returns the stored one, other content is a conflict."""
     observation = load_for_change(session, user, observation_id)
     existing = session.get(Media, media_id)
-    photo = read_photo(data, max_pixels)
+    photo = read_photo(data, max_pixels, max_bytes)
     if existing is not None:
         return _same_upload(existing, observation.id, photo), False
     original = Path("originals") / str(observation.id) / f"{media_id}{photo.extension}"

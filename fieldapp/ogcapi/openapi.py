@@ -35,12 +35,14 @@ def _get(summary: str, content: dict, parameters: list | None = None) -> dict[st
     return {"get": {"summary": summary, "parameters": parameters or [], "responses": responses}}
 
 
-def openapi_document(server: str) -> dict[str, Any]:
-    """The API definition that OGC clients (GDAL, QGIS) read to learn the paging limits."""
+def openapi_document(server: str, page_size: int, page_max: int) -> dict[str, Any]:
+    """The API definition that OGC clients (GDAL, QGIS) read to learn the paging limits (the deployment's)."""
     collection_id = _parameter("collectionId", "A dataset slug, or 'observations'", {"type": "string"}, "path")
     items = [
         collection_id,
-        _parameter("limit", "Features per page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 10}),
+        _parameter(
+            "limit", "Features per page", {"type": "integer", "minimum": 1, "maximum": page_max, "default": page_size}
+        ),
         _parameter(
             "bbox",
             "minLon,minLat,maxLon,maxLat (CRS84)",

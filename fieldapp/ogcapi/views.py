@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify, request, url_for
 from werkzeug.urls import iri_to_uri
 
 from fieldapp.accounts.auth import current_viewer
+from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import NotFound
 from fieldapp.geo.crs import CRS84
@@ -21,7 +22,6 @@ from fieldapp.ogcapi.openapi import openapi_document
 from fieldapp.ogcapi.queries import ALL, collection_exists, collection_rows
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogc")
-DEFAULT_LIMIT, MAX_LIMIT = 10, 10_000
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
@@ -64,7 +64,8 @@ def landing():
 @bp.get("/api")
 def api():
     _only_json()
-    return jsonify(openapi_document(url_for(".landing", _external=True)))
+    settings = current_settings()
+    return jsonify(openapi_document(url_for(".landing", _external=True), settings.ogc_page_size, settings.ogc_page_max))
 
 
 @bp.get("/conformance")
@@ -135,7 +136,8 @@ def items(collection_id: str):
         interval=parse_datetime(args["datetime"]) if "datetime" in args else None,
         datasets=[] if collection_id == ALL else [collection_id],
     )
-    limit = parse_limit(args.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
+    settings = current_settings()
+    limit = parse_limit(args.get("limit"), settings.ogc_page_size, settings.ogc_page_max)
     after = decode_cursor(args["cursor"]) if "cursor" in args else None
     page = observation_queries.list_observations(get_session(), current_viewer(), filters, limit, after)
     links = [

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import click
 
+from fieldapp.config import current_settings
 from fieldapp.db import get_db
 from fieldapp.errors import FieldAppError
+from fieldapp.transfer.archives import ArchiveLimits
 from fieldapp.transfer.importer import ImportRejected, ImportReport, run_import
 from fieldapp.transfer.options import ImportOptions, parse_options
 from fieldapp.transfer.readers import FORMATS
@@ -88,7 +90,8 @@ def _run(file: Path, options: ImportOptions, email: str | None, show_progress: b
             def progress(fraction: float, rows: int) -> None:
                 bar.update(int(fraction * 1000) - bar.pos)
 
-            report = run_import(session, file, options, Path(workdir), progress)
+            limits = ArchiveLimits.of(current_settings())
+            report = run_import(session, file, options, Path(workdir), progress, limits)
         if options.dry_run:
             session.rollback()
         return report

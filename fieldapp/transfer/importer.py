@@ -23,6 +23,7 @@ from fieldapp.errors import Invalid, NotFound
 from fieldapp.geo.crs import JERSEY_BBOX
 from fieldapp.observations import bulk
 from fieldapp.transfer import identity
+from fieldapp.transfer.archives import UNCONFIGURED, ArchiveLimits
 from fieldapp.transfer.identity import Identity
 from fieldapp.transfer.mapping import detect, parse_overrides, position_columns
 from fieldapp.transfer.options import ImportOptions, check_options
@@ -102,13 +103,17 @@ def run_import(
     options: ImportOptions,
     workdir: Path,
     progress: Callable[[float, int], None] | None = None,
+    limits: ArchiveLimits = UNCONFIGURED,
 ) -> ImportReport:
-    """Import a file into a dataset in the session's transaction; the caller commits (or rolls back)."""
+    """Import a file into a dataset in the session's transaction; the caller commits (or rolls back).
+
+    `limits` bound an uploaded zip: the deployment's (ArchiveLimits.of(settings)), else Settings' defaults.
+    """
     dataset = session.scalar(select(Dataset).where(Dataset.slug == options.dataset))
     if dataset is None:
         raise NotFound(f"No dataset {options.dataset!r}.")
     check_options(options)
-    source = open_source(path, workdir, options.format, options.layer)
+    source = open_source(path, workdir, options.format, options.layer, limits)
     try:
         ident = Identity(sha256=identity.file_sha256(path), key=options.source_key or None)
         return _import(session, source, dataset, path, options, ident, progress)

@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
+from fieldapp.config import current_settings
 from fieldapp.errors import FieldAppError
 from fieldapp.files import remove_quietly, write_atomic
+from fieldapp.transfer.archives import ArchiveLimits
 from fieldapp.transfer.importer import ImportOptions, ImportRejected, run_import
 
 log = logging.getLogger(__name__)
@@ -104,7 +106,8 @@ def _execute(session: Session, options: ImportOptions, path: Path, progress=None
     """Run the import; return (status, report, error). Failure leaves nothing written."""
     with tempfile.TemporaryDirectory(prefix="fieldapp-import-") as workdir:
         try:
-            report = run_import(session, path, options, Path(workdir), progress)
+            limits = ArchiveLimits.of(current_settings())
+            report = run_import(session, path, options, Path(workdir), progress, limits)
         except ImportRejected as exc:
             return "failed", exc.report.as_dict(), exc.message
         except FieldAppError as exc:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from fieldapp import rules
 from fieldapp.errors import BadRequest, FieldAppError
 from fieldapp.transfer.identity import check_source_key
 from fieldapp.transfer.readers import FORMATS
@@ -17,7 +18,6 @@ FIELDS = (*TEXT_FIELDS, *FLAGS, "map")
 DATE_ORDERS = ("dmy", "mdy")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
-_MAX_TEXT = 300
 
 
 @dataclass
@@ -95,8 +95,8 @@ def _single(fields: Mapping[str, list[str]], name: str) -> str:
     value = given[0] if given else ""
     if not isinstance(value, str):
         raise _bad(name, "must be text")
-    if "\x00" in value or len(value) > _MAX_TEXT:
-        raise _bad(name, f"must be text of at most {_MAX_TEXT} characters, without NUL")
+    if "\x00" in value or len(value) > rules.IMPORT_OPTION_TEXT_MAX:
+        raise _bad(name, f"must be text of at most {rules.IMPORT_OPTION_TEXT_MAX} characters, without NUL")
     return value
 
 

@@ -16,7 +16,7 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
 from fieldapp.errors import Invalid
-from fieldapp.transfer.archives import safe_extract
+from fieldapp.transfer.archives import UNCONFIGURED, ArchiveLimits, safe_extract
 
 VECTOR_SUFFIXES = {
     ".geojson": "geojson",
@@ -76,14 +76,20 @@ def nul_problem(values: dict[str, Any]) -> str | None:
     return None
 
 
-def open_source(path: Path, workdir: Path, fmt: str | None = None, layer: str | None = None) -> Source:
-    """Open a file in any supported format (zips are unpacked safely into workdir first)."""
+def open_source(
+    path: Path,
+    workdir: Path,
+    fmt: str | None = None,
+    layer: str | None = None,
+    limits: ArchiveLimits = UNCONFIGURED,
+) -> Source:
+    """Open a file in any supported format (zips are unpacked safely into workdir first, within limits)."""
     if not path.exists() or path.stat().st_size == 0:
         raise bad_file("The file is empty: there is nothing to import.")
     if fmt is not None and fmt not in FORMATS:
         raise bad_file(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
     if path.suffix.lower() == ".zip" or (fmt in ("shapefile", "dwca") and path.suffix.lower() != ".shp"):
-        return _open_zip(path, workdir, fmt, layer)
+        return _open_zip(path, workdir, fmt, layer, limits)
     fmt = fmt or _format_of(path)
     if fmt == "csv":
         from fieldapp.transfer.csvreader import open_csv
@@ -107,8 +113,8 @@ def _format_of(path: Path) -> str:
     raise bad_file(f"Cannot tell the format of {path.name!r} from its name; give the format ({', '.join(FORMATS)}).")
 
 
-def _open_zip(path: Path, workdir: Path, fmt: str | None, layer: str | None) -> Source:
-    files = [f for f in safe_extract(path, workdir) if f.is_file()]
+def _open_zip(path: Path, workdir: Path, fmt: str | None, layer: str | None, limits: ArchiveLimits) -> Source:
+    files = [f for f in safe_extract(path, workdir, limits) if f.is_file()]
     if not files:
         raise bad_file("The zip archive holds no files.")
     names = {f.name.lower() for f in files}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 import uuid
+import zipfile
 
 import pytest
 from sqlalchemy import text
@@ -180,3 +181,18 @@ def test_the_api_reads_date_order_and_default_date_and_refuses_bad_option_values
     )
     assert twice.status_code == 400 and twice.json["error"]["details"][0]["path"] == "layer"
     assert count(db, dataset.slug) == 2
+
+
+def test_the_zip_limits_come_from_settings(client, app, db, dataset, steward, monkeypatch):
+    from dataclasses import replace
+
+    settings = replace(app.extensions["fieldapp.settings"], archive_max_members=1)
+    monkeypatch.setitem(app.extensions, "fieldapp.settings", settings)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as zf:
+        zf.writestr("few.csv", CSV)
+        zf.writestr("notes.txt", "two files where this deployment accepts one")
+    response = _post(client, dataset, steward, body=packed.getvalue(), name="few.zip")
+    assert response.status_code == 422, response.get_json()
+    assert "at most 1 are accepted" in response.get_json()["error"]["message"]
+    assert count(db, dataset.slug) == 0

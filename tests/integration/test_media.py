@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select, text
 
+from fieldapp.config import Settings
 from fieldapp.observations import media
 from fieldapp.observations.models import Media
 from tests.factories import feature
@@ -173,7 +174,7 @@ BAD_INPUTS = {
     "not an image": (lambda: b"%PDF-1.4 this is not a photo\n" * 50, 422, "not an image"),
     "truncated": (lambda: (PHOTOS / "DSCN0010.jpg").read_bytes()[:40_000], 422, "damaged or truncated image"),
     "decompression bomb": (lambda: _png(10_000, 10_000), 422, "too many pixels"),
-    "over the size limit": (lambda: b"\xff\xd8\xff\xe0" + b"\0" * media.MAX_PHOTO_BYTES, 413, "too large"),
+    "over the size limit": (lambda: b"\xff\xd8\xff\xe0" + b"\0" * Settings.photo_max_bytes, 413, "too large"),
     "empty": (lambda: b"", 422, "empty"),
 }
 

@@ -183,3 +183,18 @@ def test_errors_use_the_ogc_exception_shape_with_clear_messages(client, survey):
     # Outside /ogc the API keeps its own error shape.
     api = client.get("/api/v1/observations?colour=red")
     assert api.status_code == 400 and "colour" in api.json["error"]["message"]
+
+
+def test_the_page_sizes_come_from_settings_and_the_document_states_them(client, app, survey, monkeypatch):
+    from dataclasses import replace
+
+    settings = replace(app.extensions["fieldapp.settings"], ogc_page_size=2, ogc_page_max=5)
+    monkeypatch.setitem(app.extensions, "fieldapp.settings", settings)
+    base = f"/ogc/collections/{survey.slug}/items"
+    assert client.get(base).json["numberReturned"] == 2
+    assert client.get(f"{base}?limit=999").json["numberReturned"] == 5
+    document = client.get("/ogc/api").json
+    limits = [
+        p["schema"] for path in document["paths"].values() for p in path["get"]["parameters"] if p["name"] == "limit"
+    ]
+    assert limits and all((s["default"], s["maximum"]) == (2, 5) for s in limits)

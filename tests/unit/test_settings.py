@@ -43,3 +43,82 @@ def test_login_limits_come_from_the_environment():
 def test_make_run_asks_for_development_mode():
     makefile = (PROJECT_ROOT / "Makefile").read_text()
     assert re.search(r"^run: export FIELDAPP_ENV = development$", makefile, re.MULTILINE)
+
+
+# Deployment limits (sizes, counts) each read from FIELDAPP_<FIELD> and checked at start-up.
+LIMITS = {
+    "photo_max_bytes": 15 * 1024 * 1024,
+    "archive_max_members": 2000,
+    "archive_max_unpacked_bytes": 4 * 1024**3,
+    "archive_max_ratio": 200,
+    "ogc_page_size": 10,
+    "ogc_page_max": 10_000,
+}
+
+
+def test_every_deployment_limit_is_a_setting_read_from_the_environment():
+    base = {"FIELDAPP_ENV": "development"}
+    defaults = Settings.from_env(base)
+    for name, default in LIMITS.items():
+        assert getattr(defaults, name) == default, name
+        variable = f"FIELDAPP_{name.upper()}"
+        assert getattr(Settings.from_env(base | {variable: "12"}), name) == 12, name
+        with pytest.raises(SettingsError, match=variable):
+            Settings.from_env(base | {variable: "0"})
+        with pytest.raises(SettingsError, match=variable):
+            Settings.from_env(base | {variable: "lots"})
+    with pytest.raises(SettingsError, match="FIELDAPP_OGC_PAGE_SIZE"):
+        Settings.from_env(base | {"FIELDAPP_OGC_PAGE_SIZE": "500", "FIELDAPP_OGC_PAGE_MAX": "100"})
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    for name in Settings.__dataclass_fields__:
+        if name in ("database_url", "secret_key", "media_dir", "development", "testing"):
+            continue  # DATABASE_URL, FIELDAPP_SECRET_KEY, FIELDAPP_MEDIA_DIR and FIELDAPP_ENV are documented apart
+        assert f"FIELDAPP_{name.upper()}" in readme, name
+
+
+# Module-level limits that stay where they are, and why. Anything else named like a limit belongs in
+# config.Settings (deployment: sizes, counts, timeouts) or rules.py (what a field may hold).
+NOT_SETTINGS = {
+    # The write API's contract, declared in its OpenAPI document (moving with the API's declaration).
+    "observations/service.py": {"MAX_BATCH"},
+    "observations/schemas.py": {"DEFAULT_LIMIT", "MAX_LIMIT"},
+    "geo/fields.py": {"MAX_VERTICES"},
+    # The largest generalisation cell: the CHECK constraints' bound, beside the floor's rule.
+    "geoprivacy/cells.py": {"MAX_CELL_M"},
+    # How photos are decoded and copied (JPEG's reduced decoding, the public copy's size), not limits.
+    "observations/media.py": {"JPEG_MAX_REDUCTION", "PUBLIC_MAX_SIDE"},
+    # The tile pyramid and the map's zoom range: the maps' geometry, not an operator's choice.
+    "maps/tiles.py": {"MAX_ZOOM", "AGGREGATE_MAX_ZOOM"},
+    "maps/builders.py": {"MAX_ZOOM"},
+    "comparison/views.py": {"CELL_TILE_MAX_AGE_S"},
+    # How many rejected rows an import report lists one by one (the counts are always complete).
+    "transfer/importer.py": {"MAX_LISTED"},
+    # The comparison's cell_m parameter range: the API's contract (moving with the API's declaration).
+    "comparison/schemas.py": {"MAX_CELL_M"},
+    # The importer's text lengths, taken from rules.TEXT_MAX; the largest count circle on the map.
+    "transfer/rows.py": {"LIMITS"},
+    "ui.py": {"COUNT_RADIUS_MAX"},
+}
+ASSIGNED = re.compile(r"^([A-Z_][A-Z0-9_]*(?:, *[A-Z_][A-Z0-9_]*)*) *(?::[^=\n]*)?= ", re.MULTILINE)
+LIMIT_WORDS = ("MAX", "LIMIT", "BYTES", "MEMBERS", "RATIO", "TIMEOUT")
+
+
+def limit_names(source: str) -> set[str]:
+    """Module-level constants whose names say they are limits."""
+    names = {n.strip().lstrip("_") for m in ASSIGNED.finditer(source) for n in m.group(1).split(",")}
+    return {n for n in names if any(word in n for word in LIMIT_WORDS)}
+
+
+def test_no_module_keeps_a_deployment_limit_of_its_own():
+    found = {}
+    for path in (PROJECT_ROOT / "fieldapp").rglob("*.py"):
+        relative = str(path.relative_to(PROJECT_ROOT / "fieldapp"))
+        if relative in ("config.py", "rules.py"):
+            continue
+        names = limit_names(path.read_text()) - NOT_SETTINGS.get(relative, set())
+        if names:
+            found[relative] = names
+    assert found == {}
