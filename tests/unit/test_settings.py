@@ -94,8 +94,12 @@ NOT_SETTINGS = {
     "maps/tiles.py": {"MAX_ZOOM", "AGGREGATE_MAX_ZOOM"},
     "maps/builders.py": {"MAX_ZOOM"},
     "comparison/views.py": {"CELL_TILE_MAX_AGE_S"},
-    # How many rejected rows an import report lists one by one (the counts are always complete).
+    # How many rejected rows an import report lists one by one (the counts are always complete), and how
+    # many stated trends the sensing page lists: what a page shows, not what the deployment bears.
     "transfer/importer.py": {"MAX_LISTED"},
+    "sensing/queries.py": {"MAX_STATEMENTS"},
+    # The sensing query's bin count, a parameter's range (small multiples stay readable).
+    "sensing/schemas.py": {"MAX_BINS"},
     # The comparison's cell_m parameter range: the API's contract (moving with the API's declaration).
     "comparison/schemas.py": {"MAX_CELL_M"},
     # The importer's text lengths, taken from rules.TEXT_MAX; the largest count circle on the map.
