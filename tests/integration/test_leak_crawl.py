@@ -121,3 +121,25 @@ def test_a_planted_leak_on_a_new_route_is_caught(settings, migrated, canary, det
         assert all("EPSG:3109" in f.what and f.where.startswith("GET /planted/") for f in report.findings)
     finally:
         app.extensions["fieldapp.db"].engine.dispose()
+
+
+def test_a_served_photo_that_kept_its_gps_would_be_caught(app, canary, detector, db, settings):
+    """The control for photos: served copies are rebuilt without EXIF; one that kept the GPS is found."""
+    from sqlalchemy import text
+
+    from tests.leakcheck.canary import gps_photo
+
+    for media_id in canary.media:
+        public = db.execute(text("SELECT public_path FROM media WHERE id = :id"), {"id": media_id}).scalar_one()
+        assert not detector.scan("stored copy", (settings.media_dir / public).read_bytes(), "image/jpeg")
+        (settings.media_dir / public).write_bytes(gps_photo())  # as if the copy were the original
+    report = crawl(
+        app,
+        canary,
+        [Viewer("anonymous", app.test_client())],
+        detector,
+        only=lambda r: r.rule.startswith("/media/"),
+        reads_only=True,
+    )
+    # The generalised record's photo is served to anyone (the private one's to nobody): its GPS is found.
+    assert any("EXIF GPS" in f.where and "public.jpg" in f.where for f in report.findings), report.summary()
