@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from fieldapp.accounts.auth import csrf, uses_cookie_auth
+from fieldapp.openapi import PUBLIC, answer, document, operation
 
 API_PREFIX = "/api/v1"
 bp = Blueprint("api", __name__)
@@ -18,7 +19,12 @@ def protect_cookie_writes(api_blueprints: frozenset[str]) -> None:
 
 
 @bp.get("/openapi.json")
+@operation(
+    "getOpenAPI",
+    "meta",
+    "This document",
+    security=PUBLIC,
+    answers={200: answer("The OpenAPI 3.0.3 document.", {"type": "object"})},
+)
 def openapi():
-    from fieldapp.openapi import document
-
-    return jsonify(document())
+    return jsonify(document(current_app, API_PREFIX))

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
+from marshmallow import Schema, fields
 from psycopg.errors import QueryCanceled
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -103,6 +104,27 @@ TOO_SLOW = "The request took too long and was stopped; nothing was changed. Narr
 def error_body(message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Build the JSON error body every API answer uses."""
     return {"error": {"message": message, "details": details or []}}
+
+
+class ErrorDetailSchema(Schema):
+    path = fields.String(
+        required=True,
+        metadata={
+            "description": "The field, parameter or feature that is wrong, dotted (e.g. features.3.properties.count)."
+        },
+    )
+    message = fields.String(required=True, metadata={"description": "What is wrong with it."})
+
+
+class ErrorMessageSchema(Schema):
+    message = fields.String(required=True, metadata={"description": "A sentence saying what went wrong."})
+    details = fields.List(fields.Nested(ErrorDetailSchema), required=True)
+
+
+class ErrorSchema(Schema):
+    """The JSON error body every API answer uses (error_body), as the OpenAPI document describes it."""
+
+    error = fields.Nested(ErrorMessageSchema, required=True)
 
 
 # OGC API - Features recommends its exception schema ({"code", "description"}) for error bodies under /ogc.

@@ -120,6 +120,11 @@ CONTRIBUTOR_NAME_MAX = 200
 CHECKED_TEXT = ("method", "notes")
 
 
+def describe(text: str) -> dict[str, str]:
+    """A field's metadata giving its description in the OpenAPI document."""
+    return {"description": text}
+
+
 def length(name: str, minimum: int | None = None) -> validate.Length:
     """The marshmallow validator of a text field's length."""
     return validate.Length(min=minimum, max=TEXT_MAX[name])

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, url_for
 
 from fieldapp.access import may_see_record, viewer_of
 from fieldapp.accounts.auth import current_user, require_user
 from fieldapp.annotations import queries, service
-from fieldapp.annotations.schemas import AnnotationSchema, ResponseSchema
+from fieldapp.annotations.schemas import (
+    AnnotationListSchema,
+    AnnotationPathSchema,
+    AnnotationSchema,
+    AnnotationStatusSchema,
+    ResponseSchema,
+)
 from fieldapp.db import get_session
 from fieldapp.errors import Forbidden
-from fieldapp.geo.filters import reject_unknown
 from fieldapp.http import json_text_response, load, parse_uuid, read_json
+from fieldapp.observations.schemas import ObservationPathSchema
+from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
 
 bp = Blueprint("annotations_api", __name__)
 _schema = AnnotationSchema()
@@ -19,8 +26,17 @@ _response_schema = ResponseSchema()
 
 
 @bp.get("/observations/<observation_id>/annotations")
+@operation(
+    "listAnnotations",
+    "annotations",
+    "Annotations of an observation",
+    security=READ,
+    args=NoArgs,
+    path=ObservationPathSchema,
+    answers={200: answer("The annotations.", AnnotationListSchema)},
+    errors=(400, 401, 403, 404),
+)
 def list_annotations(observation_id: str):
-    reject_unknown(request.args, set())
     session = get_session()
     observation = service.find_observation(session, parse_uuid(observation_id))
     user = current_user()
@@ -31,6 +47,16 @@ def list_annotations(observation_id: str):
 
 
 @bp.post("/observations/<observation_id>/annotations")
+@operation(
+    "createAnnotation",
+    "annotations",
+    "Corroborate, question, add context or propose a correction",
+    security=WRITE,
+    path=ObservationPathSchema,
+    body={JSON: AnnotationSchema},
+    answers={201: answer("Recorded.", AnnotationStatusSchema)},
+    errors=(400, 401, 403, 404, 422),
+)
 def create_annotation(observation_id: str):
     user = require_user()
     values = load(_schema, read_json())
@@ -47,6 +73,16 @@ def create_annotation(observation_id: str):
 
 
 @bp.post("/observations/<observation_id>/annotations/<int:annotation_id>/response")
+@operation(
+    "respondToAnnotation",
+    "annotations",
+    "Answer an annotation, or accept a proposed correction",
+    security=WRITE,
+    path=AnnotationPathSchema,
+    body={JSON: ResponseSchema},
+    answers={200: answer("Its new state.", AnnotationStatusSchema)},
+    errors=(400, 401, 403, 404, 409, 422),
+)
 def respond(observation_id: str, annotation_id: int):
     user = require_user()
     values = load(_response_schema, read_json())

@@ -1,4 +1,4 @@
-"""Marshmallow schemas for annotations and responses to them."""
+"""Marshmallow schemas for annotations and responses to them, and for what the API answers about them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from fieldapp import rules
 from fieldapp.geo.fields import Geometry
-from fieldapp.observations.schemas import PropertiesSchema
-from fieldapp.vocab import ANNOTATION_KINDS, CORRECTABLE_FIELDS
+from fieldapp.observations.schemas import ObservationPathSchema, PropertiesSchema
+from fieldapp.rules import describe
+from fieldapp.vocab import ANNOTATION_KINDS, ANNOTATION_STATUSES, CORRECTABLE_FIELDS
 
 # The observation properties each correctable field may propose.
 FIELD_PROPERTIES = {
@@ -24,12 +25,28 @@ class AnnotationSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    kind = fields.String(required=True, validate=validate.OneOf(ANNOTATION_KINDS))
-    body = fields.String(load_default="", validate=validate.Length(max=10_000))
-    linked_observation_id = fields.UUID(allow_none=True)
-    contributor_id = rules.whole_number(rules.ROW_ID)
-    field = fields.String(validate=validate.OneOf(CORRECTABLE_FIELDS), allow_none=True)
-    proposed_value = fields.Dict(keys=fields.String(), allow_none=True)
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(ANNOTATION_KINDS),
+        metadata=describe("What the annotation does; any kind on any knowledge kind."),
+    )
+    body = fields.String(
+        load_default="", validate=validate.Length(max=10_000), metadata=describe("What the annotator says.")
+    )
+    linked_observation_id = fields.UUID(allow_none=True, metadata=describe("Another observation this one relates to."))
+    contributor_id = rules.whole_number(
+        rules.ROW_ID, metadata=describe("Who is credited, if not the account (a pseudonym or a group).")
+    )
+    field = fields.String(
+        validate=validate.OneOf(CORRECTABLE_FIELDS),
+        allow_none=True,
+        metadata=describe("The field a correction proposes to change."),
+    )
+    proposed_value = fields.Dict(
+        keys=fields.String(),
+        allow_none=True,
+        metadata=describe('The proposed value, e.g. {"value": ...} or {"geometry": ...}.'),
+    )
 
     @validates_schema
     def _check(self, data: dict[str, Any], **kwargs) -> None:
@@ -81,5 +98,40 @@ class ResponseSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    action = fields.String(required=True, validate=validate.OneOf(("accept", "answer")))
-    response = fields.String(load_default="", validate=validate.Length(max=10_000))
+    action = fields.String(
+        required=True,
+        validate=validate.OneOf(("accept", "answer")),
+        metadata=describe("Accept a correction (applied through history) or answer."),
+    )
+    response = fields.String(load_default="", validate=validate.Length(max=10_000), metadata=describe("The answer."))
+
+
+class AnnotationPathSchema(ObservationPathSchema):
+    annotation_id = fields.Integer(required=True, metadata=describe("The annotation's id."))
+
+
+# --- what the API answers (built by SQL in queries.py; these describe it) ---------------------------
+
+
+class AnnotationStatusSchema(Schema):
+    id = fields.Integer(required=True, metadata=describe("The annotation's id."))
+    status = fields.String(required=True, validate=validate.OneOf(ANNOTATION_STATUSES), metadata=describe("Its state."))
+
+
+class AnnotationReadSchema(Schema):
+    id = fields.Integer(metadata=describe("The annotation's id."))
+    kind = fields.String(validate=validate.OneOf(ANNOTATION_KINDS), metadata=describe("What it does."))
+    body = fields.String(metadata=describe("What the annotator says."))
+    field = fields.String(allow_none=True, metadata=describe("The field a correction is about."))
+    proposed_value = fields.Dict(allow_none=True)
+    linked_observation_id = fields.UUID(allow_none=True, metadata=describe("A related observation."))
+    status = fields.String(validate=validate.OneOf(ANNOTATION_STATUSES), metadata=describe("Its state."))
+    response = fields.String(allow_none=True, metadata=describe("The answer to it."))
+    author = fields.Dict(allow_none=True)
+    responded_by = fields.Dict(allow_none=True)
+    responded_at = fields.DateTime(allow_none=True, metadata=describe("When it was answered."))
+    created_at = fields.DateTime(metadata=describe("When it was made."))
+
+
+class AnnotationListSchema(Schema):
+    annotations = fields.List(fields.Nested(AnnotationReadSchema))

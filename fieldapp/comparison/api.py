@@ -4,27 +4,44 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from fieldapp.accounts.auth import current_user
 from fieldapp.comparison.queries import CSV_HEADER
-from fieldapp.comparison.schemas import FORMATS, parse_comparison
+from fieldapp.comparison.schemas import CellsSchema, ComparisonApiArgsSchema, ComparisonSchema, comparison_of
 from fieldapp.comparison.service import grid_for, run_comparison
 from fieldapp.config import current_settings
 from fieldapp.db import get_session
-from fieldapp.errors import bad_parameter
 from fieldapp.geo.geojson import feature_collection
 from fieldapp.http import GEOJSON, json_text_response
+from fieldapp.openapi import JSON, READ, Answer, operation
 
 bp = Blueprint("comparison_api", __name__)
 
 
 @bp.get("/comparisons")
-def get_comparison():
-    a, b, cell_m, shape = parse_comparison(request.args)
-    fmt = request.args.get("format", "json")
-    if fmt not in FORMATS:
-        raise bad_parameter("format", f"use one of {', '.join(FORMATS)}")
+@operation(
+    "getComparison",
+    "comparisons",
+    "Compare two selections cell by cell",
+    description="Symmetric: neither side is the reference. Uses public geometry only.",
+    security=READ,
+    args=ComparisonApiArgsSchema,
+    answers={
+        200: Answer(
+            "The comparison, in the format asked for.",
+            {
+                JSON: ComparisonSchema,
+                GEOJSON: CellsSchema,
+                "text/csv": {"type": "string", "description": "One row per cell."},
+            },
+        )
+    },
+    errors=(400, 401),
+)
+def get_comparison(args: dict):
+    a, b, cell_m, shape = comparison_of(args)
+    fmt = args["format"]
     grid = grid_for(cell_m, shape, current_settings())
     user = current_user()
     outcome = run_comparison(get_session(), a, b, grid, user.id if user else None, "csv" if fmt == "csv" else "geojson")

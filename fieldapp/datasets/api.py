@@ -2,28 +2,45 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, url_for
 
 from fieldapp.accounts.auth import require_user
 from fieldapp.config import current_settings
 from fieldapp.datasets import queries, service
-from fieldapp.datasets.schemas import DatasetSchema
+from fieldapp.datasets.schemas import DatasetListSchema, DatasetPathSchema, DatasetReadSchema, DatasetSchema
 from fieldapp.db import get_session
 from fieldapp.errors import NotFound
-from fieldapp.geo.filters import reject_unknown
 from fieldapp.http import json_text_response, load, read_json
+from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
 
 bp = Blueprint("datasets_api", __name__)
 _schema = DatasetSchema()
 
 
 @bp.get("/datasets")
+@operation(
+    "listDatasets",
+    "datasets",
+    "List datasets",
+    security=READ,
+    args=NoArgs,
+    answers={200: answer("Every dataset.", DatasetListSchema)},
+    errors=(400,),
+)
 def list_datasets():
-    reject_unknown(request.args, set())
     return json_text_response('{"datasets": ' + queries.list_datasets_json(get_session()) + "}")
 
 
 @bp.post("/datasets")
+@operation(
+    "createDataset",
+    "datasets",
+    "Create a dataset",
+    security=WRITE,
+    body={JSON: DatasetSchema},
+    answers={201: answer("Created.", DatasetReadSchema, location="The dataset's URL.")},
+    errors=(400, 401, 403, 409, 413, 422),
+)
 def create_dataset():
     user = require_user()
     values = load(_schema, read_json())
@@ -36,8 +53,17 @@ def create_dataset():
 
 
 @bp.get("/datasets/<slug>")
+@operation(
+    "getDataset",
+    "datasets",
+    "Read one dataset with extent and counts",
+    security=READ,
+    args=NoArgs,
+    path=DatasetPathSchema,
+    answers={200: answer("The dataset.", DatasetReadSchema)},
+    errors=(400, 404),
+)
 def get_dataset(slug: str):
-    reject_unknown(request.args, set())
     body = queries.get_dataset_json(get_session(), slug)
     if body is None:
         raise NotFound(f"No dataset {slug!r}.")

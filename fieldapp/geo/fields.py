@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
-from marshmallow import ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, validate
 from shapely.geometry.base import BaseGeometry
 
 from fieldapp.geo.repair import Unrepairable, repair
@@ -145,3 +145,24 @@ class Geometry(fields.Field):
             return None
         shape = value.shape if isinstance(value, CheckedGeometry) else value
         return shapely.geometry.mapping(shape)
+
+
+class GeometrySchema(Schema):
+    """A GeoJSON geometry as the OpenAPI document describes it (the Geometry field reads and checks one)."""
+
+    class Meta:
+        description = (
+            f"A GeoJSON geometry in longitude/latitude (EPSG:4326), at most {MAX_VERTICES:,} vertices. "
+            "An invalid polygon is repaired when the repair keeps its kind (noted in repair_note). "
+            "A position's third value (elevation) is accepted and dropped: geometry is stored in 2-D. "
+            f"GeometryCollections nest at most {MAX_COLLECTION_DEPTH} deep."
+        )
+
+    type = fields.String(
+        required=True, validate=validate.OneOf(GEOMETRY_TYPES), metadata={"description": "The geometry type."}
+    )
+    coordinates = fields.List(fields.Raw(), metadata={"description": "Positions, nested as GeoJSON requires."})
+    geometries = fields.List(
+        fields.Nested(lambda: GeometrySchema()),
+        metadata={"description": "The members of a GeometryCollection (at least one)."},
+    )

@@ -1,4 +1,5 @@
-"""Query-string filters shared by every list: bbox, datetime, limit and cursor."""
+"""Query-string arguments: the filters shared by every list (bbox, datetime, limit, cursor) as parsers and
+marshmallow fields, and `parse_args`, which reads a query string with an arguments schema."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import binascii
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from fieldapp.errors import BadRequest, bad_parameter
 
@@ -111,3 +115,87 @@ def reject_unknown(args, allowed: set[str]) -> None:
             f"Unknown query parameter(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}.",
             [{"path": name, "message": "unknown parameter"} for name in unknown],
         )
+
+
+def parse_args(schema: Schema, args: Any) -> dict[str, Any]:
+    """Read a query string with an arguments schema: unknown names, then each argument in declared order, are a 400.
+
+    A value the schema's own fields parse raises that parser's error; a marshmallow error (a range, a
+    choice) becomes a 400 naming the first argument, in declared order, that is wrong.
+    """
+    names = [field.data_key or name for name, field in schema.load_fields.items()]
+    reject_unknown(args, set(names))
+    values = args.to_dict() if hasattr(args, "to_dict") else dict(args)  # the first of repeated names
+    for name, field in schema.load_fields.items():  # ... unless the field adds them up, comma-separated
+        key = field.data_key or name
+        if field.metadata.get("repeatable") and hasattr(args, "getlist") and key in args:
+            values[key] = ",".join(args.getlist(key))
+    try:
+        return schema.load(values)
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {}
+        name = next((n for n in names if n in messages), next(iter(messages), "(query)"))
+        found = messages.get(name, exc.messages)
+        raise bad_parameter(str(name), str(found[0] if isinstance(found, list) else found)) from None
+
+
+# --- the shared filters as marshmallow fields: each parses with the function above, so the errors are theirs ---
+
+
+class BboxArg(fields.List):
+    """bbox=minLon,minLat,maxLon,maxLat in EPSG:4326 (empty: no filter)."""
+
+    def __init__(self, **kwargs: Any):
+        # The length is there for the document: parse_bbox has checked it.
+        super().__init__(fields.Float(), validate=validate.Length(equal=4), **kwargs)
+
+    def _validate(self, value) -> None:
+        if value is not None:
+            super()._validate(value)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return parse_bbox(value, attr or "bbox") if value else None
+
+
+class DatetimeArg(fields.String):
+    """An instant, or an interval start/end with '..' or empty for an open end (empty: no filter)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return parse_datetime(value, attr or "datetime") if value else None
+
+
+class CommaSeparated(fields.List):
+    """Words separated by commas, each from a vocabulary when one is given (empty: no filter)."""
+
+    def __init__(self, choices: tuple[str, ...] | None = None, what: str = "value", **kwargs: Any):
+        item = fields.String(validate=validate.OneOf(choices)) if choices else fields.String()
+        super().__init__(item, **kwargs)
+        self.choices, self.what = choices, what
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not value:
+            return None
+        chosen = [word.strip() for word in value.split(",") if word.strip()]
+        unknown = sorted(set(chosen) - set(self.choices or chosen))
+        if unknown:
+            allowed = ", ".join(self.choices or ())
+            raise bad_parameter(attr, f"unknown {self.what}(s) {', '.join(unknown)}; use {allowed}")
+        return chosen
+
+
+class LimitArg(fields.Integer):
+    """A page size: at least 1, larger values clamped to the maximum."""
+
+    def __init__(self, default: int, maximum: int, **kwargs: Any):
+        super().__init__(load_default=default, validate=validate.Range(min=1, max=maximum), **kwargs)
+        self.default, self.maximum = default, maximum
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return parse_limit(value, self.default, self.maximum, attr or "limit")
+
+
+class CursorArg(fields.String):
+    """An opaque paging cursor made by encode_cursor (empty: the first page)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return decode_cursor(value, attr or "cursor") if value else None

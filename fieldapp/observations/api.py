@@ -12,23 +12,27 @@ from werkzeug.urls import iri_to_uri
 from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
-from fieldapp.geo.filters import (
-    decode_cursor,
-    encode_cursor,
-    parse_limit,
-    reject_unknown,
-)
+from fieldapp.geo.filters import encode_cursor
 from fieldapp.geo.geojson import feature_collection
 from fieldapp.http import GEOJSON, json_text_response, load, parse_uuid, read_json
 from fieldapp.observations import queries, service
+from fieldapp.observations.answers import (
+    BatchResultSchema,
+    FeatureCollectionReadSchema,
+    FeatureReadSchema,
+    MediaSchema,
+    MediaUploadSchema,
+)
 from fieldapp.observations.schemas import (
-    DEFAULT_LIMIT,
-    LIST_PARAMETERS,
-    MAX_LIMIT,
+    MAX_BATCH,
+    FeatureCollectionInputSchema,
     FeaturePatchSchema,
     FeatureSchema,
-    parse_filter,
+    ListArgsSchema,
+    ObservationPathSchema,
+    filter_of,
 )
+from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
 
 bp = Blueprint("observations_api", __name__)
 
@@ -37,23 +41,53 @@ _patch_schema = FeaturePatchSchema()
 
 
 @bp.get("/observations")
-def list_observations():
-    reject_unknown(request.args, LIST_PARAMETERS)
-    filters = parse_filter(request.args)
-    limit = parse_limit(request.args.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
-    after = decode_cursor(request.args["cursor"]) if request.args.get("cursor") else None
-    page = queries.list_observations(get_session(), current_viewer(), filters, limit, after)
+@operation(
+    "listObservations",
+    "observations",
+    "List observations",
+    description="Unknown query parameters answer 400.",
+    security=READ,
+    args=ListArgsSchema,
+    answers={200: answer("A page of observations.", FeatureCollectionReadSchema, GEOJSON)},
+    errors=(400, 401),
+)
+def list_observations(args: dict):
+    limit = args["limit"]
+    page = queries.list_observations(get_session(), current_viewer(), filter_of(args), limit, args.get("cursor"))
     links = [{"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)}]
     if page["next_after"] is not None:
-        args = request.args.to_dict() | {"cursor": encode_cursor(page["next_after"]), "limit": str(limit)}
-        links.append({"rel": "next", "type": GEOJSON, "href": url_for(".list_observations", _external=True, **args)})
+        query = request.args.to_dict() | {"cursor": encode_cursor(page["next_after"]), "limit": str(limit)}
+        links.append({"rel": "next", "type": GEOJSON, "href": url_for(".list_observations", _external=True, **query)})
     body = feature_collection(
         page["features"], numberMatched=page["matched"], numberReturned=page["returned"], links=links
     )
     return json_text_response(body, mimetype=GEOJSON)
 
 
+_FEATURE_OR_BATCH = {"oneOf": [FeatureSchema, FeatureCollectionInputSchema]}
+_STORED = {"oneOf": [FeatureReadSchema, BatchResultSchema]}
+
+
 @bp.post("/observations")
+@operation(
+    "createObservations",
+    "observations",
+    "Record one observation (a Feature) or a batch (a FeatureCollection)",
+    description="Idempotent on the feature id for the account that created the record: the same id "
+    "with the same content answers with the stored record (200), with different content 409. Another "
+    "account's id is 409 whatever the content, so the answer never tells a hidden location.",
+    security=WRITE,
+    body={JSON: _FEATURE_OR_BATCH, GEOJSON: _FEATURE_OR_BATCH},
+    answers={
+        200: answer("Already stored with the same content.", _STORED),
+        201: answer(
+            "Stored: the Feature, or for a batch a summary.",
+            _STORED,
+            location="The new observation's URL (single Feature).",
+        ),
+    },
+    errors=(400, 401, 403, 409, 413, 422),
+)
 def create_observations():
     user = require_user()
     body = read_json()
@@ -87,10 +121,10 @@ def _features_of(body) -> tuple[list, bool]:
                 "A FeatureCollection needs a non-empty 'features' array.",
                 [{"path": "features", "message": "missing or empty"}],
             )
-        if len(features) > service.MAX_BATCH:
+        if len(features) > MAX_BATCH:
             raise Invalid(
-                f"A batch holds at most {service.MAX_BATCH} features; this one has {len(features)}.",
-                [{"path": "features", "message": f"more than {service.MAX_BATCH}"}],
+                f"A batch holds at most {MAX_BATCH} features; this one has {len(features)}.",
+                [{"path": "features", "message": f"more than {MAX_BATCH}"}],
             )
         extra = set(body) - {"type", "features", "bbox"}
         if extra:
@@ -128,8 +162,17 @@ def _single_response(outcome: service.Outcome) -> Response:
 
 
 @bp.get("/observations/<observation_id>")
+@operation(
+    "getObservation",
+    "observations",
+    "Read one observation",
+    security=READ,
+    args=NoArgs,
+    path=ObservationPathSchema,
+    answers={200: answer("The observation.", FeatureReadSchema, GEOJSON)},
+    errors=(400, 401, 404),
+)
 def get_observation(observation_id: str):
-    reject_unknown(request.args, set())
     feature = queries.get_observation_feature(get_session(), current_viewer(), parse_uuid(observation_id))
     if feature is None:
         raise NotFound(f"No observation {observation_id}.")
@@ -137,6 +180,17 @@ def get_observation(observation_id: str):
 
 
 @bp.patch("/observations/<observation_id>")
+@operation(
+    "patchObservation",
+    "observations",
+    "Change an observation",
+    description="Only its contributor, the dataset's stewards, staff and admins may change it.",
+    security=WRITE,
+    path=ObservationPathSchema,
+    body={JSON: FeaturePatchSchema},
+    answers={200: answer("The changed observation.", FeatureReadSchema, GEOJSON)},
+    errors=(400, 401, 403, 404, 413, 422),
+)
 def patch_observation(observation_id: str):
     user = require_user()
     oid = parse_uuid(observation_id)
@@ -157,6 +211,16 @@ def _visible_feature(session: Session, observation_id: uuid.UUID) -> str:
 
 
 @bp.delete("/observations/<observation_id>")
+@operation(
+    "deleteObservation",
+    "observations",
+    "Delete an observation",
+    description="Recorded in the history. Same permissions as a change.",
+    security=WRITE,
+    path=ObservationPathSchema,
+    answers={204: answer("Deleted.")},
+    errors=(400, 401, 403, 404),
+)
 def delete_observation(observation_id: str):
     user = require_user()
     session = get_session()
@@ -166,6 +230,17 @@ def delete_observation(observation_id: str):
 
 
 @bp.post("/observations/<observation_id>/media")
+@operation(
+    "uploadMedia",
+    "observations",
+    "Add a photo to an observation",
+    description="The original is kept private; the public copy and thumbnail carry no metadata.",
+    security=WRITE,
+    path=ObservationPathSchema,
+    body={"multipart/form-data": MediaUploadSchema},
+    answers={200: answer("Already stored with this id.", MediaSchema), 201: answer("Stored.", MediaSchema)},
+    errors=(400, 401, 403, 404, 409, 413, 422),
+)
 def upload_media(observation_id: str):
     """Store a photo (multipart field `file`), once per client-generated `id`; 201 new, 200 a retry."""
     from flask import current_app

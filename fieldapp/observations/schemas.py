@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from fieldapp import rules
-from fieldapp.errors import bad_parameter
 from fieldapp.geo.fields import Geometry
-from fieldapp.geo.filters import parse_bbox, parse_datetime, parse_instant
+from fieldapp.geo.filters import BboxArg, CommaSeparated, CursorArg, DatetimeArg, LimitArg, parse_instant
 from fieldapp.observations import abundance
 from fieldapp.observations.queries import ObservationFilter
+from fieldapp.rules import describe
 from fieldapp.vocab import (
     ABUNDANCE_SCALES,
     CONFIDENCES,
@@ -23,6 +23,13 @@ from fieldapp.vocab import (
     TRENDS,
     VISIBILITIES,
 )
+
+TIME_TEXT = (
+    "A date (YYYY-MM-DD, midnight UTC) or an RFC 3339 date-time (UTC when no offset is given), "
+    f"from {rules.EARLIEST.year} to at most {rules.FUTURE_TOLERANCE.days} day ahead of now."
+)
+# A batch (a FeatureCollection) holds at most this many features, stored all-or-nothing.
+MAX_BATCH = 1000
 
 
 class Timestamp(fields.Field):
@@ -49,32 +56,93 @@ class PropertiesSchema(Schema):
 
     class Meta:
         unknown = RAISE
+        description = "Unknown properties are an error. Give subject_id or subject_text."
 
-    dataset = fields.String(required=True, validate=rules.length("dataset", 1))
-    contributor_id = rules.whole_number(rules.ROW_ID)
-    recorded_by_text = fields.String(validate=rules.length("recorded_by_text"), allow_none=True)
-    subject_id = rules.whole_number(rules.ROW_ID, allow_none=True)
-    subject_text = fields.String(validate=rules.length("subject_text", 1), allow_none=True)
-    occurrence_status = fields.String(validate=validate.OneOf(OCCURRENCE_STATUSES))
-    count = rules.whole_number(rules.COUNT, allow_none=True)
-    abundance_scale = fields.String(validate=validate.OneOf(ABUNDANCE_SCALES), allow_none=True)
-    abundance_value = fields.Raw(allow_none=True)
-    trend = fields.String(validate=validate.OneOf(TRENDS), allow_none=True)
-    observed_start = Timestamp()
-    observed_end = Timestamp(allow_none=True)
-    time_precision = fields.String(validate=validate.OneOf(TIME_PRECISIONS))
-    season_months = fields.List(
-        rules.whole_number(rules.SEASON_MONTH), validate=validate.Length(min=1, max=12), allow_none=True
+    dataset = fields.String(
+        required=True, validate=rules.length("dataset", 1), metadata=describe("The dataset's slug.")
     )
-    coordinate_uncertainty_m = fields.Float(validate=rules.UNCERTAINTY.validators(), allow_none=True, allow_nan=False)
-    visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
-    confidence = fields.String(validate=validate.OneOf(CONFIDENCES), allow_none=True)
-    method = fields.String(validate=rules.length("method"), allow_none=True)
-    notes = fields.String(validate=rules.length("notes"), allow_none=True)
-    licence = fields.String(validate=validate.OneOf(LICENCES, error="Unknown licence; use one of {choices}."))
-    source_ref = fields.String(validate=rules.length("source_ref", 1), allow_none=True)
-    time_spent_min = rules.whole_number(rules.TIME_SPENT, allow_none=True)
-    attributes = fields.Dict(keys=fields.String())
+    contributor_id = rules.whole_number(
+        rules.ROW_ID,
+        metadata=describe(
+            "Who is credited, when not the account sending it "
+            "(one of the user's pseudonyms, a group they belong to, or someone they record for)."
+        ),
+    )
+    recorded_by_text = fields.String(
+        validate=rules.length("recorded_by_text"),
+        allow_none=True,
+        metadata=describe("Names of the recorders as written in the source."),
+    )
+    subject_id = rules.whole_number(
+        rules.ROW_ID, allow_none=True, metadata=describe("The subject (taxon, habitat, other) observed.")
+    )
+    subject_text = fields.String(
+        validate=rules.length("subject_text", 1),
+        allow_none=True,
+        metadata=describe("The words the contributor used for what was observed (a local name is fine)."),
+    )
+    occurrence_status = fields.String(
+        validate=validate.OneOf(OCCURRENCE_STATUSES), metadata=describe("Whether the subject was there.")
+    )
+    count = rules.whole_number(rules.COUNT, allow_none=True, metadata=describe("How many were counted."))
+    abundance_scale = fields.String(
+        validate=validate.OneOf(ABUNDANCE_SCALES), allow_none=True, metadata=describe("The scale of abundance_value.")
+    )
+    # null sits in one branch only, so that oneOf matches exactly one branch for it.
+    abundance_value = fields.Raw(
+        allow_none=True,
+        metadata={
+            "oneOf": [{"type": "string", "nullable": True}, {"type": "number"}],
+            "description": "A value on abundance_scale, sent together with it; the verbatim value is kept. "
+            + " ".join(f"{scale}: {abundance.HELP[scale]}" for scale in ABUNDANCE_SCALES),
+        },
+    )
+    trend = fields.String(
+        validate=validate.OneOf(TRENDS), allow_none=True, metadata=describe("Knowledge about change over time.")
+    )
+    observed_start = Timestamp(metadata=describe(f"When the observation starts. {TIME_TEXT}"))
+    observed_end = Timestamp(
+        allow_none=True, metadata=describe(f"When it ends (an interval), not before observed_start. {TIME_TEXT}")
+    )
+    time_precision = fields.String(
+        validate=validate.OneOf(TIME_PRECISIONS), metadata=describe("How precise the time is.")
+    )
+    season_months = fields.List(
+        rules.whole_number(rules.SEASON_MONTH, metadata=describe("A month, 1 = January.")),
+        validate=validate.Length(min=1, max=12),
+        allow_none=True,
+        metadata=describe("Months in which it recurs, e.g. [3, 4, 5] for March-May."),
+    )
+    coordinate_uncertainty_m = fields.Float(
+        validate=rules.UNCERTAINTY.validators(),
+        allow_none=True,
+        allow_nan=False,
+        metadata=describe("Radius of uncertainty of the location, in metres."),
+    )
+    visibility = fields.String(
+        validate=validate.OneOf(VISIBILITIES),
+        metadata=describe("Who sees the precise location (defaults from the dataset)."),
+    )
+    confidence = fields.String(
+        validate=validate.OneOf(CONFIDENCES),
+        allow_none=True,
+        metadata=describe("Confidence as the contributor states it."),
+    )
+    method = fields.String(validate=rules.length("method"), allow_none=True, metadata=describe("How it was observed."))
+    notes = fields.String(validate=rules.length("notes"), allow_none=True, metadata=describe("Free notes."))
+    licence = fields.String(
+        validate=validate.OneOf(LICENCES, error="Unknown licence; use one of {choices}."),
+        metadata=describe("Licence of the record (defaults to the dataset's)."),
+    )
+    source_ref = fields.String(
+        validate=rules.length("source_ref", 1),
+        allow_none=True,
+        metadata=describe("The record's id in its source, for idempotent re-import."),
+    )
+    time_spent_min = rules.whole_number(
+        rules.TIME_SPENT, allow_none=True, metadata=describe("Volunteer time spent on this record, in minutes.")
+    )
+    attributes = fields.Dict(keys=fields.String(), metadata=describe("Original fields of imported data."))
 
     @validates_schema
     def _check(self, data: dict[str, Any], **kwargs) -> None:
@@ -120,8 +188,12 @@ class FeatureSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    type = fields.String(required=True, validate=validate.Equal("Feature", error="The type must be 'Feature'."))
-    id = fields.UUID(allow_none=True)
+    type = fields.String(
+        required=True,
+        validate=validate.Equal("Feature", error="The type must be 'Feature'."),
+        metadata=describe("Always Feature."),
+    )
+    id = fields.UUID(allow_none=True, metadata=describe("A UUID the client may generate; writes are idempotent on it."))
     geometry = Geometry(
         required=True,
         allow_none=False,
@@ -134,39 +206,93 @@ class FeatureSchema(Schema):
 class FeaturePatchSchema(FeatureSchema):
     """A partial update: any of the properties, and optionally a new geometry."""
 
-    type = fields.String(validate=validate.Equal("Feature", error="The type must be 'Feature'."))
+    type = fields.String(
+        validate=validate.Equal("Feature", error="The type must be 'Feature'."), metadata=describe("Always Feature.")
+    )
+    id = fields.UUID(allow_none=True, metadata=describe("Must equal the id in the URL when given."))
     geometry = Geometry(allow_none=False, error_messages={"null": "A Feature needs a geometry."})
     properties = fields.Nested(PropertiesSchema(partial=True))
 
 
-# The list's query arguments, shared by the list API, the map page and the tiles.
-LIST_PARAMETERS = {"bbox", "datetime", "dataset", "kind", "subject", "review", "limit", "cursor"}
+class FeatureCollectionInputSchema(Schema):
+    """A batch, as the document describes it (the API reads it feature by feature, reporting each by index)."""
+
+    class Meta:
+        unknown = RAISE
+        description = f"A batch of up to {MAX_BATCH:,} features, stored all-or-nothing."
+
+    type = fields.String(
+        required=True, validate=validate.Equal("FeatureCollection"), metadata=describe("Always FeatureCollection.")
+    )
+    features = fields.List(fields.Nested(FeatureSchema), required=True, validate=validate.Length(min=1, max=MAX_BATCH))
+    bbox = fields.List(fields.Float())
+
+
+class ObservationPathSchema(Schema):
+    """The observation named in a URL (anything but a UUID names none: 404)."""
+
+    observation_id = fields.UUID(required=True, data_key="id", metadata=describe("The observation's UUID."))
+
+
 REVIEW_STATES = ("open_questions", "corroborated")
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 
 
+class FilterArgsSchema(Schema):
+    """The list filters in a query string: the list API, the map page and the tiles."""
+
+    class Meta:
+        unknown = EXCLUDE  # the map page and the tiles read their other arguments themselves
+
+    bbox = BboxArg(metadata=describe("minLon,minLat,maxLon,maxLat in EPSG:4326, tested against the geometry you see."))
+    datetime = DatetimeArg(
+        metadata=describe("An instant, or an interval start/end with '..' or empty for an open end.")
+    )
+    dataset = CommaSeparated(metadata=describe("Dataset slugs, comma-separated."))
+    kind = CommaSeparated(KNOWLEDGE_KINDS, "knowledge kind", metadata=describe("Knowledge kinds, comma-separated."))
+    subject = fields.String(
+        metadata=describe("A subject's scientific name, EUNIS code, any of its names, or the words used.")
+    )
+    review = CommaSeparated(
+        REVIEW_STATES,
+        "review state",
+        metadata=describe(
+            "Only records with open questions or corrections, and/or corroborated ones, comma-separated."
+        ),
+    )
+
+
+class ListArgsSchema(FilterArgsSchema):
+    """GET /observations: the filters, a page size and a cursor."""
+
+    limit = LimitArg(
+        DEFAULT_LIMIT, MAX_LIMIT, metadata=describe("Page size (larger values are clamped to the maximum).")
+    )
+    cursor = CursorArg(metadata=describe("Opaque paging cursor: follow the 'next' link."))
+
+
+_filter_args = FilterArgsSchema()
+LIST_PARAMETERS = set(ListArgsSchema().fields)
+
+
 def parse_filter(args) -> ObservationFilter:
     """Read the list filters from query arguments (the list API, the map and the tiles)."""
+    return filter_of(_filter_args.load(args.to_dict() if hasattr(args, "to_dict") else dict(args)))
+
+
+def filter_of(values: dict[str, Any]) -> ObservationFilter:
+    """The filter the parsed arguments ask for (empty ones ask for nothing)."""
     filters = ObservationFilter()
-    if args.get("bbox"):
-        filters.bbox = parse_bbox(args["bbox"])
-    if args.get("datetime"):
-        filters.interval = parse_datetime(args["datetime"])
-    if args.get("dataset"):
-        filters.datasets = [s.strip() for s in args["dataset"].split(",") if s.strip()]
-    if args.get("kind"):
-        filters.kinds = _choices(args, "kind", KNOWLEDGE_KINDS, "knowledge kind")
-    if args.get("subject"):
-        filters.subject = args["subject"].strip()
-    if args.get("review"):
-        filters.review = _choices(args, "review", REVIEW_STATES, "review state")
+    if values.get("bbox"):
+        filters.bbox = values["bbox"]
+    if values.get("datetime"):
+        filters.interval = values["datetime"]
+    if values.get("dataset"):
+        filters.datasets = values["dataset"]
+    if values.get("kind"):
+        filters.kinds = values["kind"]
+    if values.get("subject"):
+        filters.subject = values["subject"].strip()
+    if values.get("review"):
+        filters.review = values["review"]
     return filters
-
-
-def _choices(args, name: str, allowed: tuple[str, ...], what: str) -> list[str]:
-    """A comma-separated list of words from a vocabulary; anything else is a 400 naming the parameter."""
-    chosen = [word.strip() for word in args[name].split(",") if word.strip()]
-    unknown = sorted(set(chosen) - set(allowed))
-    if unknown:
-        raise bad_parameter(name, f"unknown {what}(s) {', '.join(unknown)}; use {', '.join(allowed)}")
-    return chosen

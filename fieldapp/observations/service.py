@@ -26,7 +26,6 @@ from fieldapp.observations import bulk
 from fieldapp.observations.models import Observation
 from fieldapp.subjects.models import Subject
 
-MAX_BATCH = 1000
 # Every optional property, so that every row of a batch insert has the same keys.
 OPTIONAL_PROPERTIES = (
     "recorded_by_text",

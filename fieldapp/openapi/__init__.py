@@ -1,40 +1,11 @@
-"""The OpenAPI 3.0 document of /api/v1, kept as data and built from the domain's vocabulary."""
+"""The OpenAPI document of /api/v1, generated from the routes' declarations and their marshmallow schemas.
 
-from __future__ import annotations
+A view declares itself with `@operation(...)` (operations.py): its query arguments, path, body and
+answers are marshmallow schemas, and the same arguments schema parses the request. `document(app,
+prefix)` (document.py) walks the app's URL map and builds the document with apispec.
+"""
 
-from fieldapp.config import VERSION
-from fieldapp.openapi.builders import Schema
-from fieldapp.openapi.paths import error_responses, paths, security_schemes, shared_parameters
-from fieldapp.openapi.schemas import component_schemas
+from fieldapp.openapi.document import document
+from fieldapp.openapi.operations import GEOJSON, JSON, PUBLIC, READ, WRITE, Answer, NoArgs, answer, operation
 
-TAGS = ("observations", "annotations", "datasets", "comparisons", "sensing", "contributors", "accounts", "meta")
-
-
-def document() -> dict:
-    """Build the whole OpenAPI 3.0.3 document."""
-    return {
-        "openapi": "3.0.3",
-        "info": info(),
-        "servers": [{"url": "/api/v1"}],
-        "tags": [{"name": name} for name in TAGS],
-        "paths": paths(),
-        "components": {
-            "schemas": component_schemas(),
-            "responses": error_responses(),
-            "parameters": shared_parameters(),
-            "securitySchemes": security_schemes(),
-        },
-    }
-
-
-def info() -> Schema:
-    return {
-        "title": "fieldapp API",
-        "version": VERSION,
-        "description": (
-            "Observations of every kind of knowledge (local, volunteer, scientific, historical) as GeoJSON, "
-            "with their attribution. Anonymous callers read public geometry only; writes need an account. "
-            'Errors are JSON: {"error": {"message", "details": [{"path", "message"}]}}.'
-        ),
-        "license": {"name": "AGPL-3.0-or-later"},
-    }
+__all__ = ["GEOJSON", "JSON", "PUBLIC", "READ", "WRITE", "Answer", "NoArgs", "answer", "document", "operation"]

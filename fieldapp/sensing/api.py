@@ -4,26 +4,37 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from fieldapp.accounts.auth import current_viewer
 from fieldapp.db import get_session
-from fieldapp.errors import bad_parameter
 from fieldapp.http import json_text_response
-from fieldapp.sensing.schemas import FORMATS, parse_sensing
+from fieldapp.openapi import JSON, READ, Answer, operation
+from fieldapp.sensing.schemas import SensingApiArgsSchema, SensingSchema
 from fieldapp.sensing.service import answer, csv_table
 
 bp = Blueprint("sensing_api", __name__)
 
 
 @bp.get("/sensing")
-def get_sensing():
-    query = parse_sensing(request.args)
-    fmt = request.args.get("format", "json")
-    if fmt not in FORMATS:
-        raise bad_parameter("format", f"use one of {', '.join(FORMATS)}")
-    result = answer(get_session(), current_viewer(), query)
-    if fmt == "csv":
+@operation(
+    "getSensing",
+    "sensing",
+    "What every source says about change in a subject and place",
+    description="Symmetric: no source is the reference. Records count as the caller may see them.",
+    security=READ,
+    args=SensingApiArgsSchema,
+    answers={
+        200: Answer(
+            "The table and the directions of change.",
+            {JSON: SensingSchema, "text/csv": {"type": "string", "description": "One row per source and bin."}},
+        )
+    },
+    errors=(400, 401),
+)
+def get_sensing(args: dict):
+    result = answer(get_session(), current_viewer(), args["question"])
+    if args["format"] == "csv":
         return Response(
             csv_table(result),
             mimetype="text/csv",

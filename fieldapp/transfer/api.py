@@ -10,26 +10,59 @@ from flask.globals import app_ctx
 from fieldapp.access import may_import, may_see_job, viewer_of
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.config import current_settings
+from fieldapp.datasets.schemas import DatasetPathSchema
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, Forbidden, NotFound
-from fieldapp.geo.filters import reject_unknown
+from fieldapp.openapi import READ, WRITE, Answer, answer, operation
 from fieldapp.transfer import jobs
+from fieldapp.transfer.exporters import FORMATS as EXPORT_FORMATS
 from fieldapp.transfer.exporters import Export, find_dataset
 from fieldapp.transfer.options import parse_flag, parse_options
+from fieldapp.transfer.schemas import ExportArgsSchema, ImportFormSchema, ImportJobPathSchema, ImportJobSchema
 
 bp = Blueprint("transfer_api", __name__)
 
 
+_BINARY = {"type": "string", "format": "binary"}
+
+
 @bp.get("/datasets/<slug>/export")
-def export_dataset(slug: str):
-    reject_unknown(request.args, {"format"})
+@operation(
+    "exportDataset",
+    "datasets",
+    "Download a dataset",
+    description="Streamed; public geometry for everyone except those allowed the precise one.",
+    security=READ,
+    args=ExportArgsSchema,
+    path=DatasetPathSchema,
+    answers={200: Answer("The file.", {media: _BINARY for media, _ in EXPORT_FORMATS.values()})},
+    errors=(400, 404),
+)
+def export_dataset(slug: str, args: dict):
     session = get_session()
-    export = Export(session, current_viewer(), find_dataset(session, slug), request.args.get("format"))
+    export = Export(session, current_viewer(), find_dataset(session, slug), args.get("format"))
     headers = {"Content-Disposition": f'attachment; filename="{export.filename}"'}
     return Response(stream_with_context(export.chunks()), mimetype=export.media_type, headers=headers)
 
 
 @bp.post("/datasets/<slug>/imports")
+@operation(
+    "importFile",
+    "datasets",
+    "Import a file into a dataset (stewards)",
+    description="All-or-nothing; a record is updated only when the same source (the file's own ids, the same"
+    " file, or the same source_key) gives the same id. Small files answer with the report;"
+    " large ones (or background=true) answer 202 with a status URL.",
+    security=WRITE,
+    path=DatasetPathSchema,
+    body={"multipart/form-data": ImportFormSchema},
+    answers={
+        200: answer("Dry run: the report.", ImportJobSchema, location="The job's status URL."),
+        201: answer("Imported: the report.", ImportJobSchema, location="The job's status URL."),
+        202: answer("Queued as a background job.", ImportJobSchema, location="The job's status URL."),
+    },
+    errors=(400, 401, 403, 404, 413, 422),
+)
 def import_file(slug: str):
     user = require_user()
     session = get_session()
@@ -55,6 +88,15 @@ def import_file(slug: str):
 
 
 @bp.get("/imports/<uuid:job_id>")
+@operation(
+    "getImport",
+    "datasets",
+    "Follow an import job",
+    security=WRITE,
+    path=ImportJobPathSchema,
+    answers={200: answer("The job.", ImportJobSchema)},
+    errors=(401, 404),
+)
 def get_job(job_id):
     user = current_user()
     job = jobs.get_job(get_session(), job_id)

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from fieldapp.errors import Invalid
 
 # A source key is part of every record's source_ref, so it cannot hold the separators ':' and '#'.
-_SOURCE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+SOURCE_KEY_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+_SOURCE_KEY = re.compile(SOURCE_KEY_PATTERN)
 _KINDS = {0: "point", 1: "line", 2: "area"}
 EXAMPLES = 5
 
