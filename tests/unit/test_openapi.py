@@ -6,6 +6,7 @@ import re
 import uuid
 
 import pytest
+from flask import Blueprint, Flask
 from marshmallow import fields, validate
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, oas30_format_checker
 from openapi_spec_validator import validate as validate_spec
@@ -181,6 +182,15 @@ def test_the_generated_document_keeps_every_operation_parameter_and_answer(doc):
     assert operations_of(doc) == DOCUMENTED_OPERATIONS
     assert set(doc["components"]["schemas"]) == DOCUMENTED_SCHEMAS
     assert set(doc["components"]["responses"]) == {f"E{code}" for code in (400, 401, 403, 404, 409, 413, 422)}
+
+
+def test_a_route_without_a_declaration_stops_the_document():
+    app = Flask("undeclared")
+    blueprint = Blueprint("undeclared", __name__)
+    blueprint.add_url_rule("/undeclared", view_func=lambda: "")
+    app.register_blueprint(blueprint, url_prefix=API_PREFIX)
+    with pytest.raises(LookupError, match=f"{API_PREFIX}/undeclared"):
+        document(app, API_PREFIX)
 
 
 def test_security_schemes_are_bearer_and_cookie(doc):
