@@ -79,6 +79,8 @@ class Observation(Base):
             postgresql_using="gist",
             postgresql_where=text("ST_Dimension(public_geom) > 0"),
         ),
+        # Stated trends (local knowledge's "fewer than in the 90s") are few: /sensing reads them here.
+        Index("ix_observation_trend", "dataset_id", "observed_start", postgresql_where=text("trend IS NOT NULL")),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)

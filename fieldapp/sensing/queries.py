@@ -32,12 +32,13 @@ def _where(viewer: Viewer, query: SensingQuery) -> tuple[str, dict[str, Any]]:
     """Which records a question reads: seen by the viewer, in the box and period, from the chosen sources."""
     geometry = visible_geometry_sql(viewer)
     envelope = "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)"
-    hint = f"o.public_geom && {envelope}"
+    place = f"ST_Intersects({geometry}, {envelope})"
     if geometry != "o.public_geom":
-        hint = f"({hint} OR o.geom && {envelope})"
+        # Either geometry's index can find the row; the test is on the one this viewer sees.
+        place = f"(o.public_geom && {envelope} OR o.geom && {envelope}) AND {place}"
     clauses = [
         see_record_sql(viewer),
-        f"{hint} AND ST_Intersects({geometry}, {envelope})",
+        place,
         "o.observed_start < :until AND coalesce(o.observed_end, o.observed_start) >= :since",
     ]
     params: dict[str, Any] = viewer_params(viewer) | dict(
@@ -49,52 +50,73 @@ def _where(viewer: Viewer, query: SensingQuery) -> tuple[str, dict[str, Any]]:
         "subject": query.subject,
     }
     if query.kinds:
-        clauses.append("d.knowledge_kind = ANY(:kinds)")
+        clauses.append("o.dataset_id IN (SELECT id FROM dataset WHERE knowledge_kind = ANY(:kinds))")
         params["kinds"] = query.kinds
     if query.datasets:
-        clauses.append("d.slug = ANY(:datasets)")
+        clauses.append("o.dataset_id IN (SELECT id FROM dataset WHERE slug = ANY(:datasets))")
         params["datasets"] = query.datasets
     return " AND ".join(clauses), params
 
 
+# A record's first and last bin, as offsets from the axis' first bin (floor division, so a record
+# starting before the axis gets a negative offset and its share outside the axis is not counted).
+_YEAR = "date_part('year', {} AT TIME ZONE 'UTC')::int"
+_FIRST = f"floor(({_YEAR.format('o.observed_start')} - :first_bin) / CAST(:b AS float8))::int"
+_LAST = f"floor(({_YEAR.format('coalesce(o.observed_end, o.observed_start)')} - :first_bin) / CAST(:b AS float8))::int"
+
+
 def bin_rows(session: Session, viewer: Viewer, query: SensingQuery) -> list[dict[str, Any]]:
-    """One row per dataset and bin (scale NULL, with effort and counts) and per scale used (median class)."""
-    where, params = _where(viewer, query)
-    year = "extract(year FROM {} AT TIME ZONE 'UTC')::int"
-    sql = f"""
-        WITH recs AS (
-          SELECT o.dataset_id, o.occurrence_status = 'present' AS present, o.count, o.abundance_scale,
-                 {rank_sql()} AS rank, {subject_match_sql()} AS is_subject,
-                 floor(({year.format("o.observed_start")} - :first_bin) / CAST(:b AS numeric))::int AS first_i,
-                 floor(({year.format("coalesce(o.observed_end, o.observed_start)")} - :first_bin)
-                       / CAST(:b AS numeric))::int AS last_i
-            FROM observation o JOIN dataset d ON d.id = o.dataset_id
-           WHERE {where}
-        ),
-        binned AS (
-          SELECT r.*, :first_bin + i * :b AS bin, 1.0 / (last_i - first_i + 1) AS weight, last_i > first_i AS spread
-            FROM recs r CROSS JOIN LATERAL generate_series(greatest(first_i, 0), least(last_i, :last_i)) AS i
-        )
-        SELECT dataset_id, bin, abundance_scale AS scale, GROUPING(abundance_scale) = 1 AS whole_bin,
-               sum(weight)::float AS effort,
-               coalesce(sum(weight) FILTER (WHERE spread), 0)::float AS spread,
-               coalesce(sum(weight) FILTER (WHERE is_subject AND present), 0)::float AS present,
-               coalesce(sum(weight) FILTER (WHERE is_subject AND NOT present), 0)::float AS absent,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY count)
-                 FILTER (WHERE is_subject AND present AND NOT spread) AS median_count,
-               count(count) FILTER (WHERE is_subject AND present AND NOT spread) AS counts,
-               percentile_disc(0.5) WITHIN GROUP (ORDER BY rank)
-                 FILTER (WHERE is_subject AND present AND NOT spread) AS median_rank,
-               count(rank) FILTER (WHERE is_subject AND present AND NOT spread) AS ranks
-          FROM binned
-         GROUP BY GROUPING SETS ((dataset_id, bin), (dataset_id, bin, abundance_scale))
-         ORDER BY dataset_id, bin
+    """One row per dataset and bin (scale NULL, with effort and findings) and per scale used (median class).
+
+    One scan, hashed: the records are grouped by dataset and first and last bin (a few hundred
+    groups), keeping the subject's counts and abundance ranks as arrays; the groups are then shared
+    out over their bins, and medians are taken over the arrays of the groups inside one bin.
     """
-    first_bin = query.bins[0]
-    params |= {"first_bin": first_bin, "b": query.bin_years, "last_i": len(query.bins) - 1}
+    where, params = _where(viewer, query)
+    params |= {"first_bin": query.bins[0], "b": query.bin_years, "last_i": len(query.bins) - 1}
+    found = f"o.occurrence_status = 'present' AND {subject_match_sql()}"
+    sql = f"""
+        WITH spans AS (
+          SELECT o.dataset_id, {_FIRST} AS first_i, {_LAST} AS last_i, count(*) AS n,
+                 count(*) FILTER (WHERE found) AS present,
+                 count(*) FILTER (WHERE o.occurrence_status = 'absent' AND {subject_match_sql()}) AS absent,
+                 array_agg(o.count) FILTER (WHERE found AND o.count IS NOT NULL) AS counts,
+                 array_agg(o.abundance_scale) FILTER (WHERE found AND o.abundance_scale IS NOT NULL) AS scales,
+                 array_agg({rank_sql()}) FILTER (WHERE found AND o.abundance_scale IS NOT NULL) AS ranks
+            FROM observation o CROSS JOIN LATERAL (SELECT {found} AS found) f
+           WHERE {where}
+           GROUP BY 1, 2, 3
+        ),
+        bins AS (
+          SELECT dataset_id, i, sum(n * share)::float AS effort,
+                 coalesce(sum(n * share) FILTER (WHERE last_i > first_i), 0)::float AS spread,
+                 sum(present * share)::float AS present, sum(absent * share)::float AS absent
+            FROM (SELECT *, 1.0 / (last_i - first_i + 1) AS share FROM spans) s
+           CROSS JOIN LATERAL generate_series(greatest(first_i, 0), least(last_i, :last_i)) AS i
+           GROUP BY dataset_id, i
+        ),
+        counted AS (
+          SELECT dataset_id, first_i AS i, percentile_cont(0.5) WITHIN GROUP (ORDER BY c) AS median_count,
+                 count(c) AS counts
+            FROM spans, unnest(counts) AS c WHERE first_i = last_i GROUP BY 1, 2
+        ),
+        ranked AS (
+          SELECT dataset_id, first_i AS i, scale, percentile_disc(0.5) WITHIN GROUP (ORDER BY rank) AS median_rank,
+                 count(rank) AS ranks
+            FROM spans, unnest(scales, ranks) AS r(scale, rank) WHERE first_i = last_i AND rank IS NOT NULL
+           GROUP BY 1, 2, 3
+        )
+        SELECT b.dataset_id, :first_bin + b.i * :b AS bin, NULL AS scale, true AS whole_bin, b.effort, b.spread,
+               b.present, b.absent, c.median_count, coalesce(c.counts, 0) AS counts, NULL AS median_rank, 0 AS ranks
+          FROM bins b LEFT JOIN counted c USING (dataset_id, i)
+        UNION ALL
+        SELECT dataset_id, :first_bin + i * :b, scale, false, 0, 0, 0, 0, NULL, 0, median_rank, ranks
+          FROM ranked WHERE i BETWEEN 0 AND :last_i
+        ORDER BY 1, 2
+    """
     # JIT compiles for longer than this grouping runs (FIELD-NOTES: PostGIS and JIT).
     session.execute(text("SELECT set_config('jit', 'off', true)"))
-    return [dict(r._mapping) for r in session.execute(text(sql), params)]
+    return [dict(r) for r in session.execute(text(sql), params).mappings()]
 
 
 def stated_trends(session: Session, viewer: Viewer, query: SensingQuery) -> list[dict[str, Any]]:
