@@ -183,7 +183,8 @@ def test_record_offline_then_exactly_one_on_the_server(phone, live_server, warde
     response = page.goto("/record")
     assert response.from_service_worker and page.evaluate("navigator.onLine") is False
     expect(outbox_item(page, "Ormer")).to_have_attribute("data-state", re.compile("saved|waiting"))
-    expect(page.locator("#map .leaflet-interactive").first).to_be_attached()  # the coast, from the cache
+    expect(page.locator("#map .leaflet-interactive").first).to_be_attached()  # the point, drawn by the modules
+    expect(page.locator("#map .leaflet-overlay-pane path")).to_have_count(1)  # the coast, from the cache
     assert warden.observations(live_server)["numberMatched"] == 0
 
     phone.set_offline(False)
