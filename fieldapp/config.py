@@ -65,6 +65,11 @@ class Settings:
     # OGC API Features: features per page unless the client asks (limit), and the most it may ask.
     ogc_page_size: int = 10
     ogc_page_max: int = 10_000
+    # The JSON API: records per page of a list unless the client asks (limit), the most it may ask,
+    # and the most features one POST may carry (stored all-or-nothing in one statement).
+    api_page_size: int = 100
+    api_page_max: int = 10_000
+    api_batch_max: int = 1000
     # A comparison's grid join tests each area or line against every cell of its box: refused above
     # this many cell x vertex tests (about 10 s on 2 busy cores), and stopped after the timeout in seconds.
     comparison_max_work: int = 5_000_000
@@ -94,8 +99,11 @@ class Settings:
             raise SettingsError(f"FIELDAPP_GENERALISE_FLOOR_M must be at least {HARD_GENERALISE_FLOOR_M} m")
         if self.generalise_m < self.generalise_floor_m:
             raise SettingsError("FIELDAPP_GENERALISE_M must not be finer than FIELDAPP_GENERALISE_FLOOR_M")
-        if self.ogc_page_size > self.ogc_page_max:
-            raise SettingsError("FIELDAPP_OGC_PAGE_SIZE must not be larger than FIELDAPP_OGC_PAGE_MAX")
+        for kind in ("ogc", "api"):
+            if getattr(self, f"{kind}_page_size") > getattr(self, f"{kind}_page_max"):
+                raise SettingsError(
+                    f"FIELDAPP_{kind.upper()}_PAGE_SIZE must not be larger than FIELDAPP_{kind.upper()}_PAGE_MAX"
+                )
 
     def check(self) -> None:
         """Refuse to serve production without the secrets it needs."""
@@ -147,6 +155,9 @@ _NUMBERS = {
     "archive_max_ratio": 1,
     "ogc_page_size": 1,
     "ogc_page_max": 1,
+    "api_page_size": 1,
+    "api_page_max": 1,
+    "api_batch_max": 1,
     "comparison_max_work": 1,
     "comparison_timeout_s": 1,
     "comparison_keep_h": 1,

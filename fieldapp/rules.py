@@ -161,6 +161,9 @@ def text_problem(value: str) -> str | None:
 MAX_JSON_DEPTH = 32
 # A GeometryCollection inside a GeometryCollection (RFC 7946 3.1.8 advises against nesting them).
 MAX_COLLECTION_DEPTH = 2
+# Vertices one geometry may have (checked before any shape is built): no survey draws more, and
+# every output, tile and comparison costs in proportion.
+MAX_VERTICES = 100_000
 
 _WHOLE = re.compile(r"-?[0-9]+")
 

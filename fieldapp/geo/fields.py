@@ -11,9 +11,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 from shapely.geometry.base import BaseGeometry
 
 from fieldapp.geo.repair import Unrepairable, repair
-from fieldapp.rules import MAX_COLLECTION_DEPTH
+from fieldapp.rules import MAX_COLLECTION_DEPTH, MAX_VERTICES
 
-MAX_VERTICES = 100_000
 GEOMETRY_TYPES = (
     "Point",
     "MultiPoint",

@@ -12,6 +12,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from fieldapp.config import current_settings
 from fieldapp.errors import BadRequest, bad_parameter
 
 
@@ -184,14 +185,24 @@ class CommaSeparated(fields.List):
 
 
 class LimitArg(fields.Integer):
-    """A page size: at least 1, larger values clamped to the maximum."""
+    """A page size: at least 1, larger values clamped to the maximum; both are the deployment's settings,
+    named here (the OpenAPI document states their values through the field's "settings" metadata)."""
 
-    def __init__(self, default: int, maximum: int, **kwargs: Any):
-        super().__init__(load_default=default, validate=validate.Range(min=1, max=maximum), **kwargs)
-        self.default, self.maximum = default, maximum
+    def __init__(self, default_setting: str, maximum_setting: str, **kwargs: Any):
+        named = {"default": default_setting, "maximum": maximum_setting}
+        metadata = kwargs.pop("metadata", {}) | {"settings": named}
+        super().__init__(
+            load_default=lambda: getattr(current_settings(), default_setting),
+            validate=validate.Range(min=1),
+            metadata=metadata,
+            **kwargs,
+        )
+        self.default_setting, self.maximum_setting = default_setting, maximum_setting
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return parse_limit(value, self.default, self.maximum, attr or "limit")
+        settings = current_settings()
+        default, maximum = getattr(settings, self.default_setting), getattr(settings, self.maximum_setting)
+        return parse_limit(value, default, maximum, attr or "limit")
 
 
 class CursorArg(fields.String):

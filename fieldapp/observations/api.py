@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.urls import iri_to_uri
 
 from fieldapp.accounts.auth import current_viewer, require_user
+from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.geo.filters import encode_cursor
@@ -24,7 +25,6 @@ from fieldapp.observations.answers import (
     MediaUploadSchema,
 )
 from fieldapp.observations.schemas import (
-    MAX_BATCH,
     FeatureCollectionInputSchema,
     FeaturePatchSchema,
     FeatureSchema,
@@ -121,10 +121,11 @@ def _features_of(body) -> tuple[list, bool]:
                 "A FeatureCollection needs a non-empty 'features' array.",
                 [{"path": "features", "message": "missing or empty"}],
             )
-        if len(features) > MAX_BATCH:
+        batch_max = current_settings().api_batch_max
+        if len(features) > batch_max:
             raise Invalid(
-                f"A batch holds at most {MAX_BATCH} features; this one has {len(features)}.",
-                [{"path": "features", "message": f"more than {MAX_BATCH}"}],
+                f"A batch holds at most {batch_max} features; this one has {len(features)}.",
+                [{"path": "features", "message": f"more than {batch_max}"}],
             )
         extra = set(body) - {"type", "features", "bbox"}
         if extra:

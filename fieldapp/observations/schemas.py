@@ -28,8 +28,6 @@ TIME_TEXT = (
     "A date (YYYY-MM-DD, midnight UTC) or an RFC 3339 date-time (UTC when no offset is given), "
     f"from {rules.EARLIEST.year} to at most {rules.FUTURE_TOLERANCE.days} day ahead of now."
 )
-# A batch (a FeatureCollection) holds at most this many features, stored all-or-nothing.
-MAX_BATCH = 1000
 
 
 class Timestamp(fields.Field):
@@ -219,12 +217,17 @@ class FeatureCollectionInputSchema(Schema):
 
     class Meta:
         unknown = RAISE
-        description = f"A batch of up to {MAX_BATCH:,} features, stored all-or-nothing."
+        description = "A batch of features (at most maxItems: the deployment's setting), stored all-or-nothing."
 
     type = fields.String(
         required=True, validate=validate.Equal("FeatureCollection"), metadata=describe("Always FeatureCollection.")
     )
-    features = fields.List(fields.Nested(FeatureSchema), required=True, validate=validate.Length(min=1, max=MAX_BATCH))
+    features = fields.List(
+        fields.Nested(FeatureSchema),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"settings": {"maxItems": "api_batch_max"}},
+    )
     bbox = fields.List(fields.Float())
 
 
@@ -235,7 +238,6 @@ class ObservationPathSchema(Schema):
 
 
 REVIEW_STATES = ("open_questions", "corroborated")
-DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 
 
 class FilterArgsSchema(Schema):
@@ -266,7 +268,7 @@ class ListArgsSchema(FilterArgsSchema):
     """GET /observations: the filters, a page size and a cursor."""
 
     limit = LimitArg(
-        DEFAULT_LIMIT, MAX_LIMIT, metadata=describe("Page size (larger values are clamped to the maximum).")
+        "api_page_size", "api_page_max", metadata=describe("Page size (larger values are clamped to the maximum).")
     )
     cursor = CursorArg(metadata=describe("Opaque paging cursor: follow the 'next' link."))
 

@@ -11,7 +11,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
 from flask import Flask
 from werkzeug.routing import Rule
 
-from fieldapp.config import VERSION
+from fieldapp.config import VERSION, Settings
 from fieldapp.geo.fields import Geometry
 from fieldapp.geo.filters import BboxArg, CommaSeparated
 from fieldapp.observations.schemas import Timestamp
@@ -64,6 +64,15 @@ def _comma_separated(self, field, **kwargs) -> dict:
     return extra
 
 
+def _from_settings(settings: Settings):
+    """A field's bounds that are the deployment's settings (its "settings" metadata names them), as set."""
+
+    def attribute(self, field, **kwargs) -> dict:
+        return {key: getattr(settings, name) for key, name in field.metadata.get("settings", {}).items()}
+
+    return attribute
+
+
 def document(app: Flask, prefix: str) -> dict[str, Any]:
     """Build the whole document of the routes under prefix; a route without a declaration is an error."""
     plugin = _Plugin(schema_name_resolver=_inline)
@@ -78,6 +87,8 @@ def document(app: Flask, prefix: str) -> dict[str, Any]:
     assert plugin.converter is not None
     plugin.map_to_openapi_type(Timestamp, "string", None)
     plugin.converter.add_attribute_function(_geometry_ref)
+    # An app built without settings (a test's bare Flask app) is documented with the defaults.
+    plugin.converter.add_attribute_function(_from_settings(app.extensions.get("fieldapp.settings") or Settings()))
     plugin.converter.add_parameter_attribute_function(_comma_separated)
     for name in TAGS:
         spec.tag({"name": name})

@@ -456,3 +456,21 @@ def test_unknown_id_gets_404(client, warden, missing):
     response = client.delete(f"{URL}/{missing}", headers=warden.headers)
     assert response.status_code == 404
     assert response.get_json()["error"]["message"]
+
+
+def test_the_page_sizes_and_the_batch_size_come_from_settings(client, app, db, warden, dataset, monkeypatch):
+    """Deployment limits (FIELDAPP_API_*): what the API applies, and what its OpenAPI document states."""
+    from dataclasses import replace
+
+    settings = replace(app.extensions["fieldapp.settings"], api_page_size=2, api_page_max=3, api_batch_max=2)
+    monkeypatch.setitem(app.extensions, "fieldapp.settings", settings)
+    insert_many(db, dataset, warden.user.contributor_id, 5)
+    assert listing(client, dataset=dataset.slug)["numberReturned"] == 2
+    assert listing(client, dataset=dataset.slug, limit="50")["numberReturned"] == 3
+    batch = {"type": "FeatureCollection", "features": [feature(dataset.slug) for _ in range(3)]}
+    refused = post(client, warden, batch)
+    assert refused.status_code == 422 and "at most 2 features" in refused.get_json()["error"]["message"]
+    document = client.get("/api/v1/openapi.json").get_json()
+    [limit] = [p for p in document["paths"]["/observations"]["get"]["parameters"] if p["name"] == "limit"]
+    assert (limit["schema"]["default"], limit["schema"]["maximum"]) == (2, 3)
+    assert document["components"]["schemas"]["FeatureCollectionInput"]["properties"]["features"]["maxItems"] == 2

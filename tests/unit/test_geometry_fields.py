@@ -6,8 +6,9 @@ import pytest
 from marshmallow import ValidationError
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon
 
-from fieldapp.geo.fields import MAX_VERTICES, Geometry, parse_geometry
+from fieldapp.geo.fields import Geometry, parse_geometry
 from fieldapp.geo.repair import geometry_kind
+from fieldapp.rules import MAX_VERTICES
 
 SQUARE = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
 BOW_TIE = [[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]

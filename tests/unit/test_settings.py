@@ -53,6 +53,9 @@ LIMITS = {
     "archive_max_ratio": 200,
     "ogc_page_size": 10,
     "ogc_page_max": 10_000,
+    "api_batch_max": 1000,
+    "api_page_size": 100,
+    "api_page_max": 10_000,
 }
 
 
@@ -62,13 +65,15 @@ def test_every_deployment_limit_is_a_setting_read_from_the_environment():
     for name, default in LIMITS.items():
         assert getattr(defaults, name) == default, name
         variable = f"FIELDAPP_{name.upper()}"
-        assert getattr(Settings.from_env(base | {variable: "12"}), name) == 12, name
+        assert getattr(Settings.from_env(base | {variable: str(default + 1)}), name) == default + 1, name
         with pytest.raises(SettingsError, match=variable):
             Settings.from_env(base | {variable: "0"})
         with pytest.raises(SettingsError, match=variable):
             Settings.from_env(base | {variable: "lots"})
     with pytest.raises(SettingsError, match="FIELDAPP_OGC_PAGE_SIZE"):
         Settings.from_env(base | {"FIELDAPP_OGC_PAGE_SIZE": "500", "FIELDAPP_OGC_PAGE_MAX": "100"})
+    with pytest.raises(SettingsError, match="FIELDAPP_API_PAGE_SIZE"):
+        Settings.from_env(base | {"FIELDAPP_API_PAGE_SIZE": "500", "FIELDAPP_API_PAGE_MAX": "100"})
 
 
 def test_every_setting_is_documented_in_the_readme():
@@ -82,9 +87,6 @@ def test_every_setting_is_documented_in_the_readme():
 # Module-level limits that stay where they are, and why. Anything else named like a limit belongs in
 # config.Settings (deployment: sizes, counts, timeouts) or rules.py (what a field may hold).
 NOT_SETTINGS = {
-    # The write API's contract, declared in its OpenAPI document (moving with the API's declaration).
-    "observations/schemas.py": {"MAX_BATCH", "DEFAULT_LIMIT", "MAX_LIMIT"},
-    "geo/fields.py": {"MAX_VERTICES"},
     # The largest generalisation cell: the CHECK constraints' bound, beside the floor's rule.
     "geoprivacy/cells.py": {"MAX_CELL_M"},
     # How photos are decoded and copied (JPEG's reduced decoding, the public copy's size), not limits.
