@@ -133,3 +133,17 @@ def set_actor(session: Session, user_id: object | None) -> None:
         text("SELECT set_config('fieldapp.actor_id', :uid, true)"),
         {"uid": "" if user_id is None else str(user_id)},
     )
+
+
+@contextmanager
+def planner_settings(session: Session, **settings: str) -> Iterator[None]:
+    """Planner settings for the statements inside, restored after (set_config's local values would
+    otherwise last to the end of the transaction and steer every later statement too)."""
+    names = sorted(settings)
+    before = session.execute(text("SELECT " + ", ".join(f"current_setting('{n}')" for n in names))).one()
+    apply = ", ".join(f"set_config('{n}', :{n}, true)" for n in names)
+    session.execute(text(f"SELECT {apply}"), settings)
+    try:
+        yield
+    finally:
+        session.execute(text(f"SELECT {apply}"), dict(zip(names, before, strict=True)))

@@ -17,12 +17,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.access import Viewer, see_record_sql, viewer_params
+from fieldapp.db import planner_settings
 from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.observations.abundance import rank_sql
 from fieldapp.observations.columns import record_columns
 from fieldapp.observations.queries import FROM_SQL
 from fieldapp.sensing.question import SensingQuery
-from fieldapp.subjects.queries import subject_match_sql
+from fieldapp.subjects.queries import named_subject_ids, subject_match_ids_sql, subject_match_sql
 
 # Stated trends shown at most, newest last (a dataset of thousands of statements is summarised per source).
 MAX_STATEMENTS = 300
@@ -68,24 +69,27 @@ _LAST = f"floor(({_YEAR.format('coalesce(o.observed_end, o.observed_start)')} - 
 def bin_rows(session: Session, viewer: Viewer, query: SensingQuery) -> list[dict[str, Any]]:
     """One row per dataset and bin (scale NULL, with effort and findings) and per scale used (median class).
 
-    One scan, hashed: the records are grouped by dataset and first and last bin (a few hundred
-    groups), keeping the subject's counts and abundance ranks as arrays; the groups are then shared
-    out over their bins, and medians are taken over the arrays of the groups inside one bin.
+    One scan, hashed in parallel: records are grouped by dataset, first and last bin, and (for the
+    subject's present records) their count or abundance class, a few thousand groups of plain counts.
+    The groups are then shared out over their bins; medians are taken over the groups inside one bin,
+    each value repeated as often as it was recorded.
     """
     where, params = _where(viewer, query)
     params |= {"first_bin": query.bins[0], "b": query.bin_years, "last_i": len(query.bins) - 1}
-    found = f"o.occurrence_status = 'present' AND {subject_match_sql()}"
+    params["subject_ids"] = named_subject_ids(session, query.subject)
     sql = f"""
         WITH spans AS (
-          SELECT o.dataset_id, {_FIRST} AS first_i, {_LAST} AS last_i, count(*) AS n,
-                 count(*) FILTER (WHERE found) AS present,
-                 count(*) FILTER (WHERE o.occurrence_status = 'absent' AND {subject_match_sql()}) AS absent,
-                 array_agg(o.count) FILTER (WHERE found AND o.count IS NOT NULL) AS counts,
-                 array_agg(o.abundance_scale) FILTER (WHERE found AND o.abundance_scale IS NOT NULL) AS scales,
-                 array_agg({rank_sql()}) FILTER (WHERE found AND o.abundance_scale IS NOT NULL) AS ranks
-            FROM observation o CROSS JOIN LATERAL (SELECT {found} AS found) f
+          SELECT o.dataset_id, {_FIRST} AS first_i, {_LAST} AS last_i,
+                 CASE WHEN f.found THEN o.count END AS value,
+                 CASE WHEN f.found THEN o.abundance_scale END AS scale,
+                 CASE WHEN f.found THEN {rank_sql()} END AS rank,
+                 count(*) AS n, count(*) FILTER (WHERE f.found) AS present,
+                 count(*) FILTER (WHERE s.subject AND o.occurrence_status = 'absent') AS absent
+            FROM observation o
+           CROSS JOIN LATERAL (SELECT {subject_match_ids_sql()} AS subject) s
+           CROSS JOIN LATERAL (SELECT s.subject AND o.occurrence_status = 'present' AS found) f
            WHERE {where}
-           GROUP BY 1, 2, 3
+           GROUP BY 1, 2, 3, 4, 5, 6
         ),
         bins AS (
           SELECT dataset_id, i, sum(n * share)::float AS effort,
@@ -96,14 +100,17 @@ def bin_rows(session: Session, viewer: Viewer, query: SensingQuery) -> list[dict
            GROUP BY dataset_id, i
         ),
         counted AS (
-          SELECT dataset_id, first_i AS i, percentile_cont(0.5) WITHIN GROUP (ORDER BY c) AS median_count,
-                 count(c) AS counts
-            FROM spans, unnest(counts) AS c WHERE first_i = last_i GROUP BY 1, 2
+          SELECT dataset_id, first_i AS i, percentile_cont(0.5) WITHIN GROUP (ORDER BY value) AS median_count,
+                 count(*) AS counts
+            FROM spans CROSS JOIN LATERAL generate_series(1, present) AS copy
+           WHERE first_i = last_i AND value IS NOT NULL
+           GROUP BY 1, 2
         ),
         ranked AS (
           SELECT dataset_id, first_i AS i, scale, percentile_disc(0.5) WITHIN GROUP (ORDER BY rank) AS median_rank,
-                 count(rank) AS ranks
-            FROM spans, unnest(scales, ranks) AS r(scale, rank) WHERE first_i = last_i AND rank IS NOT NULL
+                 count(*) AS ranks
+            FROM spans CROSS JOIN LATERAL generate_series(1, present) AS copy
+           WHERE first_i = last_i AND rank IS NOT NULL
            GROUP BY 1, 2, 3
         )
         SELECT b.dataset_id, :first_bin + b.i * :b AS bin, NULL AS scale, true AS whole_bin, b.effort, b.spread,
@@ -112,11 +119,12 @@ def bin_rows(session: Session, viewer: Viewer, query: SensingQuery) -> list[dict
         UNION ALL
         SELECT dataset_id, :first_bin + i * :b, scale, false, 0, 0, 0, 0, NULL, 0, median_rank, ranks
           FROM ranked WHERE i BETWEEN 0 AND :last_i
-        ORDER BY 1, 2
     """
-    # JIT compiles for longer than this grouping runs (FIELD-NOTES: PostGIS and JIT).
-    session.execute(text("SELECT set_config('jit', 'off', true)"))
-    return [dict(r) for r in session.execute(text(sql), params).mappings()]
+    # The planner cannot estimate how few (dataset, first, last bin) groups there are (a few thousand, not
+    # the 100,000 it guesses), so it would sort every record on disk: hashing needs no sort. JIT would
+    # compile for longer than the grouping runs (FIELD-NOTES: PostGIS and JIT).
+    with planner_settings(session, enable_sort="off", work_mem="64MB", jit="off"):
+        return [dict(r) for r in session.execute(text(sql), params).mappings()]
 
 
 def stated_trends(session: Session, viewer: Viewer, query: SensingQuery) -> list[dict[str, Any]]:

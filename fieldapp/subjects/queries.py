@@ -8,13 +8,27 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 
+def _named_sql(param: str) -> str:
+    """The ids of the subjects a name names: scientific name, EUNIS code or any of their names."""
+    return (
+        f"SELECT id FROM subject WHERE lower(scientific_name) = lower(:{param}) OR eunis_code = :{param}"
+        f" UNION SELECT subject_id FROM subject_name WHERE lower(name) = lower(:{param})"
+    )
+
+
 def subject_match_sql(alias: str = "o", param: str = "subject") -> str:
     """Match a subject by any of its names, its scientific name, its EUNIS code or the words used."""
-    return (
-        f"(lower({alias}.subject_text) = lower(:{param}) OR {alias}.subject_id IN ("
-        f" SELECT id FROM subject WHERE lower(scientific_name) = lower(:{param}) OR eunis_code = :{param}"
-        f" UNION SELECT subject_id FROM subject_name WHERE lower(name) = lower(:{param})))"
-    )
+    return f"(lower({alias}.subject_text) = lower(:{param}) OR {alias}.subject_id IN ({_named_sql(param)}))"
+
+
+def named_subject_ids(session: Session, name: str) -> list[int]:
+    """The subjects a name names, looked up once: a scan can then match by subject_match_ids_sql."""
+    return list(session.execute(text(_named_sql("name")), {"name": name}).scalars())
+
+
+def subject_match_ids_sql(alias: str = "o", param: str = "subject", ids: str = "subject_ids") -> str:
+    """subject_match_sql with the named subjects' ids given (no subquery, so parallel workers can test it)."""
+    return f"(lower({alias}.subject_text) = lower(:{param}) OR {alias}.subject_id = ANY(:{ids}))"
 
 
 def subject_suggestions(session: Session) -> str:
