@@ -164,6 +164,8 @@ MAX_COLLECTION_DEPTH = 2
 # Vertices one geometry may have (checked before any shape is built): no survey draws more, and
 # every output, tile and comparison costs in proportion.
 MAX_VERTICES = 100_000
+# The grid cell a comparison may ask for, in metres (its cell_m argument).
+COMPARISON_CELL_M = (100, 10_000)
 
 _WHOLE = re.compile(r"-?[0-9]+")
 

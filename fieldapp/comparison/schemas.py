@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate, validates_schema
 
+from fieldapp import rules
 from fieldapp.comparison.queries import CLASSES
 from fieldapp.comparison.selection import Selection, parse_selection
 from fieldapp.errors import bad_parameter
@@ -13,7 +14,7 @@ from fieldapp.geo.filters import parse_args
 from fieldapp.rules import describe
 
 FORMATS = ("json", "geojson", "csv")
-MIN_CELL_M, MAX_CELL_M = 100, 10_000
+MIN_CELL_M, MAX_CELL_M = rules.COMPARISON_CELL_M
 SHAPES = ("square", "hex")
 SIDE_TEXT = "'kind:<knowledge kind>' or 'dataset:slug[,slug]' (or just the slugs)"
 _CELL_RANGE = f"choose a cell size from {MIN_CELL_M} to {MAX_CELL_M:,} metres"

@@ -101,7 +101,7 @@ NOT_SETTINGS = {
     "sensing/queries.py": {"MAX_STATEMENTS"},
     # The sensing query's bin count, a parameter's range (small multiples stay readable).
     "sensing/schemas.py": {"MAX_BINS"},
-    # The comparison's cell_m parameter range: the API's contract (moving with the API's declaration).
+    # The comparison's cell_m range, taken from rules.COMPARISON_CELL_M.
     "comparison/schemas.py": {"MAX_CELL_M"},
     # The importer's text lengths, taken from rules.TEXT_MAX; the largest count circle on the map.
     "transfer/rows.py": {"LIMITS"},
