@@ -69,6 +69,9 @@ def register_template_globals(app: Flask) -> None:
 
 
 def register_extensions(app: Flask, settings: Settings) -> None:
+    # Every model, so that each foreign key finds its table whichever capability a command or
+    # request touches first (`fieldapp demo` in a fresh process met observation -> import_file).
+    import fieldapp.models  # noqa: F401
     from fieldapp.accounts.auth import init_auth
     from fieldapp.db import init_db
 
