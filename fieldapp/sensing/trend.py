@@ -1,17 +1,22 @@
 """Direction of change in one source's series: Mann-Kendall with Sen's slope, said in plain words.
 
-The test is pymannkendall's original Mann-Kendall test on the values in time order; the slope is
-Sen's (Theil-Sen) estimator over the bins' own years (scipy), so bins where the source did not look
-are left out, not read as zeros. Fewer than MIN_BINS bins is "too little data", never "no change".
+The Mann-Kendall test (with the tie correction) and Sen's (Theil-Sen) slope are the few lines of
+their textbook definitions, written here rather than imported: scipy.stats, which pymannkendall
+needs, adds about 80 MB to every web worker that loads it, and the photo decoder's memory budget
+(issue 10) has no room for that. tests/unit/test_trend.py holds both to pymannkendall's
+original_test and scipy's theilslopes on many series, so they answer what the libraries answer.
+The slope is taken over the bins' own years, so bins where the source did not look are left out,
+not read as zeros. Fewer than MIN_BINS bins is "too little data", never "no change".
 """
 
 from __future__ import annotations
 
+import itertools
+import math
+import statistics
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import pymannkendall
-from scipy.stats import theilslopes
 
 # With 4 values the smallest two-sided p of Mann-Kendall is about 0.08: fewer cannot show anything.
 MIN_BINS = 4
@@ -31,6 +36,26 @@ class Trend:
     slope_per_year: float | None = None
 
 
+def mann_kendall(values: Sequence[float]) -> tuple[float, float]:
+    """Kendall's tau of the values against their order, and the two-sided p of the S statistic."""
+    n = len(values)
+    s = sum((b > a) - (b < a) for a, b in itertools.combinations(values, 2))
+    ties = sum(t * (t - 1) * (2 * t + 5) for t in Counter(values).values() if t > 1)
+    variance = (n * (n - 1) * (2 * n + 5) - ties) / 18
+    z = 0.0 if s == 0 or variance == 0 else (s - math.copysign(1, s)) / math.sqrt(variance)
+    return s / (n * (n - 1) / 2), math.erfc(abs(z) / math.sqrt(2))
+
+
+def sen_slope(years: Sequence[float], values: Sequence[float]) -> float:
+    """The median of the slopes between every pair of points (pairs in the same year left out)."""
+    slopes = [
+        (values[j] - values[i]) / (years[j] - years[i])
+        for i, j in itertools.combinations(range(len(years)), 2)
+        if years[j] != years[i]
+    ]
+    return statistics.median(slopes)
+
+
 def trend(years: Sequence[int], values: Sequence[float]) -> Trend:
     """The trend of values observed at years (ascending); any bin without a value must be left out."""
     n = len(values)
@@ -38,9 +63,8 @@ def trend(years: Sequence[int], values: Sequence[float]) -> Trend:
         return Trend("too little data", n)
     if len(set(values)) == 1:
         return Trend("no clear direction", n, p=1.0, tau=0.0, slope_per_year=0.0)
-    test = pymannkendall.original_test(list(values))
-    slope = float(theilslopes(list(values), list(years)).slope)
-    p, tau = float(test.p), float(test.Tau)
+    tau, p = mann_kendall(values)
+    slope = sen_slope(years, values)
     strength = next((word for bound, word in STRENGTHS if p < bound), None)
     if strength is None or tau == 0:
         return Trend("no clear direction", n, p=p, tau=tau, slope_per_year=slope)
