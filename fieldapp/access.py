@@ -253,3 +253,40 @@ def job_sql(viewer: Viewer, alias: str = "j") -> str:
     if viewer.is_anonymous:
         return "false"
     return "true" if is_privileged(viewer) else f"{alias}.user_id = :viewer_user"
+
+
+# --- projects: their stewards, like a dataset's -----------------------------------------------
+
+
+def may_create_project(viewer: Viewer) -> bool:
+    """Whoever may create datasets may start a project (its partners then join it)."""
+    return may_create_dataset(viewer)
+
+
+def stewards_project(session: Session, viewer: Viewer, project_id: int) -> bool:
+    """May the viewer edit the project and publish its protocol: its steward (directly or through a
+    group), or park staff?"""
+    if viewer.is_anonymous:
+        return False
+    if is_privileged(viewer):
+        return True
+    steward_id = session.scalar(text("SELECT steward_id FROM project WHERE id = :id"), {"id": project_id})
+    if steward_id is None or viewer.contributor_id is None:
+        return False
+    return steward_id == viewer.contributor_id or _is_member(session, viewer.contributor_id, steward_id)
+
+
+def project_steward_sql(viewer: Viewer, project: str = "p") -> str:
+    if viewer.is_anonymous:
+        return "false"
+    if is_privileged(viewer):
+        return "true"
+    return (
+        f"({project}.steward_id = :viewer_contributor OR {project}.steward_id IN"
+        " (SELECT pm.group_id FROM membership pm WHERE pm.member_id = :viewer_contributor))"
+    )
+
+
+def may_discuss(viewer: Viewer) -> bool:
+    """Any signed-in member may comment on a protocol or propose a wording: the discussion is open."""
+    return not viewer.is_anonymous

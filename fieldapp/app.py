@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.observations.views import bp as observation_views
     from fieldapp.ogcapi.views import bp as ogc_api
     from fieldapp.participation.views import bp as participation_views
+    from fieldapp.projects.views import bp as projects_views
     from fieldapp.pwa.views import bp as pwa
     from fieldapp.sensing.views import bp as sensing_views
     from fieldapp.site.views import bp as site_views
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(annotation_views)
     app.register_blueprint(participation_views)
     app.register_blueprint(sensing_views)
+    app.register_blueprint(projects_views)
     app.register_blueprint(transfer_views)
     app.register_blueprint(ogc_api)
 
@@ -124,6 +126,7 @@ def register_api(app: Flask) -> None:
     from fieldapp.contributors.api import bp as contributors_api
     from fieldapp.datasets.api import bp as datasets_api
     from fieldapp.observations.api import bp as observations_api
+    from fieldapp.projects.api import bp as projects_api
     from fieldapp.sensing.api import bp as sensing_api
     from fieldapp.transfer.api import bp as transfer_api
 
@@ -133,6 +136,7 @@ def register_api(app: Flask) -> None:
         datasets_api,
         comparison_api,
         sensing_api,
+        projects_api,
         annotations_api,
         contributors_api,
         transfer_api,

@@ -9,6 +9,14 @@ from fieldapp.db import Base
 from fieldapp.maps.models import MapCell, MapDatasetState
 from fieldapp.observations.models import Media, Observation, ObservationHistory
 from fieldapp.participation.models import ParticipationMonth
+from fieldapp.projects.models import (
+    Project,
+    ProjectDataset,
+    ProjectPartner,
+    ProtocolComment,
+    ProtocolShaper,
+    ProtocolVersion,
+)
 from fieldapp.subjects.models import Subject, SubjectName
 from fieldapp.transfer.models import ImportFile, ImportJob
 from fieldapp.usage import UsageDataset, UsageEvent
@@ -31,6 +39,12 @@ __all__ = [
     "Observation",
     "ObservationHistory",
     "ParticipationMonth",
+    "Project",
+    "ProjectDataset",
+    "ProjectPartner",
+    "ProtocolComment",
+    "ProtocolShaper",
+    "ProtocolVersion",
     "Subject",
     "SubjectName",
     "UsageDataset",

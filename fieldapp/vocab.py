@@ -32,3 +32,5 @@ ANNOTATION_KINDS = ("corroborate", "question", "context", "correction")
 ANNOTATION_STATUSES = ("open", "accepted", "answered")
 # What a proposed correction may change, and the observation properties each one maps to.
 CORRECTABLE_FIELDS = ("subject", "date", "quantity", "place")
+# Who designed a project and who delivers it: the co-production declaration.
+CO_PRODUCERS = ("community", "professionals", "both")

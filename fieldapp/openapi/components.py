@@ -27,6 +27,14 @@ from fieldapp.observations.schemas import (
     FeatureSchema,
     PropertiesSchema,
 )
+from fieldapp.projects.schemas import (
+    CommentSchema,
+    ProjectEditSchema,
+    ProjectListSchema,
+    ProjectReadSchema,
+    ProjectSchema,
+    PublishSchema,
+)
 
 
 def component_schemas() -> dict[str, type[Schema] | Schema]:
@@ -57,6 +65,12 @@ def component_schemas() -> dict[str, type[Schema] | Schema]:
         "Pseudonym": PseudonymReadSchema,
         "ApiToken": ApiTokenSchema,
         "ApiTokenList": ApiTokenListSchema,
+        "ProjectInput": ProjectSchema,
+        "ProjectEdit": ProjectEditSchema,
+        "Project": ProjectReadSchema,
+        "ProjectList": ProjectListSchema,
+        "ProtocolCommentInput": CommentSchema,
+        "ProtocolPublishInput": PublishSchema,
     }
 
 

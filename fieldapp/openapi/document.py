@@ -18,7 +18,17 @@ from fieldapp.observations.schemas import Timestamp
 from fieldapp.openapi.components import CSRF_PARAMETER, ERROR_TEXT, SECURITY_SCHEMES, component_schemas
 from fieldapp.openapi.operations import Answer, Operation
 
-TAGS = ("observations", "annotations", "datasets", "comparisons", "sensing", "contributors", "accounts", "meta")
+TAGS = (
+    "observations",
+    "annotations",
+    "datasets",
+    "comparisons",
+    "sensing",
+    "projects",
+    "contributors",
+    "accounts",
+    "meta",
+)
 DESCRIPTION = (
     "Observations of every kind of knowledge (local, volunteer, scientific, historical) as GeoJSON, "
     "with their attribution. Anonymous callers read public geometry only; writes need an account. "

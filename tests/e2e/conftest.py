@@ -77,6 +77,7 @@ CLEAN_UP = (
     " SELECT contributor_id AS id FROM user_account WHERE email = ANY(:emails)"
     " UNION SELECT c.id FROM contributor c JOIN user_account u ON u.id = c.owner_user_id"  # their pseudonyms
     " WHERE u.email = ANY(:emails)",
+    "DELETE FROM project WHERE slug = ANY(:slugs) OR steward_id IN (SELECT id FROM e2e_contributors)",
     "DELETE FROM login_throttle WHERE split_part(key, ' ', 1) = ANY(:emails)",
     "DELETE FROM user_account WHERE email = ANY(:emails)",  # api_token rows go with it (ON DELETE CASCADE)
     "DELETE FROM contributor WHERE id IN (SELECT id FROM e2e_contributors)",

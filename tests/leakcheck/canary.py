@@ -64,6 +64,7 @@ class Canary:
     jobs: list[str] = field(default_factory=list)
     tokens: list[int] = field(default_factory=list)  # API tokens of the people behind the credits
     comparison_runs: list[str] = field(default_factory=list)  # the stored cells of comparison pages
+    projects: list[str] = field(default_factory=list)  # discussed under the pseudonym and the group
     sent: dict[str, dict[str, Any]] = field(default_factory=dict)  # role -> the feature as first sent
 
     @property
@@ -97,6 +98,7 @@ class CanaryBuilder:
         self._owners_act()
         self._import()
         self._comparisons()
+        self._project()
         return self.canary
 
     def _people(self) -> None:
@@ -246,3 +248,25 @@ class CanaryBuilder:
             found = re.search(r"/compare/cells/([0-9a-f-]{36})/", page)
             assert found, "a comparison page keeps its cells for vector tiles"
             self.canary.comparison_runs.append(found.group(1))
+
+    def _project(self) -> None:
+        """A project partnered by the group, its protocol discussed under the pseudonym and the group."""
+        people = self.canary.people
+        body = {
+            "slug": "canary-project",
+            "title": "Canary nest watch",
+            "designed_by": "both",
+            "delivered_by": "both",
+            "draft_protocol": "Watch the burrows.",
+            "partners": [{"contributor_id": self.group, "role": "watchers"}],
+        }
+        _ok(self.client.post("/api/v1/projects", json=body, headers=people["steward"].headers), 201)
+        for who, credit in (("owner", self.pseudonym), ("member", self.group)):
+            comment = {"body": "Count at dawn.", "contributor_id": credit}
+            url = "/api/v1/projects/canary-project/comments"
+            _ok(self.client.post(url, json=comment, headers=people[who].headers), 201)
+        _ok(
+            self.client.post("/api/v1/projects/canary-project/versions", json={}, headers=people["steward"].headers),
+            201,
+        )
+        self.canary.projects.append("canary-project")

@@ -37,7 +37,7 @@ def path_values(canary: Canary) -> dict[str, list[Any]]:
     return {
         "observation_id": records,
         "feature_id": records,
-        "slug": canary.datasets,
+        "slug": [*canary.datasets, *canary.projects],
         "collection_id": [*canary.datasets, "observations"],
         "contributor_id": canary.contributors,
         "group_id": canary.contributors,

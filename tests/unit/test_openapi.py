@@ -153,6 +153,31 @@ DOCUMENTED_OPERATIONS = {
         "200 400 401",
         "",
     ),
+    # Added with the projects capability (issue 14).
+    ("GET /projects", "listProjects", "", "200 400", ""),
+    ("GET /projects/{slug}", "getProject", "path:slug!", "200 400 404", ""),
+    (
+        "PATCH /projects/{slug}",
+        "editProject",
+        "header:X-CSRFToken path:slug!",
+        "200 400 401 403 404 413 422",
+        "application/json",
+    ),
+    ("POST /projects", "createProject", "header:X-CSRFToken", "201 400 401 403 409 413 422", "application/json"),
+    (
+        "POST /projects/{slug}/comments",
+        "commentOnProtocol",
+        "header:X-CSRFToken path:slug!",
+        "201 400 401 403 404 413 422",
+        "application/json",
+    ),
+    (
+        "POST /projects/{slug}/versions",
+        "publishProtocol",
+        "header:X-CSRFToken path:slug!",
+        "201 400 401 403 404 413 422",
+        "application/json",
+    ),
     ("GET /tokens", "listApiTokens", "query:email", "200 400 401 403 404", ""),
     ("DELETE /tokens/{token_id}", "revokeApiToken", "header:X-CSRFToken path:token_id!", "204 400 401 404", ""),
 }
@@ -161,6 +186,8 @@ DOCUMENTED_SCHEMAS = {
     "BatchResult", "Comparison", "Dataset", "DatasetInput", "DatasetList", "Error", "Feature", "FeatureCollection",
     "FeatureCollectionInput", "FeatureInput", "FeaturePatch", "Geometry", "Link", "Media", "ObservationProperties",
     "ObservationPropertiesPatch", "ObservationPropertiesRead", "Pseudonym", "PseudonymInput",
+    # Added with the projects capability (issue 14).
+    "Project", "ProjectEdit", "ProjectInput", "ProjectList", "ProtocolCommentInput", "ProtocolPublishInput",
 }  # fmt: skip
 
 

@@ -1,0 +1,179 @@
+"""Project pages: the programme as a design-by-delivery matrix, one project with its protocol in the open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import text
+
+from fieldapp.access import (
+    is_privileged,
+    may_create_project,
+    may_discuss,
+    stewarded_dataset_ids,
+    stewards_project,
+    viewer_of,
+)
+from fieldapp.accounts.auth import current_user, require_user
+from fieldapp.contributors.queries import groups_of, pseudonyms_of
+from fieldapp.db import get_session
+from fieldapp.errors import Invalid, NotFound
+from fieldapp.http import load
+from fieldapp.projects import queries, service
+from fieldapp.projects.schemas import CommentSchema, ProjectEditSchema, ProjectSchema
+from fieldapp.vocab import CO_PRODUCERS
+
+bp = Blueprint("projects", __name__)
+CELL_WORDS = {
+    "professional_design_and_delivery": "Professional design and delivery",
+    "professional_design_community_delivery": "Professional design, community delivery",
+    "community_design_professional_delivery": "Community design, professional delivery",
+    "co_designed_and_co_delivered": "Co-designed and co-delivered",
+}
+WHO_WORDS = {"community": "the community", "professionals": "professionals", "both": "both together"}
+
+
+def _reasons(exc: Invalid) -> str:
+    return "; ".join(f"{d['path']}: {d['message']}" for d in exc.details) or exc.message
+
+
+@bp.get("/projects")
+def project_list():
+    user = current_user()
+    projects = queries.list_projects(get_session())
+    cells: dict[str, list[dict[str, Any]]] = {cell: [] for cell in CELL_WORDS}
+    for project in projects:
+        cells[project["cell"]].append(project)
+    may_start = user is not None and may_create_project(viewer_of(user))
+    return render_template(
+        "projects/list.html",
+        cells=cells,
+        cell_words=CELL_WORDS,
+        who=WHO_WORDS,
+        may_start=may_start,
+        total=len(projects),
+    )
+
+
+def _new_form(values: dict[str, Any], error: str | None = None, status: int = 200):
+    user = require_user()
+    session = get_session()
+    datasets = session.execute(
+        text("SELECT slug, title FROM dataset WHERE id = ANY(:ids) ORDER BY title"),
+        {"ids": sorted(_stewarded(session, user))},
+    ).all()
+    groups = groups_of(session, user.contributor_id)
+    context = {"values": values, "error": error, "datasets": datasets, "groups": groups, "who": WHO_WORDS}
+    return render_template("projects/new.html", producers=CO_PRODUCERS, **context), status
+
+
+def _stewarded(session, user) -> set[int]:
+    """The datasets a user may add to a project: those they steward (staff: all)."""
+    viewer = viewer_of(user)
+    if is_privileged(viewer):
+        return set(session.scalars(text("SELECT id FROM dataset")))
+    return stewarded_dataset_ids(session, viewer)
+
+
+@bp.get("/projects/new")
+def new_project():
+    return _new_form({})
+
+
+@bp.post("/projects/new")
+def create_project():
+    user = require_user()
+    form = request.form
+    values: dict[str, Any] = {name: form.get(name, "") for name in ("slug", "title", "purpose", "draft_protocol")}
+    values |= {"designed_by": form.get("designed_by"), "delivered_by": form.get("delivered_by")}
+    values["datasets"] = form.getlist("datasets")
+    if form.get("steward_id"):
+        values["steward_id"] = form["steward_id"]
+    session = get_session()
+    try:
+        project = service.create_project(session, user, load(ProjectSchema(), values))
+    except Invalid as exc:
+        session.rollback()
+        return _new_form(form.to_dict(), f"The project was not created: {_reasons(exc)}", 422)
+    session.commit()
+    flash("Your project is started: invite its partners and draft its protocol together.")
+    return redirect(url_for("projects.project_page", slug=project.slug))
+
+
+def _page(slug: str, error: str | None = None, status: int = 200):
+    session = get_session()
+    project = queries.get_project(session, slug)
+    if project is None:
+        raise NotFound(f"No project {slug!r}.")
+    user = current_user()
+    viewer = viewer_of(user)
+    credits = (pseudonyms_of(session, user.id) + groups_of(session, user.contributor_id)) if user else []
+    partners = session.execute(
+        text("SELECT id, display_name FROM contributor WHERE kind = 'group' AND owner_user_id IS NULL ORDER BY 2")
+    ).all()
+    context = {
+        "project": project,
+        "cell_words": CELL_WORDS,
+        "who": WHO_WORDS,
+        "error": error,
+        "may_comment": may_discuss(viewer),
+        "may_steward": stewards_project(session, viewer, project["id"]),
+        "credits": credits,
+        "partner_choices": partners,
+        "user": user,
+    }
+    return render_template("projects/project.html", **context), status
+
+
+@bp.get("/projects/<slug>")
+def project_page(slug: str):
+    return _page(slug)
+
+
+def _act(slug: str, what: str, act) -> Any:
+    session = get_session()
+    try:
+        act(session, service.find(session, slug))
+    except Invalid as exc:
+        session.rollback()
+        return _page(slug, f"{what} was not saved: {_reasons(exc)}", 422)
+    session.commit()
+    return redirect(url_for("projects.project_page", slug=slug) + "#protocol")
+
+
+@bp.post("/projects/<slug>/comment")
+def comment(slug: str):
+    user = require_user()
+    form = request.form
+    values: dict[str, Any] = {"body": form.get("body", ""), "proposed_text": form.get("proposed_text") or None}
+    if form.get("contributor_id"):
+        values["contributor_id"] = form["contributor_id"]
+    return _act(slug, "Your comment", lambda s, p: service.comment(s, user, p, load(CommentSchema(), values)))
+
+
+@bp.post("/projects/<slug>/draft")
+def save_draft(slug: str):
+    user = require_user()
+    values = {"draft_protocol": request.form.get("draft_protocol", "")}
+    return _act(slug, "The draft", lambda s, p: service.edit_project(s, user, p, load(ProjectEditSchema(), values)))
+
+
+@bp.post("/projects/<slug>/publish")
+def publish(slug: str):
+    user = require_user()
+    return _act(slug, "The new version", lambda s, p: service.publish(s, user, p, None))
+
+
+@bp.post("/projects/<slug>/partners")
+def add_partner(slug: str):
+    user = require_user()
+    form = request.form
+
+    def add(session, project):
+        current = queries.get_project(session, slug) or {"partners": []}
+        partners = [{"contributor_id": p["id"], "role": p["role"]} for p in current["partners"]]
+        partners.append({"contributor_id": form.get("contributor_id", ""), "role": form.get("role", "")})
+        service.edit_project(session, user, project, load(ProjectEditSchema(), {"partners": partners}))
+
+    return _act(slug, "The partner", add)

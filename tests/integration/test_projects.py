@@ -1,0 +1,194 @@
+"""Co-designed projects: the declaration and its matrix, partners, and a protocol shaped in the open."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import text
+
+from fieldapp.projects.queries import matrix_cell
+
+
+@pytest.fixture
+def people(make):
+    scientist = make.account("steward", name="Dr Sandra Survey")
+    fisher = make.account("member", name="Fred Fisher")
+    association = make.group("Inshore Fishers' Association", [fisher])
+    return scientist, fisher, association
+
+
+def create(client, account, **values):
+    body = {
+        "slug": "spider-crab-season",
+        "title": "Spider crab season study",
+        "purpose": "When spider crab arrive and leave, told by fishers and surveys together.",
+        "designed_by": "both",
+        "delivered_by": "community",
+        "draft_protocol": "Record every pot hauled: count, soak time, berried females.",
+    } | values
+    return client.post("/api/v1/projects", json=body, headers=account.headers)
+
+
+def test_the_declaration_places_a_project_in_its_cell():
+    assert matrix_cell("professionals", "professionals") == "professional_design_and_delivery"
+    assert matrix_cell("professionals", "both") == "professional_design_community_delivery"
+    assert matrix_cell("community", "professionals") == "community_design_professional_delivery"
+    assert matrix_cell("both", "both") == "co_designed_and_co_delivered"
+    assert matrix_cell("community", "community") == "co_designed_and_co_delivered"
+
+
+def test_a_steward_starts_a_project_with_partners_and_their_roles(client, people, make):
+    scientist, fisher, association = people
+    own = make.dataset(scientist, title="Pot survey")
+    response = create(
+        client,
+        scientist,
+        partners=[{"contributor_id": association.id, "role": "co-designers; they fish the grounds"}],
+        datasets=[own.slug],
+    )
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert response.headers["Location"].endswith("/api/v1/projects/spider-crab-season")
+    assert body["cell"] == "co_designed_and_co_delivered"
+    assert body["steward"]["display_name"] == "Dr Sandra Survey"
+    assert body["partners"] == [
+        {
+            "id": association.id,
+            "display_name": "Inshore Fishers' Association",
+            "kind": "group",
+            "role": "co-designers; they fish the grounds",
+        }
+    ]
+    assert [d["slug"] for d in body["datasets"]] == [own.slug]
+    assert body["protocol"] is None and body["versions"] == []
+    listed = client.get("/api/v1/projects").get_json()["projects"]
+    assert [p["slug"] for p in listed] == ["spider-crab-season"]
+
+
+def test_who_may_start_and_change_a_project(client, people, make):
+    scientist, fisher, _ = people
+    assert client.post("/api/v1/projects", json={"slug": "x"}).status_code == 401
+    assert create(client, fisher).status_code == 403
+    assert create(client, scientist).status_code == 201
+    assert create(client, scientist).status_code == 409
+    bad = create(client, scientist, slug="other", designed_by="experts")
+    assert bad.status_code == 422 and bad.get_json()["error"]["details"][0]["path"] == "designed_by"
+    other = make.dataset(make.account("steward"), title="Someone else's")
+    refused = create(client, scientist, slug="grab", datasets=[other.slug])
+    assert refused.status_code == 403 and refused.get_json()["error"]["details"][0]["path"] == "datasets.0"
+    edit = client.patch("/api/v1/projects/spider-crab-season", json={"title": "Mine now"}, headers=fisher.headers)
+    assert edit.status_code == 403
+    changed = client.patch(
+        "/api/v1/projects/spider-crab-season", json={"delivered_by": "professionals"}, headers=scientist.headers
+    )
+    assert changed.status_code == 200 and changed.get_json()["cell"] == "community_design_professional_delivery"
+    assert client.patch("/api/v1/projects/nope", json={}, headers=scientist.headers).status_code == 404
+
+
+def test_partners_comment_and_the_steward_publishes_versions_with_who_shaped_them(client, people, db):
+    scientist, fisher, association = people
+    assert create(client, scientist).status_code == 201
+    pseudonym = client.post(
+        "/api/v1/contributors/pseudonyms", json={"display_name": "Crabber of Gorey"}, headers=fisher.headers
+    ).get_json()
+    url = "/api/v1/projects/spider-crab-season"
+    said = client.post(
+        f"{url}/comments",
+        json={"body": "Add sea state: we can't haul in a force 6.", "contributor_id": pseudonym["id"]},
+        headers=fisher.headers,
+    )
+    assert said.status_code == 201, said.get_json()
+    group_said = client.post(
+        f"{url}/comments",
+        json={
+            "body": "Count berried females separately.",
+            "proposed_text": "Record count, soak time, berried, sea state.",
+            "contributor_id": association.id,
+        },
+        headers=fisher.headers,
+    )
+    assert group_said.status_code == 201
+    # Nobody may speak under a credit that is not theirs.
+    stolen = client.post(
+        f"{url}/comments", json={"body": "x", "contributor_id": association.id}, headers=scientist.headers
+    )
+    assert stolen.status_code == 403
+    assert client.post(f"{url}/versions", json={}, headers=fisher.headers).status_code == 403
+    client.patch(
+        url,
+        json={"draft_protocol": "Record count, soak time, berried females and sea state."},
+        headers=scientist.headers,
+    )
+    first = client.post(f"{url}/versions", json={}, headers=scientist.headers).get_json()
+    assert first["protocol"]["number"] == 1
+    assert first["protocol"]["text"] == "Record count, soak time, berried females and sea state."
+    assert first["protocol"]["shaped_by"] == ["Crabber of Gorey", "Dr Sandra Survey", "Inshore Fishers' Association"]
+    assert [c["settled_in"] for c in first["comments"]] == [1, 1]
+    # The account behind the pseudonym is never named, in the API or on the page.
+    page = client.get("/projects/spider-crab-season").get_data(as_text=True)
+    for shown in (str(first), page):
+        assert "Fred Fisher" not in shown
+    assert "Crabber of Gorey" in page and "Version 1" in page
+    second = client.post(
+        f"{url}/versions", json={"text": "Version two: add the tide state."}, headers=scientist.headers
+    ).get_json()
+    assert [v["number"] for v in second["versions"]] == [2, 1]
+    assert second["protocol"]["shaped_by"] == ["Dr Sandra Survey"]
+    assert second["draft_protocol"] == "Version two: add the tide state."
+    kept = db.execute(text("SELECT count(*) FROM protocol_version")).scalar_one()
+    assert kept == 2
+
+
+def test_bad_input_is_named_and_writes_nothing(client, people, db):
+    scientist, fisher, _ = people
+    create(client, scientist)
+    url = "/api/v1/projects/spider-crab-season"
+    assert client.post(f"{url}/comments", json={"body": ""}, headers=fisher.headers).status_code == 422
+    assert client.post(f"{url}/comments", json={"body": "x" * 20_001}, headers=fisher.headers).status_code == 422
+    client.patch(url, json={"draft_protocol": ""}, headers=scientist.headers)
+    empty = client.post(f"{url}/versions", json={}, headers=scientist.headers)
+    assert empty.status_code == 422 and empty.get_json()["error"]["details"][0]["path"] == "text"
+    twice = client.patch(
+        url, json={"partners": [{"contributor_id": 1, "role": ""}, {"contributor_id": 1}]}, headers=scientist.headers
+    )
+    assert twice.status_code == 422
+    unknown = client.patch(url, json={"partners": [{"contributor_id": 999999}]}, headers=scientist.headers)
+    assert (
+        unknown.status_code == 422 and unknown.get_json()["error"]["details"][0]["path"] == "partners.0.contributor_id"
+    )
+    assert db.execute(text("SELECT count(*) FROM protocol_comment")).scalar_one() == 0
+
+
+def _form(client, account, page, url, data):
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(page, headers=account.headers).text)
+    return client.post(url, data={"csrf_token": token.group(1), **data}, headers=account.headers)
+
+
+def test_the_pages_show_the_matrix_and_take_comments_and_publications(client, people):
+    scientist, fisher, association = people
+    create(client, scientist)
+    create(
+        client,
+        scientist,
+        slug="seabed-maps",
+        title="Seabed maps <b>2024</b>",
+        designed_by="professionals",
+        delivered_by="professionals",
+    )
+    matrix = client.get("/projects").get_data(as_text=True)
+    co = matrix.split('id="cell-co_designed_and_co_delivered"')[1].split("</section>")[0]
+    pro = matrix.split('id="cell-professional_design_and_delivery"')[1].split("</section>")[0]
+    assert "Spider crab season study" in co and "Seabed maps &lt;b&gt;2024&lt;/b&gt;" in pro
+    page = "/projects/spider-crab-season"
+    said = _form(client, fisher, page, f"{page}/comment", {"body": "Soak time in hours, please."})
+    assert said.status_code == 302
+    empty = _form(client, fisher, page, f"{page}/comment", {"body": ""})
+    assert empty.status_code == 422 and "Your comment was not saved" in empty.get_data(as_text=True)
+    assert _form(client, fisher, page, f"{page}/publish", {}).status_code == 403
+    assert _form(client, scientist, page, f"{page}/publish", {}).status_code == 302
+    shown = client.get(page).get_data(as_text=True)
+    assert "Version 1, published by Dr Sandra Survey; shaped by" in shown and "Fred Fisher" in shown
+    added = _form(client, scientist, page, f"{page}/partners", {"contributor_id": association.id, "role": "co-design"})
+    assert added.status_code == 302
+    assert "Inshore Fishers&#39; Association: co-design" in client.get(page).get_data(as_text=True)
