@@ -13,6 +13,7 @@ from fieldapp import access
 from fieldapp.access import ANONYMOUS, Viewer, viewer_of
 from fieldapp.contributors.models import Contributor
 from fieldapp.observations.models import Observation
+from fieldapp.projects.models import Project
 
 POINT = "SRID=4326;POINT(-2.1542 49.1869)"
 VISIBILITIES = ("public", "generalised", "private")
@@ -108,6 +109,37 @@ def test_dataset_rules_agree_with_their_sql(db, world):
             ), name
             in_set = dataset_id in access.stewarded_dataset_ids(db, viewer)
             assert in_set == access.stewards(db, viewer, dataset_id), name
+
+
+def test_project_rules_agree_with_their_sql(db, world):
+    """A project stewarded directly and one through a group: stewards_project and its twin agree."""
+    viewers, _, _, _ = world
+    steward = db.execute(text("SELECT steward_id FROM dataset WHERE id = :d"), {"d": world[2][0]}).scalar_one()
+    group = db.execute(text("SELECT steward_id FROM dataset WHERE id = :d"), {"d": world[2][1]}).scalar_one()
+    projects = []
+    for i, steward_id in enumerate((steward, group)):
+        project = Project(slug=f"p{i}", title="P", designed_by="both", delivered_by="both", steward_id=steward_id)
+        db.add(project)
+        db.flush()
+        projects.append(project.id)
+    expected = {
+        "steward": [True, False],
+        "group_steward": [False, True],
+        "staff": [True, True],
+        "admin": [True, True],
+        "member": [False, False],
+        "anonymous": [False, False],
+    }
+    for name, viewer in viewers.items():
+        found = []
+        for project_id in projects:
+            twin = f"(SELECT {access.project_steward_sql(viewer, 'p')} FROM project p WHERE p.id = :project)"
+            decided = access.stewards_project(db, viewer, project_id)
+            assert decided == _sql(db, viewer, twin, {"project": project_id}), name
+            found.append(decided)
+        if name in expected:
+            assert found == expected[name], name
+        assert access.may_discuss(viewer) == (name != "anonymous")
 
 
 def test_contributor_and_job_rules_agree_with_their_sql(db, world):
