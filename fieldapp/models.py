@@ -16,6 +16,7 @@ from fieldapp.projects.models import (
     ProtocolComment,
     ProtocolShaper,
     ProtocolVersion,
+    WellbeingCheckin,
 )
 from fieldapp.subjects.models import Subject, SubjectName
 from fieldapp.transfer.models import ImportFile, ImportJob
@@ -51,4 +52,5 @@ __all__ = [
     "UsageEvent",
     "User",
     "UserSession",
+    "WellbeingCheckin",
 ]

@@ -84,6 +84,13 @@ def _say(number: float) -> str:
 
 COUNT = Range("count", 0, INT4_MAX, whole=True, what="a count")
 UNCERTAINTY = Range("coordinate_uncertainty_m", 0, 100_000, what="the coordinate uncertainty (m)")
+# The four ONS personal wellbeing questions, each answered 0 to 10.
+WELLBEING_QUESTIONS = ("life_satisfaction", "worthwhile", "happiness", "anxiety")
+WELLBEING = {q: Range(q, 0, 10, whole=True, what=q.replace("_", " ")) for q in WELLBEING_QUESTIONS}
+# Wellbeing is shown only as aggregates of at least this many people, never per person.
+WELLBEING_MIN_PEOPLE = 5
+# One check-in per person and project in this many days: a person cannot weigh an aggregate down alone.
+WELLBEING_INTERVAL_DAYS = 30
 TIME_SPENT = Range("time_spent_min", 0, 24 * 60, whole=True, what="the time spent (minutes)")
 SEASON_MONTH = Range("season_months", 1, 12, whole=True, what="a month")  # its CHECK is on the array
 # Integer ids that name a row: int4 columns.

@@ -28,12 +28,15 @@ from fieldapp.observations.schemas import (
     PropertiesSchema,
 )
 from fieldapp.projects.schemas import (
+    CheckinSchema,
     CommentSchema,
+    EvaluationSchema,
     ProjectEditSchema,
     ProjectListSchema,
     ProjectReadSchema,
     ProjectSchema,
     PublishSchema,
+    ThanksSchema,
 )
 
 
@@ -71,6 +74,9 @@ def component_schemas() -> dict[str, type[Schema] | Schema]:
         "ProjectList": ProjectListSchema,
         "ProtocolCommentInput": CommentSchema,
         "ProtocolPublishInput": PublishSchema,
+        "WellbeingCheckinInput": CheckinSchema,
+        "WellbeingThanks": ThanksSchema,
+        "ProjectEvaluation": EvaluationSchema,
     }
 
 

@@ -11,15 +11,19 @@ from fieldapp.db import get_session
 from fieldapp.errors import NotFound
 from fieldapp.http import json_text_response, load, read_json
 from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
-from fieldapp.projects import queries, service
+from fieldapp.projects import evaluation, queries, service
 from fieldapp.projects.schemas import (
+    CheckinSchema,
     CommentSchema,
+    EvaluationArgsSchema,
+    EvaluationSchema,
     ProjectEditSchema,
     ProjectListSchema,
     ProjectPathSchema,
     ProjectReadSchema,
     ProjectSchema,
     PublishSchema,
+    ThanksSchema,
 )
 
 bp = Blueprint("projects_api", __name__)
@@ -140,3 +144,42 @@ def publish(slug: str):
     service.publish(session, user, service.find(session, slug), values.get("text"))
     session.commit()
     return _answer(slug, 201)
+
+
+@bp.post("/projects/<slug>/wellbeing")
+@operation(
+    "checkIn",
+    "projects",
+    "Answer the four wellbeing questions (optional; only ever shown as aggregates)",
+    security=WRITE,
+    path=ProjectPathSchema,
+    body={JSON: CheckinSchema},
+    answers={201: answer("Thanked; the answers are never shown per person.", ThanksSchema)},
+    errors=(400, 401, 404, 409, 413, 422),
+)
+def check_in(slug: str):
+    user = require_user()
+    values = load(CheckinSchema(), read_json())
+    session = get_session()
+    service.check_in(session, user, service.find(session, slug), values)
+    session.commit()
+    return json_text_response(
+        json.dumps({"message": "Thank you: your answers count only in aggregates of five or more."}), status=201
+    )
+
+
+@bp.get("/projects/<slug>/evaluation")
+@operation(
+    "getProjectEvaluation",
+    "projects",
+    "A project's evaluation: records, coverage, people, time, review, wellbeing",
+    security=READ,
+    args=EvaluationArgsSchema,
+    path=ProjectPathSchema,
+    answers={200: answer("Aggregates only.", EvaluationSchema)},
+    errors=(400, 404),
+)
+def get_evaluation(args: dict, slug: str):
+    session = get_session()
+    project = service.find(session, slug)
+    return json_text_response(json.dumps(evaluation.evaluation(session, project.id, args.get("year")), default=str))

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Identity,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -19,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.db import Base
-from fieldapp.rules import PROJECT_TEXT_MAX
+from fieldapp.rules import PROJECT_TEXT_MAX, WELLBEING, WELLBEING_QUESTIONS
 from fieldapp.vocab import CO_PRODUCERS, sql_in
 
 
@@ -108,3 +109,23 @@ class ProtocolComment(Base):
     # The version published after it (NULL while it is about the current draft).
     settled_in: Mapped[int | None] = mapped_column(ForeignKey("protocol_version.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class WellbeingCheckin(Base):
+    """One person's optional answers to the four ONS wellbeing questions, on joining and every few months.
+
+    Never shown per person, to anyone: only as aggregates of at least rules.WELLBEING_MIN_PEOPLE people.
+    """
+
+    __tablename__ = "wellbeing_checkin"
+    __table_args__ = tuple(CheckConstraint(WELLBEING[q].check(), name=q) for q in WELLBEING_QUESTIONS)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    # Erased with the account: the answers are the person's own.
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    life_satisfaction: Mapped[int] = mapped_column(SmallInteger)
+    worthwhile: Mapped[int] = mapped_column(SmallInteger)
+    happiness: Mapped[int] = mapped_column(SmallInteger)
+    anxiety: Mapped[int] = mapped_column(SmallInteger)

@@ -97,6 +97,56 @@ class PublishSchema(Schema):
     )
 
 
+class CheckinSchema(Schema):
+    """The four ONS personal wellbeing questions, each 0 to 10 (anxiety: 0 is not at all anxious)."""
+
+    class Meta:
+        unknown = RAISE
+
+    life_satisfaction = rules.whole_number(
+        rules.WELLBEING["life_satisfaction"],
+        required=True,
+        metadata=describe("Overall, how satisfied are you with your life nowadays? (0-10)"),
+    )
+    worthwhile = rules.whole_number(
+        rules.WELLBEING["worthwhile"],
+        required=True,
+        metadata=describe("Overall, to what extent do you feel the things you do in your life are worthwhile? (0-10)"),
+    )
+    happiness = rules.whole_number(
+        rules.WELLBEING["happiness"],
+        required=True,
+        metadata=describe("Overall, how happy did you feel yesterday? (0-10)"),
+    )
+    anxiety = rules.whole_number(
+        rules.WELLBEING["anxiety"],
+        required=True,
+        metadata=describe("Overall, how anxious did you feel yesterday? (0-10)"),
+    )
+
+
+class ThanksSchema(Schema):
+    message = fields.String(metadata=describe("What happens to the answers."))
+
+
+class EvaluationArgsSchema(Schema):
+    year = fields.Integer(
+        validate=validate.Range(min=2000, max=2100, error="give a year such as 2025"),
+        metadata=describe("Only this year (a yearly report); default the whole project."),
+    )
+
+
+class EvaluationSchema(Schema):
+    """Aggregates only: records, coverage and people by kind, by month, comparisons, review, wellbeing."""
+
+    year = fields.Integer(allow_none=True, metadata=describe("The year reported on, or null for all."))
+    by_kind = fields.List(fields.Dict(), metadata=describe("Per knowledge kind: records, people, minutes, cells."))
+    by_month = fields.List(fields.Dict(), metadata=describe("Per month: people, returning people, records, minutes."))
+    comparisons = fields.Integer(metadata=describe("Comparisons run on the project's datasets."))
+    review = fields.List(fields.Dict(), metadata=describe("Annotations by annotator's kind, record's kind and kind."))
+    wellbeing = fields.Dict(metadata=describe("Means of at least five people per half-year and their change."))
+
+
 class ProjectPathSchema(Schema):
     slug = fields.String(required=True, metadata=describe("The project's slug."))
 

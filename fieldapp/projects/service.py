@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -28,7 +29,9 @@ from fieldapp.projects.models import (
     ProtocolComment,
     ProtocolShaper,
     ProtocolVersion,
+    WellbeingCheckin,
 )
+from fieldapp.rules import WELLBEING_INTERVAL_DAYS
 
 _FIELDS = ("title", "purpose", "designed_by", "delivered_by", "draft_protocol")
 
@@ -123,6 +126,26 @@ def publish(session: Session, user: User, project: Project, text: str | None) ->
     project.draft_protocol = wording
     session.flush()
     return version
+
+
+def check_in(session: Session, user: User, project: Project, answers: dict[str, int]) -> WellbeingCheckin:
+    """Store one person's wellbeing answers (opt-in), at most once per WELLBEING_INTERVAL_DAYS."""
+    last = session.scalar(
+        select(func.max(WellbeingCheckin.at)).where(
+            WellbeingCheckin.project_id == project.id, WellbeingCheckin.user_id == user.id
+        )
+    )
+    now = datetime.now(UTC)
+    if last is not None and now - last < timedelta(days=WELLBEING_INTERVAL_DAYS):
+        after = (last + timedelta(days=WELLBEING_INTERVAL_DAYS)).date().isoformat()
+        raise Conflict(
+            f"You checked in on {last.date().isoformat()}: the next check-in is welcome from {after}.",
+            [{"path": "(body)", "message": "checked in recently"}],
+        )
+    checkin = WellbeingCheckin(project_id=project.id, user_id=user.id, **answers)
+    session.add(checkin)
+    session.flush()
+    return checkin
 
 
 def _require_steward(session: Session, user: User, project: Project) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import text
 
+from fieldapp import rules
 from fieldapp.access import (
     is_privileged,
     may_create_project,
@@ -18,10 +19,18 @@ from fieldapp.access import (
 from fieldapp.accounts.auth import current_user, require_user
 from fieldapp.contributors.queries import groups_of, pseudonyms_of
 from fieldapp.db import get_session
-from fieldapp.errors import Invalid, NotFound
+from fieldapp.errors import Conflict, FieldAppError, Invalid, NotFound
+from fieldapp.geo.filters import parse_args
 from fieldapp.http import load
-from fieldapp.projects import queries, service
-from fieldapp.projects.schemas import CommentSchema, ProjectEditSchema, ProjectSchema
+from fieldapp.projects import evaluation, queries, service
+from fieldapp.projects.schemas import (
+    CheckinSchema,
+    CommentSchema,
+    EvaluationArgsSchema,
+    ProjectEditSchema,
+    ProjectSchema,
+)
+from fieldapp.ui import ANNOTATION_WORDS, KIND_LABELS
 from fieldapp.vocab import CO_PRODUCERS
 
 bp = Blueprint("projects", __name__)
@@ -31,10 +40,16 @@ CELL_WORDS = {
     "community_design_professional_delivery": "Community design, professional delivery",
     "co_designed_and_co_delivered": "Co-designed and co-delivered",
 }
+WELLBEING_WORDS = {
+    "life_satisfaction": "How satisfied with life nowadays",
+    "worthwhile": "How worthwhile the things done in life feel",
+    "happiness": "How happy yesterday",
+    "anxiety": "How anxious yesterday (lower is better)",
+}
 WHO_WORDS = {"community": "the community", "professionals": "professionals", "both": "both together"}
 
 
-def _reasons(exc: Invalid) -> str:
+def _reasons(exc: FieldAppError) -> str:
     return "; ".join(f"{d['path']}: {d['message']}" for d in exc.details) or exc.message
 
 
@@ -135,9 +150,9 @@ def _act(slug: str, what: str, act) -> Any:
     session = get_session()
     try:
         act(session, service.find(session, slug))
-    except Invalid as exc:
+    except (Invalid, Conflict) as exc:
         session.rollback()
-        return _page(slug, f"{what} was not saved: {_reasons(exc)}", 422)
+        return _page(slug, f"{what} was not saved: {_reasons(exc)}", exc.status)
     session.commit()
     return redirect(url_for("projects.project_page", slug=slug) + "#protocol")
 
@@ -177,3 +192,34 @@ def add_partner(slug: str):
         service.edit_project(session, user, project, load(ProjectEditSchema(), {"partners": partners}))
 
     return _act(slug, "The partner", add)
+
+
+@bp.post("/projects/<slug>/wellbeing")
+def check_in(slug: str):
+    user = require_user()
+    values = {q: rules.form_integer(request.form.get(q, "").strip()) for q in rules.WELLBEING_QUESTIONS}
+
+    def answer(session, project):
+        service.check_in(session, user, project, load(CheckinSchema(), values))
+        flash("Thank you: your answers count only in aggregates of five people or more, never on their own.")
+
+    return _act(slug, "Your check-in", answer)
+
+
+@bp.get("/projects/<slug>/evaluation")
+def evaluation_page(slug: str):
+    session = get_session()
+    project = queries.get_project(session, slug)
+    if project is None:
+        raise NotFound(f"No project {slug!r}.")
+    year = parse_args(EvaluationArgsSchema(), request.args).get("year")
+    figures = evaluation.evaluation(session, project["id"], year)
+    return render_template(
+        "projects/evaluation.html",
+        project=project,
+        figures=figures,
+        kinds=KIND_LABELS,
+        year=year,
+        questions=WELLBEING_WORDS,
+        annotation_words={k: v.many for k, v in ANNOTATION_WORDS.items()},
+    )

@@ -192,3 +192,122 @@ def test_the_pages_show_the_matrix_and_take_comments_and_publications(client, pe
     added = _form(client, scientist, page, f"{page}/partners", {"contributor_id": association.id, "role": "co-design"})
     assert added.status_code == 302
     assert "Inshore Fishers&#39; Association: co-design" in client.get(page).get_data(as_text=True)
+
+
+ANSWERS = {"life_satisfaction": 7, "worthwhile": 8, "happiness": 6, "anxiety": 3}
+
+
+def _checkins(db, project_id: int, people: list, at: str, answers: dict[str, int]) -> None:
+    for account in people:
+        db.execute(
+            text(
+                "INSERT INTO wellbeing_checkin (project_id, user_id, at, life_satisfaction, worthwhile, happiness,"
+                " anxiety) VALUES (:p, :u, :at, :life_satisfaction, :worthwhile, :happiness, :anxiety)"
+            ),
+            {"p": project_id, "u": account.user.id, "at": at, **answers},
+        )
+
+
+def test_wellbeing_is_shown_only_as_aggregates_of_five_people_or_more(client, people, make, db):
+    scientist, fisher, _ = people
+    create(client, scientist)
+    project_id = db.execute(text("SELECT id FROM project WHERE slug = 'spider-crab-season'")).scalar_one()
+    url = "/api/v1/projects/spider-crab-season"
+    # Four people in the first half of 2025: too few, so only their number is shown.
+    four = [make.account() for _ in range(4)]
+    _checkins(db, project_id, four, "2025-02-01", ANSWERS)
+    early = client.get(f"{url}/evaluation", headers=scientist.headers).get_json()["wellbeing"]
+    assert early["periods"] == [
+        {
+            "period": "2025-01-01",
+            "people": 4,
+            "life_satisfaction": None,
+            "worthwhile": None,
+            "happiness": None,
+            "anxiety": None,
+        }
+    ]
+    # A fifth: the averages appear, to everyone alike (and never per person).
+    _checkins(db, project_id, [make.account()], "2025-03-01", {**ANSWERS, "happiness": 1})
+    shown = client.get(f"{url}/evaluation").get_json()["wellbeing"]
+    assert shown["periods"][0] == {
+        "period": "2025-01-01",
+        "people": 5,
+        "life_satisfaction": 7.0,
+        "worthwhile": 8.0,
+        "happiness": 5.0,
+        "anxiety": 3.0,
+    }
+    assert shown["change"]["people"] == 0 and shown["change"]["happiness"] is None
+    # Five people check in again later: the change from their first answers to their latest.
+    _checkins(db, project_id, four[:4] + [fisher], "2025-09-01", {**ANSWERS, "life_satisfaction": 9})
+    _checkins(db, project_id, [fisher], "2025-01-15", ANSWERS)
+    later = client.get(f"{url}/evaluation").get_json()["wellbeing"]
+    assert later["change"] == {
+        "people": 5,
+        "life_satisfaction": 2.0,
+        "worthwhile": 0.0,
+        "happiness": 0.0,
+        "anxiety": 0.0,
+    }
+    page = client.get("/projects/spider-crab-season/evaluation").get_data(as_text=True)
+    assert "fewer than 5 people" not in page.split('id="wellbeing"')[1].split("</table>")[0].split("2025-07")[0]
+    assert "Wellbeing" in page
+
+
+def test_a_person_checks_in_at_most_once_a_month_with_answers_in_range(client, people, db):
+    scientist, fisher, _ = people
+    create(client, scientist)
+    url = "/api/v1/projects/spider-crab-season/wellbeing"
+    assert client.post(url, json=ANSWERS).status_code == 401
+    bad = client.post(url, json={**ANSWERS, "anxiety": 11}, headers=fisher.headers)
+    assert bad.status_code == 422 and bad.get_json()["error"]["details"][0]["path"] == "anxiety"
+    assert client.post(url, json={**ANSWERS, "worthwhile": 7.5}, headers=fisher.headers).status_code == 422
+    first = client.post(url, json=ANSWERS, headers=fisher.headers)
+    assert first.status_code == 201 and "aggregates" in first.get_json()["message"]
+    again = client.post(url, json=ANSWERS, headers=fisher.headers)
+    assert again.status_code == 409 and "next check-in is welcome from" in again.get_json()["error"]["message"]
+    assert db.execute(text("SELECT count(*) FROM wellbeing_checkin")).scalar_one() == 1
+    # No route answers one person's check-in: the evaluation holds counts and averages only.
+    own = client.get("/api/v1/projects/spider-crab-season/evaluation", headers=fisher.headers)
+    assert "user_id" not in own.get_data(as_text=True)
+    period = own.get_json()["wellbeing"]["periods"][0]
+    assert period["people"] == 1 and all(period[q] is None for q in ANSWERS)
+
+
+def test_the_evaluation_counts_records_people_time_comparisons_and_review(client, people, make, db):
+    scientist, fisher, _ = people
+    survey = make.dataset(scientist, knowledge_kind="scientific", title="Pot survey")
+    grounds = make.dataset(scientist, knowledge_kind="local", title="Grounds")
+    other = make.dataset(scientist, knowledge_kind="volunteer", title="Not in the project")
+    create(client, scientist, datasets=[survey.slug, grounds.slug])
+    from tests.factories import feature
+
+    def post(account, dataset, **props):
+        body = feature(dataset.slug, subject_text="spider crab", **props)
+        response = client.post("/api/v1/observations", json=body, headers=account.headers)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    record = post(scientist, survey, time_spent_min=90)
+    post(scientist, survey, time_spent_min=30)
+    post(scientist, grounds)
+    post(scientist, other, time_spent_min=600)
+    question = {"kind": "question", "body": "Which pots?"}
+    assert (
+        client.post(f"/api/v1/observations/{record}/annotations", json=question, headers=fisher.headers).status_code
+        == 201
+    )
+    client.get("/api/v1/comparisons", query_string={"a": f"dataset:{survey.slug}", "b": f"dataset:{grounds.slug}"})
+    figures = client.get("/api/v1/projects/spider-crab-season/evaluation").get_json()
+    by_kind = {r["kind"]: r for r in figures["by_kind"]}
+    assert by_kind["scientific"]["records"] == 2 and by_kind["scientific"]["minutes"] == 120
+    assert by_kind["local"]["records"] == 1 and "volunteer" not in by_kind
+    assert by_kind["scientific"]["cells"] == 1
+    assert [(m["people"], m["returning"], m["records"]) for m in figures["by_month"]] == [(1, 0, 3)]
+    assert figures["comparisons"] == 1
+    assert figures["review"] == [{"from_kind": "none", "to_kind": "scientific", "annotation": "question", "n": 1}]
+    assert client.get("/api/v1/projects/spider-crab-season/evaluation?year=2001").get_json()["by_month"] == []
+    assert client.get("/api/v1/projects/spider-crab-season/evaluation?year=abc").status_code == 400
+    page = client.get("/projects/spider-crab-season/evaluation?year=2026")
+    assert page.status_code == 200 and "evaluation, 2026" in page.get_data(as_text=True)

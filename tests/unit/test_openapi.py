@@ -178,6 +178,14 @@ DOCUMENTED_OPERATIONS = {
         "201 400 401 403 404 413 422",
         "application/json",
     ),
+    ("GET /projects/{slug}/evaluation", "getProjectEvaluation", "path:slug! query:year", "200 400 404", ""),
+    (
+        "POST /projects/{slug}/wellbeing",
+        "checkIn",
+        "header:X-CSRFToken path:slug!",
+        "201 400 401 404 409 413 422",
+        "application/json",
+    ),
     ("GET /tokens", "listApiTokens", "query:email", "200 400 401 403 404", ""),
     ("DELETE /tokens/{token_id}", "revokeApiToken", "header:X-CSRFToken path:token_id!", "204 400 401 404", ""),
 }
@@ -188,6 +196,7 @@ DOCUMENTED_SCHEMAS = {
     "ObservationPropertiesPatch", "ObservationPropertiesRead", "Pseudonym", "PseudonymInput",
     # Added with the projects capability (issue 14).
     "Project", "ProjectEdit", "ProjectInput", "ProjectList", "ProtocolCommentInput", "ProtocolPublishInput",
+    "ProjectEvaluation", "WellbeingCheckinInput", "WellbeingThanks",
 }  # fmt: skip
 
 

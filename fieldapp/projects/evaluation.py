@@ -1,0 +1,156 @@
+"""A project's evaluation beside its science: records, coverage, comparisons, people, time, review, wellbeing.
+
+Every figure is one SQL aggregate over the project's datasets, read from the rollups triggers keep
+(participation_month, map_cell) where one exists, so the page stays fast with a million records.
+Wellbeing is only ever an aggregate of at least rules.WELLBEING_MIN_PEOPLE people: a group smaller
+than that comes back as its size alone, never its scores, to anyone (stewards and staff included).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from fieldapp.rules import WELLBEING_MIN_PEOPLE, WELLBEING_QUESTIONS
+
+_DATASETS = "(SELECT dataset_id FROM project_dataset WHERE project_id = :project)"
+# The map aggregate's level for coverage: Web Mercator cells of about 1.6 km at Jersey's latitude.
+COVERAGE_LEVEL = 14
+
+
+def _rows(session: Session, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in session.execute(text(sql), params)]
+
+
+def _period(year: int | None) -> tuple[date, date]:
+    return (date(year, 1, 1), date(year + 1, 1, 1)) if year else (date(1000, 1, 1), date(9999, 1, 1))
+
+
+def records_by_kind(session: Session, project_id: int, year: int | None) -> list[dict[str, Any]]:
+    """Per knowledge kind: records added, people who added them, volunteer minutes given, public map cells."""
+    since, until = _period(year)
+    sql = f"""
+        WITH added AS (
+          SELECT d.knowledge_kind AS kind, sum(p.observations)::bigint AS records,
+                 count(DISTINCT p.contributor_key) AS people, sum(p.minutes)::bigint AS minutes
+            FROM participation_month p JOIN dataset d ON d.id = p.dataset_id
+           WHERE p.dataset_id IN {_DATASETS} AND p.month >= :since AND p.month < :until GROUP BY 1
+        ),
+        covered AS (
+          SELECT d.knowledge_kind AS kind, count(DISTINCT (m.cx, m.cy)) AS cells
+            FROM map_cell m JOIN dataset d ON d.id = m.dataset_id
+           WHERE m.dataset_id IN {_DATASETS} AND m.level = :level AND m.n > 0 GROUP BY 1
+        )
+        SELECT kind, coalesce(a.records, 0) AS records, coalesce(a.people, 0) AS people,
+               coalesce(a.minutes, 0) AS minutes, coalesce(c.cells, 0) AS cells
+          FROM added a FULL JOIN covered c USING (kind) ORDER BY kind
+    """
+    params = {"project": project_id, "since": since, "until": until, "level": COVERAGE_LEVEL}
+    return _rows(session, sql, params)
+
+
+def people_by_month(session: Session, project_id: int, year: int | None) -> list[dict[str, Any]]:
+    """Per month: people who added records, how many of them had added some in an earlier month, records, minutes."""
+    since, until = _period(year)
+    sql = f"""
+        WITH months AS (
+          SELECT month, contributor_key, sum(observations) AS records, sum(minutes) AS minutes
+            FROM participation_month WHERE dataset_id IN {_DATASETS} GROUP BY 1, 2
+        ),
+        firsts AS (SELECT contributor_key, min(month) AS first_month FROM months GROUP BY 1)
+        SELECT m.month, count(*) AS people, count(*) FILTER (WHERE f.first_month < m.month) AS returning,
+               sum(m.records)::bigint AS records, sum(m.minutes)::bigint AS minutes
+          FROM months m JOIN firsts f USING (contributor_key)
+         WHERE m.month >= :since AND m.month < :until
+         GROUP BY 1 ORDER BY 1
+    """
+    return _rows(session, sql, {"project": project_id, "since": since, "until": until})
+
+
+def comparisons_run(session: Session, project_id: int, year: int | None) -> int:
+    """Comparisons anyone ran that drew on the project's datasets."""
+    since, until = _period(year)
+    sql = f"""
+        SELECT count(DISTINCT e.id) FROM usage_event e JOIN usage_dataset u ON u.event_id = e.id
+         WHERE e.kind = 'comparison' AND u.dataset_id IN {_DATASETS} AND e.at >= :since AND e.at < :until
+    """
+    return int(session.scalar(text(sql), {"project": project_id, "since": since, "until": until}) or 0)
+
+
+def review_across_kinds(session: Session, project_id: int, year: int | None) -> list[dict[str, Any]]:
+    """Annotations on the project's records: by the annotator's own main kind, the record's kind, and what they did."""
+    since, until = _period(year)
+    sql = f"""
+        WITH notes AS (
+          SELECT a.contributor_id, a.kind AS annotation, d.knowledge_kind AS to_kind
+            FROM annotation a JOIN observation o ON o.id = a.observation_id JOIN dataset d ON d.id = o.dataset_id
+           WHERE o.dataset_id IN {_DATASETS} AND a.created_at >= :since AND a.created_at < :until
+        ),
+        own AS (
+          SELECT DISTINCT ON (p.contributor_key) p.contributor_key, d.knowledge_kind
+            FROM participation_month p JOIN dataset d ON d.id = p.dataset_id
+           WHERE p.contributor_key IN (SELECT contributor_id FROM notes)
+           GROUP BY p.contributor_key, d.knowledge_kind
+           ORDER BY p.contributor_key, sum(p.observations) DESC, d.knowledge_kind
+        )
+        SELECT coalesce(own.knowledge_kind, 'none') AS from_kind, n.to_kind, n.annotation, count(*) AS n
+          FROM notes n LEFT JOIN own ON own.contributor_key = n.contributor_id
+         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    """
+    return _rows(session, sql, {"project": project_id, "since": since, "until": until})
+
+
+def _means(alias: str) -> str:
+    return ", ".join(
+        f"CASE WHEN count(*) >= :least THEN round(avg({alias}.{q}), 1)::float END AS {q}" for q in WELLBEING_QUESTIONS
+    )
+
+
+def wellbeing(session: Session, project_id: int) -> dict[str, Any]:
+    """Mean answers per half-year (each person's latest check-in in it) and the change from joining to the
+    latest follow-up, each only where at least WELLBEING_MIN_PEOPLE people answered."""
+    periods_sql = f"""
+        WITH latest AS (
+          SELECT DISTINCT ON (user_id, date_trunc('year', at), extract(month FROM at) > 6) *,
+                 make_date(extract(year FROM at)::int, CASE WHEN extract(month FROM at) > 6 THEN 7 ELSE 1 END, 1)
+                   AS period
+            FROM wellbeing_checkin WHERE project_id = :project
+           ORDER BY user_id, date_trunc('year', at), extract(month FROM at) > 6, at DESC
+        )
+        SELECT period, count(*) AS people, {_means("latest")} FROM latest GROUP BY period ORDER BY period
+    """
+    change_sql = f"""
+        WITH firsts AS (
+          SELECT DISTINCT ON (user_id) * FROM wellbeing_checkin WHERE project_id = :project ORDER BY user_id, at
+        ),
+        lasts AS (
+          SELECT DISTINCT ON (c.user_id) c.* FROM wellbeing_checkin c JOIN firsts f USING (user_id)
+           WHERE c.project_id = :project AND c.at > f.at ORDER BY c.user_id, c.at DESC
+        ),
+        paired AS (
+          SELECT {", ".join(f"l.{q} - f.{q} AS {q}" for q in WELLBEING_QUESTIONS)}
+            FROM firsts f JOIN lasts l USING (user_id)
+        )
+        SELECT count(*) AS people, {_means("paired")} FROM paired
+    """
+    params = {"project": project_id, "least": WELLBEING_MIN_PEOPLE}
+    return {
+        "least_people": WELLBEING_MIN_PEOPLE,
+        "periods": _rows(session, periods_sql, params),
+        "change": _rows(session, change_sql, params)[0],
+    }
+
+
+def evaluation(session: Session, project_id: int, year: int | None) -> dict[str, Any]:
+    """Everything the evaluation page and its API show, for the whole project or one year."""
+    return {
+        "year": year,
+        "by_kind": records_by_kind(session, project_id, year),
+        "by_month": people_by_month(session, project_id, year),
+        "comparisons": comparisons_run(session, project_id, year),
+        "review": review_across_kinds(session, project_id, year),
+        "wellbeing": wellbeing(session, project_id),
+    }
