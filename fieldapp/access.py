@@ -47,6 +47,7 @@ class Record(Protocol):
     entered_by: int | None
     dataset_id: int
     visibility: str
+    withdrawn_at: Any
 
 
 def viewer_of(user: Any) -> Viewer:
@@ -140,22 +141,102 @@ def manage_sql(viewer: Viewer, alias: str = "o") -> str:
 
 def may_see_precise(session: Session, viewer: Viewer, record: Record) -> bool:
     """May the viewer see the record's precise location and all that is derived from it?"""
+    if not is_shared(session, viewer, record):
+        return False
     return record.visibility == "public" or may_manage(session, viewer, record)
 
 
 def precise_sql(viewer: Viewer, alias: str = "o") -> str:
     manage = manage_sql(viewer, alias)
-    return "true" if manage == "true" else f"({alias}.visibility = 'public' OR {manage})"
+    shared = shared_sql(viewer, alias)
+    if manage == "true" and shared == "true":
+        return "true"
+    return f"({shared} AND ({alias}.visibility = 'public' OR {manage}))"
 
 
 def may_see_record(session: Session, viewer: Viewer, record: Record) -> bool:
     """May the viewer see the record at all (its page, annotations, photos)? Private ones are hidden."""
+    if not is_shared(session, viewer, record):
+        return False
     return record.visibility != "private" or may_manage(session, viewer, record)
 
 
 def see_record_sql(viewer: Viewer, alias: str = "o") -> str:
     manage = manage_sql(viewer, alias)
-    return "true" if manage == "true" else f"({alias}.visibility <> 'private' OR {manage})"
+    shared = shared_sql(viewer, alias)
+    if manage == "true" and shared == "true":
+        return "true"
+    return f"({shared} AND ({alias}.visibility <> 'private' OR {manage}))"
+
+
+# --- what its holders share: withdrawal and the dataset's agreement (audience, embargo) ---------
+
+
+def is_shared(session: Session, viewer: Viewer, record: Record) -> bool:
+    """Do the record's holders share it with this viewer? A withdrawn record, or one in a dataset
+    whose agreement keeps it from the viewer, is shown only to its contributor (and park staff)."""
+    if record.contributor_id is not None and speaks_for(session, viewer, record.contributor_id):
+        return True
+    return record.withdrawn_at is None and dataset_open(session, viewer, record.dataset_id)
+
+
+def shared_sql(viewer: Viewer, alias: str = "o") -> str:
+    """The SQL twin of is_shared: every output of records filters with it (through see_record_sql,
+    precise_sql, visible_geometry_sql or observations.queries.where_sql)."""
+    own = speaks_for_sql(viewer, f"{alias}.contributor_id")
+    if own == "true":
+        return "true"
+    kept = f"({alias}.withdrawn_at IS NULL AND {dataset_open_sql(viewer, f'{alias}.dataset_id')})"
+    return kept if own == "false" else f"({kept} OR coalesce({own}, false))"
+
+
+def dataset_open(session: Session, viewer: Viewer, dataset_id: int) -> bool:
+    """Does the dataset's agreement let the viewer see its records (its audience, after its embargo)?
+
+    Its stewards and park staff always may; without an agreement, everyone may. Before the embargo
+    date only the dataset's existence and credit are public, to its audience too."""
+    if is_privileged(viewer) or stewards(session, viewer, dataset_id):
+        return True
+    sql = (
+        "SELECT audience, audience_groups, coalesce(embargo_until > fieldapp_today(), false) AS embargoed"
+        " FROM dataset_agreement WHERE dataset_id = :id"
+    )
+    agreement = session.execute(text(sql), {"id": dataset_id}).first()
+    if agreement is None:
+        return True
+    if agreement.embargoed or agreement.audience == "park":
+        return False
+    if agreement.audience == "everyone":
+        return True
+    if viewer.is_anonymous:
+        return False
+    if agreement.audience == "members":
+        return True
+    groups = agreement.audience_groups or []
+    return viewer.contributor_id is not None and any(_is_member(session, viewer.contributor_id, g) for g in groups)
+
+
+def dataset_open_sql(viewer: Viewer, dataset: str = "o.dataset_id") -> str:
+    if is_privileged(viewer):
+        return "true"
+    return f"NOT ({dataset} = ANY(ARRAY({closed_datasets_sql(viewer)})))"
+
+
+def closed_datasets_sql(viewer: Viewer) -> str:
+    """The ids of the datasets whose agreement keeps their records from this (unprivileged) viewer."""
+    if viewer.is_anonymous:
+        audience = "ca.audience = 'everyone'"
+    else:
+        audience = (
+            "(ca.audience IN ('everyone', 'members') OR (ca.audience = 'groups' AND EXISTS (SELECT 1 FROM"
+            " membership cm WHERE cm.member_id = :viewer_contributor AND cm.group_id = ANY(ca.audience_groups))))"
+        )
+    closed = (
+        f"SELECT ca.dataset_id FROM dataset_agreement ca WHERE (ca.embargo_until > fieldapp_today() OR NOT {audience})"
+    )
+    if viewer.contributor_id is None:
+        return closed
+    return f"{closed} AND ca.dataset_id NOT IN ({STEWARDED_SQL})"
 
 
 # --- contributors: speaking for one (oneself, one's pseudonym) --------------------------------

@@ -34,3 +34,20 @@ ANNOTATION_STATUSES = ("open", "accepted", "answered")
 CORRECTABLE_FIELDS = ("subject", "date", "quantity", "place")
 # Who designed a project and who delivers it: the co-production declaration.
 CO_PRODUCERS = ("community", "professionals", "both")
+
+# Data agreements: what a dataset's knowledge may be used for, and who may see its records.
+AGREEMENT_USES = ("park_management", "research", "education")
+# everyone; signed-in members; members of the named groups; the park (staff) alone.
+AUDIENCES = ("everyone", "members", "groups", "park")
+# Local Contexts Traditional Knowledge (TK) and Biocultural (BC) labels; the community writes each label's text.
+TK_LABELS = {
+    "tk_attribution": "TK Attribution",
+    "tk_non_commercial": "TK Non-Commercial",
+    "tk_community_voice": "TK Community Voice",
+    "tk_seasonal": "TK Seasonal",
+    "tk_verified": "TK Verified",
+    "tk_culturally_sensitive": "TK Culturally Sensitive",
+    "bc_provenance": "BC Provenance",
+    "bc_research_use": "BC Research Use",
+    "bc_consent_verified": "BC Consent Verified",
+}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldapp.access import ANONYMOUS, shared_sql
 from fieldapp.errors import bad_parameter
 from fieldapp.geo.filters import Interval, parse_datetime
 from fieldapp.subjects.queries import subject_match_sql
@@ -82,7 +83,8 @@ def selection_where(selection: Selection, side: str, ids: list[int]) -> tuple[st
 
     Datasets are given by id so the planner can estimate each side's size from its statistics.
     """
-    clauses = [f"o.dataset_id = ANY(:{side}_ids)"]
+    # Comparisons show what anonymous visitors may see: nothing withdrawn or kept by an agreement.
+    clauses = [f"o.dataset_id = ANY(:{side}_ids)", shared_sql(ANONYMOUS)]
     params: dict[str, object] = {f"{side}_ids": ids}
     if selection.subject:
         clauses.append(subject_match_sql(param=f"{side}_subject"))

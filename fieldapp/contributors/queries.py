@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.access import Viewer, speaks_for
+from fieldapp.access import ANONYMOUS, Viewer, see_record_sql, shared_sql, speaks_for, viewer_params
 
 
 def profile(session: Session, contributor_id: int) -> dict[str, Any] | None:
@@ -49,23 +49,24 @@ def observation_summary(session: Session, contributor_id: int, viewer: Viewer) -
     """Counts of their records by kind, and their latest ones: private ones only for themselves (and the
     owner of a pseudonym) and staff."""
     own = speaks_for(session, viewer, contributor_id)
+    # Withdrawn records and those an agreement keeps from the viewer are not counted for them.
     counts = session.execute(
         text(
             "SELECT d.knowledge_kind, count(*) AS n, count(*) FILTER (WHERE o.visibility = 'private') AS private"
             " FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE o.contributor_id = :id"
-            " GROUP BY d.knowledge_kind ORDER BY d.knowledge_kind"
+            f" AND {shared_sql(viewer)} GROUP BY d.knowledge_kind ORDER BY d.knowledge_kind"
         ),
-        {"id": contributor_id},
+        {"id": contributor_id, **viewer_params(viewer)},
     )
     latest = session.execute(
         text(
             "SELECT o.id, coalesce(s.scientific_name, o.subject_text) AS subject, o.observed_start, o.time_precision,"
             " d.title AS dataset_title, d.knowledge_kind, o.licence, o.visibility"
             " FROM observation o JOIN dataset d ON d.id = o.dataset_id LEFT JOIN subject s ON s.id = o.subject_id"
-            " WHERE o.contributor_id = :id AND (:own OR o.visibility <> 'private')"
+            f" WHERE o.contributor_id = :id AND (:own OR o.visibility <> 'private') AND {shared_sql(viewer)}"
             " ORDER BY o.seq DESC LIMIT 20"
         ),
-        {"id": contributor_id, "own": own},
+        {"id": contributor_id, "own": own, **viewer_params(viewer)},
     )
     by_kind = [dict(r._mapping) for r in counts]
     return {
@@ -82,7 +83,7 @@ def annotations_by(session: Session, contributor_id: int) -> list[dict[str, Any]
             " coalesce(s.scientific_name, o.subject_text) AS subject, d.title AS dataset_title, d.knowledge_kind"
             " FROM annotation a JOIN observation o ON o.id = a.observation_id JOIN dataset d ON d.id = o.dataset_id"
             " LEFT JOIN subject s ON s.id = o.subject_id"
-            " WHERE a.contributor_id = :id AND o.visibility <> 'private' ORDER BY a.created_at DESC LIMIT 20"
+            f" WHERE a.contributor_id = :id AND {see_record_sql(ANONYMOUS)} ORDER BY a.created_at DESC LIMIT 20"
         ),
         {"id": contributor_id},
     )

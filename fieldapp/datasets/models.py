@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.contributors.models import Contributor
 from fieldapp.db import Base
-from fieldapp.vocab import KNOWLEDGE_KINDS, LICENCES, VISIBILITIES, sql_in
+from fieldapp.vocab import AUDIENCES, KNOWLEDGE_KINDS, LICENCES, VISIBILITIES, sql_in
 
 
 class Dataset(Base):
@@ -41,3 +42,32 @@ class Dataset(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     steward: Mapped[Contributor] = relationship(lazy="joined")
+
+
+class DatasetAgreement(Base):
+    """The terms its holders lend a dataset's knowledge on: uses, audience, embargo, labels.
+
+    The audience and the embargo are enforced by the access gate (access.dataset_open); the rest is
+    shown with the dataset, its records and its exports.
+    """
+
+    __tablename__ = "dataset_agreement"
+    __table_args__ = (
+        CheckConstraint(f"audience IN {sql_in(AUDIENCES)}", name="audience"),
+        CheckConstraint("audience = 'groups' OR cardinality(audience_groups) = 0", name="audience_groups"),
+    )
+
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), primary_key=True)
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    # Allowed uses, from vocab.AGREEMENT_USES; commercial use is its own yes or no.
+    uses: Mapped[list[str]] = mapped_column(ARRAY(String(32)), default=list)
+    commercial: Mapped[bool] = mapped_column(Boolean, default=False)
+    audience: Mapped[str] = mapped_column(String(16), default="everyone")
+    # The groups (contributor ids) whose members are the audience, when it is 'groups'.
+    audience_groups: Mapped[list[int]] = mapped_column(ARRAY(Integer), default=list, server_default="{}")
+    # Before this day only the dataset's existence and credit are public.
+    embargo_until: Mapped[date | None] = mapped_column(Date)
+    review_on: Mapped[date | None] = mapped_column(Date)
+    # [{"label": one of vocab.TK_LABELS, "text": the community's own words}]
+    labels: Mapped[list[dict]] = mapped_column(JSONB, default=list)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -5,8 +5,12 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-# Extent and counts come from public geometry, so a dataset's page never narrows a private location.
-DATASET_JSON = """
+from fieldapp.access import ANONYMOUS, shared_sql
+
+# Extent and counts come from public geometry and from the records shared with everyone (not withdrawn,
+# not kept by the dataset's agreement), so a dataset's page never narrows a private or held location.
+_SHARED = shared_sql(ANONYMOUS)
+DATASET_JSON = f"""
     json_build_object(
       'slug', d.slug, 'title', d.title, 'description', d.description,
       'knowledge_kind', d.knowledge_kind, 'method', d.method,
@@ -19,14 +23,14 @@ DATASET_JSON = """
                    'public', count(*) FILTER (WHERE o.visibility = 'public'),
                    'generalised', count(*) FILTER (WHERE o.visibility = 'generalised'),
                    'private', count(*) FILTER (WHERE o.visibility = 'private'))
-                 FROM observation o WHERE o.dataset_id = d.id),
+                 FROM observation o WHERE o.dataset_id = d.id AND {_SHARED}),
       'extent', (SELECT json_build_object(
                    'bbox', CASE WHEN e.box IS NULL THEN NULL ELSE
                      json_build_array(ST_XMin(e.box), ST_YMin(e.box), ST_XMax(e.box), ST_YMax(e.box)) END,
                    'interval', json_build_array(e.first, e.last))
                  FROM (SELECT ST_Extent(o.public_geom) AS box, min(o.observed_start) AS first,
                               max(coalesce(o.observed_end, o.observed_start)) AS last
-                       FROM observation o WHERE o.dataset_id = d.id) e)
+                       FROM observation o WHERE o.dataset_id = d.id AND {_SHARED}) e)
     )
 """
 
@@ -46,9 +50,9 @@ def get_dataset_json(session: Session, slug: str) -> str | None:
 
 def list_datasets(session: Session) -> list:
     """Datasets with their observation counts, for pages."""
-    sql = """
+    sql = f"""
         SELECT d.slug, d.title, d.description, d.knowledge_kind, d.licence, c.display_name AS steward,
-               (SELECT count(*) FROM observation o WHERE o.dataset_id = d.id) AS observations
+               (SELECT count(*) FROM observation o WHERE o.dataset_id = d.id AND {_SHARED}) AS observations
         FROM dataset d JOIN contributor c ON c.id = d.steward_id ORDER BY d.knowledge_kind, d.title
     """
     return list(session.execute(text(sql)))

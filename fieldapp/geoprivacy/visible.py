@@ -5,14 +5,18 @@ The other columns a viewer may see come from observations.columns.record_columns
 
 from __future__ import annotations
 
-from fieldapp.access import Viewer, manage_sql
+from fieldapp.access import Viewer, manage_sql, shared_sql
 
 
 def visible_geometry_sql(viewer: Viewer, alias: str = "o") -> str:
-    """The geometry this viewer gets: precise where allowed, otherwise the public geometry."""
+    """The geometry this viewer gets: precise where allowed, otherwise the public geometry; none at all
+    for a record its holders do not share with the viewer (withdrawn, or kept by its dataset's agreement)."""
     allowed = manage_sql(viewer, alias)
     if allowed == "false":
-        return f"{alias}.public_geom"
-    if allowed == "true":
-        return f"{alias}.geom"
-    return f"CASE WHEN {allowed} THEN {alias}.geom ELSE {alias}.public_geom END"
+        geometry = f"{alias}.public_geom"
+    elif allowed == "true":
+        geometry = f"{alias}.geom"
+    else:
+        geometry = f"CASE WHEN {allowed} THEN {alias}.geom ELSE {alias}.public_geom END"
+    shared = shared_sql(viewer, alias)
+    return geometry if shared == "true" else f"CASE WHEN {shared} THEN {geometry} END"

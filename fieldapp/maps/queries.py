@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldapp.access import ANONYMOUS, dataset_open_sql
 from fieldapp.observations.queries import ObservationFilter
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
@@ -14,7 +15,9 @@ from fieldapp.vocab import KNOWLEDGE_KINDS
 def dataset_where_sql(filters: ObservationFilter) -> tuple[str, dict[str, Any]]:
     """The dataset and kind filters as a clause on the dataset table alone (aliased d)."""
     # Not observations' where_sql: its clauses may name the observation row, absent here.
-    clauses, params = [], {}
+    # A dataset whose agreement keeps its records from the public (embargo, audience) has no public map.
+    clauses: list[str] = [dataset_open_sql(ANONYMOUS, "d.id")]
+    params: dict[str, Any] = {}
     if filters.datasets:
         clauses.append("d.slug = ANY(:datasets)")
         params["datasets"] = filters.datasets

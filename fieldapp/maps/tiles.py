@@ -51,6 +51,9 @@ QUANTITY_SQL = """CASE WHEN o.occurrence_status = 'absent' THEN 'absent'
 # Tiles are public and cached: whoever asks, they hold what anonymous visitors may see.
 _SEEN = record_columns(ANONYMOUS)
 SEEN_GEOMETRY = visible_geometry_sql(ANONYMOUS)
+# What the spatial and partial indexes hold: the public geometry (SEEN_GEOMETRY is it, for every record
+# the tile's WHERE, holding access.shared_sql, lets through).
+INDEXED_GEOMETRY = "o.public_geom"
 # A small attribute set: what a popup shows, nothing more.
 ATTRIBUTES_SQL = {
     "id": "o.id::text",
@@ -162,10 +165,10 @@ def read_tile(session: Session, tile: TileRequest, query_string: str, known: lis
 def _shape_clause(tile: TileRequest, shapes_only: bool) -> str:
     clauses = []
     if shapes_only:  # the same predicate as the partial index, so the planner uses it
-        clauses.append(f"ST_Dimension({SEEN_GEOMETRY}) > 0")
+        clauses.append(f"ST_Dimension({INDEXED_GEOMETRY}) > 0")
     if tile.shape:
         # What the viewer sees decides the class: a generalised point is its cell, an area.
-        clauses.append(f"ST_Dimension({SEEN_GEOMETRY}) {SHAPES[tile.shape]}")
+        clauses.append(f"ST_Dimension({INDEXED_GEOMETRY}) {SHAPES[tile.shape]}")
     return " AND ".join(clauses) or "true"
 
 
@@ -182,7 +185,7 @@ def feature_layer_sql(tile: TileRequest, shapes_only: bool = False) -> tuple[str
           SELECT ST_AsMVTGeom(ST_Transform({SEEN_GEOMETRY}, 3857), box.e, {EXTENT}, {BUFFER}, true) AS geom,
                  {columns}
           FROM {FROM_SQL} CROSS JOIN box {REVIEW_JOIN_SQL}
-          WHERE {SEEN_GEOMETRY} && box.b AND {_shape_clause(tile, shapes_only)} AND {where})
+          WHERE {INDEXED_GEOMETRY} && box.b AND {_shape_clause(tile, shapes_only)} AND {where})
         SELECT ST_AsMVT(features.*, 'observations', {EXTENT}, 'geom') FROM features WHERE geom IS NOT NULL
     """
     return sql, params | {"z": tile.z, "x": tile.x, "y": tile.y}
@@ -244,8 +247,8 @@ def raw_count_layer_sql(tile: TileRequest) -> tuple[str, dict[str, Any]]:
             floor((ST_X(p) + {HALF}) / ({WORLD} / (1 << :target)))::integer AS cx,
             floor(({HALF} - ST_Y(p)) / ({WORLD} / (1 << :target)))::integer AS cy
           FROM ST_Transform(ST_PointOnSurface({SEEN_GEOMETRY}), 3857) AS p) AS cell
-        WHERE {SEEN_GEOMETRY} && ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326)
-          AND ST_Dimension({SEEN_GEOMETRY}) = 0 AND {_shape_clause(tile, shapes_only=False)} AND {where}
+        WHERE {INDEXED_GEOMETRY} && ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326)
+          AND ST_Dimension({INDEXED_GEOMETRY}) = 0 AND {_shape_clause(tile, shapes_only=False)} AND {where}
         GROUP BY 1, 2
     """
     return _counts_select(cells), params | window | {"z": tile.z, "x": tile.x, "y": tile.y}

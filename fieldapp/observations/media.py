@@ -20,7 +20,7 @@ from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from fieldapp.access import Viewer, may_see_record
+from fieldapp.access import ANONYMOUS, Viewer, is_shared, may_see_record
 from fieldapp.accounts.models import User
 from fieldapp.config import Settings
 from fieldapp.errors import Conflict, Invalid, NotFound, TooLarge
@@ -315,7 +315,8 @@ def public_file(session: Session, root: Path, viewer: Viewer, media_id: uuid.UUI
     """The path of a public copy or thumbnail, and whether anyone may cache it; hidden with private records."""
     row = session.execute(
         text(
-            "SELECT m.public_path, m.thumb_path, o.visibility, o.contributor_id, o.entered_by, o.dataset_id"
+            "SELECT m.public_path, m.thumb_path, o.visibility, o.contributor_id, o.entered_by, o.dataset_id,"
+            " o.withdrawn_at"
             " FROM media m JOIN observation o ON o.id = m.observation_id WHERE m.id = :id"
         ),
         {"id": media_id},
@@ -326,4 +327,5 @@ def public_file(session: Session, root: Path, viewer: Viewer, media_id: uuid.UUI
     if not may_see_record(session, viewer, row):
         raise NotFound(f"No photo {media_id}.")
     relative = row.public_path if variant == "public" else row.thumb_path
-    return root / relative, row.visibility != "private"
+    # Shared caches may keep it only when anyone may see it (not kept by an agreement or withdrawn).
+    return root / relative, row.visibility != "private" and is_shared(session, ANONYMOUS, row)

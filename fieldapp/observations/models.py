@@ -124,6 +124,9 @@ class Observation(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     # Volunteer time, where the recorder chose to say it (a measure of participation).
     time_spent_min: Mapped[int | None] = mapped_column(Integer)
+    # Withdrawn by its contributor (or their group): kept, and in history, but shown to them alone.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

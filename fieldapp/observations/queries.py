@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.access import ANONYMOUS, Viewer, actor_credit_sql, see_record_sql, viewer_params
+from fieldapp.access import ANONYMOUS, Viewer, actor_credit_sql, see_record_sql, shared_sql, viewer_params
 from fieldapp.contributors.attribution import recorded_by_sql
 from fieldapp.geo.filters import Interval
 from fieldapp.geo.geojson import feature_sql
@@ -44,8 +44,10 @@ def observation_feature_sql(viewer: Viewer) -> str:
 
 def where_sql(filters: ObservationFilter, viewer: Viewer) -> tuple[str, dict[str, Any]]:
     """Build the WHERE clause and its parameters for a filter, as seen by a viewer."""
-    clauses: list[str] = []
     params: dict[str, Any] = viewer_params(viewer)
+    # Records their holders withdrew or their dataset's agreement keeps from this viewer are not listed.
+    shared = shared_sql(viewer)
+    clauses: list[str] = [] if shared == "true" else [shared]
     if filters.bbox:
         params.update(dict(zip(("minx", "miny", "maxx", "maxy"), filters.bbox, strict=True)))
         envelope = "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)"
@@ -108,7 +110,7 @@ def list_observations(
 
 def get_observation_feature(session: Session, viewer: Viewer, observation_id: uuid.UUID) -> str | None:
     """One observation as a GeoJSON Feature (text), as this viewer may see it."""
-    sql = f"SELECT ({observation_feature_sql(viewer)})::text FROM {FROM_SQL} WHERE o.id = :id"
+    sql = f"SELECT ({observation_feature_sql(viewer)})::text FROM {FROM_SQL} WHERE o.id = :id AND {shared_sql(viewer)}"
     return session.execute(text(sql), {"id": observation_id, **viewer_params(viewer)}).scalar()
 
 

@@ -77,7 +77,8 @@ def record_facts(session: Session, observation_id: uuid.UUID) -> Any:
     """Who may manage a record, and its dataset's page facts."""
     return session.execute(
         text(
-            "SELECT o.contributor_id, o.entered_by, o.dataset_id, o.visibility, d.description AS dataset_description"
+            "SELECT o.contributor_id, o.entered_by, o.dataset_id, o.visibility, o.withdrawn_at,"
+            " d.description AS dataset_description"
             " FROM observation o JOIN dataset d ON d.id = o.dataset_id WHERE o.id = :id"
         ),
         {"id": observation_id},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import text
@@ -12,6 +12,7 @@ from sqlalchemy import text
 from fieldapp import access
 from fieldapp.access import ANONYMOUS, Viewer, viewer_of
 from fieldapp.contributors.models import Contributor
+from fieldapp.datasets.models import DatasetAgreement
 from fieldapp.observations.models import Observation
 from fieldapp.projects.models import Project
 
@@ -222,3 +223,94 @@ def test_no_module_but_access_defines_a_who_may_rule():
         if path.name != "access.py" and rule.search(path.read_text())
     }
     assert offenders == {}
+
+
+# --- what holders share: agreements (audience, embargo) and withdrawal --------------------------
+
+AUDIENCE_CASES = ("everyone", "members", "groups", "park")
+
+
+@pytest.fixture
+def agreements(make, db, world):
+    """One dataset per audience, one under embargo, each with a record of every visibility, and a
+    withdrawn record; people: an outsider, a member of the named group, the contributor, a steward."""
+    viewers, _, _, _ = world
+    people = {name: make.account(name=name) for name in ("contributor", "insider")}
+    group = make.group("Fishers", [people["insider"]])
+    steward = make.account(role="steward", name="agreement steward")
+    datasets = {}
+    for audience in AUDIENCE_CASES:
+        datasets[audience] = make.dataset(steward)
+        groups = [group.id] if audience == "groups" else []
+        db.add(DatasetAgreement(dataset_id=datasets[audience].id, audience=audience, audience_groups=groups))
+    datasets["embargo"] = make.dataset(steward)
+    db.add(DatasetAgreement(dataset_id=datasets["embargo"].id, embargo_until=date(2027, 3, 1)))
+    datasets["none"] = make.dataset(steward)
+    db.flush()
+    own = people["contributor"].user.contributor_id
+    records = [_record(db, d.id, own, None, v) for d in datasets.values() for v in VISIBILITIES]
+    withdrawn = _record(db, datasets["none"].id, own, None, "public")
+    withdrawn.withdrawn_at = datetime(2026, 1, 1, tzinfo=UTC)
+    records.append(withdrawn)
+    db.commit()
+    viewers = viewers | {name: viewer_of(a.user) for name, a in people.items()} | {"steward2": viewer_of(steward.user)}
+    return viewers, records, datasets
+
+
+def _move_clock(db, day: date) -> None:
+    db.execute(text("SELECT set_config('fieldapp.today', :day, false)"), {"day": day.isoformat()})
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 29), date(2027, 3, 1)])
+def test_holders_rules_agree_with_their_sql(db, agreements, today):
+    """is_shared, dataset_open and the record rules built on them agree with their SQL twins, before and
+    on the day an embargo ends."""
+    _move_clock(db, today)
+    viewers, records, datasets = agreements
+    for name, viewer in viewers.items():
+        for record in records:
+            assert access.is_shared(db, viewer, record) == _on_record(db, viewer, access.shared_sql, record), name
+            for predicate, twin in [
+                (access.may_see_record, access.see_record_sql),
+                (access.may_see_precise, access.precise_sql),
+            ]:
+                assert predicate(db, viewer, record) == _on_record(db, viewer, twin, record), (name, predicate)
+        for key, dataset in datasets.items():
+            sql = access.dataset_open_sql(viewer, ":dataset")
+            python = access.dataset_open(db, viewer, dataset.id)
+            assert python == _sql(db, viewer, sql, {"dataset": dataset.id}), (name, key)
+    _move_clock(db, date.today())
+
+
+def test_who_an_agreement_lets_see(db, agreements):
+    """The rule itself: the audience decides, an embargo keeps everyone but stewards and staff out until
+    its day, and the contributor always sees their own."""
+    viewers, records, datasets = agreements
+    expected = {
+        "everyone": {"anonymous", "member", "insider", "contributor", "steward2", "staff"},
+        "members": {"member", "insider", "contributor", "steward2", "staff"},
+        "groups": {"insider", "contributor", "steward2", "staff"},
+        "park": {"contributor", "steward2", "staff", "admin"},
+        "none": {"anonymous", "member", "insider", "contributor", "steward2", "staff"},
+    }
+    _move_clock(db, date(2027, 2, 28))
+    for audience, allowed in expected.items():
+        record = next(r for r in records if r.dataset_id == datasets[audience].id and r.visibility == "public")
+        for name in ("anonymous", "member", "insider", "contributor", "steward2", "staff"):
+            assert access.may_see_record(db, viewers[name], record) == (name in allowed), (audience, name)
+    embargoed = next(r for r in records if r.dataset_id == datasets["embargo"].id and r.visibility == "public")
+    seen = {name for name in viewers if access.may_see_record(db, viewers[name], embargoed)}
+    assert seen == {"contributor", "steward2", "staff", "admin"}
+    # The clock moves past the embargo: everyone sees the record again.
+    _move_clock(db, date(2027, 3, 1))
+    assert all(access.may_see_record(db, v, embargoed) for v in viewers.values())
+    _move_clock(db, date.today())
+
+
+def test_a_withdrawn_record_is_seen_by_its_contributor_alone(db, agreements):
+    viewers, records, _ = agreements
+    withdrawn = next(r for r in records if r.withdrawn_at is not None)
+    seen = {name for name, viewer in viewers.items() if access.may_see_record(db, viewer, withdrawn)}
+    assert seen == {"contributor", "staff", "admin"}
+    # Its public geometry is gone, so no aggregate, tile or comparison counts it.
+    assert db.scalar(text("SELECT public_geom IS NULL FROM observation WHERE id = :id"), {"id": withdrawn.id})

@@ -7,11 +7,13 @@ import math
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from PIL import Image
 from sqlalchemy import text
 
+from fieldapp.datasets.models import DatasetAgreement
 from tests.factories import JERSEY_POINT, Account, Factory, feature
 
 LON, LAT = -2.123456, 49.201234
@@ -23,6 +25,8 @@ PASSWORD = "correct horse battery"
 TILE_ZOOMS = (4, 9, 11, 12, 13, 14, 16, 18, 22)
 # The recorder's uncertainty on records whose place is withheld: derived from the precise place, withheld too.
 UNCERTAINTY_M = 4.321
+# Notes of the records their holders keep from the crawl's viewers (embargo, audience, withdrawal).
+HELD_NOTE = "Quaggy held-knowledge note"
 
 
 def offset(east_m: float, north_m: float) -> list[float]:
@@ -70,7 +74,7 @@ class Canary:
     @property
     def secrets(self) -> tuple[str, ...]:
         owner, member = self.people["owner"].user, self.people["member"].user
-        return (OWNER_NAME, MEMBER_NAME, owner.email, member.email)
+        return (OWNER_NAME, MEMBER_NAME, owner.email, member.email, HELD_NOTE)
 
     @property
     def tiles(self) -> list[tuple[int, int, int]]:
@@ -131,11 +135,19 @@ class CanaryBuilder:
         self.sensitive = self.make.dataset(
             steward, title="Canary nest sites", default_visibility="generalised", force_generalised=True
         )
-        self.canary.datasets = [self.shore.slug, self.sensitive.slug]
+        # Kept by their agreements from everyone the crawl asks as: under embargo, and for the park alone.
+        self.embargoed = self.make.dataset(steward, title="Canary embargoed grounds")
+        self.park_only = self.make.dataset(steward, title="Canary park-only grounds")
+        self.db.add(DatasetAgreement(dataset_id=self.embargoed.id, embargo_until=date(2099, 1, 1)))
+        self.db.add(DatasetAgreement(dataset_id=self.park_only.id, audience="park"))
+        self.db.commit()
+        self.canary.datasets = [self.shore.slug, self.sensitive.slug, self.embargoed.slug, self.park_only.slug]
 
-    def _post(self, role: str, who: str, geometry: dict | None = None, **properties: Any) -> str:
+    def _post(
+        self, role: str, who: str, geometry: dict | None = None, dataset: str | None = None, **properties: Any
+    ) -> str:
         body = feature(
-            self.shore.slug,
+            dataset or self.shore.slug,
             geometry or {"type": "Point", "coordinates": [LON, LAT]},
             feature_id=str(uuid.uuid4()),
             **properties,
@@ -165,6 +177,15 @@ class CanaryBuilder:
             subject_text="eelgrass",
             coordinate_uncertainty_m=UNCERTAINTY_M,
         )
+        # Public records, precise: only their holders' terms keep them from the crawl's viewers.
+        held = {"subject_text": "bass", "notes": HELD_NOTE}
+        self._post("embargoed", "recorder", dataset=self.embargoed.slug, **held)
+        self._post("audience", "recorder", dataset=self.park_only.slug, **held)
+        self._post("withdrawn", "recorder", **held)
+        self.db.execute(
+            text("UPDATE observation SET withdrawn_at = now() WHERE id = :id"), {"id": self.canary.records["withdrawn"]}
+        )
+        self.db.commit()
 
     def _photos(self) -> None:
         for role in ("generalised", "private"):

@@ -62,7 +62,7 @@ JOINT: dict[frozenset[str], Callable[[Canary], list[dict[str, Any]]]] = {
 
 def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
     """Query strings tried besides the bare URL, by rule (filters that could narrow onto the canary)."""
-    shore, sensitive = canary.datasets
+    shore, sensitive, embargoed, park_only = canary.datasets
     # Corners more than 100 m away, so that the query echoed in links is not itself a find.
     west, south = offset(-150, -150)
     east, north = offset(150, 150)
@@ -76,8 +76,15 @@ def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
         {"subject": "puffin"},
         {"subject": "puffin", "bbox": bbox, "bin": "year", "from": "2000"},
         {"subject": "eelgrass", "dataset": sensitive, "format": "csv"},
+        {"subject": "bass"},
     ]
-    filters = [{"bbox": bbox}, {"dataset": shore}, {"dataset": sensitive}, {"subject": "puffin"}]
+    held = {"a": f"dataset:{embargoed}", "b": f"dataset:{park_only}", "cell_m": "1000"}
+    filters = [
+        {"bbox": bbox},
+        *({"dataset": d} for d in canary.datasets),
+        {"subject": "puffin"},
+        {"subject": "bass"},
+    ]
     return {
         "/api/v1/observations": [*filters, {"review": "open_questions"}, {"limit": "1"}],
         "/tiles/observations/<int:z>/<int:x>/<int:y>.pbf": [
@@ -89,15 +96,17 @@ def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
         "/api/v1/datasets/<slug>/export": [{"format": f} for f in ("geojson", "csv", "gpkg", "dwca")],
         "/api/v1/comparisons": [
             *(compare | {"format": f} for f in ("json", "geojson", "csv")),
+            held | {"format": "geojson"},
             by_kind,
             by_kind | {"format": "csv"},
         ],
-        "/compare": [compare, by_kind],
+        "/compare": [compare, by_kind, held],
         "/api/v1/sensing": sensing,
         "/sensing": sensing,
         "/ogc/collections/<collection_id>/items": [{"bbox": bbox}, {"limit": "1"}],
         "/map": [
             {"dataset": shore},
+            {"dataset": embargoed},
             {"subject": "puffin"},
             {"lat": f"{far_lat:.5f}", "lon": f"{far_lon:.5f}", "zoom": "18"},
         ],
