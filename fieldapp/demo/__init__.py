@@ -31,6 +31,7 @@ from fieldapp.demo.catalogue import (
     subject_words,
 )
 from fieldapp.demo.coast import Coast
+from fieldapp.demo.project import ensure_project
 from fieldapp.demo.records import GENERATORS, Record
 from fieldapp.demo.review import activity, ensure_reviews
 from fieldapp.demo.stories import STORIES
@@ -69,6 +70,7 @@ def load_demo(session: Session, settings: Settings) -> list[str]:
         lines.append(f"Dataset {spec.slug} ({spec.knowledge_kind}): {total} observations, {created} new.")
     reviews = ensure_reviews(session, users, {spec.knowledge_kind: spec.slug for spec in DATASETS})
     lines.append(f"Annotations across kinds of knowledge: {reviews} new.")
+    lines.append(ensure_project(session, users, contributors))
     lines += [_account_line(account, passwords.get(account.key)) for account in ACCOUNTS]
     lines.append("All demonstration data are SYNTHETIC: not real records.")
     return lines

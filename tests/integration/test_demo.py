@@ -84,6 +84,10 @@ def test_loading_twice_changes_nothing(db, settings, summary):
         "subject_name",
         "user_account",
         "annotation",
+        "project",
+        "protocol_version",
+        "protocol_comment",
+        "wellbeing_checkin",
     )
     census = "SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in tables)
     fingerprint = """SELECT md5(string_agg(concat_ws('|', id, source_ref, ST_AsText(geom), ST_AsText(public_geom)),
@@ -282,3 +286,20 @@ def test_demo_stories_of_change_read_as_told_on_the_sensing_page(db, summary, cl
     # The historical notebooks reach back to the 1920s on the same axis.
     old = client.get("/api/v1/sensing", query_string={"subject": "eelgrass", "from": "1920", "kind": "historical"})
     assert old.get_json()["sources"][0]["bins"][0]["effort"] > 0
+
+
+def test_demo_project_is_co_designed_discussed_revised_and_evaluated(db, settings, summary, client):
+    assert any(line.startswith("Project demo-spider-crab-season: 2 protocol versions") for line in summary)
+    db.commit()
+    project = client.get("/api/v1/projects/demo-spider-crab-season").get_json()
+    assert "SYNTHETIC" in project["title"] and project["cell"] == "co_designed_and_co_delivered"
+    assert [v["number"] for v in project["versions"]] == [2, 1]
+    assert "Jersey Inshore Fishers' Association (demo)" in project["protocol"]["shaped_by"]
+    assert len(project["comments"]) == 4 and project["comments"][-1]["settled_in"] is None
+    wellbeing = client.get("/api/v1/projects/demo-spider-crab-season/evaluation").get_json()["wellbeing"]
+    assert [p["people"] for p in wellbeing["periods"]] == [8, 8]
+    assert wellbeing["periods"][0]["life_satisfaction"] == 6.3
+    assert wellbeing["change"]["people"] == 8 and wellbeing["change"]["worthwhile"] == 1.1
+    # Loading again finds the project and adds nothing.
+    again = load_demo(db, settings)
+    assert any(line == "Project demo-spider-crab-season: already loaded." for line in again)
