@@ -4,7 +4,7 @@ import { geometry, loadGeometry, resetLocation, waitingForFix } from "./location
 import * as Outbox from "./outbox.js";
 import { $, attr, clearErrors, fieldOf, form, mode, showError, state } from "./page.js";
 import { renderPhotos } from "./photos.js";
-import { applyDatasetDefaults, loadCredit, newPseudonym } from "./sharing.js";
+import { applyDatasetDefaults, loadCredit, newPseudonym, rememberDataset } from "./sharing.js";
 import { matchedSubject, showSubjectMatch } from "./what.js";
 import { addWhen, loadWhen, whenMode } from "./when.js";
 
@@ -45,6 +45,7 @@ function checkBeforeSaving(feature) {
   if ($("#credit").value === "new" && !newPseudonym()) {
     showError("display_name", "Type the pseudonym to credit this record to, or choose another name."); ok = false;
   }
+  if (!feature.properties.dataset) { showError("dataset", "Choose the dataset this record belongs to."); ok = false; }
   if (!feature.properties.subject_text) { showError("subject_text", "Say what you saw or know about, in any words."); ok = false; }
   if (whenMode() !== "now" && !feature.properties.observed_start) {
     showError("observed_start", "Give the date, or choose Now."); ok = false;
@@ -60,6 +61,7 @@ export function onSubmit(e) {
   var photos = state.photos.map(function (p) { return { id: p.id, blob: p.blob, name: p.name }; });
   Outbox.save(feature, photos, { pseudonym: newPseudonym() }).then(function () {
     document.getElementById("save-note").textContent = "Saved on this phone. It is sent as soon as there is a signal.";
+    rememberDataset(feature.properties.dataset);
     resetForNext();
   }, function (err) {
     showError("(body)", "Could not save on this phone: " + err);
