@@ -105,3 +105,41 @@ def test_a_new_account_starts_on_a_volunteer_dataset_then_the_one_it_last_used(
         assert selected_dataset(page) == newcomer.slugs["local"]
     finally:
         other.close()
+
+
+# --- 2. after Save, the form keeps only dataset, credit, sharing and licence ------------------
+
+
+def test_after_save_only_dataset_credit_sharing_and_licence_stay(phone, newcomer):
+    page = sign_in(phone, newcomer.email)
+    page.locator("#dataset").select_option(newcomer.slugs["local"])
+    page.get_by_label(re.compile("Generalised")).check()
+    page.get_by_label("Licence").select_option("CC0-1.0")
+    page.get_by_label(re.compile("What did you see")).fill("Brent geese")
+    page.get_by_label("Looked for, not there").check()
+    page.get_by_label("How much").select_option("count")
+    page.get_by_label("Count", exact=True).fill("0")
+    page.get_by_label(re.compile("^Trend")).select_option("decreasing")
+    page.get_by_label("How sure are you?").select_option("probable")
+    page.get_by_label("Notes").fill("Low tide, north wind")
+    page.get_by_label(re.compile("Time spent")).fill("40")
+    page.get_by_label("On a date").check()
+    page.get_by_role("textbox", name="Date").fill("2008-10-22")
+    page.get_by_label("Oct", exact=True).check()
+    save_and_wait_sent(page, "Brent geese")
+
+    expect(page.get_by_role("radio", name="Present", exact=True)).to_be_checked()
+    expect(page.get_by_label("How much")).to_have_value("none")
+    expect(page.get_by_label("Count", exact=True)).to_be_hidden()
+    expect(page.get_by_label(re.compile("^Trend"))).to_have_value("")
+    expect(page.get_by_label("How sure are you?")).to_have_value("")
+    expect(page.get_by_label("Notes")).to_have_value("")
+    expect(page.get_by_label(re.compile("Time spent"))).to_have_value("")
+    expect(page.get_by_role("radio", name="Now", exact=True)).to_be_checked()
+    expect(page.locator("#observed-start")).to_have_value("")
+    expect(page.get_by_label("Oct", exact=True)).not_to_be_checked()
+    expect(page.get_by_label(re.compile("What did you see"))).to_have_value("")
+    # What is about the recorder and their sharing stays.
+    assert selected_dataset(page) == newcomer.slugs["local"]
+    expect(page.get_by_label(re.compile("Generalised"))).to_be_checked()
+    expect(page.get_by_label("Licence")).to_have_value("CC0-1.0")

@@ -6,7 +6,7 @@ import { $, attr, clearErrors, fieldOf, form, mode, showError, state } from "./p
 import { renderPhotos } from "./photos.js";
 import { applyDatasetDefaults, loadCredit, newPseudonym, rememberDataset } from "./sharing.js";
 import { matchedSubject, showSubjectMatch } from "./what.js";
-import { addWhen, loadWhen, whenMode } from "./when.js";
+import { addWhen, loadWhen, setWhen, whenMode } from "./when.js";
 
 function buildFeature() {
   var data = new FormData(form), props = { dataset: data.get("dataset") };
@@ -68,13 +68,22 @@ export function onSubmit(e) {
   });
 }
 
-/* Keep the dataset, credit and sharing choices for the next record; clear what was observed. */
+/* Keep only the dataset, credit, sharing and licence for the next record; clear everything that
+   described this observation (what, how much, trend, confidence, notes, effort, when, photos, place). */
 function resetForNext() {
   state.editing = null; state.photos = []; state.exactStart = null;
-  ["#subject", "#count", "#abundance-value"].forEach(function (s) { $(s).value = ""; });
+  ["#subject", "#count", "#abundance-value", "#observed-start", "#observed-end"].forEach(function (s) { $(s).value = ""; });
+  form.querySelector("input[name=occurrence_status][value=present]").checked = true;
+  $("#quantity-kind").value = "none"; $("#quantity-kind").dispatchEvent(new Event("change"));
+  ["trend", "confidence"].forEach(function (k) { form.querySelector("select[name=" + k + "]").value = ""; });
   form.querySelector("textarea[name=notes]").value = "";
+  form.querySelector("input[name=time_spent_min]").value = "";
+  form.querySelectorAll("input[name=season_months]").forEach(function (box) { box.checked = false; });
+  $("#time-precision").value = "day";
+  setWhen("now");
   document.getElementById("photo-list").textContent = "";
   document.getElementById("photo-offers").textContent = "";
+  document.getElementById("photos").value = "";
   document.getElementById("time-note").textContent = "";
   document.getElementById("subject-match").textContent = "";
   $("#save").textContent = "Save";
