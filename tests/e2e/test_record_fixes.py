@@ -143,3 +143,29 @@ def test_after_save_only_dataset_credit_sharing_and_licence_stay(phone, newcomer
     assert selected_dataset(page) == newcomer.slugs["local"]
     expect(page.get_by_label(re.compile("Generalised"))).to_be_checked()
     expect(page.get_by_label("Licence")).to_have_value("CC0-1.0")
+
+
+# --- 3. sent records do not pile up above the form --------------------------------------------
+
+
+def test_sent_records_are_the_last_few_folded_with_a_link_to_all(phone, live_server, newcomer):
+    page = sign_in(phone, newcomer.email)
+    empty_top = page.locator("#map").bounding_box()["y"] + page.evaluate("window.scrollY")
+    for n in range(6):
+        page.get_by_label(re.compile("What did you see")).fill(f"Oystercatcher {n}")
+        save_and_wait_sent(page, f"Oystercatcher {n}")
+    expect(page.locator("#outbox-list li")).to_have_count(3)
+    expect(page.locator("#outbox-list li", has_text="Oystercatcher 5")).to_be_hidden()  # folded
+    top = page.locator("#map").bounding_box()["y"] + page.evaluate("window.scrollY")
+    assert top - empty_top < 80, f"the map moved {top - empty_top} px down"
+
+    page.get_by_text("Sent from this phone").click()
+    expect(page.locator("#outbox-list li", has_text="Oystercatcher 5")).to_be_visible()
+    expect(page.locator("#outbox-list li", has_text="Oystercatcher 2")).to_have_count(0)
+    with live_server.database.session() as session:
+        me = session.query(User).filter_by(email=newcomer.email).one().contributor_id
+    link = page.get_by_role("link", name=re.compile("All your records"))
+    expect(link).to_have_attribute("href", f"/contributors/{me}")
+    # The phone keeps no more than it shows.
+    page.reload()
+    expect(page.locator("#outbox-list li")).to_have_count(3)
