@@ -87,7 +87,7 @@ def default_dataset(session: Session, user: User, datasets: list[dict[str, Any]]
         ),
         {"user": user.id, "me": user.contributor_id},
     ).scalar()
-    if last in offered:
+    if last is not None and last in offered:
         return int(last)
     if user.default_dataset_id in offered:
         return user.default_dataset_id
