@@ -32,6 +32,20 @@ def register_commands(app) -> None:
 
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(worker_command)
+
+
+@click.command("worker")
+@click.option("--poll", default=2.0, show_default=True, help="Seconds between looks at the queue.")
+@click.option("--jobs", "max_jobs", type=int, help="Exit after this many jobs (default: run until SIGTERM).")
+def worker_command(poll: float, max_jobs: int | None) -> None:
+    """Run background jobs (imports) from the queue until SIGTERM; run one per core or so."""
+    import logging
+
+    from fieldapp.worker import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    Worker(current_app, poll_s=poll).run(max_jobs)
 
 
 @click.group("db")

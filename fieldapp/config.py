@@ -83,6 +83,13 @@ class Settings:
     login_failure_window_s: int = 900
     # Past its limit an account takes one attempt per back-off (never a long lock-out for its owner).
     login_backoff_s: int = 30
+    # Background jobs (imports) run in `fieldapp worker` processes: a job running longer than the time
+    # limit is stopped and marked failed; a worker holds its job for the lease and renews it every
+    # third of it, so a job whose worker died is taken by another after at most one lease; a job
+    # whose workers died this many times is marked failed instead of being taken again.
+    job_time_limit_s: int = 3600
+    job_lease_s: int = 30
+    job_attempts_max: int = 3
     # Reverse proxies in front of the app whose X-Forwarded-For is trusted (the client address limits use).
     proxy_count: int = 0
     # PostgreSQL's JIT compiler for the app's connections. Off by default: PostGIS functions are
@@ -165,6 +172,9 @@ _NUMBERS = {
     "login_address_failures_allowed": 1,
     "login_failure_window_s": 1,
     "login_backoff_s": 1,
+    "job_time_limit_s": 1,
+    "job_lease_s": 1,
+    "job_attempts_max": 1,
     "proxy_count": 0,
 }
 

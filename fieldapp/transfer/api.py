@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, request, stream_with_context, url_for
-from flask.globals import app_ctx
 
 from fieldapp.access import may_import, may_see_job, viewer_of
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.config import current_settings
 from fieldapp.datasets.schemas import DatasetPathSchema
 from fieldapp.db import get_session
-from fieldapp.errors import BadRequest, Forbidden, NotFound
+from fieldapp.errors import BadRequest, Conflict, Forbidden, NotFound
 from fieldapp.openapi import READ, WRITE, Answer, answer, operation
 from fieldapp.transfer import jobs
 from fieldapp.transfer.exporters import FORMATS as EXPORT_FORMATS
@@ -52,7 +51,7 @@ def export_dataset(slug: str, args: dict):
     "Import a file into a dataset (stewards)",
     description="All-or-nothing; a record is updated only when the same source (the file's own ids, the same"
     " file, or the same source_key) gives the same id. Small files answer with the report;"
-    " large ones (or background=true) answer 202 with a status URL.",
+    " large ones (or background=true) answer 202 with a status URL: a worker process runs them.",
     security=WRITE,
     path=DatasetPathSchema,
     body={"multipart/form-data": ImportFormSchema},
@@ -79,8 +78,7 @@ def import_file(slug: str):
     job = jobs.create_job(session, current_settings(), dataset, user, upload, options)
     location = url_for(".get_job", job_id=job.id, _external=True)
     if background or job.size > current_settings().import_inline_max_bytes:
-        session.commit()
-        jobs.start_in_background(app_ctx.app, job.id)
+        jobs.queue(session, job)
         return _job_response(jobs.job_json(job), 202, location)
     job = jobs.run_inline(session, job)
     status = 422 if job.status == "failed" else (200 if options.dry_run else 201)
@@ -98,11 +96,36 @@ def import_file(slug: str):
     errors=(401, 404),
 )
 def get_job(job_id):
-    user = current_user()
-    job = jobs.get_job(get_session(), job_id)
-    if job is None or not may_see_job(viewer_of(user), job.user_id):
-        raise NotFound(f"No import job {job_id}.")
+    return _job_response(jobs.job_json(_visible_job(job_id)), 200, None)
+
+
+@bp.post("/imports/<uuid:job_id>/cancel")
+@operation(
+    "cancelImport",
+    "datasets",
+    "Cancel an import job",
+    description="A queued job is cancelled at once; a running one is stopped by its worker within a few"
+    " seconds (follow the job until its status is cancelled). Nothing is written either way.",
+    security=WRITE,
+    path=ImportJobPathSchema,
+    answers={200: answer("The job, cancelled or being stopped.", ImportJobSchema)},
+    errors=(401, 404, 409),
+)
+def cancel_job(job_id):
+    session = get_session()
+    _visible_job(job_id)
+    job = jobs.cancel(session, job_id)
+    if job is None:
+        raise Conflict("The import job has already ended; there is nothing to cancel.")
+    session.commit()
     return _job_response(jobs.job_json(job), 200, None)
+
+
+def _visible_job(job_id):
+    job = jobs.get_job(get_session(), job_id)
+    if job is None or not may_see_job(viewer_of(current_user()), job.user_id):
+        raise NotFound(f"No import job {job_id}.")
+    return job
 
 
 def _job_response(body: dict, status: int, location: str | None) -> Response:

@@ -27,16 +27,24 @@ from sqlalchemy.orm import Mapped, mapped_column
 from fieldapp.db import Base
 from fieldapp.vocab import sql_in
 
-JOB_STATUSES = ("queued", "running", "succeeded", "failed")
+JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
+# Statuses a job ends in: its files are gone and no worker will touch it again.
+FINAL_STATUSES = ("succeeded", "failed", "cancelled")
 
 
 class ImportJob(Base):
-    """One uploaded file to import; a worker claims queued jobs with FOR UPDATE SKIP LOCKED."""
+    """One uploaded file to import: the queue `fieldapp worker` processes take jobs from.
+
+    A worker claims a queued job (or a running one whose lease ran out: its worker died) with
+    FOR UPDATE SKIP LOCKED, renews `lease_until` while it works, and stops it at `time_limit_s`
+    or when `cancel_requested` is set. `attempts` counts the claims.
+    """
 
     __tablename__ = "import_job"
     __table_args__ = (
         CheckConstraint(f"status IN {sql_in(JOB_STATUSES)}", name="status"),
         Index("ix_import_job_queued", "created_at", postgresql_where=text("status = 'queued'")),
+        Index("ix_import_job_running", "lease_until", postgresql_where=text("status = 'running'")),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -55,6 +63,13 @@ class ImportJob(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The worker tier: who holds the job (host:pid) until when, how often it was claimed, its time
+    # limit (from FIELDAPP_JOB_TIME_LIMIT_S when queued) and whether someone asked to cancel it.
+    worker: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    time_limit_s: Mapped[int] = mapped_column(Integer, server_default=text("3600"))
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
 
 class ImportFile(Base):

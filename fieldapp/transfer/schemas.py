@@ -61,10 +61,11 @@ class ImportJobSchema(Schema):
 
     class Meta:
         description = (
-            "An import job: status (queued, running, succeeded, failed), progress,"
+            "An import job: status (queued, running, succeeded, failed, cancelled), progress,"
             " rows_read, the report (counts, mapping, CRS, repaired, rejected, warnings; the file's name and SHA-256"
             " with the import's id; the earlier imports whose records it updates; updates changing a record's"
-            " geometry kind or subject) and, when it failed, an error like every other error body."
+            " geometry kind or subject), how many times a worker took it (attempts), whether a cancel was asked for,"
+            " and, when it failed or was cancelled, an error like every other error body."
         )
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, render_template, request, url_for
-from flask.globals import app_ctx
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from fieldapp.access import may_import, may_see_job
 from fieldapp.accounts.auth import current_viewer, require_user
@@ -38,8 +37,7 @@ def import_upload(slug: str):
     options = parse_options(request.form.to_dict(flat=False), slug, user.id, ignored=("csrf_token",))
     job = jobs.create_job(session, current_settings(), dataset, user, upload, options)
     if job.size > current_settings().import_inline_max_bytes:
-        session.commit()
-        jobs.start_in_background(app_ctx.app, job.id)
+        jobs.queue(session, job)
     else:
         job = jobs.run_inline(session, job)
     return _job_page(dataset, job)
@@ -49,10 +47,25 @@ def import_upload(slug: str):
 def import_status(slug: str, job_id: uuid.UUID):
     session = get_session()
     dataset = find_dataset(session, slug)
+    return _job_page(dataset, _visible_job(session, slug, job_id))
+
+
+@bp.post("/datasets/<slug>/imports/<uuid:job_id>/cancel")
+def import_cancel(slug: str, job_id: uuid.UUID):
+    """Cancel a queued or running import; back to its page, which shows it stopping, then cancelled."""
+    require_user()
+    session = get_session()
+    _visible_job(session, slug, job_id)
+    jobs.cancel(session, job_id)  # a job that ended meanwhile stays as it ended
+    session.commit()
+    return redirect(url_for(".import_status", slug=slug, job_id=job_id), code=303)
+
+
+def _visible_job(session, slug: str, job_id: uuid.UUID):
     job = jobs.get_job(session, job_id)
     if job is None or job.dataset != slug or not may_see_job(current_viewer(), job.user_id):
         raise NotFound(f"No import job {job_id} for {slug!r}.")
-    return _job_page(dataset, job)
+    return job
 
 
 def _job_page(dataset, job):
@@ -62,4 +75,5 @@ def _job_page(dataset, job):
         dataset=dataset,
         job=jobs.job_json(job),
         status_url=url_for(".import_status", slug=dataset.slug, job_id=job.id),
+        cancel_url=url_for(".import_cancel", slug=dataset.slug, job_id=job.id),
     ), status

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import time
-import uuid
 import zipfile
 
 import pytest
 from sqlalchemy import text
 
-from tests.factories import Factory
 from tests.integration.transfer_helpers import count
+from tests.integration.worker_helpers import committed_dataset, workers
 from tests.shared_data import data
 
 CSV = b"id,species,lat,lon,date\nr1,Spider crab,49.18,-2.15,2021-05-01\nr2,Ormer,49.19,-2.16,01/06/2021\n"
@@ -78,22 +77,19 @@ def test_unknown_form_fields_and_missing_file_are_400(client, dataset, steward):
     assert missing.status_code == 400 and missing.json["error"]["details"][0]["path"] == "file"
 
 
-# --- background jobs: the worker thread has its own connection, so these commit for real --------------------
+# --- background jobs: run by a `fieldapp worker` process with its own connection, so these commit for real ---
 
 
 @pytest.fixture
 def committed(app):
-    database = app.extensions["fieldapp.db"]
-    session = database.sessionmaker()
-    factory = Factory(session)
-    steward = factory.account("steward")
-    dataset = factory.dataset(steward, slug=f"jobs-{uuid.uuid4().hex[:8]}")
-    yield steward, dataset
-    session.execute(text("DELETE FROM import_job WHERE dataset_id = :d"), {"d": dataset.id})
-    session.execute(text("DELETE FROM observation WHERE dataset_id = :d"), {"d": dataset.id})
-    session.execute(text("DELETE FROM dataset WHERE id = :d"), {"d": dataset.id})
-    session.commit()
-    session.close()
+    with committed_dataset(app) as made:
+        yield made
+
+
+@pytest.fixture(scope="module")
+def worker(settings, migrated, tmp_path_factory):
+    with workers(settings, tmp_path_factory.mktemp("import-api-workers")) as (one,):
+        yield one
 
 
 def _wait(client, url, headers, timeout=60):
@@ -106,7 +102,7 @@ def _wait(client, url, headers, timeout=60):
     raise AssertionError(f"job still {body['status']} after {timeout}s")
 
 
-def test_large_imports_run_as_background_jobs_with_a_status_url(app, committed):
+def test_large_imports_run_as_background_jobs_with_a_status_url(app, committed, worker):
     steward, dataset = committed
     client = app.test_client()
     # Under werkzeug's 500 kB spooling threshold: the test client never closes its spooled request body.
@@ -130,9 +126,12 @@ def test_large_imports_run_as_background_jobs_with_a_status_url(app, committed):
             text("SELECT count(*) FROM observation WHERE dataset_id = :d"), {"d": dataset.id}
         ).scalar()
     assert stored == 4
+    assert (
+        body["attempts"] == 1 and not (app.extensions["fieldapp.settings"].media_dir / "imports" / body["id"]).exists()
+    )
 
 
-def test_a_failing_background_job_records_why_and_writes_nothing(app, committed):
+def test_a_failing_background_job_records_why_and_writes_nothing(app, committed, worker):
     steward, dataset = committed
     client = app.test_client()
     response = client.post(
@@ -145,6 +144,27 @@ def test_a_failing_background_job_records_why_and_writes_nothing(app, committed)
     body = _wait(client, response.headers["Location"], steward.headers)
     assert body["status"] == "failed" and "nothing was written" in body["error"]["message"]
     assert body["report"]["rejected_count"] == 1
+
+
+def test_a_queued_job_is_cancelled_at_once_and_its_upload_removed(app, client, dataset, steward, make):
+    response = client.post(
+        f"/api/v1/datasets/{dataset.slug}/imports",
+        headers=steward.headers,
+        data={"file": (io.BytesIO(CSV), "few.csv"), "background": "1"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 202
+    job_id = response.json["id"]
+    upload = app.extensions["fieldapp.settings"].media_dir / "imports" / job_id
+    assert upload.exists()
+    other = make.account("steward")
+    assert client.post(f"/api/v1/imports/{job_id}/cancel", headers=other.headers).status_code == 404
+    cancelled = client.post(f"/api/v1/imports/{job_id}/cancel", headers=steward.headers)
+    assert cancelled.status_code == 200, cancelled.json
+    assert cancelled.json["status"] == "cancelled" and "nothing was written" in cancelled.json["error"]["message"]
+    assert not upload.exists()
+    assert client.get(f"/api/v1/imports/{job_id}", headers=steward.headers).json["status"] == "cancelled"
+    assert client.post(f"/api/v1/imports/{job_id}/cancel", headers=steward.headers).status_code == 409
 
 
 NO_IDS = b"species,lat,lon,date\nSpider crab,49.18,-2.15,2021-05-01\nOrmer,49.19,-2.16,03/04/2021\n"

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from tests.factories import Factory
 from tests.integration.transfer_helpers import count
+from tests.integration.worker_helpers import workers
 from tests.shared_data import data
 
 PASSWORD = "a long enough passphrase"
@@ -137,7 +138,7 @@ def test_an_unknown_format_is_a_clear_error_page(client, steward, dataset):
     assert response.status_code == 400 and "Unknown format" in response.get_data(as_text=True)
 
 
-# --- background jobs: the worker thread has its own connection, so these commit for real --------------------
+# --- background jobs: run by a `fieldapp worker` process with its own connection, so these commit for real ---
 
 
 @pytest.fixture
@@ -156,7 +157,13 @@ def committed(app):
     session.close()
 
 
-def test_big_files_go_to_the_background_with_a_status_page(app, committed, monkeypatch):
+@pytest.fixture(scope="module")
+def worker(settings, migrated, tmp_path_factory):
+    with workers(settings, tmp_path_factory.mktemp("page-workers")) as (one,):
+        yield one
+
+
+def test_big_files_go_to_the_background_with_a_status_page(app, committed, worker, monkeypatch):
     steward, dataset = committed
     settings = dataclasses.replace(app.extensions["fieldapp.settings"], import_inline_max_bytes=100)
     monkeypatch.setitem(app.extensions, "fieldapp.settings", settings)
@@ -175,6 +182,24 @@ def test_big_files_go_to_the_background_with_a_status_page(app, committed, monke
     assert status.status_code == 200, html
     assert "Imported jersey_ne10m_land_EPSG3109.geojson" in html and re.search(r'class="created">1<', html)
     assert app.test_client().get(status_url).status_code == 404  # not for anyone else
+    assert 'class="cancel-import"' not in html
+
+
+def test_a_queued_import_is_cancelled_from_its_page(app, client, steward, dataset, monkeypatch):
+    settings = dataclasses.replace(app.extensions["fieldapp.settings"], import_inline_max_bytes=100)
+    monkeypatch.setitem(app.extensions, "fieldapp.settings", settings)
+    sign_in(client, steward)
+    html = _upload(client, dataset.slug, GEOJSON, GEOJSON.name).get_data(as_text=True)
+    form = re.search(r'<form method="post" action="([^"]+)" class="cancel-import">', html)
+    assert form, html
+    assert client.post(form.group(1)).status_code == 400  # without the CSRF token
+    assert app.test_client().post(form.group(1), data={"csrf_token": _token(html)}).status_code in (400, 401)
+    response = client.post(form.group(1), data={"csrf_token": _token(html)})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "cancelled: nothing written" in page.get_data(as_text=True)
+    job_id = form.group(1).split("/")[-2]
+    assert not (settings.media_dir / "imports" / job_id).exists()
 
 
 def test_the_import_page_reads_date_order_default_date_and_source_key(client, db, steward, dataset):

@@ -100,6 +100,7 @@ DOCUMENTED_OPERATIONS = {
         "multipart/form-data",
     ),
     ("GET /imports/{job}", "getImport", "path:job!", "200 401 404", ""),
+    ("POST /imports/{job}/cancel", "cancelImport", "header:X-CSRFToken path:job!", "200 401 404 409", ""),
     (
         "GET /observations",
         "listObservations",

@@ -56,6 +56,9 @@ LIMITS = {
     "api_batch_max": 1000,
     "api_page_size": 100,
     "api_page_max": 10_000,
+    "job_time_limit_s": 3600,
+    "job_lease_s": 30,
+    "job_attempts_max": 3,
 }
 
 

@@ -1,0 +1,228 @@
+"""The worker tier: background imports run in `fieldapp worker` processes and survive their death.
+
+Each test starts real worker processes (FIELDAPP_JOB_LEASE_S=3) against the test database and
+queues a large CSV import through the API, as a steward would. They are marked slow: each waits
+for leases to run out and imports tens of thousands of rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import random
+import re
+import signal
+import sys
+import time
+import zipfile
+
+import pytest
+import requests
+from sqlalchemy import text
+
+from tests.integration.test_production import free_port, running
+from tests.integration.worker_helpers import ROOT, committed_dataset, ended, wait_for_job, workers
+
+pytestmark = pytest.mark.slow
+ROWS = 40_000
+
+
+@pytest.fixture(scope="module")
+def big_zip() -> bytes:
+    """A zipped CSV large enough that its import runs for several seconds on a busy machine.
+
+    Zipped, it stays under werkzeug's 500 kB spooling threshold (the test client never closes a spooled
+    body), and the worker unpacks it into the job's work folder, which must be gone afterwards.
+    """
+    rng = random.Random(17)
+    lines = ["id,species,lat,lon,date"]
+    lines += [
+        f"r{i},Spider crab,{49.17 + rng.random() / 20:.4f},{-2.2 + rng.random() / 10:.4f},2021-05-01"
+        for i in range(ROWS)
+    ]
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("big.csv", "\n".join(lines) + "\n")
+    assert len(packed.getvalue()) < 500_000
+    return packed.getvalue()
+
+
+@pytest.fixture
+def job_dataset(app):
+    with committed_dataset(app, "worker") as made:
+        yield made
+
+
+def _queue(app, steward, dataset, body: bytes, **form) -> str:
+    response = app.test_client().post(
+        f"/api/v1/datasets/{dataset.slug}/imports",
+        data={"file": (io.BytesIO(body), "big.zip"), "background": "1", **form},
+        headers=steward.headers,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 202, response.get_json()
+    assert response.get_json()["status"] == "queued"
+    return response.get_json()["id"]
+
+
+def _facts(app, dataset, job_id, settings) -> dict:
+    """What the database and the disk hold after a job: records, imports, job folder, job sessions."""
+    with app.extensions["fieldapp.db"].engine.connect() as conn:
+        records = conn.execute(text("SELECT count(*) FROM observation WHERE dataset_id = :d"), {"d": dataset.id})
+        imports = conn.execute(text("SELECT count(*) FROM import_file WHERE dataset_id = :d"), {"d": dataset.id})
+        sessions = conn.execute(
+            text("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE :name"),
+            {"name": f"fieldapp-job-{job_id}-%"},
+        )
+        facts = {"records": records.scalar(), "imports": imports.scalar(), "job_sessions": sessions.scalar()}
+    facts["job_folder"] = (settings.media_dir / "imports" / job_id).exists()
+    return facts
+
+
+def _mid_import(row) -> bool:
+    if row["status"] in ("succeeded", "failed"):
+        raise AssertionError(f"the import ended before the test could interrupt it: {dict(row)}")
+    return row["status"] == "running" and row["rows_read"] > 0
+
+
+def test_a_job_whose_worker_is_killed_mid_import_completes_on_another_once_and_whole(
+    app, settings, job_dataset, big_zip, tmp_path
+):
+    steward, dataset = job_dataset
+    with workers(settings, tmp_path) as (first,):
+        job_id = _queue(app, steward, dataset, big_zip)
+        row = wait_for_job(app, job_id, _mid_import)
+        assert row["worker"] == first.name and row["attempts"] == 1
+        first.kill()
+    # The child running the import died with its worker: no session of the job is left in PostgreSQL.
+    time.sleep(1)
+    assert _facts(app, dataset, job_id, settings)["job_sessions"] == 0
+    assert _facts(app, dataset, job_id, settings)["records"] == 0  # nothing half-written
+    with workers(settings, tmp_path) as (second,):
+        started = time.monotonic()
+        row = wait_for_job(app, job_id, ended)
+        print(f"taken again and finished in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    assert row["status"] == "succeeded", dict(row)
+    assert row["worker"] == second.name and row["attempts"] == 2
+    assert row["report"]["created"] == ROWS and row["rows_read"] == ROWS
+    assert _facts(app, dataset, job_id, settings) == {
+        "records": ROWS,
+        "imports": 1,
+        "job_sessions": 0,
+        "job_folder": False,
+    }
+
+
+def test_a_stopped_worker_gives_its_job_back_at_once(app, settings, job_dataset, big_zip, tmp_path):
+    steward, dataset = job_dataset
+    with workers(settings, tmp_path) as (first,):
+        job_id = _queue(app, steward, dataset, big_zip)
+        wait_for_job(app, job_id, _mid_import)
+        first.process.send_signal(signal.SIGTERM)  # a deploy restarting the worker
+        first.process.wait(timeout=20)
+    row = wait_for_job(app, job_id, lambda r: r["status"] != "running", timeout_s=5)
+    assert row["status"] == "queued" and row["attempts"] == 0 and row["lease_until"] is None
+    with workers(settings, tmp_path):
+        row = wait_for_job(app, job_id, ended)
+    assert row["status"] == "succeeded" and row["attempts"] == 1
+    assert _facts(app, dataset, job_id, settings) == {
+        "records": ROWS,
+        "imports": 1,
+        "job_sessions": 0,
+        "job_folder": False,
+    }
+
+
+def test_a_job_past_its_time_limit_is_stopped_and_reported(app, settings, job_dataset, big_zip, tmp_path, monkeypatch):
+    steward, dataset = job_dataset
+    short = dataclasses.replace(app.extensions["fieldapp.settings"], job_time_limit_s=2)
+    monkeypatch.setitem(app.extensions, "fieldapp.settings", short)
+    with workers(settings, tmp_path):
+        job_id = _queue(app, steward, dataset, big_zip)
+        row = wait_for_job(app, job_id, ended)
+    assert row["status"] == "failed", dict(row)
+    assert "longer than its time limit of 2 s" in row["error"]
+    time.sleep(0.5)
+    assert _facts(app, dataset, job_id, settings) == {
+        "records": 0,
+        "imports": 0,
+        "job_sessions": 0,
+        "job_folder": False,
+    }
+    body = app.test_client().get(f"/api/v1/imports/{job_id}", headers=steward.headers).get_json()
+    assert body["status"] == "failed" and "time limit" in body["error"]["message"]
+
+
+def test_a_running_job_is_cancelled_through_the_api(app, settings, job_dataset, big_zip, tmp_path):
+    steward, dataset = job_dataset
+    client = app.test_client()
+    with workers(settings, tmp_path):
+        job_id = _queue(app, steward, dataset, big_zip)
+        wait_for_job(app, job_id, _mid_import)
+        response = client.post(f"/api/v1/imports/{job_id}/cancel", headers=steward.headers)
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["status"] == "running" and response.get_json()["cancel_requested"]
+        row = wait_for_job(app, job_id, ended, timeout_s=10)
+    assert row["status"] == "cancelled", dict(row)
+    assert _facts(app, dataset, job_id, settings) == {
+        "records": 0,
+        "imports": 0,
+        "job_sessions": 0,
+        "job_folder": False,
+    }
+    again = client.post(f"/api/v1/imports/{job_id}/cancel", headers=steward.headers)
+    assert again.status_code == 409
+
+
+def test_a_graceful_reload_of_the_web_tier_loses_no_job(app, settings, job_dataset, big_zip, tmp_path):
+    """gunicorn reloads its workers (SIGHUP, as a deploy does) right after accepting a large import."""
+    steward, dataset = job_dataset
+    port = free_port()
+    env = os.environ | {
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": settings.database_url,
+        "FIELDAPP_ENV": "production",
+        "FIELDAPP_SECRET_KEY": "reload-test-secret",
+        "FIELDAPP_MEDIA_DIR": str(settings.media_dir),
+    }
+    gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    gunicorn += ["--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "gunicorn.log"
+    with workers(settings, tmp_path), running(gunicorn, url + "/", log, cwd=ROOT, env=env):
+        response = requests.post(
+            f"{url}/api/v1/datasets/{dataset.slug}/imports",
+            files={"file": ("big.zip", big_zip)},
+            data={"background": "1"},
+            headers=steward.headers,
+            timeout=30,
+        )
+        assert response.status_code == 202, response.text
+        _reload(log)
+        body = _poll_http(f"{url}/api/v1/imports/{response.json()['id']}", steward.headers)
+    assert body["status"] == "succeeded" and body["report"]["created"] == ROWS, body
+
+
+def _reload(log) -> None:
+    """SIGHUP gunicorn's master (a graceful reload: new workers, the old ones finish and exit); wait for it."""
+    (pid,) = re.findall(r"\[(\d+)\] \[INFO\] Starting gunicorn", log.read_text())
+    os.kill(int(pid), signal.SIGHUP)
+    deadline = time.monotonic() + 30
+    while log.read_text().count("Booting worker") < 4:
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.2)
+
+
+def _poll_http(url: str, headers: dict, timeout_s: float = 120) -> dict:
+    deadline = time.monotonic() + timeout_s
+    body: dict = {}
+    while time.monotonic() < deadline:
+        try:
+            body = requests.get(url, headers=headers, timeout=5).json()
+        except requests.RequestException:
+            body = {}
+        if body.get("status") in ("succeeded", "failed", "cancelled"):
+            return body
+        time.sleep(0.3)
+    raise AssertionError(f"job not ended after {timeout_s} s: {body}")
