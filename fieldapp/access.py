@@ -318,6 +318,11 @@ def import_sql(viewer: Viewer, dataset: str = "d.id") -> str:
     return "true" if is_privileged(viewer) else stewards_sql(viewer, dataset)
 
 
+def may_set_agreement(session: Session, viewer: Viewer, dataset_id: int) -> bool:
+    """The dataset's stewards and park staff attach and change its data agreement."""
+    return may_import(session, viewer, dataset_id)
+
+
 def may_facilitate(session: Session, viewer: Viewer, dataset_id: int) -> bool:
     """The dataset's stewards and park staff may enter records on behalf of other people."""
     return may_import(session, viewer, dataset_id)

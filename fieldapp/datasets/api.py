@@ -7,7 +7,14 @@ from flask import Blueprint, url_for
 from fieldapp.accounts.auth import require_user
 from fieldapp.config import current_settings
 from fieldapp.datasets import queries, service
-from fieldapp.datasets.schemas import DatasetListSchema, DatasetPathSchema, DatasetReadSchema, DatasetSchema
+from fieldapp.datasets.schemas import (
+    AgreementReadSchema,
+    AgreementSchema,
+    DatasetListSchema,
+    DatasetPathSchema,
+    DatasetReadSchema,
+    DatasetSchema,
+)
 from fieldapp.db import get_session
 from fieldapp.errors import NotFound
 from fieldapp.http import json_text_response, load, read_json
@@ -15,6 +22,7 @@ from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
 
 bp = Blueprint("datasets_api", __name__)
 _schema = DatasetSchema()
+_agreement = AgreementSchema()
 
 
 @bp.get("/datasets")
@@ -68,3 +76,41 @@ def get_dataset(slug: str):
     if body is None:
         raise NotFound(f"No dataset {slug!r}.")
     return json_text_response(body)
+
+
+@bp.get("/datasets/<slug>/agreement")
+@operation(
+    "getDatasetAgreement",
+    "datasets",
+    "Read a dataset's data agreement (null without one)",
+    security=READ,
+    args=NoArgs,
+    path=DatasetPathSchema,
+    answers={200: answer("The agreement.", AgreementReadSchema)},
+    errors=(400, 404),
+)
+def get_agreement(slug: str):
+    body = queries.get_agreement_json(get_session(), slug)
+    if body is None:
+        raise NotFound(f"No dataset {slug!r}.")
+    return json_text_response(body)
+
+
+@bp.put("/datasets/<slug>/agreement")
+@operation(
+    "putDatasetAgreement",
+    "datasets",
+    "Attach or replace a dataset's data agreement (its stewards and park staff)",
+    security=WRITE,
+    path=DatasetPathSchema,
+    body={JSON: AgreementSchema},
+    answers={200: answer("The agreement as stored.", AgreementReadSchema)},
+    errors=(400, 401, 403, 404, 413, 422),
+)
+def put_agreement(slug: str):
+    user = require_user()
+    values = load(_agreement, read_json())
+    session = get_session()
+    service.set_agreement(session, user, slug, values)
+    session.commit()
+    return json_text_response(queries.get_agreement_json(session, slug) or "null")

@@ -6,7 +6,15 @@ from fieldapp import rules
 from fieldapp.config import HARD_GENERALISE_FLOOR_M
 from fieldapp.geoprivacy.cells import MAX_CELL_M
 from fieldapp.rules import describe
-from fieldapp.vocab import CONTRIBUTOR_KINDS, KNOWLEDGE_KINDS, LICENCES, VISIBILITIES
+from fieldapp.vocab import (
+    AGREEMENT_USES,
+    AUDIENCES,
+    CONTRIBUTOR_KINDS,
+    KNOWLEDGE_KINDS,
+    LICENCES,
+    TK_LABELS,
+    VISIBILITIES,
+)
 
 SLUG = r"^[a-z0-9][a-z0-9-]{1,79}$"
 
@@ -55,6 +63,66 @@ class DatasetSchema(Schema):
         metadata=describe("Generalisation cell size in metres; the deployment's floor (default 1,000 m) is the least."),
     )
     force_generalised = fields.Boolean(load_default=False, metadata=describe("Generalise every public observation."))
+
+
+class LabelSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    label = fields.String(
+        required=True,
+        validate=validate.OneOf(tuple(TK_LABELS)),
+        metadata=describe("A Local Contexts Traditional Knowledge (tk_) or Biocultural (bc_) label."),
+    )
+    text = fields.String(
+        load_default="", validate=validate.Length(max=5000), metadata=describe("The community's own words for it.")
+    )
+
+
+class AgreementSchema(Schema):
+    """The terms a dataset's holders lend its knowledge on."""
+
+    class Meta:
+        unknown = RAISE
+
+    purpose = fields.String(
+        load_default="", validate=validate.Length(max=5000), metadata=describe("What the knowledge may be used for.")
+    )
+    uses = fields.List(
+        fields.String(validate=validate.OneOf(AGREEMENT_USES)),
+        load_default=list,
+        validate=validate.Length(max=len(AGREEMENT_USES)),
+        metadata=describe("Allowed uses: park_management, research, education."),
+    )
+    commercial = fields.Boolean(load_default=False, metadata=describe("Whether commercial use is allowed."))
+    audience = fields.String(
+        load_default="everyone",
+        validate=validate.OneOf(AUDIENCES),
+        metadata=describe("Who may see the records: everyone, members (signed in), groups (named), park (staff)."),
+    )
+    audience_groups = fields.List(
+        rules.whole_number(rules.ROW_ID),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata=describe("The groups (contributor ids) whose members are the audience, when it is 'groups'."),
+    )
+    embargo_until = fields.Date(
+        allow_none=True,
+        load_default=None,
+        metadata=describe("Before this day only the dataset's existence and credit are public."),
+    )
+    review_on = fields.Date(allow_none=True, load_default=None, metadata=describe("When the agreement is reviewed."))
+    labels = fields.List(
+        fields.Nested(LabelSchema), load_default=list, validate=validate.Length(max=20), metadata=describe("Labels.")
+    )
+
+
+class AgreementReadSchema(AgreementSchema):
+    class Meta:
+        unknown = EXCLUDE
+
+    embargoed = fields.Boolean(metadata=describe("Whether the embargo holds today."))
+    updated_at = fields.DateTime(metadata=describe("When the agreement last changed."))
 
 
 class DatasetPathSchema(Schema):
@@ -106,6 +174,7 @@ class DatasetReadSchema(DatasetSchema):
     steward = fields.Nested(StewardSchema)
     counts = fields.Nested(CountsSchema)
     extent = fields.Nested(ExtentSchema)
+    agreement = fields.Nested(AgreementReadSchema, allow_none=True, metadata=describe("Its data agreement, if any."))
     created_at = fields.DateTime(metadata=describe("When it was created."))
     updated_at = fields.DateTime(allow_none=True, metadata=describe("When it last changed."))
 

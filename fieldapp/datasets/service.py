@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fieldapp.access import may_create_dataset, may_steward_as, viewer_of
+from fieldapp.access import may_create_dataset, may_set_agreement, may_steward_as, viewer_of
 from fieldapp.accounts.models import User
 from fieldapp.contributors.models import Contributor
-from fieldapp.datasets.models import Dataset
-from fieldapp.errors import Conflict, Forbidden, Invalid
+from fieldapp.datasets.models import Dataset, DatasetAgreement
+from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.geoprivacy.cells import check_cell
 
 
@@ -40,3 +40,28 @@ def _check_steward(session: Session, user: User, steward_id: int) -> None:
         raise Invalid(f"No contributor {steward_id}.", [{"path": "steward_id", "message": "unknown contributor"}])
     if not may_steward_as(session, viewer_of(user), steward_id):
         raise Forbidden("You may steward a dataset yourself or through a group you belong to.")
+
+
+def set_agreement(session: Session, user: User, slug: str, values: dict[str, Any]) -> DatasetAgreement:
+    """Attach or replace a dataset's agreement (its stewards and park staff); the gate reads it at once."""
+    dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
+    if dataset is None:
+        raise NotFound(f"No dataset {slug!r}.")
+    if not may_set_agreement(session, viewer_of(user), dataset.id):
+        raise Forbidden("Only the dataset's stewards and park staff set its agreement.")
+    groups = values.get("audience_groups") or []
+    if groups and values.get("audience") != "groups":
+        raise Invalid("Name groups only for the audience 'groups'.", [{"path": "audience_groups", "message": "unused"}])
+    known = set(session.scalars(select(Contributor.id).where(Contributor.id.in_(groups), Contributor.kind == "group")))
+    if missing := [g for g in groups if g not in known]:
+        raise Invalid("Not groups.", [{"path": "audience_groups", "message": f"no group {missing[0]}"}])
+    agreement = session.get(DatasetAgreement, dataset.id) or DatasetAgreement(dataset_id=dataset.id)
+    for name, value in values.items():
+        setattr(agreement, name, value)
+    agreement.uses = sorted(set(values.get("uses") or []))
+    agreement.updated_at = func.now()
+    session.add(agreement)
+    # The agreement changes what tiles hold: the dataset's tile version moves (see dataset_map_changed).
+    dataset.updated_at = func.now()
+    session.flush()
+    return agreement

@@ -14,7 +14,7 @@ from fieldapp.errors import NotFound
 from fieldapp.geodata import NATURAL_EARTH_CREDIT
 from fieldapp.maps.pages import dataset_map
 from fieldapp.transfer.offers import dataset_offers
-from fieldapp.vocab import LICENCE_URIS
+from fieldapp.vocab import LICENCE_URIS, TK_LABELS
 
 bp = Blueprint("datasets", __name__)
 
@@ -45,4 +45,5 @@ def dataset_detail(slug: str):
         legend_note=ui.LEGEND_NOTE,
         credit=NATURAL_EARTH_CREDIT,
         actions=dataset_offers(session, current_viewer(), slug),
+        tk_labels=TK_LABELS,
     )

@@ -24,6 +24,7 @@ from fieldapp.config import current_settings
 from fieldapp.contributors.attribution import acting_credit
 from fieldapp.contributors.models import Contributor
 from fieldapp.contributors.queries import groups_of, pseudonyms_of
+from fieldapp.datasets.queries import get_agreement_json
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.http import load, parse_uuid
@@ -32,7 +33,7 @@ from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.schemas import FeaturePatchSchema
 from fieldapp.subjects.queries import subject_names
 from fieldapp.ui import generalised_style, kind_style
-from fieldapp.vocab import CONFIDENCES, LICENCES, TRENDS, VISIBILITIES
+from fieldapp.vocab import CONFIDENCES, LICENCES, TK_LABELS, TRENDS, VISIBILITIES
 
 bp = Blueprint("observations", __name__)
 
@@ -132,6 +133,8 @@ def observation_page(observation_id: str):
         history=recording.safe_history(session, viewer, oid, manage),
         geometry_json=json.dumps(feature.get("geometry")),
         map_style=json.dumps(_map_style(props)),
+        agreement=json.loads(get_agreement_json(session, props["dataset"]) or "null"),
+        tk_labels=TK_LABELS,
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from fieldapp.access import Viewer, manage_sql
 from fieldapp.contributors.attribution import recorded_by_sql
 from fieldapp.datasets.models import Dataset
+from fieldapp.datasets.queries import agreement_notice, agreement_notice_sql
 from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.observations.abundance import HELP
 from fieldapp.observations.columns import proposal_shown_sql, proposed_value_sql, record_columns
@@ -43,6 +44,7 @@ TERMS = (
     ("organismQuantityType", DWC),
     ("individualCount", DWC),
     ("samplingProtocol", DWC),
+    ("accessRights", DCTERMS),
     ("informationWithheld", DWC),
     ("dataGeneralizations", DWC),
     ("identificationRemarks", DWC),
@@ -97,6 +99,7 @@ def term_columns(viewer: Viewer) -> dict[str, str]:
         "organismQuantityType": "o.abundance_scale",
         "individualCount": "o.count",
         "samplingProtocol": "coalesce(nullif(o.method, ''), nullif(d.method, ''))",
+        "accessRights": agreement_notice_sql(),
         "informationWithheld": f"CASE WHEN {withheld} THEN 'Precise location withheld to protect the site;"
         f" ask the dataset steward.' END",
         "dataGeneralizations": f"CASE WHEN {withheld} THEN 'Location generalised to the ' || o.public_precision_m"
@@ -177,6 +180,8 @@ def eml_xml(session: Session, dataset: Dataset) -> bytes:
     rights = ElementTree.SubElement(node, "intellectualRights")
     uri = LICENCE_URIS.get(dataset.licence)
     ElementTree.SubElement(rights, "para").text = f"{dataset.licence}" + (f" ({uri})" if uri else "")
+    if notice := agreement_notice(session, dataset.id):
+        ElementTree.SubElement(rights, "para").text = notice
     ElementTree.SubElement(node, "licensed").text = uri or dataset.licence
     citation = dataset.citation or f"{steward} ({datetime.now(UTC).year}). {dataset.title}. fieldapp."
     ElementTree.SubElement(root, "additionalMetadata").append(_citation(citation))

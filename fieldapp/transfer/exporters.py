@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.access import Viewer, viewer_params
 from fieldapp.datasets.models import Dataset
+from fieldapp.datasets.queries import agreement_notice, agreement_notice_sql
 from fieldapp.errors import BadRequest, NotFound
 from fieldapp.geo.geojson import COORDINATE_DECIMALS
 from fieldapp.geoprivacy.visible import visible_geometry_sql
@@ -85,6 +86,8 @@ class Export:
         self.session, self.viewer, self.dataset, self.fmt = session, viewer, dataset, check_format(fmt)
         self.via = via
         self.count = 0
+        # Read before the rows stream: the file carries its dataset's agreement.
+        self.terms = agreement_notice(session, dataset.id)
 
     @property
     def media_type(self) -> str:
@@ -120,6 +123,7 @@ class Export:
                 "type": "FeatureCollection",
                 "name": self.dataset.slug,
                 "attribution": f"{self.dataset.title} · {self.dataset.licence}",
+                "terms": self.terms,
             }
         )
         yield (head[:-1] + ', "features": [').encode()
@@ -212,6 +216,8 @@ def table_columns(viewer: Viewer) -> dict[str, str]:
     columns = {"id": "o.id"} | {name: props[name] for name in chosen}
     columns["attributes"] = f"({props['attributes']})::text"
     columns |= {f"annotations_{kind}": f"tally.{kind}" for kind in ANNOTATION_KINDS}
+    # The terms its holders lend the record on (its dataset's agreement), on every row.
+    columns["terms"] = agreement_notice_sql()
     columns["wkt"] = f"ST_AsText({geometry}, {COORDINATE_DECIMALS})"
     columns["lon"] = f"CASE WHEN GeometryType({geometry}) = 'POINT' THEN round(ST_X({geometry})::numeric, 7) END"
     columns["lat"] = f"CASE WHEN GeometryType({geometry}) = 'POINT' THEN round(ST_Y({geometry})::numeric, 7) END"

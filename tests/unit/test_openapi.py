@@ -91,6 +91,14 @@ DOCUMENTED_OPERATIONS = {
     ("GET /datasets", "listDatasets", "", "200 400", ""),
     ("POST /datasets", "createDataset", "header:X-CSRFToken", "201 400 401 403 409 413 422", "application/json"),
     ("GET /datasets/{slug}", "getDataset", "path:slug!", "200 400 404", ""),
+    ("GET /datasets/{slug}/agreement", "getDatasetAgreement", "path:slug!", "200 400 404", ""),
+    (
+        "PUT /datasets/{slug}/agreement",
+        "putDatasetAgreement",
+        "header:X-CSRFToken path:slug!",
+        "200 400 401 403 404 413 422",
+        "application/json",
+    ),
     ("GET /datasets/{slug}/export", "exportDataset", "path:slug! query:format!", "200 400 404", ""),
     (
         "POST /datasets/{slug}/imports",
