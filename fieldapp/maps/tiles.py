@@ -23,9 +23,10 @@ from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.maps.queries import dataset_where_sql
 from fieldapp.observations.columns import record_columns
 from fieldapp.observations.queries import FROM_SQL, ObservationFilter, where_sql
+from fieldapp.observations.wording import SEASON_SQL, WHEN_SQL
 
 # Changing what a tile holds changes this, so no cached tile outlives a new format.
-TILE_FORMAT = "obs-tile-3"
+TILE_FORMAT = "obs-tile-4"
 EXTENT, BUFFER = 4096, 64
 MAX_ZOOM, AGGREGATE_MAX_ZOOM = 22, 12
 # Tiles at zoom z show counts on a grid of level z + CELL_SHIFT (32 x 32 cells per tile).
@@ -36,18 +37,11 @@ SHAPES = {"point": "= 0", "line": "= 1", "area": "= 2"}
 HALF = 20037508.342789244
 WORLD = 2 * HALF
 
-# Each text is formatted to the precision it was recorded with, never finer.
-WHEN_SQL = """concat_ws(' to ',
-    to_char(o.observed_start, CASE o.time_precision WHEN 'instant' THEN 'YYYY-MM-DD HH24:MI'
-      WHEN 'day' THEN 'YYYY-MM-DD' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY' END),
-    CASE WHEN o.observed_end IS NOT NULL AND o.observed_end <> o.observed_start THEN
-      to_char(o.observed_end, CASE o.time_precision WHEN 'instant' THEN 'YYYY-MM-DD HH24:MI'
-        WHEN 'day' THEN 'YYYY-MM-DD' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY' END) END)"""
+# A count, a value on a scale or the words given; the trend is a popup row of its own.
 QUANTITY_SQL = """CASE WHEN o.occurrence_status = 'absent' THEN 'absent'
-    ELSE concat_ws(', ', o.count::text,
+    ELSE nullif(concat_ws(', ', o.count::text,
       CASE WHEN o.abundance_scale IS NOT NULL THEN o.abundance_value || ' (' || o.abundance_scale || ')' END,
-      CASE WHEN o.count IS NULL AND o.abundance_scale IS NULL THEN o.abundance_verbatim END,
-      o.trend) END"""
+      CASE WHEN o.count IS NULL AND o.abundance_scale IS NULL THEN o.abundance_verbatim END), '') END"""
 # Tiles are public and cached: whoever asks, they hold what anonymous visitors may see.
 _SEEN = record_columns(ANONYMOUS)
 SEEN_GEOMETRY = visible_geometry_sql(ANONYMOUS)
@@ -62,7 +56,9 @@ ATTRIBUTES_SQL = {
     "subject": f"coalesce({_SEEN['scientific_name']}, {_SEEN['subject_text']})",
     "subject_text": f"CASE WHEN {_SEEN['scientific_name']} IS NOT NULL THEN {_SEEN['subject_text']} END",
     "when": WHEN_SQL,
+    "season": SEASON_SQL,
     "quantity": QUANTITY_SQL,
+    "trend": "o.trend",
     "attribution": _SEEN["attribution"],
     "note": f"left({_SEEN['notes']}, 120)",
     "generalised": f"{_SEEN['visibility']} = 'generalised'",

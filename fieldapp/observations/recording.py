@@ -61,7 +61,7 @@ def form_choices(session: Session, user: User, default_cell_m: int) -> dict[str,
                 {"me": user.contributor_id},
             )
         ]
-    default = user.default_dataset_id or (datasets[0]["id"] if datasets else None)
+    default = default_dataset(session, user, datasets)
     return {
         "datasets": datasets,
         "groups": groups,
@@ -71,6 +71,29 @@ def form_choices(session: Session, user: User, default_cell_m: int) -> dict[str,
         "stewarded": sorted(stewarded),
         "facilitator": facilitator,
     }
+
+
+def default_dataset(session: Session, user: User, datasets: list[dict[str, Any]]) -> int | None:
+    """The dataset the form starts on: the one the user last recorded into, else the one they chose
+    (their account's usual dataset), else a volunteer dataset; never a historical or scientific one
+    by accident (None: the user must choose)."""
+    offered = {d["id"] for d in datasets}
+    # Credited to the user or one of their pseudonyms: contributor_id is indexed, entered_by is not.
+    last = session.execute(
+        text(
+            "SELECT dataset_id FROM observation WHERE entered_by = :user AND contributor_id IN"
+            " (SELECT id FROM contributor WHERE id = :me OR owner_user_id = :user)"
+            " ORDER BY created_at DESC LIMIT 1"
+        ),
+        {"user": user.id, "me": user.contributor_id},
+    ).scalar()
+    if last is not None and last in offered:
+        return int(last)
+    if user.default_dataset_id in offered:
+        return user.default_dataset_id
+    volunteer = [d for d in datasets if d["knowledge_kind"] == "volunteer" and not d["force_generalised"]]
+    volunteer = volunteer or [d for d in datasets if d["knowledge_kind"] == "volunteer"]
+    return int(volunteer[0]["id"]) if volunteer else None
 
 
 def record_facts(session: Session, observation_id: uuid.UUID) -> Any:

@@ -28,7 +28,7 @@ from fieldapp.datasets.queries import get_agreement_json
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.http import load, parse_uuid
-from fieldapp.observations import media, queries, recording, service
+from fieldapp.observations import media, queries, recording, service, wording
 from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.schemas import FeaturePatchSchema
 from fieldapp.subjects.queries import subject_names
@@ -130,6 +130,7 @@ def observation_page(observation_id: str):
         credit_groups=(pseudonyms_of(session, user.id) + groups_of(session, user.contributor_id)) if user else [],
         names=subject_names(session, props.get("subject_id")),
         photos=media.photos_of(session, oid),
+        time=wording.describe_time(session, oid),
         history=recording.safe_history(session, viewer, oid, manage),
         geometry_json=json.dumps(feature.get("geometry")),
         map_style=json.dumps(_map_style(props)),

@@ -80,7 +80,9 @@
     var list = document.createElement("dl");
     row(list, "Also called", p.subject_text);
     row(list, "When", p.when);
+    row(list, "Every year", p.season);
     row(list, "Quantity", p.quantity);
+    row(list, "Trend", p.trend);
     row(list, "Note", p.note);
     box.appendChild(list);
     if (p.generalised) {

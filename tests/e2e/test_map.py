@@ -41,6 +41,11 @@ class MapData:
         self.ground = self.observe(
             self.local,
             subject_text="ormer ground",
+            # Known of for a decade, every spring, and thinning out.
+            observed_start="1995-01-01",
+            time_precision="decade",
+            season_months=[4, 5, 6],
+            trend="decreasing",
             geometry={
                 "type": "Polygon",
                 "coordinates": [
@@ -226,6 +231,28 @@ def test_clicking_a_feature_opens_its_popup_with_attribution(map_page, data):
         f"Wardens {HTML_PAYLOAD} {TEMPLATE_PAYLOAD} · Fishers' grounds · CC-BY-4.0"
     )
     expect(popup.get_by_role("link", name="Open the record")).to_have_attribute("href", f"/observations/{data.crab}")
+
+
+def test_popups_say_when_in_words_and_label_the_trend_as_a_trend(map_page, data):
+    map_page.goto(data.map_path())
+    wait_drawn(map_page, data.local["slug"], 2)
+    click_at(map_page, -2.1560, 49.1850)  # inside the ormer ground, away from the points
+    popup = map_page.locator(".leaflet-popup-content")
+    expect(popup.locator(".subject")).to_have_text("ormer ground")
+    rows = popup.locator("dl").evaluate(
+        "dl => Array.from(dl.querySelectorAll('dt')).map(dt => [dt.textContent, dt.nextElementSibling.textContent])"
+    )
+    assert dict(rows) == {"When": "1990s", "Every year": "April to June", "Trend": "decreasing"}
+    close_popup(map_page)
+    click_at(map_page, CENTRE[0] - 0.0018, CENTRE[1])
+    expect(popup.locator(".subject")).to_have_text("spider crab")
+    expect(popup.locator("dl")).to_have_text("When2024-05-02Quantity3")
+
+
+def test_the_record_page_says_when_in_words(map_page, data):
+    map_page.goto(f"/observations/{data.ground}")
+    expect(map_page.locator("#observed")).to_have_text("1990s")
+    expect(map_page.locator("#season")).to_have_text("April to June")
 
 
 def test_popups_show_the_review_tally_in_the_same_words_for_every_kind(map_page, data):

@@ -143,6 +143,7 @@ def test_record_a_sighting_online(phone, live_server, warden):
     assert props["time_precision"] == "instant" and props["licence"] == "CC-BY-4.0"
     assert props["time_spent_min"] == 25
 
+    page.locator("#outbox-sent summary").click()  # sent records are folded away
     item.get_by_role("link", name="Open the record").click()
     expect(page.locator("#attribution")).to_have_text(props["attribution"])
     expect(page.get_by_role("button", name="Delete")).to_be_visible()

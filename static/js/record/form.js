@@ -4,9 +4,9 @@ import { geometry, loadGeometry, resetLocation, waitingForFix } from "./location
 import * as Outbox from "./outbox.js";
 import { $, attr, clearErrors, fieldOf, form, mode, showError, state } from "./page.js";
 import { renderPhotos } from "./photos.js";
-import { applyDatasetDefaults, loadCredit, newPseudonym } from "./sharing.js";
+import { applyDatasetDefaults, loadCredit, newPseudonym, rememberDataset } from "./sharing.js";
 import { matchedSubject, showSubjectMatch } from "./what.js";
-import { addWhen, loadWhen, whenMode } from "./when.js";
+import { addWhen, loadWhen, setWhen, whenMode } from "./when.js";
 
 function buildFeature() {
   var data = new FormData(form), props = { dataset: data.get("dataset") };
@@ -45,6 +45,7 @@ function checkBeforeSaving(feature) {
   if ($("#credit").value === "new" && !newPseudonym()) {
     showError("display_name", "Type the pseudonym to credit this record to, or choose another name."); ok = false;
   }
+  if (!feature.properties.dataset) { showError("dataset", "Choose the dataset this record belongs to."); ok = false; }
   if (!feature.properties.subject_text) { showError("subject_text", "Say what you saw or know about, in any words."); ok = false; }
   if (whenMode() !== "now" && !feature.properties.observed_start) {
     showError("observed_start", "Give the date, or choose Now."); ok = false;
@@ -60,19 +61,29 @@ export function onSubmit(e) {
   var photos = state.photos.map(function (p) { return { id: p.id, blob: p.blob, name: p.name }; });
   Outbox.save(feature, photos, { pseudonym: newPseudonym() }).then(function () {
     document.getElementById("save-note").textContent = "Saved on this phone. It is sent as soon as there is a signal.";
+    rememberDataset(feature.properties.dataset);
     resetForNext();
   }, function (err) {
     showError("(body)", "Could not save on this phone: " + err);
   });
 }
 
-/* Keep the dataset, credit and sharing choices for the next record; clear what was observed. */
+/* Keep only the dataset, credit, sharing and licence for the next record; clear everything that
+   described this observation (what, how much, trend, confidence, notes, effort, when, photos, place). */
 function resetForNext() {
   state.editing = null; state.photos = []; state.exactStart = null;
-  ["#subject", "#count", "#abundance-value"].forEach(function (s) { $(s).value = ""; });
+  ["#subject", "#count", "#abundance-value", "#observed-start", "#observed-end"].forEach(function (s) { $(s).value = ""; });
+  form.querySelector("input[name=occurrence_status][value=present]").checked = true;
+  $("#quantity-kind").value = "none"; $("#quantity-kind").dispatchEvent(new Event("change"));
+  ["trend", "confidence"].forEach(function (k) { form.querySelector("select[name=" + k + "]").value = ""; });
   form.querySelector("textarea[name=notes]").value = "";
+  form.querySelector("input[name=time_spent_min]").value = "";
+  form.querySelectorAll("input[name=season_months]").forEach(function (box) { box.checked = false; });
+  $("#time-precision").value = "day";
+  setWhen("now");
   document.getElementById("photo-list").textContent = "";
   document.getElementById("photo-offers").textContent = "";
+  document.getElementById("photos").value = "";
   document.getElementById("time-note").textContent = "";
   document.getElementById("subject-match").textContent = "";
   $("#save").textContent = "Save";

@@ -7,13 +7,27 @@ import { mode } from "./page.js";
 var LABELS = { saved: "Saved on this phone", waiting: "Saved on this phone, waiting to send", sending: "Sending…",
                sent: "Sent", failed: "Not accepted by the server" };
 
+// Sent records kept on the phone and in the list: the last few, folded away under one line.
+export var SENT_KEPT = 3;
+
 export function renderOutbox(rows) {
-  var list = document.getElementById("outbox-list");
-  var pending = rows.filter(function (r) { return r.state !== "sent"; }).length;
+  var pending = rows.filter(function (r) { return r.state !== "sent"; });
+  var sent = rows.filter(function (r) { return r.state === "sent"; });
   var count = document.getElementById("outbox-count");
-  count.textContent = pending; count.dataset.count = pending;
+  count.textContent = pending.length; count.dataset.count = pending.length;
+  var list = document.getElementById("outbox-pending");
   list.textContent = "";
-  rows.slice().reverse().forEach(function (r) { list.appendChild(outboxItem(r)); });
+  pending.slice().reverse().forEach(function (r) { list.appendChild(outboxItem(r)); });
+  // Older sent records are dropped from the phone: the server has them.
+  sent.slice(0, Math.max(0, sent.length - SENT_KEPT)).forEach(function (r) { Outbox.remove(r.id); });
+  var recent = sent.slice(-SENT_KEPT).reverse();
+  var folded = document.getElementById("outbox-sent");
+  folded.hidden = !recent.length;
+  document.getElementById("outbox-sent-title").textContent =
+    "Sent from this phone: the last " + (recent.length === 1 ? "one" : recent.length);
+  var sentList = folded.querySelector("ul");
+  sentList.textContent = "";
+  recent.forEach(function (r) { sentList.appendChild(outboxItem(r)); });
 }
 
 function outboxItem(r) {

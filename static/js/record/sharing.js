@@ -9,8 +9,20 @@ var LICENCE_HELP = {
   "restricted": "Others may view it here, but only the dataset's stewards and park staff may reuse it."
 };
 
+/* This phone remembers the dataset its user last saved into (records may still wait in the outbox,
+   unknown to the server that chose the page's default). */
+function lastDatasetKey() { return "fieldapp.last-dataset." + attr("contributor"); }
+export function rememberDataset(slug) {
+  try { if (slug) localStorage.setItem(lastDatasetKey(), slug); } catch (e) { /* private mode: the server's default stays */ }
+}
+function lastDataset() {
+  try { return localStorage.getItem(lastDatasetKey()); } catch (e) { return null; }
+}
+
 export function initSharing() {
   var dataset = $("#dataset");
+  var last = lastDataset();
+  if (last && dataset.querySelector('option[value="' + CSS.escape(last) + '"]')) dataset.value = last;
   $("#credit").addEventListener("change", function () { clearError("display_name"); showPseudonym(); });
   showPseudonym();
   dataset.addEventListener("change", applyDatasetDefaults);
@@ -28,7 +40,7 @@ function showPseudonym() { document.getElementById("pseudonym-field").hidden = $
 
 export function applyDatasetDefaults() {
   var option = $("#dataset").selectedOptions[0];
-  if (!option) return;
+  if (!option || !option.value) return;
   $("#licence").value = option.dataset.licence;
   document.getElementById("licence-help").textContent =
     "The dataset's licence: " + (LICENCE_HELP[option.dataset.licence] || "");

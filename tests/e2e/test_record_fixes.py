@@ -1,0 +1,171 @@
+"""Field fixes to the recording page, each found by a user test on a phone: the dataset a new account
+starts on, what the form keeps after Save, the outbox list's length, scale values checked on the phone
+and a photo's place far from the park."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from fieldapp.accounts.models import User
+from fieldapp.datasets.models import Dataset
+from tests.e2e.test_record import PASSWORD, phone_context
+
+pytestmark = pytest.mark.e2e
+
+
+@dataclass
+class Newcomer:
+    """A new account with no usual dataset, and datasets of each kind to choose from."""
+
+    email: str
+    token: str
+    slugs: dict[str, str]  # knowledge kind -> slug
+    titles: dict[str, str]
+
+
+@pytest.fixture
+def newcomer(live_server) -> Newcomer:
+    email, token = live_server.account("Jeanne Renouf", password=PASSWORD)
+    slugs, titles = {}, {}
+    with live_server.database.session() as session:
+        user = session.query(User).filter_by(email=email).one()
+        # Titles that sort first, as a list sorted by kind and title would show them.
+        for kind in ("historical", "scientific", "local", "volunteer"):
+            slug = live_server.slug("fix-" + kind[:4])
+            title = f"A {kind} {slug[-6:]}"
+            session.add(
+                Dataset(
+                    slug=slug,
+                    title=title,
+                    knowledge_kind=kind,
+                    licence="CC-BY-4.0",
+                    default_visibility="public",
+                    steward_id=user.contributor_id,
+                )
+            )
+            slugs[kind], titles[kind] = slug, title
+    return Newcomer(email, token, slugs, titles)
+
+
+@pytest.fixture
+def phone(browser, playwright_session, live_server):
+    context = phone_context(browser, playwright_session, live_server)
+    yield context
+    context.close()
+
+
+def sign_in(context: BrowserContext, email: str, path: str = "/record") -> Page:
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/login?next=" + path)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    expect(page.locator("#accuracy")).to_contain_text("accurate to about 12 m")
+    return page
+
+
+def selected_dataset(page: Page) -> str:
+    return page.locator("#dataset").evaluate("s => s.selectedOptions[0] ? s.selectedOptions[0].value : ''")
+
+
+def save_and_wait_sent(page: Page, words: str) -> None:
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#outbox-list li", has_text=words)).to_have_attribute("data-state", "sent", timeout=20_000)
+
+
+# --- 1. the dataset a new account starts on ---------------------------------------------------
+
+
+def test_a_new_account_starts_on_a_volunteer_dataset_then_the_one_it_last_used(
+    browser, playwright_session, live_server, newcomer
+):
+    context = phone_context(browser, playwright_session, live_server)
+    try:
+        page = sign_in(context, newcomer.email)
+        chosen = page.locator("#dataset").evaluate("s => s.selectedOptions[0].textContent")
+        assert chosen.endswith("(volunteer)"), chosen
+        # A local dataset chosen and used: the next record starts there, on this phone ...
+        page.locator("#dataset").select_option(newcomer.slugs["local"])
+        page.get_by_label(re.compile("What did you see")).fill("Green ormer")
+        save_and_wait_sent(page, "Green ormer")
+        page.reload()
+        assert selected_dataset(page) == newcomer.slugs["local"]
+    finally:
+        context.close()
+    # ... and on another phone, from what the server knows.
+    other = phone_context(browser, playwright_session, live_server)
+    try:
+        page = sign_in(other, newcomer.email)
+        assert selected_dataset(page) == newcomer.slugs["local"]
+    finally:
+        other.close()
+
+
+# --- 2. after Save, the form keeps only dataset, credit, sharing and licence ------------------
+
+
+def test_after_save_only_dataset_credit_sharing_and_licence_stay(phone, newcomer):
+    page = sign_in(phone, newcomer.email)
+    page.locator("#dataset").select_option(newcomer.slugs["local"])
+    page.get_by_label(re.compile("Generalised")).check()
+    page.get_by_label("Licence").select_option("CC0-1.0")
+    page.get_by_label(re.compile("What did you see")).fill("Brent geese")
+    page.get_by_label("Looked for, not there").check()
+    page.get_by_label("How much").select_option("count")
+    page.get_by_label("Count", exact=True).fill("0")
+    page.get_by_label(re.compile("^Trend")).select_option("decreasing")
+    page.get_by_label("How sure are you?").select_option("probable")
+    page.get_by_label("Notes", exact=True).fill("Low tide, north wind")
+    page.get_by_label(re.compile("Time spent")).fill("40")
+    page.get_by_label("On a date").check()
+    page.get_by_role("textbox", name="Date").fill("2008-10-22")
+    page.get_by_label("Oct", exact=True).check()
+    save_and_wait_sent(page, "Brent geese")
+
+    expect(page.get_by_role("radio", name="Present", exact=True)).to_be_checked()
+    expect(page.get_by_label("How much")).to_have_value("none")
+    expect(page.get_by_label("Count", exact=True)).to_be_hidden()
+    expect(page.get_by_label(re.compile("^Trend"))).to_have_value("")
+    expect(page.get_by_label("How sure are you?")).to_have_value("")
+    expect(page.get_by_label("Notes", exact=True)).to_have_value("")
+    expect(page.get_by_label(re.compile("Time spent"))).to_have_value("")
+    expect(page.get_by_role("radio", name="Now", exact=True)).to_be_checked()
+    expect(page.locator("#observed-start")).to_have_value("")
+    expect(page.get_by_label("Oct", exact=True)).not_to_be_checked()
+    expect(page.get_by_label(re.compile("What did you see"))).to_have_value("")
+    # What is about the recorder and their sharing stays.
+    assert selected_dataset(page) == newcomer.slugs["local"]
+    expect(page.get_by_label(re.compile("Generalised"))).to_be_checked()
+    expect(page.get_by_label("Licence")).to_have_value("CC0-1.0")
+
+
+# --- 3. sent records do not pile up above the form --------------------------------------------
+
+
+def test_sent_records_are_the_last_few_folded_with_a_link_to_all(phone, live_server, newcomer):
+    page = sign_in(phone, newcomer.email)
+    empty_top = page.locator("#map").bounding_box()["y"] + page.evaluate("window.scrollY")
+    for n in range(6):
+        page.get_by_label(re.compile("What did you see")).fill(f"Oystercatcher {n}")
+        save_and_wait_sent(page, f"Oystercatcher {n}")
+    expect(page.locator("#outbox-list li")).to_have_count(3)
+    expect(page.locator("#outbox-list li", has_text="Oystercatcher 5")).to_be_hidden()  # folded
+    top = page.locator("#map").bounding_box()["y"] + page.evaluate("window.scrollY")
+    assert top - empty_top < 80, f"the map moved {top - empty_top} px down"
+
+    page.get_by_text("Sent from this phone").click()
+    expect(page.locator("#outbox-list li", has_text="Oystercatcher 5")).to_be_visible()
+    expect(page.locator("#outbox-list li", has_text="Oystercatcher 2")).to_have_count(0)
+    with live_server.database.session() as session:
+        me = session.query(User).filter_by(email=newcomer.email).one().contributor_id
+    link = page.get_by_role("link", name=re.compile("All your records"))
+    expect(link).to_have_attribute("href", f"/contributors/{me}")
+    # The phone keeps no more than it shows.
+    page.reload()
+    expect(page.locator("#outbox-list li")).to_have_count(3)
