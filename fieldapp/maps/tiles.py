@@ -23,10 +23,11 @@ from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.maps.queries import dataset_where_sql
 from fieldapp.observations.columns import record_columns
 from fieldapp.observations.queries import FROM_SQL, ObservationFilter, where_sql
+from fieldapp.observations.review import corroboration_sql
 from fieldapp.observations.wording import SEASON_SQL, WHEN_SQL
 
 # Changing what a tile holds changes this, so no cached tile outlives a new format.
-TILE_FORMAT = "obs-tile-4"
+TILE_FORMAT = "obs-tile-5"
 EXTENT, BUFFER = 4096, 64
 MAX_ZOOM, AGGREGATE_MAX_ZOOM = 22, 12
 # Tiles at zoom z show counts on a grid of level z + CELL_SHIFT (32 x 32 cells per tile).
@@ -67,8 +68,8 @@ ATTRIBUTES_SQL = {
     "questioned": "review.questioned",
 }
 # One index lookup per feature gives both counts, the same people-count as observations.review.tally_sql.
-REVIEW_JOIN_SQL = """LEFT JOIN LATERAL (SELECT
-      nullif(count(DISTINCT a.contributor_id) FILTER (WHERE a.kind = 'corroborate'), 0)::integer AS corroborated,
+REVIEW_JOIN_SQL = f"""LEFT JOIN LATERAL (SELECT
+      nullif(count(DISTINCT a.contributor_id) FILTER (WHERE {corroboration_sql()}), 0)::integer AS corroborated,
       nullif(count(DISTINCT a.contributor_id) FILTER (WHERE a.kind = 'question'), 0)::integer AS questioned
     FROM annotation a WHERE a.observation_id = o.id) AS review ON true"""
 

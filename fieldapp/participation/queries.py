@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldapp.observations.review import corroboration_sql
+
 # Months shown on the charts (the most recent ones with any activity).
 MONTHS = 24
 
@@ -59,8 +61,11 @@ def cross_kind(session: Session) -> list[dict[str, Any]]:
 
 def corroborated_share(session: Session) -> list[dict[str, Any]]:
     """Per knowledge kind: records, and how many have been corroborated by someone."""
-    sql = """
-        WITH corroborated AS (SELECT DISTINCT observation_id FROM annotation WHERE kind = 'corroborate'),
+    sql = f"""
+        WITH corroborated AS (
+          SELECT DISTINCT a.observation_id FROM annotation a JOIN observation o ON o.id = a.observation_id
+          WHERE {corroboration_sql()}
+        ),
         totals AS (
           SELECT d.knowledge_kind AS kind, sum(p.observations)::bigint AS observations
           FROM participation_month p JOIN dataset d ON d.id = p.dataset_id GROUP BY 1

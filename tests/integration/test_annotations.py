@@ -247,3 +247,31 @@ def test_a_private_records_page_shows_its_annotations_only_to_those_who_see_it(c
         assert note not in page.text and "Fisher Jo" not in section
         assert 'class="stack annotate"' not in page.text  # no form that could only be refused
     assert note in client.get(f"/observations/{private}", headers=owner.headers).text
+
+
+def test_a_recorder_corroborating_their_own_record_is_not_counted(client, db, make, records):
+    """Under their own name or a pseudonym of theirs: the tally, the review filter, the map's tiles
+    and the participation figures leave it out; another person's corroboration counts."""
+    from fieldapp.maps import tiles
+    from fieldapp.participation import queries as participation
+
+    fisher, sighting = records["fisher"], records["sighting"]
+    pseudonym = client.post(
+        "/api/v1/contributors/pseudonyms", json={"display_name": "Old Gorey hand"}, headers=fisher.headers
+    ).get_json()["id"]
+    assert annotate(client, fisher, sighting, kind="corroborate", body="Seen again").status_code == 201
+    assert annotate(client, fisher, sighting, kind="corroborate", contributor_id=pseudonym).status_code == 201
+
+    def state():
+        tally = client.get(f"/api/v1/observations/{sighting}").get_json()["properties"]["annotations"]
+        listed = client.get("/api/v1/observations", query_string={"review": "corroborated"}).get_json()
+        shares = {r["kind"]: r["corroborated"] for r in participation.corroborated_share(db)}
+        tile_sql = tiles.ATTRIBUTES_SQL["corroborated"]
+        in_tile = db.execute(
+            text(f"SELECT {tile_sql} FROM observation o {tiles.REVIEW_JOIN_SQL} WHERE o.id = :id"), {"id": sighting}
+        ).scalar()
+        return tally.get("corroborate"), sighting in {f["id"] for f in listed["features"]}, shares.get("local"), in_tile
+
+    assert state() == (None, False, 0, None)
+    assert annotate(client, records["scientist"], sighting, kind="corroborate").status_code == 201
+    assert state() == (1, True, 1, 1)
