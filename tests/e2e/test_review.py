@@ -83,3 +83,39 @@ def test_anonymous_visitors_are_invited_to_sign_in(page, fishers_record):
     page.goto(f"/observations/{fishers_record['id']}")
     expect(page.get_by_role("link", name="Sign in").last).to_be_visible()
     expect(page.get_by_role("button", name="Add to the record")).to_have_count(0)
+
+
+def test_the_form_starts_empty_and_shows_only_what_the_kind_needs(page, fishers_record):
+    sign_in(page, fishers_record["scientist"], PASSWORD)
+    page.goto(f"/observations/{fishers_record['id']}")
+    kind = page.get_by_label("What would you like to add?")
+    expect(kind).to_have_value("")
+    expect(page.get_by_label("In your words")).to_be_hidden()
+    expect(page.get_by_label("Which field")).to_be_hidden()
+    expect(page.get_by_label("New count")).to_be_hidden()
+    # Nothing chosen, nothing added.
+    page.get_by_role("button", name="Add to the record").click()
+    expect(page.locator(".tally")).to_have_text("No annotations yet.")
+    assert page.locator("li.annotation").count() == 0
+
+    kind.select_option("corroborate")
+    expect(page.get_by_label("In your words")).to_be_visible()
+    expect(page.get_by_label("Which field")).to_be_hidden()
+    kind.select_option("correction")
+    expect(page.get_by_label("Which field")).to_be_visible()
+    expect(page.get_by_label("New count")).to_be_hidden()
+    page.get_by_label("Which field").select_option("quantity")
+    expect(page.get_by_label("New count")).to_be_visible()
+    for other in ("New subject", "New date", "New place: longitude", "latitude"):
+        expect(page.get_by_label(other)).to_be_hidden()
+
+
+def test_a_recorder_corroborating_their_own_record_is_not_counted(page, fishers_record):
+    sign_in(page, fishers_record["fisher"], PASSWORD)
+    page.goto(f"/observations/{fishers_record['id']}")
+    page.get_by_label("What would you like to add?").select_option("corroborate")
+    page.get_by_label("In your words").fill("Saw them again on the next tide.")
+    page.get_by_role("button", name="Add to the record").click()
+    expect(page.get_by_role("status")).to_contain_text("your annotation is on the record")
+    expect(page.locator("li.annotation")).to_have_count(1)  # listed, as every annotation is ...
+    expect(page.locator(".tally")).to_have_text("No annotations yet.")  # ... but not counted
