@@ -292,6 +292,12 @@ def actor_credit_sql(contributor: str, user: str, own_contributor: str) -> str:
     )
 
 
+def may_withdraw(session: Session, viewer: Viewer, contributor_id: int) -> bool:
+    """May the viewer withdraw the records credited to this contributor? Whoever may credit records to it:
+    the person, the owner of a pseudonym, the members of a group for the group."""
+    return may_credit(session, viewer, contributor_id)
+
+
 def may_steward_as(session: Session, viewer: Viewer, contributor_id: int) -> bool:
     """May the viewer make this contributor a dataset's steward (themselves, their group; staff: anyone)?"""
     if viewer.is_anonymous:

@@ -6,15 +6,25 @@ import json
 
 from flask import Blueprint, Response, url_for
 
+from fieldapp.access import may_withdraw, speaks_for, viewer_of
 from fieldapp.accounts.auth import require_user
-from fieldapp.contributors.schemas import PseudonymReadSchema, PseudonymSchema
+from fieldapp.contributors.schemas import (
+    ContributorPathSchema,
+    PseudonymReadSchema,
+    PseudonymSchema,
+    WithdrawalReadSchema,
+    WithdrawalSchema,
+)
 from fieldapp.contributors.service import create_pseudonym
 from fieldapp.db import get_session
+from fieldapp.errors import NotFound
 from fieldapp.http import load, read_json
-from fieldapp.openapi import JSON, WRITE, answer, operation
+from fieldapp.observations.withdrawal import withdraw_records, withdrawal_summary
+from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
 
 bp = Blueprint("contributors_api", __name__)
 _pseudonym_schema = PseudonymSchema()
+_withdrawal_schema = WithdrawalSchema()
 
 
 @bp.post("/contributors/pseudonyms")
@@ -45,3 +55,51 @@ def create_pseudonym_route():
     return Response(
         json.dumps(body), status=201 if created else 200, mimetype="application/json", headers={"Location": location}
     )
+
+
+@bp.post("/contributors/<int:contributor_id>/withdrawal")
+@operation(
+    "withdrawRecords",
+    "contributors",
+    "Withdraw the records credited to a contributor (all, or one dataset's)",
+    description="The person, the owner of a pseudonym, or a group's members for the group. Withdrawn records "
+    "leave every output at once (lists, maps, tiles, OGC, exports, comparisons) and stay in history. The answer "
+    "lists the exports made while they were shared, so the stewards can tell their recipients.",
+    security=WRITE,
+    path=ContributorPathSchema,
+    body={JSON: WithdrawalSchema},
+    answers={200: answer("Withdrawn.", WithdrawalReadSchema)},
+    errors=(400, 401, 403, 404, 413, 422),
+)
+def withdraw(contributor_id: int):
+    user = require_user()
+    values = load(_withdrawal_schema, read_json())
+    session = get_session()
+    count = withdraw_records(session, user, contributor_id, values["dataset"])
+    session.commit()
+    return _summary(session, contributor_id, count)
+
+
+@bp.get("/contributors/<int:contributor_id>/withdrawal")
+@operation(
+    "getWithdrawal",
+    "contributors",
+    "Read a contributor's withdrawn records and the exports made while they were shared",
+    security=READ,
+    args=NoArgs,
+    path=ContributorPathSchema,
+    answers={200: answer("Their withdrawals.", WithdrawalReadSchema)},
+    errors=(400, 401, 404),
+)
+def get_withdrawal(contributor_id: int):
+    user = require_user()
+    session = get_session()
+    viewer = viewer_of(user)
+    if not (speaks_for(session, viewer, contributor_id) or may_withdraw(session, viewer, contributor_id)):
+        raise NotFound(f"No withdrawals of contributor {contributor_id} for you.")
+    return _summary(session, contributor_id, 0)
+
+
+def _summary(session, contributor_id: int, count: int) -> Response:
+    body = {"withdrawn_now": count} | withdrawal_summary(session, contributor_id)
+    return Response(WithdrawalReadSchema().dumps(body), mimetype="application/json")

@@ -125,3 +125,15 @@ def pseudonyms_of(session: Session, user_id: int) -> list[dict[str, Any]]:
         {"u": user_id},
     )
     return [dict(r._mapping) for r in rows]
+
+
+def datasets_with_records(session: Session, contributor_id: int) -> list[dict[str, Any]]:
+    """The datasets holding records credited to the contributor that are not withdrawn (for the withdrawal form)."""
+    rows = session.execute(
+        text(
+            "SELECT d.slug, d.title, count(*) AS records FROM observation o JOIN dataset d ON d.id = o.dataset_id"
+            " WHERE o.contributor_id = :id AND o.withdrawn_at IS NULL GROUP BY d.slug, d.title ORDER BY d.title"
+        ),
+        {"id": contributor_id},
+    )
+    return [dict(r._mapping) for r in rows]

@@ -30,3 +30,42 @@ class PseudonymReadSchema(Schema):
     )
     display_name = fields.String(required=True, metadata=describe("The name, spaces tidied."))
     kind = fields.String(required=True, metadata=describe("Always 'person'."))
+
+
+class WithdrawalSchema(Schema):
+    """What to withdraw: every record credited to the contributor, or one dataset's."""
+
+    class Meta:
+        unknown = RAISE
+
+    dataset = fields.String(
+        load_default=None, allow_none=True, metadata=describe("A dataset's slug: withdraw only its records.")
+    )
+
+
+class ContributorPathSchema(Schema):
+    contributor_id = fields.Integer(required=True, metadata=describe("The contributor (person, pseudonym or group)."))
+
+
+class WithdrawnSchema(Schema):
+    slug = fields.String(metadata=describe("The dataset."))
+    title = fields.String(metadata=describe("Its title."))
+    records = fields.Integer(metadata=describe("Records withdrawn from it."))
+    at = fields.DateTime(metadata=describe("The latest withdrawal."))
+
+
+class EarlierExportSchema(Schema):
+    id = fields.Integer(metadata=describe("The usage log's id of the export, to tell the stewards."))
+    at = fields.DateTime(metadata=describe("When it was made."))
+    dataset_title = fields.String(metadata=describe("The dataset exported."))
+    format = fields.String(allow_none=True, metadata=describe("geojson, csv, gpkg or dwca."))
+    viewer = fields.String(allow_none=True, metadata=describe("As whom (a role, never an account)."))
+    records = fields.Integer(metadata=describe("How many of the withdrawn records it may have held."))
+
+
+class WithdrawalReadSchema(Schema):
+    withdrawn_now = fields.Integer(metadata=describe("Records this request withdrew."))
+    withdrawn = fields.List(fields.Nested(WithdrawnSchema), metadata=describe("Withdrawn records per dataset."))
+    exports = fields.List(
+        fields.Nested(EarlierExportSchema), metadata=describe("Exports made while the withdrawn records were shared.")
+    )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import text
 
+from fieldapp.access import may_withdraw, viewer_of
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.contributors import queries
 from fieldapp.contributors.service import set_membership_shown
 from fieldapp.db import get_session
 from fieldapp.errors import NotFound
+from fieldapp.observations.withdrawal import withdraw_records, withdrawal_summary
 from fieldapp.ui import KIND_LABELS
 
 bp = Blueprint("contributors", __name__)
@@ -31,7 +33,29 @@ def contributor_page(contributor_id: int):
         annotations=queries.annotations_by(session, contributor_id),
         used={row["kind"]: row for row in queries.knowledge_used(session, contributor_id)},
         my_membership=_my_membership(session, contributor_id),
+        withdrawal=_withdrawal(session, contributor_id),
     )
+
+
+def _withdrawal(session, contributor_id: int) -> dict | None:
+    """For those who may withdraw this contributor's records: their datasets, withdrawals and earlier exports."""
+    user = current_user()
+    if user is None or not may_withdraw(session, viewer_of(user), contributor_id):
+        return None
+    return withdrawal_summary(session, contributor_id) | {
+        "datasets": queries.datasets_with_records(session, contributor_id)
+    }
+
+
+@bp.post("/contributors/<int:contributor_id>/withdrawal")
+def withdraw(contributor_id: int):
+    """Withdraw the contributor's records, all or one dataset's (the form on their page)."""
+    user = require_user()
+    session = get_session()
+    count = withdraw_records(session, user, contributor_id, request.form.get("dataset") or None)
+    session.commit()
+    flash(f"{count} record(s) withdrawn: they have left every map, list and export.")
+    return redirect(url_for(".contributor_page", contributor_id=contributor_id))
 
 
 def _my_membership(session, group_id: int) -> bool | None:

@@ -81,6 +81,14 @@ DOCUMENTED_OPERATIONS = {
         "200 400 401",
         "",
     ),
+    ("GET /contributors/{contributor_id}/withdrawal", "getWithdrawal", "path:contributor_id!", "200 400 401 404", ""),
+    (
+        "POST /contributors/{contributor_id}/withdrawal",
+        "withdrawRecords",
+        "header:X-CSRFToken path:contributor_id!",
+        "200 400 401 403 404 413 422",
+        "application/json",
+    ),
     (
         "POST /contributors/pseudonyms",
         "createPseudonym",
