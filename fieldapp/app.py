@@ -125,6 +125,7 @@ def register_api(app: Flask) -> None:
     from fieldapp.comparison.api import bp as comparison_api
     from fieldapp.contributors.api import bp as contributors_api
     from fieldapp.datasets.api import bp as datasets_api
+    from fieldapp.forms.api import bp as forms_api
     from fieldapp.observations.api import bp as observations_api
     from fieldapp.projects.api import bp as projects_api
     from fieldapp.sensing.api import bp as sensing_api
@@ -137,6 +138,7 @@ def register_api(app: Flask) -> None:
         comparison_api,
         sensing_api,
         projects_api,
+        forms_api,
         annotations_api,
         contributors_api,
         transfer_api,

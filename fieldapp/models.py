@@ -6,6 +6,7 @@ from fieldapp.comparison.models import ComparisonCell, ComparisonRun
 from fieldapp.contributors.models import Contributor, Membership
 from fieldapp.datasets.models import Dataset
 from fieldapp.db import Base
+from fieldapp.forms.models import DatasetForm
 from fieldapp.maps.models import MapCell, MapDatasetState
 from fieldapp.observations.models import Media, Observation, ObservationHistory
 from fieldapp.participation.models import ParticipationMonth
@@ -30,6 +31,7 @@ __all__ = [
     "ComparisonRun",
     "Contributor",
     "Dataset",
+    "DatasetForm",
     "ImportFile",
     "ImportJob",
     "LoginThrottle",

@@ -35,6 +35,11 @@ class PropertiesReadSchema(PropertiesSchema):
     attributes = fields.Dict(
         allow_none=True, metadata=describe("Original fields of imported data (null when the location is hidden).")
     )
+    field_values = fields.Dict(
+        allow_none=True,
+        data_key="fields",
+        metadata=describe("The dataset form's field values; sensitive ones only for those allowed."),
+    )
     # What the server adds to every Feature it sends: attribution, provenance and bookkeeping.
     dataset_title = fields.String(dump_only=True, metadata=describe("The dataset's title."))
     knowledge_kind = fields.String(

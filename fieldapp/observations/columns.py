@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from fieldapp.access import Viewer, manage_sql, precise_sql
 from fieldapp.contributors.attribution import credit_line_sql, recorded_by_sql
+from fieldapp.forms.queries import SENSITIVE_NAMES_SQL
 from fieldapp.observations.review import tally_sql
 from fieldapp.vocab import CORRECTABLE_FIELDS
 
@@ -64,6 +65,8 @@ def _columns() -> dict[str, str]:
         # People per kind of annotation, e.g. {"corroborate": 3, "question": 1}.
         "annotations": tally_sql(),
         "attributes": "o.attributes",
+        # Custom fields of the dataset's form; sensitive ones are withheld below like a precise place.
+        "fields": "o.field_values",
         "repair_note": "o.repair_note",
         "imported_from": "NULL",  # filled in per viewer
         "created_at": "o.created_at",
@@ -83,6 +86,13 @@ def record_columns(viewer: Viewer) -> dict[str, str]:
     for name in PRECISE_FIELDS:
         if precise != "true":
             columns[name] = f"CASE WHEN {precise} THEN {columns[name]} END"
+    # A form's sensitive field is withheld from everyone who may not manage the record, whatever its
+    # visibility: it is treated as a precise place that is never public.
+    manage = manage_sql(viewer)
+    if manage != "true":
+        withheld = f"o.field_values - {SENSITIVE_NAMES_SQL}"
+        shown = f"CASE WHEN {manage} THEN o.field_values ELSE {withheld} END"
+        columns["fields"] = withheld if manage == "false" else shown
     return columns
 
 

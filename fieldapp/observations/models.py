@@ -112,6 +112,9 @@ class Observation(Base):
     method: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     attributes: Mapped[dict] = mapped_column(JSONB, default=dict)
+    # The dataset's form version the record was made with, and its custom fields' values (forms/).
+    form_version: Mapped[int | None] = mapped_column(Integer)
+    field_values: Mapped[dict | None] = mapped_column(JSONB)
     licence: Mapped[str] = mapped_column(String(16))
     source_ref: Mapped[str | None] = mapped_column(String(rules.TEXT_MAX["source_ref"]))
     # How an invalid geometry was repaired on the way in, if it was.

@@ -17,7 +17,9 @@ from fieldapp.observations.columns import PRECISE_FIELDS
 from fieldapp.observations.queries import history
 
 # History fields that hold or reveal a precise location.
-LOCATION_FIELDS = {"geom", *PRECISE_FIELDS}
+# A form's sensitive values are withheld like the place; history keeps no per-field sensitivity, so
+# every custom value change is shown only to those who may see the record precisely.
+LOCATION_FIELDS = {"geom", "field_values", *PRECISE_FIELDS}
 
 
 def form_choices(session: Session, user: User, default_cell_m: int) -> dict[str, Any]:

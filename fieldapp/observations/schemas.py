@@ -141,6 +141,13 @@ class PropertiesSchema(Schema):
         rules.TIME_SPENT, allow_none=True, metadata=describe("Volunteer time spent on this record, in minutes.")
     )
     attributes = fields.Dict(keys=fields.String(), metadata=describe("Original fields of imported data."))
+    # Named apart from the module (a Schema's own `fields` is its field table); the key is "fields".
+    field_values = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=64)),
+        allow_none=True,
+        data_key="fields",
+        metadata=describe("Values of the dataset's own form fields, by name (checked against its form)."),
+    )
 
     @validates_schema
     def _check(self, data: dict[str, Any], **kwargs) -> None:

@@ -21,6 +21,9 @@ from fieldapp.contributors.service import is_someones_pseudonym
 from fieldapp.datasets.models import Dataset
 from fieldapp.db import set_actor
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldapp.forms.models import DatasetForm
+from fieldapp.forms.queries import current_form, form_version
+from fieldapp.forms.values import check_values
 from fieldapp.geo.crs import STORAGE_SRID
 from fieldapp.observations import bulk
 from fieldapp.observations.models import Observation
@@ -127,6 +130,8 @@ INSERT_COLUMNS = {
     "repair_note": "text",
     "content_hash": "text",
     "time_spent_min": "integer",
+    "form_version": "integer",
+    "field_values": "jsonb",
     "geom": "geometry",
 }
 # Arrays of arrays must be rectangular, so season months and JSON travel as text and are cast per row.
@@ -200,6 +205,8 @@ def _row(
     _check_credit(session, user, contributor_id, dataset)
     checked = feature["geometry"]
     start = props.pop("observed_start", None)
+    form = current_form(session, dataset.id)
+    values = _field_values(form, props.pop("field_values", None))
     return {
         **{name: props.get(name) for name in OPTIONAL_PROPERTIES},
         "id": feature.get("id") or uuid.uuid4(),
@@ -215,7 +222,22 @@ def _row(
         "geom": shapely.to_wkb(checked.shape),
         "repair_note": checked.repair_note,
         "content_hash": content_hash(raw),
+        "form_version": form.version if form else None,
+        "field_values": values,
     }
+
+
+def _field_values(form: DatasetForm | None, raw: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The values as the form checks them (every problem named), or None for a dataset without a form."""
+    if form is None:
+        if raw:
+            message = "this dataset's form has only the common fields"
+            raise Invalid(f"properties.fields: {message}", [{"path": "properties.fields", "message": message}])
+        return None
+    clean, problems = check_values(form.definition, raw, "properties.fields")
+    if problems:
+        raise Invalid("The form's fields are not valid.", problems)
+    return clean
 
 
 def _check_credit(session: Session, user: User, contributor_id: int, dataset: Dataset) -> None:
@@ -303,6 +325,13 @@ def update_observation(session: Session, user: User, observation_id: uuid.UUID, 
     if "geometry" in patch:
         observation.geom = from_shape(patch["geometry"].shape, srid=STORAGE_SRID)
         observation.repair_note = patch["geometry"].repair_note
+    if "field_values" in props:
+        # Checked against the version the record was made with (the current one for a record without).
+        form = form_version(session, observation.dataset_id, observation.form_version) or current_form(
+            session, observation.dataset_id
+        )
+        observation.field_values = _field_values(form, props.pop("field_values"))
+        observation.form_version = form.version if form else None
     for name, value in props.items():
         setattr(observation, name, value)
     _check_row_rules(observation)

@@ -12,6 +12,8 @@ from fieldapp.comparison.schemas import ComparisonSchema
 from fieldapp.contributors.schemas import PseudonymReadSchema, PseudonymSchema
 from fieldapp.datasets.schemas import DatasetListSchema, DatasetReadSchema, DatasetSchema
 from fieldapp.errors import ErrorSchema
+from fieldapp.forms.definition import FormSchema
+from fieldapp.forms.schemas import FormAnswerSchema
 from fieldapp.geo.fields import GeometrySchema
 from fieldapp.observations.answers import (
     BatchResultSchema,
@@ -77,6 +79,8 @@ def component_schemas() -> dict[str, type[Schema] | Schema]:
         "WellbeingCheckinInput": CheckinSchema,
         "WellbeingThanks": ThanksSchema,
         "ProjectEvaluation": EvaluationSchema,
+        "FormInput": FormSchema,
+        "Form": FormAnswerSchema,
     }
 
 

@@ -41,6 +41,8 @@ def _row(dataset, user, geom, visibility: str, subject_id: int | None = None) ->
         "attributes": {"tide": "low"},
         "repair_note": None,
         "content_hash": "x" * 64,
+        "form_version": None,
+        "field_values": None,
         "geom": shapely.to_wkb(geom),
     }
 

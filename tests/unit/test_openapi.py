@@ -203,6 +203,14 @@ DOCUMENTED_OPERATIONS = {
         "201 400 401 404 409 413 422",
         "application/json",
     ),
+    ("GET /datasets/{slug}/form", "getDatasetForm", "path:slug!", "200 400 404", ""),
+    (
+        "PUT /datasets/{slug}/form",
+        "publishDatasetForm",
+        "header:X-CSRFToken path:slug!",
+        "201 400 401 403 404 413 422",
+        "application/json",
+    ),
     ("GET /tokens", "listApiTokens", "query:email", "200 400 401 403 404", ""),
     ("DELETE /tokens/{token_id}", "revokeApiToken", "header:X-CSRFToken path:token_id!", "204 400 401 404", ""),
 }
@@ -213,7 +221,7 @@ DOCUMENTED_SCHEMAS = {
     "ObservationPropertiesPatch", "ObservationPropertiesRead", "Pseudonym", "PseudonymInput",
     # Added with the projects capability (issue 14).
     "Project", "ProjectEdit", "ProjectInput", "ProjectList", "ProtocolCommentInput", "ProtocolPublishInput",
-    "ProjectEvaluation", "WellbeingCheckinInput", "WellbeingThanks",
+    "ProjectEvaluation", "WellbeingCheckinInput", "WellbeingThanks", "Form", "FormInput",
 }  # fmt: skip
 
 
@@ -286,10 +294,12 @@ def choices_of(field: fields.Field) -> list | None:
 
 def check_fields_documented(schema, documented: dict) -> None:
     props = documented["properties"]
-    assert set(schema.fields) == set(props), "accepted and documented fields differ"
-    required = {name for name, field in schema.fields.items() if field.required}
+    # A field is accepted under its data_key when it has one (e.g. "fields", a name a Schema keeps for itself).
+    accepted = {field.data_key or name: field for name, field in schema.fields.items()}
+    assert set(accepted) == set(props), "accepted and documented fields differ"
+    required = {name for name, field in accepted.items() if field.required}
     assert required == set(documented.get("required", [])), "required fields differ"
-    for name, field in schema.fields.items():
+    for name, field in accepted.items():
         choices = choices_of(field)
         if choices is not None:
             enum = [v for v in props[name]["enum"] if v is not None]
