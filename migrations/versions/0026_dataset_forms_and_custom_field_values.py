@@ -4,16 +4,16 @@ dataset_form keeps every published version of a dataset's custom fields; a recor
 it was made with (observation.form_version) and its values (observation.field_values, JSON), so old
 records stay valid and readable after a form changes.
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 """
 
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-revision = "0025"
-down_revision = "0024"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
