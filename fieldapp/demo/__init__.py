@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -15,13 +15,14 @@ from fieldapp.accounts.models import User
 from fieldapp.accounts.service import create_user, hash_password, password_matches
 from fieldapp.config import Settings
 from fieldapp.contributors.models import Contributor, Membership
-from fieldapp.datasets.models import Dataset
+from fieldapp.datasets.models import Dataset, DatasetAgreement
 from fieldapp.db import set_actor
 from fieldapp.demo.catalogue import (
     ACCOUNTS,
     DATASETS,
     FISHER_ACCOUNTS,
     GROUPS,
+    HELD_DATASETS,
     PUBLISHED_PASSWORDS,
     STORY_DATASETS,
     SUBJECTS,
@@ -56,10 +57,11 @@ def load_demo(session: Session, settings: Settings) -> list[str]:
     coast = Coast.load(session, settings.metric_srid)
     lines = [f"Jersey outline: {JERSEY_LAND.name} ({NATURAL_EARTH_CREDIT})."]
     now = datetime.now(UTC)
-    for spec in DATASETS + STORY_DATASETS:
+    for spec in DATASETS + STORY_DATASETS + HELD_DATASETS:
         dataset = _ensure_dataset(session, spec, contributors)
+        _ensure_agreement(session, dataset, spec.agreement, now)
         generate = STORIES.get(spec.slug) or GENERATORS[spec.knowledge_kind]
-        records = generate(coast, subject_words(spec.knowledge_kind))
+        records = generate(coast, subject_words(spec.knowledge_kind))[: spec.records_max]
         loaded = _loaded_refs(session, dataset.id)
         entered_by = users["steward"].id
         rows = [
@@ -155,6 +157,17 @@ def _ensure_dataset(session: Session, spec: DemoDataset, contributors: dict[str,
         session.add(dataset)
         session.flush()
     return dataset
+
+
+def _ensure_agreement(session: Session, dataset: Dataset, values: dict | None, now: datetime) -> None:
+    """Attach the dataset's demo agreement once (a reload keeps the one there, and its embargo date)."""
+    if values is None or session.get(DatasetAgreement, dataset.id) is not None:
+        return
+    values = dict(values)
+    if days := values.pop("embargo_days", None):
+        values["embargo_until"] = (now + timedelta(days=days)).date()
+    session.add(DatasetAgreement(dataset_id=dataset.id, **values))
+    session.flush()
 
 
 def _row(

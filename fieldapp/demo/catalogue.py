@@ -45,6 +45,11 @@ class DemoDataset:
     steward: str  # key of an account or a group contributor
     default_visibility: str = "public"
     force_generalised: bool = False
+    # Its data agreement (datasets.models.DatasetAgreement's fields); embargo_days: an embargo ending that many
+    # days after the demo is first loaded.
+    agreement: dict | None = None
+    # At most this many generated records (None: all).
+    records_max: int | None = None
 
 
 ACCOUNTS = (
@@ -195,6 +200,19 @@ DATASETS = (
         steward="fishers",
         default_visibility="generalised",
         force_generalised=True,
+        agreement={
+            "purpose": "Lent by the association's members so that the park can manage the inshore grounds with "
+            "them, and for research the association agrees to. SYNTHETIC demo terms.",
+            "uses": ["park_management", "research"],
+            "commercial": False,
+            "labels": [
+                {
+                    "label": "tk_seasonal",
+                    "text": "Grounds are fished by season: read each area with the months the fishers gave for it.",
+                },
+                {"label": "tk_non_commercial", "text": "Not for commercial fishing plans or sale."},
+            ],
+        },
     ),
     _dataset(
         "demo-seabed-survey",
@@ -216,6 +234,29 @@ DATASETS = (
         "with a generous uncertainty; dates known to the decade only.",
         licence="CC0-1.0",
         steward="steward",
+    ),
+)
+
+
+# Datasets whose holders keep their records back for now: only their existence and credit are public.
+HELD_DATASETS = (
+    _dataset(
+        "held-seal-haulouts",
+        "volunteer",
+        "Grey seal haul-out watch",
+        "Where grey seals haul out around Jersey, watched by volunteer wardens this year. Under embargo "
+        "until the season's disturbance study is published.",
+        "Counts from fixed vantage points at low water, once a week.",
+        licence="CC-BY-4.0",
+        steward="steward",
+        agreement={
+            "purpose": "Published with the disturbance study; until then for the park's wardens only.",
+            "uses": ["park_management", "research"],
+            "commercial": False,
+            "embargo_days": 365,
+            "labels": [{"label": "bc_provenance", "text": "Counted by the park's volunteer wardens."}],
+        },
+        records_max=40,
     ),
 )
 

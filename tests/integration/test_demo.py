@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlalchemy import text
 
+from fieldapp.access import ANONYMOUS, shared_sql
 from fieldapp.accounts.service import authenticate, hash_password, password_matches
 from fieldapp.accounts.throttle import LoginLimits
 from fieldapp.demo import load_demo
@@ -132,6 +133,7 @@ def test_demo_data_are_protected_credited_and_recorded(db, summary):
     check_public_geometry_protects_fishers_grounds_and_the_sensitive_subject(db)
     check_history_records_every_demo_observation_and_its_actor(db)
     check_accounts_sign_in_and_fishers_belong_to_their_group(db, summary)
+    check_fishers_lend_their_knowledge_on_terms_and_one_dataset_is_under_embargo(db)
 
 
 def check_four_synthetic_datasets_one_per_kind(db, summary):
@@ -149,6 +151,29 @@ def check_four_synthetic_datasets_one_per_kind(db, summary):
     assert all(n > 0 for n in counts.values())
     assert 2000 <= sum(counts.values()) <= 5000
     assert any("Made with Natural Earth" in line for line in summary)
+
+
+def check_fishers_lend_their_knowledge_on_terms_and_one_dataset_is_under_embargo(db):
+    [fishers] = rows(
+        db,
+        """SELECT a.uses, a.commercial, a.audience, a.embargo_until, a.labels FROM dataset_agreement a
+           JOIN dataset d ON d.id = a.dataset_id WHERE d.slug = 'demo-fishers-knowledge'""",
+    )
+    assert (sorted(fishers.uses), fishers.commercial, fishers.audience) == (
+        ["park_management", "research"],
+        False,
+        "everyone",
+    )
+    assert fishers.embargo_until is None and "tk_seasonal" in [label["label"] for label in fishers.labels]
+    held = rows(
+        db,
+        f"""SELECT d.slug, a.embargo_until > current_date AS embargoed, count(o.id) AS records,
+                  count(o.id) FILTER (WHERE {shared_sql(ANONYMOUS)}) AS public
+           FROM dataset d JOIN dataset_agreement a ON a.dataset_id = d.id JOIN observation o ON o.dataset_id = d.id
+           WHERE a.embargo_until IS NOT NULL GROUP BY d.slug, a.embargo_until""",
+    )
+    # One dataset under embargo: its records are loaded, and the gate shows none of them to the public.
+    assert [(h.slug, h.embargoed, h.records > 0, h.public) for h in held] == [("held-seal-haulouts", True, True, 0)]
 
 
 def check_accounts_sign_in_and_fishers_belong_to_their_group(db, summary):
