@@ -59,7 +59,7 @@ def get_dataset_json(session: Session, slug: str) -> str | None:
 def list_datasets(session: Session) -> list:
     """Datasets with their observation counts, for pages."""
     sql = f"""
-        SELECT d.slug, d.title, d.description, d.knowledge_kind, d.licence, c.display_name AS steward,
+        SELECT d.slug, d.title, d.description, d.knowledge_kind, d.licence, c.display_name AS steward, d.steward_id,
                (SELECT count(*) FROM observation o WHERE o.dataset_id = d.id AND {_SHARED}) AS observations
         FROM dataset d JOIN contributor c ON c.id = d.steward_id ORDER BY d.knowledge_kind, d.title
     """

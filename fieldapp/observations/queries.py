@@ -119,7 +119,7 @@ def recent_public(session: Session, limit: int = 10) -> list[Any]:
     sql = f"""
         SELECT o.id, coalesce(s.scientific_name, o.subject_text) AS subject, o.subject_text,
                o.observed_start, o.time_precision, d.title AS dataset_title, d.slug AS dataset,
-               d.knowledge_kind, {recorded_by_sql()} AS recorded_by, o.licence
+               d.knowledge_kind, {recorded_by_sql()} AS recorded_by, o.contributor_id, o.licence
         FROM {FROM_SQL} WHERE {see_record_sql(ANONYMOUS)} ORDER BY o.seq DESC LIMIT :limit
     """
     return list(session.execute(text(sql), {"limit": limit}))

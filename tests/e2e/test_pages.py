@@ -116,3 +116,66 @@ def test_account_page_makes_and_revokes_a_token_and_changes_the_password(page, l
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_role("status")).to_contain_text("every other session of this account has ended")
     expect(page.get_by_text("Signed in as Token Keeper")).to_be_visible()
+
+
+def test_credit_lines_dataset_cards_and_recent_records_are_links(page, live_server):
+    from sqlalchemy import text
+
+    _, token = live_server.account("Steward Le Maistre", role="steward")
+    headers = {"Authorization": f"Bearer {token}"}
+    slug = live_server.slug("links")
+    made = requests.post(
+        f"{live_server.url}/api/v1/datasets",
+        json={"slug": slug, "title": f"Rockpool counts {slug[-6:]}", "knowledge_kind": "volunteer"},
+        headers=headers,
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    body = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [-2.16, 49.18]},
+        "properties": {"dataset": slug, "subject_text": f"cushion star {slug[-6:]}"},
+    }
+    record = requests.post(f"{live_server.url}/api/v1/observations", json=body, headers=headers, timeout=10).json()
+    with live_server.database.session() as session:
+        group = session.execute(
+            text("INSERT INTO contributor (kind, display_name) VALUES ('group', :name) RETURNING id"),
+            {"name": f"Rockpool group {slug[-6:]}"},
+        ).scalar_one()
+        session.execute(text("UPDATE dataset SET steward_id = :g WHERE slug = :slug"), {"g": group, "slug": slug})
+    credited = record["properties"]["contributor_id"]
+
+    page.goto("/")
+    icon = page.locator("head link[rel=icon]")
+    response = requests.get(live_server.url + icon.get_attribute("href"), timeout=10)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "image/png"
+
+    card = page.locator(".card", has_text=f"Rockpool counts {slug[-6:]}")
+    expect(card.get_by_role("link", name=f"Rockpool counts {slug[-6:]}")).to_have_attribute("href", f"/datasets/{slug}")
+    expect(card.get_by_role("link", name=f"Rockpool group {slug[-6:]}")).to_have_attribute(
+        "href", f"/contributors/{group}"
+    )
+    recent = page.locator(".recent li", has_text=f"cushion star {slug[-6:]}")
+    expect(recent.get_by_role("link", name=f"cushion star {slug[-6:]}")).to_have_attribute(
+        "href", f"/observations/{record['id']}"
+    )
+    expect(recent.get_by_role("link", name="Steward Le Maistre")).to_have_attribute("href", f"/contributors/{credited}")
+    expect(recent.get_by_role("link", name=f"Rockpool counts {slug[-6:]}")).to_have_attribute(
+        "href", f"/datasets/{slug}"
+    )
+
+    recent.get_by_role("link", name=f"cushion star {slug[-6:]}").click()
+    credit = page.locator("#attribution")
+    expect(credit).to_have_text(record["properties"]["attribution"])
+    expect(credit.get_by_role("link", name="Steward Le Maistre")).to_have_attribute("href", f"/contributors/{credited}")
+    expect(credit.get_by_role("link", name=f"Rockpool counts {slug[-6:]}")).to_have_attribute(
+        "href", f"/datasets/{slug}"
+    )
+
+    page.goto(f"/contributors/{group}")
+    expect(page.locator("main")).to_contain_text("A group contributing to the park's shared knowledge")
+    page.goto("/datasets")
+    card = page.locator(".card", has_text=f"Rockpool counts {slug[-6:]}")
+    expect(card.get_by_role("link", name=f"Rockpool group {slug[-6:]}")).to_have_attribute(
+        "href", f"/contributors/{group}"
+    )
