@@ -28,7 +28,10 @@ def register_commands(app) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(demo)
     app.cli.add_command(users_group)
+    from fieldapp.forms.cli import forms_group
     from fieldapp.transfer.cli import export_command, import_command
+
+    app.cli.add_command(forms_group)
 
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)

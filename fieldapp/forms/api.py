@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
-from flask import Blueprint
+from flask import Blueprint, Response, request
 
 from fieldapp.accounts.auth import require_user
 from fieldapp.db import get_session
+from fieldapp.errors import BadRequest, NotFound
 from fieldapp.forms import queries, service
 from fieldapp.forms.definition import FormSchema
-from fieldapp.forms.schemas import DatasetSlugSchema, FormAnswerSchema
+from fieldapp.forms.schemas import DatasetSlugSchema, FormAnswerSchema, XLSFormReportSchema, XLSFormUploadSchema
+from fieldapp.forms.xlsform import write_xlsform
 from fieldapp.http import json_text_response, load, read_json
 from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
+from fieldapp.transfer.options import parse_flag
 
 bp = Blueprint("forms_api", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/datasets/<slug>/form")
@@ -52,3 +58,57 @@ def publish_form(slug: str):
     form = service.publish_form(session, user, service.dataset_named(session, slug), definition)
     session.commit()
     return json_text_response(json.dumps({"form": queries.form_json(form)}), status=201)
+
+
+@bp.post("/datasets/<slug>/form/xlsform")
+@operation(
+    "importXLSForm",
+    "datasets",
+    "Read an XLSForm into a new version of the dataset's form (its stewards)",
+    security=WRITE,
+    path=DatasetSlugSchema,
+    body={"multipart/form-data": XLSFormUploadSchema},
+    answers={200: answer("Dry run: the report.", XLSFormReportSchema), 201: answer("Imported.", XLSFormReportSchema)},
+    errors=(400, 401, 403, 404, 413, 422),
+)
+def import_xlsform(slug: str):
+    user = require_user()
+    session = get_session()
+    dataset = service.dataset_named(session, slug)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise BadRequest(
+            "Send the XLSForm as multipart form data in the field 'file'.", [{"path": "file", "message": "missing"}]
+        )
+    dry_run = parse_flag("dry_run", request.form.get("dry_run", ""))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "form.xlsx"
+        upload.save(path)
+        definition, notes, form = service.import_xlsform(session, user, dataset, path, dry_run)
+    session.commit()
+    body = {"dry_run": dry_run, "form": queries.form_json(form), "definition": definition, "notes": notes}
+    return json_text_response(json.dumps(body), status=200 if dry_run else 201)
+
+
+@bp.get("/datasets/<slug>/form.xlsx")
+@operation(
+    "exportXLSForm",
+    "datasets",
+    "The dataset's current form as an XLSForm",
+    security=READ,
+    args=NoArgs,
+    path=DatasetSlugSchema,
+    answers={200: answer("The .xlsx file.", {"type": "string", "format": "binary"}, media_type=XLSX)},
+    errors=(400, 404),
+)
+def export_xlsform(slug: str):
+    session = get_session()
+    dataset = service.dataset_named(session, slug)
+    form = queries.current_form(session, dataset.id)
+    if form is None:
+        raise NotFound(f"The dataset {slug!r} has only the common fields: no form to export.")
+    return Response(
+        write_xlsform(form.definition),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{slug}-form-v{form.version}.xlsx"'},
+    )

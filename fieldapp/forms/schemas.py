@@ -20,3 +20,24 @@ class FormAnswerSchema(Schema):
 
 class DatasetSlugSchema(Schema):
     slug = fields.String(required=True, metadata=describe("The dataset's slug."))
+
+
+class XLSFormUploadSchema(Schema):
+    """The multipart form of an XLSForm import."""
+
+    file = fields.Raw(
+        required=True,
+        metadata={
+            "type": "string",
+            "format": "binary",
+            "description": "An .xlsx XLSForm (ODK, KoboToolbox, Survey123).",
+        },
+    )
+    dry_run = fields.String(metadata=describe("true: read and report, write nothing."))
+
+
+class XLSFormReportSchema(Schema):
+    dry_run = fields.Boolean(metadata=describe("Whether nothing was written."))
+    form = fields.Nested(FormReadSchema, allow_none=True, metadata=describe("The new version (null on a dry run)."))
+    definition = fields.Dict(metadata=describe("The form as read."))
+    notes = fields.List(fields.String(), metadata=describe("Each row not kept as it is, and what was done with it."))

@@ -69,6 +69,7 @@ class Canary:
     tokens: list[int] = field(default_factory=list)  # API tokens of the people behind the credits
     comparison_runs: list[str] = field(default_factory=list)  # the stored cells of comparison pages
     projects: list[str] = field(default_factory=list)  # discussed under the pseudonym and the group
+    form_datasets: list[str] = field(default_factory=list)  # with a sensitive custom field
     sent: dict[str, dict[str, Any]] = field(default_factory=dict)  # role -> the feature as first sent
 
     @property
@@ -103,6 +104,7 @@ class CanaryBuilder:
         self._import()
         self._comparisons()
         self._project()
+        self._form()
         return self.canary
 
     def _people(self) -> None:
@@ -291,3 +293,24 @@ class CanaryBuilder:
             201,
         )
         self.canary.projects.append("canary-project")
+
+    def _form(self) -> None:
+        """A dataset whose form has a sensitive field; a public record elsewhere writes the canary's place in it."""
+        steward = self.canary.people["steward"]
+        logs = self.make.dataset(steward, title="Canary pot logs")
+        form = {
+            "fields": [
+                {"name": "mark", "type": "text", "label": {"en": "Mark"}, "sensitive": True},
+                {"name": "pots", "type": "integer", "label": {"en": "Pots"}},
+            ]
+        }
+        _ok(self.client.put(f"/api/v1/datasets/{logs.slug}/form", json=form, headers=steward.headers), 201)
+        self._post(
+            "sensitive field",
+            "recorder",
+            {"type": "Point", "coordinates": list(JERSEY_POINT)},
+            dataset=logs.slug,
+            subject_text="spider crab",
+            fields={"mark": f"{LAT:.6f} {LON:.6f}", "pots": 3},
+        )
+        self.canary.form_datasets.append(logs.slug)

@@ -37,7 +37,7 @@ def path_values(canary: Canary) -> dict[str, list[Any]]:
     return {
         "observation_id": records,
         "feature_id": records,
-        "slug": [*canary.datasets, *canary.projects],
+        "slug": [*canary.datasets, *canary.projects, *canary.form_datasets],
         "collection_id": [*canary.datasets, "observations"],
         "contributor_id": canary.contributors,
         "group_id": canary.contributors,

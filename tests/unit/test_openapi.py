@@ -211,6 +211,14 @@ DOCUMENTED_OPERATIONS = {
         "201 400 401 403 404 413 422",
         "application/json",
     ),
+    (
+        "POST /datasets/{slug}/form/xlsform",
+        "importXLSForm",
+        "header:X-CSRFToken path:slug!",
+        "200 201 400 401 403 404 413 422",
+        "multipart/form-data",
+    ),
+    ("GET /datasets/{slug}/form.xlsx", "exportXLSForm", "path:slug!", "200 400 404", ""),
     ("GET /tokens", "listApiTokens", "query:email", "200 400 401 403 404", ""),
     ("DELETE /tokens/{token_id}", "revokeApiToken", "header:X-CSRFToken path:token_id!", "204 400 401 404", ""),
 }
