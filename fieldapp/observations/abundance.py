@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+from typing import Any
+
+from fieldapp import rules
 
 # Words people write for each letter, so a verbatim "Common" is stored as C with its words kept.
 _SACFOR = {
@@ -26,31 +29,56 @@ HELP = {
 }
 
 
+# What each class scale accepts, as data: every accepted spelling (lower case) and the class it
+# stands for, and the refusal. normalise() reads it here; the recording page gets the same table
+# (page_rules) to check a value on the phone before it is saved, offline included.
+CLASS_SCALES: dict[str, dict[str, Any]] = {
+    "SACFOR": {
+        "accepts": {**{k.lower(): k for k in _SACFOR}, **{w: k for k, w in _SACFOR.items()}},
+        "refusal": "'{value}' is not on the SACFOR scale; use one of " + ", ".join(_SACFOR) + ".",
+    },
+    "DAFOR": {
+        "accepts": {**{k.lower(): k for k in _DAFOR}, **{w: k for k, w in _DAFOR.items()}},
+        "refusal": "'{value}' is not on the DAFOR scale; use one of " + ", ".join(_DAFOR) + ".",
+    },
+    "DOMIN": {"accepts": {v: v for v in _DOMIN}, "refusal": "'{value}' is not on the DOMIN scale; use +, or 1 to 10."},
+}
+PERCENT_COVER: dict[str, Any] = {
+    "minimum": 0,
+    "maximum": 100,
+    "not_number": "'{value}' is not a percentage.",
+    "outside": "{value} is outside 0 to 100 percent.",
+}
+VERBATIM_REFUSAL = "Write the abundance value in at most {maximum} characters."
+
+
+def page_rules() -> dict[str, Any]:
+    """The scales' rules as data for the recording page (the same tables normalise() reads)."""
+    return {
+        "classes": CLASS_SCALES,
+        "percent_cover": PERCENT_COVER,
+        "verbatim_max": rules.TEXT_MAX["abundance_verbatim"],
+        "verbatim_refusal": VERBATIM_REFUSAL.format(maximum=rules.TEXT_MAX["abundance_verbatim"]),
+    }
+
+
 def normalise(scale: str, value: object) -> str:
     """Return the canonical value on the scale, or raise ValueError saying what is allowed."""
     text = str(value).strip()
-    if scale in ("SACFOR", "DAFOR"):
-        letters = _SACFOR if scale == "SACFOR" else _DAFOR
-        upper = text.upper()
-        if upper in letters:
-            return upper
-        for letter, word in letters.items():
-            if text.lower() == word:
-                return letter
-        raise ValueError(f"{text!r} is not on the {scale} scale; use one of {', '.join(letters)}.")
-    if scale == "DOMIN":
-        if text in _DOMIN:
-            return text
-        raise ValueError(f"{text!r} is not on the DOMIN scale; use +, or 1 to 10.")
+    if scale in CLASS_SCALES:
+        found = CLASS_SCALES[scale]["accepts"].get(text.lower())
+        if found is None:
+            raise ValueError(CLASS_SCALES[scale]["refusal"].format(value=text))
+        return str(found)
     if scale == "percent_cover":
         try:
             number = float(text)
             if not math.isfinite(number):  # float() reads 'nan' and 'inf', which are no percentage
                 raise ValueError
         except ValueError:
-            raise ValueError(f"{text!r} is not a percentage.") from None
-        if not 0 <= number <= 100:
-            raise ValueError(f"{text} is outside 0 to 100 percent.")
+            raise ValueError(str(PERCENT_COVER["not_number"]).format(value=text)) from None
+        if not PERCENT_COVER["minimum"] <= number <= PERCENT_COVER["maximum"]:
+            raise ValueError(str(PERCENT_COVER["outside"]).format(value=text))
         return f"{number:g}"
     raise ValueError(f"Unknown abundance scale {scale!r}.")
 

@@ -170,7 +170,7 @@ class PropertiesSchema(Schema):
             return
         verbatim_max = rules.TEXT_MAX["abundance_verbatim"]
         if len(str(value)) > verbatim_max:
-            errors["abundance_value"] = [f"Write the abundance value in at most {verbatim_max} characters."]
+            errors["abundance_value"] = [abundance.VERBATIM_REFUSAL.format(maximum=verbatim_max)]
             return
         try:
             data["abundance_verbatim"] = str(value)

@@ -28,7 +28,7 @@ from fieldapp.datasets.queries import get_agreement_json
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.http import load, parse_uuid
-from fieldapp.observations import media, queries, recording, service, wording
+from fieldapp.observations import abundance, media, queries, recording, service, wording
 from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.schemas import FeaturePatchSchema
 from fieldapp.subjects.queries import subject_names
@@ -64,6 +64,8 @@ def _record_page(mode: str):
             choices=choices,
             user=user,
             abundance_help=ABUNDANCE_HELP,
+            # The server's own rules for scale values, so the phone refuses what the server would.
+            scale_rules=abundance.page_rules(),
             confidences=CONFIDENCES,
             trends=TRENDS,
             visibilities=VISIBILITIES,

@@ -169,3 +169,36 @@ def test_sent_records_are_the_last_few_folded_with_a_link_to_all(phone, live_ser
     # The phone keeps no more than it shows.
     page.reload()
     expect(page.locator("#outbox-list li")).to_have_count(3)
+
+
+# --- 7. scale values are checked on the phone, by the server's rules ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("scale", "value", "refusal"),
+    [
+        ("SACFOR", "Lots", "'Lots' is not on the SACFOR scale; use one of S, A, C, F, O, R, P."),
+        ("DOMIN", "11", "'11' is not on the DOMIN scale; use +, or 1 to 10."),
+        ("percent_cover", "150", "150 is outside 0 to 100 percent."),
+    ],
+)
+def test_a_value_off_its_scale_is_refused_on_the_phone_offline(phone, live_server, newcomer, scale, value, refusal):
+    from fieldapp.observations.abundance import normalise
+
+    with pytest.raises(ValueError) as server:  # the server's own words for it
+        normalise(scale, value)
+    assert str(server.value) == refusal
+    page = sign_in(phone, newcomer.email)
+    phone.set_offline(True)
+    page.get_by_label(re.compile("What did you see")).fill("Thongweed")
+    page.get_by_label("How much").select_option(scale)
+    page.get_by_label("Value on the scale").fill(value)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator('[data-error-for="abundance_value"]')).to_have_text(refusal)
+    expect(page.locator("#outbox-count")).to_have_text("0")
+    expect(page.locator("#outbox-list li")).to_have_count(0)
+    # A value the scale knows, in the recorder's words, is saved.
+    page.get_by_label("Value on the scale").fill({"SACFOR": "common", "DOMIN": "+", "percent_cover": "40"}[scale])
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#outbox-count")).to_have_text("1")
+    expect(page.locator('[data-error-for="abundance_value"]')).to_have_text("")

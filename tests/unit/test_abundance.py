@@ -75,3 +75,20 @@ def test_sacfor_error_lists_the_letters():
 
 def test_every_scale_has_help_text():
     assert set(HELP) == set(ABUNDANCE_SCALES)
+
+
+def test_the_recording_page_gets_the_rules_normalise_applies():
+    """page_rules() is what the phone checks with: every spelling it accepts normalises to its class,
+    and its refusals are the server's words."""
+    import json
+
+    from fieldapp.observations.abundance import page_rules
+
+    served = json.loads(json.dumps(page_rules()))
+    for scale, table in served["classes"].items():
+        for spelling, canonical in table["accepts"].items():
+            assert normalise(scale, spelling) == normalise(scale, spelling.upper()) == canonical
+        with pytest.raises(ValueError) as refused:
+            normalise(scale, "Lots")
+        assert str(refused.value) == table["refusal"].replace("{value}", "Lots")
+    assert set(served["classes"]) | {"percent_cover"} == set(ABUNDANCE_SCALES)

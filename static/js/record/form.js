@@ -5,7 +5,7 @@ import * as Outbox from "./outbox.js";
 import { $, attr, clearErrors, fieldOf, form, mode, showError, state } from "./page.js";
 import { renderPhotos } from "./photos.js";
 import { applyDatasetDefaults, loadCredit, newPseudonym, rememberDataset } from "./sharing.js";
-import { matchedSubject, showSubjectMatch } from "./what.js";
+import { matchedSubject, scaleProblem, showSubjectMatch } from "./what.js";
 import { addWhen, loadWhen, setWhen, whenMode } from "./when.js";
 
 function buildFeature() {
@@ -44,6 +44,11 @@ function checkBeforeSaving(feature) {
   if (waitingForFix()) { showError("geometry", "Still waiting for a better fix; untick the box to save now."); ok = false; }
   if ($("#credit").value === "new" && !newPseudonym()) {
     showError("display_name", "Type the pseudonym to credit this record to, or choose another name."); ok = false;
+  }
+  var p = feature.properties;
+  if (p.abundance_scale) {
+    var problem = scaleProblem(p.abundance_scale, p.abundance_value);
+    if (problem) { showError("abundance_value", problem); ok = false; }
   }
   if (!feature.properties.dataset) { showError("dataset", "Choose the dataset this record belongs to."); ok = false; }
   if (!feature.properties.subject_text) { showError("subject_text", "Say what you saw or know about, in any words."); ok = false; }

@@ -30,6 +30,25 @@ export function showSubjectMatch() {
                      : "Not a name we know yet: it is kept exactly as you wrote it.";
 }
 
+/* Why a value is not on its scale, or null: the server's own rules (observations/abundance.py),
+   given to the page as data, so a record saved offline is not refused only after it is sent. */
+export function scaleProblem(scale, value) {
+  var rules = JSON.parse(attr("scale-rules") || "{}"), text = String(value).trim();
+  if (!rules.classes) return null;
+  if (String(value).length > rules.verbatim_max) return rules.verbatim_refusal;
+  var classes = rules.classes[scale];
+  if (classes) {
+    return Object.prototype.hasOwnProperty.call(classes.accepts, text.toLowerCase()) ? null
+      : classes.refusal.replace("{value}", text);
+  }
+  if (scale === "percent_cover") {
+    var p = rules.percent_cover, n = Number(text);
+    if (text === "" || !isFinite(n)) return p.not_number.replace("{value}", text);
+    if (n < p.minimum || n > p.maximum) return p.outside.replace("{value}", text);
+  }
+  return null;
+}
+
 export function initQuantity() {
   var help = JSON.parse(document.getElementById("scale-help").dataset.help || "{}");
   var kind = $("#quantity-kind");
