@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from tempfile import SpooledTemporaryFile
 from typing import Any
 from xml.etree import ElementTree
 
@@ -135,8 +137,14 @@ def remarks_sql(kinds: tuple[str, ...], viewer: Viewer) -> str:
     )
 
 
-def meta_xml() -> bytes:
-    """The archive descriptor: a tab-separated core with a header line, columns by index."""
+MOF_ROW_TYPE = "http://rs.iobis.org/obis/terms/ExtendedMeasurementOrFact"
+MOF_FILE = "extendedmeasurementorfact.txt"
+MOF_TERMS = ("measurementType", "measurementValue", "measurementUnit")
+
+
+def meta_xml(with_measurements: bool = False) -> bytes:
+    """The archive descriptor: a tab-separated core with a header line, columns by index, and the
+    custom fields of the dataset's form as an Extended MeasurementOrFact extension when it has one."""
     root = ElementTree.Element("archive", {"xmlns": "http://rs.tdwg.org/dwc/text/", "metadata": "eml.xml"})
     core = ElementTree.SubElement(
         root,
@@ -155,6 +163,23 @@ def meta_xml() -> bytes:
     ElementTree.SubElement(core, "id", {"index": "0"})
     for index, (term, namespace) in enumerate(TERMS):
         ElementTree.SubElement(core, "field", {"index": str(index), "term": namespace + term})
+    if with_measurements:
+        extension = ElementTree.SubElement(
+            root,
+            "extension",
+            {
+                "encoding": "UTF-8",
+                "fieldsTerminatedBy": "\\t",
+                "linesTerminatedBy": "\\n",
+                "fieldsEnclosedBy": "",
+                "ignoreHeaderLines": "1",
+                "rowType": MOF_ROW_TYPE,
+            },
+        )
+        ElementTree.SubElement(ElementTree.SubElement(extension, "files"), "location").text = MOF_FILE
+        ElementTree.SubElement(extension, "coreid", {"index": "0"})
+        for index, term in enumerate(MOF_TERMS, start=1):
+            ElementTree.SubElement(extension, "field", {"index": str(index), "term": DWC + term})
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="utf-8")
 
 
@@ -190,7 +215,39 @@ def eml_xml(session: Session, dataset: Dataset) -> bytes:
     ElementTree.SubElement(step, "para").text = dataset.method or "Not stated."
     for scale in _scales(session, dataset):
         ElementTree.SubElement(step, "para").text = f"organismQuantityType {scale}: {HELP.get(scale, scale)}"
+    for version, definition in _forms(session, dataset).items():
+        described = "; ".join(_field_words(f) for f in definition["fields"] if f["type"] != "note")
+        ElementTree.SubElement(step, "para").text = f"Recording form version {version}: {described}."
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="utf-8")
+
+
+def _forms(session: Session, dataset: Dataset) -> dict[int, dict[str, Any]]:
+    """Every version of the dataset's form, by version (its records may have been made with any)."""
+    rows = session.execute(
+        text("SELECT version, definition FROM dataset_form WHERE dataset_id = :d ORDER BY version"), {"d": dataset.id}
+    )
+    return {r.version: r.definition for r in rows}
+
+
+def _label(field: dict[str, Any]) -> str:
+    labels = field.get("label") or {}
+    return labels.get("en") or next(iter(labels.values()), field["name"])
+
+
+def _field_words(field: dict[str, Any]) -> str:
+    unit = f" in {field['unit']}" if field.get("unit") else ""
+    return f"{field['name']} ({_label(field)}, {field['type']}{unit})"
+
+
+def measurement_rows(occurrence: str, values: dict[str, Any] | None, definition: dict[str, Any]) -> Iterator[list]:
+    """One MeasurementOrFact row per answered field: type (its label), value and unit."""
+    for field in definition.get("fields", []):
+        value = (values or {}).get(field["name"])
+        if value is None:
+            continue
+        shown = " ".join(map(str, value)) if isinstance(value, list) else value
+        shown = {True: "yes", False: "no"}.get(shown, shown) if isinstance(shown, bool) else shown
+        yield [occurrence, _label(field), shown, field.get("unit") or ""]
 
 
 def _citation(citation: str) -> ElementTree.Element:
@@ -241,15 +298,31 @@ def archive_chunks(
     session: Session, dataset: Dataset, rows: Callable[[dict[str, str]], Iterator[Any]], viewer: Viewer
 ) -> Iterator[bytes]:
     """Zip the archive into a pipe and hand out its bytes as they come."""
+    forms = _forms(session, dataset)
+    columns = term_columns(viewer)
+    if forms:
+        # Two columns after the terms: the record's form version and its values as this viewer may see them.
+        columns |= {"_form_version": "o.form_version", "_fields": record_columns(viewer)["fields"]}
     pipe = _Pipe()
-    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("meta.xml", meta_xml())
+    with (
+        zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        SpooledTemporaryFile(max_size=8 * 1024 * 1024) as facts,
+    ):
+        archive.writestr("meta.xml", meta_xml(with_measurements=bool(forms)))
         archive.writestr("eml.xml", eml_xml(session, dataset))
         yield pipe.drain()
+        facts.write(("\t".join(["id", *MOF_TERMS]) + "\n").encode())
         with archive.open("occurrence.txt", "w", force_zip64=True) as core:
             core.write(("\t".join(term for term, _ in TERMS) + "\n").encode())
-            for row in rows(term_columns(viewer)):
-                core.write(("\t".join(_cell(v) for v in row) + "\n").encode())
+            for row in rows(columns):
+                core.write(("\t".join(_cell(v) for v in row[: len(TERMS)]) + "\n").encode())
+                if forms and row[-1]:
+                    for fact in measurement_rows(row[0], row[-1], forms.get(row[-2], {})):
+                        facts.write(("\t".join(_cell(v) for v in fact) + "\n").encode())
                 if pipe.size > 256 * 1024:
                     yield pipe.drain()
+        if forms:
+            facts.seek(0)
+            with archive.open(MOF_FILE, "w", force_zip64=True) as extension:
+                shutil.copyfileobj(facts, extension)
     yield pipe.drain()

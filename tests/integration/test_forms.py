@@ -169,3 +169,34 @@ def test_a_record_keeps_its_form_version(client, make, crab, db):
         .all()
     )
     assert sorted(versions) == [1, 2]
+
+
+def test_darwin_core_gives_the_values_as_measurements_or_facts_as_the_viewer_may_see_them(client, make, crab, tmp_path):
+    from dwca.read import DwCAReader
+
+    steward, dataset = crab
+    fisher = make.account()
+    oid = record(client, fisher, dataset, pots=4, soak_hours=20.5, berried="yes", mark="Les Sauvages").get_json()["id"]
+    for viewer, sees_mark in ((None, False), (steward, True)):
+        response = client.get(
+            f"/api/v1/datasets/{dataset.slug}/export?format=dwca", headers=viewer.headers if viewer else {}
+        )
+        assert response.status_code == 200
+        path = tmp_path / f"archive-{sees_mark}.zip"
+        path.write_bytes(response.data)
+        with DwCAReader(str(path)) as archive:
+            assert "Recording form version 1: pots (Pots hauled, integer)" in archive.metadata.find(
+                ".//methods"
+            ).findtext(".//para[last()]")
+            (row,) = list(archive)
+            assert row.id == f"urn:uuid:{oid}"
+            facts = {
+                e.data["http://rs.tdwg.org/dwc/terms/measurementType"]: (
+                    e.data["http://rs.tdwg.org/dwc/terms/measurementValue"],
+                    e.data["http://rs.tdwg.org/dwc/terms/measurementUnit"],
+                )
+                for e in row.extensions
+            }
+        assert facts["Pots hauled"] == ("4", "") and facts["Soak time"] == ("20.5", "h")
+        assert facts["Berried females?"] == ("yes", "")
+        assert ("Which mark" in facts) is sees_mark
