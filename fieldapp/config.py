@@ -70,6 +70,11 @@ class Settings:
     api_page_size: int = 100
     api_page_max: int = 10_000
     api_batch_max: int = 1000
+    # A list's numberMatched (JSON API and OGC items) is counted exactly when the planner expects at most
+    # this many matches and the count takes at most this many milliseconds; otherwise it is the planner's
+    # estimate, flagged as one (a client asks count=exact for an exact count whatever it costs).
+    count_exact_max: int = 100_000
+    count_exact_ms: int = 20
     # A comparison's grid join tests each area or line against every cell of its box: refused above
     # this many cell x vertex tests (about 10 s on 2 busy cores), and stopped after the timeout in seconds.
     comparison_max_work: int = 5_000_000
@@ -165,6 +170,8 @@ _NUMBERS = {
     "api_page_size": 1,
     "api_page_max": 1,
     "api_batch_max": 1,
+    "count_exact_max": 1,
+    "count_exact_ms": 1,
     "comparison_max_work": 1,
     "comparison_timeout_s": 1,
     "comparison_keep_h": 1,

@@ -23,7 +23,25 @@ def feature_sql(id_sql: str, geometry_sql: str, properties: dict[str, str]) -> s
     )
 
 
-def feature_collection(features_json: str, **members: Any) -> str:
-    """Wrap a SQL-built JSON array of features as a FeatureCollection without parsing it."""
+def lean_feature_sql(id_sql: str, geometry_sql: str, properties: dict[str, str]) -> str:
+    """Like feature_sql, but a property whose value is NULL is left out of the Feature.
+
+    The properties object is written as text: concat_ws skips the NULL pairs (to_json of NULL is NULL),
+    which is cheaper than building every pair and stripping the nulls after; only the top level is
+    concerned (a null inside a nested value, such as an imported attribute, stays). The names are the
+    caller's fixed column names, never user input.
+    """
+    pairs = ", ".join(f"'{json.dumps(name)}:' || to_json({expr})::text" for name, expr in properties.items())
+    return (
+        f"json_build_object('type', 'Feature', 'id', {id_sql}, "
+        f"'geometry', {geometry_json_sql(geometry_sql)}, 'properties', ('{{' || concat_ws(',', {pairs}) || '}}')::json)"
+    )
+
+
+def feature_collection(features_json: str, raw: dict[str, str] | None = None, **members: Any) -> str:
+    """Wrap a SQL-built JSON array of features as a FeatureCollection without parsing it.
+
+    `raw` holds further members whose values are JSON text already (built by SQL), kept as they are."""
     head = json.dumps({"type": "FeatureCollection", **members})
-    return head[:-1] + ', "features": ' + features_json + "}"
+    extra = "".join(f", {json.dumps(name)}: {value}" for name, value in (raw or {}).items())
+    return head[:-1] + extra + ', "features": ' + features_json + "}"

@@ -102,16 +102,60 @@ class LinkSchema(Schema):
     href = fields.String(required=True, metadata={"format": "uri", "description": "The URL."})
 
 
+class ListedFeatureSchema(Schema):
+    """One observation in a list: the chosen properties (see the list's `properties`), nulls left out."""
+
+    type = fields.String(required=True, validate=validate.Equal("Feature"), metadata=describe("Always Feature."))
+    id = fields.UUID(required=True, metadata=describe("The observation's UUID."))
+    geometry = fields.Nested(GeometrySchema, required=True, allow_none=True)
+    properties = fields.Nested(PropertiesReadSchema(partial=True), required=True)
+
+
+class DatasetSummarySchema(Schema):
+    """What a list's features would otherwise each repeat of their dataset."""
+
+    title = fields.String(required=True, metadata=describe("The dataset's title."))
+    knowledge_kind = fields.String(
+        required=True,
+        validate=validate.OneOf(KNOWLEDGE_KINDS),
+        metadata=describe("The dataset's knowledge kind (provenance, not a grade)."),
+    )
+    licence = fields.String(
+        required=True, metadata=describe("The dataset's licence (a record's own is its licence property).")
+    )
+
+
 class FeatureCollectionReadSchema(Schema):
     """A page of observations."""
 
     type = fields.String(
         required=True, validate=validate.Equal("FeatureCollection"), metadata=describe("Always FeatureCollection.")
     )
-    features = fields.List(fields.Nested(FeatureReadSchema), required=True)
+    features = fields.List(fields.Nested(ListedFeatureSchema), required=True)
+    datasets = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(DatasetSummarySchema),
+        required=True,
+        metadata=describe(
+            "Each dataset the page's features name, by slug, once: its title, knowledge kind and licence. "
+            "A feature's credit line is recorded_by · datasets[dataset].title · licence."
+        ),
+    )
     links = fields.List(fields.Nested(LinkSchema), required=True)
     numberMatched = fields.Integer(
-        required=True, validate=validate.Range(min=0), metadata=describe("How many observations match the filters.")
+        required=True,
+        validate=validate.Range(min=0),
+        metadata=describe(
+            "How many observations match the filters: exact, unless numberMatchedIsEstimate is true "
+            "(then PostgreSQL's estimate; ask count=exact for an exact count)."
+        ),
+    )
+    numberMatchedIsEstimate = fields.Boolean(
+        required=True,
+        metadata=describe(
+            "True when numberMatched is an estimate: counting exactly would have taken longer than the "
+            "deployment allows a default count (FIELDAPP_COUNT_EXACT_MS)."
+        ),
     )
     numberReturned = fields.Integer(
         required=True, validate=validate.Range(min=0), metadata=describe("How many are in this page.")

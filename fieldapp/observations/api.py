@@ -30,6 +30,7 @@ from fieldapp.observations.schemas import (
     FeatureSchema,
     ListArgsSchema,
     ObservationPathSchema,
+    counting_of,
     filter_of,
 )
 from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
@@ -53,13 +54,26 @@ _patch_schema = FeaturePatchSchema()
 )
 def list_observations(args: dict):
     limit = args["limit"]
-    page = queries.list_observations(get_session(), current_viewer(), filter_of(args), limit, args.get("cursor"))
+    page = queries.list_observations(
+        get_session(),
+        current_viewer(),
+        filter_of(args),
+        limit,
+        args.get("cursor"),
+        args.get("properties"),
+        counting_of(args["count"], current_settings()),
+    )
     links = [{"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)}]
     if page["next_after"] is not None:
         query = request.args.to_dict() | {"cursor": encode_cursor(page["next_after"]), "limit": str(limit)}
         links.append({"rel": "next", "type": GEOJSON, "href": url_for(".list_observations", _external=True, **query)})
     body = feature_collection(
-        page["features"], numberMatched=page["matched"], numberReturned=page["returned"], links=links
+        page["features"],
+        {"datasets": page["datasets"]},
+        numberMatched=page["matched"],
+        numberMatchedIsEstimate=page["estimated"],
+        numberReturned=page["returned"],
+        links=links,
     )
     return json_text_response(body, mimetype=GEOJSON)
 

@@ -74,6 +74,13 @@ def _columns() -> dict[str, str]:
     }
 
 
+# Every property name a record may have, in output order (the list's `properties` selector offers these).
+PROPERTY_NAMES = tuple(_columns())
+# Properties that repeat what the record's dataset says (its title and kind, and the credit line built
+# from the title): lists give them once per dataset in their `datasets` member instead of on every feature.
+DATASET_PROPERTIES = ("dataset_title", "knowledge_kind", "attribution")
+
+
 def record_columns(viewer: Viewer) -> dict[str, str]:
     """Every property of a record as a SQL expression, as this viewer may see it."""
     precise = precise_sql(viewer)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import exc, text
 from sqlalchemy.orm import Session
 
 from fieldapp.access import ANONYMOUS, Viewer, actor_credit_sql, see_record_sql, shared_sql, viewer_params
 from fieldapp.contributors.attribution import recorded_by_sql
 from fieldapp.geo.filters import Interval
-from fieldapp.geo.geojson import feature_sql
+from fieldapp.geo.geojson import feature_sql, lean_feature_sql
 from fieldapp.geoprivacy.visible import visible_geometry_sql
-from fieldapp.observations.columns import record_columns
+from fieldapp.observations.columns import DATASET_PROPERTIES, PROPERTY_NAMES, record_columns
 from fieldapp.observations.review import corroborated_sql, open_questions_sql
 from fieldapp.subjects.queries import subject_match_sql
 
@@ -36,6 +37,21 @@ class ObservationFilter:
     subject: str | None = None
     # Review state: 'open_questions' and/or 'corroborated'.
     review: list[str] = field(default_factory=list)
+    # The ids of `datasets`, when looked up first (the planner then knows how many rows they hold).
+    dataset_ids: list[int] | None = None
+
+
+@dataclass(frozen=True)
+class Counting:
+    """How a list counts its matches: `exact` always counts; `auto` counts exactly when that is cheap.
+
+    Cheap means the planner expects at most `exact_max` matches and the count finishes within
+    `timeout_ms`; otherwise the planner's estimate is given, flagged as one.
+    """
+
+    mode: str = "auto"
+    exact_max: int = 100_000
+    timeout_ms: int = 20
 
 
 def observation_feature_sql(viewer: Viewer) -> str:
@@ -61,7 +77,10 @@ def where_sql(filters: ObservationFilter, viewer: Viewer) -> tuple[str, dict[str
         overlap, times = filters.interval.overlap_sql()
         clauses += overlap
         params.update(times)
-    if filters.datasets:
+    if filters.dataset_ids is not None:
+        clauses.append("o.dataset_id = ANY(:dataset_ids)")
+        params["dataset_ids"] = filters.dataset_ids
+    elif filters.datasets:
         # Dataset ids first, so counting a dataset is an index-only scan of ix_observation_dataset_id.
         clauses.append("o.dataset_id = ANY(ARRAY(SELECT id FROM dataset WHERE slug = ANY(:datasets)))")
         params["datasets"] = filters.datasets
@@ -78,34 +97,94 @@ def where_sql(filters: ObservationFilter, viewer: Viewer) -> tuple[str, dict[str
     return (" AND ".join(clauses) or "true"), params
 
 
+def list_feature_sql(viewer: Viewer, names: list[str] | tuple[str, ...] | None = None) -> str:
+    """A list's Feature: the named properties (default: all but the dataset's own), nulls left out.
+
+    The values come from record_columns(viewer), so a list shows no more than the record's page would.
+    """
+    columns = record_columns(viewer)
+    chosen = names if names is not None else [n for n in PROPERTY_NAMES if n not in DATASET_PROPERTIES]
+    return lean_feature_sql("o.id", visible_geometry_sql(viewer), {name: columns[name] for name in chosen})
+
+
+# Each dataset a page shows, once: what its features would otherwise repeat (title, kind, licence).
+_DATASETS_SQL = """coalesce((SELECT json_object_agg(d.slug, json_build_object(
+        'title', d.title, 'knowledge_kind', d.knowledge_kind, 'licence', d.licence) ORDER BY d.slug)
+    FROM dataset d WHERE d.id IN (SELECT o.dataset_id FROM shown JOIN observation o ON o.seq = shown.seq)),
+    '{}'::json)::text"""
+
+
 def list_observations(
-    session: Session, viewer: Viewer, filters: ObservationFilter, limit: int, after: int | None
+    session: Session,
+    viewer: Viewer,
+    filters: ObservationFilter,
+    limit: int,
+    after: int | None,
+    names: list[str] | tuple[str, ...] | None = None,
+    counting: Counting | None = None,
 ) -> dict[str, Any]:
-    """One page of matching observations: the features array as JSON text, and paging facts."""
+    """One page of matching observations: the features array and the datasets they name as JSON text,
+    how many match (`matched`, and `estimated` when that is the planner's estimate), and paging facts."""
+    counting = counting or Counting()
+    if filters.datasets and filters.dataset_ids is None:
+        ids = session.scalars(text("SELECT id FROM dataset WHERE slug = ANY(:slugs)"), {"slugs": filters.datasets})
+        filters = replace(filters, dataset_ids=list(ids))
     where, params = where_sql(filters, viewer)
     params.update({"after": after or 0, "limit": limit, "limit_plus": limit + 1})
-    # Joins the filter does not need would turn the count's index-only scan into a full table scan.
-    count_from = FROM_SQL if "d." in where else "observation o"
     # No shared CTE of every match: materialised, it made each page scan and sort all matches. The page
-    # walks seq in index order and stops after limit + 1 rows; the count is its own (index-only) query.
+    # walks seq in index order and stops after limit + 1 rows; the count is its own statement.
     sql = f"""
         WITH page AS MATERIALIZED (
           SELECT o.seq FROM {FROM_SQL} WHERE {where} AND o.seq > :after ORDER BY o.seq LIMIT :limit_plus),
         shown AS (SELECT seq FROM page ORDER BY seq LIMIT :limit)
-        SELECT (SELECT count(*) FROM {count_from} WHERE {where}) AS matched,
-               (SELECT count(*) FROM page) > :limit AS more,
+        SELECT (SELECT count(*) FROM page) > :limit AS more,
                (SELECT max(seq) FROM shown) AS last_seq,
                (SELECT count(*) FROM shown) AS returned,
-               coalesce((SELECT json_agg({observation_feature_sql(viewer)} ORDER BY o.seq)
+               {_DATASETS_SQL} AS datasets,
+               coalesce((SELECT json_agg({list_feature_sql(viewer, names)} ORDER BY o.seq)
                          FROM shown JOIN {FROM_SQL} ON o.seq = shown.seq), '[]'::json)::text AS features
     """
     row = session.execute(text(sql), params).one()
+    if not after and not row.more:  # the first page holds every match: nothing left to count
+        matched, estimated = row.returned, False
+    else:
+        matched, estimated = count_matches(session, where, params, counting)
     return {
-        "matched": row.matched,
+        "matched": matched,
+        "estimated": estimated,
         "returned": row.returned,
         "features": row.features,
+        "datasets": row.datasets,
         "next_after": row.last_seq if row.more else None,
     }
+
+
+def count_matches(session: Session, where: str, params: dict[str, Any], counting: Counting) -> tuple[int, bool]:
+    """How many observations match, and whether that is an estimate (see Counting).
+
+    The bounded path costs the planning of one EXPLAIN plus at most `timeout_ms` of counting, however
+    many rows the table holds and whatever the filter."""
+    # Joins the filter does not need would turn the count's index-only scan into a full table scan.
+    matches = f"SELECT 1 FROM {FROM_SQL if 'd.' in where else 'observation o'} WHERE {where}"
+    count = f"SELECT count(*) FROM ({matches}) AS m"
+    if counting.mode == "exact":
+        return session.execute(text(count), params).scalar_one(), False
+    plan = session.execute(text(f"EXPLAIN (FORMAT JSON) {matches}"), params).scalar_one()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    estimate = max(0, round(plan[0]["Plan"]["Plan Rows"]))
+    if estimate > counting.exact_max:
+        return estimate, True
+    savepoint = session.begin_nested()
+    try:
+        # Local to the savepoint, which is rolled back either way (a count changes nothing).
+        session.execute(text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": str(counting.timeout_ms)})
+        return session.execute(text(count), params).scalar_one(), False
+    except exc.OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) != "57014":  # query_canceled: the count ran out of time
+            raise
+        return estimate, True
+    finally:
+        savepoint.rollback()
 
 
 def get_observation_feature(session: Session, viewer: Viewer, observation_id: uuid.UUID) -> str | None:

@@ -11,7 +11,8 @@ from fieldapp import rules
 from fieldapp.geo.fields import Geometry
 from fieldapp.geo.filters import BboxArg, CommaSeparated, CursorArg, DatetimeArg, LimitArg, parse_instant
 from fieldapp.observations import abundance
-from fieldapp.observations.queries import ObservationFilter
+from fieldapp.observations.columns import DATASET_PROPERTIES, PROPERTY_NAMES
+from fieldapp.observations.queries import Counting, ObservationFilter
 from fieldapp.rules import describe
 from fieldapp.vocab import (
     ABUNDANCE_SCALES,
@@ -271,6 +272,42 @@ class FilterArgsSchema(Schema):
     )
 
 
+def PropertiesArg() -> CommaSeparated:  # noqa: N802 (a field factory, read like a field class)
+    """properties=: the properties each feature carries (the list's lean default when absent)."""
+    return CommaSeparated(
+        PROPERTY_NAMES,
+        "property",
+        metadata=describe(
+            "The properties each feature carries, comma-separated, in place of the default: every property "
+            f"but {', '.join(DATASET_PROPERTIES)}, which the collection's `datasets` member gives once per "
+            "dataset (a feature's credit line is recorded_by · datasets[dataset].title · licence). "
+            "Either way a property whose value is null is left out, and a property you may not see is null."
+        ),
+    )
+
+
+COUNT_MODES = ("auto", "exact")
+
+
+def CountArg() -> fields.String:  # noqa: N802
+    """count=: how numberMatched is counted."""
+    return fields.String(
+        load_default="auto",
+        validate=validate.OneOf(COUNT_MODES),
+        metadata=describe(
+            "auto (the default): numberMatched is exact when counting is cheap (the first page holds every "
+            "match, or the planner expects at most FIELDAPP_COUNT_EXACT_MAX matches and the count takes at "
+            "most FIELDAPP_COUNT_EXACT_MS ms), otherwise it is PostgreSQL's estimate and the answer says so. "
+            "exact: always count exactly, however long it takes."
+        ),
+    )
+
+
+def counting_of(mode: str, settings: Any) -> Counting:
+    """How a list counts its matches, from the count argument and the deployment's settings."""
+    return Counting(mode, settings.count_exact_max, settings.count_exact_ms)
+
+
 class ListArgsSchema(FilterArgsSchema):
     """GET /observations: the filters, a page size and a cursor."""
 
@@ -278,6 +315,8 @@ class ListArgsSchema(FilterArgsSchema):
         "api_page_size", "api_page_max", metadata=describe("Page size (larger values are clamped to the maximum).")
     )
     cursor = CursorArg(metadata=describe("Opaque paging cursor: follow the 'next' link."))
+    properties = PropertiesArg()
+    count = CountArg()
 
 
 _filter_args = FilterArgsSchema()

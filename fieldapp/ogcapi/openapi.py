@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fieldapp.observations.columns import PROPERTY_NAMES
+
 _JSON = {"application/json": {"schema": {"type": "object"}}}
 _GEOJSON = {"application/geo+json": {"schema": {"type": "object"}}}
 
@@ -35,7 +37,9 @@ def _get(summary: str, content: dict, parameters: list | None = None) -> dict[st
     return {"get": {"summary": summary, "parameters": parameters or [], "responses": responses}}
 
 
-def openapi_document(server: str, page_size: int, page_max: int) -> dict[str, Any]:
+def openapi_document(
+    server: str, page_size: int, page_max: int, count_exact_max: int = 100_000, count_exact_ms: int = 20
+) -> dict[str, Any]:
     """The API definition that OGC clients (GDAL, QGIS) read to learn the paging limits (the deployment's)."""
     collection_id = _parameter("collectionId", "A dataset slug, or 'observations'", {"type": "string"}, "path")
     items = [
@@ -50,6 +54,21 @@ def openapi_document(server: str, page_size: int, page_max: int) -> dict[str, An
         ),
         _parameter("datetime", "An RFC 3339 instant or interval", {"type": "string"}),
         _parameter("cursor", "Opaque paging token from a next link", {"type": "string"}),
+        _parameter(
+            "properties",
+            "The properties each feature carries, comma-separated (default: all of them). Either way a property"
+            " whose value is null is left out; the page's `datasets` member gives each dataset's title, knowledge"
+            " kind and licence once.",
+            {"type": "array", "items": {"type": "string", "enum": list(PROPERTY_NAMES)}},
+        ),
+        _parameter(
+            "count",
+            "auto (default): numberMatched is given when counting is cheap (the first page holds every match, or"
+            f" the planner expects at most {count_exact_max} matches and the count takes at most {count_exact_ms}"
+            " ms); otherwise it is left out, as OGC API Features allows, and the foreign member"
+            " numberMatchedEstimate gives PostgreSQL's estimate. exact: always count, however long it takes.",
+            {"type": "string", "enum": ["auto", "exact"], "default": "auto"},
+        ),
     ]
     feature_id = _parameter("featureId", "An observation id", {"type": "string"}, "path")
     return {

@@ -12,12 +12,14 @@ from werkzeug.urls import iri_to_uri
 from fieldapp.accounts.auth import current_viewer
 from fieldapp.config import current_settings
 from fieldapp.db import get_session
-from fieldapp.errors import NotFound
+from fieldapp.errors import NotFound, bad_parameter
 from fieldapp.geo.crs import CRS84
 from fieldapp.geo.filters import decode_cursor, encode_cursor, parse_bbox, parse_datetime, parse_limit, reject_unknown
 from fieldapp.geo.geojson import feature_collection
 from fieldapp.http import GEOJSON, json_text_response, parse_uuid
 from fieldapp.observations import queries as observation_queries
+from fieldapp.observations.columns import PROPERTY_NAMES
+from fieldapp.observations.schemas import COUNT_MODES, PropertiesArg, counting_of
 from fieldapp.ogcapi.openapi import openapi_document
 from fieldapp.ogcapi.queries import ALL, collection_exists, collection_rows
 
@@ -28,7 +30,8 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ]
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
-ITEM_PARAMETERS = {"bbox", "datetime", "limit", "cursor", "f"}
+ITEM_PARAMETERS = {"bbox", "datetime", "limit", "cursor", "f", "properties", "count"}
+_properties_arg = PropertiesArg()
 
 
 def _link(rel: str, endpoint: str, media: str = "application/json", title: str | None = None, **values) -> dict:
@@ -65,7 +68,15 @@ def landing():
 def api():
     _only_json()
     settings = current_settings()
-    return jsonify(openapi_document(url_for(".landing", _external=True), settings.ogc_page_size, settings.ogc_page_max))
+    return jsonify(
+        openapi_document(
+            url_for(".landing", _external=True),
+            settings.ogc_page_size,
+            settings.ogc_page_max,
+            settings.count_exact_max,
+            settings.count_exact_ms,
+        )
+    )
 
 
 @bp.get("/conformance")
@@ -139,7 +150,21 @@ def items(collection_id: str):
     settings = current_settings()
     limit = parse_limit(args.get("limit"), settings.ogc_page_size, settings.ogc_page_max)
     after = decode_cursor(args["cursor"]) if "cursor" in args else None
-    page = observation_queries.list_observations(get_session(), current_viewer(), filters, limit, after)
+    # GIS clients read feature properties only, so by default every feature keeps its dataset's title,
+    # kind and credit line (nulls are left out); properties= chooses fewer.
+    names = _properties_arg.deserialize(args["properties"], "properties") if args.get("properties") else None
+    count = args.get("count", "auto")
+    if count not in COUNT_MODES:
+        raise bad_parameter("count", f"use one of {', '.join(COUNT_MODES)}")
+    page = observation_queries.list_observations(
+        get_session(),
+        current_viewer(),
+        filters,
+        limit,
+        after,
+        [str(name) for name in names] if names else PROPERTY_NAMES,
+        counting_of(count, settings),
+    )
     links = [
         {"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)},
         _link("collection", ".collection", collection_id=collection_id),
@@ -147,9 +172,12 @@ def items(collection_id: str):
     if page["next_after"] is not None:
         following = args.to_dict() | {"cursor": encode_cursor(page["next_after"]), "limit": str(limit)}
         links.append(_link("next", ".items", GEOJSON, "Next page", collection_id=collection_id, **following))
+    # OGC API Features: numberMatched, when given, is exact; an estimate goes in a member of its own.
+    counted = {"numberMatchedEstimate": page["matched"]} if page["estimated"] else {"numberMatched": page["matched"]}
     body = feature_collection(
         page["features"],
-        numberMatched=page["matched"],
+        {"datasets": page["datasets"]},
+        **counted,
         numberReturned=page["returned"],
         timeStamp=_iso(datetime.now(UTC)),
         links=links,

@@ -17,9 +17,11 @@ from fieldapp.forms.schemas import FormAnswerSchema
 from fieldapp.geo.fields import GeometrySchema
 from fieldapp.observations.answers import (
     BatchResultSchema,
+    DatasetSummarySchema,
     FeatureCollectionReadSchema,
     FeatureReadSchema,
     LinkSchema,
+    ListedFeatureSchema,
     MediaSchema,
     PropertiesReadSchema,
 )
@@ -55,6 +57,9 @@ def component_schemas() -> dict[str, type[Schema] | Schema]:
         "FeaturePatch": FeaturePatchSchema,
         "Feature": FeatureReadSchema,
         "Link": LinkSchema,
+        "ListedObservationProperties": PropertiesReadSchema(partial=True),
+        "ListedFeature": ListedFeatureSchema,
+        "DatasetSummary": DatasetSummarySchema,
         "FeatureCollection": FeatureCollectionReadSchema,
         "BatchResult": BatchResultSchema,
         "DatasetInput": DatasetSchema,

@@ -8,6 +8,7 @@ import math
 import pytest
 from sqlalchemy import text
 
+from fieldapp.observations.columns import DATASET_PROPERTIES
 from fieldapp.subjects.models import Subject
 from tests.factories import JERSEY_POINT, feature
 
@@ -70,8 +71,15 @@ def seen_by(client, people, who, oid, bbox=None):
     listed = client.get(URL, query_string=query, headers=headers).get_json()
     matches = [f for f in listed["features"] if f["id"] == oid]
     if bbox is None:
-        assert matches == [single.get_json()]
+        assert matches == [listed_form(single.get_json())]
     return single.get_json(), matches
+
+
+def listed_form(record: dict) -> dict:
+    """A record as a list gives it: the same, without its null properties and its dataset's own text
+    (the list's datasets member gives that once)."""
+    props = {k: v for k, v in record["properties"].items() if v is not None and k not in DATASET_PROPERTIES}
+    return record | {"properties": props}
 
 
 def cell_facts(db, geometry: dict, cell_m: int) -> dict:

@@ -45,6 +45,12 @@ def insert_many(db, dataset, contributor_id: int, n: int, subject_text: str = "l
     db.commit()
 
 
+def credit_line(collection, item) -> str:
+    """A listed feature's credit line, as a client builds it from the collection's datasets member."""
+    props = item["properties"]
+    return " · ".join([props["recorded_by"], collection["datasets"][props["dataset"]]["title"], props["licence"]])
+
+
 def seq_order(db, ids) -> list[str]:
     """The given ids in storage (insertion) order."""
     rows = db.execute(
@@ -86,9 +92,12 @@ def test_list_is_a_geojson_feature_collection_with_attribution(client, warden, d
     assert props["recorded_by"] == "Anne Warden"
     assert props["dataset"] == dataset.slug
     assert props["licence"] == "CC-BY-4.0"
-    assert props["knowledge_kind"] == "volunteer"
-    assert props["attribution"] == "Anne Warden · Wardens' sightings · CC-BY-4.0"
     assert props["count"] == 3
+    # The dataset's title, kind and licence come once, in the collection's datasets member.
+    assert body["datasets"] == {
+        dataset.slug: {"title": "Wardens' sightings", "knowledge_kind": "volunteer", "licence": "CC-BY-4.0"}
+    }
+    assert credit_line(body, item) == "Anne Warden · Wardens' sightings · CC-BY-4.0"
 
 
 def test_attribution_falls_back_to_names_as_imported_and_licence_of_the_record(client, db, make, warden, dataset):
@@ -96,18 +105,24 @@ def test_attribution_falls_back_to_names_as_imported_and_licence_of_the_record(c
     local = make.dataset(fisher_group, title="Fishers' grounds", knowledge_kind="local", licence="CC-BY-NC-4.0")
     body = feature(local.slug, contributor_id=fisher_group.id, licence="CC0-1.0")
     assert post(client, warden, body).status_code == 201
-    [item] = listing(client, dataset=local.slug)["features"]
+    # Asked for by name, the credit line and the kind come on the feature itself; by default, from datasets.
+    chosen = {"properties": "recorded_by,knowledge_kind,attribution,licence,dataset"}
+    body = listing(client, dataset=local.slug, **chosen)
+    [item] = body["features"]
     assert item["properties"]["recorded_by"] == "Gorey Fishers"
     assert item["properties"]["knowledge_kind"] == "local"
     assert item["properties"]["attribution"] == "Gorey Fishers · Fishers' grounds · CC0-1.0"
+    assert credit_line(body, item) == item["properties"]["attribution"]
     db.execute(
         text("UPDATE observation SET contributor_id = NULL, recorded_by_text = 'J. Le Sueur (1898)' WHERE id = :id"),
         {"id": item["id"]},
     )
     db.commit()
-    [item] = listing(client, dataset=local.slug)["features"]
+    body = listing(client, dataset=local.slug, **chosen)
+    [item] = body["features"]
     assert item["properties"]["recorded_by"] == "J. Le Sueur (1898)"
     assert item["properties"]["attribution"].startswith("J. Le Sueur (1898) · Fishers' grounds")
+    assert credit_line(body, item) == item["properties"]["attribution"]
 
 
 # --- GET: filters ----------------------------------------------------------------------------

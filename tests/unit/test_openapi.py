@@ -120,7 +120,8 @@ DOCUMENTED_OPERATIONS = {
     (
         "GET /observations",
         "listObservations",
-        "query:bbox query:cursor query:dataset query:datetime query:kind query:limit query:review query:subject",
+        "query:bbox query:count query:cursor query:dataset query:datetime query:kind query:limit query:properties "
+        "query:review query:subject",
         "200 400 401",
         "",
     ),
@@ -224,8 +225,9 @@ DOCUMENTED_OPERATIONS = {
 }
 DOCUMENTED_SCHEMAS = {
     "AnnotationInput", "AnnotationList", "AnnotationResponseInput", "AnnotationStatus", "ApiToken", "ApiTokenList",
-    "BatchResult", "Comparison", "Dataset", "DatasetInput", "DatasetList", "Error", "Feature", "FeatureCollection",
-    "FeatureCollectionInput", "FeatureInput", "FeaturePatch", "Geometry", "Link", "Media", "ObservationProperties",
+    "BatchResult", "Comparison", "Dataset", "DatasetInput", "DatasetList", "DatasetSummary", "Error", "Feature",
+    "FeatureCollection", "FeatureCollectionInput", "FeatureInput", "FeaturePatch", "Geometry", "Link", "ListedFeature",
+    "ListedObservationProperties", "Media", "ObservationProperties",
     "ObservationPropertiesPatch", "ObservationPropertiesRead", "Pseudonym", "PseudonymInput",
     # Added with the projects capability (issue 14).
     "Project", "ProjectEdit", "ProjectInput", "ProjectList", "ProtocolCommentInput", "ProtocolPublishInput",
