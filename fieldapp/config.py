@@ -73,8 +73,8 @@ class Settings:
     # A list's numberMatched (JSON API and OGC items) is counted exactly when the planner expects at most
     # this many matches and the count takes at most this many milliseconds; otherwise it is the planner's
     # estimate, flagged as one (a client asks count=exact for an exact count whatever it costs).
-    count_exact_max: int = 100_000
-    count_exact_ms: int = 20
+    count_exact_max: int = 20_000
+    count_exact_ms: int = 15
     # A comparison's grid join tests each area or line against every cell of its box: refused above
     # this many cell x vertex tests (about 10 s on 2 busy cores), and stopped after the timeout in seconds.
     comparison_max_work: int = 5_000_000

@@ -38,7 +38,7 @@ def _get(summary: str, content: dict, parameters: list | None = None) -> dict[st
 
 
 def openapi_document(
-    server: str, page_size: int, page_max: int, count_exact_max: int = 100_000, count_exact_ms: int = 20
+    server: str, page_size: int, page_max: int, count_exact_max: int = 20_000, count_exact_ms: int = 15
 ) -> dict[str, Any]:
     """The API definition that OGC clients (GDAL, QGIS) read to learn the paging limits (the deployment's)."""
     collection_id = _parameter("collectionId", "A dataset slug, or 'observations'", {"type": "string"}, "path")

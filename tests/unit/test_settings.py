@@ -59,8 +59,8 @@ LIMITS = {
     "job_time_limit_s": 3600,
     "job_lease_s": 30,
     "job_attempts_max": 3,
-    "count_exact_max": 100_000,
-    "count_exact_ms": 20,
+    "count_exact_max": 20_000,
+    "count_exact_ms": 15,
 }
 
 
