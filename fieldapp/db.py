@@ -127,6 +127,21 @@ def get_session() -> Session:
     return g.db_session
 
 
+def read_in_autocommit(session: Session) -> None:
+    """Let this request's statements run in autocommit: each its own implicit transaction, with no BEGIN
+    and ROLLBACK round trips around them (at 8 concurrent clients those two cost a list about a fifth of
+    its throughput). For views that only read, called before their first statement; a session joined to
+    an outer transaction (the tests') or already in one is left as it is. The pool restores the
+    connection's isolation level when the request returns it."""
+    if isinstance(session.bind, Engine) and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def in_autocommit(session: Session) -> bool:
+    """Whether the session's statements run in autocommit (read_in_autocommit)."""
+    return session.connection().get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+
+
 def set_actor(session: Session, user_id: object | None) -> None:
     """Tell the history trigger who is making this transaction's changes."""
     session.execute(

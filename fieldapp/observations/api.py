@@ -11,7 +11,7 @@ from werkzeug.urls import iri_to_uri
 
 from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.config import current_settings
-from fieldapp.db import get_session
+from fieldapp.db import get_session, read_in_autocommit
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.geo.filters import encode_cursor
 from fieldapp.geo.geojson import feature_collection
@@ -54,6 +54,7 @@ _patch_schema = FeaturePatchSchema()
 )
 def list_observations(args: dict):
     limit = args["limit"]
+    read_in_autocommit(get_session())
     page = queries.list_observations(
         get_session(),
         current_viewer(),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.access import ANONYMOUS, Viewer, actor_credit_sql, see_record_sql, shared_sql, viewer_params
 from fieldapp.contributors.attribution import recorded_by_sql
+from fieldapp.db import in_autocommit
 from fieldapp.geo.filters import Interval
 from fieldapp.geo.geojson import feature_sql, lean_feature_sql
 from fieldapp.geoprivacy.visible import visible_geometry_sql
@@ -115,8 +116,7 @@ def list_feature_sql(viewer: Viewer, names: list[str] | tuple[str, ...] | None =
 # Each dataset a page shows, once: what its features would otherwise repeat (title, kind, licence).
 _DATASETS_SQL = """coalesce((SELECT json_object_agg(d.slug, json_build_object(
         'title', d.title, 'knowledge_kind', d.knowledge_kind, 'licence', d.licence) ORDER BY d.slug)
-    FROM dataset d WHERE d.id IN (SELECT o.dataset_id FROM shown JOIN observation o ON o.seq = shown.seq)),
-    '{}'::json)::text"""
+    FROM dataset d WHERE d.id IN (SELECT dataset_id FROM shown)), '{}'::json)::text"""
 
 
 def list_observations(
@@ -135,17 +135,21 @@ def list_observations(
     where, params = where_sql(filters, viewer)
     params.update({"after": after or 0, "limit": limit, "limit_plus": limit + 1})
     # No shared CTE of every match: materialised, it made each page scan and sort all matches. The page
-    # walks seq in index order and stops after limit + 1 rows; the count is its own statement.
+    # walks seq in index order and stops after limit + 1 rows, building each feature once as it goes
+    # (joining the page's seqs back to their rows to build them cost about a sixth more per statement and
+    # a sixth of the throughput at 8 clients); the totals come from one pass over the page. The planner
+    # may scan a whole-island page with a parallel worker now. The count is its own statement.
     sql = f"""
         WITH page AS MATERIALIZED (
-          SELECT o.seq FROM {FROM_SQL} WHERE {where} AND o.seq > :after ORDER BY o.seq LIMIT :limit_plus),
-        shown AS (SELECT seq FROM page ORDER BY seq LIMIT :limit)
-        SELECT (SELECT count(*) FROM page) > :limit AS more,
-               (SELECT max(seq) FROM shown) AS last_seq,
-               (SELECT count(*) FROM shown) AS returned,
-               {_DATASETS_SQL} AS datasets,
-               coalesce((SELECT json_agg({list_feature_sql(viewer, names)} ORDER BY o.seq)
-                         FROM shown JOIN {FROM_SQL} ON o.seq = shown.seq), '[]'::json)::text AS features
+          SELECT o.seq, o.dataset_id, {list_feature_sql(viewer, names)} AS feature
+          FROM {FROM_SQL} WHERE {where} AND o.seq > :after ORDER BY o.seq LIMIT :limit_plus),
+        bounds AS MATERIALIZED (SELECT count(*) > :limit AS more, max(seq) AS top FROM page),
+        shown AS NOT MATERIALIZED (
+          SELECT page.seq, page.dataset_id, page.feature FROM page, bounds
+          WHERE NOT bounds.more OR page.seq < bounds.top)
+        SELECT (SELECT more FROM bounds) AS more, s.last_seq, s.returned, s.features, {_DATASETS_SQL} AS datasets
+        FROM (SELECT max(seq) AS last_seq, count(*) AS returned,
+                     coalesce(json_agg(feature ORDER BY seq), '[]'::json)::text AS features FROM shown) AS s
     """
     row = session.execute(text(sql), params).one()
     if not after and not row.more:  # the first page holds every match: nothing left to count
@@ -197,17 +201,41 @@ def count_matches(
     estimate = max(0, round(plan[0]["Plan"]["Plan Rows"]))
     if estimate > counting.exact_max:
         return estimate, True
+    if in_autocommit(session):
+        return _bounded_count_in_autocommit(session, count, params, counting.timeout_ms, estimate)
     savepoint = session.begin_nested()
     try:
         # Local to the savepoint, which is rolled back either way (a count changes nothing).
         session.execute(text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": str(counting.timeout_ms)})
         return session.execute(text(count), params).scalar_one(), False
     except exc.OperationalError as error:
-        if getattr(error.orig, "sqlstate", None) != "57014":  # query_canceled: the count ran out of time
+        if not _cancelled(error):
             raise
         return estimate, True
     finally:
         savepoint.rollback()
+
+
+def _bounded_count_in_autocommit(
+    session: Session, count: str, params: dict[str, Any], timeout_ms: int, estimate: int
+) -> tuple[int, bool]:
+    """The bounded count with no transaction to hold a local setting: the connection's own, restored after."""
+    before = session.execute(
+        text("SELECT current_setting('statement_timeout') AS before, set_config('statement_timeout', :ms, false)"),
+        {"ms": str(timeout_ms)},
+    ).scalar_one()
+    try:
+        return session.execute(text(count), params).scalar_one(), False
+    except exc.OperationalError as error:
+        if not _cancelled(error):
+            raise
+        return estimate, True
+    finally:
+        session.execute(text("SELECT set_config('statement_timeout', :before, false)"), {"before": before})
+
+
+def _cancelled(error: exc.OperationalError) -> bool:
+    return getattr(error.orig, "sqlstate", None) == "57014"  # query_canceled: the count ran out of time
 
 
 def get_observation_feature(session: Session, viewer: Viewer, observation_id: uuid.UUID) -> str | None:

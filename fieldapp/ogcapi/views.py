@@ -11,7 +11,7 @@ from werkzeug.urls import iri_to_uri
 
 from fieldapp.accounts.auth import current_viewer
 from fieldapp.config import current_settings
-from fieldapp.db import get_session
+from fieldapp.db import get_session, read_in_autocommit
 from fieldapp.errors import NotFound, bad_parameter
 from fieldapp.geo.crs import CRS84
 from fieldapp.geo.filters import decode_cursor, encode_cursor, parse_bbox, parse_datetime, parse_limit, reject_unknown
@@ -140,6 +140,7 @@ def collection(collection_id: str):
 @bp.get("/collections/<collection_id>/items")
 def items(collection_id: str):
     reject_unknown(request.args, ITEM_PARAMETERS)
+    read_in_autocommit(get_session())
     _exists(collection_id)
     args = request.args
     filters = observation_queries.ObservationFilter(

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import text
 
+from fieldapp.db import Database, in_autocommit, read_in_autocommit
 from fieldapp.observations.columns import DATASET_PROPERTIES, PROPERTY_NAMES
 from fieldapp.observations.queries import Counting, count_matches
 from tests.factories import feature
@@ -213,3 +214,31 @@ def test_record_pages_and_exports_keep_every_property_with_their_nulls(client, o
     for item in exported["features"]:
         assert set(PROPERTY_NAMES) <= set(item["properties"]), "an export keeps every column"
     assert any(item["properties"]["count"] is None for item in exported["features"])
+
+
+def test_lists_read_in_autocommit_and_a_count_out_of_time_there_restores_the_timeout(settings, migrated):
+    """Served for real (no outer test transaction), a list's statements run in autocommit; the bounded
+    count then sets the connection's own timeout and puts it back, and the pool gets a transactional
+    connection back."""
+    database = Database(settings)
+    try:
+        with database.sessionmaker() as session:
+            read_in_autocommit(session)
+            assert in_autocommit(session)
+            before = session.execute(text("SHOW statement_timeout")).scalar()
+            first, second = (session.execute(text("SELECT clock_timestamp(), now()")).one() for _ in range(2))
+            assert first[1] != second[1], "each statement is its own transaction"
+            slow = "(SELECT pg_sleep(0.2)) IS NOT NULL"  # evaluated once, before any row: 200 ms
+            assert count_matches(session, slow, {}, Counting("auto", exact_max=100_000, timeout_ms=5))[1] is True
+            assert session.execute(text("SHOW statement_timeout")).scalar() == before
+            total = session.execute(text("SELECT count(*) FROM observation")).scalar()
+            assert count_matches(session, "true", {}, Counting("auto", exact_max=100_000, timeout_ms=5000)) == (
+                total,
+                False,
+            )
+        with database.sessionmaker() as session:
+            session.execute(text("SELECT 1"))
+            assert not in_autocommit(session)
+            assert session.connection().connection.dbapi_connection.autocommit is False
+    finally:
+        database.engine.dispose()
