@@ -16,6 +16,7 @@ from fieldapp.access import ANONYMOUS
 from fieldapp.observations.queries import (
     FROM_SQL,
     ObservationFilter,
+    list_feature_sql,
     observation_feature_sql,
     where_sql,
 )
@@ -28,14 +29,22 @@ def to_psycopg(sql: str) -> str:
     return re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql.replace("%", "%%"))
 
 
-def baseline_sql(bbox: tuple[float, float, float, float]) -> tuple[str, dict]:
-    """One query for the whole FeatureCollection, from the API's own builders (anonymous viewer)."""
+def baseline_sql(bbox: tuple[float, float, float, float], full: bool = False) -> tuple[str, dict]:
+    """One query for the whole FeatureCollection, from the API's own builders (anonymous viewer).
+
+    The features are the list's (nulls left out, the dataset's text once in `datasets`); `full` builds
+    them as lists did before, with every property (what record pages and exports still send)."""
     where, params = where_sql(ObservationFilter(bbox=bbox), ANONYMOUS)
+    feature = observation_feature_sql(ANONYMOUS) if full else list_feature_sql(ANONYMOUS)
     sql = f"""
-        SELECT json_build_object('type', 'FeatureCollection', 'numberReturned', count(*),
-                                 'features', coalesce(json_agg(f ORDER BY seq), '[]'::json))::text
-        FROM (SELECT o.seq, {observation_feature_sql(ANONYMOUS)} AS f
-              FROM {FROM_SQL} WHERE {where} ORDER BY o.seq LIMIT :limit) AS page
+        WITH page AS (SELECT o.seq, o.dataset_id, {feature} AS f
+                      FROM {FROM_SQL} WHERE {where} ORDER BY o.seq LIMIT :limit)
+        SELECT json_build_object(
+          'type', 'FeatureCollection', 'numberReturned', (SELECT count(*) FROM page),
+          'datasets', (SELECT json_object_agg(d.slug, json_build_object('title', d.title,
+                         'knowledge_kind', d.knowledge_kind, 'licence', d.licence))
+                       FROM dataset d WHERE d.id IN (SELECT dataset_id FROM page)),
+          'features', (SELECT coalesce(json_agg(f ORDER BY seq), '[]'::json) FROM page))::text
     """
     return to_psycopg(sql), {**params, "limit": LIMIT}
 
@@ -69,7 +78,11 @@ def find_bbox(conn: psycopg.Connection, target: int, total: int) -> tuple[tuple,
 def check_same(api_body: bytes, raw_text: str) -> int:
     """The API and the baseline must give the same features; returns how many."""
     api, raw = json.loads(api_body), json.loads(raw_text)
-    if api["features"] != raw["features"] or api["numberReturned"] != raw["numberReturned"]:
+    if (api["features"], api["numberReturned"], api["datasets"]) != (
+        raw["features"],
+        raw["numberReturned"],
+        raw["datasets"] or {},
+    ):
         raise AssertionError("the API and the raw SQL baseline disagree")
     return api["numberReturned"]
 
@@ -100,6 +113,8 @@ def measure(base_url: str, conninfo: str, targets: list[int], total: int, repeat
 
             body = api()
             features = check_same(body, raw())
+            full_sql, _ = baseline_sql(bbox, full=True)
+            full_bytes = len(conn.execute(full_sql, params).fetchone()[0].encode())
             api_t, raw_t = paired_medians(api, raw, repeat, warmup)
             results.append(
                 {
@@ -108,6 +123,7 @@ def measure(base_url: str, conninfo: str, targets: list[int], total: int, repeat
                     "features": features,
                     "matched": found,
                     "bytes": len(body),
+                    "full_bytes": full_bytes,
                     "api": api_t,
                     "raw": raw_t,
                     "ratio": api_t["median_ms"] / raw_t["median_ms"],

@@ -33,10 +33,16 @@ class Seed:
 
 
 def bench_url(env: dict[str, str] | None = None) -> str:
-    """The SQLAlchemy URL of the bench database: DATABASE_URL's server, our own database name."""
+    """The SQLAlchemy URL of the bench database: DATABASE_URL's server, our own database name.
+
+    FIELDAPP_BENCH_DB names another one (it must start with fieldapp_bench), so several benches can share a server.
+    """
     env = dict(os.environ if env is None else env)
     base = make_url(sqlalchemy_url(env.get("DATABASE_URL", "postgresql:///fieldapp")))
-    return base.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+    name = env.get("FIELDAPP_BENCH_DB", BENCH_DATABASE)
+    if not name.startswith(BENCH_DATABASE):  # recreate() drops it: only ever a bench database
+        raise SystemExit(f"FIELDAPP_BENCH_DB must start with {BENCH_DATABASE!r}, got {name!r}")
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def libpq_url(url: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,54 @@ def read_rows(read: list[dict]) -> list[tuple[str, str, str, str, str]]:
             )
         )
     return rows
+
+
+def size_rows(read: list[dict], target_mb: float = 6.0) -> list[tuple[str, str, str, str, str]]:
+    rows = []
+    for r in read:
+        if "full_bytes" not in r:
+            continue
+        mb, full = r["bytes"] / 1e6, r["full_bytes"] / 1e6
+        scaled = mb * 10_000 / max(r["features"], 1)
+        rows.append(
+            (
+                f"bytes of {r['features']:,} features (lean list vs every property)",
+                f"{mb:.2f} MB",
+                f"{full:.2f} MB",
+                f"{mb / full:.2f}x",
+                f"<= {target_mb:g} MB per 10,000 {'ok' if scaled <= target_mb else 'MISSED'}",
+            )
+        )
+    return rows
+
+
+def count_rows(counted: list[dict], target_ms: float = 30.0) -> list[tuple[str, str, str, str, str]]:
+    rows = []
+    for r in counted:
+        auto, exact = r["auto"], r["exact"]
+        given = f"~{auto['matched']:,} estimated" if auto["estimated"] else f"{auto['matched']:,} exact"
+        rows.append(
+            (
+                f"numberMatched, {r['filter']} ({given}; exact {exact['matched']:,})",
+                f"{auto['median_ms']:.1f} ms (p95 {auto['p95_ms']:.1f})",
+                f"{exact['median_ms']:.1f} ms (exact)",
+                f"{auto['median_ms'] / exact['median_ms']:.2f}x",
+                f"<= {target_ms:g} ms {'ok' if auto['p95_ms'] <= target_ms else 'MISSED'}",
+            )
+        )
+    return rows
+
+
+def throughput_rows(figures: dict, target: float = 0.9) -> list[tuple[str, str, str, str, str]]:
+    return [
+        (
+            f"{figures['clients']} clients, {figures['features']:,} features",
+            f"{figures['api_rps']:.1f} req/s",
+            f"{figures['minimal_rps']:.1f} req/s (minimal view)",
+            f"{figures['ratio']:.2f}x",
+            f">= {target}x {'ok' if figures['ratio'] >= target else 'MISSED'}",
+        )
+    ]
 
 
 def write_rows(write: dict, target: float = 5000) -> list[tuple[str, str, str, str, str]]:
@@ -59,6 +108,10 @@ def table(results: dict) -> str:
             )
         )
     rows += read_rows(results.get("read", []))
+    rows += size_rows(results.get("read", []))
+    rows += count_rows(results.get("counts", []))
+    if results.get("throughput"):
+        rows += throughput_rows(results["throughput"])
     if results.get("write"):
         rows += write_rows(results["write"])
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
@@ -70,7 +123,13 @@ def save(results: dict) -> Path:
     """Write the results (with when and where they were measured) as JSON; returns the path."""
     OUT_DIR.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    document = {"measured_at": stamp, "machine": platform.node(), "python": platform.python_version(), **results}
+    document = {
+        "measured_at": stamp,
+        "machine": platform.node(),
+        "python": platform.python_version(),
+        "load_average": os.getloadavg(),
+        **results,
+    }
     path = OUT_DIR / f"bench-{stamp}.json"
     path.write_text(json.dumps(document, indent=2, default=str))
     (OUT_DIR / "latest.json").write_text(path.read_text())

@@ -23,11 +23,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def gunicorn_command(port: int, workers: int, worker_class: str, threads: int) -> list[str]:
+APP = "fieldapp:create_app()"
+# The throughput baseline (bench/minimal.py) and the URL that tells it is ready.
+MINIMAL = "bench.minimal:create_app()"
+READY = {APP: "/api/v1/observations?limit=1&bbox=0,0,0,0", MINIMAL: "/features?bbox=0,0,0,0"}
+
+
+def gunicorn_command(port: int, workers: int, worker_class: str, threads: int, app: str = APP) -> list[str]:
     command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "-k", worker_class]
     if worker_class == "gthread":
         command += ["--threads", str(threads)]
-    return [*command, "fieldapp:create_app()"]
+    return [*command, app]
 
 
 @contextmanager
@@ -38,6 +44,7 @@ def gunicorn(
     workers: int = 2,
     worker_class: str = "sync",
     threads: int = 2,
+    app: str = APP,
 ) -> Iterator[str]:
     """Run gunicorn for the duration of the block; yields its base URL and always stops it."""
     port = port or free_port()
@@ -50,24 +57,27 @@ def gunicorn(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            gunicorn_command(port, workers, worker_class, threads), cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
+            gunicorn_command(port, workers, worker_class, threads, app),
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(base, process)
+        _wait_ready(base + READY[app], process)
         yield base
     finally:
         _stop(process)
 
 
-def _wait_ready(base: str, process: subprocess.Popen, timeout_s: float = 60) -> None:
+def _wait_ready(url: str, process: subprocess.Popen, timeout_s: float = 60) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with status {process.returncode}; see its log")
         try:
             # An empty bbox: cheap however many rows the database holds.
-            url = f"{base}/api/v1/observations?limit=1&bbox=0,0,0,0"
             if requests.get(url, timeout=5).status_code == 200:
                 return
         except requests.RequestException:

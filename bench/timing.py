@@ -28,4 +28,11 @@ def paired_medians(
 
 
 def summary(seconds: list[float]) -> dict:
-    return {"median_ms": statistics.median(seconds) * 1000, "min_ms": min(seconds) * 1000, "runs": len(seconds)}
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "median_ms": statistics.median(seconds) * 1000,
+        "p95_ms": p95 * 1000,
+        "min_ms": min(seconds) * 1000,
+        "runs": len(seconds),
+    }
