@@ -6,12 +6,17 @@ BIN         := $(VENV)/bin
 SETUP       := bash scripts/setup.sh
 HOST        ?= 127.0.0.1
 PORT        ?= 5000
+SERVE_PORT  ?= 8080
+APP_PORT    ?= 8000
 PYTEST_ARGS ?=
+SECRET_FILE := var/secret_key
 
-.PHONY: help setup run test lint bench clean distclean
+.PHONY: help setup run serve test lint bench clean distclean
 
 help:
 	@echo "make run    - set up, migrate, load the demo data, serve http://$(HOST):$(PORT)"
+	@echo "make serve  - set up (with nginx), migrate, run the production stack on http://$(HOST):$(SERVE_PORT)"
+	@echo "              (nginx -> gunicorn, and a job worker; see README 'Running in production')"
 	@echo "make test   - set up (with gdal-bin, xmllint, chromium) and run the test suite"
 	@echo "              (extra pytest options: make test PYTEST_ARGS='-k api -x')"
 	@echo "make lint   - set up, then ruff check, ruff format --check and mypy (zero findings)"
@@ -30,6 +35,15 @@ run:
 	$(BIN)/fieldapp db upgrade
 	$(BIN)/fieldapp demo
 	$(BIN)/fieldapp run --host $(HOST) --port $(PORT)
+
+# The production stack on this machine (fieldapp/serve.py): production mode, so a secret is needed;
+# without FIELDAPP_SECRET_KEY one is made once and kept in var/secret_key (readable by you only).
+serve: export FIELDAPP_SECRET_KEY ?= $(shell mkdir -p var && (test -s $(SECRET_FILE) || (umask 077 && \
+	head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > $(SECRET_FILE))) && cat $(SECRET_FILE))
+serve:
+	$(SETUP) serve
+	$(BIN)/fieldapp db upgrade
+	$(BIN)/fieldapp serve --host $(HOST) --port $(SERVE_PORT) --app-port $(APP_PORT)
 
 test:
 	$(SETUP) test

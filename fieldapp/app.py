@@ -156,7 +156,10 @@ def register_hooks(app: Flask) -> None:
     from fieldapp.guard import refuse_hostile_input
     from fieldapp.headers import security_headers
     from fieldapp.pwa.compression import gzip_response
+    from fieldapp.static_urls import version_static_urls
     from fieldapp.transfer.views import allow_large_imports
+
+    app.url_defaults(version_static_urls)
 
     app.before_request(allow_large_imports)
     # Reads the form too, so after the import limit is raised; before any view, to answer 400 naming the parameter.

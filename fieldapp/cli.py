@@ -36,6 +36,29 @@ def register_commands(app) -> None:
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(serve_command)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Where nginx listens.")
+@click.option("--port", default=8080, show_default=True, help="nginx's port.")
+@click.option("--app-port", default=8000, show_default=True, help="gunicorn's port (on 127.0.0.1).")
+@click.option("--web-workers", default=2, show_default=True, help="gunicorn's sync workers.")
+@click.option("--workers", "job_workers", default=1, show_default=True, help="`fieldapp worker` processes.")
+@click.option("--dir", "folder", default="var/serve", show_default=True, help="nginx's configuration and logs.")
+def serve_command(host: str, port: int, app_port: int, web_workers: int, job_workers: int, folder: str) -> None:
+    """Run the production stack here: nginx (deploy/nginx.conf) -> gunicorn (deploy/gunicorn.conf.py), and workers."""
+    from pathlib import Path
+
+    from fieldapp import serve
+
+    settings = current_app.extensions["fieldapp.settings"]
+    Path(settings.media_dir).mkdir(parents=True, exist_ok=True)
+    try:
+        code = serve.run(settings.media_dir, Path(folder), host, port, app_port, web_workers, job_workers)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    raise SystemExit(code)
 
 
 @click.command("worker")

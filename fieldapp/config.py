@@ -95,6 +95,10 @@ class Settings:
     job_time_limit_s: int = 3600
     job_lease_s: int = 30
     job_attempts_max: int = 3
+    # Photos are sent by nginx when set: the app checks who may see a photo, then answers with an
+    # empty body and X-Accel-Redirect: <this prefix><path under FIELDAPP_MEDIA_DIR>, which nginx
+    # serves from an internal location (deploy/nginx.conf). Empty: the app sends the file itself.
+    media_accel_prefix: str = ""
     # Reverse proxies in front of the app whose X-Forwarded-For is trusted (the client address limits use).
     proxy_count: int = 0
     # PostgreSQL's JIT compiler for the app's connections. Off by default: PostGIS functions are
@@ -145,6 +149,11 @@ class Settings:
             kwargs[name] = _int(env, f"FIELDAPP_{name.upper()}", getattr(cls, name), minimum)
         if secret:
             kwargs["secret_key"] = secret
+        if env.get("FIELDAPP_MEDIA_ACCEL_PREFIX"):
+            prefix = env["FIELDAPP_MEDIA_ACCEL_PREFIX"]
+            if not (prefix.startswith("/") and prefix.endswith("/")):
+                raise SettingsError(f"FIELDAPP_MEDIA_ACCEL_PREFIX must start and end with '/', not {prefix!r}")
+            kwargs["media_accel_prefix"] = prefix
         if env.get("FIELDAPP_MEDIA_DIR"):
             kwargs["media_dir"] = Path(env["FIELDAPP_MEDIA_DIR"])
         settings = cls(**kwargs)

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Prepare a Debian/Ubuntu machine to run or test fieldapp. Idempotent: run it as often as you like.
 #
-#   scripts/setup.sh [run|test]     (default: run)
+#   scripts/setup.sh [run|serve|test]     (default: run)
 #
 # - system packages: PostgreSQL (if absent) and PostGIS for the server's major version;
+#   for `serve` also nginx (make serve's reverse proxy);
 #   for `test` also gdal-bin (ogr2ogr), libxml2-utils (xmllint), nginx (the production set-up's
-#   test) and chromium (the Debian package, used headless by the end-to-end tests; no browser is
+#   tests) and chromium (the Debian package, used headless by the end-to-end tests; no browser is
 #   ever downloaded);
 # - starts the PostgreSQL cluster if it is down (creates one if there is none);
 # - a SUPERUSER role for the current OS user, and the database named by DATABASE_URL
@@ -16,13 +17,13 @@ set -euo pipefail
 
 MODE="${1:-run}"
 case "$MODE" in
-  run | test) ;;
+  run | serve | test) ;;
   -h | --help)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
-    echo "usage: $0 [run|test]" >&2
+    echo "usage: $0 [run|serve|test]" >&2
     exit 2
     ;;
 esac
@@ -151,6 +152,8 @@ say "PostgreSQL server major version: $PG_MAJOR"
 PACKAGES=(postgresql-common "postgresql-$PG_MAJOR-postgis-3")
 if [ "$MODE" = test ]; then
   PACKAGES+=(gdal-bin libxml2-utils chromium nginx)
+elif [ "$MODE" = serve ]; then
+  PACKAGES+=(nginx)
 fi
 ensure_packages "${PACKAGES[@]}"
 

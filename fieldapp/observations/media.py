@@ -232,6 +232,8 @@ def _write_all(root: Path, files: dict[Path, bytes]) -> None:
         for relative, content in files.items():
             write_atomic(root / relative, content)
             written.append(root / relative)
+            if relative.parts[0] != "originals":  # readable by nginx's group (X-Accel-Redirect); originals stay 0600
+                (root / relative).chmod(0o640)
     except BaseException:
         remove_quietly(written)
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -98,7 +99,14 @@ def media_file(media_id: str, variant: str):
     path, shareable = media.public_file(
         get_session(), settings.media_dir, current_viewer(), parse_uuid(media_id, "photo"), variant
     )
-    response = send_file(path, mimetype="image/jpeg", max_age=86400 if shareable else 0, conditional=True)
+    if settings.media_accel_prefix:  # nginx sends the file (deploy/nginx.conf), with the headers set here
+        relative = path.relative_to(settings.media_dir).as_posix()
+        response = Response(mimetype="image/jpeg")
+        response.headers["X-Accel-Redirect"] = settings.media_accel_prefix + quote(relative)
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400 if shareable else 0
+    else:
+        response = send_file(path, mimetype="image/jpeg", max_age=86400 if shareable else 0, conditional=True)
     if not shareable:
         response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -26,9 +26,10 @@ def outline(name: str):
 
 
 def current_shell():
-    """This deploy's shell, with the app's own URLs."""
+    """This deploy's shell, with the app's own URLs (static files by path: the worker matches requests by path,
+    so a page's versioned /static/css/site.css?v=... is answered with the kept /static/css/site.css)."""
     return build_shell(
-        lambda name: url_for("static", filename=name),
+        lambda name: url_for("static", filename=name, v=None),
         pages=[url_for(endpoint) for endpoint in OFFLINE_PAGES],
         outlines={url_for("pwa.outline", name=name): path for name, path in OUTLINES.items()},
     )
