@@ -35,7 +35,10 @@ from fieldapp.demo.coast import Coast
 from fieldapp.demo.project import ensure_project
 from fieldapp.demo.records import GENERATORS, Record
 from fieldapp.demo.review import activity, ensure_reviews
-from fieldapp.demo.stories import STORIES
+from fieldapp.demo.stories import POT_LOG_FORM, STORIES
+from fieldapp.forms.definition import FormSchema
+from fieldapp.forms.queries import current_form
+from fieldapp.forms.service import add_version
 from fieldapp.geo.crs import STORAGE_SRID
 from fieldapp.geodata import JERSEY_LAND, NATURAL_EARTH_CREDIT
 from fieldapp.observations.models import Observation
@@ -60,6 +63,8 @@ def load_demo(session: Session, settings: Settings) -> list[str]:
     for spec in DATASETS + STORY_DATASETS + HELD_DATASETS:
         dataset = _ensure_dataset(session, spec, contributors)
         _ensure_agreement(session, dataset, spec.agreement, now)
+        if spec.slug in STORY_FORMS:
+            _ensure_form(session, dataset, STORY_FORMS[spec.slug])
         generate = STORIES.get(spec.slug) or GENERATORS[spec.knowledge_kind]
         records = generate(coast, subject_words(spec.knowledge_kind))[: spec.records_max]
         loaded = _loaded_refs(session, dataset.id)
@@ -76,6 +81,15 @@ def load_demo(session: Session, settings: Settings) -> list[str]:
     lines += [_account_line(account, passwords.get(account.key)) for account in ACCOUNTS]
     lines.append("All demonstration data are SYNTHETIC: not real records.")
     return lines
+
+
+STORY_FORMS = {"story-pot-logs": POT_LOG_FORM}
+
+
+def _ensure_form(session: Session, dataset: Dataset, definition: dict[str, Any]) -> None:
+    """The dataset's first form version, once (its demo records are made with version 1)."""
+    if current_form(session, dataset.id) is None:
+        add_version(session, dataset, FormSchema().load(definition), None)
 
 
 def _ensure_user(session: Session, account: DemoAccount, passwords: dict[str, str]) -> User:

@@ -264,6 +264,16 @@ HELD_DATASETS = (
 # Small datasets that tell stories of change for /sensing (fieldapp/demo/stories.py).
 STORY_DATASETS = (
     _dataset(
+        "story-pot-logs",
+        "local",
+        "Fishers' spider crab pot logs",
+        "Fishers' own logs of the 2025 season on the project's bilingual form: pots hauled, soak time,"
+        " berried females and sea state, with the spider crab counted.",
+        "Logged on the boat after each haul with the spider crab season study's form (English and French).",
+        licence="CC-BY-NC-4.0",
+        steward="fishers",
+    ),
+    _dataset(
         "story-repeat-survey",
         "scientific",
         "Eelgrass and spider crab repeat survey",

@@ -27,7 +27,13 @@ from fieldapp.projects.models import (
 
 SLUG = "demo-spider-crab-season"
 SYNTHETIC_NOTE = "SYNTHETIC demonstration project: not a real study."
-DATASETS = ("story-fishers-change", "story-repeat-survey", "story-wardens-counts", "demo-fishers-knowledge")
+DATASETS = (
+    "story-pot-logs",
+    "story-fishers-change",
+    "story-repeat-survey",
+    "story-wardens-counts",
+    "demo-fishers-knowledge",
+)
 VERSIONS = (
     "For each pot hauled between March and October: the number of spider crab, and the soak time in hours.",
     "For each pot hauled between March and October: the number of spider crab, how many are berried females,"

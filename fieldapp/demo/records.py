@@ -98,6 +98,8 @@ def record(
         "notes": None,
         "contributor": None,
         "recorded_by_text": None,
+        "form_version": None,
+        "field_values": None,
         **values,
     }
 

@@ -117,7 +117,78 @@ def fishers(coast: Coast, names: dict[str, list[str]]) -> list[Record]:
     ]
 
 
+# The pot logs' bilingual recording form (the demo project's protocol, version 2).
+POT_LOG_FORM = {
+    "title": "Spider crab pot log",
+    "languages": ["en", "fr"],
+    "fields": [
+        {
+            "name": "pots",
+            "type": "integer",
+            "label": {"en": "Pots hauled", "fr": "Casiers relevés"},
+            "min": 0,
+            "max": 500,
+            "required": True,
+        },
+        {
+            "name": "soak_hours",
+            "type": "decimal",
+            "unit": "h",
+            "label": {"en": "Soak time", "fr": "Temps d'immersion"},
+            "min": 0,
+            "max": 240,
+        },
+        {
+            "name": "berried",
+            "type": "boolean",
+            "label": {"en": "Berried females seen?", "fr": "Femelles grainées ?"},
+            "relevant": "${pots} > 0",
+        },
+        {
+            "name": "sea_state",
+            "type": "integer",
+            "label": {"en": "Sea state (Beaufort)", "fr": "État de la mer (Beaufort)"},
+            "hint": {"en": "0 calm to 12 hurricane", "fr": "0 calme à 12 ouragan"},
+            "min": 0,
+            "max": 12,
+        },
+    ],
+}
+
+
+def pot_logs(coast: Coast, names: dict[str, list[str]]) -> list[Record]:
+    """Fishers' own pot logs on the form above, 2025 season: counts rise to June and fall after, berried from May."""
+    rng = random.Random(f"{SEED}-story-pots")
+    rows = []
+    for month in range(3, 11):
+        for trip in range(4):
+            peak = 12 - 2 * abs(month - 6)
+            values = {
+                "pots": rng.randint(20, 60),
+                "soak_hours": float(rng.choice((18, 24, 36, 48))),
+                "berried": month >= 5,
+                "sea_state": rng.randint(1, 5),
+            }
+            rows.append(
+                record(
+                    f"story-pots-2025-{month:02d}-{trip}",
+                    coast.point(rng, "west"),
+                    "spider_crab",
+                    names["spider_crab"][-1],
+                    datetime(2025, month, 3 + 7 * trip, 7, tzinfo=UTC),
+                    time_precision="day",
+                    count=max(0, peak + rng.randint(-2, 2)),
+                    contributor="fishers",
+                    form_version=1,
+                    field_values=values,
+                    method="Pot log (SYNTHETIC story).",
+                )
+            )
+    return rows
+
+
 STORIES: dict[str, Callable[[Coast, dict[str, list[str]]], list[Record]]] = {
+    "story-pot-logs": pot_logs,
     "story-repeat-survey": survey,
     "story-wardens-counts": wardens,
     "story-fishers-change": fishers,

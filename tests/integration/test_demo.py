@@ -287,7 +287,7 @@ def check_history_records_every_demo_observation_and_its_actor(db):
 def test_demo_stories_of_change_read_as_told_on_the_sensing_page(db, summary, client):
     """The SYNTHETIC stories: sources agree about eelgrass's decline and differ about spider crab."""
     stories = rows(db, "SELECT title, description FROM dataset WHERE slug LIKE 'story-%' ORDER BY slug")
-    assert len(stories) == 3 and all("SYNTHETIC" in t and "SYNTHETIC" in d for t, d in stories)
+    assert len(stories) == 4 and all("SYNTHETIC" in t and "SYNTHETIC" in d for t, d in stories)
     assert any(line.startswith("Dataset story-repeat-survey") for line in summary)
     db.commit()
     args = {"bin": "5years", "from": "1990", "kind": "scientific,volunteer,local"}
@@ -325,6 +325,13 @@ def test_demo_project_is_co_designed_discussed_revised_and_evaluated(db, setting
     assert [p["people"] for p in wellbeing["periods"]] == [8, 8]
     assert wellbeing["periods"][0]["life_satisfaction"] == 6.3
     assert wellbeing["change"]["people"] == 8 and wellbeing["change"]["worthwhile"] == 1.1
+    # The project's pot logs are recorded on its bilingual form.
+    form = client.get("/api/v1/datasets/story-pot-logs/form").get_json()["form"]
+    assert form["languages"] == ["en", "fr"] and form["fields"][0]["label"]["fr"] == "Casiers relevés"
+    logs = client.get("/api/v1/observations", query_string={"dataset": "story-pot-logs", "limit": 100}).get_json()
+    assert len(logs["features"]) == 32
+    assert all(set(f["properties"]["fields"]) >= {"pots", "soak_hours", "sea_state"} for f in logs["features"])
+    assert "story-pot-logs" in [d["slug"] for d in project["datasets"]]
     # Loading again finds the project and adds nothing.
     again = load_demo(db, settings)
     assert any(line == "Project demo-spider-crab-season: already loaded." for line in again)
