@@ -143,15 +143,57 @@ def may_see_precise(session: Session, viewer: Viewer, record: Record) -> bool:
     """May the viewer see the record's precise location and all that is derived from it?"""
     if not is_shared(session, viewer, record):
         return False
-    return record.visibility == "public" or may_manage(session, viewer, record)
+    return record.visibility == "public" or sees_exact(session, viewer, record)
 
 
 def precise_sql(viewer: Viewer, alias: str = "o") -> str:
-    manage = manage_sql(viewer, alias)
+    exact = exact_sql(viewer, alias)
     shared = shared_sql(viewer, alias)
-    if manage == "true" and shared == "true":
+    if exact == "true" and shared == "true":
         return "true"
-    return f"({shared} AND ({alias}.visibility = 'public' OR {manage}))"
+    return f"({shared} AND ({alias}.visibility = 'public' OR {exact}))"
+
+
+def sees_exact(session: Session, viewer: Viewer, record: Record) -> bool:
+    """Does the viewer get the record's exact geometry rather than its public one? Those who manage it,
+    and for a generalised record, those granted precise access to its dataset."""
+    if may_manage(session, viewer, record):
+        return True
+    return record.visibility == "generalised" and has_grant(session, viewer, record.dataset_id)
+
+
+def exact_sql(viewer: Viewer, alias: str = "o") -> str:
+    manage = manage_sql(viewer, alias)
+    granted = granted_sql(viewer, f"{alias}.dataset_id")
+    if manage == "true" or granted == "false":
+        return manage
+    return f"({manage} OR ({alias}.visibility = 'generalised' AND {granted}))"
+
+
+# --- access on request: a steward's grant of precise access to a dataset, for a limited time ------
+
+# The datasets :viewer_user holds a grant for today.
+GRANTED_SQL = (
+    "SELECT ag.dataset_id FROM access_grant ag WHERE ag.user_id = :viewer_user AND ag.status = 'granted'"
+    " AND ag.expires_on > fieldapp_today()"
+)
+
+
+def has_grant(session: Session, viewer: Viewer, dataset_id: int) -> bool:
+    """Does the viewer hold a granted, unexpired request for precise access to this dataset?"""
+    if viewer.is_anonymous:
+        return False
+    sql = f"SELECT EXISTS (SELECT 1 FROM ({GRANTED_SQL}) g WHERE g.dataset_id = :dataset)"
+    return bool(session.scalar(text(sql), viewer_params(viewer) | {"dataset": dataset_id}))
+
+
+def granted_sql(viewer: Viewer, dataset: str = "o.dataset_id") -> str:
+    return "false" if viewer.is_anonymous else f"{dataset} IN ({GRANTED_SQL})"
+
+
+def may_decide_grant(session: Session, viewer: Viewer, dataset_id: int) -> bool:
+    """The dataset's stewards and park staff grant or refuse requests for precise access to it."""
+    return may_import(session, viewer, dataset_id)
 
 
 def may_see_record(session: Session, viewer: Viewer, record: Record) -> bool:
@@ -204,11 +246,11 @@ def dataset_open(session: Session, viewer: Viewer, dataset_id: int) -> bool:
     agreement = session.execute(text(sql), {"id": dataset_id}).first()
     if agreement is None:
         return True
-    if agreement.embargoed or agreement.audience == "park":
+    if agreement.embargoed:
         return False
-    if agreement.audience == "everyone":
+    if agreement.audience == "everyone" or has_grant(session, viewer, dataset_id):
         return True
-    if viewer.is_anonymous:
+    if agreement.audience == "park" or viewer.is_anonymous:
         return False
     if agreement.audience == "members":
         return True
@@ -231,6 +273,8 @@ def closed_datasets_sql(viewer: Viewer) -> str:
             "(ca.audience IN ('everyone', 'members') OR (ca.audience = 'groups' AND EXISTS (SELECT 1 FROM"
             " membership cm WHERE cm.member_id = :viewer_contributor AND cm.group_id = ANY(ca.audience_groups))))"
         )
+    if not viewer.is_anonymous:  # a grant of precise access opens an audience, never an embargo
+        audience = f"({audience} OR ca.dataset_id IN ({GRANTED_SQL}))"
     closed = (
         f"SELECT ca.dataset_id FROM dataset_agreement ca WHERE (ca.embargo_until > fieldapp_today() OR NOT {audience})"
     )

@@ -37,6 +37,26 @@ class UsageDataset(Base):
     observations: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class PreciseView(Base):
+    """Someone other than the contributor saw their records' precise locations: who, when, how and why.
+
+    Shown to the contributor (and the owner of a pseudonym) on their page; never shown to the viewer side.
+    """
+
+    __tablename__ = "precise_view"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    contributor_id: Mapped[int] = mapped_column(ForeignKey("contributor.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    dataset_id: Mapped[int | None] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"))
+    # record page, api, export...
+    via: Mapped[str] = mapped_column(String(16))
+    # Why they could: steward, staff, granted access (with its purpose).
+    reason: Mapped[str] = mapped_column(String(400))
+    records: Mapped[int] = mapped_column(Integer, default=1)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+
+
 def record_usage(
     session: Session, kind: str, user_id: int | None, parameters: dict[str, Any], dataset_counts: dict[int, int]
 ) -> UsageEvent:

@@ -51,3 +51,5 @@ TK_LABELS = {
     "bc_research_use": "BC Research Use",
     "bc_consent_verified": "BC Consent Verified",
 }
+# A request for precise access to a dataset: asked, then granted (for a limited time) or refused.
+GRANT_STATUSES = ("requested", "granted", "refused")

@@ -7,7 +7,13 @@ from flask import Blueprint, url_for
 from fieldapp.accounts.auth import require_user
 from fieldapp.config import current_settings
 from fieldapp.datasets import queries, service
+from fieldapp.datasets.grants import decide, request_access, requests_json
 from fieldapp.datasets.schemas import (
+    AccessDecisionSchema,
+    AccessRequestListSchema,
+    AccessRequestPathSchema,
+    AccessRequestReadSchema,
+    AccessRequestSchema,
     AgreementReadSchema,
     AgreementSchema,
     DatasetListSchema,
@@ -114,3 +120,62 @@ def put_agreement(slug: str):
     service.set_agreement(session, user, slug, values)
     session.commit()
     return json_text_response(queries.get_agreement_json(session, slug) or "null")
+
+
+@bp.post("/datasets/<slug>/access-requests")
+@operation(
+    "requestDatasetAccess",
+    "datasets",
+    "Ask the dataset's stewards for precise access, with a purpose",
+    security=WRITE,
+    path=DatasetPathSchema,
+    body={JSON: AccessRequestSchema},
+    answers={201: answer("Asked.", AccessRequestReadSchema)},
+    errors=(400, 401, 404, 413, 422),
+)
+def post_access_request(slug: str):
+    user = require_user()
+    values = load(AccessRequestSchema(), read_json())
+    session = get_session()
+    grant = request_access(session, user, slug, values["purpose"])
+    session.commit()
+    [body] = [r for r in requests_json(session, user, slug) if r["id"] == grant.id]
+    return json_text_response(AccessRequestReadSchema().dumps(body), status=201)
+
+
+@bp.get("/datasets/<slug>/access-requests")
+@operation(
+    "listDatasetAccessRequests",
+    "datasets",
+    "The dataset's requests for precise access (stewards: all; others: their own)",
+    security=READ,
+    args=NoArgs,
+    path=DatasetPathSchema,
+    answers={200: answer("The requests.", AccessRequestListSchema)},
+    errors=(400, 401, 404),
+)
+def list_access_requests(slug: str):
+    user = require_user()
+    body = {"requests": requests_json(get_session(), user, slug)}
+    return json_text_response(AccessRequestListSchema().dumps(body))
+
+
+@bp.post("/datasets/<slug>/access-requests/<int:request_id>/decision")
+@operation(
+    "decideDatasetAccess",
+    "datasets",
+    "Grant a request for precise access until a day, or refuse it (stewards and park staff)",
+    security=WRITE,
+    path=AccessRequestPathSchema,
+    body={JSON: AccessDecisionSchema},
+    answers={200: answer("Decided.", AccessRequestReadSchema)},
+    errors=(400, 401, 403, 404, 409, 413, 422),
+)
+def post_access_decision(slug: str, request_id: int):
+    user = require_user()
+    values = load(AccessDecisionSchema(), read_json())
+    session = get_session()
+    decide(session, user, slug, request_id, values["decision"], values["until"])
+    session.commit()
+    [body] = [r for r in requests_json(session, user, slug) if r["id"] == request_id]
+    return json_text_response(AccessRequestReadSchema().dumps(body))

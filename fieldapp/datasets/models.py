@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.contributors.models import Contributor
 from fieldapp.db import Base
-from fieldapp.vocab import AUDIENCES, KNOWLEDGE_KINDS, LICENCES, VISIBILITIES, sql_in
+from fieldapp.vocab import AUDIENCES, GRANT_STATUSES, KNOWLEDGE_KINDS, LICENCES, VISIBILITIES, sql_in
 
 
 class Dataset(Base):
@@ -71,3 +71,29 @@ class DatasetAgreement(Base):
     # [{"label": one of vocab.TK_LABELS, "text": the community's own words}]
     labels: Mapped[list[dict]] = mapped_column(JSONB, default=list)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AccessGrant(Base):
+    """A request for precise access to a dataset's records, and its stewards' answer.
+
+    Granted, it lets the requester see the dataset's generalised records precisely and its records an
+    audience keeps from them, until expires_on (access.granted_sql); it never lifts an embargo or shows a
+    private record.
+    """
+
+    __tablename__ = "access_grant"
+    __table_args__ = (
+        CheckConstraint(f"status IN {sql_in(GRANT_STATUSES)}", name="status"),
+        CheckConstraint("status <> 'granted' OR expires_on IS NOT NULL", name="granted_expires"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="requested")
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The first day the access no longer holds.
+    expires_on: Mapped[date | None] = mapped_column(Date)

@@ -10,6 +10,7 @@ from fieldapp.vocab import (
     AGREEMENT_USES,
     AUDIENCES,
     CONTRIBUTOR_KINDS,
+    GRANT_STATUSES,
     KNOWLEDGE_KINDS,
     LICENCES,
     TK_LABELS,
@@ -181,3 +182,48 @@ class DatasetReadSchema(DatasetSchema):
 
 class DatasetListSchema(Schema):
     datasets = fields.List(fields.Nested(DatasetReadSchema), required=True)
+
+
+class AccessRequestSchema(Schema):
+    """A request for precise access to a dataset."""
+
+    class Meta:
+        unknown = RAISE
+
+    purpose = fields.String(
+        required=True,
+        validate=validate.Length(min=10, max=5000),
+        metadata=describe("What the precise locations are for."),
+    )
+
+
+class AccessDecisionSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    decision = fields.String(
+        required=True, validate=validate.OneOf(("grant", "refuse")), metadata=describe("grant or refuse.")
+    )
+    until = fields.Date(
+        load_default=None, allow_none=True, metadata=describe("For a grant: the first day it no longer holds.")
+    )
+
+
+class AccessRequestReadSchema(Schema):
+    id = fields.Integer(metadata=describe("The request."))
+    purpose = fields.String(metadata=describe("Its stated purpose."))
+    status = fields.String(validate=validate.OneOf(GRANT_STATUSES), metadata=describe("requested, granted, refused."))
+    requested_at = fields.DateTime(metadata=describe("When it was asked."))
+    decided_at = fields.DateTime(allow_none=True, metadata=describe("When it was decided."))
+    expires_on = fields.Date(allow_none=True, metadata=describe("A grant's first day without access."))
+    active = fields.Boolean(metadata=describe("Whether access holds today."))
+    requested_by = fields.String(metadata=describe("Who asked, as credited."))
+
+
+class AccessRequestListSchema(Schema):
+    requests = fields.List(fields.Nested(AccessRequestReadSchema), metadata=describe("The requests you may see."))
+
+
+class AccessRequestPathSchema(Schema):
+    slug = fields.String(required=True, metadata=describe("The dataset's slug."))
+    request_id = fields.Integer(required=True, metadata=describe("The request."))

@@ -5,13 +5,14 @@ The other columns a viewer may see come from observations.columns.record_columns
 
 from __future__ import annotations
 
-from fieldapp.access import Viewer, manage_sql, shared_sql
+from fieldapp.access import Viewer, exact_sql, shared_sql
 
 
 def visible_geometry_sql(viewer: Viewer, alias: str = "o") -> str:
     """The geometry this viewer gets: precise where allowed, otherwise the public geometry; none at all
-    for a record its holders do not share with the viewer (withdrawn, or kept by its dataset's agreement)."""
-    allowed = manage_sql(viewer, alias)
+    for a record its holders do not share with the viewer (withdrawn, or kept by its dataset's agreement).
+    Exact where access.exact_sql allows: those who manage the record, or hold a grant for its dataset."""
+    allowed = exact_sql(viewer, alias)
     if allowed == "false":
         geometry = f"{alias}.public_geom"
     elif allowed == "true":

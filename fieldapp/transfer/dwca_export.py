@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.access import Viewer, manage_sql
+from fieldapp.access import Viewer, exact_sql
 from fieldapp.contributors.attribution import recorded_by_sql
 from fieldapp.datasets.models import Dataset
 from fieldapp.datasets.queries import agreement_notice, agreement_notice_sql
@@ -72,7 +72,7 @@ def _iso_sql(column: str) -> str:
 def term_columns(viewer: Viewer) -> dict[str, str]:
     """SQL for each Darwin Core term, from what this viewer may see."""
     geometry = visible_geometry_sql(viewer)
-    allowed = manage_sql(viewer)
+    allowed = exact_sql(viewer)
     columns = record_columns(viewer)
     withheld = f"(o.visibility = 'generalised' AND NOT {allowed})"
     licences = " ".join(f"WHEN '{code}' THEN '{uri}'" for code, uri in LICENCE_URIS.items() if uri)

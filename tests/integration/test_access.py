@@ -12,7 +12,7 @@ from sqlalchemy import text
 from fieldapp import access
 from fieldapp.access import ANONYMOUS, Viewer, viewer_of
 from fieldapp.contributors.models import Contributor
-from fieldapp.datasets.models import DatasetAgreement
+from fieldapp.datasets.models import AccessGrant, DatasetAgreement
 from fieldapp.observations.models import Observation
 from fieldapp.projects.models import Project
 
@@ -252,9 +252,21 @@ def agreements(make, db, world):
     withdrawn = _record(db, datasets["none"].id, own, None, "public")
     withdrawn.withdrawn_at = datetime(2026, 1, 1, tzinfo=UTC)
     records.append(withdrawn)
+    # A scientist granted precise access: to the park-only dataset and the one without an agreement until
+    # 2027-03-01, to the embargoed one (a grant never lifts an embargo), and once to the members' one (expired).
+    scientist = make.account(name="scientist")
+    for key, until in [("park", date(2027, 3, 1)), ("none", date(2027, 3, 1)), ("embargo", date(2028, 1, 1))]:
+        db.add(_grant(datasets[key].id, scientist.user.id, until))
+    db.add(_grant(datasets["members"].id, scientist.user.id, date(2026, 1, 1)))
     db.commit()
     viewers = viewers | {name: viewer_of(a.user) for name, a in people.items()} | {"steward2": viewer_of(steward.user)}
-    return viewers, records, datasets
+    return viewers | {"scientist": viewer_of(scientist.user)}, records, datasets
+
+
+def _grant(dataset_id: int, user_id: int, until: date) -> AccessGrant:
+    return AccessGrant(
+        dataset_id=dataset_id, user_id=user_id, purpose="Bass nursery study", status="granted", expires_on=until
+    )
 
 
 def _move_clock(db, day: date) -> None:
@@ -273,12 +285,15 @@ def test_holders_rules_agree_with_their_sql(db, agreements, today):
             for predicate, twin in [
                 (access.may_see_record, access.see_record_sql),
                 (access.may_see_precise, access.precise_sql),
+                (access.sees_exact, access.exact_sql),
             ]:
                 assert predicate(db, viewer, record) == _on_record(db, viewer, twin, record), (name, predicate)
         for key, dataset in datasets.items():
             sql = access.dataset_open_sql(viewer, ":dataset")
             python = access.dataset_open(db, viewer, dataset.id)
             assert python == _sql(db, viewer, sql, {"dataset": dataset.id}), (name, key)
+            granted = access.granted_sql(viewer, ":dataset")
+            assert access.has_grant(db, viewer, dataset.id) == _sql(db, viewer, granted, {"dataset": dataset.id})
     _move_clock(db, date.today())
 
 
@@ -314,3 +329,23 @@ def test_a_withdrawn_record_is_seen_by_its_contributor_alone(db, agreements):
     assert seen == {"contributor", "staff", "admin"}
     # Its public geometry is gone, so no aggregate, tile or comparison counts it.
     assert db.scalar(text("SELECT public_geom IS NULL FROM observation WHERE id = :id"), {"id": withdrawn.id})
+
+
+def test_a_grant_shows_generalised_records_precisely_until_it_expires(db, agreements):
+    viewers, records, datasets = agreements
+    scientist = viewers["scientist"]
+
+    def record(key, visibility):
+        return next(r for r in records if r.dataset_id == datasets[key].id and r.visibility == visibility)
+
+    _move_clock(db, date(2027, 2, 28))
+    assert access.may_see_precise(db, scientist, record("none", "generalised"))
+    assert not access.may_see_precise(db, viewers["member"], record("none", "generalised"))
+    assert not access.may_see_record(db, scientist, record("none", "private"))  # never a private record
+    assert access.may_see_precise(db, scientist, record("park", "generalised"))  # opens the audience
+    assert not access.may_see_record(db, scientist, record("embargo", "public"))  # never an embargo
+    assert not access.has_grant(db, scientist, datasets["members"].id)  # expired
+    # The day it expires, it is gone by itself.
+    _move_clock(db, date(2027, 3, 1))
+    assert not access.may_see_precise(db, scientist, record("none", "generalised"))
+    assert not access.may_see_record(db, scientist, record("park", "public"))

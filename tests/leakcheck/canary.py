@@ -68,6 +68,7 @@ class Canary:
     jobs: list[str] = field(default_factory=list)
     tokens: list[int] = field(default_factory=list)  # API tokens of the people behind the credits
     comparison_runs: list[str] = field(default_factory=list)  # the stored cells of comparison pages
+    access_requests: list[int] = field(default_factory=list)  # requests for precise access, undecided
     projects: list[str] = field(default_factory=list)  # discussed under the pseudonym and the group
     form_datasets: list[str] = field(default_factory=list)  # with a sensitive custom field
     sent: dict[str, dict[str, Any]] = field(default_factory=dict)  # role -> the feature as first sent
@@ -105,7 +106,15 @@ class CanaryBuilder:
         self._comparisons()
         self._project()
         self._form()
+        self._access_request()
         return self.canary
+
+    def _access_request(self) -> None:
+        """The owner of the pseudonym asks for precise access to the nest sites (the crawl may not decide it)."""
+        body = {"purpose": "Checking the nest sites against the warden's notes."}
+        url = f"/api/v1/datasets/{self.sensitive.slug}/access-requests"
+        asked = _ok(self.client.post(url, json=body, headers=self.canary.people["owner"].headers), 201)
+        self.canary.access_requests.append(asked["id"])
 
     def _people(self) -> None:
         people = self.canary.people

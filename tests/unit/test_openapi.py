@@ -99,6 +99,21 @@ DOCUMENTED_OPERATIONS = {
     ("GET /datasets", "listDatasets", "", "200 400", ""),
     ("POST /datasets", "createDataset", "header:X-CSRFToken", "201 400 401 403 409 413 422", "application/json"),
     ("GET /datasets/{slug}", "getDataset", "path:slug!", "200 400 404", ""),
+    ("GET /datasets/{slug}/access-requests", "listDatasetAccessRequests", "path:slug!", "200 400 401 404", ""),
+    (
+        "POST /datasets/{slug}/access-requests",
+        "requestDatasetAccess",
+        "header:X-CSRFToken path:slug!",
+        "201 400 401 404 413 422",
+        "application/json",
+    ),
+    (
+        "POST /datasets/{slug}/access-requests/{request_id}/decision",
+        "decideDatasetAccess",
+        "header:X-CSRFToken path:request_id! path:slug!",
+        "200 400 401 403 404 409 413 422",
+        "application/json",
+    ),
     ("GET /datasets/{slug}/agreement", "getDatasetAgreement", "path:slug!", "200 400 404", ""),
     (
         "PUT /datasets/{slug}/agreement",

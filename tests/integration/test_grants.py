@@ -1,0 +1,54 @@
+"""Access on request: a scientist asks with a purpose, a steward grants until a day, the API then gives the
+precise place of generalised records, and the access ends by itself on that day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import text
+
+from tests.factories import feature
+
+POINT = [-2.123456, 49.201234]
+
+
+def move_clock(db, day: date) -> None:
+    db.execute(text("SELECT set_config('fieldapp.today', :day, false)"), {"day": day.isoformat()})
+
+
+def test_a_scientist_is_granted_precise_access_for_a_time(client, db, make):
+    steward, scientist, other = make.account(role="steward"), make.account(name="Dr Bass"), make.account()
+    grounds = make.dataset(steward, default_visibility="generalised", force_generalised=True)
+    body = feature(grounds.slug, {"type": "Point", "coordinates": POINT}, visibility="generalised")
+    oid = client.post("/api/v1/observations", json=body, headers=steward.headers).get_json()["id"]
+    url = f"/api/v1/datasets/{grounds.slug}/access-requests"
+
+    def place(who):
+        return client.get(f"/api/v1/observations/{oid}", headers=who.headers).get_json()["geometry"]
+
+    assert place(scientist)["type"] == "Polygon"  # the generalised cell
+    asked = client.post(
+        url, json={"purpose": "Mapping bass nursery grounds for the management plan."}, headers=scientist.headers
+    )
+    assert asked.status_code == 201 and asked.get_json()["status"] == "requested"
+    request_id = asked.get_json()["id"]
+    decision = f"{url}/{request_id}/decision"
+    move_clock(db, date(2026, 12, 1))
+    assert (
+        client.post(decision, json={"decision": "grant", "until": "2027-01-01"}, headers=other.headers).status_code
+        == 403
+    )
+    too_long = client.post(decision, json={"decision": "grant", "until": "2030-01-01"}, headers=steward.headers)
+    assert too_long.status_code == 422 and "until" in too_long.get_data(as_text=True)
+    granted = client.post(decision, json={"decision": "grant", "until": "2027-01-01"}, headers=steward.headers)
+    assert granted.status_code == 200 and granted.get_json()["active"] is True
+    assert place(scientist) == {"type": "Point", "coordinates": POINT}
+    assert place(other)["type"] == "Polygon"
+    # The steward sees every request, the scientist their own, others none.
+    assert [r["purpose"][:7] for r in client.get(url, headers=steward.headers).get_json()["requests"]] == ["Mapping"]
+    assert client.get(url, headers=other.headers).get_json()["requests"] == []
+    again = client.post(decision, json={"decision": "refuse"}, headers=steward.headers)
+    assert again.status_code == 409
+    move_clock(db, date(2027, 1, 1))
+    assert place(scientist)["type"] == "Polygon"
+    assert client.get(url, headers=scientist.headers).get_json()["requests"][0]["active"] is False
