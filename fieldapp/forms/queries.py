@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from fieldapp.forms.models import DatasetForm
@@ -36,3 +36,41 @@ SENSITIVE_NAMES_SQL = (
     "ARRAY(SELECT x->>'name' FROM dataset_form sf, jsonb_array_elements(sf.definition->'fields') x"
     " WHERE sf.dataset_id = o.dataset_id AND sf.version = o.form_version AND (x->>'sensitive')::boolean)"
 )
+
+
+def labelled_values(session: Session, observation_id: Any, values: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """A record's custom values in its form's order, with their labels and units, ready to show."""
+    if not values:
+        return []
+    row = session.execute(
+        text(
+            "SELECT f.definition FROM observation o JOIN dataset_form f"
+            " ON f.dataset_id = o.dataset_id AND f.version = o.form_version WHERE o.id = :id"
+        ),
+        {"id": observation_id},
+    ).first()
+    shown = []
+    for field in (row.definition if row else {}).get("fields", []):
+        if field["name"] not in values:
+            continue
+        value = values[field["name"]]
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif isinstance(value, list):
+            labels: dict[str, str] = {c["name"]: _first(c["label"], c["name"]) for c in field.get("choices", [])}
+            value = ", ".join(labels.get(str(v), str(v)) for v in value)
+        elif field.get("choices"):
+            value = next((_first(c["label"], c["name"]) for c in field["choices"] if c["name"] == value), value)
+        shown.append(
+            {
+                "name": field["name"],
+                "label": _first(field["label"], field["name"]),
+                "value": value,
+                "unit": field.get("unit"),
+            }
+        )
+    return shown
+
+
+def _first(texts: dict[str, str], fallback: str) -> str:
+    return texts.get("en") or next(iter(texts.values()), fallback)

@@ -28,6 +28,7 @@ from fieldapp.contributors.queries import groups_of, pseudonyms_of
 from fieldapp.datasets.queries import get_agreement_json
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
+from fieldapp.forms.queries import labelled_values
 from fieldapp.http import load, parse_uuid
 from fieldapp.observations import abundance, media, queries, recording, service, wording
 from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
@@ -146,6 +147,8 @@ def observation_page(observation_id: str):
         map_style=json.dumps(_map_style(props)),
         agreement=json.loads(get_agreement_json(session, props["dataset"]) or "null"),
         tk_labels=TK_LABELS,
+        # The gate already left out sensitive values this viewer may not see.
+        form_values=labelled_values(session, oid, props.get("fields")),
     )
 
 

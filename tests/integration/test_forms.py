@@ -200,3 +200,14 @@ def test_darwin_core_gives_the_values_as_measurements_or_facts_as_the_viewer_may
         assert facts["Pots hauled"] == ("4", "") and facts["Soak time"] == ("20.5", "h")
         assert facts["Berried females?"] == ("yes", "")
         assert ("Which mark" in facts) is sees_mark
+
+
+def test_the_record_page_shows_the_values_it_may_with_their_labels(client, make, crab):
+    steward, dataset = crab
+    fisher, other = make.account(), make.account()
+    oid = record(client, fisher, dataset, pots=4, soak_hours=20.5, berried="yes", mark="Les Sauvages").get_json()["id"]
+    own = client.get(f"/observations/{oid}", headers=fisher.headers).get_data(as_text=True)
+    assert 'Soak time</dt><dd data-field="soak_hours">20.5 h</dd>' in own
+    assert 'Berried females?</dt><dd data-field="berried">Yes</dd>' in own and "Les Sauvages" in own
+    theirs = client.get(f"/observations/{oid}", headers=other.headers).get_data(as_text=True)
+    assert 'data-field="pots">4<' in theirs and "Les Sauvages" not in theirs and "Which mark" not in theirs
