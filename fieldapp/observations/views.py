@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_wtf.csrf import generate_csrf
 
-from fieldapp import rules
+from fieldapp import geodata, rules
 from fieldapp.access import may_manage, may_see_record
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.annotations import queries as annotation_queries
@@ -68,6 +68,8 @@ def _record_page(mode: str):
             abundance_help=ABUNDANCE_HELP,
             # The server's own rules for scale values, so the phone refuses what the server would.
             scale_rules=abundance.page_rules(),
+            park_bounds=geodata.park_bounds(),
+            far_km=geodata.FAR_FROM_PARK_KM,
             confidences=CONFIDENCES,
             trends=TRENDS,
             visibilities=VISIBILITIES,

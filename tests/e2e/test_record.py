@@ -283,6 +283,9 @@ def test_photos_are_offered_not_applied_and_stored_stripped(phone, live_server, 
     page.get_by_role("button", name=re.compile(r"Use the time of DSCN0010\.jpg")).click()
     page.get_by_label(re.compile("What did you see")).fill("Wall lizard")
     page.get_by_role("button", name="Save").click()
+    # Italy is far from the park: the phone asks once, and a second Save keeps the photo's place.
+    expect(page.locator('[data-error-for="geometry"]')).to_contain_text("km from the park (it comes from the photo)")
+    page.get_by_role("button", name="Save").click()
     expect(outbox_item(page, "Wall lizard")).to_have_attribute("data-state", "sent", timeout=30_000)
 
     feature = warden.observations(live_server)["features"][0]

@@ -13,6 +13,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from fieldapp.accounts.models import User
 from fieldapp.datasets.models import Dataset
 from tests.e2e.test_record import PASSWORD, phone_context
+from tests.shared_data import PHOTOS
 
 pytestmark = pytest.mark.e2e
 
@@ -202,3 +203,26 @@ def test_a_value_off_its_scale_is_refused_on_the_phone_offline(phone, live_serve
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#outbox-count")).to_have_text("1")
     expect(page.locator('[data-error-for="abundance_value"]')).to_have_text("")
+
+
+# --- 8. a photo's place far outside the park ---------------------------------------------------
+
+
+def test_a_photo_place_far_from_the_park_is_questioned_before_saving(phone, live_server, newcomer):
+    page = sign_in(phone, newcomer.email)
+    page.locator("#photos").set_input_files(str(PHOTOS / "DSCN0010.jpg"))  # taken in Italy, 2008
+    page.get_by_role("button", name=re.compile(r"Use the location of DSCN0010\.jpg")).click()
+    page.get_by_role("button", name=re.compile(r"Use the time of DSCN0010\.jpg")).click()
+    page.get_by_label(re.compile("What did you see")).fill("Wall lizard")
+    page.get_by_role("button", name="Save", exact=True).click()
+    warning = page.locator('[data-error-for="geometry"]')
+    expect(warning).to_have_text(
+        re.compile(r"^This place is about 1,[0-9]{3} km from the park \(it comes from the photo\)\. Check the point")
+    )
+    expect(page.locator("#outbox-list li")).to_have_count(0)
+    # The recorder puts the point right (typed, on the shore): saved at once, no question.
+    page.get_by_label(re.compile("^Coordinates")).fill("49.1869, -2.1542")
+    page.get_by_role("button", name="Put the point here").click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#outbox-list li", has_text="Wall lizard")).to_have_count(1)
+    expect(warning).to_have_text("")

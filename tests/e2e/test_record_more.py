@@ -274,6 +274,9 @@ def test_a_photo_time_without_a_zone_is_jersey_time_on_the_phone_and_the_server(
     expect(page.locator("#observed-start")).to_have_value("2008-10-22")
     page.get_by_role("button", name=re.compile(r"Use the location of DSCN0010\.jpg")).click()
     subject(page, "Green lizard")
+    # The photo's place is in Italy: asked once, kept by pressing Save again.
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator('[data-error-for="geometry"]')).to_contain_text("km from the park")
     save_and_wait_sent(page, "Green lizard")
 
     stored = recorder.feature(live_server, "Green lizard")

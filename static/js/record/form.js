@@ -33,6 +33,30 @@ function buildFeature() {
   return { type: "Feature", id: state.editing || Outbox.uuid(), geometry: geometry(), properties: props };
 }
 
+/* How far a point is from the park's outline bounds (the page's data-park-bounds), in km; 0 inside. */
+function kmFromPark(lat, lon) {
+  var b = JSON.parse(attr("park-bounds") || "null");
+  if (!b) return 0;
+  var nearLat = Math.min(Math.max(lat, b[0][0]), b[1][0]), nearLon = Math.min(Math.max(lon, b[0][1]), b[1][1]);
+  var rad = Math.PI / 180, dLat = (lat - nearLat) * rad, dLon = (lon - nearLon) * rad;
+  var a = Math.sin(dLat / 2) * Math.sin(dLat / 2) +
+    Math.cos(lat * rad) * Math.cos(nearLat * rad) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+  return 6371 * 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a));
+}
+
+/* A place far from the park that the phone did not measure here (a photo's, typed, dragged) is
+   shown to the recorder once before it is saved; pressing Save again keeps it. */
+function farFromPark(feature) {
+  if (!feature.geometry || feature.geometry.type !== "Point" || state.source === "gps") return false;
+  var c = feature.geometry.coordinates, km = kmFromPark(c[1], c[0]), key = c.join(",");
+  if (km <= Number(attr("far-km") || Infinity) || state.farConfirmed === key) return false;
+  state.farConfirmed = key;
+  showError("geometry", "This place is about " + Math.round(km).toLocaleString("en-GB") + " km from the park" +
+    (state.source === "photo" ? " (it comes from the photo)" : "") +
+    ". Check the point; if it is right, press Save again to keep it.");
+  return true;
+}
+
 function checkBeforeSaving(feature) {
   clearErrors();
   var ok = true;
@@ -55,6 +79,8 @@ function checkBeforeSaving(feature) {
   if (whenMode() !== "now" && !feature.properties.observed_start) {
     showError("observed_start", "Give the date, or choose Now."); ok = false;
   }
+  // Asked last, when nothing else stops the record: pressing Save again is then the answer.
+  if (ok && farFromPark(feature)) ok = false;
   if (!ok) { var first = form.querySelector(".error:not(:empty)"); if (first) first.scrollIntoView({ block: "center" }); }
   return ok;
 }
@@ -76,7 +102,7 @@ export function onSubmit(e) {
 /* Keep only the dataset, credit, sharing and licence for the next record; clear everything that
    described this observation (what, how much, trend, confidence, notes, effort, when, photos, place). */
 function resetForNext() {
-  state.editing = null; state.photos = []; state.exactStart = null;
+  state.editing = null; state.photos = []; state.exactStart = null; state.farConfirmed = null;
   ["#subject", "#count", "#abundance-value", "#observed-start", "#observed-end"].forEach(function (s) { $(s).value = ""; });
   form.querySelector("input[name=occurrence_status][value=present]").checked = true;
   $("#quantity-kind").value = "none"; $("#quantity-kind").dispatchEvent(new Event("change"));
