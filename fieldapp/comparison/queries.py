@@ -213,6 +213,28 @@ def _too_slow(limits: Limits, cell_m: float) -> ServiceUnavailable:
     return ServiceUnavailable(message, [{"path": "cell_m", "message": "comparison timed out"}], retry_after=60)
 
 
+# The summary every comparison answers: classes, coverage, presence, tallies per side and per dataset.
+_SUMMARY = """-- One pass over both sides for the tallies and the per-dataset counts of the usage log.
+        side_stats AS (
+          SELECT side, dataset_id, count(*) AS n, count(*) FILTER (WHERE visibility = 'generalised') AS g,
+                 count(*) FILTER (WHERE public_geom IS NULL) AS p
+            FROM sides GROUP BY side, dataset_id
+        )
+        SELECT
+          (SELECT coalesce(json_object_agg(class, n), '{}'::json)
+             FROM (SELECT class, count(*) AS n FROM classified GROUP BY class) k)::text AS classes,
+          (SELECT count(*) FROM classified WHERE ap + aa > 0) AS coverage_a,
+          (SELECT count(*) FROM classified WHERE bp + ba > 0) AS coverage_b,
+          (SELECT count(*) FROM classified WHERE ap > 0) AS presence_a,
+          (SELECT count(*) FROM classified WHERE bp > 0) AS presence_b,
+          (SELECT json_object_agg(side, json_build_object(
+                    'observations', n, 'generalised', g, 'left_out_private', p))
+             FROM (SELECT side, sum(n) AS n, sum(g) AS g, sum(p) AS p FROM side_stats GROUP BY side) t)::text
+             AS tallies,
+          (SELECT json_object_agg(dataset_id, n) FROM (SELECT dataset_id, sum(n - p) AS n FROM side_stats
+             GROUP BY dataset_id) u)::text AS dataset_counts,"""
+
+
 def comparison_sql(
     a: Selection,
     b: Selection,
@@ -254,25 +276,7 @@ def comparison_sql(
             FROM touched GROUP BY i, j
         ),
         classified AS (SELECT i, j, ap, aa, bp, ba, {_CLASSIFY} AS class FROM cells),{store}
-        -- One pass over both sides for the tallies and the per-dataset counts of the usage log.
-        side_stats AS (
-          SELECT side, dataset_id, count(*) AS n, count(*) FILTER (WHERE visibility = 'generalised') AS g,
-                 count(*) FILTER (WHERE public_geom IS NULL) AS p
-            FROM sides GROUP BY side, dataset_id
-        )
-        SELECT
-          (SELECT coalesce(json_object_agg(class, n), '{{}}'::json)
-             FROM (SELECT class, count(*) AS n FROM classified GROUP BY class) k)::text AS classes,
-          (SELECT count(*) FROM classified WHERE ap + aa > 0) AS coverage_a,
-          (SELECT count(*) FROM classified WHERE bp + ba > 0) AS coverage_b,
-          (SELECT count(*) FROM classified WHERE ap > 0) AS presence_a,
-          (SELECT count(*) FROM classified WHERE bp > 0) AS presence_b,
-          (SELECT json_object_agg(side, json_build_object(
-                    'observations', n, 'generalised', g, 'left_out_private', p))
-             FROM (SELECT side, sum(n) AS n, sum(g) AS g, sum(p) AS p FROM side_stats GROUP BY side) t)::text
-             AS tallies,
-          (SELECT json_object_agg(dataset_id, n) FROM (SELECT dataset_id, sum(n - p) AS n FROM side_stats
-             GROUP BY dataset_id) u)::text AS dataset_counts,
+        {_SUMMARY}
           {_CELLS_OUTPUT[cells_format].format(cell_geometry=_CELL_GEOMETRY[shape], decimals=COORDINATE_DECIMALS)}
     """
     params = {**a_params, **b_params, "cell": float(cell_m), "srid": srid}

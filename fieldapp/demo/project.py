@@ -82,6 +82,14 @@ def ensure_project(session: Session, users: dict[str, User], contributors: dict[
     session.add_all(ProjectPartner(project_id=project.id, contributor_id=contributors[k], role=r) for k, r in partners)
     ids = session.scalars(select(Dataset.id).where(Dataset.slug.in_(DATASETS)))
     session.add_all(ProjectDataset(project_id=project.id, dataset_id=d) for d in ids)
+    _protocol(session, project, users, contributors)
+    _checkins(session, project)
+    session.flush()
+    return f"Project {SLUG}: 2 protocol versions, {len(COMMENTS)} comments, {len(CHECKINS)} wellbeing participants."
+
+
+def _protocol(session: Session, project: Project, users: dict[str, User], contributors: dict[str, int]) -> None:
+    """Two published versions, shaped by the comments settled into them; one comment still open."""
     versions = []
     for number, text in enumerate(VERSIONS, start=1):
         version = ProtocolVersion(
@@ -108,6 +116,10 @@ def ensure_project(session: Session, users: dict[str, User], contributors: dict[
                 settled_in=versions[settled].id if settled is not None else None,
             )
         )
+
+
+def _checkins(session: Session, project: Project) -> None:
+    """Eight synthetic participants (accounts that cannot sign in), on joining and six months later."""
     for i, answers in enumerate(CHECKINS, start=1):
         person = create_user(session, f"participant{i}@demo.fieldapp.test", name=f"Demo participant {i} (synthetic)")
         for when, (life, worth, happy, anxious) in zip(("2025-03-01", "2025-09-01"), answers, strict=True):
@@ -122,5 +134,3 @@ def ensure_project(session: Session, users: dict[str, User], contributors: dict[
                     anxiety=anxious,
                 )
             )
-    session.flush()
-    return f"Project {SLUG}: 2 protocol versions, {len(COMMENTS)} comments, {len(CHECKINS)} wellbeing participants."
