@@ -137,3 +137,20 @@ def datasets_with_records(session: Session, contributor_id: int) -> list[dict[st
         {"id": contributor_id},
     )
     return [dict(r._mapping) for r in rows]
+
+
+def precise_views(session: Session, contributor_id: int) -> list[dict[str, Any]]:
+    """Who has seen the contributor's exact locations, when, how and why (newest first; for them alone).
+
+    The viewer is named as they are credited on their own account; the pseudonym the records are under
+    is never tied to its account here, since only its owner reads this."""
+    rows = session.execute(
+        text(
+            "SELECT v.at, coalesce(c.display_name, 'a deleted account') AS viewer, v.via, v.reason, v.records,"
+            " d.title AS dataset_title FROM precise_view v LEFT JOIN user_account u ON u.id = v.user_id"
+            " LEFT JOIN contributor c ON c.id = u.contributor_id LEFT JOIN dataset d ON d.id = v.dataset_id"
+            " WHERE v.contributor_id = :id ORDER BY v.at DESC, v.id DESC LIMIT 200"
+        ),
+        {"id": contributor_id},
+    )
+    return [dict(r._mapping) for r in rows]

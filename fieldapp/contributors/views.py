@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import text
 
-from fieldapp.access import may_withdraw, viewer_of
+from fieldapp.access import may_withdraw, speaks_for, viewer_of
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.contributors import queries
 from fieldapp.contributors.service import set_membership_shown
@@ -34,7 +34,16 @@ def contributor_page(contributor_id: int):
         used={row["kind"]: row for row in queries.knowledge_used(session, contributor_id)},
         my_membership=_my_membership(session, contributor_id),
         withdrawal=_withdrawal(session, contributor_id),
+        seen=_seen(session, contributor_id),
     )
+
+
+def _seen(session, contributor_id: int) -> list | None:
+    """Who has seen their exact locations: for the contributor and the owner of a pseudonym only."""
+    user = current_user()
+    if user is None or not speaks_for(session, viewer_of(user), contributor_id):
+        return None
+    return queries.precise_views(session, contributor_id)
 
 
 def _withdrawal(session, contributor_id: int) -> dict | None:

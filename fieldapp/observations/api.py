@@ -33,6 +33,7 @@ from fieldapp.observations.schemas import (
     counting_of,
     filter_of,
 )
+from fieldapp.observations.seen import seen_feature
 from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
 
 bp = Blueprint("observations_api", __name__)
@@ -189,7 +190,7 @@ def _single_response(outcome: service.Outcome) -> Response:
     errors=(400, 401, 404),
 )
 def get_observation(observation_id: str):
-    feature = queries.get_observation_feature(get_session(), current_viewer(), parse_uuid(observation_id))
+    feature = seen_feature(get_session(), current_viewer(), parse_uuid(observation_id), "api")
     if feature is None:
         raise NotFound(f"No observation {observation_id}.")
     return json_text_response(feature, mimetype=GEOJSON)

@@ -30,9 +30,10 @@ from fieldapp.db import get_session
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.forms.queries import labelled_values
 from fieldapp.http import load, parse_uuid
-from fieldapp.observations import abundance, media, queries, recording, service, wording
+from fieldapp.observations import abundance, media, recording, service, wording
 from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.schemas import FeaturePatchSchema
+from fieldapp.observations.seen import seen_feature
 from fieldapp.subjects.queries import subject_names
 from fieldapp.ui import generalised_style, kind_style
 from fieldapp.vocab import CONFIDENCES, LICENCES, TK_LABELS, TRENDS, VISIBILITIES
@@ -119,7 +120,7 @@ def media_file(media_id: str, variant: str):
 def observation_page(observation_id: str):
     session, viewer = get_session(), current_viewer()
     oid = parse_uuid(observation_id)
-    feature_text = queries.get_observation_feature(session, viewer, oid)
+    feature_text = seen_feature(session, viewer, oid, "record page")
     if feature_text is None:
         raise NotFound(f"No observation {observation_id}.")
     feature = json.loads(feature_text)

@@ -24,6 +24,7 @@ from fieldapp.geo.geojson import COORDINATE_DECIMALS
 from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.observations.columns import record_columns
 from fieldapp.observations.queries import FROM_SQL, observation_feature_sql
+from fieldapp.observations.seen import log_export_view
 from fieldapp.usage import record_usage
 from fieldapp.vocab import ANNOTATION_KINDS
 
@@ -110,6 +111,7 @@ class Export:
             "viewer": self.viewer.role or "anonymous",
         }
         record_usage(self.session, "export", self.viewer.user_id or None, parameters, {self.dataset.id: self.count})
+        log_export_view(self.session, self.viewer, self.dataset.id)
         self.session.commit()
 
     def _counted(self, columns: dict[str, str]) -> Iterator[Any]:

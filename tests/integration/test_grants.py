@@ -3,7 +3,7 @@ precise place of generalised records, and the access ends by itself on that day.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import text
 
@@ -52,3 +52,45 @@ def test_a_scientist_is_granted_precise_access_for_a_time(client, db, make):
     move_clock(db, date(2027, 1, 1))
     assert place(scientist)["type"] == "Polygon"
     assert client.get(url, headers=scientist.headers).get_json()["requests"][0]["active"] is False
+
+
+def test_the_contributor_sees_who_saw_their_exact_locations_and_why(client, db, make):
+    steward, fisher, scientist = (
+        make.account(role="steward", name="Sam Steward"),
+        make.account(),
+        make.account(name="Dr Bass"),
+    )
+    staff = make.account(role="staff", name="Park Ranger")
+    grounds = make.dataset(steward, default_visibility="generalised", force_generalised=True)
+    body = feature(grounds.slug, {"type": "Point", "coordinates": POINT}, visibility="generalised")
+    oid = client.post("/api/v1/observations", json=body, headers=fisher.headers).get_json()["id"]
+    asked = client.post(
+        f"/api/v1/datasets/{grounds.slug}/access-requests",
+        json={"purpose": "Mapping bass nursery grounds."},
+        headers=scientist.headers,
+    ).get_json()["id"]
+    decision = {"decision": "grant", "until": (date.today() + timedelta(days=30)).isoformat()}
+    url = f"/api/v1/datasets/{grounds.slug}/access-requests/{asked}/decision"
+    assert client.post(url, json=decision, headers=steward.headers).status_code == 200
+    client.get(f"/api/v1/observations/{oid}", headers=fisher.headers)  # their own view: not logged
+    client.get(f"/api/v1/observations/{oid}", headers=steward.headers)
+    client.get(f"/observations/{oid}", headers=staff.headers)
+    client.get(f"/api/v1/observations/{oid}", headers=scientist.headers)
+    client.get(f"/api/v1/datasets/{grounds.slug}/export?format=csv", headers=scientist.headers).get_data()
+    client.get(f"/api/v1/observations/{oid}", headers=make.account().headers)  # sees the cell: not logged
+    page = client.get(f"/contributors/{fisher.user.contributor_id}", headers=fisher.headers).get_data(as_text=True)
+    assert "Who has seen your exact locations" in page
+    assert "Sam Steward (dataset steward), api" in page
+    assert "Park Ranger (park staff), record page" in page
+    assert "Dr Bass (granted access: Mapping bass nursery grounds.), api" in page
+    assert "Dr Bass (granted access: Mapping bass nursery grounds.), export" in page
+    assert (
+        db.scalar(
+            text("SELECT count(*) FROM precise_view WHERE contributor_id = :c"), {"c": fisher.user.contributor_id}
+        )
+        == 4
+    )
+    # Nobody else reads the log.
+    assert "Who has seen your exact locations" not in client.get(
+        f"/contributors/{fisher.user.contributor_id}", headers=steward.headers
+    ).get_data(as_text=True)
