@@ -34,7 +34,9 @@ run:
 	$(SETUP) run
 	$(BIN)/fieldapp db upgrade
 	$(BIN)/fieldapp demo
-	$(BIN)/fieldapp run --host $(HOST) --port $(PORT)
+	@# A job worker beside the development server, so large imports run too; stopped with it.
+	$(BIN)/fieldapp worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/fieldapp run --host $(HOST) --port $(PORT)
 
 # The production stack on this machine (fieldapp/serve.py): production mode, so a secret is needed;
 # without FIELDAPP_SECRET_KEY one is made once and kept in var/secret_key (readable by you only).
