@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from fieldapp.datasets.models import Dataset
 from fieldapp.db import set_actor
 from fieldapp.errors import Invalid, NotFound
+from fieldapp.forms.queries import current_form
 from fieldapp.geo.crs import JERSEY_BBOX
 from fieldapp.observations import bulk
 from fieldapp.transfer import identity
@@ -138,7 +139,7 @@ def _import(
         "format": source.format,
         "source_key": ident.key,
     }
-    records, builder = _prepare(source, options, dataset, report)
+    records, builder = _prepare(session, source, options, dataset, report)
     builder.identity = ident
     report.source["id_column"] = builder.mapping.columns.get("id")
     report.source["identified"] = ident.describe(report.source["id_column"])
@@ -183,10 +184,13 @@ def _write(session: Session, stage: Stage, dataset: Dataset, user_id: int | None
 
 
 def _prepare(
-    source: Source, options: ImportOptions, dataset: Dataset, report: ImportReport
+    session: Session, source: Source, options: ImportOptions, dataset: Dataset, report: ImportReport
 ) -> tuple[Iterator[Record], RowBuilder]:
     crs, crs_reading = resolve_crs(source.crs, options.crs, source.has_geometry)
-    mapping = detect(source.columns, parse_overrides(options.mapping))
+    form = current_form(session, dataset.id)
+    names = tuple(f["name"] for f in form.definition["fields"] if f["type"] != "note") if form else ()
+    mapping = detect(source.columns, parse_overrides(options.mapping), names)
+    _check_field_targets(mapping, names)
     if not source.has_geometry and not ("wkt" in mapping.columns or {"latitude", "longitude"} <= set(mapping.columns)):
         raise Invalid(
             "The file has no geometry: no latitude/longitude columns and no WKT column were found"
@@ -203,13 +207,27 @@ def _prepare(
         _default_time(options),
         default_subject,
         dataset.licence,
-        position_columns(source.columns, mapping),
+        # Columns that fill the form's fields stay out of attributes: a sensitive one must not be shown there.
+        position_columns(source.columns, mapping)
+        | {mapping.columns[t] for t in mapping.field_targets().values() if t in mapping.columns},
+        (form.version, form.definition) if form else None,
     )
     report.crs = crs_reading
     report.mapping = mapping.describe()
     report.readings = {**source.readings, "dates": f"{order} ({why})"}
     report.warnings.extend(source.warnings)
     return chain(head, source.records), builder
+
+
+def _check_field_targets(mapping, names: tuple[str, ...]) -> None:
+    """A field:<name> target must name a field of the dataset's current form."""
+    unknown = sorted(set(mapping.field_targets()) - set(names))
+    if unknown:
+        have = ", ".join(names) or "none: the dataset has only the common fields"
+        raise Invalid(
+            f"The dataset's form has no field {unknown[0]!r} (its fields: {have}).",
+            [{"path": f"map.field:{n}", "message": "no such field in the dataset's form"} for n in unknown],
+        )
 
 
 def _date_order(head: list[Record], mapping, given: str | None) -> tuple[str, str]:
@@ -296,7 +314,7 @@ class Stage:
               abundance_scale text, abundance_value text, abundance_verbatim text, occurrence_status text,
               observed_start timestamptz, observed_end timestamptz, time_precision text,
               lon double precision, lat double precision, geom geometry, coordinate_uncertainty_m double precision,
-              licence text, attributes jsonb, repair_note text
+              licence text, attributes jsonb, form_version integer, field_values jsonb, repair_note text
             ) ON COMMIT DROP""")
         )
 

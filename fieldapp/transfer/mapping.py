@@ -104,6 +104,11 @@ class Mapping:
     constants: dict[str, str] = field(default_factory=dict)
     detected: set[str] = field(default_factory=set)
 
+    def field_targets(self) -> dict[str, str]:
+        """Form field name -> mapping target, for every field mapped to a column or a constant."""
+        targets = [*self.columns, *self.constants]
+        return {t[len(FIELD_PREFIX) :]: t for t in targets if t.startswith(FIELD_PREFIX)}
+
     def describe(self) -> dict[str, str]:
         """The mapping as the report shows it."""
         shown = {
@@ -113,6 +118,15 @@ class Mapping:
         return dict(sorted(shown.items()))
 
 
+# A dataset form's custom field as a mapping target: field:<name>.
+FIELD_PREFIX = "field:"
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
+def is_field_target(target: str) -> bool:
+    return target.startswith(FIELD_PREFIX) and bool(_FIELD_NAME.match(target[len(FIELD_PREFIX) :]))
+
+
 def parse_overrides(pairs: list[str] | dict[str, str] | None) -> dict[str, str]:
     """Read 'target=column' pairs (or a dict); 'target=' turns detection off, 'target==text' is a constant."""
     if not pairs:
@@ -120,9 +134,10 @@ def parse_overrides(pairs: list[str] | dict[str, str] | None) -> dict[str, str]:
     items = pairs.items() if isinstance(pairs, dict) else [_split(p) for p in pairs]
     result: dict[str, str] = {}
     for target, column in items:
-        if target not in TARGETS:
+        if target not in TARGETS and not is_field_target(target):
             raise Invalid(
-                f"Unknown mapping target {target!r}; use one of {', '.join(TARGETS)}.",
+                f"Unknown mapping target {target!r}; use one of {', '.join(TARGETS)}, or field:<name> for a field"
+                " of the dataset's form.",
                 [{"path": "map", "message": f"unknown target {target!r}"}],
             )
         result[target] = column
@@ -138,8 +153,8 @@ def _split(pair: str) -> tuple[str, str]:
     return target.strip(), column.strip()
 
 
-def detect(columns: list[str], overrides: dict[str, str]) -> Mapping:
-    """Map targets to columns by their usual names, then apply the user's overrides."""
+def detect(columns: list[str], overrides: dict[str, str], field_names: tuple[str, ...] = ()) -> Mapping:
+    """Map targets to columns by their usual names (a form's fields by theirs), then apply the user's overrides."""
     by_name: dict[str, str] = {}
     for column in columns:
         by_name.setdefault(normalise(column), column)
@@ -157,6 +172,12 @@ def detect(columns: list[str], overrides: dict[str, str]) -> Mapping:
                 break
     if "subject" not in mapping.columns and "subject" not in overrides:
         _subject_by_suffix(columns, mapping, used)
+    for name in field_names:
+        target, found = FIELD_PREFIX + name, by_name.get(normalise(name))
+        if target not in overrides and found is not None and found not in used:
+            mapping.columns[target] = found
+            mapping.detected.add(target)
+            used.add(found)
     _apply_overrides(columns, overrides, mapping)
     return mapping
 

@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from fieldapp import rules
 from fieldapp.errors import Invalid
+from fieldapp.forms.values import check_values
 from fieldapp.geo.crs import JERSEY_BBOX, STORAGE_SRID
 from fieldapp.geo.repair import Unrepairable, repair
 from fieldapp.observations.abundance import normalise as normalise_abundance
@@ -52,6 +53,9 @@ STAGE_COLUMNS = (
     "coordinate_uncertainty_m",
     "licence",
     "attributes",
+    "form_version",
+    "field_values",
+    # Last: the importer reads a built row's repair note as row[-1].
     "repair_note",
 )
 # The observation columns a staged row fills, in STAGE_COLUMNS order: the importer inserts, compares
@@ -129,8 +133,11 @@ class RowBuilder:
         default_subject: str,
         dataset_licence: str,
         dropped_columns: set[str],
+        form: tuple[int, dict[str, Any]] | None = None,
     ):
         self.mapping = mapping
+        # The dataset's current form (version, definition), whose fields mapped columns fill.
+        self.form = form
         self.transformer = (
             None if crs.equals(WGS84, ignore_axis_order=True) else Transformer.from_crs(crs, WGS84, always_xy=True)
         )
@@ -193,8 +200,20 @@ class RowBuilder:
             _uncertainty(uncertainty),
             self.licence(values, record.number),
             self.attributes(values, record.number),
+            self.form[0] if self.form else None,
+            self.field_values(values),
             note,
         )
+
+    def field_values(self, values: dict[str, Any]) -> str | None:
+        """The form's fields as the mapping fills them, checked as the API checks them (JSON text)."""
+        if self.form is None:
+            return None
+        raw = {name: self.value(values, target) for name, target in self.mapping.field_targets().items()}
+        clean, problems = check_values(self.form[1], {k: v for k, v in raw.items() if v not in (None, "")}, "field")
+        if problems:
+            raise ValueProblem("; ".join(f"{p['path']}: {p['message']}" for p in problems))
+        return json.dumps(clean)
 
     def subject(self, values: dict[str, Any], row: int) -> str:
         text = _text(self.value(values, "subject"))

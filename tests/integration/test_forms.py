@@ -211,3 +211,43 @@ def test_the_record_page_shows_the_values_it_may_with_their_labels(client, make,
     assert 'Berried females?</dt><dd data-field="berried">Yes</dd>' in own and "Les Sauvages" in own
     theirs = client.get(f"/observations/{oid}", headers=other.headers).get_data(as_text=True)
     assert 'data-field="pots">4<' in theirs and "Les Sauvages" not in theirs and "Which mark" not in theirs
+
+
+def test_the_importer_fills_the_form_from_columns_named_or_mapped(client, make, crab, db, tmp_path):
+    from sqlalchemy import text as sql
+
+    from fieldapp.errors import Invalid
+    from fieldapp.transfer.importer import ImportRejected
+    from tests.integration.transfer_helpers import do_import
+
+    steward, dataset = crab
+    path = tmp_path / "logs.csv"
+    path.write_text(
+        "id,species,lat,lon,date,Pots,soak_hours,Mark\n"
+        "p1,spider crab,49.18,-2.12,2025-05-01,12,24,West reef\n"
+        "p2,spider crab,49.19,-2.11,2025-05-02,0,,\n",
+        encoding="utf-8",
+    )
+    report = do_import(db, path, dataset.slug, tmp_path / "w", mapping=["field:mark=Mark"])
+    assert report.created == 2, report.rejected
+    assert report.mapping["field:pots"].startswith("column 'Pots' (detected)")
+    stored = dict(
+        db.execute(
+            sql("SELECT source_ref, field_values FROM observation WHERE dataset_id = :d"), {"d": dataset.id}
+        ).all()
+    )
+    values = {ref.split("#")[-1] if "#" in ref else ref: v for ref, v in stored.items()}
+    assert values["p1"] == {"pots": 12, "soak_hours": 24.0, "mark": "West reef"} and values["p2"] == {"pots": 0}
+    # The sensitive mark is in the field values only, never also in the public attributes.
+    attrs = db.execute(sql("SELECT attributes FROM observation WHERE dataset_id = :d"), {"d": dataset.id}).scalars()
+    assert all("Mark" not in a and "Pots" not in a for a in attrs)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,species,lat,lon,date,Pots\nb1,spider crab,49.18,-2.12,2025-05-01,lots\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as refused:
+        do_import(db, bad, dataset.slug, tmp_path / "w2")
+    (rejected,) = refused.value.report.rejected
+    assert rejected["row"] == 2 and "field.pots: 'lots' is not a number" in rejected["reason"]
+    unknown = tmp_path / "u.csv"
+    unknown.write_text("id,species,lat,lon,date\nu1,crab,49.18,-2.12,2025-05-01\n", encoding="utf-8")
+    with pytest.raises(Invalid, match="no field 'colour'"):
+        do_import(db, unknown, dataset.slug, tmp_path / "w3", mapping=["field:colour=species"])
