@@ -17,10 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from pyxform.errors import PyXFormError
-from pyxform.xls2json import parse_file_to_json
-
 from fieldapp.forms.conditions import ConditionError, parse
 from fieldapp.forms.definition import NAME
 
@@ -75,6 +71,11 @@ def language_code(name: str) -> str:
 
 def read_xlsform(path: Path) -> ImportReport:
     """Read an .xlsx XLSForm into a form definition and its report."""
+    # Imported here, not with the module: pyxform and openpyxl add about 40 MB to a worker that loads
+    # them, which the photo decoder's memory budget has no room for; only a form import pays it.
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json import parse_file_to_json
+
     warnings: list[str] = []
     try:
         survey = parse_file_to_json(str(path), warnings=warnings)
@@ -191,6 +192,8 @@ def _without_range(constraint: str, question: dict[str, Any]) -> str:
 
 def write_xlsform(definition: dict[str, Any]) -> bytes:
     """The form as an .xlsx XLSForm: survey, choices and settings sheets."""
+    import openpyxl  # see read_xlsform: only an export pays for it
+
     languages = definition.get("languages") or sorted({c for f in definition["fields"] for c in f["label"]}) or ["en"]
     named = [f"{LANGUAGE_NAMES.get(code, code)} ({code})" for code in languages]
     book = openpyxl.Workbook()
