@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.accounts.views import bp as accounts_views
     from fieldapp.annotations.views import bp as annotation_views
     from fieldapp.comparison.views import bp as comparison_views
+    from fieldapp.consent.views import bp as consent_views
     from fieldapp.contributors.views import bp as contributor_views
     from fieldapp.datasets.views import bp as dataset_views
     from fieldapp.maps.api import bp as tiles
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(projects_views)
     app.register_blueprint(transfer_views)
     app.register_blueprint(ogc_api)
+    app.register_blueprint(consent_views)
 
 
 def register_api(app: Flask) -> None:
@@ -123,6 +125,7 @@ def register_api(app: Flask) -> None:
     from fieldapp.api import API_PREFIX, protect_cookie_writes
     from fieldapp.api import bp as api
     from fieldapp.comparison.api import bp as comparison_api
+    from fieldapp.consent.api import bp as consent_api
     from fieldapp.contributors.api import bp as contributors_api
     from fieldapp.datasets.api import bp as datasets_api
     from fieldapp.forms.api import bp as forms_api
@@ -136,6 +139,7 @@ def register_api(app: Flask) -> None:
         observations_api,
         datasets_api,
         comparison_api,
+        consent_api,
         sensing_api,
         projects_api,
         forms_api,
@@ -153,6 +157,7 @@ def register_api(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     """App-wide request hooks (Flask runs them in the order they are registered)."""
+    from fieldapp.consent.views import ask_for_consent
     from fieldapp.guard import refuse_hostile_input
     from fieldapp.headers import security_headers
     from fieldapp.pwa.compression import gzip_response
@@ -164,6 +169,8 @@ def register_hooks(app: Flask) -> None:
     app.before_request(allow_large_imports)
     # Reads the form too, so after the import limit is raised; before any view, to answer 400 naming the parameter.
     app.before_request(refuse_hostile_input)
+    # After the input checks: a signed-in person who has not agreed to the current terms is asked first.
+    app.before_request(ask_for_consent)
     app.after_request(gzip_response)
     # Every response, pages, API, files and errors alike, carries the policy and security headers.
     app.after_request(security_headers)

@@ -3,6 +3,7 @@
 from fieldapp.accounts.models import ApiToken, LoginThrottle, User, UserSession
 from fieldapp.annotations.models import Annotation
 from fieldapp.comparison.models import ComparisonCell, ComparisonRun
+from fieldapp.consent.models import Consent, TermsVersion
 from fieldapp.contributors.models import Contributor, Membership
 from fieldapp.datasets.models import Dataset
 from fieldapp.db import Base
@@ -24,11 +25,13 @@ from fieldapp.transfer.models import ImportFile, ImportJob
 from fieldapp.usage import UsageDataset, UsageEvent
 
 __all__ = [
+    "TermsVersion",
     "Annotation",
     "ApiToken",
     "Base",
     "ComparisonCell",
     "ComparisonRun",
+    "Consent",
     "Contributor",
     "Dataset",
     "DatasetForm",

@@ -53,3 +53,5 @@ TK_LABELS = {
 }
 # A request for precise access to a dataset: asked, then granted (for a limited time) or refused.
 GRANT_STATUSES = ("requested", "granted", "refused")
+# How a consent to the terms was given: by the person online, or through a facilitator.
+CONSENT_WAYS = ("online", "in_person", "paper", "verbal")

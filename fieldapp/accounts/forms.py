@@ -1,7 +1,7 @@
 """CSRF-protected forms: sign-in, registration, password change and API tokens."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from fieldapp.accounts.service import MIN_PASSWORD_LENGTH
@@ -26,6 +26,8 @@ class RegisterForm(FlaskForm):
     )
     password = PasswordField("Password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
     confirm = PasswordField("Password again", validators=[EqualTo("password", message="The passwords differ.")])
+    # Required by the view when the park has published terms (consent.service.current_terms).
+    agree = BooleanField("I agree to the park's terms shown above")
 
 
 class ChangePasswordForm(FlaskForm):

@@ -19,6 +19,7 @@ from fieldapp.accounts.service import (
 from fieldapp.accounts.throttle import LoginLimits
 from fieldapp.accounts.tokens import list_tokens, revoke_token, token_owner
 from fieldapp.config import current_settings
+from fieldapp.consent.service import agree, current_terms
 from fieldapp.db import get_session
 
 bp = Blueprint("accounts", __name__)
@@ -77,11 +78,19 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     form = RegisterForm()
-    if not form.validate_on_submit():
-        return render_template("accounts/register.html", form=form), 400 if request.method == "POST" else 200
     db = get_session()
+    terms = current_terms(db)
+    valid = form.validate_on_submit()
+    if valid and terms is not None and not form.agree.data:
+        form.agree.errors = ["Agree to the terms to register."]
+        valid = False
+    if not valid:
+        status = 400 if request.method == "POST" else 200
+        return render_template("accounts/register.html", form=form, terms=terms), status
     # The same answer whether or not the email has an account, so this page cannot be used to find out.
-    register_account(db, form.email.data, form.display_name.data, form.password.data)
+    user = register_account(db, form.email.data, form.display_name.data, form.password.data)
+    if user is not None and terms is not None:
+        agree(db, user.id, terms.version)
     db.commit()
     flash(REGISTERED.format(email=form.email.data.strip()))
     return redirect(url_for("accounts.login"))

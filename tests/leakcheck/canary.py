@@ -69,6 +69,7 @@ class Canary:
     tokens: list[int] = field(default_factory=list)  # API tokens of the people behind the credits
     comparison_runs: list[str] = field(default_factory=list)  # the stored cells of comparison pages
     access_requests: list[int] = field(default_factory=list)  # requests for precise access, undecided
+    consents: list[int] = field(default_factory=list)  # the pseudonym owner's consent to the terms
     projects: list[str] = field(default_factory=list)  # discussed under the pseudonym and the group
     form_datasets: list[str] = field(default_factory=list)  # with a sensitive custom field
     sent: dict[str, dict[str, Any]] = field(default_factory=dict)  # role -> the feature as first sent
@@ -107,7 +108,20 @@ class CanaryBuilder:
         self._project()
         self._form()
         self._access_request()
+        self._terms()
         return self.canary
+
+    def _terms(self) -> None:
+        """The park's terms, agreed to by every canary account (the crawl's member too, so pages are not withheld)."""
+        self.db.execute(text("INSERT INTO terms_version (version, text) VALUES (1, 'Canary terms.')"))
+        for name, account in self.canary.people.items():
+            consent = self.db.execute(
+                text("INSERT INTO consent (user_id, version, way) VALUES (:u, 1, 'online') RETURNING id"),
+                {"u": account.user.id},
+            ).scalar_one()
+            if name == "owner":
+                self.canary.consents.append(consent)
+        self.db.commit()
 
     def _access_request(self) -> None:
         """The owner of the pseudonym asks for precise access to the nest sites (the crawl may not decide it)."""

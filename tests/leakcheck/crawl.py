@@ -49,6 +49,7 @@ def path_values(canary: Canary) -> dict[str, list[Any]]:
         "name": ["jersey-land.geojson"],  # the bundled coastline outline (/geodata/<name>)
         "run_id": canary.comparison_runs,
         "request_id": canary.access_requests,
+        "consent_id": canary.consents,
     }
 
 

@@ -90,6 +90,13 @@ DOCUMENTED_OPERATIONS = {
         "application/json",
     ),
     (
+        "POST /consents/facilitated",
+        "recordFacilitatedConsent",
+        "header:X-CSRFToken",
+        "201 400 401 403 404 413 422",
+        "application/json",
+    ),
+    (
         "POST /contributors/pseudonyms",
         "createPseudonym",
         "header:X-CSRFToken",
