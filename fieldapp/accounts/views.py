@@ -21,6 +21,7 @@ from fieldapp.accounts.tokens import list_tokens, revoke_token, token_owner
 from fieldapp.config import current_settings
 from fieldapp.consent.service import agree, current_terms
 from fieldapp.db import get_session
+from fieldapp.observations.erasure import delete_account
 
 bp = Blueprint("accounts", __name__)
 
@@ -144,3 +145,18 @@ def revoke(token_id: int):
     flash("The token is revoked: it no longer works.")
     email = None if owner.id == user.id else owner.email
     return redirect(url_for("accounts.tokens", email=email), 303)
+
+
+@bp.post("/account/delete")
+def delete():
+    """Delete the account: the person chooses what becomes of their records; their personal data is erased."""
+    user = require_user()
+    db = get_session()
+    if not (user.password_hash and password_matches(user.password_hash, request.form.get("password", ""))):
+        flash("Your account is not deleted: that is not your password.")
+        return redirect(url_for("accounts.account"))
+    delete_account(db, user, request.form.get("choice", ""), request.form.get("pseudonym", ""))
+    sign_out()
+    db.commit()
+    flash("Your account is deleted and your personal data erased.")
+    return redirect(url_for("site.home"))
