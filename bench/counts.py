@@ -17,7 +17,14 @@ from fieldapp.access import ANONYMOUS
 from fieldapp.config import Settings
 from fieldapp.db import Database
 from fieldapp.geo.filters import parse_datetime
-from fieldapp.observations.queries import Counting, ObservationFilter, count_matches, where_sql, with_dataset_ids
+from fieldapp.observations.queries import (
+    Counting,
+    ObservationFilter,
+    count_matches,
+    estimate_sql,
+    where_sql,
+    with_dataset_ids,
+)
 
 TARGET_MS = 30.0
 
@@ -45,7 +52,7 @@ def measure(url: str, total: int, repeat: int, warmup: int) -> list[dict]:
         for name, chosen in filters(total).items():
             chosen = with_dataset_ids(session, chosen)
             where, params = where_sql(chosen, ANONYMOUS)
-            estimate_where = where_sql(chosen, ANONYMOUS, estimate=True)[0]
+            estimate_where = estimate_sql(session, chosen, ANONYMOUS)
             timings: dict[str, list[float]] = {"auto": [], "exact": []}
             given: dict[str, tuple[int, bool]] = {}
             for run in range(warmup + repeat):

@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy import exc, text
 from sqlalchemy.orm import Session
 
-from fieldapp.access import ANONYMOUS, Viewer, actor_credit_sql, see_record_sql, shared_sql, viewer_params
+from fieldapp.access import (
+    ANONYMOUS,
+    Viewer,
+    actor_credit_sql,
+    closed_datasets_sql,
+    see_record_sql,
+    shared_sql,
+    viewer_params,
+)
 from fieldapp.contributors.attribution import recorded_by_sql
 from fieldapp.db import in_autocommit
 from fieldapp.geo.filters import Interval
@@ -62,9 +70,10 @@ def observation_feature_sql(viewer: Viewer) -> str:
 def where_sql(filters: ObservationFilter, viewer: Viewer, estimate: bool = False) -> tuple[str, dict[str, Any]]:
     """Build the WHERE clause and its parameters for a filter, as seen by a viewer.
 
-    `estimate`: the same clause for the planner's row estimate alone. The bbox's index hint (&&) is left
-    out there: PostGIS estimates ST_Intersects as its own && already, so with both the planner counts
-    the box's selectivity twice (ten times too few rows for a box holding a tenth of the table)."""
+    `estimate`: the same clause for the planner's row estimate alone, the bbox tested by its index hint
+    (&&) only: PostGIS estimates ST_Intersects as its own && already, so with both the planner counts
+    the box's selectivity twice (ten times too few rows for a box holding a tenth of the table), and
+    ST_Intersects alone on the gated geometry (a CASE) has no statistics (a hundredth of a percent)."""
     params: dict[str, Any] = viewer_params(viewer)
     # Records their holders withdrew or their dataset's agreement keeps from this viewer are not listed.
     shared = shared_sql(viewer)
@@ -78,7 +87,7 @@ def where_sql(filters: ObservationFilter, viewer: Viewer, estimate: bool = False
         if geometry != "o.public_geom":
             index_hint = f"({index_hint} OR o.geom && {envelope})"
         intersects = f"ST_Intersects({geometry}, {envelope})"
-        clauses.append(intersects if estimate else f"{index_hint} AND {intersects}")
+        clauses.append(index_hint if estimate else f"{index_hint} AND {intersects}")
     if filters.interval:
         overlap, times = filters.interval.overlap_sql()
         clauses += overlap
@@ -155,7 +164,7 @@ def list_observations(
     if not after and not row.more:  # the first page holds every match: nothing left to count
         matched, estimated = row.returned, False
     else:
-        matched, estimated = count_matches(session, where, params, counting, where_sql(filters, viewer, True)[0])
+        matched, estimated = count_matches(session, where, params, counting, estimate_sql(session, filters, viewer))
     return {
         "matched": matched,
         "estimated": estimated,
@@ -164,6 +173,18 @@ def list_observations(
         "datasets": row.datasets,
         "next_after": row.last_seq if row.more else None,
     }
+
+
+def estimate_sql(session: Session, filters: ObservationFilter, viewer: Viewer) -> str:
+    """The WHERE clause the planner's row estimate reads: where_sql's estimate, with the datasets whose
+    agreement keeps their records from this viewer named by id (looked up first) instead of by a
+    subquery, whose result the planner cannot know: it estimated `<> ALL(unknown)` as one row."""
+    where, _ = where_sql(filters, viewer, estimate=True)
+    subquery = f"ARRAY({closed_datasets_sql(viewer)})"
+    if subquery not in where:
+        return where
+    closed = session.scalars(text(closed_datasets_sql(viewer)), viewer_params(viewer)).all()
+    return where.replace(subquery, "ARRAY[" + ",".join(str(int(i)) for i in closed) + "]::bigint[]")
 
 
 def with_dataset_ids(session: Session, filters: ObservationFilter) -> ObservationFilter:
@@ -196,9 +217,7 @@ def count_matches(
     count = f"SELECT count(*) FROM ({matching(where)}) AS m"
     if counting.mode == "exact":
         return session.execute(text(count), params).scalar_one(), False
-    plan = session.execute(text(f"EXPLAIN (FORMAT JSON) {matching(estimate_where or where)}"), params).scalar_one()
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    estimate = max(0, round(plan[0]["Plan"]["Plan Rows"]))
+    estimate = _planned_rows(session, matching(estimate_where or where), params)
     if estimate > counting.exact_max:
         return estimate, True
     if in_autocommit(session):
@@ -214,6 +233,20 @@ def count_matches(
         return estimate, True
     finally:
         savepoint.rollback()
+
+
+def _planned_rows(session: Session, sql: str, params: dict[str, Any]) -> int:
+    """The planner's row estimate for a statement, planned for these very parameters.
+
+    Sent unprepared: psycopg prepares a statement it sees often, and PostgreSQL then may plan it once
+    for any parameters, estimating a bbox it does not know as a hundredth of a percent of the table."""
+    connection = session.connection()
+    compiled = text(f"EXPLAIN (FORMAT JSON) {sql}").compile(dialect=connection.dialect)
+    with connection.connection.dbapi_connection.cursor() as cursor:  # type: ignore[union-attr]
+        cursor.execute(str(compiled), params, prepare=False)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return max(0, round(plan[0]["Plan"]["Plan Rows"]))
 
 
 def _bounded_count_in_autocommit(
