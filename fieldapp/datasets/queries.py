@@ -97,3 +97,11 @@ def agreement_notice_sql(dataset: str = "d.id") -> str:
 def agreement_notice(session: Session, dataset_id: int) -> str | None:
     """The dataset's agreement as one line of text, or None without one."""
     return session.execute(text(f"SELECT {agreement_notice_sql(':id')}"), {"id": dataset_id}).scalar()
+
+
+def agreement_labels_sql(dataset: str = "o.dataset_id") -> str:
+    """The names of the dataset's TK/BC labels, comma-separated (NULL without any): shown in map popups."""
+    return (
+        f"(SELECT string_agg(CASE l->>'label' {_LABEL_NAMES} ELSE l->>'label' END, ', ')"
+        f" FROM dataset_agreement la CROSS JOIN jsonb_array_elements(la.labels) l WHERE la.dataset_id = {dataset})"
+    )

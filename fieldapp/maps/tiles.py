@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.access import ANONYMOUS
+from fieldapp.datasets.queries import agreement_labels_sql
 from fieldapp.errors import BadRequest
 from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.maps.queries import dataset_where_sql
@@ -61,6 +62,8 @@ ATTRIBUTES_SQL = {
     "quantity": QUANTITY_SQL,
     "trend": "o.trend",
     "attribution": _SEEN["attribution"],
+    # The dataset's Traditional Knowledge / Biocultural labels, by name.
+    "terms": agreement_labels_sql(),
     "note": f"left({_SEEN['notes']}, 120)",
     "generalised": f"{_SEEN['visibility']} = 'generalised'",
     # The review tally as people per kind, NULL (so left out of the tile) when nobody has.

@@ -84,6 +84,7 @@
     row(list, "Quantity", p.quantity);
     row(list, "Trend", p.trend);
     row(list, "Note", p.note);
+    row(list, "Terms", p.terms);
     box.appendChild(list);
     if (p.generalised) {
       var gen = document.createElement("p");

@@ -146,3 +146,13 @@ def test_every_export_carries_the_agreement(client, steward, grounds, record):
     assert expected in archive.read("eml.xml").decode()
     header, line = archive.read("occurrence.txt").decode().splitlines()[:2]
     assert dict(zip(header.split("\t"), line.split("\t"), strict=True))["accessRights"] == expected
+
+
+def test_map_popups_carry_the_datasets_labels(client, steward, grounds, record):
+    from tests.factories import JERSEY_POINT
+    from tests.integration.test_tiles import decode, get_tile
+
+    assert put(client, steward, grounds.slug, AGREEMENT | {"embargo_until": None}).status_code == 200
+    response, address = get_tile(client, *JERSEY_POINT, 15, dataset=grounds.slug)
+    [(_, props)] = decode(response.data, *address)["observations"]
+    assert props["terms"] == "TK Seasonal"
