@@ -158,6 +158,7 @@ def register_api(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     """App-wide request hooks (Flask runs them in the order they are registered)."""
     from fieldapp.consent.views import ask_for_consent
+    from fieldapp.db import remember_writes
     from fieldapp.guard import refuse_hostile_input
     from fieldapp.headers import security_headers
     from fieldapp.pwa.compression import gzip_response
@@ -174,6 +175,8 @@ def register_hooks(app: Flask) -> None:
     app.after_request(gzip_response)
     # Every response, pages, API, files and errors alike, carries the policy and security headers.
     app.after_request(security_headers)
+    # With read replicas, a write tells its client how far the primary's WAL is (read-your-writes).
+    app.after_request(remember_writes)
 
 
 def register_errors(app: Flask) -> None:

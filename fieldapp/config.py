@@ -36,6 +36,10 @@ class Settings:
 
     # SQLAlchemy URL of the PostGIS database.
     database_url: str = "postgresql+psycopg:///fieldapp"
+    # Streaming replicas of it (DATABASE_REPLICA_URLS, comma-separated): the reads db.READ_ENDPOINTS
+    # names go to one that is streaming, within replica_max_lag_s and has replayed the reader's own writes.
+    database_replica_urls: tuple[str, ...] = ()
+    replica_max_lag_s: int = 10
     # Signs session cookies and CSRF tokens; required outside development (a random one there).
     secret_key: str = ""
     # Where uploaded photos are kept (originals are private).
@@ -141,6 +145,9 @@ class Settings:
         secret = env.get("FIELDAPP_SECRET_KEY")
         kwargs: dict = {
             "database_url": sqlalchemy_url(env.get("DATABASE_URL", "postgresql:///fieldapp")),
+            "database_replica_urls": tuple(
+                sqlalchemy_url(u.strip()) for u in env.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()
+            ),
             "development": development,
             "db_jit": _bool(env, "FIELDAPP_DB_JIT", cls.db_jit),
         }
@@ -188,6 +195,7 @@ _NUMBERS = {
     "login_address_failures_allowed": 1,
     "login_failure_window_s": 1,
     "login_backoff_s": 1,
+    "replica_max_lag_s": 0,
     "job_time_limit_s": 1,
     "job_lease_s": 1,
     "job_attempts_max": 1,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g, has_request_context, request
 from psycopg import DataError
 from psycopg.types.datetime import TimestamptzBinaryLoader, TimestamptzLoader
 from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from fieldapp.config import Settings
@@ -28,9 +30,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(settings: Settings) -> Engine:
+def make_engine(settings: Settings, **connect_args: object) -> Engine:
     """Create the engine; every connection learns the deployment's grid and JIT settings."""
-    engine = create_engine(settings.database_url, pool_pre_ping=True, future=True)
+    engine = create_engine(settings.database_url, pool_pre_ping=True, future=True, connect_args=connect_args)
 
     @event.listens_for(engine, "connect")
     def _set_grid(dbapi_conn, _record):  # the public-geometry trigger reads the grid settings
@@ -77,12 +79,59 @@ def read_dates_safely(dbapi_conn) -> None:
     dbapi_conn.adapters.register_loader("timestamptz", _ClampedTimestamptzBinary)
 
 
+# Reads that may come from a replica (GET and HEAD only): blueprints whose every GET only reads, and single
+# endpoints. Not "every GET": exports and comparisons record their use, the comparison page stores its cells.
+READ_BLUEPRINTS = frozenset({"tiles", "ogcapi"})
+READ_ENDPOINTS = frozenset(
+    {"observations_api.list_observations", "datasets_api.list_datasets", "datasets_api.get_dataset"}
+)
+# The cookie holding the primary's WAL position after a client's last write (read-your-writes).
+WROTE_COOKIE = "fieldapp_wrote"
+_REPLICA_STATE = text("""
+    SELECT pg_last_wal_replay_lsn()::text AS replay,
+           CASE WHEN NOT EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') THEN NULL
+                WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END AS lag_s""")
+
+
+def lsn_number(lsn: str) -> int:
+    """A PostgreSQL LSN ('16/B374D848') as a number, for comparing."""
+    high, low = lsn.split("/")
+    return (int(high, 16) << 32) + int(low, 16)
+
+
 class Database:
-    """The app's engine and session factory."""
+    """The app's engine and session factory, and its read replicas' (DATABASE_REPLICA_URLS)."""
 
     def __init__(self, settings: Settings):
         self.engine = make_engine(settings)
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.replicas = [
+            sessionmaker(
+                bind=make_engine(replace(settings, database_url=url), connect_timeout=3), expire_on_commit=False
+            )
+            for url in settings.database_replica_urls
+        ]
+        self.replica_max_lag_s = settings.replica_max_lag_s
+
+    def replica_sessionmaker(self, wrote_lsn: int = 0) -> sessionmaker | None:
+        """The first replica that is streaming, within the lag bound and has replayed wrote_lsn; None if none."""
+        for maker in self.replicas:
+            try:
+                with maker.kw["bind"].connect() as conn:
+                    state = conn.execute(_REPLICA_STATE).one()
+            except DBAPIError:  # down or unreachable: the primary serves the read
+                continue
+            if state.replay is None or state.lag_s is None or state.lag_s > self.replica_max_lag_s:
+                continue
+            if lsn_number(state.replay) >= wrote_lsn:
+                return maker
+        return None
+
+    def wal_position(self) -> str:
+        """The primary's current WAL position: at or past every transaction committed so far."""
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT pg_current_wal_lsn()::text")).scalar_one()
 
     def bind_to(self, connection: Connection) -> None:
         """Join sessions to an outer transaction (tests roll it back afterwards)."""
@@ -121,10 +170,41 @@ def get_db() -> Database:
 
 
 def get_session() -> Session:
-    """The current request's session, opened on first use."""
+    """The current request's session, opened on first use: on a replica for the reads that may (use_replica)."""
     if "db_session" not in g:
-        g.db_session = get_db().sessionmaker()
+        database = get_db()
+        maker = None
+        if database.replicas and _may_read_from_replica():
+            maker = database.replica_sessionmaker(_wrote_lsn())
+        g.db_session = (maker or database.sessionmaker)()
+        g.db_on_replica = maker is not None
     return g.db_session
+
+
+def _may_read_from_replica() -> bool:
+    return (
+        has_request_context()
+        and request.method in ("GET", "HEAD")
+        and (request.blueprint in READ_BLUEPRINTS or request.endpoint in READ_ENDPOINTS)
+    )
+
+
+def _wrote_lsn() -> int:
+    try:
+        return lsn_number(request.cookies.get(WROTE_COOKIE, "0/0"))
+    except ValueError:
+        return 0
+
+
+def remember_writes(response: Response) -> Response:
+    """After a write, tell the client where the primary's WAL is, so its next reads wait for a replica to get there
+    (an after_request hook; only with replicas)."""
+    database = get_db()
+    if database.replicas and request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+        response.set_cookie(
+            WROTE_COOKIE, database.wal_position(), max_age=600, httponly=True, samesite="Lax", secure=request.is_secure
+        )
+    return response
 
 
 def read_in_autocommit(session: Session) -> None:
