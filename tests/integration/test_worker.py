@@ -1,6 +1,6 @@
 """The worker tier: background imports run in `fieldapp worker` processes and survive their death.
 
-Each test starts real worker processes (FIELDAPP_JOB_LEASE_S=3) against the test database and
+Each test starts real worker processes (FIELDAPP_JOB_LEASE_S=5) against the test database and
 queues a large CSV import through the API, as a steward would. They are marked slow: each waits
 for leases to run out and imports tens of thousands of rows.
 """
@@ -26,6 +26,8 @@ from tests.integration.worker_helpers import ROOT, committed_dataset, ended, wai
 
 pytestmark = pytest.mark.slow
 ROWS = 40_000
+# Short, so a dead worker's job is taken again soon; long enough that a busy machine's heartbeats keep it.
+LEASE_S = "5"
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +92,7 @@ def test_a_job_whose_worker_is_killed_mid_import_completes_on_another_once_and_w
     app, settings, job_dataset, big_zip, tmp_path
 ):
     steward, dataset = job_dataset
-    with workers(settings, tmp_path) as (first,):
+    with workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S) as (first,):
         job_id = _queue(app, steward, dataset, big_zip)
         row = wait_for_job(app, job_id, _mid_import)
         assert row["worker"] == first.name and row["attempts"] == 1
@@ -99,7 +101,7 @@ def test_a_job_whose_worker_is_killed_mid_import_completes_on_another_once_and_w
     time.sleep(1)
     assert _facts(app, dataset, job_id, settings)["job_sessions"] == 0
     assert _facts(app, dataset, job_id, settings)["records"] == 0  # nothing half-written
-    with workers(settings, tmp_path) as (second,):
+    with workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S) as (second,):
         started = time.monotonic()
         row = wait_for_job(app, job_id, ended)
         print(f"taken again and finished in {time.monotonic() - started:.1f} s", file=sys.stderr)
@@ -116,14 +118,14 @@ def test_a_job_whose_worker_is_killed_mid_import_completes_on_another_once_and_w
 
 def test_a_stopped_worker_gives_its_job_back_at_once(app, settings, job_dataset, big_zip, tmp_path):
     steward, dataset = job_dataset
-    with workers(settings, tmp_path) as (first,):
+    with workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S) as (first,):
         job_id = _queue(app, steward, dataset, big_zip)
         wait_for_job(app, job_id, _mid_import)
         first.process.send_signal(signal.SIGTERM)  # a deploy restarting the worker
         first.process.wait(timeout=20)
     row = wait_for_job(app, job_id, lambda r: r["status"] != "running", timeout_s=5)
     assert row["status"] == "queued" and row["attempts"] == 0 and row["lease_until"] is None
-    with workers(settings, tmp_path):
+    with workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S):
         row = wait_for_job(app, job_id, ended)
     assert row["status"] == "succeeded" and row["attempts"] == 1
     assert _facts(app, dataset, job_id, settings) == {
@@ -138,7 +140,7 @@ def test_a_job_past_its_time_limit_is_stopped_and_reported(app, settings, job_da
     steward, dataset = job_dataset
     short = dataclasses.replace(app.extensions["fieldapp.settings"], job_time_limit_s=2)
     monkeypatch.setitem(app.extensions, "fieldapp.settings", short)
-    with workers(settings, tmp_path):
+    with workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S):
         job_id = _queue(app, steward, dataset, big_zip)
         row = wait_for_job(app, job_id, ended)
     assert row["status"] == "failed", dict(row)
@@ -157,7 +159,7 @@ def test_a_job_past_its_time_limit_is_stopped_and_reported(app, settings, job_da
 def test_a_running_job_is_cancelled_through_the_api(app, settings, job_dataset, big_zip, tmp_path):
     steward, dataset = job_dataset
     client = app.test_client()
-    with workers(settings, tmp_path):
+    with workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S):
         job_id = _queue(app, steward, dataset, big_zip)
         wait_for_job(app, job_id, _mid_import)
         response = client.post(f"/api/v1/imports/{job_id}/cancel", headers=steward.headers)
@@ -190,7 +192,10 @@ def test_a_graceful_reload_of_the_web_tier_loses_no_job(app, settings, job_datas
     gunicorn += ["--bind", f"127.0.0.1:{port}", "--workers", "2"]
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "gunicorn.log"
-    with workers(settings, tmp_path), running(gunicorn, url + "/", log, cwd=ROOT, env=env):
+    with (
+        workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S),
+        running(gunicorn, url + "/", log, cwd=ROOT, env=env),
+    ):
         response = requests.post(
             f"{url}/api/v1/datasets/{dataset.slug}/imports",
             files={"file": ("big.zip", big_zip)},

@@ -29,7 +29,6 @@ class WorkerProcess:
             "DATABASE_URL": settings.database_url,
             "FIELDAPP_ENV": "development",
             "FIELDAPP_MEDIA_DIR": str(settings.media_dir),
-            "FIELDAPP_JOB_LEASE_S": "3",
         }
         with log.open("ab") as out:
             self.process = subprocess.Popen(
