@@ -96,14 +96,15 @@ def test_a_new_account_starts_on_a_volunteer_dataset_then_the_one_it_last_used(
         page.get_by_label(re.compile("What did you see")).fill("Green ormer")
         save_and_wait_sent(page, "Green ormer")
         page.reload()
-        assert selected_dataset(page) == newcomer.slugs["local"]
+        expect(page.locator("#accuracy")).to_contain_text("accurate to about 12 m")  # the modules ran
+        expect(page.locator("#dataset")).to_have_value(newcomer.slugs["local"])
     finally:
         context.close()
     # ... and on another phone, from what the server knows.
     other = phone_context(browser, playwright_session, live_server)
     try:
         page = sign_in(other, newcomer.email)
-        assert selected_dataset(page) == newcomer.slugs["local"]
+        expect(page.locator("#dataset")).to_have_value(newcomer.slugs["local"])
     finally:
         other.close()
 
