@@ -52,6 +52,7 @@ def configure(app: Flask, settings: Settings) -> None:
 
 
 def register_template_globals(app: Flask) -> None:
+    from fieldapp.geodata import COASTLINE_CREDIT
     from fieldapp.headers import csp_nonce, nonced
     from fieldapp.pwa.modules import module_preloads
     from fieldapp.ui import ANNOTATION_WORDS, OUTLINE_STYLE
@@ -63,6 +64,7 @@ def register_template_globals(app: Flask) -> None:
         annotation_words=ANNOTATION_WORDS,
         csp_nonce=csp_nonce,
         outline_style=json.dumps(OUTLINE_STYLE),
+        coast_credit=COASTLINE_CREDIT,
         module_preloads=module_preloads,
     )
     app.jinja_env.filters["nonced"] = nonced

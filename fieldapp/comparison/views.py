@@ -20,7 +20,7 @@ from fieldapp.comparison.service import grid_for, run_comparison
 from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, NotFound
-from fieldapp.geodata import NATURAL_EARTH_CREDIT, jersey_outline
+from fieldapp.geodata import COASTLINE_CREDIT, coastline_as_one
 from fieldapp.http import MVT
 from fieldapp.maps import builders
 from fieldapp.maps.queries import all_datasets
@@ -40,7 +40,7 @@ def _static(path: str) -> str:
 def _cells_map(run_id: str, found: dict[str, Any], words: dict[str, str]) -> folium.Map:
     """The outline and the run's cells as vector tiles: the page carries no cell, whatever their number."""
     m = builders.new_map(_static)
-    builders.add_outline(m, jersey_outline())
+    builders.add_outline(m, coastline_as_one())
     tiles = url_for("comparison.cell_tile", run_id=run_id, z=0, x=0, y=0).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf")
     config = {"styles": {c: styles.cell_style(c) for c in CLASSES}, "words": words, "pane": ui.PANES["area"][0]}
     grid = VectorGridProtobuf(tiles, options=f"fieldappCompare.gridOptions({builders.script_json(config)})")
@@ -73,7 +73,7 @@ def compare_page():
         "cell_sizes": CELL_SIZES,
         "shapes": SHAPES,
         "args": request.args,
-        "credit": NATURAL_EARTH_CREDIT,
+        "credit": COASTLINE_CREDIT,
     }
     if not request.args.get("a") and not request.args.get("b"):
         return render_template("comparison/compare.html", **context)

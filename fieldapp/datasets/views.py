@@ -11,7 +11,7 @@ from fieldapp.accounts.auth import current_viewer
 from fieldapp.datasets.queries import get_dataset_json, list_datasets
 from fieldapp.db import get_session
 from fieldapp.errors import NotFound
-from fieldapp.geodata import NATURAL_EARTH_CREDIT
+from fieldapp.geodata import COASTLINE_CREDIT
 from fieldapp.maps.pages import dataset_map
 from fieldapp.transfer.offers import dataset_offers
 from fieldapp.vocab import LICENCE_URIS, TK_LABELS
@@ -43,7 +43,7 @@ def dataset_detail(slug: str):
         label=ui.KIND_LABELS[dataset["knowledge_kind"]],
         licence_uri=LICENCE_URIS.get(dataset["licence"]),
         legend_note=ui.LEGEND_NOTE,
-        credit=NATURAL_EARTH_CREDIT,
+        credit=COASTLINE_CREDIT,
         actions=dataset_offers(session, current_viewer(), slug),
         tk_labels=TK_LABELS,
     )

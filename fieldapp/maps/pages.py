@@ -8,7 +8,7 @@ import folium
 from flask import url_for
 from sqlalchemy.orm import Session
 
-from fieldapp.geodata import jersey_outline
+from fieldapp.geodata import coastline_as_one
 from fieldapp.maps import builders, tiles
 
 
@@ -31,7 +31,7 @@ def shared_map(
 ) -> folium.Map:
     """The outline and one tile layer per dataset, at the view asked for."""
     m = builders.new_map(static_url, location, zoom)
-    builders.add_outline(m, jersey_outline())
+    builders.add_outline(m, coastline_as_one())
     shapes = tiles.dataset_shapes(session)
     builders.add_dataset_layers(m, datasets, shapes, tiles_base(), tile_filters, static_url, hidden)
     return m

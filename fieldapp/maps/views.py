@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 
 from fieldapp import ui
 from fieldapp.db import get_session
-from fieldapp.geodata import NATURAL_EARTH_CREDIT
+from fieldapp.geodata import COASTLINE_CREDIT
 from fieldapp.maps import builders, pages, queries
 from fieldapp.observations.schemas import parse_filter
 from fieldapp.vocab import KNOWLEDGE_KINDS
@@ -68,7 +68,7 @@ def shared_map():
         legend=ui.legend_items(),
         legend_note=ui.LEGEND_NOTE,
         generalised_note=ui.GENERALISED_NOTE,
-        credit=NATURAL_EARTH_CREDIT,
+        credit=COASTLINE_CREDIT,
         view={
             "lat": request.args.get("lat", ""),
             "lon": request.args.get("lon", ""),

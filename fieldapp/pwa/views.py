@@ -5,20 +5,21 @@ from __future__ import annotations
 from flask import Blueprint, Response, send_from_directory, url_for
 
 from fieldapp.errors import NotFound
-from fieldapp.geodata import JERSEY_LAND
+from fieldapp.geodata import COASTLINE, JERSEY_LAND
 from fieldapp.pwa.shell import build_shell, worker_source
 
 bp = Blueprint("pwa", __name__)
 
 # The outlines by their public name: the same files the server-side maps draw.
-OUTLINES = {"jersey-land.geojson": JERSEY_LAND}
+OUTLINES = {"jersey-coast.geojson": COASTLINE, "jersey-land.geojson": JERSEY_LAND}
 # The recording pages and their subject list: fetched fresh when online, from the phone's cache when not.
 OFFLINE_PAGES = ("observations.record", "observations.record_area", "subjects.subjects_json")
 
 
 @bp.get("/geodata/<name>")
 def outline(name: str):
-    """Bundled coastline outlines (public domain), for maps that must work offline."""
+    """Bundled coastlines (the detailed GSHHG one, LGPL-3.0; the Natural Earth outline, public domain),
+    for maps that must work offline."""
     if name not in OUTLINES:
         raise NotFound(f"No bundled outline {name!r}.")
     path = OUTLINES[name]

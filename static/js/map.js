@@ -1,16 +1,28 @@
-/* The small Leaflet map of the recording, area and record pages: Jersey's outline as the base (these
+/* The small Leaflet map of the recording, area and record pages: Jersey's coastline as the base (these
    maps must work with no network, so no tiles), in the same style as the folium maps. The page gives
    the outline's URL and style on the map's element (data-outline, data-outline-style: ui.OUTLINE_STYLE). */
 export var JERSEY = [49.21, -2.13];
-export var COAST_CREDIT = "Coast: Made with Natural Earth";
+// The page names the coastline's credit (data-outline-credit: geodata.COASTLINE_CREDIT).
+export var COAST_CREDIT = "Coastline: GSHHG (Wessel and Smith), LGPL-3.0";
+
+/* The coastline's polygons (the island and each reef's rocks) as one shape: one path to draw. */
+function onePath(outline) {
+  var polygons = [];
+  (outline.features || [outline]).forEach(function (f) {
+    var g = f.geometry || f;
+    if (g.type === "Polygon") polygons.push(g.coordinates);
+    else if (g.type === "MultiPolygon") polygons.push.apply(polygons, g.coordinates);
+  });
+  return { type: "MultiPolygon", coordinates: polygons };
+}
 
 /* A map in the element, with the outline drawn under everything once it has loaded. */
 export function createMap(el, options) {
   var map = L.map(el, Object.assign({ maxZoom: 19 }, options || {}));
   var style = JSON.parse(el.getAttribute("data-outline-style") || "{}");
   fetch(el.getAttribute("data-outline")).then(function (r) { return r.json(); }).then(function (outline) {
-    L.geoJSON(outline, { interactive: false, style: style }).addTo(map).bringToBack();
+    L.geoJSON(onePath(outline), { interactive: false, style: style }).addTo(map).bringToBack();
   }).catch(function () {});
-  map.attributionControl.addAttribution(COAST_CREDIT);
+  map.attributionControl.addAttribution(el.getAttribute("data-outline-credit") || COAST_CREDIT);
   return map;
 }

@@ -12,6 +12,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from fieldapp.accounts.models import User
 from fieldapp.datasets.models import Dataset
+from tests.e2e.conftest import wait_in_page
 from tests.e2e.test_record import PASSWORD, phone_context
 from tests.shared_data import PHOTOS
 
@@ -227,3 +228,35 @@ def test_a_photo_place_far_from_the_park_is_questioned_before_saving(phone, live
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#outbox-list li", has_text="Wall lizard")).to_have_count(1)
     expect(warning).to_have_text("")
+
+
+# --- 9. the detailed coastline as the offline base of every map --------------------------------
+
+
+def coast_groups(page: Page) -> dict[str, int]:
+    """The map's coastline as the page fetches it (from the service worker when offline): which
+    groups of land it holds (Jersey, and the reefs the old 47-vertex outline lacked)."""
+    groups = page.evaluate(
+        """fetch(document.getElementById('map').getAttribute('data-outline')).then(r => r.json())
+           .then(c => c.features.map(f => f.properties.group))"""
+    )
+    return {g: 1 for g in groups}
+
+
+def test_the_recording_map_draws_the_detailed_coast_offline_with_its_credit(phone, live_server, newcomer):
+    page = sign_in(phone, newcomer.email)
+    coast = page.locator("#map .leaflet-overlay-pane path")
+    expect(coast).to_have_count(1)
+    assert coast_groups(page) == {"Jersey": 1, "Les Écréhous": 1, "Les Minquiers": 1}
+    expect(page.locator("#map .leaflet-control-attribution")).to_contain_text(
+        "Coastline: GSHHG (Wessel and Smith), LGPL-3.0"
+    )
+    # Offline, from the service worker's copy.
+    wait_in_page(page, "navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready")
+    page.reload()
+    wait_in_page(page, "navigator.serviceWorker.controller !== null")
+    phone.set_offline(True)
+    page.reload()
+    expect(page.locator("#map .leaflet-overlay-pane path")).to_have_count(1)
+    assert page.evaluate("navigator.onLine") is False
+    assert coast_groups(page) == {"Jersey": 1, "Les Écréhous": 1, "Les Minquiers": 1}

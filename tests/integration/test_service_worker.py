@@ -60,6 +60,7 @@ def test_the_worker_lists_every_script_the_pages_the_outline_and_leaflet(client)
     assert network_first == ["/record", "/record/area", "/record/subjects.json"]
     assert set(network_first) <= set(shell)
     for url in (
+        "/geodata/jersey-coast.geojson",
         "/geodata/jersey-land.geojson",
         "/static/vendor/leaflet/leaflet.js",
         "/static/vendor/leaflet/leaflet.css",
