@@ -16,6 +16,11 @@ export function initMap() {
 function initDrawing() {
   map.pm.addControls({ position: "topleft", drawMarker: false, drawCircleMarker: false, drawCircle: false,
     drawText: false, cutPolygon: false, rotateMode: false, drawRectangle: true, drawPolyline: true, drawPolygon: true });
+  // Geoman's buttons are links with an icon only: each gets its tool's name (the title on its box).
+  document.querySelectorAll("#map .leaflet-pm-toolbar .button-container").forEach(function (box) {
+    var button = box.querySelector(".leaflet-buttons-control-button");
+    if (button && box.title) button.setAttribute("aria-label", box.title);
+  });
   map.on("pm:create", function (e) {
     if (state.shape) map.removeLayer(state.shape);
     state.shape = e.layer;
