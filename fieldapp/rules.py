@@ -123,6 +123,9 @@ TEXT_MAX = {
 }
 # The longest name a contributor (person, group or pseudonym) may be credited under.
 CONTRIBUTOR_NAME_MAX = 200
+# A dataset's recording form: at most this many custom fields, each text answer at most this long.
+FORM_MAX_FIELDS = 200
+FORM_TEXT_MAX = 2000
 # Longest texts of a project and its protocol discussion (bounded by CHECKs on their tables too).
 PROJECT_TEXT_MAX = {"title": 200, "purpose": 20_000, "protocol": 100_000, "comment": 20_000, "role": 200}
 # The text columns (no length in their type) bounded by a CHECK.

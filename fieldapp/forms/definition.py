@@ -14,7 +14,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from fieldapp.forms.conditions import ConditionError, fields_named, parse
-from fieldapp.rules import describe
+from fieldapp.rules import FORM_MAX_FIELDS, describe
 
 FIELD_TYPES = ("integer", "decimal", "text", "select_one", "select_multiple", "boolean", "date", "note")
 # Names a custom field cannot take: they are the common fields every record has.
@@ -35,7 +35,6 @@ COMMON_NAMES = frozenset(
     )
 )
 NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
-MAX_FIELDS = 200
 
 
 def _texts(what: str, required: bool = False) -> fields.Dict:
@@ -125,7 +124,7 @@ class FormSchema(Schema):
         fields.Nested(FieldSchema),
         required=True,
         data_key="fields",
-        validate=validate.Length(max=MAX_FIELDS),
+        validate=validate.Length(max=FORM_MAX_FIELDS),
         metadata=describe("The custom fields, in order."),
     )
 

@@ -7,8 +7,7 @@ from datetime import date
 from typing import Any
 
 from fieldapp.forms.conditions import holds
-
-MAX_TEXT = 2000
+from fieldapp.rules import FORM_TEXT_MAX
 
 
 def check_values(
@@ -85,8 +84,8 @@ def _typed(field: dict[str, Any], raw: Any) -> Any:
             raise ValueError(f"{wrong[0]!r} is not one of {', '.join(sorted(choices))}")
         return [str(p) for p in picked]
     text = str(raw)
-    if "\x00" in text or len(text) > MAX_TEXT:
-        raise ValueError(f"text of at most {MAX_TEXT} characters, without NUL")
+    if "\x00" in text or len(text) > FORM_TEXT_MAX:
+        raise ValueError(f"text of at most {FORM_TEXT_MAX} characters, without NUL")
     return text
 
 
