@@ -8,6 +8,8 @@ configuration, pid, logs, temporary files) stays in one folder (var/serve by def
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import grp
 import os
 import pwd
@@ -24,6 +26,7 @@ from fieldapp.config import PROJECT_ROOT
 DEPLOY = PROJECT_ROOT / "deploy"
 MEDIA_ACCEL_PREFIX = "/_media/"
 MIME_TYPES = "/etc/nginx/mime.types"
+_PR_SET_PDEATHSIG = 1
 # deploy/nginx.conf's lines marked EDIT, and what a local run puts there.
 EDITS = {
     "server 127.0.0.1:8000;": "server 127.0.0.1:{app_port};",
@@ -129,7 +132,7 @@ def run(
     signal.signal(signal.SIGINT, stop)
     try:
         for name, command in commands(folder, host, port, app_port, web_workers, job_workers).items():
-            processes[name] = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment)
+            processes[name] = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment, preexec_fn=_die_with_parent)
         print(f"fieldapp serve: http://{host}:{port} (nginx) -> gunicorn 127.0.0.1:{app_port}, {job_workers} worker(s)")
         print(f"fieldapp serve: nginx's logs in {folder}; Ctrl-C stops everything", flush=True)
         code = 0
@@ -143,6 +146,12 @@ def run(
         return code
     finally:
         _stop_all(processes)
+
+
+def _die_with_parent() -> None:
+    """Linux: each process of the stack is killed if `fieldapp serve` itself is (kill -9 leaves no orphans)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _stop_all(processes: dict[str, subprocess.Popen]) -> None:

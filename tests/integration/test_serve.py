@@ -73,6 +73,10 @@ def test_serve_runs_nginx_gunicorn_and_a_worker_and_stops_them_all(app, settings
         assert serve.wait(timeout=45) == 0, log.read_text()
         assert _closed(port) and _closed(app_port)
     finally:
-        if serve.poll() is None:
-            serve.kill()
-            serve.wait()
+        if serve.poll() is None:  # a failure above: stop the stack as Ctrl-C would
+            serve.send_signal(signal.SIGTERM)
+            try:
+                serve.wait(timeout=45)
+            except subprocess.TimeoutExpired:
+                serve.kill()  # its processes die with it (PR_SET_PDEATHSIG)
+                serve.wait()
