@@ -144,6 +144,12 @@ def change_password(session: Session, user: User, password: str) -> None:
     end_all_sessions(session, user)
 
 
+def set_usual_dataset(session: Session, user: User, dataset_id: int | None) -> None:
+    """The dataset the recording form starts on when the user has recorded nothing yet (the caller
+    checks it is one the user may record into)."""
+    user.default_dataset_id = dataset_id
+
+
 def start_session(session: Session, user: User) -> str:
     """Record a new signed-in session; return its id for the cookie (only its hash is stored)."""
     session_id = secrets.token_urlsafe(32)

@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -20,6 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from fieldapp import geodata, rules
 from fieldapp.access import may_manage, may_see_record
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
+from fieldapp.accounts.service import set_usual_dataset
 from fieldapp.annotations import queries as annotation_queries
 from fieldapp.config import current_settings
 from fieldapp.contributors.attribution import acting_credit
@@ -81,6 +83,23 @@ def _record_page(mode: str):
     # The service worker keeps its own copy for offline use; browsers must not serve a stale one online.
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.route("/record/usual-dataset", methods=["GET", "POST"])
+def usual_dataset():
+    """The dataset the user chooses once: the form starts on it until they have recorded elsewhere."""
+    user = require_user()
+    session = get_session()
+    choices = recording.form_choices(session, user, current_settings().generalise_m)
+    if request.method == "POST":
+        chosen = [d["id"] for d in choices["datasets"] if d["slug"] == request.form.get("dataset", "")]
+        if chosen:
+            set_usual_dataset(session, user, chosen[0])
+            session.commit()
+            # Said here, not on /record: the service worker keeps a copy of that page for offline use.
+            flash("Your usual dataset is saved: the recording form starts on it.")
+            return redirect(url_for("observations.usual_dataset"))
+    return render_template("observations/usual_dataset.html", choices=choices, user=user)
 
 
 @bp.get("/record/context.json")

@@ -260,3 +260,14 @@ def test_the_recording_map_draws_the_detailed_coast_offline_with_its_credit(phon
     expect(page.locator("#map .leaflet-overlay-pane path")).to_have_count(1)
     assert page.evaluate("navigator.onLine") is False
     assert coast_groups(page) == {"Jersey": 1, "Les Écréhous": 1, "Les Minquiers": 1}
+
+
+def test_a_usual_dataset_chosen_once_is_where_the_form_starts(phone, newcomer):
+    page = sign_in(phone, newcomer.email)
+    page.get_by_role("link", name="Choose your usual dataset").click()
+    page.get_by_label("Dataset").select_option(newcomer.slugs["local"])
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").first).to_contain_text("Your usual dataset is saved")
+    page.get_by_role("link", name="Record a sighting").last.click()
+    expect(page).to_have_url(re.compile("/record$"))
+    expect(page.locator("#dataset")).to_have_value(newcomer.slugs["local"])
