@@ -46,7 +46,14 @@ class Recorder:
     def feature(self, live_server, subject: str) -> dict:
         found = [f for f in self.features(live_server) if f["properties"]["subject_text"] == subject]
         assert len(found) == 1, f"{len(found)} records of {subject!r}"
-        return found[0]
+        # The record's own answer: lists leave out null properties and the per-feature credit line.
+        response = requests.get(
+            f"{live_server.url}/api/v1/observations/{found[0]['id']}",
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=10,
+        )
+        assert response.status_code == 200
+        return response.json()
 
 
 @pytest.fixture
