@@ -197,3 +197,6 @@ def form_integer(raw: str) -> int | str:
 
 # The longest text an import option (layer, CRS, column mapping, source key...) may hold.
 IMPORT_OPTION_TEXT_MAX = 300
+
+# The longest a steward may grant precise access to a dataset for (datasets/grants.py): about a year.
+GRANT_DAYS_MAX = 366

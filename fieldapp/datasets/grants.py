@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from fieldapp.access import may_decide_grant, viewer_of
 from fieldapp.datasets.models import AccessGrant, Dataset
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
-
-GRANT_DAYS_MAX = 366
+from fieldapp.rules import GRANT_DAYS_MAX
 
 
 def _dataset(session: Session, slug: str) -> Dataset:
