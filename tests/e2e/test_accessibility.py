@@ -95,6 +95,7 @@ def test_a_record_its_dataset_and_the_account_pages_have_no_axe_violations(
             "/account",
             "/account/tokens",
             "/record/usual-dataset",
+            "/participation",
         ):
             page.goto(path)
             page.wait_for_load_state("networkidle")
