@@ -123,7 +123,7 @@ def bin_rows(session: Session, viewer: Viewer, query: SensingQuery) -> list[dict
     # The planner cannot estimate how few (dataset, first, last bin) groups there are (a few thousand, not
     # the 100,000 it guesses), so it would sort every record on disk: hashing needs no sort. JIT would
     # compile for longer than the grouping runs (FIELD-NOTES: PostGIS and JIT).
-    with planner_settings(session, enable_sort="off", work_mem="64MB", jit="off"):
+    with planner_settings(session, enable_sort="off", enable_incremental_sort="off", work_mem="64MB", jit="off"):
         return [dict(r) for r in session.execute(text(sql), params).mappings()]
 
 
