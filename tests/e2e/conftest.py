@@ -97,11 +97,34 @@ def e2e_settings(settings, tmp_path_factory) -> Iterator[Settings]:
         yield own
 
 
+def read_static_files_whole(app):
+    """WSGI middleware: a static file is read whole and closed before its bytes are sent.
+
+    Werkzeug's development server leaves a file open when the browser drops the request first (an
+    icon or a module fetched as a page navigates away); its ResourceWarning then surfaced in whichever
+    later test the garbage collector ran in, and filterwarnings=error failed that test. In production
+    nginx serves static files, so this only changes how the test server sends them.
+    """
+
+    def wsgi(environ, start_response):
+        result = app(environ, start_response)
+        if not environ.get("PATH_INFO", "").startswith("/static/"):
+            return result
+        try:
+            return [b"".join(result)]
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(e2e_settings) -> Iterator[LiveServer]:
     """Serve a fresh app on 127.0.0.1 and a free port, in a thread, committing for real."""
     app = create_app(e2e_settings)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, read_static_files_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     live = LiveServer(url=f"http://127.0.0.1:{server.server_port}", database=app.extensions["fieldapp.db"])
