@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import text
 
 from tests.factories import JERSEY_POINT, feature
 
@@ -160,9 +161,7 @@ def test_a_record_keeps_its_form_version(client, make, crab, db):
     assert patched.get_json()["properties"]["fields"] == {"pots": 6}
     versions = (
         db.execute(
-            __import__("sqlalchemy").text(
-                "SELECT form_version FROM observation WHERE dataset_id = :d ORDER BY created_at, form_version"
-            ),
+            text("SELECT form_version FROM observation WHERE dataset_id = :d ORDER BY created_at, form_version"),
             {"d": dataset.id},
         )
         .scalars()

@@ -9,6 +9,7 @@ import math
 import statistics
 
 import pytest
+from sqlalchemy import text
 
 from fieldapp.sensing.trend import trend
 from tests.factories import JERSEY_POINT, feature
@@ -203,7 +204,7 @@ def test_a_generalised_record_counts_where_others_may_see_it(client, make, db):
     )
     w.post(w.scientist, hidden, "puffin", 2020)
     cell = db.execute(
-        __import__("sqlalchemy").text(
+        text(
             "SELECT ST_XMin(public_geom), ST_YMin(public_geom), ST_XMax(public_geom), ST_YMax(public_geom)"
             " FROM observation WHERE dataset_id = :d"
         ),
