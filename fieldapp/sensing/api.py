@@ -30,7 +30,7 @@ bp = Blueprint("sensing_api", __name__)
             {JSON: SensingSchema, "text/csv": {"type": "string", "description": "One row per source and bin."}},
         )
     },
-    errors=(400, 401),
+    errors=(400, 401, 422),
 )
 def get_sensing(args: dict):
     result = answer(get_session(), current_viewer(), args["question"])

@@ -125,7 +125,8 @@ def statements_chart(title: str, axis: Axis, statements: list[dict[str, Any]], c
         end = min(int(s["to"][:4]) + 1, axis.end)
         y = TOP + 12 * i
         x0, x1 = axis.x(start), max(axis.x(end), axis.x(start) + 4)
-        words = f"{s['trend']} {s['from'][:4]} to {s['to'][:4]} · {s['credit']}"
+        season = f", {s['season']}" if s.get("season") else ""
+        words = f"{s['trend']} {s['from'][:4]} to {s['to'][:4]}{season} · {s['credit']}"
         parts.append(
             f'<g><title>{escape(words)}</title><rect x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="8"'
             f' fill="{colour}" fill-opacity="0.5"/><text x="{x1 + 3:.1f}" y="{y + 8}" font-size="10">'

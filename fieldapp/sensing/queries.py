@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from fieldapp.access import Viewer, see_record_sql, viewer_params
 from fieldapp.db import planner_settings
 from fieldapp.geoprivacy.visible import visible_geometry_sql
+from fieldapp.observations import wording
 from fieldapp.observations.abundance import rank_sql
 from fieldapp.observations.columns import record_columns
 from fieldapp.observations.queries import FROM_SQL
@@ -42,6 +43,12 @@ def _where(viewer: Viewer, query: SensingQuery) -> tuple[str, dict[str, Any]]:
         place,
         "o.observed_start < :until AND coalesce(o.observed_end, o.observed_start) >= :since",
     ]
+    if query.area:
+        # Inside the drawn area or cell: a generalised cell that only touches its edge is a neighbour's.
+        shape = "ST_GeomFromText(:area, 4326)"
+        clauses.append(f"ST_Intersects({geometry}, {shape}) AND NOT ST_Touches({geometry}, {shape})")
+    if query.months:
+        clauses.append(SEASON_SQL)
     params: dict[str, Any] = viewer_params(viewer) | dict(
         zip(("minx", "miny", "maxx", "maxy"), query.bbox, strict=True)
     )
@@ -50,6 +57,10 @@ def _where(viewer: Viewer, query: SensingQuery) -> tuple[str, dict[str, Any]]:
         "until": datetime(query.last_year + 1, 1, 1, tzinfo=UTC),
         "subject": query.subject,
     }
+    if query.area:
+        params["area"] = query.area
+    if query.months:
+        params["months"] = list(query.months)
     if query.kinds:
         clauses.append("o.dataset_id IN (SELECT id FROM dataset WHERE knowledge_kind = ANY(:kinds))")
         params["kinds"] = query.kinds
@@ -57,6 +68,21 @@ def _where(viewer: Viewer, query: SensingQuery) -> tuple[str, dict[str, Any]]:
         clauses.append("o.dataset_id IN (SELECT id FROM dataset WHERE slug = ANY(:datasets))")
         params["datasets"] = query.datasets
     return " AND ".join(clauses), params
+
+
+# A record lies in the season when its stated season months meet it or, with none stated, when every
+# month of its interval (shorter than a year, and not wrapping round to its first month) is in it: a
+# record known only to its year or decade does not claim a season, so it is left out.
+_START_MONTH = "date_part('month', o.observed_start AT TIME ZONE 'UTC')::int"
+_END_MONTH = "date_part('month', coalesce(o.observed_end, o.observed_start) AT TIME ZONE 'UTC')::int"
+_END = "coalesce(o.observed_end, o.observed_start)"
+SEASON_SQL = f"""(CASE WHEN coalesce(cardinality(o.season_months), 0) > 0
+      THEN o.season_months && CAST(:months AS smallint[])
+    WHEN {_END} >= o.observed_start + interval '1 year'
+      OR ({_START_MONTH} = {_END_MONTH} AND {_END} >= o.observed_start + interval '1 month')
+      THEN false
+    ELSE (SELECT bool_and(({_START_MONTH} - 1 + k) % 12 + 1 = ANY(CAST(:months AS int[])))
+            FROM generate_series(0, ({_END_MONTH} - {_START_MONTH} + 12) % 12) AS k) END)"""
 
 
 # A record's first and last bin, as offsets from the axis' first bin (floor division, so a record
@@ -133,13 +159,32 @@ def stated_trends(session: Session, viewer: Viewer, query: SensingQuery) -> list
     columns = record_columns(viewer)
     sql = f"""
         SELECT o.dataset_id, o.trend, o.observed_start, coalesce(o.observed_end, o.observed_start) AS observed_end,
-               o.time_precision, o.season_months, {columns["attribution"]} AS credit
+               o.time_precision, o.season_months, {wording.SEASON_SQL} AS season, {columns["attribution"]} AS credit
           FROM {FROM_SQL}
          WHERE {where} AND o.trend IS NOT NULL AND {subject_match_sql()}
          ORDER BY o.observed_start, o.id
          LIMIT {MAX_STATEMENTS}
     """
     return [dict(r._mapping) for r in session.execute(text(sql), params)]
+
+
+def grid_cell(session: Session, lon: float, lat: float, cell_m: float, metric_srid: int) -> tuple[str, tuple]:
+    """The park grid's cell (the generalisation grid) holding a point: its WKT and bounds in EPSG:4326."""
+    sql = """
+        SELECT ST_AsText(g) AS wkt, ST_XMin(g) AS minx, ST_YMin(g) AS miny, ST_XMax(g) AS maxx, ST_YMax(g) AS maxy
+          FROM (SELECT ST_Transform(ST_MakeEnvelope(floor(ST_X(p) / :m) * :m, floor(ST_Y(p) / :m) * :m,
+                                                    floor(ST_X(p) / :m) * :m + :m, floor(ST_Y(p) / :m) * :m + :m,
+                                                    :srid), 4326) AS g
+                  FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :srid) AS p) AS point) AS cell
+    """
+    row = session.execute(text(sql), {"lon": lon, "lat": lat, "m": cell_m, "srid": metric_srid}).one()
+    return row.wkt, (row.minx, row.miny, row.maxx, row.maxy)
+
+
+def season_words(session: Session, months: tuple[int, ...]) -> str | None:
+    """The season in the words record pages use (observations.wording), e.g. 'June to August'."""
+    sql = f"SELECT {wording.SEASON_SQL} FROM (SELECT CAST(:months AS smallint[]) AS season_months) AS o"
+    return session.execute(text(sql), {"months": list(months)}).scalar()
 
 
 def datasets(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""A sensing question: a subject (any of its names) in a box, over whole years cut into bins."""
+"""A sensing question: a subject (any of its names) in a box, an area or a cell, over whole years cut into bins."""
 
 from __future__ import annotations
 
@@ -18,6 +18,11 @@ class SensingQuery:
     datasets: list[str] = field(default_factory=list)
     # True when the box is the park's, not one the user drew.
     whole_park: bool = True
+    # A drawn area (WKT, EPSG:4326; `bbox` is then its bounds) or a point whose grid cell is the place.
+    area: str | None = None
+    cell: tuple[float, float] | None = None
+    # Season months (1-12): only records that claim to lie within them; empty for the whole year.
+    months: tuple[int, ...] = ()
 
     @property
     def bins(self) -> list[int]:

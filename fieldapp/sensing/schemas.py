@@ -11,6 +11,7 @@ from fieldapp.errors import bad_parameter
 from fieldapp.geo.crs import JERSEY_BBOX
 from fieldapp.geo.filters import parse_args, parse_bbox
 from fieldapp.rules import describe
+from fieldapp.sensing.place import parse_area, parse_cell, parse_months
 from fieldapp.sensing.question import SensingQuery
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
@@ -36,6 +37,18 @@ class SensingArgsSchema(Schema):
     bbox = fields.String(
         metadata=describe("The place as minLon,minLat,maxLon,maxLat (EPSG:4326); default the whole park.")
     )
+    area = fields.String(
+        metadata=describe(
+            "The place as a drawn area: a GeoJSON Polygon or MultiPolygon, or its WKT (EPSG:4326). "
+            "Instead of bbox or cell; a geometry that cannot be used is a 422 naming `area`."
+        )
+    )
+    cell = fields.String(
+        metadata=describe(
+            "The place as one cell of the park's grid (the generalisation grid, Settings.generalise_m in the "
+            "metric CRS), named by a point inside it: lon,lat. Instead of bbox or area."
+        )
+    )
     first = fields.String(data_key="from", metadata={**_YEAR, "description": "First year (default 1900)."})
     last = fields.String(data_key="to", metadata={**_YEAR, "description": "Last year (default this year)."})
     bin = fields.String(metadata={"enum": list(BINS), "default": "decade", "description": "Bin width."})
@@ -49,6 +62,14 @@ class SensingArgsSchema(Schema):
     )
     dataset = fields.String(
         metadata={"description": "Only these datasets (comma-separated slugs).", "repeatable": True}
+    )
+    season = fields.String(
+        metadata={
+            "description": "Season months: numbers and ranges (6-8, 11-2, 4,5). Only records that claim to lie "
+            "within them count: their stated season months meet it, or (with none stated) every month of their "
+            "interval, shorter than a year, is in it.",
+            "repeatable": True,
+        }
     )
     # The page passes the format along to its CSV link; the API checks it.
     format = fields.String(metadata=describe("json, or csv (the per-source, per-bin table)."))
@@ -100,8 +121,7 @@ def question_of(data: dict[str, Any]) -> SensingQuery:
         raise bad_parameter("subject", "name the subject: any of its names, its scientific name or a habitat code")
     if len(subject) > 200:
         raise bad_parameter("subject", "at most 200 characters")
-    raw_bbox = data.get("bbox", "").strip()
-    bbox = parse_bbox(raw_bbox) if raw_bbox else JERSEY_BBOX
+    place = _place(data)
     now = datetime.now(UTC).year
     first, last = _year(data.get("first", ""), "from", 1900), _year(data.get("last", ""), "to", now)
     if first > last:
@@ -113,10 +133,36 @@ def question_of(data: dict[str, Any]) -> SensingQuery:
     unknown = [k for k in kinds if k not in KNOWLEDGE_KINDS]
     if unknown:
         raise bad_parameter("kind", f"{unknown[0]!r} is not one of {', '.join(KNOWLEDGE_KINDS)}")
-    query = SensingQuery(subject, bbox, first, last, BINS[bin_name], kinds, _list(data, "dataset"), not raw_bbox)
+    months = parse_months(data.get("season", ""))
+    query = SensingQuery(
+        subject,
+        first_year=first,
+        last_year=last,
+        bin_years=BINS[bin_name],
+        kinds=kinds,
+        datasets=_list(data, "dataset"),
+        months=months,
+        **place,
+    )
     if len(query.bins) > MAX_BINS:
         raise bad_parameter("bin", f"{len(query.bins)} bins over {first}-{last}: choose wider bins or fewer years")
     return query
+
+
+def _place(data: dict[str, Any]) -> dict[str, Any]:
+    """The place: the whole park, a box, a drawn area or a grid cell (one of them)."""
+    given = [name for name in ("bbox", "area", "cell") if data.get(name, "").strip()]
+    if len(given) > 1:
+        raise bad_parameter(given[1], f"give one place: {given[0]} or {given[1]}, not both")
+    raw = data.get(given[0], "").strip() if given else ""
+    if not given:
+        return {"bbox": JERSEY_BBOX, "whole_park": True}
+    if given[0] == "bbox":
+        return {"bbox": parse_bbox(raw), "whole_park": False}
+    if given[0] == "area":
+        wkt, bounds = parse_area(raw)
+        return {"bbox": bounds, "area": wkt, "whole_park": False}
+    return {"bbox": JERSEY_BBOX, "cell": parse_cell(raw), "whole_park": False}
 
 
 # --- the answer, as the document describes it (service.answer builds it) -----------------------------
@@ -170,3 +216,13 @@ class SensingSchema(Schema):
     sources = fields.List(fields.Nested(SourceSchema), required=True)
     kinds = fields.List(fields.Nested(SourceSchema), required=True)
     sentences = fields.List(fields.String(), required=True, metadata=describe("The result in words."))
+    bbox = fields.List(fields.Float(), metadata=describe("The box looked in (the area's or cell's bounds)."))
+    area = fields.Dict(
+        allow_none=True,
+        metadata=describe("The drawn area or grid cell looked in, as a GeoJSON geometry; null for a box."),
+    )
+    season = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=12)),
+        metadata=describe("The season months asked for (empty: the whole year)."),
+    )
+    season_words = fields.String(allow_none=True, metadata=describe("The season in words (e.g. June to August)."))

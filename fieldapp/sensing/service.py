@@ -10,12 +10,15 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
+import shapely.geometry
+import shapely.wkt
 from sqlalchemy.orm import Session
 
 from fieldapp.access import Viewer
+from fieldapp.config import current_settings
 from fieldapp.observations.abundance import class_of
 from fieldapp.sensing import queries
 from fieldapp.sensing.question import SensingQuery
@@ -30,6 +33,10 @@ BIN_WORDS = {1: "year", 5: "5-year bin", 10: "decade"}
 
 def answer(session: Session, viewer: Viewer, query: SensingQuery) -> dict[str, Any]:
     """Everything the page and the API show for one question."""
+    if query.cell:
+        settings = current_settings()
+        wkt, bounds = queries.grid_cell(session, *query.cell, settings.generalise_m, settings.metric_srid)
+        query = replace(query, area=wkt, bbox=bounds)
     rows = queries.bin_rows(session, viewer, query)
     statements = queries.stated_trends(session, viewer, query)
     meta = queries.datasets(session, {r["dataset_id"] for r in rows} | {s["dataset_id"] for s in statements})
@@ -48,6 +55,9 @@ def answer(session: Session, viewer: Viewer, query: SensingQuery) -> dict[str, A
         "subject": query.subject,
         "bbox": list(query.bbox),
         "whole_park": query.whole_park,
+        "area": shapely.geometry.mapping(shapely.wkt.loads(query.area)) if query.area else None,
+        "season": list(query.months),
+        "season_words": queries.season_words(session, query.months) if query.months else None,
         "from": query.first_year,
         "to": query.last_year,
         "bin_years": query.bin_years,
@@ -180,6 +190,7 @@ def _statement(s: dict[str, Any]) -> dict[str, Any]:
         "to": s["observed_end"].date().isoformat(),
         "time_precision": s["time_precision"],
         "season_months": s["season_months"],
+        "season": s["season"],
         "credit": s["credit"],
     }
 

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from fieldapp.accounts.auth import current_viewer
 from fieldapp.db import get_session
-from fieldapp.errors import BadRequest
+from fieldapp.errors import BadRequest, Invalid
 from fieldapp.observations.abundance import class_of
 from fieldapp.sensing import charts
 from fieldapp.sensing.schemas import BINS, parse_sensing
@@ -73,7 +73,7 @@ def sensing_page():
     try:
         query = parse_sensing(request.args)
         result = answer(get_session(), current_viewer(), query)
-    except BadRequest as exc:
+    except (BadRequest, Invalid) as exc:
         return render_template("sensing/sensing.html", error=exc, **context), exc.status
     args = [(k, v) for k, v in request.args.items(multi=True) if v and k != "format"]
     csv_link = url_for("sensing.sensing_page", **{k: v for k, v in args}, format="csv")

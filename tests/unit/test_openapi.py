@@ -189,8 +189,9 @@ DOCUMENTED_OPERATIONS = {
     (
         "GET /sensing",
         "getSensing",
-        "query:bbox query:bin query:dataset query:format query:from query:kind query:subject! query:to",
-        "200 400 401",
+        "query:area query:bbox query:bin query:cell query:dataset query:format query:from query:kind query:season"
+        " query:subject! query:to",
+        "200 400 401 422",
         "",
     ),
     # Added with the projects capability (issue 14).
