@@ -70,6 +70,8 @@ def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
     east, north = offset(150, 150)
     far_lon, far_lat = offset(300, 200)
     bbox = f"{west:.6f},{south:.6f},{east:.6f},{north:.6f}"
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    area = json.dumps({"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]})
     # Cells no smaller than the generalisation's quarter: a finer grid over a generalised cell has cells
     # by the canary whatever it does, which no reading of coordinates can tell from a leak.
     compare = {"a": f"dataset:{shore}", "b": f"dataset:{sensitive}", "cell_m": "1000"}
@@ -79,6 +81,12 @@ def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
         {"subject": "puffin", "bbox": bbox, "bin": "year", "from": "2000"},
         {"subject": "eelgrass", "dataset": sensitive, "format": "csv"},
         {"subject": "bass"},
+        # A drawn area round the canaries (corners as far as the box's), the grid cell holding a point
+        # near them, and a season: each place and time the page can ask about.
+        {"subject": "puffin", "area": area, "bin": "year", "from": "2000"},
+        {"subject": "puffin", "area": f"POLYGON (({west} {south}, {east} {south}, {east} {north}, {west} {south}))"},
+        {"subject": "puffin", "cell": f"{far_lon:.6f},{far_lat:.6f}", "bin": "year", "from": "2000"},
+        {"subject": "puffin", "season": "1-12", "bin": "year", "from": "2000"},
     ]
     held = {"a": f"dataset:{embargoed}", "b": f"dataset:{park_only}", "cell_m": "1000"}
     filters = [
