@@ -27,6 +27,8 @@ class Viewer:
     user_id: int | None = None
     contributor_id: int | None = None
     role: str | None = None
+    # The right staff may give a member to create datasets (user_account.may_create_datasets).
+    creates_datasets: bool = False
 
     @property
     def is_anonymous(self) -> bool:
@@ -54,7 +56,12 @@ def viewer_of(user: Any) -> Viewer:
     """The viewer a signed-in user is (None: anonymous)."""
     if user is None:
         return ANONYMOUS
-    return Viewer(user_id=user.id, contributor_id=user.contributor_id, role=user.role)
+    return Viewer(
+        user_id=user.id,
+        contributor_id=user.contributor_id,
+        role=user.role,
+        creates_datasets=bool(getattr(user, "may_create_datasets", False)),
+    )
 
 
 def viewer_params(viewer: Viewer) -> dict[str, int | None]:
@@ -78,13 +85,18 @@ def privileged_sql(viewer: Viewer) -> str:
 
 
 def stewards(session: Session, viewer: Viewer, dataset_id: int) -> bool:
-    """Is the viewer a steward of this dataset (directly or through a group)?"""
+    """Is the viewer a steward of this dataset (the one named on it or a further one, directly or
+    through a group)?"""
     if viewer.contributor_id is None:
         return False
-    steward_id = session.scalar(text("SELECT steward_id FROM dataset WHERE id = :id"), {"id": dataset_id})
-    if steward_id is None:
-        return False
-    return steward_id == viewer.contributor_id or _is_member(session, viewer.contributor_id, steward_id)
+    sql = (
+        "SELECT steward_id FROM dataset WHERE id = :id"
+        " UNION SELECT contributor_id FROM dataset_steward WHERE dataset_id = :id"
+    )
+    for steward_id in session.scalars(text(sql), {"id": dataset_id}):
+        if steward_id == viewer.contributor_id or _is_member(session, viewer.contributor_id, steward_id):
+            return True
+    return False
 
 
 def stewards_sql(viewer: Viewer, dataset: str = "o.dataset_id") -> str:
@@ -93,10 +105,12 @@ def stewards_sql(viewer: Viewer, dataset: str = "o.dataset_id") -> str:
     return f"{dataset} IN ({STEWARDED_SQL})"
 
 
-# The ids of the datasets :viewer_contributor stewards.
+# The ids of the datasets :viewer_contributor stewards (named on the dataset, or a further steward).
 STEWARDED_SQL = (
     "SELECT sd.id FROM dataset sd WHERE sd.steward_id = :viewer_contributor OR sd.steward_id IN"
     " (SELECT sm.group_id FROM membership sm WHERE sm.member_id = :viewer_contributor)"
+    " UNION SELECT ds.dataset_id FROM dataset_steward ds WHERE ds.contributor_id = :viewer_contributor"
+    " OR ds.contributor_id IN (SELECT sm.group_id FROM membership sm WHERE sm.member_id = :viewer_contributor)"
 )
 
 
@@ -352,8 +366,72 @@ def may_steward_as(session: Session, viewer: Viewer, contributor_id: int) -> boo
 
 
 def may_create_dataset(viewer: Viewer) -> bool:
-    """Stewards, staff and admins create datasets."""
-    return viewer.role in CREATOR_ROLES
+    """Stewards, staff and admins create datasets, and members staff gave the right to."""
+    return viewer.role in CREATOR_ROLES or (not viewer.is_anonymous and viewer.creates_datasets)
+
+
+def may_edit_dataset(session: Session, viewer: Viewer, dataset_id: int) -> bool:
+    """The dataset's stewards and park staff edit its description, licence, stewards and recording."""
+    return may_import(session, viewer, dataset_id)
+
+
+# --- recording: who may record into a dataset ---------------------------------------------------
+
+
+def may_record(session: Session, viewer: Viewer, dataset_id: int) -> bool:
+    """May the viewer record into this dataset (the page, the API, an import, moving a record there)?
+
+    Any member may record into an open dataset; its stewards may restrict it to the members of named
+    groups or to the people they invited. Its stewards and park staff always may."""
+    if viewer.is_anonymous:
+        return False
+    if is_privileged(viewer) or stewards(session, viewer, dataset_id):
+        return True
+    row = session.execute(
+        text("SELECT recording, recording_groups FROM dataset WHERE id = :id"), {"id": dataset_id}
+    ).first()
+    if row is None:
+        return False
+    if row.recording == "open":
+        return True
+    if row.recording == "groups":
+        groups = row.recording_groups or []
+        return viewer.contributor_id is not None and any(_is_member(session, viewer.contributor_id, g) for g in groups)
+    sql = "SELECT EXISTS (SELECT 1 FROM dataset_recorder WHERE dataset_id = :id AND user_id = :user)"
+    return bool(session.scalar(text(sql), {"id": dataset_id, "user": viewer.user_id}))
+
+
+def record_sql(viewer: Viewer, dataset: str = "d") -> str:
+    """The SQL twin of may_record, on a dataset row aliased `dataset`."""
+    if viewer.is_anonymous:
+        return "false"
+    if is_privileged(viewer):
+        return "true"
+    groups = (
+        f"({dataset}.recording = 'groups' AND EXISTS (SELECT 1 FROM membership rm"
+        f" WHERE rm.member_id = :viewer_contributor AND rm.group_id = ANY({dataset}.recording_groups)))"
+    )
+    invited = (
+        f"({dataset}.recording = 'invited' AND EXISTS (SELECT 1 FROM dataset_recorder rr"
+        f" WHERE rr.dataset_id = {dataset}.id AND rr.user_id = :viewer_user))"
+    )
+    return f"({dataset}.recording = 'open' OR {groups} OR {invited} OR {stewards_sql(viewer, f'{dataset}.id')})"
+
+
+# --- accounts: park staff run them --------------------------------------------------------------
+
+
+def may_manage_accounts(viewer: Viewer) -> bool:
+    """Staff and admins list accounts, change roles, deactivate, reset passwords and invite people.
+    Only an admin makes or unmakes an admin."""
+    return is_privileged(viewer)
+
+
+def may_give_role(viewer: Viewer, role: str) -> bool:
+    """May the viewer give (or take away) this role? Staff give any role but admin; admins any."""
+    if not is_privileged(viewer):
+        return False
+    return role != "admin" or viewer.role == "admin"
 
 
 # --- imports -----------------------------------------------------------------------------------

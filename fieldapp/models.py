@@ -5,7 +5,7 @@ from fieldapp.annotations.models import Annotation
 from fieldapp.comparison.models import ComparisonCell, ComparisonRun
 from fieldapp.consent.models import Consent, TermsVersion
 from fieldapp.contributors.models import Contributor, Membership
-from fieldapp.datasets.models import Dataset
+from fieldapp.datasets.models import Dataset, DatasetRecorder, DatasetSteward
 from fieldapp.db import Base
 from fieldapp.forms.models import DatasetForm
 from fieldapp.maps.models import MapCell, MapDatasetState
@@ -35,6 +35,8 @@ __all__ = [
     "Contributor",
     "Dataset",
     "DatasetForm",
+    "DatasetRecorder",
+    "DatasetSteward",
     "ImportFile",
     "ImportJob",
     "LoginThrottle",

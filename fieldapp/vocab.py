@@ -39,6 +39,9 @@ CO_PRODUCERS = ("community", "professionals", "both")
 AGREEMENT_USES = ("park_management", "research", "education")
 # everyone; signed-in members; members of the named groups; the park (staff) alone.
 AUDIENCES = ("everyone", "members", "groups", "park")
+# Who may record into a dataset: any member, members of named groups, or invited people (its stewards
+# and park staff always may).
+RECORDING_MODES = ("open", "groups", "invited")
 # Local Contexts Traditional Knowledge (TK) and Biocultural (BC) labels; the community writes each label's text.
 TK_LABELS = {
     "tk_attribution": "TK Attribution",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, func, text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.contributors.models import Contributor
@@ -26,6 +26,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default="member")
     contributor_id: Mapped[int] = mapped_column(ForeignKey("contributor.id"))
     default_dataset_id: Mapped[int | None] = mapped_column(ForeignKey("dataset.id", ondelete="SET NULL"))
+    # Staff may give a member the right to create datasets (access.may_create_dataset).
+    may_create_datasets: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     contributor: Mapped[Contributor] = relationship(lazy="joined", foreign_keys=[contributor_id])

@@ -16,6 +16,7 @@ from fieldapp.datasets.schemas import (
     AccessRequestSchema,
     AgreementReadSchema,
     AgreementSchema,
+    DatasetEditSchema,
     DatasetListSchema,
     DatasetPathSchema,
     DatasetReadSchema,
@@ -82,6 +83,26 @@ def get_dataset(slug: str):
     if body is None:
         raise NotFound(f"No dataset {slug!r}.")
     return json_text_response(body)
+
+
+@bp.patch("/datasets/<slug>")
+@operation(
+    "updateDataset",
+    "datasets",
+    "Change a dataset's fields, stewards or who may record into it (its stewards and park staff)",
+    security=WRITE,
+    path=DatasetPathSchema,
+    body={JSON: DatasetEditSchema},
+    answers={200: answer("The dataset as stored.", DatasetReadSchema)},
+    errors=(400, 401, 403, 404, 413, 422),
+)
+def update_dataset(slug: str):
+    user = require_user()
+    values = load(DatasetEditSchema(partial=True), read_json())
+    session = get_session()
+    service.update_dataset(session, user, slug, values, current_settings().generalise_floor_m)
+    session.commit()
+    return json_text_response(queries.get_dataset_json(session, slug) or "null")
 
 
 @bp.get("/datasets/<slug>/agreement")

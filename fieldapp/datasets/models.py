@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.contributors.models import Contributor
 from fieldapp.db import Base
-from fieldapp.vocab import AUDIENCES, GRANT_STATUSES, KNOWLEDGE_KINDS, LICENCES, VISIBILITIES, sql_in
+from fieldapp.vocab import AUDIENCES, GRANT_STATUSES, KNOWLEDGE_KINDS, LICENCES, RECORDING_MODES, VISIBILITIES, sql_in
 
 
 class Dataset(Base):
@@ -22,6 +22,8 @@ class Dataset(Base):
         CheckConstraint(f"licence IN {sql_in(LICENCES)}", name="licence"),
         CheckConstraint(f"default_visibility IN {sql_in(VISIBILITIES)}", name="default_visibility"),
         CheckConstraint("generalise_m IS NULL OR generalise_m BETWEEN 100 AND 100000", name="generalise_m"),
+        CheckConstraint(f"recording IN {sql_in(RECORDING_MODES)}", name="recording"),
+        CheckConstraint("recording = 'groups' OR cardinality(recording_groups) = 0", name="recording_groups"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -38,10 +40,36 @@ class Dataset(Base):
     generalise_m: Mapped[int | None] = mapped_column(Integer)
     # A dataset may force generalisation of all its records (e.g. a fishers' grounds).
     force_generalised: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who may record into it (access.may_record): open to every member, the members of named groups
+    # (contributor ids), or the people its stewards invited (dataset_recorder).
+    recording: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    recording_groups: Mapped[list[int]] = mapped_column(ARRAY(Integer), default=list, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     steward: Mapped[Contributor] = relationship(lazy="joined")
+
+
+class DatasetSteward(Base):
+    """A further steward of a dataset (a person or a group), beside the one named on the dataset."""
+
+    __tablename__ = "dataset_steward"
+
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), primary_key=True)
+    contributor_id: Mapped[int] = mapped_column(
+        ForeignKey("contributor.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class DatasetRecorder(Base):
+    """An account its stewards invited to record into a dataset whose recording is 'invited'."""
+
+    __tablename__ = "dataset_recorder"
+
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class DatasetAgreement(Base):

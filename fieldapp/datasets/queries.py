@@ -24,6 +24,11 @@ DATASET_JSON = f"""
       'steward', json_build_object('id', c.id, 'display_name', c.display_name, 'kind', c.kind),
       'licence', d.licence, 'citation', d.citation, 'default_visibility', d.default_visibility,
       'generalise_m', d.generalise_m, 'force_generalised', d.force_generalised,
+      'stewards', (SELECT coalesce(json_agg(json_build_object('id', sc.id, 'display_name', sc.display_name,
+                                                             'kind', sc.kind) ORDER BY sc.display_name), '[]'::json)
+                   FROM dataset_steward ds JOIN contributor sc ON sc.id = ds.contributor_id
+                   WHERE ds.dataset_id = d.id),
+      'recording', d.recording, 'recording_groups', to_json(d.recording_groups),
       'created_at', d.created_at, 'updated_at', d.updated_at,
       'agreement', (SELECT {AGREEMENT_JSON} FROM dataset_agreement a WHERE a.dataset_id = d.id),
       'counts', (SELECT json_build_object(

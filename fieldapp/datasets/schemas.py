@@ -13,6 +13,7 @@ from fieldapp.vocab import (
     GRANT_STATUSES,
     KNOWLEDGE_KINDS,
     LICENCES,
+    RECORDING_MODES,
     TK_LABELS,
     VISIBILITIES,
 )
@@ -64,6 +65,38 @@ class DatasetSchema(Schema):
         metadata=describe("Generalisation cell size in metres; the deployment's floor (default 1,000 m) is the least."),
     )
     force_generalised = fields.Boolean(load_default=False, metadata=describe("Generalise every public observation."))
+    stewards = fields.List(
+        rules.whole_number(rules.ROW_ID),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata=describe("Further stewards (contributor ids of people with accounts, or groups)."),
+    )
+    recording = fields.String(
+        load_default="open",
+        validate=validate.OneOf(RECORDING_MODES),
+        metadata=describe("Who may record into it: open (any member), groups (members of recording_groups), invited."),
+    )
+    recording_groups = fields.List(
+        rules.whole_number(rules.ROW_ID),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata=describe("The groups (contributor ids) whose members may record, when recording is 'groups'."),
+    )
+    recorders = fields.List(
+        rules.whole_number(rules.ROW_ID),
+        load_default=list,
+        validate=validate.Length(max=500),
+        load_only=True,
+        metadata=describe("The people (contributor ids of accounts) invited to record, when recording is 'invited'."),
+    )
+
+
+class DatasetEditSchema(DatasetSchema):
+    """A change to a dataset: any of its fields but the slug (its stewards and park staff)."""
+
+    class Meta:
+        unknown = RAISE
+        exclude = ("slug",)
 
 
 class LabelSchema(Schema):
@@ -173,6 +206,7 @@ class DatasetReadSchema(DatasetSchema):
         required=True, validate=validate.OneOf(LICENCES), metadata=describe("Licence of the records.")
     )
     steward = fields.Nested(StewardSchema)
+    stewards = fields.List(fields.Nested(StewardSchema), metadata=describe("Its further stewards."))
     counts = fields.Nested(CountsSchema)
     extent = fields.Nested(ExtentSchema)
     agreement = fields.Nested(AgreementReadSchema, allow_none=True, metadata=describe("Its data agreement, if any."))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from fieldapp.access import may_create_dataset, may_set_agreement, may_steward_as, viewer_of
+from fieldapp.access import may_create_dataset, may_edit_dataset, may_set_agreement, may_steward_as, viewer_of
 from fieldapp.accounts.models import User
 from fieldapp.contributors.models import Contributor
-from fieldapp.datasets.models import Dataset, DatasetAgreement
+from fieldapp.datasets.models import Dataset, DatasetAgreement, DatasetRecorder, DatasetSteward
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.geoprivacy.cells import check_cell
 
@@ -29,10 +29,112 @@ def create_dataset(session: Session, user: User, values: dict[str, Any], floor_m
     check_cell(values.get("generalise_m"), floor_m)
     steward_id = values.pop("steward_id", None) or user.contributor_id
     _check_steward(session, user, steward_id)
+    people = {name: values.pop(name) for name in PEOPLE if name in values}
+    _check_recording_groups(session, values.get("recording", "open"), values.get("recording_groups") or [])
     dataset = Dataset(**values, steward_id=steward_id)
     session.add(dataset)
     session.flush()
+    _set_people(session, dataset, people)
     return dataset
+
+
+# The fields that name people and groups: kept in their own tables, checked by _set_people.
+PEOPLE = ("stewards", "recorders")
+# Changing these changes every shared record's public geometry.
+_PLACE_RULES = ("generalise_m", "force_generalised")
+
+
+def update_dataset(session: Session, user: User, slug: str, values: dict[str, Any], floor_m: int) -> Dataset:
+    """Change a dataset's description, licence, stewards or who may record (its stewards and park staff).
+
+    A new generalisation cell (or forcing it) recomputes the public geometry of its shared records."""
+    dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
+    if dataset is None:
+        raise NotFound(f"No dataset {slug!r}.")
+    if not may_edit_dataset(session, viewer_of(user), dataset.id):
+        raise Forbidden("Only the dataset's stewards and park staff edit it.")
+    if "generalise_m" in values:
+        check_cell(values["generalise_m"], floor_m)
+    if values.get("steward_id") not in (None, dataset.steward_id):
+        _check_steward(session, user, values["steward_id"])
+    people = {name: values.pop(name) for name in PEOPLE if name in values}
+    if values.get("recording", dataset.recording) != "groups" and "recording" in values:
+        values.setdefault("recording_groups", [])
+    replace = any(name in values and values[name] != getattr(dataset, name) for name in _PLACE_RULES)
+    for name, value in values.items():
+        setattr(dataset, name, value)
+    dataset.updated_at = func.now()
+    _check_recording_groups(session, dataset.recording, dataset.recording_groups)
+    session.flush()
+    _set_people(session, dataset, people)
+    if replace:
+        # The row trigger recomputes each record's public place from the dataset's new rules.
+        session.execute(
+            text("UPDATE observation SET visibility = visibility WHERE dataset_id = :id AND visibility <> 'private'"),
+            {"id": dataset.id},
+        )
+    return dataset
+
+
+def _check_recording_groups(session: Session, recording: str, groups: list[int]) -> None:
+    if groups and recording != "groups":
+        message = "name groups only when recording is 'groups'"
+        raise Invalid(f"recording_groups: {message}.", [{"path": "recording_groups", "message": message}])
+    known = set(session.scalars(select(Contributor.id).where(Contributor.id.in_(groups), Contributor.kind == "group")))
+    if missing := [g for g in groups if g not in known]:
+        message = f"no group {missing[0]}"
+        raise Invalid(f"recording_groups: {message}.", [{"path": "recording_groups", "message": message}])
+
+
+def _set_people(session: Session, dataset: Dataset, people: dict[str, list[int]]) -> None:
+    """Replace its further stewards (people with accounts, or groups) and its invited recorders (accounts)."""
+    if dataset.recording == "groups" and not dataset.recording_groups:
+        message = "name at least one group when recording is 'groups'"
+        raise Invalid(f"recording_groups: {message}.", [{"path": "recording_groups", "message": message}])
+    _check_recording_groups(session, dataset.recording, dataset.recording_groups)
+    if "stewards" in people:
+        ids = _people_or_groups(session, people["stewards"], "stewards")
+        session.execute(delete(DatasetSteward).where(DatasetSteward.dataset_id == dataset.id))
+        session.add_all(DatasetSteward(dataset_id=dataset.id, contributor_id=c) for c in ids if c != dataset.steward_id)
+    if "recorders" in people:
+        users = _accounts(session, people["recorders"], "recorders")
+        session.execute(delete(DatasetRecorder).where(DatasetRecorder.dataset_id == dataset.id))
+        session.add_all(DatasetRecorder(dataset_id=dataset.id, user_id=u) for u in users)
+    session.flush()
+
+
+def _people_or_groups(session: Session, ids: list[int], path: str) -> list[int]:
+    """Groups, or people who have an account (never a pseudonym, nor someone known only by name)."""
+    sql = (
+        "SELECT c.id FROM contributor c WHERE c.id = ANY(:ids) AND (c.kind = 'group'"
+        " OR EXISTS (SELECT 1 FROM user_account u WHERE u.contributor_id = c.id))"
+    )
+    known = set(session.scalars(text(sql), {"ids": list(ids)}))
+    if missing := [c for c in ids if c not in known]:
+        message = f"contributor {missing[0]} is neither a group nor a person with an account"
+        raise Invalid(f"{path}: {message}.", [{"path": path, "message": message}])
+    return sorted(set(ids))
+
+
+def _accounts(session: Session, contributor_ids: list[int], path: str) -> list[int]:
+    """The accounts acting as these contributors."""
+    query = select(User.contributor_id, User.id).where(User.contributor_id.in_(contributor_ids))
+    rows = {r.contributor_id: r.id for r in session.execute(query)}
+    if missing := [c for c in contributor_ids if c not in rows]:
+        message = f"contributor {missing[0]} has no account"
+        raise Invalid(f"{path}: {message}.", [{"path": path, "message": message}])
+    return sorted(set(rows.values()))
+
+
+def dataset_people(session: Session, dataset_id: int) -> dict[str, list[int]]:
+    """Its further stewards and invited recorders, as contributor ids (for the edit page and form)."""
+    stewards = session.scalars(select(DatasetSteward.contributor_id).where(DatasetSteward.dataset_id == dataset_id))
+    recorders = session.scalars(
+        select(User.contributor_id)
+        .join(DatasetRecorder, DatasetRecorder.user_id == User.id)
+        .where(DatasetRecorder.dataset_id == dataset_id)
+    )
+    return {"stewards": sorted(stewards), "recorders": sorted(recorders)}
 
 
 def _check_steward(session: Session, user: User, steward_id: int) -> None:

@@ -1,22 +1,37 @@
-"""HTML pages for datasets: the list, and one dataset's facts, map, downloads and import form."""
+"""HTML pages for datasets: the list, one dataset's facts, map, downloads and import form, and the
+pages to create and edit one."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from fieldapp import ui
-from fieldapp.accounts.auth import current_viewer
+from fieldapp.access import may_create_dataset, may_edit_dataset
+from fieldapp.accounts.auth import current_viewer, require_user
+from fieldapp.config import current_settings
+from fieldapp.contributors.queries import groups_of
+from fieldapp.datasets import editing, service
+from fieldapp.datasets.models import Dataset
 from fieldapp.datasets.queries import get_dataset_json, list_datasets
+from fieldapp.datasets.schemas import DatasetEditSchema, DatasetSchema
 from fieldapp.db import get_session
-from fieldapp.errors import NotFound
+from fieldapp.errors import FieldAppError, Forbidden, NotFound
 from fieldapp.geodata import COASTLINE_CREDIT
+from fieldapp.http import load
 from fieldapp.maps.pages import dataset_map
 from fieldapp.transfer.offers import dataset_offers
-from fieldapp.vocab import LICENCE_URIS, TK_LABELS
+from fieldapp.vocab import LICENCE_URIS, LICENCES, TK_LABELS, VISIBILITIES
 
 bp = Blueprint("datasets", __name__)
+RECORDING_WORDS = {
+    "open": "Any member may record into it",
+    "groups": "Only members of the groups chosen below",
+    "invited": "Only the people named below",
+}
 
 
 @bp.get("/datasets")
@@ -26,7 +41,115 @@ def dataset_list():
         datasets=list_datasets(get_session()),
         labels=ui.KIND_LABELS,
         colours=ui.KIND_COLOURS,
+        may_create=may_create_dataset(current_viewer()),
     )
+
+
+def _reasons(exc: FieldAppError) -> str:
+    return "; ".join(f"{d['path']}: {d['message']}" for d in exc.details) or exc.message
+
+
+def _form_page(values: dict[str, Any], slug: str | None = None, error: str | None = None, status: int = 200):
+    user = require_user()
+    session = get_session()
+    context = {
+        "values": values,
+        "slug": slug,
+        "error": error,
+        "kinds": ui.KIND_LABELS,
+        "licences": LICENCES,
+        "visibilities": VISIBILITIES,
+        "recording_modes": RECORDING_WORDS,
+        "groups": editing.all_groups(session),
+        "own_groups": groups_of(session, user.contributor_id),
+    }
+    return render_template("datasets/form.html", **context), status
+
+
+def _submitted(editing_: bool) -> dict[str, Any]:
+    """The form's values with its people (emails, one per line) turned into contributor ids."""
+    session = get_session()
+    values = editing.form_values(request.form, editing_)
+    values["stewards"] = [
+        *values["stewards"],
+        *editing.emails_to_contributors(session, request.form.get("steward_emails", ""), "stewards"),
+    ]
+    values["recorders"] = editing.emails_to_contributors(session, request.form.get("recorder_emails", ""), "recorders")
+    return values
+
+
+@bp.route("/datasets/new", methods=["GET", "POST"])
+def new_dataset():
+    """Create a dataset (stewards, staff, and members staff gave the right)."""
+    user = require_user()
+    if not may_create_dataset(current_viewer()):
+        raise Forbidden("Only stewards and park staff create datasets; ask park staff for the right.")
+    if request.method == "GET":
+        return _form_page({"licence": "CC-BY-4.0", "default_visibility": "public", "recording": "open"})
+    session = get_session()
+    try:
+        values = load(DatasetSchema(), _submitted(False))
+        dataset = service.create_dataset(session, user, values, current_settings().generalise_floor_m)
+    except FieldAppError as exc:
+        session.rollback()
+        return _form_page(_echo(), None, f"The dataset was not created: {_reasons(exc)}", exc.status)
+    session.commit()
+    flash("The dataset is created: you steward it.")
+    return redirect(url_for("datasets.dataset_detail", slug=dataset.slug), 303)
+
+
+@bp.route("/datasets/<slug>/edit", methods=["GET", "POST"])
+def edit_dataset(slug: str):
+    """Edit a dataset: its stewards and park staff."""
+    user = require_user()
+    session = get_session()
+    dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
+    if dataset is None:
+        raise NotFound(f"No dataset {slug!r}.")
+    if not may_edit_dataset(session, current_viewer(), dataset.id):
+        raise Forbidden("Only the dataset's stewards and park staff edit it.")
+    if request.method == "GET":
+        return _form_page(_current(dataset), slug)
+    try:
+        values = load(DatasetEditSchema(), _submitted(True))
+        service.update_dataset(session, user, slug, values, current_settings().generalise_floor_m)
+    except FieldAppError as exc:
+        session.rollback()
+        return _form_page(_echo(), slug, f"Nothing was changed: {_reasons(exc)}", exc.status)
+    session.commit()
+    flash("The dataset is saved.")
+    return redirect(url_for("datasets.dataset_detail", slug=slug), 303)
+
+
+def _may_edit(session, slug: str) -> bool:
+    viewer = current_viewer()
+    if viewer.is_anonymous:
+        return False
+    dataset_id = session.scalar(select(Dataset.id).where(Dataset.slug == slug))
+    return dataset_id is not None and may_edit_dataset(session, viewer, dataset_id)
+
+
+def _echo() -> dict[str, Any]:
+    """The submitted form, to show again with its problem (checkbox lists kept as lists)."""
+    lists = {name: request.form.getlist(name) for name in ("recording_groups", "steward_groups")}
+    return request.form.to_dict() | lists
+
+
+def _current(dataset: Dataset) -> dict[str, Any]:
+    session = get_session()
+    people = service.dataset_people(session, dataset.id)
+    groups = {g.id for g in editing.all_groups(session)}
+    values = {name: getattr(dataset, name) for name in (*editing.TEXT_FIELDS, *editing.CHOICE_FIELDS)}
+    values |= {
+        "generalise_m": dataset.generalise_m or "",
+        "force_generalised": dataset.force_generalised,
+        "steward_id": dataset.steward_id,
+        "recording_groups": dataset.recording_groups,
+        "steward_groups": [c for c in people["stewards"] if c in groups],
+        "steward_emails": editing.people_emails(session, [c for c in people["stewards"] if c not in groups]),
+        "recorder_emails": editing.people_emails(session, people["recorders"]),
+    }
+    return values
 
 
 @bp.get("/datasets/<slug>")
@@ -45,5 +168,6 @@ def dataset_detail(slug: str):
         legend_note=ui.LEGEND_NOTE,
         credit=COASTLINE_CREDIT,
         actions=dataset_offers(session, current_viewer(), slug),
+        may_edit=_may_edit(session, slug),
         tk_labels=TK_LABELS,
     )

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.access import Viewer, is_privileged, stewarded_dataset_ids, viewer_of
+from fieldapp.access import Viewer, is_privileged, record_sql, stewarded_dataset_ids, viewer_of, viewer_params
 from fieldapp.accounts.models import User
 from fieldapp.contributors.queries import pseudonyms_of
 from fieldapp.geoprivacy.cells import cell_sql
@@ -27,14 +27,17 @@ def form_choices(session: Session, user: User, default_cell_m: int) -> dict[str,
 
     Each dataset says the real size of the cell its generalised records are shown at.
     """
+    viewer = viewer_of(user)
+    # Only the datasets the user may record into (access.may_record).
     datasets = [
         dict(r._mapping)
         for r in session.execute(
             text(
                 "SELECT d.id, d.slug, d.title, d.knowledge_kind, d.licence, d.default_visibility, d.force_generalised,"
-                f" {cell_sql('d')} AS cell_m FROM dataset d ORDER BY d.knowledge_kind, d.title"
+                f" {cell_sql('d')} AS cell_m FROM dataset d WHERE {record_sql(viewer, 'd')}"
+                " ORDER BY d.knowledge_kind, d.title"
             ),
-            {"default_cell_m": default_cell_m},
+            {"default_cell_m": default_cell_m} | viewer_params(viewer),
         )
     ]
     groups = [
@@ -47,7 +50,6 @@ def form_choices(session: Session, user: User, default_cell_m: int) -> dict[str,
             {"me": user.contributor_id},
         )
     ]
-    viewer = viewer_of(user)
     stewarded = stewarded_dataset_ids(session, viewer)
     facilitator = is_privileged(viewer) or bool(stewarded)
     others = []

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fieldapp.access import may_credit, may_facilitate, may_manage, viewer_of
+from fieldapp.access import may_credit, may_facilitate, may_manage, may_record, viewer_of
 from fieldapp.accounts.models import User
 from fieldapp.contributors.service import is_someones_pseudonym
 from fieldapp.datasets.models import Dataset
@@ -76,6 +76,8 @@ def create_observations(
     """Store validated features all-or-nothing; a known id with the same content is not stored twice."""
     slugs = {f["properties"]["dataset"] for f in features}
     datasets = {d.slug: d for d in session.scalars(select(Dataset).where(Dataset.slug.in_(slugs)))}
+    for dataset in datasets.values():
+        check_may_record(session, user, dataset)
     _check_subjects(session, features)
     rows = []
     errors: list[dict[str, str]] = []
@@ -240,6 +242,14 @@ def _field_values(form: DatasetForm | None, raw: dict[str, Any] | None) -> dict[
     return clean
 
 
+def check_may_record(session: Session, user: User, dataset: Dataset) -> None:
+    """Refuse to record into a dataset whose stewards keep recording to named groups or invited people."""
+    if may_record(session, viewer_of(user), dataset.id):
+        return
+    message = f"only people its stewards chose may record into {dataset.slug!r}"
+    raise Forbidden(f"properties.dataset: {message}.", [{"path": "properties.dataset", "message": message}])
+
+
 def _check_credit(session: Session, user: User, contributor_id: int, dataset: Dataset) -> None:
     """One may credit oneself, one's pseudonyms, a group one belongs to, or anyone when facilitating."""
     viewer = viewer_of(user)
@@ -315,8 +325,11 @@ def update_observation(session: Session, user: User, observation_id: uuid.UUID, 
     set_actor(session, user.id)
     props = dict(patch.get("properties") or {})
     if "dataset" in props:
-        dataset = _datasets_by_slug(session, {props.pop("dataset")})
-        observation.dataset_id = next(iter(dataset.values())).id
+        target = next(iter(_datasets_by_slug(session, {props.pop("dataset")}).values()))
+        if target.id != observation.dataset_id:
+            # Moving a record is recording it there: it needs the right to record into the new dataset.
+            check_may_record(session, user, target)
+        observation.dataset_id = target.id
     if "contributor_id" in props:
         dataset_row = session.get_one(Dataset, observation.dataset_id)
         _check_credit(session, user, props["contributor_id"], dataset_row)

@@ -106,6 +106,13 @@ DOCUMENTED_OPERATIONS = {
     ("GET /datasets", "listDatasets", "", "200 400", ""),
     ("POST /datasets", "createDataset", "header:X-CSRFToken", "201 400 401 403 409 413 422", "application/json"),
     ("GET /datasets/{slug}", "getDataset", "path:slug!", "200 400 404", ""),
+    (
+        "PATCH /datasets/{slug}",
+        "updateDataset",
+        "header:X-CSRFToken path:slug!",
+        "200 400 401 403 404 413 422",
+        "application/json",
+    ),
     ("GET /datasets/{slug}/access-requests", "listDatasetAccessRequests", "path:slug!", "200 400 401 404", ""),
     (
         "POST /datasets/{slug}/access-requests",

@@ -1,0 +1,234 @@
+"""Datasets run from the web: the new and edit pages, PATCH, further stewards and who may record."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select, text
+
+from fieldapp import access
+from fieldapp.access import ANONYMOUS, viewer_of
+from fieldapp.datasets.models import Dataset, DatasetRecorder, DatasetSteward
+from tests.factories import feature
+from tests.integration.test_accounts import PASSWORD, SCRIPT, csrf_token, login
+
+
+def form(**values) -> dict:
+    base = {
+        "title": "Seagrass survey",
+        "slug": "seagrass-survey",
+        "description": "Zostera beds",
+        "knowledge_kind": "scientific",
+        "method": "Transects",
+        "licence": "OGL-UK-3.0",
+        "citation": "Park, 2026",
+        "default_visibility": "public",
+        "generalise_m": "",
+        "recording": "open",
+    }
+    return base | values
+
+
+def signed_in(client, make, role="member", **extra):
+    account = make.account(role=role, password=PASSWORD, **extra)
+    assert login(client, account.user.email, PASSWORD).status_code == 302
+    return account
+
+
+def post(client, path: str, data: dict):
+    return client.post(path, data={"csrf_token": csrf_token(client, "/"), **data})
+
+
+def test_datasets_are_in_the_navigation_and_on_the_home_page(client):
+    home = client.get("/").text
+    assert '<a href="/datasets">Datasets</a>' in home
+    assert re.search(r'<h2><a href="/datasets">Datasets</a></h2>', home)
+
+
+def test_staff_create_a_dataset_from_the_page(client, make, db):
+    signed_in(client, make, role="staff")
+    assert "New dataset" in client.get("/datasets").text
+    answer = post(client, "/datasets/new", form(title=SCRIPT))
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["Location"].endswith("/datasets/seagrass-survey")
+    page = client.get("/datasets/seagrass-survey").text
+    assert SCRIPT not in page and "&lt;script&gt;" in page
+    assert "Edit this dataset" in page
+    stored = db.scalar(select(Dataset).where(Dataset.slug == "seagrass-survey"))
+    assert (stored.licence, stored.method, stored.knowledge_kind) == ("OGL-UK-3.0", "Transects", "scientific")
+
+
+def test_a_member_may_create_only_when_staff_gave_the_right(client, make, db):
+    member = signed_in(client, make)
+    assert "New dataset" not in client.get("/datasets").text
+    assert client.get("/datasets/new").status_code == 403
+    assert post(client, "/datasets/new", form()).status_code == 403
+    member.user.may_create_datasets = True
+    db.commit()
+    assert post(client, "/datasets/new", form()).status_code == 303
+
+
+def test_the_new_dataset_page_needs_its_csrf_token(client, make, db):
+    signed_in(client, make, role="staff")
+    answer = client.post("/datasets/new", data=form())
+    assert answer.status_code == 400
+    assert db.scalar(select(Dataset).where(Dataset.slug == "seagrass-survey")) is None
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"generalise_m": "10"}, "generalise_m"),
+        ({"licence": "mine"}, "licence"),
+        ({"knowledge_kind": "expert"}, "knowledge_kind"),
+        ({"slug": "Bad Slug"}, "slug"),
+        ({"title": ""}, "title"),
+        ({"recording": "groups"}, "recording_groups"),
+        ({"recorder_emails": "nobody@example.org"}, "recorders"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field(client, make, values, field):
+    signed_in(client, make, role="staff")
+    answer = post(client, "/datasets/new", form(**values))
+    assert 400 <= answer.status_code < 500
+    assert f"{field}:" in answer.text
+
+
+def test_a_steward_edits_their_dataset_and_not_anothers(client, make, db):
+    steward = signed_in(client, make, role="steward")
+    own = make.dataset(steward)
+    other = make.dataset(make.account(role="steward"))
+    assert client.get(f"/datasets/{own.slug}/edit").status_code == 200
+    changed = post(client, f"/datasets/{own.slug}/edit", form(title="Renamed", recording="invited"))
+    assert changed.status_code == 303, changed.text
+    db.expire_all()
+    assert (db.get(Dataset, own.id).title, db.get(Dataset, own.id).recording) == ("Renamed", "invited")
+    assert client.get(f"/datasets/{other.slug}/edit").status_code == 403
+    assert post(client, f"/datasets/{other.slug}/edit", form(title="Mine now")).status_code == 403
+    assert "Edit this dataset" not in client.get(f"/datasets/{other.slug}").text
+    db.expire_all()
+    assert db.get(Dataset, other.id).title != "Mine now"
+
+
+def test_patch_needs_a_steward_and_names_bad_fields(client, make, db, dataset, steward):
+    other = make.account(role="steward")
+    refused = client.patch(f"/api/v1/datasets/{dataset.slug}", json={"title": "Taken"}, headers=other.headers)
+    assert refused.status_code == 403
+    bad = client.patch(f"/api/v1/datasets/{dataset.slug}", json={"licence": "x"}, headers=steward.headers)
+    assert bad.status_code == 422 and bad.json["error"]["details"][0]["path"] == "licence"
+    ok = client.patch(
+        f"/api/v1/datasets/{dataset.slug}",
+        json={"citation": "Cite us", "stewards": [other.user.contributor_id]},
+        headers=steward.headers,
+    )
+    assert ok.status_code == 200, ok.text
+    assert ok.json["citation"] == "Cite us" and ok.json["title"] == dataset.title
+    assert [s["id"] for s in ok.json["stewards"]] == [other.user.contributor_id]
+    # The further steward now edits it too.
+    again = client.patch(f"/api/v1/datasets/{dataset.slug}", json={"title": "Ours"}, headers=other.headers)
+    assert again.status_code == 200
+
+
+def test_a_pseudonym_cannot_be_made_a_steward(client, make, db, dataset, steward):
+    owner = make.account()
+    pseudonym = client.post("/api/v1/contributors/pseudonyms", json={"display_name": "Curlew"}, headers=owner.headers)
+    answer = client.patch(
+        f"/api/v1/datasets/{dataset.slug}", json={"stewards": [pseudonym.json["id"]]}, headers=steward.headers
+    )
+    assert answer.status_code == 422 and answer.json["error"]["details"][0]["path"] == "stewards"
+
+
+def test_a_new_cell_size_regeneralises_the_records(client, make, db, dataset, steward):
+    posted = client.post(
+        "/api/v1/observations", json=feature(dataset.slug, visibility="generalised"), headers=steward.headers
+    )
+    assert posted.status_code == 201
+    area = "SELECT round(ST_Area(ST_Transform(public_geom, 3109))) FROM observation WHERE dataset_id = :d"
+    before = db.execute(text(area), {"d": dataset.id}).scalar()
+    changed = client.patch(f"/api/v1/datasets/{dataset.slug}", json={"generalise_m": 5000}, headers=steward.headers)
+    assert changed.status_code == 200
+    db.expire_all()
+    after = db.execute(text(area), {"d": dataset.id}).scalar()
+    assert (before, after) == (1_000_000, 25_000_000)
+
+
+# --- who may record -------------------------------------------------------------------------------
+
+
+def test_recording_open_groups_and_invited(client, make, db, dataset, steward):
+    member, fisher, invited = make.account(), make.account(), make.account()
+    group = make.group("Gorey Fishers", [fisher])
+
+    def record(account):
+        return client.post("/api/v1/observations", json=feature(dataset.slug), headers=account.headers)
+
+    assert record(member).status_code == 201
+    set_groups = {"recording": "groups", "recording_groups": [group.id]}
+    assert client.patch(f"/api/v1/datasets/{dataset.slug}", json=set_groups, headers=steward.headers).status_code == 200
+    refused = record(member)
+    assert refused.status_code == 403 and refused.json["error"]["details"][0]["path"] == "properties.dataset"
+    assert record(fisher).status_code == 201
+    invite = {"recording": "invited", "recorders": [invited.user.contributor_id]}
+    assert client.patch(f"/api/v1/datasets/{dataset.slug}", json=invite, headers=steward.headers).status_code == 200
+    db.expire_all()
+    assert db.get(Dataset, dataset.id).recording_groups == []
+    assert record(fisher).status_code == 403
+    assert record(invited).status_code == 201
+    assert record(steward).status_code == 201
+    assert record(make.account(role="staff")).status_code == 201
+    # The recording page offers only the datasets one may record into.
+    assert dataset.slug not in client.get("/record", headers=member.headers).text
+    assert dataset.slug in client.get("/record", headers=invited.headers).text
+
+
+def test_moving_a_record_needs_the_right_to_record_there(client, make, db, dataset):
+    member = make.account()
+    closed = make.dataset(make.account(role="steward"), recording="invited")
+    posted = client.post("/api/v1/observations", json=feature(dataset.slug), headers=member.headers)
+    oid = posted.json["id"]
+    moved = client.patch(
+        f"/api/v1/observations/{oid}", json={"properties": {"dataset": closed.slug}}, headers=member.headers
+    )
+    assert moved.status_code == 403 and moved.json["error"]["details"][0]["path"] == "properties.dataset"
+    db.add(DatasetRecorder(dataset_id=closed.id, user_id=member.user.id))
+    db.commit()
+    moved = client.patch(
+        f"/api/v1/observations/{oid}", json={"properties": {"dataset": closed.slug}}, headers=member.headers
+    )
+    assert moved.status_code == 200, moved.text
+
+
+def test_may_record_agrees_with_its_sql_twin(db, make):
+    steward, member, fisher, invited = make.account(role="steward"), make.account(), make.account(), make.account()
+    co_steward = make.account()
+    group = make.group("Gorey Fishers", [fisher])
+    datasets = [
+        make.dataset(steward),
+        make.dataset(steward, recording="groups", recording_groups=[group.id]),
+        make.dataset(steward, recording="invited"),
+    ]
+    db.add(DatasetRecorder(dataset_id=datasets[2].id, user_id=invited.user.id))
+    db.add(DatasetSteward(dataset_id=datasets[2].id, contributor_id=co_steward.user.contributor_id))
+    db.commit()
+    viewers = [ANONYMOUS] + [
+        viewer_of(a.user) for a in (steward, member, fisher, invited, co_steward, make.account(role="staff"))
+    ]
+    seen = set()
+    for viewer in viewers:
+        for d in datasets:
+            python = access.may_record(db, viewer, d.id)
+            sql = f"SELECT {access.record_sql(viewer, 'd')} FROM dataset d WHERE d.id = :id"
+            assert python == bool(db.execute(text(sql), access.viewer_params(viewer) | {"id": d.id}).scalar())
+            # Importing is recording: whoever may import may record.
+            assert not access.may_import(db, viewer, d.id) or python
+            stewards_sql = f"SELECT {access.stewards_sql(viewer, ':id')}"
+            in_sql = bool(db.execute(text(stewards_sql), access.viewer_params(viewer) | {"id": d.id}).scalar())
+            assert access.stewards(db, viewer, d.id) == in_sql
+            seen.add((viewer.user_id, d.id, python))
+    assert (member.user.id, datasets[0].id, True) in seen
+    assert (member.user.id, datasets[1].id, False) in seen
+    assert (fisher.user.id, datasets[1].id, True) in seen
+    assert (fisher.user.id, datasets[2].id, False) in seen
+    assert (invited.user.id, datasets[2].id, True) in seen
+    assert (co_steward.user.id, datasets[2].id, True) in seen
