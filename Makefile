@@ -11,7 +11,7 @@ APP_PORT    ?= 8000
 PYTEST_ARGS ?=
 SECRET_FILE := var/secret_key
 
-.PHONY: help setup run serve test lint bench clean distclean
+.PHONY: help setup run serve test lint bench clean distclean i18n
 
 help:
 	@echo "make run    - set up, migrate, load the demo data, serve http://$(HOST):$(PORT)"
@@ -21,6 +21,7 @@ help:
 	@echo "              (extra pytest options: make test PYTEST_ARGS='-k api -x')"
 	@echo "make lint   - set up, then ruff check, ruff format --check and mypy (zero findings)"
 	@echo "make bench  - set up and run the benchmarks"
+	@echo "make i18n   - extract the messages, update the fr and pt catalogues, compile them"
 	@echo "make setup  - only the set-up (system packages, database, .venv)"
 	@echo "make clean  - remove caches and build leftovers (distclean: also .venv)"
 
@@ -60,6 +61,18 @@ lint:
 bench:
 	$(SETUP)
 	$(BIN)/python -m bench
+
+# The interface's catalogues (fieldapp/translations): extract every wrapped message, merge the new ones
+# into each language's messages.po and js.po (translate them there), then compile the .mo files.
+I18N     := fieldapp/translations
+PYBABEL  := $(BIN)/pybabel
+i18n:
+	$(PYBABEL) -q extract -F babel.cfg -k _l --no-location --sort-output --omit-header -o $(I18N)/messages.pot .
+	$(PYBABEL) -q extract -F babel-js.cfg -k t --no-location --sort-output --omit-header -o $(I18N)/js.pot .
+	$(PYBABEL) -q update -i $(I18N)/messages.pot -d $(I18N) -D messages --no-fuzzy-matching --ignore-pot-creation-date
+	$(PYBABEL) -q update -i $(I18N)/js.pot -d $(I18N) -D js --no-fuzzy-matching --ignore-pot-creation-date
+	$(PYBABEL) -q compile -d $(I18N) -D messages
+	$(PYBABEL) -q compile -d $(I18N) -D js
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .mypy_cache build dist *.egg-info bench/out

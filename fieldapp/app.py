@@ -74,11 +74,14 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     # Every model, so that each foreign key finds its table whichever capability a command or
     # request touches first (`fieldapp demo` in a fresh process met observation -> import_file).
     import fieldapp.models  # noqa: F401
-    from fieldapp.accounts.auth import init_auth
+    from fieldapp.accounts.auth import current_user, init_auth
     from fieldapp.db import init_db
+    from fieldapp.i18n import init_i18n
 
     init_db(app, settings)
     init_auth(app)
+    # The account's language first; current_user() is resolved once per request and cached.
+    init_i18n(app, lambda: user.language if (user := current_user()) is not None else None)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -11,7 +11,8 @@
 # - starts the PostgreSQL cluster if it is down (creates one if there is none);
 # - a SUPERUSER role for the current OS user, and the database named by DATABASE_URL
 #   (default postgresql:///fieldapp) with the postgis extension;
-# - .venv with the project installed in editable mode with its test and dev extras.
+# - .venv with the project installed in editable mode with its test and dev extras;
+# - the interface's translation catalogues compiled (fieldapp/translations/*/LC_MESSAGES/*.mo).
 # It never runs migrations, loads data or runs tests: the Makefile does that.
 set -euo pipefail
 
@@ -19,7 +20,7 @@ MODE="${1:-run}"
 case "$MODE" in
   run | serve | test) ;;
   -h | --help)
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
@@ -289,5 +290,13 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
 else
   say "Python packages are up to date ($VENV)"
 fi
+
+# The interface's catalogues: the committed .po files compiled to the .mo files Flask-Babel reads
+# (never committed; cheap, so every run; `make i18n` also extracts and updates them).
+for domain in messages js; do
+  "$VENV/bin/pybabel" -q compile -d fieldapp/translations -D "$domain" ||
+    die "pybabel compile ($domain) failed: fix the catalogue fieldapp/translations/*/LC_MESSAGES/$domain.po"
+done
+say "catalogues compiled (fieldapp/translations)"
 
 say "ready ($MODE)"

@@ -14,12 +14,28 @@ from sqlalchemy.orm import Session
 from fieldapp import create_app
 from fieldapp.config import Settings, sqlalchemy_url
 from fieldapp.db import Database
+from fieldapp.i18n import TRANSLATIONS
 from fieldapp.migrate import upgrade
 
 # One database per test run (the process id), so runs side by side never drop each other's.
 TEST_DATABASE_URL = sqlalchemy_url(
     os.environ.get("FIELDAPP_TEST_DATABASE_URL", f"postgresql:///fieldapp_test_{os.getpid()}")
 )
+
+
+def pytest_configure(config) -> None:
+    """Compile the catalogues whose .po changed since their .mo (scripts/setup.sh does it for `make test`;
+    this covers a test run straight after editing a .po, or in a fresh worktree)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime_ns < po.stat().st_mtime_ns:
+            with po.open("rb") as source:
+                catalogue = read_po(source, locale=po.parent.parent.name)
+            with mo.open("wb") as target:
+                write_mo(target, catalogue)
 
 
 def _drop_database(url: str) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.contributors.models import Contributor
 from fieldapp.db import Base
+from fieldapp.i18n import LANGUAGES
 from fieldapp.vocab import ROLES, sql_in
 
 THROTTLE_SCOPES = ("account", "address", "pair")
@@ -18,7 +19,10 @@ class User(Base):
     """An account that signs in and acts as one contributor."""
 
     __tablename__ = "user_account"
-    __table_args__ = (CheckConstraint(f"role IN {sql_in(ROLES)}", name="role"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN {sql_in(ROLES)}", name="role"),
+        CheckConstraint(f"language IN {sql_in(LANGUAGES)}", name="language"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -29,6 +33,8 @@ class User(Base):
     # Staff may give a member the right to create datasets (access.may_create_dataset).
     may_create_datasets: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The interface's language chosen on the account (fieldapp/i18n.py); none: the browser's.
+    language: Mapped[str | None] = mapped_column(String(5))
 
     contributor: Mapped[Contributor] = relationship(lazy="joined", foreign_keys=[contributor_id])
 

@@ -16,6 +16,7 @@ from fieldapp.accounts.models import ApiToken, User, UserSession
 from fieldapp.accounts.throttle import LoginLimits, claim_attempt, client_key, counters, forget_attempt, sweep
 from fieldapp.contributors.models import Contributor
 from fieldapp.errors import Conflict, Invalid, TooManyRequests
+from fieldapp.i18n import ngettext
 from fieldapp.vocab import ROLES
 
 _hasher = PasswordHasher()
@@ -89,8 +90,20 @@ class SignInLimited(TooManyRequests):
     """Too many sign-in attempts: says how long to wait (sent as Retry-After)."""
 
     def __init__(self, wait_s: int):
-        when = f"{wait_s} seconds" if wait_s < 120 else f"{math.ceil(wait_s / 60)} minutes"
-        super().__init__(f"Too many sign-in attempts; try again in {when}.")
+        if wait_s < 120:
+            message = ngettext(
+                "Too many sign-in attempts; try again in %(num)d second.",
+                "Too many sign-in attempts; try again in %(num)d seconds.",
+                wait_s,
+            )
+        else:
+            minutes = math.ceil(wait_s / 60)
+            message = ngettext(
+                "Too many sign-in attempts; try again in %(num)d minute.",
+                "Too many sign-in attempts; try again in %(num)d minutes.",
+                minutes,
+            )
+        super().__init__(message)
         self.retry_after = wait_s
 
 

@@ -21,12 +21,13 @@ from fieldapp.accounts.tokens import list_tokens, revoke_token, token_owner
 from fieldapp.config import current_settings
 from fieldapp.consent.service import agree, current_terms
 from fieldapp.db import get_session
+from fieldapp.i18n import _, _l
 from fieldapp.observations.erasure import delete_account
 
 bp = Blueprint("accounts", __name__)
 
-REGISTERED = (
-    "Thank you. If {email} had no account yet, it has one now: sign in with the password you chose. "
+REGISTERED = _l(
+    "Thank you. If %(email)s had no account yet, it has one now: sign in with the password you chose. "
     "If it already had one, sign in with that account's password."
 )
 
@@ -61,7 +62,7 @@ def login():
         return render_template("accounts/login.html", form=form), 429, {"Retry-After": str(exc.retry_after)}
     if user is None:
         db.commit()
-        form.form_errors.append("That email and password do not match an account.")
+        form.form_errors.append(_("That email and password do not match an account."))
         return render_template("accounts/login.html", form=form), 401
     sign_in(user)
     db.commit()
@@ -72,7 +73,7 @@ def login():
 def logout():
     sign_out()
     get_session().commit()
-    flash("You have signed out.")
+    flash(_("You have signed out."))
     return redirect(url_for("site.home"))
 
 
@@ -83,7 +84,7 @@ def register():
     terms = current_terms(db)
     valid = form.validate_on_submit()
     if valid and terms is not None and not form.agree.data:
-        form.agree.errors = ["Agree to the terms to register."]
+        form.agree.errors = [_("Agree to the terms to register.")]
         valid = False
     if not valid:
         status = 400 if request.method == "POST" else 200
@@ -93,7 +94,7 @@ def register():
     if user is not None and terms is not None:
         agree(db, user.id, terms.version)
     db.commit()
-    flash(REGISTERED.format(email=form.email.data.strip()))
+    flash(str(REGISTERED) % {"email": form.email.data.strip()})
     return redirect(url_for("accounts.login"))
 
 
@@ -110,9 +111,9 @@ def account():
             change_password(db, user, form.password.data)
             sign_in(user)
             db.commit()
-            flash("Your password has changed; every other session of this account has ended.")
+            flash(_("Your password has changed; every other session of this account has ended."))
             return redirect(url_for("accounts.account"))
-        form.current.errors.append("This is not your current password.")
+        form.current.errors.append(_("This is not your current password."))
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/account.html", form=form, user=user), status
 
@@ -142,7 +143,7 @@ def revoke(token_id: int):
     db = get_session()
     owner = revoke_token(db, user, current_viewer().is_privileged, token_id)
     db.commit()
-    flash("The token is revoked: it no longer works.")
+    flash(_("The token is revoked: it no longer works."))
     email = None if owner.id == user.id else owner.email
     return redirect(url_for("accounts.tokens", email=email), 303)
 
@@ -153,10 +154,10 @@ def delete():
     user = require_user()
     db = get_session()
     if not (user.password_hash and password_matches(user.password_hash, request.form.get("password", ""))):
-        flash("Your account is not deleted: that is not your password.")
+        flash(_("Your account is not deleted: that is not your password."))
         return redirect(url_for("accounts.account"))
     delete_account(db, user, request.form.get("choice", ""), request.form.get("pseudonym", ""))
     sign_out()
     db.commit()
-    flash("Your account is deleted and your personal data erased.")
+    flash(_("Your account is deleted and your personal data erased."))
     return redirect(url_for("site.home"))

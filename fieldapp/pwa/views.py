@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, send_from_directory, url_for
+from flask import Blueprint, Response, jsonify, send_from_directory, url_for
 
 from fieldapp.errors import NotFound
 from fieldapp.geodata import COASTLINE, JERSEY_LAND
+from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, js_catalogue
 from fieldapp.pwa.shell import build_shell, worker_source
 
 bp = Blueprint("pwa", __name__)
@@ -26,12 +27,26 @@ def outline(name: str):
     return send_from_directory(path.parent, path.name, mimetype="application/geo+json", max_age=86400)
 
 
+@bp.get("/i18n/<language>.json")
+def catalogue(language: str):
+    """The browser code's messages in one language ({English: translation}), for static/js/i18n.js's t();
+    kept by the service worker with the recording pages."""
+    if language not in LANGUAGES:
+        raise NotFound(f"No catalogue for {language!r}.")
+    response = jsonify(js_catalogue(language))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 def current_shell():
     """This deploy's shell, with the app's own URLs (static files by path: the worker matches requests by path,
     so a page's versioned /static/css/site.css?v=... is answered with the kept /static/css/site.css)."""
     return build_shell(
         lambda name: url_for("static", filename=name, v=None),
-        pages=[url_for(endpoint) for endpoint in OFFLINE_PAGES],
+        pages=[
+            *(url_for(endpoint) for endpoint in OFFLINE_PAGES),
+            *(url_for("pwa.catalogue", language=code) for code in LANGUAGES if code != DEFAULT_LANGUAGE),
+        ],
         outlines={url_for("pwa.outline", name=name): path for name, path in OUTLINES.items()},
     )
 
