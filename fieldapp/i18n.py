@@ -53,7 +53,8 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "pt": "Português"}
 # The locale each language's dates and numbers follow: the island's English, Portugal's Portuguese.
 FORMAT_LOCALES = {"en": "en_GB", "fr": "fr_FR", "pt": "pt_PT"}
 COOKIE = "fieldapp_lang"
-COOKIE_MAX_AGE = 365 * 24 * 3600
+# How long the switch remembers a visitor's language.
+COOKIE_KEPT_S = 365 * 24 * 3600
 TRANSLATIONS = Path(__file__).resolve().with_name("translations")
 
 

@@ -8,7 +8,7 @@ from fieldapp.accounts.auth import current_user
 from fieldapp.datasets.queries import list_datasets
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest
-from fieldapp.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, _
+from fieldapp.i18n import COOKIE, COOKIE_KEPT_S, LANGUAGES, _
 from fieldapp.observations.queries import recent_public
 
 bp = Blueprint("site", __name__)
@@ -42,7 +42,7 @@ def switch_language():
     response.set_cookie(
         COOKIE,
         language,
-        max_age=COOKIE_MAX_AGE,
+        max_age=COOKIE_KEPT_S,
         samesite="Lax",
         httponly=True,
         secure=current_app.config["SESSION_COOKIE_SECURE"],

@@ -50,6 +50,7 @@ def path_values(canary: Canary) -> dict[str, list[Any]]:
         "run_id": canary.comparison_runs,
         "request_id": canary.access_requests,
         "consent_id": canary.consents,
+        "language": ["fr", "pt", "en"],  # /i18n/<language>.json, the browser code's catalogues
     }
 
 
