@@ -64,6 +64,16 @@ def viewer_of(user: Any) -> Viewer:
     )
 
 
+def viewer_by_id(session: Session, user_id: int | None) -> Viewer | None:
+    """The viewer an account is now (a background job runs as the viewer who asked); None if it is gone."""
+    if user_id is None:
+        return ANONYMOUS
+    row = session.execute(
+        text("SELECT id, contributor_id, role FROM user_account WHERE id = :id"), {"id": user_id}
+    ).first()
+    return None if row is None else Viewer(user_id=row.id, contributor_id=row.contributor_id, role=row.role)
+
+
 def viewer_params(viewer: Viewer) -> dict[str, int | None]:
     """Bind parameters the SQL twins refer to."""
     return {"viewer_contributor": viewer.contributor_id, "viewer_user": viewer.user_id}
@@ -467,6 +477,15 @@ def job_sql(viewer: Viewer, alias: str = "j") -> str:
     if viewer.is_anonymous:
         return "false"
     return "true" if is_privileged(viewer) else f"{alias}.user_id = :viewer_user"
+
+
+def may_fetch_export(viewer: Viewer, job_user_id: int | None, by_anonymous: bool) -> bool:
+    """An export job and its file are its requester's alone (it holds what they may see, no more):
+    staff are no exception. An anonymous visitor's export holds public data only; its unguessable id is its key.
+    (A signed-in requester's job whose account was deleted since is nobody's.)"""
+    if by_anonymous:
+        return True
+    return job_user_id is not None and job_user_id == viewer.user_id
 
 
 # --- projects: their stewards, like a dataset's -----------------------------------------------

@@ -99,6 +99,12 @@ class Settings:
     job_time_limit_s: int = 3600
     job_lease_s: int = 30
     job_attempts_max: int = 3
+    # Exports: up to this many records (as the viewer may see them) stream within the request; larger
+    # ones become a job for the workers, stopped after export_time_limit_s; a finished export's file is
+    # kept export_keep_h hours for its requester to download, then the job and its file go.
+    export_inline_max_records: int = 50_000
+    export_time_limit_s: int = 1800
+    export_keep_h: int = 24
     # Photos are sent by nginx when set: the app checks who may see a photo, then answers with an
     # empty body and X-Accel-Redirect: <this prefix><path under FIELDAPP_MEDIA_DIR>, which nginx
     # serves from an internal location (deploy/nginx.conf). Empty: the app sends the file itself.
@@ -199,6 +205,9 @@ _NUMBERS = {
     "job_time_limit_s": 1,
     "job_lease_s": 1,
     "job_attempts_max": 1,
+    "export_inline_max_records": 1,
+    "export_time_limit_s": 1,
+    "export_keep_h": 1,
     "proxy_count": 0,
 }
 

@@ -1,9 +1,12 @@
-"""`fieldapp worker`: the processes that run background jobs (imports), never the web workers.
+"""`fieldapp worker`: the processes that run background jobs (imports, large exports), never the web workers.
 
 The queue is the import_job table. A worker claims one job at a time with FOR UPDATE SKIP LOCKED
 (transfer/jobs.claim) and runs it in a child process, while it renews the job's lease every third of
 FIELDAPP_JOB_LEASE_S (the heartbeat). The child runs the import and records its outcome in the
-import's own transaction, so the records and the job's "succeeded" commit together or not at all.
+import's own transaction, so the records and the job's "succeeded" commit together or not at all;
+an export (transfer/export_jobs) runs as the viewer who asked, and its file is renamed into place
+only when whole, just before its "succeeded" commits. The child's temporary files (GeoPackage,
+spooled archives) go in the attempt's work folder, which the worker removes whatever happens.
 
 - A worker killed outright (kill -9, a lost machine) stops renewing: once the lease has run out
   another worker takes the job and runs it again from the start; the dead worker's child dies
@@ -26,6 +29,7 @@ import os
 import shutil
 import signal
 import socket
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,7 +38,7 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from fieldapp.transfer import jobs
+from fieldapp.transfer import export_jobs, jobs
 from fieldapp.transfer.models import FINAL_STATUSES
 
 log = logging.getLogger(__name__)
@@ -59,8 +63,12 @@ def _child(app: Flask, job, workdir: str, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     database = app.extensions["fieldapp.db"]
     database.engine.dispose(close=False)  # the parent's pooled connections are the parent's
+    # Every temporary file of the job (tempfile's) goes in its work folder, which the worker removes.
+    tempfile.tempdir = workdir
+    os.environ["TMPDIR"] = workdir
+    run = export_jobs.run_claimed_export if job.kind == "export" else jobs.run_claimed
     with app.app_context():
-        held = jobs.run_claimed(database, job, Path(workdir))
+        held = run(database, job, Path(workdir))
     os._exit(_RECORDED if held else _LOST)
 
 
@@ -104,6 +112,7 @@ class Worker:
 
     def _claim(self):
         with self.database.session() as session:
+            export_jobs.expire(session, self.settings.export_keep_h)
             for job in jobs.give_up(session, self.settings.job_attempts_max):
                 log.warning("job %s: given up after %s attempts", job.id, job.attempts)
                 jobs.discard(job)
@@ -165,7 +174,7 @@ class Worker:
                 self._end(
                     job,
                     "failed",
-                    f"The import was stopped: it ran longer than its time limit of {job.time_limit_s} s."
+                    f"The {job.kind} was stopped: it ran longer than its time limit of {job.time_limit_s} s."
                     " Nothing was written.",
                 )
                 return
@@ -182,9 +191,9 @@ class Worker:
                     self._end(job, "cancelled", "Cancelled while it ran; nothing was written.")
                     return
         if child.exitcode == _RECORDED:
-            jobs.discard(job)
+            jobs.discard(job, keep_result=True)
         elif child.exitcode != _LOST:
-            self._end(job, "failed", f"The import process ended unexpectedly (exit code {child.exitcode}).")
+            self._end(job, "failed", f"The {job.kind} process ended unexpectedly (exit code {child.exitcode}).")
 
     def _kill(self, job, child) -> None:
         child.kill()
@@ -198,4 +207,4 @@ class Worker:
                 log.info("job %s: %s", job.id, status)
             now = jobs.get_job(session, job.id)
         if now is None or now.status in FINAL_STATUSES:  # (the child may have recorded its outcome first)
-            jobs.discard(job)
+            jobs.discard(job, keep_result=now is not None and now.status == "succeeded")

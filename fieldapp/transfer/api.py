@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, request, stream_with_context, url_for
+from flask import Blueprint, Response, request, send_file, stream_with_context, url_for
 
 from fieldapp.access import may_import, may_see_job, viewer_of
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
@@ -13,11 +13,18 @@ from fieldapp.datasets.schemas import DatasetPathSchema
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, Conflict, Forbidden, NotFound
 from fieldapp.openapi import READ, WRITE, Answer, answer, operation
-from fieldapp.transfer import jobs
+from fieldapp.transfer import export_jobs, jobs
 from fieldapp.transfer.exporters import FORMATS as EXPORT_FORMATS
-from fieldapp.transfer.exporters import Export, find_dataset
+from fieldapp.transfer.exporters import Export, check_format, find_dataset
 from fieldapp.transfer.options import parse_flag, parse_options
-from fieldapp.transfer.schemas import ExportArgsSchema, ImportFormSchema, ImportJobPathSchema, ImportJobSchema
+from fieldapp.transfer.schemas import (
+    ExportArgsSchema,
+    ExportJobPathSchema,
+    ExportJobSchema,
+    ImportFormSchema,
+    ImportJobPathSchema,
+    ImportJobSchema,
+)
 
 bp = Blueprint("transfer_api", __name__)
 
@@ -30,18 +37,93 @@ _BINARY = {"type": "string", "format": "binary"}
     "exportDataset",
     "datasets",
     "Download a dataset",
-    description="Streamed; public geometry for everyone except those allowed the precise one.",
+    description="Streamed; public geometry for everyone except those allowed the precise one. An export of more"
+    " records than FIELDAPP_EXPORT_INLINE_MAX_RECORDS (or with background=true) answers 202 with its job's URL:"
+    " a worker writes the file as the viewer who asked, and only that viewer may follow the job and download it.",
     security=READ,
     args=ExportArgsSchema,
     path=DatasetPathSchema,
-    answers={200: Answer("The file.", {media: _BINARY for media, _ in EXPORT_FORMATS.values()})},
+    answers={
+        200: Answer("The file.", {media: _BINARY for media, _ in EXPORT_FORMATS.values()}),
+        202: answer("Queued as a background job.", ExportJobSchema, location="The job's URL."),
+    },
     errors=(400, 404),
 )
 def export_dataset(slug: str, args: dict):
     session = get_session()
-    export = Export(session, current_viewer(), find_dataset(session, slug), args.get("format"))
+    viewer = current_viewer()
+    dataset = find_dataset(session, slug)
+    fmt = check_format(args.get("format"))
+    if export_jobs.wants_job(session, viewer, dataset, current_settings(), args.get("background", False)):
+        job = export_jobs.create_export_job(session, current_settings(), dataset, viewer, fmt)
+        return _export_response(job, 202)
+    export = Export(session, viewer, dataset, fmt)
     headers = {"Content-Disposition": f'attachment; filename="{export.filename}"'}
     return Response(stream_with_context(export.chunks()), mimetype=export.media_type, headers=headers)
+
+
+@bp.get("/exports/<uuid:job_id>")
+@operation(
+    "getExport",
+    "datasets",
+    "Follow an export job",
+    description="Only the viewer who asked for the export may follow it (an anonymous visitor's: whoever has its URL).",
+    security=READ,
+    path=ExportJobPathSchema,
+    answers={200: answer("The job.", ExportJobSchema)},
+    errors=(401, 404),
+)
+def get_export(job_id):
+    return _export_response(export_jobs.visible_export(get_session(), current_viewer(), job_id), 200)
+
+
+@bp.get("/exports/<uuid:job_id>/file")
+@operation(
+    "downloadExport",
+    "datasets",
+    "Download a finished export",
+    description="The file a worker wrote, for the viewer who asked for it; 409 while the job has not succeeded.",
+    security=READ,
+    path=ExportJobPathSchema,
+    answers={200: Answer("The file.", {media: _BINARY for media, _ in EXPORT_FORMATS.values()})},
+    errors=(401, 404, 409),
+)
+def download_export(job_id):
+    job = export_jobs.visible_export(get_session(), current_viewer(), job_id)
+    path = export_jobs.result_path(job)
+    if path is None:
+        raise Conflict(f"The export is {job.status}: there is no file to download.")
+    media_type = EXPORT_FORMATS[job.options["format"]][0]
+    return send_file(path, mimetype=media_type, as_attachment=True, download_name=job.filename, max_age=0)
+
+
+@bp.post("/exports/<uuid:job_id>/cancel")
+@operation(
+    "cancelExport",
+    "datasets",
+    "Cancel an export job",
+    description="A queued job is cancelled at once; a running one is stopped by its worker within a few seconds.",
+    security=READ,
+    path=ExportJobPathSchema,
+    answers={200: answer("The job, cancelled or being stopped.", ExportJobSchema)},
+    errors=(401, 404, 409),
+)
+def cancel_export(job_id):
+    session = get_session()
+    export_jobs.visible_export(get_session(), current_viewer(), job_id)
+    job = jobs.cancel(session, job_id)
+    if job is None:
+        raise Conflict("The export job has already ended; there is nothing to cancel.")
+    session.commit()
+    return _export_response(job, 200)
+
+
+def _export_response(job, status: int) -> Response:
+    location = url_for(".get_export", job_id=job.id, _external=True)
+    body = export_jobs.export_json(job) | {"links": {"self": location}}
+    if export_jobs.result_path(job) is not None:
+        body["links"]["file"] = url_for(".download_export", job_id=job.id, _external=True)
+    return _job_response(body, status, location if status == 202 else None)
 
 
 @bp.post("/datasets/<slug>/imports")
@@ -123,7 +205,7 @@ def cancel_job(job_id):
 
 def _visible_job(job_id):
     job = jobs.get_job(get_session(), job_id)
-    if job is None or not may_see_job(viewer_of(current_user()), job.user_id):
+    if job is None or job.kind != "import" or not may_see_job(viewer_of(current_user()), job.user_id):
         raise NotFound(f"No import job {job_id}.")
     return job
 

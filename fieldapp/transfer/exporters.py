@@ -77,6 +77,15 @@ def stream_rows(session: Session, viewer: Viewer, dataset: Dataset, columns: dic
     yield from result
 
 
+def count_upto(session: Session, viewer: Viewer, dataset: Dataset, limit: int) -> int:
+    """How many of the dataset's records this viewer's export would hold, counting no further than `limit`."""
+    sql = (
+        f"SELECT count(*) FROM (SELECT 1 FROM {FROM_SQL} WHERE o.dataset_id = :dataset"
+        f" AND {visible_geometry_sql(viewer)} IS NOT NULL LIMIT :limit) seen"
+    )
+    return session.scalar(text(sql), {"dataset": dataset.id, "limit": limit, **viewer_params(viewer)}) or 0
+
+
 class Export:
     """One export in progress: iterate chunks() for the bytes; count says how many records went out.
 
@@ -99,10 +108,14 @@ class Export:
         return f"{self.dataset.slug}.{FORMATS[self.fmt][1]}"
 
     def chunks(self) -> Iterator[bytes]:
-        yield from getattr(self, f"_{self.fmt}")()
+        yield from self.body()
         self.log_usage()
 
-    def log_usage(self) -> None:
+    def body(self) -> Iterator[bytes]:
+        """The file's bytes, nothing logged (a job logs its export in the transaction that ends it)."""
+        yield from getattr(self, f"_{self.fmt}")()
+
+    def log_usage(self, commit: bool = True) -> None:
         """Record the finished export (its exact count, no second query), so credit can come back."""
         parameters = {
             "dataset": self.dataset.slug,
@@ -112,7 +125,8 @@ class Export:
         }
         record_usage(self.session, "export", self.viewer.user_id or None, parameters, {self.dataset.id: self.count})
         log_export_view(self.session, self.viewer, self.dataset.id)
-        self.session.commit()
+        if commit:
+            self.session.commit()
 
     def _counted(self, columns: dict[str, str]) -> Iterator[Any]:
         for row in stream_rows(self.session, self.viewer, self.dataset, columns):

@@ -1,6 +1,6 @@
-"""Import jobs in PostgreSQL: small uploads run in the request; larger ones wait in the import_job
-table for a `fieldapp worker` process (fieldapp/worker.py), which claims, runs, renews, stops and
-releases them through the functions below."""
+"""Jobs in PostgreSQL: small uploads run in the request; larger ones (and large exports, see
+export_jobs.py) wait in the import_job table for a `fieldapp worker` process (fieldapp/worker.py),
+which claims, runs, renews, stops and releases them through the functions below."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 _COLUMNS = (
     "id, dataset_id, user_id, status, dry_run, filename, stored_path, size, options, rows_read, progress,"
     " report, error, created_at, started_at, finished_at, worker, lease_until, attempts, time_limit_s,"
-    " cancel_requested, (SELECT slug FROM dataset WHERE id = dataset_id) AS dataset"
+    " cancel_requested, kind, (SELECT slug FROM dataset WHERE id = dataset_id) AS dataset"
 )
 # Workers LISTEN on this channel; a queued job NOTIFYs it when its transaction commits.
 CHANNEL = "fieldapp_jobs"
@@ -221,7 +221,7 @@ def give_up(session: Session, attempts_max: int) -> list:
         session.execute(
             text(f"""
             UPDATE import_job SET status = 'failed', finished_at = now(), lease_until = NULL,
-                   error = 'The import was stopped: ' || attempts || ' workers ended while running it.'
+                   error = 'The ' || kind || ' was stopped: ' || attempts || ' workers ended while running it.'
             WHERE status = 'running' AND lease_until < now() AND attempts >= :max
             RETURNING {_COLUMNS}"""),
             {"max": attempts_max},
@@ -253,7 +253,7 @@ def run_claimed(database, job, workdir: Path) -> bool:
     Returns False if the claim was lost meanwhile (its lease ran out and another worker took the
     job): then nothing is written, so a job is never imported twice.
     """
-    reporter = _ProgressReporter(database, job)
+    reporter = ProgressReporter(database, job)
     session = database.sessionmaker()
     try:
         session.execute(text("SELECT set_config('application_name', :name, false)"), {"name": backend_name(job)})
@@ -290,7 +290,7 @@ def end_backends(session: Session, job) -> None:
     )
 
 
-class _ProgressReporter:
+class ProgressReporter:
     """Write progress to the job row at most once a second, in its own short transaction."""
 
     def __init__(self, database, job):
@@ -316,6 +316,16 @@ def job_folder(job) -> Path:
     return Path(job.stored_path).parent
 
 
-def discard(job) -> None:
-    """Remove an ended job's files (its upload and anything its attempts left)."""
-    shutil.rmtree(job_folder(job), ignore_errors=True)
+def discard(job, keep_result: bool = False) -> None:
+    """Remove an ended job's files (its upload and anything its attempts left); with `keep_result`, an
+    export's finished file stays for its requester (everything else in its folder goes)."""
+    if not (keep_result and job.kind == "export" and Path(job.stored_path).is_file()):
+        shutil.rmtree(job_folder(job), ignore_errors=True)
+        return
+    for path in job_folder(job).glob("*"):
+        if path == Path(job.stored_path):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)

@@ -30,10 +30,12 @@ from fieldapp.vocab import sql_in
 JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 # Statuses a job ends in: its files are gone and no worker will touch it again.
 FINAL_STATUSES = ("succeeded", "failed", "cancelled")
+# What a job does: import an uploaded file, or export a dataset as the viewer who asked may see it.
+JOB_KINDS = ("import", "export")
 
 
 class ImportJob(Base):
-    """One uploaded file to import: the queue `fieldapp worker` processes take jobs from.
+    """One background job (an uploaded file to import, or a large export): the queue workers take jobs from.
 
     A worker claims a queued job (or a running one whose lease ran out: its worker died) with
     FOR UPDATE SKIP LOCKED, renews `lease_until` while it works, and stops it at `time_limit_s`
@@ -43,6 +45,7 @@ class ImportJob(Base):
     __tablename__ = "import_job"
     __table_args__ = (
         CheckConstraint(f"status IN {sql_in(JOB_STATUSES)}", name="status"),
+        CheckConstraint(f"kind IN {sql_in(JOB_KINDS)}", name="kind"),
         Index("ix_import_job_queued", "created_at", postgresql_where=text("status = 'queued'")),
         Index("ix_import_job_running", "lease_until", postgresql_where=text("status = 'running'")),
     )
@@ -70,6 +73,9 @@ class ImportJob(Base):
     attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     time_limit_s: Mapped[int] = mapped_column(Integer, server_default=text("3600"))
     cancel_requested: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # An export's `options` hold its format, `user_id` the viewer it runs as, `stored_path` its file
+    # (there once it succeeded), `rows_read` its records and `size` its bytes.
+    kind: Mapped[str] = mapped_column(String(10), server_default=text("'import'"))
 
 
 class ImportFile(Base):

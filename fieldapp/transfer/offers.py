@@ -29,8 +29,7 @@ def dataset_offers(session: Session, viewer: Viewer, slug: str) -> dict[str, Any
     dataset = find_dataset(session, slug)
     return {
         "exports": [
-            (EXPORT_LABELS[fmt], url_for("transfer_api.export_dataset", slug=slug, format=fmt))
-            for fmt in EXPORT_FORMATS
+            (EXPORT_LABELS[fmt], url_for("transfer.export_download", slug=slug, format=fmt)) for fmt in EXPORT_FORMATS
         ],
         "may_import": may_import(session, viewer, dataset.id),
         "import_formats": [(fmt, IMPORT_LABELS[fmt]) for fmt in IMPORT_FORMATS],

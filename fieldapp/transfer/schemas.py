@@ -22,6 +22,12 @@ class ExportArgsSchema(Schema):
             "required_argument": True,
         }
     )
+    background = fields.Boolean(
+        metadata=describe(
+            "Run as a background job (202 with the job's URL) even if the export is small; larger"
+            " ones (FIELDAPP_EXPORT_INLINE_MAX_RECORDS) always are."
+        )
+    )
 
 
 class ImportFormSchema(Schema):
@@ -70,4 +76,20 @@ class ImportJobSchema(Schema):
 
 
 class ImportJobPathSchema(Schema):
+    job_id = fields.UUID(required=True, data_key="job")
+
+
+class ExportJobSchema(Schema):
+    """An export job as export_jobs.export_json describes it, with its links."""
+
+    class Meta:
+        description = (
+            "An export job: status (queued, running, succeeded, failed, cancelled), format, records written so"
+            " far (all of them once it succeeded), the file's size in bytes once it succeeded, how many times a"
+            " worker took it (attempts), whether a cancel was asked for, an error like every other error body,"
+            " and links: 'self' and, once it succeeded, 'file' (the download, for the viewer who asked only)."
+        )
+
+
+class ExportJobPathSchema(Schema):
     job_id = fields.UUID(required=True, data_key="job")

@@ -1,18 +1,19 @@
-"""The import pages: the upload from a dataset page, its report, and a background job's status."""
+"""The transfer pages: the import upload from a dataset page, its report and a background job's status;
+a download that streams a small export or queues a large one and shows its job."""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
 
 from fieldapp.access import may_import, may_see_job
 from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, Forbidden, NotFound
-from fieldapp.transfer import jobs
-from fieldapp.transfer.exporters import find_dataset
+from fieldapp.transfer import export_jobs, jobs
+from fieldapp.transfer.exporters import Export, check_format, find_dataset
 from fieldapp.transfer.options import parse_options
 
 bp = Blueprint("transfer", __name__)
@@ -63,7 +64,7 @@ def import_cancel(slug: str, job_id: uuid.UUID):
 
 def _visible_job(session, slug: str, job_id: uuid.UUID):
     job = jobs.get_job(session, job_id)
-    if job is None or job.dataset != slug or not may_see_job(current_viewer(), job.user_id):
+    if job is None or job.kind != "import" or job.dataset != slug or not may_see_job(current_viewer(), job.user_id):
         raise NotFound(f"No import job {job_id} for {slug!r}.")
     return job
 
@@ -77,3 +78,42 @@ def _job_page(dataset, job):
         status_url=url_for(".import_status", slug=dataset.slug, job_id=job.id),
         cancel_url=url_for(".import_cancel", slug=dataset.slug, job_id=job.id),
     ), status
+
+
+@bp.get("/datasets/<slug>/download")
+def export_download(slug: str):
+    """The dataset page's download: a small export is the file itself, a large one a job to follow."""
+    session = get_session()
+    viewer = current_viewer()
+    dataset = find_dataset(session, slug)
+    fmt = check_format(request.args.get("format"))
+    if export_jobs.wants_job(session, viewer, dataset, current_settings(), background=False):
+        job = export_jobs.create_export_job(session, current_settings(), dataset, viewer, fmt)
+        return redirect(url_for(".export_status", job_id=job.id), code=303)
+    export = Export(session, viewer, dataset, fmt, via="page")
+    headers = {"Content-Disposition": f'attachment; filename="{export.filename}"'}
+    return Response(stream_with_context(export.chunks()), mimetype=export.media_type, headers=headers)
+
+
+@bp.get("/exports/<uuid:job_id>")
+def export_status(job_id: uuid.UUID):
+    job = export_jobs.visible_export(get_session(), current_viewer(), job_id)
+    status = 200 if job.status in ("succeeded", "cancelled") else (202 if job.status != "failed" else 422)
+    return render_template(
+        "transfer/export_job.html",
+        job=export_jobs.export_json(job),
+        ready=export_jobs.result_path(job) is not None,
+        file_url=url_for("transfer_api.download_export", job_id=job.id),
+        cancel_url=url_for(".export_cancel", job_id=job.id),
+        dataset_url=url_for("datasets.dataset_detail", slug=job.dataset),
+    ), status
+
+
+@bp.post("/exports/<uuid:job_id>/cancel")
+def export_cancel(job_id: uuid.UUID):
+    """Cancel a queued or running export; back to its page."""
+    session = get_session()
+    export_jobs.visible_export(get_session(), current_viewer(), job_id)
+    jobs.cancel(session, job_id)  # a job that ended meanwhile stays as it ended
+    session.commit()
+    return redirect(url_for(".export_status", job_id=job_id), code=303)

@@ -89,6 +89,7 @@ def test_the_crawl_reads_the_precise_place_where_it_is_allowed(app, canary, dete
         r"GET /api/v1/datasets/[^/]+/export\?format=dwca",
         r"GET /api/v1/datasets/[^/]+/export\?format=geojson",
         r"GET /ogc/collections/[^/]+/items",
+        rf"GET /api/v1/exports/{canary.export_jobs[0]}/file",
     ):
         assert any(re.match(expected, w + " ") for w in located), (expected, sorted(located))
 

@@ -56,10 +56,10 @@ def dataset(make, steward):
 def test_everyone_gets_download_links_for_every_format_and_no_import_form(client, dataset):
     page = client.get(f"/datasets/{dataset.slug}").get_data(as_text=True)
     for fmt, label in (("geojson", "GeoJSON"), ("csv", "CSV"), ("gpkg", "GeoPackage"), ("dwca", "Darwin Core Archive")):
-        assert f'href="/api/v1/datasets/{dataset.slug}/export?format={fmt}" download>{label}</a>' in page
+        assert f'href="/datasets/{dataset.slug}/download?format={fmt}">{label}</a>' in page
     assert 'name="file"' not in page and f"/datasets/{dataset.slug}/import" not in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    response = client.get(f"/api/v1/datasets/{dataset.slug}/export?format=gpkg")
+    response = client.get(f"/datasets/{dataset.slug}/download?format=gpkg")
     assert response.status_code == 200 and response.data[:16] == b"SQLite format 3\x00"
 
 

@@ -17,6 +17,7 @@ import sys
 import time
 import zipfile
 
+import pyogrio
 import pytest
 import requests
 from sqlalchemy import text
@@ -243,3 +244,76 @@ def _poll_http(url: str, headers: dict, timeout_s: float = 120) -> dict:
             return body
         time.sleep(0.3)
     raise AssertionError(f"job not ended after {timeout_s} s: {body}")
+
+
+EXPORT_ROWS = 60_000
+
+
+@pytest.fixture
+def export_dataset(app):
+    """A committed dataset of EXPORT_ROWS records, all its steward's; its export jobs and files go with it."""
+    with committed_dataset(app, "export") as (steward, dataset):
+        with app.extensions["fieldapp.db"].engine.begin() as conn:
+            conn.execute(
+                text("""
+                INSERT INTO observation (id, dataset_id, contributor_id, subject_text, occurrence_status,
+                                         observed_start, time_precision, geom, visibility, attributes, licence)
+                SELECT gen_random_uuid(), :dataset, :contributor, 'limpet', 'present',
+                       now() - make_interval(mins => g), 'instant',
+                       ST_SetSRID(ST_MakePoint(-2.2 + g * 1e-6, 49.2), 4326),
+                       CASE WHEN g % 10 = 0 THEN 'private' ELSE 'public' END, '{}', 'CC-BY-4.0'
+                FROM generate_series(1, :n) AS g"""),
+                {"dataset": dataset.id, "contributor": steward.user.contributor_id, "n": EXPORT_ROWS},
+            )
+        yield steward, dataset
+        with app.extensions["fieldapp.db"].engine.begin() as conn:
+            conn.execute(text("DELETE FROM usage_event WHERE parameters->>'dataset' = :s"), {"s": dataset.slug})
+
+
+def _mid_export(row) -> bool:
+    if row["status"] in ("succeeded", "failed"):
+        raise AssertionError(f"the export ended before the test could interrupt it: {dict(row)}")
+    return row["status"] == "running" and row["rows_read"] > 0
+
+
+def test_an_export_whose_worker_is_killed_completes_on_another_once_whole_and_as_its_requester(
+    app, settings, export_dataset, tmp_path
+):
+    steward, dataset = export_dataset
+    client = app.test_client()
+    queued = client.get(f"/api/v1/datasets/{dataset.slug}/export?format=gpkg&background=1", headers=steward.headers)
+    assert queued.status_code == 202, queued.get_json()
+    job_id = queued.get_json()["id"]
+    folder = settings.media_dir / "exports" / job_id
+    final = folder / f"{dataset.slug}.gpkg"
+    with workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S) as (first,):
+        row = wait_for_job(app, job_id, _mid_export)
+        assert row["worker"] == first.name and row["attempts"] == 1
+        first.kill()
+    time.sleep(1)
+    # Nothing half-written in place: the dead attempt's partial files are in its work folder only.
+    assert not final.exists() and [p.name for p in folder.iterdir()] == ["work-1"]
+    assert any((folder / "work-1").iterdir())
+    assert _facts(app, dataset, job_id, settings)["job_sessions"] == 0
+    with workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S) as (second,):
+        row = wait_for_job(app, job_id, ended)
+        deadline = time.monotonic() + 20
+        while len(list(folder.iterdir())) > 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert row["status"] == "succeeded", dict(row)
+    assert row["worker"] == second.name and row["attempts"] == 2 and row["rows_read"] == EXPORT_ROWS
+    # The file, whole, and nothing else: no work folder, no temporary GeoPackage.
+    assert [p.name for p in folder.iterdir()] == [final.name]
+    info = pyogrio.read_info(final)
+    assert info["features"] == EXPORT_ROWS  # the steward's own private records too: it ran as them
+    ids = pyogrio.raw.read(final, columns=["id"], read_geometry=False)[3][0]
+    assert len(set(ids)) == EXPORT_ROWS
+    with app.extensions["fieldapp.db"].engine.connect() as conn:
+        logged = conn.execute(
+            text("SELECT count(*) FROM usage_event WHERE kind = 'export' AND parameters->>'dataset' = :s"),
+            {"s": dataset.slug},
+        ).scalar()
+    assert logged == 1  # the killed attempt logged nothing
+    download = client.get(f"/api/v1/exports/{job_id}/file", headers=steward.headers)
+    assert download.status_code == 200 and download.data[:16] == b"SQLite format 3\x00"
+    download.close()

@@ -14,6 +14,7 @@ from PIL import Image
 from sqlalchemy import text
 
 from fieldapp.datasets.models import DatasetAgreement
+from fieldapp.transfer import export_jobs, jobs
 from tests.factories import JERSEY_POINT, Account, Factory, feature
 
 LON, LAT = -2.123456, 49.201234
@@ -65,7 +66,8 @@ class Canary:
     contributors: list[int] = field(default_factory=list)
     annotations: list[tuple[str, int]] = field(default_factory=list)  # (observation id, annotation id)
     media: list[str] = field(default_factory=list)
-    jobs: list[str] = field(default_factory=list)
+    jobs: list[str] = field(default_factory=list)  # import and export jobs
+    export_jobs: list[str] = field(default_factory=list)  # the steward's, run: its file holds the place
     tokens: list[int] = field(default_factory=list)  # API tokens of the people behind the credits
     comparison_runs: list[str] = field(default_factory=list)  # the stored cells of comparison pages
     access_requests: list[int] = field(default_factory=list)  # requests for precise access, undecided
@@ -104,6 +106,7 @@ class CanaryBuilder:
         self._annotations()
         self._owners_act()
         self._import()
+        self._export()
         self._comparisons()
         self._project()
         self._form()
@@ -285,6 +288,31 @@ class CanaryBuilder:
             {"s": self.sensitive.slug},
         ).scalar_one()
         self.canary.records["imported"] = row
+
+    def _export(self) -> None:
+        """The steward's background export of the generalised dataset, run as a worker runs it: its file holds
+        the precise place (the steward may see it), for the steward alone."""
+        response = self.client.get(
+            f"/api/v1/datasets/{self.sensitive.slug}/export?format=csv&background=1",
+            headers=self.canary.people["steward"].headers,
+        )
+        job_id = _ok(response, 202)["id"]
+        self.db.execute(
+            text(
+                "UPDATE import_job SET status = 'running', attempts = 1, lease_until = now() + interval '1 hour'"
+                " WHERE id = :id"
+            ),
+            {"id": job_id},
+        )
+        job = jobs.get_job(self.db, job_id)
+        workdir = jobs.job_folder(job) / "work-1"
+        workdir.mkdir(parents=True)
+        app = self.client.application
+        with app.app_context():
+            assert export_jobs.run_claimed_export(app.extensions["fieldapp.db"], job, workdir)
+        jobs.discard(job, keep_result=True)
+        self.canary.jobs.append(job_id)
+        self.canary.export_jobs.append(job_id)
 
     def _comparisons(self) -> None:
         """Comparison pages over both datasets (all records in place): their cells are kept for tiles."""

@@ -104,7 +104,11 @@ def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
             {"review": "open_questions"},
             {"bbox": bbox},
         ],
-        "/api/v1/datasets/<slug>/export": [{"format": f} for f in ("geojson", "csv", "gpkg", "dwca")],
+        "/api/v1/datasets/<slug>/export": [
+            *({"format": f} for f in ("geojson", "csv", "gpkg", "dwca")),
+            {"format": "csv", "background": "1"},
+        ],
+        "/datasets/<slug>/download": [{"format": f} for f in ("geojson", "csv", "gpkg", "dwca")],
         "/api/v1/comparisons": [
             *(compare | {"format": f} for f in ("json", "geojson", "csv")),
             held | {"format": "geojson"},

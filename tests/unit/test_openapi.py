@@ -136,7 +136,16 @@ DOCUMENTED_OPERATIONS = {
         "200 400 401 403 404 413 422",
         "application/json",
     ),
-    ("GET /datasets/{slug}/export", "exportDataset", "path:slug! query:format!", "200 400 404", ""),
+    (
+        "GET /datasets/{slug}/export",
+        "exportDataset",
+        "path:slug! query:background query:format!",
+        "200 202 400 404",
+        "",
+    ),
+    ("GET /exports/{job}", "getExport", "path:job!", "200 401 404", ""),
+    ("POST /exports/{job}/cancel", "cancelExport", "header:X-CSRFToken path:job!", "200 401 404 409", ""),
+    ("GET /exports/{job}/file", "downloadExport", "path:job!", "200 401 404 409", ""),
     (
         "POST /datasets/{slug}/imports",
         "importFile",
