@@ -106,6 +106,7 @@ def export_status(job_id: uuid.UUID):
         file_url=url_for("transfer_api.download_export", job_id=job.id),
         cancel_url=url_for(".export_cancel", job_id=job.id),
         dataset_url=url_for("datasets.dataset_detail", slug=job.dataset),
+        keep_h=current_settings().export_keep_h,
     ), status
 
 

@@ -3,15 +3,15 @@
 An export above FIELDAPP_EXPORT_INLINE_MAX_RECORDS becomes a job run by `fieldapp worker` as the
 viewer who asked (user_id); its format is in `options`, its file at `stored_path` once it succeeded.
 
-Revision ID: 0030
-Revises: 0029
+Revision ID: 0032
+Revises: 0031
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0030"
-down_revision = "0029"
+revision = "0032"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 
