@@ -33,7 +33,7 @@ from fieldapp.observations.schemas import (
     counting_of,
     filter_of,
 )
-from fieldapp.observations.seen import seen_feature
+from fieldapp.observations.seen import log_list_view, seen_feature
 from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
 
 bp = Blueprint("observations_api", __name__)
@@ -65,6 +65,7 @@ def list_observations(args: dict):
         args.get("properties"),
         counting_of(args["count"], current_settings()),
     )
+    log_list_view(get_session(), current_viewer(), page["seqs"], "api list")
     links = [{"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)}]
     if page["next_after"] is not None:
         query = request.args.to_dict() | {"cursor": encode_cursor(page["next_after"]), "limit": str(limit)}

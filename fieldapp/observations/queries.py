@@ -156,8 +156,9 @@ def list_observations(
         shown AS NOT MATERIALIZED (
           SELECT page.seq, page.dataset_id, page.feature FROM page, bounds
           WHERE NOT bounds.more OR page.seq < bounds.top)
-        SELECT (SELECT more FROM bounds) AS more, s.last_seq, s.returned, s.features, {_DATASETS_SQL} AS datasets
-        FROM (SELECT max(seq) AS last_seq, count(*) AS returned,
+        SELECT (SELECT more FROM bounds) AS more, s.last_seq, s.returned, s.features, s.seqs,
+               {_DATASETS_SQL} AS datasets
+        FROM (SELECT max(seq) AS last_seq, count(*) AS returned, array_agg(seq) AS seqs,
                      coalesce(json_agg(feature ORDER BY seq), '[]'::json)::text AS features FROM shown) AS s
     """
     row = session.execute(text(sql), params).one()
@@ -172,6 +173,8 @@ def list_observations(
         "features": row.features,
         "datasets": row.datasets,
         "next_after": row.last_seq if row.more else None,
+        # The page's records, for the log of exact views (observations.seen.log_list_view).
+        "seqs": row.seqs or [],
     }
 
 

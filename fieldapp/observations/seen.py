@@ -2,7 +2,8 @@
 
 A view is logged where exact geometry of a non-public record goes to someone who is neither its contributor
 nor the owner of its pseudonym (stewards, park staff, granted access, whoever entered it): the record's
-page and API, and exports. The contributor's page reads the log (contributors.queries.precise_views).
+page and API, the list API, OGC API items (one insert per page, grouped by contributor and dataset), and
+exports. The contributor's page reads the log (contributors.queries.precise_views).
 """
 
 from __future__ import annotations
@@ -62,6 +63,15 @@ def log_record_view(session: Session, viewer: Viewer, observation_id: uuid.UUID,
         return
     params = viewer_params(viewer) | {"id": observation_id, "via": via}
     session.execute(text(_log_sql(viewer, "o.id = :id")), params)
+
+
+def log_list_view(session: Session, viewer: Viewer, seqs: list[int], via: str) -> None:
+    """Log the exact views one page of a list gave (its records by seq): one insert for the whole page."""
+    if viewer.is_anonymous or not seqs:
+        return
+    params = viewer_params(viewer) | {"seqs": seqs, "via": via}
+    session.execute(text(_log_sql(viewer, "o.seq = ANY(CAST(:seqs AS bigint[]))")), params)
+    session.commit()
 
 
 def log_export_view(session: Session, viewer: Viewer, dataset_id: int) -> None:

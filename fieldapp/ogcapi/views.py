@@ -20,6 +20,7 @@ from fieldapp.http import GEOJSON, json_text_response, parse_uuid
 from fieldapp.observations import queries as observation_queries
 from fieldapp.observations.columns import PROPERTY_NAMES
 from fieldapp.observations.schemas import COUNT_MODES, PropertiesArg, counting_of
+from fieldapp.observations.seen import log_list_view, log_record_view
 from fieldapp.ogcapi.openapi import openapi_document
 from fieldapp.ogcapi.queries import ALL, collection_exists, collection_rows
 
@@ -166,6 +167,7 @@ def items(collection_id: str):
         [str(name) for name in names] if names else PROPERTY_NAMES,
         counting_of(count, settings),
     )
+    log_list_view(get_session(), current_viewer(), page["seqs"], "ogc items")
     links = [
         {"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)},
         _link("collection", ".collection", collection_id=collection_id),
@@ -191,10 +193,13 @@ def item(collection_id: str, feature_id: str):
     _only_json()
     _exists(collection_id)
     observation_id = parse_uuid(feature_id, "feature")
-    body = observation_queries.get_observation_feature(get_session(), current_viewer(), observation_id)
+    session, viewer = get_session(), current_viewer()
+    body = observation_queries.get_observation_feature(session, viewer, observation_id)
     feature = json.loads(body) if body else None
     if feature is None or (collection_id != ALL and feature["properties"]["dataset"] != collection_id):
         raise NotFound(f"No feature {feature_id!r} in collection {collection_id!r}.")
+    log_record_view(session, viewer, observation_id, "ogc item")
+    session.commit()
     feature["links"] = [
         {"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)},
         _link("collection", ".collection", collection_id=collection_id),
