@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from flask import Blueprint, render_template
 
+from fieldapp.accounts.auth import current_viewer
 from fieldapp.db import get_session
 from fieldapp.participation import queries
 from fieldapp.participation.charts import Series, stacked_bars
@@ -32,9 +33,9 @@ def kind_chart(title: str, rows, value: str) -> tuple[str, list[str], dict[str, 
 
 @bp.get("/participation")
 def participation_page():
-    session = get_session()
-    monthly = queries.monthly_by_kind(session)
-    annotations = queries.annotations_by_month(session)
+    session, viewer = get_session(), current_viewer()
+    monthly = queries.monthly_by_kind(session, viewer)
+    annotations = queries.annotations_by_month(session, viewer)
     months_a, by_type = pivot(annotations, "kind", "n", ANNOTATION_KINDS)
     charts = {
         "contributors": kind_chart("Contributors active per month, by knowledge kind", monthly, "contributors"),
@@ -59,7 +60,7 @@ def participation_page():
         colours=KIND_COLOURS,
         annotation_labels={k: w.many for k, w in ANNOTATION_WORDS.items()},
         annotation_colours={k: w.colour for k, w in ANNOTATION_WORDS.items()},
-        cross=queries.cross_kind(session),
-        corroborated=queries.corroborated_share(session),
+        cross=queries.cross_kind(session, viewer),
+        corroborated=queries.corroborated_share(session, viewer),
         timed=sum(r["timed"] for r in monthly),
     )

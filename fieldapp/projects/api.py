@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, url_for
 
-from fieldapp.accounts.auth import require_user
+from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.db import get_session
 from fieldapp.errors import NotFound
 from fieldapp.http import json_text_response, load, read_json
@@ -182,4 +182,5 @@ def check_in(slug: str):
 def get_evaluation(args: dict, slug: str):
     session = get_session()
     project = service.find(session, slug)
-    return json_text_response(json.dumps(evaluation.evaluation(session, project.id, args.get("year")), default=str))
+    figures = evaluation.evaluation(session, current_viewer(), project.id, args.get("year"))
+    return json_text_response(json.dumps(figures, default=str))

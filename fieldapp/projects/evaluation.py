@@ -14,9 +14,18 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldapp.access import Viewer, dataset_open_sql, shared_sql, viewer_params
 from fieldapp.rules import WELLBEING_MIN_PEOPLE, WELLBEING_QUESTIONS
 
-_DATASETS = "(SELECT dataset_id FROM project_dataset WHERE project_id = :project)"
+
+def _datasets(viewer: Viewer) -> str:
+    """The project's datasets whose agreement lets the viewer see their records (the one gate)."""
+    return (
+        "(SELECT pd.dataset_id FROM project_dataset pd WHERE pd.project_id = :project"
+        f" AND {dataset_open_sql(viewer, 'pd.dataset_id')})"
+    )
+
+
 # The map aggregate's level for coverage: Web Mercator cells of about 1.6 km at Jersey's latitude.
 COVERAGE_LEVEL = 14
 
@@ -29,7 +38,7 @@ def _period(year: int | None) -> tuple[date, date]:
     return (date(year, 1, 1), date(year + 1, 1, 1)) if year else (date(1000, 1, 1), date(9999, 1, 1))
 
 
-def records_by_kind(session: Session, project_id: int, year: int | None) -> list[dict[str, Any]]:
+def records_by_kind(session: Session, viewer: Viewer, project_id: int, year: int | None) -> list[dict[str, Any]]:
     """Per knowledge kind: records added, people who added them, volunteer minutes given, public map cells."""
     since, until = _period(year)
     sql = f"""
@@ -37,28 +46,28 @@ def records_by_kind(session: Session, project_id: int, year: int | None) -> list
           SELECT d.knowledge_kind AS kind, sum(p.observations)::bigint AS records,
                  count(DISTINCT p.contributor_key) AS people, sum(p.minutes)::bigint AS minutes
             FROM participation_month p JOIN dataset d ON d.id = p.dataset_id
-           WHERE p.dataset_id IN {_DATASETS} AND p.month >= :since AND p.month < :until GROUP BY 1
+           WHERE p.dataset_id IN {_datasets(viewer)} AND p.month >= :since AND p.month < :until GROUP BY 1
         ),
         covered AS (
           SELECT d.knowledge_kind AS kind, count(DISTINCT (m.cx, m.cy)) AS cells
             FROM map_cell m JOIN dataset d ON d.id = m.dataset_id
-           WHERE m.dataset_id IN {_DATASETS} AND m.level = :level AND m.n > 0 GROUP BY 1
+           WHERE m.dataset_id IN {_datasets(viewer)} AND m.level = :level AND m.n > 0 GROUP BY 1
         )
         SELECT kind, coalesce(a.records, 0) AS records, coalesce(a.people, 0) AS people,
                coalesce(a.minutes, 0) AS minutes, coalesce(c.cells, 0) AS cells
           FROM added a FULL JOIN covered c USING (kind) ORDER BY kind
     """
     params = {"project": project_id, "since": since, "until": until, "level": COVERAGE_LEVEL}
-    return _rows(session, sql, params)
+    return _rows(session, sql, params | viewer_params(viewer))
 
 
-def people_by_month(session: Session, project_id: int, year: int | None) -> list[dict[str, Any]]:
+def people_by_month(session: Session, viewer: Viewer, project_id: int, year: int | None) -> list[dict[str, Any]]:
     """Per month: people who added records, how many of them had added some in an earlier month, records, minutes."""
     since, until = _period(year)
     sql = f"""
         WITH months AS (
           SELECT month, contributor_key, sum(observations) AS records, sum(minutes) AS minutes
-            FROM participation_month WHERE dataset_id IN {_DATASETS} GROUP BY 1, 2
+            FROM participation_month WHERE dataset_id IN {_datasets(viewer)} GROUP BY 1, 2
         ),
         firsts AS (SELECT contributor_key, min(month) AS first_month FROM months GROUP BY 1)
         SELECT m.month, count(*) AS people, count(*) FILTER (WHERE f.first_month < m.month) AS returning,
@@ -67,27 +76,29 @@ def people_by_month(session: Session, project_id: int, year: int | None) -> list
          WHERE m.month >= :since AND m.month < :until
          GROUP BY 1 ORDER BY 1
     """
-    return _rows(session, sql, {"project": project_id, "since": since, "until": until})
+    return _rows(session, sql, {"project": project_id, "since": since, "until": until} | viewer_params(viewer))
 
 
-def comparisons_run(session: Session, project_id: int, year: int | None) -> int:
+def comparisons_run(session: Session, viewer: Viewer, project_id: int, year: int | None) -> int:
     """Comparisons anyone ran that drew on the project's datasets."""
     since, until = _period(year)
     sql = f"""
         SELECT count(DISTINCT e.id) FROM usage_event e JOIN usage_dataset u ON u.event_id = e.id
-         WHERE e.kind = 'comparison' AND u.dataset_id IN {_DATASETS} AND e.at >= :since AND e.at < :until
+         WHERE e.kind = 'comparison' AND u.dataset_id IN {_datasets(viewer)} AND e.at >= :since AND e.at < :until
     """
-    return int(session.scalar(text(sql), {"project": project_id, "since": since, "until": until}) or 0)
+    params = {"project": project_id, "since": since, "until": until} | viewer_params(viewer)
+    return int(session.scalar(text(sql), params) or 0)
 
 
-def review_across_kinds(session: Session, project_id: int, year: int | None) -> list[dict[str, Any]]:
+def review_across_kinds(session: Session, viewer: Viewer, project_id: int, year: int | None) -> list[dict[str, Any]]:
     """Annotations on the project's records: by the annotator's own main kind, the record's kind, and what they did."""
     since, until = _period(year)
     sql = f"""
         WITH notes AS (
           SELECT a.contributor_id, a.kind AS annotation, d.knowledge_kind AS to_kind
             FROM annotation a JOIN observation o ON o.id = a.observation_id JOIN dataset d ON d.id = o.dataset_id
-           WHERE o.dataset_id IN {_DATASETS} AND a.created_at >= :since AND a.created_at < :until
+           WHERE o.dataset_id IN {_datasets(viewer)} AND a.created_at >= :since AND a.created_at < :until
+             AND {shared_sql(viewer)}
         ),
         own AS (
           SELECT DISTINCT ON (p.contributor_key) p.contributor_key, d.knowledge_kind
@@ -100,7 +111,7 @@ def review_across_kinds(session: Session, project_id: int, year: int | None) -> 
           FROM notes n LEFT JOIN own ON own.contributor_key = n.contributor_id
          GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     """
-    return _rows(session, sql, {"project": project_id, "since": since, "until": until})
+    return _rows(session, sql, {"project": project_id, "since": since, "until": until} | viewer_params(viewer))
 
 
 def _means(alias: str) -> str:
@@ -144,13 +155,14 @@ def wellbeing(session: Session, project_id: int) -> dict[str, Any]:
     }
 
 
-def evaluation(session: Session, project_id: int, year: int | None) -> dict[str, Any]:
-    """Everything the evaluation page and its API show, for the whole project or one year."""
+def evaluation(session: Session, viewer: Viewer, project_id: int, year: int | None) -> dict[str, Any]:
+    """Everything the evaluation page and its API show, for the whole project or one year, as the viewer
+    may see it (a dataset its agreement keeps from them adds nothing)."""
     return {
         "year": year,
-        "by_kind": records_by_kind(session, project_id, year),
-        "by_month": people_by_month(session, project_id, year),
-        "comparisons": comparisons_run(session, project_id, year),
-        "review": review_across_kinds(session, project_id, year),
+        "by_kind": records_by_kind(session, viewer, project_id, year),
+        "by_month": people_by_month(session, viewer, project_id, year),
+        "comparisons": comparisons_run(session, viewer, project_id, year),
+        "review": review_across_kinds(session, viewer, project_id, year),
         "wellbeing": wellbeing(session, project_id),
     }

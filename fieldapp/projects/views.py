@@ -16,7 +16,7 @@ from fieldapp.access import (
     stewards_project,
     viewer_of,
 )
-from fieldapp.accounts.auth import current_user, require_user
+from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.contributors.queries import groups_of, pseudonyms_of
 from fieldapp.db import get_session
 from fieldapp.errors import Conflict, FieldAppError, Invalid, NotFound
@@ -213,7 +213,7 @@ def evaluation_page(slug: str):
     if project is None:
         raise NotFound(f"No project {slug!r}.")
     year = parse_args(EvaluationArgsSchema(), request.args).get("year")
-    figures = evaluation.evaluation(session, project["id"], year)
+    figures = evaluation.evaluation(session, current_viewer(), project["id"], year)
     return render_template(
         "projects/evaluation.html",
         project=project,

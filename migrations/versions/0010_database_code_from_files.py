@@ -18,7 +18,9 @@ Revises: 0009
 from alembic import op
 from alembic_utils import reversible_op  # noqa: F401  (registers op.replace_entity)
 
-from fieldapp.sql import entities
+from alembic_utils.pg_function import PGFunction
+
+from fieldapp.sql import entities, entity_name
 
 revision = "0010"
 down_revision = "0009"
@@ -55,13 +57,50 @@ NAMES = (
     "subject_name_map_changed",
 )
 
+# Files changed since whose text now reads a column a later migration adds (0032: withdrawn_at, from
+# 0024), and which a migration between runs (0014 updates observations): their text at this revision.
+AS_AT_0010 = {
+    "fieldapp_participation_changed": """
+CREATE OR REPLACE FUNCTION public.fieldapp_participation_changed()
+RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO participation_month AS p (month, dataset_id, contributor_key, observations, minutes, timed)
+    SELECT date_trunc('month', r.created_at)::date, r.dataset_id, coalesce(r.contributor_id, -r.entered_by, 0),
+           -1 * count(*), -1 * coalesce(sum(r.time_spent_min), 0), -1 * count(r.time_spent_min)
+      FROM old_rows r GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (month, dataset_id, contributor_key) DO UPDATE
+      SET observations = p.observations + EXCLUDED.observations, minutes = p.minutes + EXCLUDED.minutes,
+          timed = p.timed + EXCLUDED.timed;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO participation_month AS p (month, dataset_id, contributor_key, observations, minutes, timed)
+    SELECT date_trunc('month', r.created_at)::date, r.dataset_id, coalesce(r.contributor_id, -r.entered_by, 0),
+           1 * count(*), 1 * coalesce(sum(r.time_spent_min), 0), 1 * count(r.time_spent_min)
+      FROM new_rows r GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (month, dataset_id, contributor_key) DO UPDATE
+      SET observations = p.observations + EXCLUDED.observations, minutes = p.minutes + EXCLUDED.minutes,
+          timed = p.timed + EXCLUDED.timed;
+  END IF;
+  DELETE FROM participation_month WHERE observations <= 0;
+  RETURN NULL;
+END
+$$
+""",
+}
+
+
+def _as_at_0010(entity):
+    name = entity_name(entity)
+    return PGFunction.from_sql(AS_AT_0010[name].strip()) if name in AS_AT_0010 else entity
+
 
 def upgrade() -> None:
     # This reads today's files, which may later name columns that later migrations add: as pg_dump
     # does, SQL-language bodies are not checked against the schema while they load.
     op.execute("SET LOCAL check_function_bodies = off")
     for entity in entities(NAMES):
-        op.replace_entity(entity)
+        op.replace_entity(_as_at_0010(entity))
     op.execute("RESET check_function_bodies")
 
 

@@ -252,6 +252,7 @@ def test_a_private_records_page_shows_its_annotations_only_to_those_who_see_it(c
 def test_a_recorder_corroborating_their_own_record_is_not_counted(client, db, make, records):
     """Under their own name or a pseudonym of theirs: the tally, the review filter, the map's tiles
     and the participation figures leave it out; another person's corroboration counts."""
+    from fieldapp.access import ANONYMOUS
     from fieldapp.maps import tiles
     from fieldapp.participation import queries as participation
 
@@ -265,7 +266,7 @@ def test_a_recorder_corroborating_their_own_record_is_not_counted(client, db, ma
     def state():
         tally = client.get(f"/api/v1/observations/{sighting}").get_json()["properties"]["annotations"]
         listed = client.get("/api/v1/observations", query_string={"review": "corroborated"}).get_json()
-        shares = {r["kind"]: r["corroborated"] for r in participation.corroborated_share(db)}
+        shares = {r["kind"]: r["corroborated"] for r in participation.corroborated_share(db, ANONYMOUS)}
         tile_sql = tiles.ATTRIBUTES_SQL["corroborated"]
         in_tile = db.execute(
             text(f"SELECT {tile_sql} FROM observation o {tiles.REVIEW_JOIN_SQL} WHERE o.id = :id"), {"id": sighting}

@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import text
 
+from fieldapp.access import ANONYMOUS
 from fieldapp.participation import queries
 from tests.factories import feature
 
@@ -58,7 +59,7 @@ def _rows(rows, **match):
 
 
 def test_monthly_figures_by_kind(db, programme):
-    rows = queries.monthly_by_kind(db)
+    rows = queries.monthly_by_kind(db, ANONYMOUS)
     mine = [r for r in rows if r["kind"] in ("local", "volunteer", "scientific")]
     assert sum(r["observations"] for r in mine) >= 5
     this_month = max(r["month"] for r in mine)
@@ -71,9 +72,9 @@ def test_monthly_figures_by_kind(db, programme):
 
 
 def test_annotations_and_cross_kind(db, programme):
-    by_type = {r["kind"]: r["n"] for r in queries.annotations_by_month(db)}
+    by_type = {r["kind"]: r["n"] for r in queries.annotations_by_month(db, ANONYMOUS)}
     assert by_type == {"question": 1, "corroborate": 3}
-    cross = {(r["from_kind"], r["to_kind"]): r["n"] for r in queries.cross_kind(db)}
+    cross = {(r["from_kind"], r["to_kind"]): r["n"] for r in queries.cross_kind(db, ANONYMOUS)}
     # The fisher (local) annotated a survey record and a volunteer record; the warden (volunteer) a local
     # record; the scientist has one volunteer and one scientific record, so counts as... the tie-break:
     # equal counts go to the alphabetically first kind, 'scientific'.
@@ -86,7 +87,7 @@ def test_annotations_and_cross_kind(db, programme):
 
 
 def test_corroborated_share(db, programme):
-    shares = {r["kind"]: (r["observations"], r["corroborated"]) for r in queries.corroborated_share(db)}
+    shares = {r["kind"]: (r["observations"], r["corroborated"]) for r in queries.corroborated_share(db, ANONYMOUS)}
     assert shares["local"] == (2, 1)
     assert shares["volunteer"] == (2, 1)
     assert shares["scientific"] == (1, 0)

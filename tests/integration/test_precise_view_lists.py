@@ -12,8 +12,8 @@ POINT = [-2.123456, 49.201234]
 def views(db, contributor_id: int) -> list[tuple]:
     return db.execute(
         text(
-            "SELECT c.display_name, v.via, v.reason, v.records FROM precise_view v JOIN user_account u ON u.id = v.user_id"
-            " JOIN contributor c ON c.id = u.contributor_id"
+            "SELECT c.display_name, v.via, v.reason, v.records FROM precise_view v"
+            " JOIN user_account u ON u.id = v.user_id JOIN contributor c ON c.id = u.contributor_id"
             " WHERE v.contributor_id = :c ORDER BY v.id"
         ),
         {"c": contributor_id},
