@@ -57,7 +57,7 @@ NAMES = (
     "subject_name_map_changed",
 )
 
-# Files changed since whose text now reads a column a later migration adds (0032: withdrawn_at, from
+# Files changed since whose text now reads a column a later migration adds (0033: withdrawn_at, from
 # 0024), and which a migration between runs (0014 updates observations): their text at this revision.
 AS_AT_0010 = {
     "fieldapp_participation_changed": """

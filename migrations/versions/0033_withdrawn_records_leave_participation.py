@@ -4,15 +4,15 @@ The trigger function counts only records not withdrawn, so a withdrawal (an upda
 records out of participation_month; the rollup is rebuilt from observation once, without the records
 withdrawn before now.
 
-Revision ID: 0032
-Revises: 0031
+Revision ID: 0033
+Revises: 0032
 """
 
 from alembic import op
 from alembic_utils.pg_function import PGFunction
 
-revision = "0032"
-down_revision = "0031"
+revision = "0033"
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 
