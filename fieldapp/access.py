@@ -461,6 +461,11 @@ def may_set_agreement(session: Session, viewer: Viewer, dataset_id: int) -> bool
     return may_import(session, viewer, dataset_id)
 
 
+def may_prefer_name(session: Session, viewer: Viewer, dataset_id: int) -> bool:
+    """The dataset's stewards and park staff choose the name their dataset prefers for a subject."""
+    return may_import(session, viewer, dataset_id)
+
+
 def may_facilitate(session: Session, viewer: Viewer, dataset_id: int) -> bool:
     """The dataset's stewards and park staff may enter records on behalf of other people."""
     return may_import(session, viewer, dataset_id)

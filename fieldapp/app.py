@@ -137,6 +137,7 @@ def register_api(app: Flask) -> None:
     from fieldapp.observations.api import bp as observations_api
     from fieldapp.projects.api import bp as projects_api
     from fieldapp.sensing.api import bp as sensing_api
+    from fieldapp.subjects.api import bp as subjects_api
     from fieldapp.transfer.api import bp as transfer_api
 
     blueprints = (
@@ -149,6 +150,7 @@ def register_api(app: Flask) -> None:
         projects_api,
         forms_api,
         annotations_api,
+        subjects_api,
         contributors_api,
         transfer_api,
         tokens_api,

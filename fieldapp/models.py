@@ -20,7 +20,7 @@ from fieldapp.projects.models import (
     ProtocolVersion,
     WellbeingCheckin,
 )
-from fieldapp.subjects.models import Subject, SubjectName
+from fieldapp.subjects.models import PreferredName, Subject, SubjectName
 from fieldapp.transfer.models import ImportFile, ImportJob
 from fieldapp.usage import UsageDataset, UsageEvent
 
@@ -55,6 +55,7 @@ __all__ = [
     "ProtocolVersion",
     "Subject",
     "SubjectName",
+    "PreferredName",
     "UsageDataset",
     "UsageEvent",
     "User",

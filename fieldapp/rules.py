@@ -128,6 +128,11 @@ FORM_MAX_FIELDS = 200
 FORM_TEXT_MAX = 2000
 # Longest texts of a project and its protocol discussion (bounded by CHECKs on their tables too).
 PROJECT_TEXT_MAX = {"title": 200, "purpose": 20_000, "protocol": 100_000, "comment": 20_000, "role": 200}
+# A name's language: an ISO 639 code (en, fr, pt, nrf for Jèrriais), optionally with a region or script.
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
+LANGUAGE_CHECK = f"language ~ '{LANGUAGE_PATTERN}'"
+NAME_MAX = 200
+COMMUNITY_MAX = 100
 # The text columns (no length in their type) bounded by a CHECK.
 CHECKED_TEXT = ("method", "notes")
 

@@ -44,6 +44,12 @@ class AnnotationWords:
     colour: str  # that series' colour
 
 
+# The choices of the form that annotates a name of a subject (the tally and exports use ANNOTATION_WORDS).
+NAME_ANNOTATION_CHOICES = {
+    "corroborate": "I know this name too",
+    "question": "I question this name",
+    "context": "Context (where, who says it)",
+}
 ANNOTATION_WORDS = {
     "corroborate": AnnotationWords(
         "I have seen this too", "has seen this too", "corroborated", "Corroborated by", "Corroborations", "#1b9e77"

@@ -30,6 +30,8 @@ def sql_in(values: tuple[str, ...]) -> str:
 
 ANNOTATION_KINDS = ("corroborate", "question", "context", "correction")
 ANNOTATION_STATUSES = ("open", "accepted", "answered")
+# A name of a subject is reviewed like a record, but not corrected: a better name is added beside it.
+NAME_ANNOTATION_KINDS = ("corroborate", "question", "context")
 # What a proposed correction may change, and the observation properties each one maps to.
 CORRECTABLE_FIELDS = ("subject", "date", "quantity", "place")
 # Who designed a project and who delivers it: the co-production declaration.

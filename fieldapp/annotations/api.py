@@ -1,6 +1,8 @@
-"""JSON API for annotations: GET/POST /observations/{id}/annotations and responses to them."""
+"""JSON API for annotations: of observations (and responses to them) and of names of subjects."""
 
 from __future__ import annotations
+
+import json
 
 from flask import Blueprint, Response, url_for
 
@@ -12,17 +14,22 @@ from fieldapp.annotations.schemas import (
     AnnotationPathSchema,
     AnnotationSchema,
     AnnotationStatusSchema,
+    NameAnnotationSchema,
     ResponseSchema,
 )
 from fieldapp.db import get_session
 from fieldapp.errors import Forbidden
 from fieldapp.http import json_text_response, load, parse_uuid, read_json
 from fieldapp.observations.schemas import ObservationPathSchema
-from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
+from fieldapp.openapi import JSON, PUBLIC, READ, WRITE, NoArgs, answer, operation
+from fieldapp.subjects.queries import name_annotations
+from fieldapp.subjects.schemas import NamePathSchema
+from fieldapp.subjects.service import find_name
 
 bp = Blueprint("annotations_api", __name__)
 _schema = AnnotationSchema()
 _response_schema = ResponseSchema()
+_name_schema = NameAnnotationSchema()
 
 
 @bp.get("/observations/<observation_id>/annotations")
@@ -92,3 +99,47 @@ def respond(observation_id: str, annotation_id: int):
     )
     session.commit()
     return Response(f'{{"id": {annotation.id}, "status": "{annotation.status}"}}', mimetype="application/json")
+
+
+@bp.get("/names/<int:name_id>/annotations")
+@operation(
+    "listNameAnnotations",
+    "annotations",
+    "Annotations of a name of a subject",
+    security=PUBLIC,
+    args=NoArgs,
+    path=NamePathSchema,
+    answers={200: answer("The annotations, oldest first.", AnnotationListSchema)},
+    errors=(400, 404),
+)
+def list_name_annotations(name_id: int):
+    session = get_session()
+    find_name(session, name_id)
+    body = json.dumps({"annotations": name_annotations(session, name_id)}, default=str)
+    return json_text_response(body)
+
+
+@bp.post("/names/<int:name_id>/annotations")
+@operation(
+    "createNameAnnotation",
+    "annotations",
+    "Corroborate, question or add context to a name",
+    security=WRITE,
+    path=NamePathSchema,
+    body={JSON: NameAnnotationSchema},
+    answers={201: answer("Recorded.", AnnotationStatusSchema)},
+    errors=(400, 401, 404, 422),
+)
+def create_name_annotation(name_id: int):
+    user = require_user()
+    values = load(_name_schema, read_json())
+    session = get_session()
+    annotation = service.add_name_annotation(session, user, name_id, values)
+    session.commit()
+    location = url_for(".list_name_annotations", name_id=name_id, _external=True)
+    return Response(
+        f'{{"id": {annotation.id}, "status": "{annotation.status}"}}',
+        status=201,
+        mimetype="application/json",
+        headers={"Location": location},
+    )

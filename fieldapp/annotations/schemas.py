@@ -10,7 +10,7 @@ from fieldapp import rules
 from fieldapp.geo.fields import Geometry
 from fieldapp.observations.schemas import ObservationPathSchema, PropertiesSchema
 from fieldapp.rules import describe
-from fieldapp.vocab import ANNOTATION_KINDS, ANNOTATION_STATUSES, CORRECTABLE_FIELDS
+from fieldapp.vocab import ANNOTATION_KINDS, ANNOTATION_STATUSES, CORRECTABLE_FIELDS, NAME_ANNOTATION_KINDS
 
 # The observation properties each correctable field may propose.
 FIELD_PROPERTIES = {
@@ -59,6 +59,20 @@ class AnnotationSchema(Schema):
             raise ValidationError({"field": ["Only a correction names a field and a proposed value."]})
         if data.get("linked_observation_id") and kind != "corroborate":
             raise ValidationError({"linked_observation_id": ["Only a corroboration links an observation."]})
+
+
+class NameAnnotationSchema(AnnotationSchema):
+    """An annotation on a name: corroborate, question or add context (a name is not corrected, another is added)."""
+
+    class Meta:
+        unknown = RAISE
+        exclude = ("field", "proposed_value", "linked_observation_id")
+
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(NAME_ANNOTATION_KINDS),
+        metadata=describe("Corroborate, question or add context to the name."),
+    )
 
 
 def load_proposal(field: str | None, value: dict[str, Any] | None) -> dict[str, Any]:

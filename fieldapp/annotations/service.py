@@ -17,6 +17,7 @@ from fieldapp.contributors.attribution import acting_credit
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.observations.models import Observation
 from fieldapp.observations.service import update_observation
+from fieldapp.subjects.models import SubjectName
 
 
 def find_observation(session: Session, observation_id: uuid.UUID) -> Observation:
@@ -52,6 +53,25 @@ def add_annotation(session: Session, user: User, observation_id: uuid.UUID, valu
     return annotation
 
 
+def add_name_annotation(session: Session, user: User, name_id: int, values: dict[str, Any]) -> Annotation:
+    """Corroborate, question or add context to a name of a subject: the same review as records, kept as data."""
+    name = session.get(SubjectName, name_id)
+    if name is None:
+        raise NotFound(f"No name {name_id}.")
+    contributor_id = values.pop("contributor_id", None) or acting_credit(
+        session, user.contributor_id, user.id, name.contributor_id
+    )
+    if not may_credit(session, viewer_of(user), contributor_id):
+        raise Invalid(
+            "You may credit yourself, your pseudonyms or a group you belong to.",
+            [{"path": "contributor_id", "message": f"you are not contributor {contributor_id} nor in it"}],
+        )
+    annotation = Annotation(subject_name_id=name.id, author_user_id=user.id, contributor_id=contributor_id, **values)
+    session.add(annotation)
+    session.flush()
+    return annotation
+
+
 def respond(
     session: Session, user: User, observation_id: uuid.UUID, annotation_id: int, action: str, response: str
 ) -> Annotation:
@@ -59,13 +79,13 @@ def respond(
     annotation = session.get(Annotation, annotation_id, with_for_update=True)
     if annotation is None or annotation.observation_id != observation_id:
         raise NotFound(f"No annotation {annotation_id} on observation {observation_id}.")
-    observation = find_observation(session, annotation.observation_id)
+    observation = find_observation(session, observation_id)
     if not may_manage(session, viewer_of(user), observation):
         raise Forbidden("Only the record's contributor, its dataset's stewards and park staff respond to annotations.")
     if annotation.status != "open":
         raise Conflict(f"This annotation was already {annotation.status}.")
     if action == "accept":
-        _accept(session, user, annotation)
+        _accept(session, user, annotation, observation.id)
     elif not response.strip():
         raise Invalid("Write an answer.", [{"path": "response", "message": "empty"}])
     annotation.status = "accepted" if action == "accept" else "answered"
@@ -76,7 +96,7 @@ def respond(
     return annotation
 
 
-def _accept(session: Session, user: User, annotation: Annotation) -> None:
+def _accept(session: Session, user: User, annotation: Annotation, observation_id: uuid.UUID) -> None:
     if annotation.kind != "correction" or annotation.field is None or annotation.proposed_value is None:
         raise Invalid(
             "Only a proposed correction can be accepted; answer the others.",
@@ -88,4 +108,4 @@ def _accept(session: Session, user: User, annotation: Annotation) -> None:
         text("SELECT set_config('fieldapp.proposed_by', :c, true), set_config('fieldapp.annotation_id', :a, true)"),
         {"c": str(annotation.contributor_id), "a": str(annotation.id)},
     )
-    update_observation(session, user, annotation.observation_id, patch)
+    update_observation(session, user, observation_id, patch)

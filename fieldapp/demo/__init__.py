@@ -146,8 +146,11 @@ def _ensure_subject(session: Session, spec) -> int:
         session.add(subject)
         session.flush()
     known = {(n.name, n.language, n.community) for n in subject.names}
+    by_words = {(n.name, n.community): n for n in subject.names}
     for name, language, community in spec.names:
-        if (name, language, community) not in known:
+        if (name, community) in by_words and (name, language, community) not in known:
+            by_words[(name, community)].language = language  # a language corrected since an earlier demo
+        elif (name, language, community) not in known:
             session.add(SubjectName(subject_id=subject.id, name=name, language=language, community=community))
     session.flush()
     return subject.id

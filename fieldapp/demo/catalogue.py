@@ -89,7 +89,14 @@ SUBJECTS = (
         "brown_crab",
         "taxon",
         "Cancer pagurus",
-        (("edible crab", "en", None), ("tourteau", "fr", None), ("chancre", "en", FISHERS)),
+        (
+            ("edible crab", "en", None),
+            ("tourteau", "fr", None),
+            ("crabe dormeur", "fr", None),
+            ("sapateira", "pt", None),
+            # Jèrriais, the fishers' word too (earlier demos tagged it English: _ensure_subject retags it).
+            ("chancre", "nrf", FISHERS),
+        ),
     ),
     DemoSubject(
         "ormer", "taxon", "Haliotis tuberculata", (("ormer", "en", None), ("ormeau", "fr", None), ("ormé", "nrf", None))

@@ -11,6 +11,7 @@ from fieldapp.db import get_session
 from fieldapp.geodata import COASTLINE_CREDIT
 from fieldapp.maps import builders, pages, queries
 from fieldapp.observations.schemas import parse_filter
+from fieldapp.subjects.queries import named_subject_ids, search_subjects
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
 bp = Blueprint("maps", __name__)
@@ -29,6 +30,14 @@ def filter_args(args) -> dict[str, str]:
         "datetime": interval,
         "review": ",".join(v for raw in args.getlist("review") for v in raw.split(",") if v.strip()),
     }
+
+
+def subject_found(session, query: str) -> list[dict]:
+    """The subjects the map's subject filter reaches (the list filter's own matching), to say so, or that none does."""
+    if not query:
+        return []
+    ids = set(named_subject_ids(session, query))
+    return [s for s in search_subjects(session, query, limit=100) if s["id"] in ids]
 
 
 def map_view(args) -> tuple[tuple[float, float], int]:
@@ -68,6 +77,7 @@ def shared_map():
         legend=ui.legend_items(),
         legend_note=ui.LEGEND_NOTE,
         generalised_note=ui.GENERALISED_NOTE,
+        subject_found=subject_found(session, args["subject"]),
         credit=COASTLINE_CREDIT,
         view={
             "lat": request.args.get("lat", ""),

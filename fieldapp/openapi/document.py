@@ -21,6 +21,7 @@ from fieldapp.openapi.operations import Answer, Operation
 TAGS = (
     "observations",
     "annotations",
+    "subjects",
     "datasets",
     "comparisons",
     "sensing",

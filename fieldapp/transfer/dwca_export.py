@@ -32,6 +32,7 @@ TERMS = (
     ("eventDate", DWC),
     ("scientificName", DWC),
     ("vernacularName", DWC),
+    ("language", DCTERMS),
     ("recordedBy", DWC),
     ("license", DCTERMS),
     ("rightsHolder", DCTERMS),
@@ -53,6 +54,11 @@ TERMS = (
     ("occurrenceRemarks", DWC),
 )
 REMARK_BODY_CHARS = 200
+# The language of the contributor's words: of the name they fold to (the linked subject's own names first).
+VERNACULAR_LANGUAGE_SQL = (
+    "(SELECT vn.language FROM subject_name vn WHERE fieldapp_fold(vn.name) = fieldapp_fold(o.subject_text)"
+    " ORDER BY vn.subject_id IS NOT DISTINCT FROM o.subject_id DESC, vn.id LIMIT 1)"
+)
 _FORMATS = {
     "instant": 'YYYY-MM-DD"T"HH24:MI:SS"Z"',
     "day": "YYYY-MM-DD",
@@ -83,7 +89,9 @@ def term_columns(viewer: Viewer) -> dict[str, str]:
         "eventDate": f"{_iso_sql('o.observed_start')} || CASE WHEN o.observed_end IS NULL THEN ''"
         f" ELSE '/' || {_iso_sql('o.observed_end')} END",
         "scientificName": "s.scientific_name",
+        # The words the contributor used, and the language of the name they are (the linked subject's first).
         "vernacularName": "o.subject_text",
+        "language": VERNACULAR_LANGUAGE_SQL,
         "recordedBy": recorded_by_sql(),
         "license": f"CASE o.licence {licences} ELSE o.licence END",
         "rightsHolder": "coalesce(c.display_name, o.recorded_by_text, (SELECT sc.display_name FROM contributor sc"

@@ -427,15 +427,18 @@ def ormer(live_server) -> Iterator[int]:
 def test_a_jerriais_name_links_the_subject_and_keeps_the_words(phone, live_server, warden, ormer):
     page = signed_in_page(phone, warden)
     wait_for_fix(page)
-    options = page.locator("#subject-list option")
-    expect(options).to_have_count(4)
-    assert set(options.evaluate_all("os => os.map(o => o.value)")) == {
-        "Haliotis tuberculata",
-        "ormer",
-        "ormé",
-        "lormes",
-    }
-    page.get_by_label("What did you see").fill("ormé")
+    # Typed without its accent, every name that has it is suggested, in every language, with its species: the
+    # whole name first, then names that start so, then names with it inside a word.
+    page.get_by_label("What did you see").fill("orme")
+    suggestions = page.locator("#subject-suggestions .suggestion")
+    expect(suggestions).to_have_count(3)
+    assert [t.split(" (")[0] for t in suggestions.all_text_contents()] == ["ormé", "ormer", "lormes"]
+    page.get_by_label("What did you see").fill("lorm")
+    expect(suggestions).to_have_count(1)
+    expect(suggestions).to_contain_text("lormes (en, fishers) · Haliotis tuberculata")
+    page.get_by_label("What did you see").fill("ORME")
+    page.locator("#subject-suggestions .suggestion", has_text="ormé").click()
+    expect(page.get_by_label("What did you see")).to_have_value("ormé")
     expect(page.locator("#subject-match")).to_contain_text("Linked to Haliotis tuberculata")
     page.get_by_role("button", name="Save").click()
     expect(outbox_item(page, "ormé")).to_have_attribute("data-state", "sent")

@@ -75,6 +75,8 @@ class Canary:
     projects: list[str] = field(default_factory=list)  # discussed under the pseudonym and the group
     form_datasets: list[str] = field(default_factory=list)  # with a sensitive custom field
     sent: dict[str, dict[str, Any]] = field(default_factory=dict)  # role -> the feature as first sent
+    subjects: list[int] = field(default_factory=list)  # a subject named under the pseudonym and the group
+    names: list[int] = field(default_factory=list)  # those names (their credit must never name the people behind)
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -112,7 +114,23 @@ class CanaryBuilder:
         self._form()
         self._access_request()
         self._terms()
+        self._names()
         return self.canary
+
+    def _names(self) -> None:
+        """Names given under the pseudonym and the group, annotated under them: credited, never to the people behind."""
+        subject = self.db.execute(
+            text("INSERT INTO subject (kind, scientific_name) VALUES ('taxon', 'Fratercula arctica') RETURNING id")
+        ).scalar_one()
+        self.db.commit()
+        self.canary.subjects.append(subject)
+        for who, credit, name in (("owner", self.pseudonym, "macareux"), ("member", self.group, "pâlotin")):
+            headers = self.canary.people[who].headers
+            body = {"name": name, "language": "nrf", "contributor_id": credit}
+            added = _ok(self.client.post(f"/api/v1/subjects/{subject}/names", json=body, headers=headers), 201)
+            self.canary.names.append(added["id"])
+            note = {"kind": "context", "body": "Said at the north-coast slips.", "contributor_id": credit}
+            _ok(self.client.post(f"/api/v1/names/{added['id']}/annotations", json=note, headers=headers), 201)
 
     def _terms(self) -> None:
         """The park's terms, agreed to by every canary account (the crawl's member too, so pages are not withheld)."""

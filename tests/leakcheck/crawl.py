@@ -51,6 +51,8 @@ def path_values(canary: Canary) -> dict[str, list[Any]]:
         "request_id": canary.access_requests,
         "consent_id": canary.consents,
         "language": ["fr", "pt", "en"],  # /i18n/<language>.json, the browser code's catalogues
+        "subject_id": canary.subjects,
+        "name_id": canary.names,
     }
 
 

@@ -259,6 +259,31 @@ DOCUMENTED_OPERATIONS = {
         "multipart/form-data",
     ),
     ("GET /datasets/{slug}/form.xlsx", "exportXLSForm", "path:slug!", "200 400 404", ""),
+    # Names of living things as contributed knowledge (issue 16).
+    ("GET /subjects", "searchSubjects", "query:limit query:q!", "200 400", ""),
+    ("GET /subjects/{subject_id}", "getSubject", "path:subject_id! query:sort", "200 400 404", ""),
+    (
+        "POST /subjects/{subject_id}/names",
+        "addSubjectName",
+        "header:X-CSRFToken path:subject_id!",
+        "201 400 401 404 409 422",
+        "application/json",
+    ),
+    (
+        "POST /names/{name_id}/preferred",
+        "preferName",
+        "header:X-CSRFToken path:name_id!",
+        "200 400 401 403 404 422",
+        "application/json",
+    ),
+    ("GET /names/{name_id}/annotations", "listNameAnnotations", "path:name_id!", "200 400 404", ""),
+    (
+        "POST /names/{name_id}/annotations",
+        "createNameAnnotation",
+        "header:X-CSRFToken path:name_id!",
+        "201 400 401 404 422",
+        "application/json",
+    ),
     ("GET /tokens", "listApiTokens", "query:email", "200 400 401 403 404", ""),
     ("DELETE /tokens/{token_id}", "revokeApiToken", "header:X-CSRFToken path:token_id!", "204 400 401 404", ""),
 }

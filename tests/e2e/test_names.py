@@ -1,0 +1,76 @@
+"""A name added in Jèrriais on a subject's page finds its species in the recording suggestions and the map filter."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+from fieldapp.subjects.models import Subject, SubjectName
+from tests.e2e.test_map import DRAWN
+from tests.e2e.conftest import wait_in_page
+from tests.e2e.test_record import SHORE, outbox_item, phone, signed_in_page, until, wait_for_fix, warden  # noqa: F401
+
+pytestmark = pytest.mark.e2e
+# A made-up Jèrriais-looking name (test data), with accents the people searching will not type.
+NEW_NAME = "Pâtchi-chancre"
+
+
+@pytest.fixture
+def crab(live_server) -> Iterator[int]:
+    """Cancer pagurus with its English and French names; deleted (with its records' links) afterwards."""
+    with live_server.database.session() as session:
+        subject = Subject(
+            kind="taxon",
+            scientific_name="Cancer pagurus",
+            names=[SubjectName(name="edible crab", language="en"), SubjectName(name="tourteau", language="fr")],
+        )
+        session.add(subject)
+        session.flush()
+        subject_id = subject.id
+    yield subject_id
+    with live_server.database.session() as session:
+        session.execute(text("UPDATE observation SET subject_id = NULL WHERE subject_id = :s"), {"s": subject_id})
+        session.execute(text("DELETE FROM subject WHERE id = :s"), {"s": subject_id})
+
+
+def test_a_name_added_in_jerriais_is_suggested_and_filters_the_map(phone, live_server, warden, crab):  # noqa: F811
+    page = signed_in_page(phone, warden, f"/subjects/{crab}")
+    page.get_by_label("The name").fill(NEW_NAME)
+    page.locator("#add-name select[name=language]").select_option("nrf")
+    page.get_by_role("button", name="Add the name").click()
+    expect(page.locator(".flash")).to_contain_text("the name is added")
+    added = page.locator(".name", has_text=NEW_NAME)
+    expect(added).to_contain_text("Jèrriais")
+    expect(added).to_contain_text("Warden Le Cornu")
+
+    # Recording: typed without accents or capitals, the new name is suggested with its species.
+    page.goto("/record")
+    wait_for_fix(page)
+    page.get_by_label("What did you see").fill("patchi")
+    suggestion = page.locator("#subject-suggestions .suggestion", has_text=NEW_NAME)
+    expect(suggestion).to_contain_text("Cancer pagurus")
+    expect(suggestion).to_contain_text("nrf")
+    suggestion.click()
+    expect(page.get_by_label("What did you see")).to_have_value(NEW_NAME)
+    expect(page.locator("#subject-match")).to_contain_text("Linked to Cancer pagurus")
+    page.get_by_role("button", name="Save").click()
+    expect(outbox_item(page, NEW_NAME)).to_have_attribute("data-state", "sent")
+    record = until(lambda: warden.observations(live_server)["features"])[0]
+    assert (record["properties"]["subject_id"], record["properties"]["subject_text"]) == (crab, NEW_NAME)
+
+    # Nothing matches: the field says so, and the words are kept.
+    page.get_by_label("What did you see").fill("zzyzx")
+    expect(page.locator("#subject-suggestions")).to_be_hidden()
+    expect(page.locator("#subject-match")).to_contain_text("No name we know matches")
+
+    # The map's filter: part of the new name, without its accent, reaches the species and draws the record.
+    page.goto(f"/map?subject=chancre&lat={SHORE['latitude']}&lon={SHORE['longitude']}&zoom=16")
+    expect(page.locator("#subject-found")).to_contain_text("Cancer pagurus")
+    wait_in_page(page, f"({DRAWN})()[{warden.dataset!r}] === 1")
+    page.goto("/map?subject=zzyzx")
+    expect(page.locator("#subject-found")).to_contain_text("No name matches")
+    assert re.search("zzyzx", page.url)
