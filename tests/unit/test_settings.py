@@ -107,6 +107,8 @@ NOT_SETTINGS = {
     # many stated trends the sensing page lists: what a page shows, not what the deployment bears.
     "transfer/importer.py": {"MAX_LISTED"},
     "sensing/queries.py": {"MAX_STATEMENTS"},
+    # How many subjects a name search lists unless asked for more (the API's limit=, at most 100).
+    "subjects/queries.py": {"SEARCH_LIMIT"},
     # The sensing query's bin count, a parameter's range (small multiples stay readable).
     "sensing/schemas.py": {"MAX_BINS"},
     # The comparison's cell_m range, taken from rules.COMPARISON_CELL_M.
