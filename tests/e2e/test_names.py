@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from fieldapp.subjects.models import Subject, SubjectName
-from tests.e2e.test_map import DRAWN
 from tests.e2e.conftest import wait_in_page
+from tests.e2e.test_map import DRAWN
 from tests.e2e.test_record import SHORE, outbox_item, phone, signed_in_page, until, wait_for_fix, warden  # noqa: F401
 
 pytestmark = pytest.mark.e2e
