@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fieldapp.i18n import _l
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
 # ColorBrewer Dark2: four hues of equal lightness and saturation, none brighter than another,
@@ -46,9 +47,9 @@ class AnnotationWords:
 
 # The choices of the form that annotates a name of a subject (the tally and exports use ANNOTATION_WORDS).
 NAME_ANNOTATION_CHOICES = {
-    "corroborate": "I know this name too",
-    "question": "I question this name",
-    "context": "Context (where, who says it)",
+    "corroborate": _l("I know this name too"),
+    "question": _l("I question this name"),
+    "context": _l("Context (where, who says it)"),
 }
 ANNOTATION_WORDS = {
     "corroborate": AnnotationWords(

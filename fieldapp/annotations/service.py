@@ -15,6 +15,7 @@ from fieldapp.annotations.models import Annotation
 from fieldapp.annotations.schemas import to_patch
 from fieldapp.contributors.attribution import acting_credit
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldapp.i18n import _
 from fieldapp.observations.models import Observation
 from fieldapp.observations.service import update_observation
 from fieldapp.subjects.models import SubjectName
@@ -57,14 +58,14 @@ def add_name_annotation(session: Session, user: User, name_id: int, values: dict
     """Corroborate, question or add context to a name of a subject: the same review as records, kept as data."""
     name = session.get(SubjectName, name_id)
     if name is None:
-        raise NotFound(f"No name {name_id}.")
+        raise NotFound(_("No name %(id)s.", id=name_id))
     contributor_id = values.pop("contributor_id", None) or acting_credit(
         session, user.contributor_id, user.id, name.contributor_id
     )
     if not may_credit(session, viewer_of(user), contributor_id):
         raise Invalid(
-            "You may credit yourself, your pseudonyms or a group you belong to.",
-            [{"path": "contributor_id", "message": f"you are not contributor {contributor_id} nor in it"}],
+            _("You may credit yourself, your pseudonyms or a group you belong to."),
+            [{"path": "contributor_id", "message": _("you are not contributor %(id)s nor in it", id=contributor_id)}],
         )
     annotation = Annotation(subject_name_id=name.id, author_user_id=user.id, contributor_id=contributor_id, **values)
     session.add(annotation)

@@ -11,6 +11,7 @@ from fieldapp.accounts.auth import require_user
 from fieldapp.db import get_session
 from fieldapp.errors import NotFound
 from fieldapp.http import json_text_response, load, read_json
+from fieldapp.i18n import _
 from fieldapp.openapi import JSON, PUBLIC, WRITE, answer, operation
 from fieldapp.subjects import queries, service
 from fieldapp.subjects.schemas import (
@@ -32,7 +33,9 @@ _prefer_schema = PreferSchema()
 
 def nothing_found(query: str) -> str:
     """What a search says when no name matches."""
-    return f"No name matches “{query}” in any language. Words nobody has linked yet are kept as written."
+    return _(
+        "No name matches “%(query)s” in any language. Words nobody has linked yet are kept as written.", query=query
+    )
 
 
 @bp.get("/subjects")
@@ -67,7 +70,7 @@ def search(args: dict[str, Any]):
 def get_subject(subject_id: int, args: dict[str, Any]):
     detail = queries.subject_detail(get_session(), subject_id, args["sort"])
     if detail is None:
-        raise NotFound(f"No subject {subject_id}.")
+        raise NotFound(_("No subject %(id)s.", id=subject_id))
     return json_text_response(json.dumps(detail, default=str))
 
 

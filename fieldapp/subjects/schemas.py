@@ -5,11 +5,12 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from fieldapp import rules
+from fieldapp.i18n import _l
 from fieldapp.rules import describe
 from fieldapp.subjects.queries import NAME_SORTS, SEARCH_LIMIT
 
 # The languages the forms offer first; any ISO 639 code is accepted (rules.LANGUAGE_PATTERN).
-NAME_LANGUAGES = {"en": "English", "fr": "French", "pt": "Portuguese", "nrf": "Jèrriais"}
+NAME_LANGUAGES = {"en": _l("English"), "fr": _l("French"), "pt": _l("Portuguese"), "nrf": _l("Jèrriais")}
 
 
 def _text(maximum: int, minimum: int = 1) -> list:

@@ -15,6 +15,7 @@ from fieldapp.contributors.queries import groups_of, pseudonyms_of
 from fieldapp.db import get_session
 from fieldapp.errors import FieldAppError, Invalid, NotFound
 from fieldapp.http import load
+from fieldapp.i18n import _, _l
 from fieldapp.subjects import queries, service
 from fieldapp.subjects.queries import NAME_SORTS, subject_suggestions
 from fieldapp.subjects.schemas import NAME_LANGUAGES, NameSchema, PreferSchema
@@ -25,11 +26,12 @@ _name_schema = NameSchema()
 _annotation_schema = NameAnnotationSchema()
 _prefer_schema = PreferSchema()
 SORT_LABELS = {
-    "name": "Name (A to Z)",
-    "language": "Language",
-    "recent": "Newest first",
-    "corroborated": "Most corroborated",
+    "name": _l("Name (A to Z)"),
+    "language": _l("Language"),
+    "recent": _l("Newest first"),
+    "corroborated": _l("Most corroborated"),
 }
+KIND_LABELS = {"taxon": _l("taxon"), "habitat": _l("habitat"), "other": _l("other")}
 
 
 @bp.get("/record/subjects.json")
@@ -73,6 +75,7 @@ def subject_page(subject_id: int, status: int = 200):
         "subject": detail,
         "sort": sort,
         "sort_labels": SORT_LABELS,
+        "kinds": KIND_LABELS,
         "languages": NAME_LANGUAGES,
         "annotation_choices": NAME_ANNOTATION_CHOICES,
         "credit_groups": (pseudonyms_of(session, user.id) + groups_of(session, user.contributor_id)) if user else [],
@@ -89,7 +92,7 @@ def _refused(subject_id: int, what: str, exc: FieldAppError):
     """A refused form: the subject page again with a 4xx, saying which field is wrong (nothing was written)."""
     details = getattr(exc, "details", None) or []
     reasons = "; ".join(f"{d['path']}: {d['message']}" for d in details) or exc.message
-    flash(f"{what} was not saved: {reasons}")
+    flash(_("%(what)s was not saved: %(reasons)s", what=what, reasons=reasons))
     return subject_page(subject_id, status=exc.status)
 
 
@@ -109,9 +112,9 @@ def add_name(subject_id: int):
         raise
     except FieldAppError as exc:
         session.rollback()
-        return _refused(subject_id, "The name", exc)
+        return _refused(subject_id, _("The name"), exc)
     session.commit()
-    flash("Thank you: the name is added, credited to you.")
+    flash(_("Thank you: the name is added, credited to you."))
     return _back(subject_id)
 
 
@@ -125,9 +128,9 @@ def annotate_name(name_id: int):
         annotation_service.add_name_annotation(session, user, name_id, values)
     except Invalid as exc:
         session.rollback()
-        return _refused(name.subject_id, "Your annotation", exc)
+        return _refused(name.subject_id, _("Your annotation"), exc)
     session.commit()
-    flash("Thank you: your annotation is on the name.")
+    flash(_("Thank you: your annotation is on the name."))
     return _back(name.subject_id, f"name-{name_id}")
 
 
@@ -141,9 +144,9 @@ def prefer_name(name_id: int):
         service.prefer_name(session, user, name_id, values["dataset"])
     except FieldAppError as exc:
         session.rollback()
-        return _refused(name.subject_id, "The preferred name", exc)
+        return _refused(name.subject_id, _("The preferred name"), exc)
     session.commit()
-    flash("The dataset's preferred name is saved.")
+    flash(_("The dataset's preferred name is saved."))
     return _back(name.subject_id, f"name-{name_id}")
 
 

@@ -219,7 +219,7 @@ def test_filters_match_any_name_in_any_language(client, make, crab, dataset, ste
         listed = client.get("/api/v1/observations", query_string={"subject": query}).get_json()
         assert listed["numberMatched"] == (0 if query == "greve-free" else 3), query
     page = client.get("/map", query_string={"subject": "crabe"}).get_data(as_text=True)
-    assert "Cancer pagurus" in page and "Showing" in page
+    assert "Cancer pagurus" in page and "Showing:" in page
     none = client.get("/map", query_string={"subject": "zzyzx"}).get_data(as_text=True)
     assert "No name matches “zzyzx”" in none
 
