@@ -6,16 +6,16 @@ subject_name gains who added it and when, and a CHECK on its language code. An a
 one target, an observation or a subject's name (the same review kept as data for both).
 preferred_name: the name a dataset's stewards prefer for a subject in their dataset.
 
-Revision ID: 0033
-Revises: 0032
+Revision ID: 0034
+Revises: 0033
 """
 
 import sqlalchemy as sa
 from alembic import op
 from alembic_utils.pg_function import PGFunction
 
-revision = "0033"
-down_revision = "0032"
+revision = "0034"
+down_revision = "0033"
 branch_labels = None
 depends_on = None
 
