@@ -11,6 +11,7 @@ from sqlalchemy import text
 from fieldapp.accounts.auth import current_viewer
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, Invalid
+from fieldapp.i18n import _, _l, month_name, month_range
 from fieldapp.observations.abundance import class_of
 from fieldapp.sensing import charts
 from fieldapp.sensing.schemas import BINS, parse_sensing
@@ -18,6 +19,34 @@ from fieldapp.sensing.service import answer, csv_table
 from fieldapp.ui import KIND_COLOURS, KIND_LABELS
 
 bp = Blueprint("sensing", __name__)
+TREND_WORDS = {"increasing": _l("Increasing"), "stable": _l("Stable"), "decreasing": _l("Decreasing")}
+
+
+def season_text(months: list[int]) -> str:
+    """Season months in the page's language: one run as "June to August" (across the new year too), else each."""
+    chosen = sorted(set(months))
+    if len(chosen) == 12:
+        return _("Every month")
+    starts = [m for m in chosen if (m - 2) % 12 + 1 not in chosen]
+    if len(starts) == 1:
+        ends = [m for m in chosen if m % 12 + 1 not in chosen]
+        return month_range(starts[0], ends[0])
+    return ", ".join(month_name(m) for m in chosen)
+
+
+def _map_words() -> dict[str, str]:
+    """What the place map says as it is used (static/js/sensing-map.js), in the page's language."""
+    return {
+        "start": _(
+            "Draw an area with the polygon or rectangle tool, or pick a grid cell; nothing drawn: the whole park."
+        ),
+        "area": _("An area with %(n)s corners is drawn: the question looks inside it."),
+        "pick": _("Tap the map on the grid cell to look in."),
+        "cell": _("The grid cell holding %(point)s is chosen."),
+        "park": _("No area: the whole park."),
+    }
+
+
 MEASURE_WORDS = {"reporting_rate": "Reporting rate", "count": "Median count", "abundance": "Median abundance class"}
 
 
@@ -67,7 +96,15 @@ def _measure_chart(label: str, name: str, measure: dict[str, Any], axis, colour:
 
 @bp.get("/sensing")
 def sensing_page():
-    context: dict[str, Any] = {"args": request.args, "bins": BINS, "kinds": KIND_LABELS, "names": _subject_names()}
+    context: dict[str, Any] = {
+        "args": request.args,
+        "bins": BINS,
+        "kinds": KIND_LABELS,
+        "names": _subject_names(),
+        "map_words": _map_words(),
+        "season_text": season_text,
+        "trend_words": TREND_WORDS,
+    }
     if not request.args.get("subject"):
         return render_template("sensing/sensing.html", **context)
     try:

@@ -1,7 +1,7 @@
 /* The place of a sensing question on a map: draw an area (geoman's polygon or rectangle, as on the area
    recording page) or pick a cell of the park's grid by tapping it. The drawn area goes to the form as
    GeoJSON (`area`), a tapped point as `cell=lon,lat` (the server finds its cell); the place asked about
-   is drawn back from the page's answer (data-place). */
+   is drawn back from the page's answer (data-place). What it says comes translated from the page (data-words). */
 import { createMap, JERSEY } from "./map.js";
 
 var el = document.getElementById("sensing-map");
@@ -11,6 +11,7 @@ var cellInput = form.querySelector("input[name=cell]");
 var bboxInput = form.querySelector("input[name=bbox]");
 var status = document.getElementById("place-status");
 var map = createMap(el, { zoomControl: true }).setView(JERSEY, 11);
+var words = JSON.parse(el.getAttribute("data-words") || "{}");
 var drawn = null;
 var picking = false;
 
@@ -42,7 +43,7 @@ function takeArea(layer) {
   });
   areaInput.value = JSON.stringify(geometry);
   onlyPlace(areaInput);
-  show(layer, "An area with " + (geometry.coordinates[0].length - 1) + " corners is drawn: the question looks inside it.");
+  show(layer, words.area.replace("%(n)s", String(geometry.coordinates[0].length - 1)));
 }
 
 map.on("pm:create", function (e) {
@@ -50,23 +51,23 @@ map.on("pm:create", function (e) {
   e.layer.on("pm:edit", function () { takeArea(e.layer); });
 });
 map.on("pm:remove", function (e) {
-  if (e.layer === drawn) { areaInput.value = ""; show(null, "No area: the whole park."); }
+  if (e.layer === drawn) { areaInput.value = ""; show(null, words.park); }
 });
 
 document.getElementById("pick-cell").addEventListener("click", function () {
   picking = true;
-  status.textContent = "Tap the map on the grid cell to look in.";
+  status.textContent = words.pick;
 });
 map.on("click", function (e) {
   if (!picking) return;
   picking = false;
   cellInput.value = round(e.latlng.lng) + "," + round(e.latlng.lat);
   onlyPlace(cellInput);
-  show(L.circleMarker(e.latlng, { radius: 5 }), "The grid cell holding " + cellInput.value + " is chosen.");
+  show(L.circleMarker(e.latlng, { radius: 5 }), words.cell.replace("%(point)s", cellInput.value));
 });
 document.getElementById("whole-park").addEventListener("click", function () {
   onlyPlace(null);
-  show(null, "No area: the whole park.");
+  show(null, words.park);
 });
 
 var place = el.getAttribute("data-place");

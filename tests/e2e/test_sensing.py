@@ -51,7 +51,7 @@ def test_the_page_draws_every_sources_charts_on_a_phone(page, story):
     page.fill("input[name=subject]", "eelgrass")
     page.fill("input[name=from]", "1990")
     page.select_option("select[name=bin]", "5years")
-    page.click("button[type=submit]")
+    page.click("form.sensing-form button[type=submit]")
     expect(page.locator("p.sentence").first).to_contain_text("agree on a decrease")
     charts = page.locator("svg.sensing-chart")
     assert charts.count() >= 5
@@ -100,7 +100,7 @@ def test_an_area_drawn_on_the_map_is_the_place_asked_about(page, live_server, st
     expect(page.locator("#place-status")).to_have_text("An area with 4 corners is drawn: the question looks inside it.")
     area = page.locator("input[name=area]").input_value()
     assert '"type":"Polygon"' in area
-    page.click("button[type=submit]")
+    page.click("form.sensing-form button[type=submit]")
     expect(page.locator("p.sentence").first).to_contain_text("agree on a decrease")
     assert "area=" in page.url
     expect(page.get_by_role("heading", name="Eelgrass survey")).to_be_visible()

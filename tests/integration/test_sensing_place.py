@@ -221,3 +221,13 @@ def test_the_page_draws_the_place_it_looked_in_and_keeps_it_in_the_csv_link(clie
     rows = list(csv.DictReader(io.StringIO(client.get(link).get_data(as_text=True))))
     survey = [r for r in rows if r["dataset"] == two_places.survey.slug]
     assert float(survey[-1]["effort"]) == 3
+
+
+def test_the_season_and_the_map_speak_the_pages_language(client, seasons):
+    query = {"subject": "spider crab", "season": "6-8", "from": "2000"}
+    html = client.get("/sensing", query_string=query, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Saison : juin à août (mois 6, 7, 8)." in html
+    assert "En hausse de 2000 à 2020, saison : juin à août" in html
+    assert "Choisir une maille de la grille" in html
+    pt = client.get("/sensing", headers={"Accept-Language": "pt"}).get_data(as_text=True)
+    assert "Escolher uma quadrícula da grelha" in pt and "Pick a grid cell" not in pt
