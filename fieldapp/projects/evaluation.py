@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.access import Viewer, dataset_open_sql, shared_sql, viewer_params
+from fieldapp.access import Viewer, dataset_open_sql, resolved, shared_sql, viewer_params
+from fieldapp.db import planner_settings
 from fieldapp.rules import WELLBEING_MIN_PEOPLE, WELLBEING_QUESTIONS
 
 
@@ -42,11 +43,17 @@ def records_by_kind(session: Session, viewer: Viewer, project_id: int, year: int
     """Per knowledge kind: records added, people who added them, volunteer minutes given, public map cells."""
     since, until = _period(year)
     sql = f"""
-        WITH added AS (
-          SELECT d.knowledge_kind AS kind, sum(p.observations)::bigint AS records,
-                 count(DISTINCT p.contributor_key) AS people, sum(p.minutes)::bigint AS minutes
-            FROM participation_month p JOIN dataset d ON d.id = p.dataset_id
-           WHERE p.dataset_id IN {_datasets(viewer)} AND p.month >= :since AND p.month < :until GROUP BY 1
+        WITH per_person AS (  -- grouped by dataset first: the join to dataset then meets a few thousand groups
+          SELECT d.knowledge_kind AS kind, p.contributor_key, sum(p.records) AS records, sum(p.minutes) AS minutes
+            FROM (SELECT dataset_id, contributor_key, sum(observations) AS records, sum(minutes) AS minutes
+                    FROM participation_month
+                   WHERE dataset_id IN {_datasets(viewer)} AND month >= :since AND month < :until GROUP BY 1, 2) AS p
+            JOIN dataset d ON d.id = p.dataset_id
+           GROUP BY 1, 2
+        ),
+        added AS (  -- people counted from per_person's groups: count(DISTINCT) sorted every row, on disk
+          SELECT kind, sum(records)::bigint AS records, count(*) AS people, sum(minutes)::bigint AS minutes
+            FROM per_person GROUP BY 1
         ),
         covered AS (
           SELECT d.knowledge_kind AS kind, count(DISTINCT (m.cx, m.cy)) AS cells
@@ -100,12 +107,14 @@ def review_across_kinds(session: Session, viewer: Viewer, project_id: int, year:
            WHERE o.dataset_id IN {_datasets(viewer)} AND a.created_at >= :since AND a.created_at < :until
              AND {shared_sql(viewer)}
         ),
-        own AS (
-          SELECT DISTINCT ON (p.contributor_key) p.contributor_key, d.knowledge_kind
-            FROM participation_month p JOIN dataset d ON d.id = p.dataset_id
-           WHERE p.contributor_key IN (SELECT contributor_id FROM notes)
-           GROUP BY p.contributor_key, d.knowledge_kind
-           ORDER BY p.contributor_key, sum(p.observations) DESC, d.knowledge_kind
+        own AS (  -- grouped (hashed) first, then the few groups sorted
+          SELECT DISTINCT ON (contributor_key) contributor_key, knowledge_kind
+            FROM (SELECT p.contributor_key, d.knowledge_kind, sum(p.records) AS records
+                    FROM (SELECT contributor_key, dataset_id, sum(observations) AS records FROM participation_month
+                           WHERE contributor_key IN (SELECT contributor_id FROM notes) GROUP BY 1, 2) AS p
+                    JOIN dataset d ON d.id = p.dataset_id
+                   GROUP BY 1, 2) AS kinds
+           ORDER BY contributor_key, records DESC, knowledge_kind
         )
         SELECT coalesce(own.knowledge_kind, 'none') AS from_kind, n.to_kind, n.annotation, count(*) AS n
           FROM notes n LEFT JOIN own ON own.contributor_key = n.contributor_id
@@ -157,12 +166,17 @@ def wellbeing(session: Session, project_id: int) -> dict[str, Any]:
 
 def evaluation(session: Session, viewer: Viewer, project_id: int, year: int | None) -> dict[str, Any]:
     """Everything the evaluation page and its API show, for the whole project or one year, as the viewer
-    may see it (a dataset its agreement keeps from them adds nothing)."""
-    return {
-        "year": year,
-        "by_kind": records_by_kind(session, viewer, project_id, year),
-        "by_month": people_by_month(session, viewer, project_id, year),
-        "comparisons": comparisons_run(session, viewer, project_id, year),
-        "review": review_across_kinds(session, viewer, project_id, year),
-        "wellbeing": wellbeing(session, project_id),
-    }
+    may see it (a dataset its agreement keeps from them adds nothing).
+
+    The groupings read a row per dataset, month and person of participation_month (hundreds of thousands
+    for a million records): enough memory to hash them rather than sort on disk, and no JIT."""
+    viewer = resolved(session, viewer)
+    with planner_settings(session, work_mem="32MB", jit="off"):
+        return {
+            "year": year,
+            "by_kind": records_by_kind(session, viewer, project_id, year),
+            "by_month": people_by_month(session, viewer, project_id, year),
+            "comparisons": comparisons_run(session, viewer, project_id, year),
+            "review": review_across_kinds(session, viewer, project_id, year),
+            "wellbeing": wellbeing(session, project_id),
+        }

@@ -32,7 +32,7 @@ MAX_STATEMENTS = 300
 
 def _where(viewer: Viewer, query: SensingQuery) -> tuple[str, dict[str, Any]]:
     """Which records a question reads: seen by the viewer, in the box and period, from the chosen sources."""
-    geometry = visible_geometry_sql(viewer)
+    geometry = visible_geometry_sql(viewer, gated=False)  # see_record_sql below holds the gate
     envelope = "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)"
     place = f"ST_Intersects({geometry}, {envelope})"
     if geometry != "o.public_geom":

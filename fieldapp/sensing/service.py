@@ -17,7 +17,7 @@ import shapely.geometry
 import shapely.wkt
 from sqlalchemy.orm import Session
 
-from fieldapp.access import Viewer
+from fieldapp.access import Viewer, resolved
 from fieldapp.config import current_settings
 from fieldapp.observations.abundance import class_of
 from fieldapp.sensing import queries
@@ -37,6 +37,7 @@ def answer(session: Session, viewer: Viewer, query: SensingQuery) -> dict[str, A
         settings = current_settings()
         wkt, bounds = queries.grid_cell(session, *query.cell, settings.generalise_m, settings.metric_srid)
         query = replace(query, area=wkt, bbox=bounds)
+    viewer = resolved(session, viewer)  # the closed datasets by id: the grouping is planned in parallel
     rows = queries.bin_rows(session, viewer, query)
     statements = queries.stated_trends(session, viewer, query)
     meta = queries.datasets(session, {r["dataset_id"] for r in rows} | {s["dataset_id"] for s in statements})
