@@ -18,7 +18,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per measure (median)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs before each measure")
     parser.add_argument(
-        "--only", default="read,counts,throughput,write", help="comma list of: read, counts, throughput, write"
+        "--only",
+        default="read,pages,counts,throughput,write",
+        help="comma list of: read, pages, counts, throughput, write",
     )
     parser.add_argument("--throughput-clients", type=int, default=8, help="concurrent clients for throughput")
     parser.add_argument("--throughput-seconds", type=float, default=5.0, help="length of one throughput round")
@@ -85,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         if "read" in only:
             print("reading ...", flush=True)
             results["read"] = api_read.measure(base, conninfo, READ_TARGETS, total, args.repeat, args.warmup)
+        if "pages" in only:
+            print("first pages (whole island, no filter) ...", flush=True)
+            results["pages"] = api_read.measure_pages(base, conninfo, args.repeat, args.warmup)
         if "counts" in only:
             print("counting ...", flush=True)
             results["counts"] = counts.measure(url, total, args.repeat, args.warmup)

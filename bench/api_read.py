@@ -7,12 +7,13 @@ import json
 import math
 import re
 import urllib.parse
+from dataclasses import replace
 
 import psycopg
 
 from bench.load import JERSEY_BBOX
 from bench.timing import paired_medians
-from fieldapp.access import ANONYMOUS
+from fieldapp.access import ANONYMOUS, Viewer, closed_datasets_sql
 from fieldapp.observations.queries import (
     FROM_SQL,
     ObservationFilter,
@@ -29,13 +30,25 @@ def to_psycopg(sql: str) -> str:
     return re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql.replace("%", "%%"))
 
 
-def baseline_sql(bbox: tuple[float, float, float, float], full: bool = False) -> tuple[str, dict]:
+def anonymous(conn: psycopg.Connection) -> Viewer:
+    """The anonymous viewer with the datasets closed to it named by id, as the API's lists build it
+    (access.resolved): the baseline gets the same, fastest form of the gate."""
+    closed = conn.execute(to_psycopg(closed_datasets_sql(ANONYMOUS))).fetchall()
+    return replace(ANONYMOUS, closed=tuple(sorted(int(r[0]) for r in closed)))
+
+
+def baseline_sql(
+    bbox: tuple[float, float, float, float] | None,
+    full: bool = False,
+    limit: int = LIMIT,
+    viewer: Viewer = ANONYMOUS,
+) -> tuple[str, dict]:
     """One query for the whole FeatureCollection, from the API's own builders (anonymous viewer).
 
     The features are the list's (nulls left out, the dataset's text once in `datasets`); `full` builds
     them as lists did before, with every property (what record pages and exports still send)."""
-    where, params = where_sql(ObservationFilter(bbox=bbox), ANONYMOUS)
-    feature = observation_feature_sql(ANONYMOUS) if full else list_feature_sql(ANONYMOUS)
+    where, params = where_sql(ObservationFilter(bbox=bbox), viewer)
+    feature = observation_feature_sql(viewer) if full else list_feature_sql(viewer)
     sql = f"""
         WITH page AS (SELECT o.seq, o.dataset_id, {feature} AS f
                       FROM {FROM_SQL} WHERE {where} ORDER BY o.seq LIMIT :limit)
@@ -46,7 +59,7 @@ def baseline_sql(bbox: tuple[float, float, float, float], full: bool = False) ->
                        FROM dataset d WHERE d.id IN (SELECT dataset_id FROM page)),
           'features', (SELECT coalesce(json_agg(f ORDER BY seq), '[]'::json) FROM page))::text
     """
-    return to_psycopg(sql), {**params, "limit": LIMIT}
+    return to_psycopg(sql), {**params, "limit": limit}
 
 
 def count_in(conn: psycopg.Connection, bbox: tuple[float, float, float, float]) -> int:
@@ -124,6 +137,53 @@ def measure(base_url: str, conninfo: str, targets: list[int], total: int, repeat
                     "matched": found,
                     "bytes": len(body),
                     "full_bytes": full_bytes,
+                    "api": api_t,
+                    "raw": raw_t,
+                    "ratio": api_t["median_ms"] / raw_t["median_ms"],
+                }
+            )
+    return results
+
+
+# Target 1 of issue 12: the views users open first, a page of the whole island and of no filter at all.
+PAGES = [
+    ("whole island", JERSEY_BBOX, 100),
+    ("whole island", JERSEY_BBOX, 1_000),
+    ("no filter", None, 100),
+    ("no filter", None, 1_000),
+]
+
+
+def measure_pages(base_url: str, conninfo: str, repeat: int, warmup: int) -> list[dict]:
+    """Each first page of PAGES through the API (its numberMatched included, as a client gets it)
+    against the raw SQL of the same page (the features checked equal first)."""
+    results = []
+    client = http.client.HTTPConnection(urllib.parse.urlsplit(base_url).netloc, timeout=120)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        viewer = anonymous(conn)
+        for name, bbox, limit in PAGES:
+            sql, params = baseline_sql(bbox, limit=limit, viewer=viewer)
+            query = {"limit": str(limit)} | ({"bbox": ",".join(map(str, bbox))} if bbox else {})
+            path = "/api/v1/observations?" + urllib.parse.urlencode(query)
+
+            def api(path=path) -> bytes:
+                client.request("GET", path)
+                response = client.getresponse()
+                body = response.read()
+                if response.status != 200:
+                    raise AssertionError(f"GET answered {response.status}: {body[:300]!r}")
+                return body
+
+            def raw(sql=sql, params=params) -> str:
+                return conn.execute(sql, params).fetchone()[0]
+
+            features = check_same(api(), raw())
+            api_t, raw_t = paired_medians(api, raw, repeat, warmup)
+            results.append(
+                {
+                    "page": name,
+                    "limit": limit,
+                    "features": features,
                     "api": api_t,
                     "raw": raw_t,
                     "ratio": api_t["median_ms"] / raw_t["median_ms"],

@@ -27,6 +27,19 @@ def read_rows(read: list[dict]) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
+def page_rows(pages: list[dict], target: float = 1.3) -> list[tuple[str, str, str, str, str]]:
+    return [
+        (
+            f"GET {r['page']}, limit={r['limit']:,} ({r['features']:,} features)",
+            f"{r['api']['median_ms']:.1f} ms (p95 {r['api']['p95_ms']:.1f})",
+            f"{r['raw']['median_ms']:.1f} ms (p95 {r['raw']['p95_ms']:.1f}, raw SQL)",
+            f"{r['ratio']:.2f}x",
+            f"<= {target}x {'ok' if r['ratio'] <= target else 'MISSED'}",
+        )
+        for r in pages
+    ]
+
+
 def size_rows(read: list[dict], target_mb: float = 6.0) -> list[tuple[str, str, str, str, str]]:
     rows = []
     for r in read:
@@ -108,6 +121,7 @@ def table(results: dict) -> str:
             )
         )
     rows += read_rows(results.get("read", []))
+    rows += page_rows(results.get("pages", []))
     rows += size_rows(results.get("read", []))
     rows += count_rows(results.get("counts", []))
     if results.get("throughput"):

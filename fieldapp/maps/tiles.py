@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.access import ANONYMOUS
 from fieldapp.datasets.queries import agreement_labels_sql
+from fieldapp.db import no_jit
 from fieldapp.errors import BadRequest
 from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.maps.queries import dataset_where_sql
@@ -158,7 +159,8 @@ def tile_sql(tile: TileRequest, query_string: str, known: list[str]) -> tuple[st
 def read_tile(session: Session, tile: TileRequest, query_string: str, known: list[str]) -> tuple[str, bytes | None]:
     """The tile's ETag and its bytes (None when the client's copy, one of `known`, is current)."""
     sql, params = tile_sql(tile, query_string, known)
-    etag, body = session.execute(text(sql), params).one()
+    with no_jit(session):
+        etag, body = session.execute(text(sql), params).one()
     return etag, None if body is None else bytes(body)
 
 

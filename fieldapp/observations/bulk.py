@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from fieldapp.db import no_jit
+
 # What the history trigger reads from the transaction, with its expressions.
 _HISTORY_CONTEXT = {
     "actor_id": "nullif(current_setting('fieldapp.actor_id', true), '')::integer",
@@ -57,7 +59,8 @@ WITH ins AS (
 def run(session: Session, statement: str, params: dict[str, Any]) -> list[Any]:
     """Execute a statement from insert_sql with the row triggers' bulk flag on, then clear it."""
     session.execute(_SET_FLAG)
-    result = list(session.execute(text(statement), params).scalars())
+    with no_jit(session):
+        result = list(session.execute(text(statement), params).scalars())
     # Clear it before anything else runs in this transaction. If the statement failed, the
     # transaction (or savepoint) is rolled back, and that undoes the flag with it.
     session.execute(_CLEAR_FLAG)

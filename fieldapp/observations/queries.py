@@ -15,12 +15,13 @@ from fieldapp.access import (
     Viewer,
     actor_credit_sql,
     closed_datasets_sql,
+    resolved,
     see_record_sql,
     shared_sql,
     viewer_params,
 )
 from fieldapp.contributors.attribution import recorded_by_sql
-from fieldapp.db import in_autocommit
+from fieldapp.db import in_autocommit, no_jit
 from fieldapp.geo.filters import Interval
 from fieldapp.geo.geojson import feature_sql, lean_feature_sql
 from fieldapp.geoprivacy.visible import visible_geometry_sql
@@ -81,7 +82,9 @@ def where_sql(filters: ObservationFilter, viewer: Viewer, estimate: bool = False
     if filters.bbox:
         params.update(dict(zip(("minx", "miny", "maxx", "maxy"), filters.bbox, strict=True)))
         envelope = "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)"
-        geometry = visible_geometry_sql(viewer)
+        # shared_sql is a clause of its own above: the box is tested on the ungated geometry, which the
+        # planner has statistics for (visible_geometry_sql's gated=False).
+        geometry = visible_geometry_sql(viewer, gated=False)
         # The bbox tests what the viewer sees, so it cannot probe precise locations.
         index_hint = f"o.public_geom && {envelope}"
         if geometry != "o.public_geom":
@@ -140,6 +143,7 @@ def list_observations(
     """One page of matching observations: the features array and the datasets they name as JSON text,
     how many match (`matched`, and `estimated` when that is the planner's estimate), and paging facts."""
     counting = counting or Counting()
+    viewer = resolved(session, viewer)
     filters = with_dataset_ids(session, filters)
     where, params = where_sql(filters, viewer)
     params.update({"after": after or 0, "limit": limit, "limit_plus": limit + 1})
@@ -161,11 +165,13 @@ def list_observations(
         FROM (SELECT max(seq) AS last_seq, count(*) AS returned, array_agg(seq) AS seqs,
                      coalesce(json_agg(feature ORDER BY seq), '[]'::json)::text AS features FROM shown) AS s
     """
-    row = session.execute(text(sql), params).one()
-    if not after and not row.more:  # the first page holds every match: nothing left to count
-        matched, estimated = row.returned, False
-    else:
-        matched, estimated = count_matches(session, where, params, counting, estimate_sql(session, filters, viewer))
+    with no_jit(session):
+        row = session.execute(text(sql), params).one()
+        if not after and not row.more:  # the first page holds every match: nothing left to count
+            matched, estimated = row.returned, False
+        else:
+            estimate_where = estimate_sql(session, filters, viewer)
+            matched, estimated = count_matches(session, where, params, counting, estimate_where)
     return {
         "matched": matched,
         "estimated": estimated,
