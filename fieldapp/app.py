@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.observations.views import bp as observation_views
     from fieldapp.ogcapi.views import bp as ogc_api
     from fieldapp.participation.views import bp as participation_views
+    from fieldapp.people.views import bp as people_views
     from fieldapp.projects.views import bp as projects_views
     from fieldapp.pwa.views import bp as pwa
     from fieldapp.sensing.views import bp as sensing_views
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(transfer_views)
     app.register_blueprint(ogc_api)
     app.register_blueprint(consent_views)
+    app.register_blueprint(people_views)
 
 
 def register_api(app: Flask) -> None:

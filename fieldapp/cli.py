@@ -163,3 +163,128 @@ def users_password(email: str, password: str) -> None:
     except FieldAppError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"Password set for {email}.")
+
+
+def _people(action):
+    """Run a staff action on accounts as the server's operator; errors become a clean message."""
+    from fieldapp.errors import FieldAppError
+    from fieldapp.people.service import CLI_OPERATOR
+
+    try:
+        with get_db().session() as session:
+            result = action(session, CLI_OPERATOR)
+            session.commit()
+            return result
+    except FieldAppError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+def _link(secret: str) -> str:
+    settings = current_app.extensions["fieldapp.settings"]
+    return f"{settings.base_url.rstrip('/')}/account/set-password/{secret}"
+
+
+@users_group.command("list")
+@click.option("--search", default="", help="Only accounts whose email or name contains this.")
+def users_list(search: str) -> None:
+    """List accounts: email, role, state, API tokens."""
+    from fieldapp.people.service import list_accounts
+
+    for a in _people(lambda s, actor: list_accounts(s, actor, search)):
+        state = "deactivated" if not a["active"] else ("invited" if not a["has_password"] else "active")
+        click.echo(f"{a['email']}\t{a['role']}\t{state}\t{a['tokens']} token(s)\t{a['display_name']}")
+
+
+@users_group.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["member", "steward", "staff", "admin"]))
+def users_role(email: str, role: str) -> None:
+    """Give an account another role."""
+    from fieldapp.people.service import find_account, set_role
+
+    _people(lambda s, actor: set_role(s, actor, find_account(s, actor, email), role))
+    click.echo(f"{email} is now {role}.")
+
+
+@users_group.command("deactivate")
+@click.argument("email")
+def users_deactivate(email: str) -> None:
+    """Deactivate an account: it cannot sign in, its sessions end and its tokens stop working."""
+    from fieldapp.people.service import find_account, set_active
+
+    _people(lambda s, actor: set_active(s, actor, find_account(s, actor, email), False))
+    click.echo(f"{email} is deactivated.")
+
+
+@users_group.command("reactivate")
+@click.argument("email")
+def users_reactivate(email: str) -> None:
+    """Reactivate a deactivated account."""
+    from fieldapp.people.service import find_account, set_active
+
+    _people(lambda s, actor: set_active(s, actor, find_account(s, actor, email), True))
+    click.echo(f"{email} is active again.")
+
+
+@users_group.command("reset")
+@click.argument("email")
+def users_reset(email: str) -> None:
+    """Print a one-time link (FIELDAPP_LINK_HOURS) with which the account sets a new password."""
+    from fieldapp.people.service import find_account, reset_link
+
+    hours = current_app.extensions["fieldapp.settings"].link_hours
+    secret = _people(lambda s, actor: reset_link(s, actor, find_account(s, actor, email), hours))
+    click.echo(f"One-time link for {email} (works once, for {hours} hours): {_link(secret)}")
+
+
+@users_group.command("tokens")
+@click.argument("email")
+def users_tokens(email: str) -> None:
+    """List an account's API tokens (label and date; the secrets are never stored)."""
+    from fieldapp.accounts.tokens import list_tokens
+    from fieldapp.people.service import find_account
+
+    for t in _people(lambda s, actor: list_tokens(s, find_account(s, actor, email))):
+        click.echo(f"{t['id']}\t{t['created_at'][:10]}\t{t['label'] or ''}")
+
+
+@users_group.command("invite")
+@click.argument("email")
+@click.option("--role", default="member", show_default=True, type=click.Choice(["member", "steward", "staff", "admin"]))
+@click.option("--name", default="", help="How they are credited (they can change it).")
+@click.option("--steward", "slugs", multiple=True, help="A dataset (slug) they will steward; repeat for more.")
+def users_invite(email: str, role: str, name: str, slugs: tuple[str, ...]) -> None:
+    """Invite someone: an account without a password, and a one-time link to choose it (emailed when
+    FIELDAPP_SMTP_URL is set, printed always)."""
+    from sqlalchemy import select
+
+    from fieldapp.datasets.models import Dataset
+    from fieldapp.people.service import invite
+
+    hours = current_app.extensions["fieldapp.settings"].link_hours
+
+    def action(session, actor):
+        ids = dict(session.execute(select(Dataset.slug, Dataset.id).where(Dataset.slug.in_(slugs))).all())
+        if missing := [s for s in slugs if s not in ids]:
+            raise click.ClickException(f"No dataset {missing[0]!r}.")
+        return invite(session, actor, email, name, role, list(ids.values()), hours)[1]
+
+    link = _link(_people(action))
+    _mail_invite(email, link, hours)
+    click.echo(f"Invited {email} as {role}. One-time link (works once, for {hours} hours): {link}")
+
+
+def _mail_invite(email: str, link: str, hours: int) -> None:
+    from fieldapp.mail import MailError, mail_configured, send_mail
+
+    settings = current_app.extensions["fieldapp.settings"]
+    if not mail_configured(settings):
+        return
+    body = (
+        f"Hello,\n\nYou are invited to fieldapp. Choose your password here (works once, for {hours} hours):\n{link}\n"
+    )
+    try:
+        send_mail(settings, email, "You are invited to fieldapp", body)
+        click.echo(f"Emailed the link to {email}.")
+    except MailError as exc:
+        click.echo(f"The email could not be sent ({exc}); pass the link on yourself.", err=True)

@@ -114,6 +114,16 @@ class Settings:
     # PostgreSQL's JIT compiler for the app's connections. Off by default: PostGIS functions are
     # estimated costly, so JIT switches on and compiles for longer than the queries run.
     db_jit: bool = False
+    # Email (invitations, password resets, notification digests) goes out through this SMTP server when
+    # set: smtp://[user:password@]host[:port] (STARTTLS when the server offers it) or smtps:// (TLS).
+    # Without it, pages show the one-time link for staff to pass on, and no digest is sent.
+    smtp_url: str = ""
+    # The sender of that email.
+    mail_from: str = "fieldapp@localhost"
+    # The site's own address, for links in email sent outside a request (digests, the CLI's links).
+    base_url: str = "http://127.0.0.1:5000"
+    # A one-time link (password reset, invitation) works once, for this many hours.
+    link_hours: int = 72
     # Development mode (random secret, cookies over plain HTTP): only when asked for explicitly.
     development: bool = False
     testing: bool = False
@@ -167,6 +177,11 @@ class Settings:
             if not (prefix.startswith("/") and prefix.endswith("/")):
                 raise SettingsError(f"FIELDAPP_MEDIA_ACCEL_PREFIX must start and end with '/', not {prefix!r}")
             kwargs["media_accel_prefix"] = prefix
+        for name in ("smtp_url", "mail_from", "base_url"):
+            if env.get(f"FIELDAPP_{name.upper()}"):
+                kwargs[name] = env[f"FIELDAPP_{name.upper()}"].strip()
+        if kwargs.get("smtp_url") and not kwargs["smtp_url"].startswith(("smtp://", "smtps://")):
+            raise SettingsError("FIELDAPP_SMTP_URL must start with smtp:// or smtps://")
         if env.get("FIELDAPP_MEDIA_DIR"):
             kwargs["media_dir"] = Path(env["FIELDAPP_MEDIA_DIR"])
         settings = cls(**kwargs)
@@ -209,6 +224,7 @@ _NUMBERS = {
     "export_time_limit_s": 1,
     "export_keep_h": 1,
     "proxy_count": 0,
+    "link_hours": 1,
 }
 
 

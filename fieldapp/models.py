@@ -1,6 +1,6 @@
 """Import every model so the metadata is complete (Alembic, tests)."""
 
-from fieldapp.accounts.models import ApiToken, LoginThrottle, User, UserSession
+from fieldapp.accounts.models import ApiToken, LoginThrottle, OneTimeLink, User, UserSession
 from fieldapp.annotations.models import Annotation
 from fieldapp.comparison.models import ComparisonCell, ComparisonRun
 from fieldapp.consent.models import Consent, TermsVersion
@@ -40,6 +40,7 @@ __all__ = [
     "ImportFile",
     "ImportJob",
     "LoginThrottle",
+    "OneTimeLink",
     "MapCell",
     "MapDatasetState",
     "Media",

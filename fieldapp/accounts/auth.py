@@ -20,7 +20,11 @@ def init_auth(app: Flask) -> None:
 
     @app.context_processor
     def _inject_user():
-        return {"current_user": current_user()}
+        # The error page for a bad token renders too: it shows nobody signed in instead of failing again.
+        try:
+            return {"current_user": current_user()}
+        except Unauthorized:
+            return {"current_user": None}
 
 
 def bearer_token() -> str | None:

@@ -41,3 +41,10 @@ class ChangePasswordForm(FlaskForm):
 
 class NewTokenForm(FlaskForm):
     label = StringField(_l("What the token is for (e.g. the phone app)"), validators=[Length(max=100)])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    confirm = PasswordField(
+        _l("New password again"), validators=[EqualTo("password", message=_l("The passwords differ."))]
+    )

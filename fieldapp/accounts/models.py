@@ -13,6 +13,8 @@ from fieldapp.i18n import LANGUAGES
 from fieldapp.vocab import ROLES, sql_in
 
 THROTTLE_SCOPES = ("account", "address", "pair")
+# What a one-time link is for: staff reset a password, or an invitee sets their first one.
+LINK_PURPOSES = ("reset", "invite")
 
 
 class User(Base):
@@ -32,6 +34,8 @@ class User(Base):
     default_dataset_id: Mapped[int | None] = mapped_column(ForeignKey("dataset.id", ondelete="SET NULL"))
     # Staff may give a member the right to create datasets (access.may_create_dataset).
     may_create_datasets: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # A deactivated account cannot sign in, and its sessions and tokens stop working (kept, not deleted).
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # The interface's language chosen on the account (fieldapp/i18n.py); none: the browser's.
     language: Mapped[str | None] = mapped_column(String(5))
@@ -49,6 +53,22 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class OneTimeLink(Base):
+    """A link that sets an account's password once, before it expires: stored as its SHA-256 hash."""
+
+    __tablename__ = "one_time_link"
+    __table_args__ = (CheckConstraint(f"purpose IN {sql_in(LINK_PURPOSES)}", name="purpose"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(8))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
 
 class UserSession(Base):

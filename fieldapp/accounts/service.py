@@ -82,7 +82,9 @@ def token_digest(token: str) -> str:
 
 def user_for_token(session: Session, token: str) -> User | None:
     return session.scalar(
-        select(User).join(ApiToken, ApiToken.user_id == User.id).where(ApiToken.token_hash == token_digest(token))
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_digest(token), User.active)
     )
 
 
@@ -120,7 +122,8 @@ def authenticate(session: Session, email: str, password: str, remote_addr: str, 
     if wait:
         raise SignInLimited(wait)
     user = session.scalar(select(User).where(User.email == email))
-    stored = user.password_hash if user is not None and user.password_hash else None
+    # A deactivated account answers as a wrong password does (after the same Argon2 work).
+    stored = user.password_hash if user is not None and user.password_hash and user.active else None
     if not password_matches(stored or _dummy_hash(), password) or stored is None:
         return None
     forget_attempt(session, wanted)
@@ -178,7 +181,7 @@ def user_for_session(session: Session, user_id: object, session_id: object) -> U
     return session.scalar(
         select(User)
         .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == user_id, UserSession.id_hash == token_digest(session_id))
+        .where(User.id == user_id, UserSession.id_hash == token_digest(session_id), User.active)
     )
 
 

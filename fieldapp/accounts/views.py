@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from fieldapp.accounts.auth import current_user, current_viewer, require_user, sign_in, sign_out
-from fieldapp.accounts.forms import ChangePasswordForm, LoginForm, NewTokenForm, RegisterForm
+from fieldapp.accounts.forms import ChangePasswordForm, LoginForm, NewTokenForm, RegisterForm, SetPasswordForm
+from fieldapp.accounts.links import SPENT, live_link, redeem_link
+from fieldapp.accounts.models import User
 from fieldapp.accounts.service import (
     SignInLimited,
     authenticate,
@@ -116,6 +118,27 @@ def account():
         form.current.errors.append(_("This is not your current password."))
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/account.html", form=form, user=user), status
+
+
+@bp.route("/account/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """A one-time link (an invitation, staff's reset): choose a password, once, then signed in."""
+    db = get_session()
+    link = live_link(db, token) if len(token) <= 100 else None
+    if link is None:
+        page = render_template("accounts/set_password.html", valid=False, spent=SPENT)
+        return page, 404, {"Referrer-Policy": "no-referrer"}
+    form = SetPasswordForm()
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        email = db.get_one(User, link.user_id).email
+        page = render_template("accounts/set_password.html", valid=True, form=form, email=email)
+        return page, status, {"Referrer-Policy": "no-referrer"}
+    user = redeem_link(db, token, form.password.data)
+    sign_in(user)
+    db.commit()
+    flash("Your password is set and you are signed in.")
+    return redirect(url_for("site.home"), 303)
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])

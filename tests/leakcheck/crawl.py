@@ -53,6 +53,10 @@ def path_values(canary: Canary) -> dict[str, list[Any]]:
         "language": ["fr", "pt", "en"],  # /i18n/<language>.json, the browser code's catalogues
         "subject_id": canary.subjects,
         "name_id": canary.names,
+        # Staff pages about an account: the canary's own people (the crawlers are not staff).
+        "user_id": [a.user.id for a in canary.people.values()],
+        # A one-time link nobody was given (a real one would show its holder the account's email, by design).
+        "token": ["fl_never-issued"],
     }
 
 

@@ -137,3 +137,19 @@ def test_no_module_keeps_a_deployment_limit_of_its_own():
         if names:
             found[relative] = names
     assert found == {}
+
+
+def test_mail_settings_come_from_the_environment():
+    base = {"FIELDAPP_ENV": "development"}
+    assert Settings.from_env(base).smtp_url == ""
+    env = base | {"FIELDAPP_SMTP_URL": "smtps://park:pw@mail.example.org", "FIELDAPP_MAIL_FROM": "park@example.org"}
+    settings = Settings.from_env(env | {"FIELDAPP_LINK_HOURS": "24"})
+    assert (settings.smtp_url, settings.mail_from, settings.link_hours) == (
+        env["FIELDAPP_SMTP_URL"],
+        "park@example.org",
+        24,
+    )
+    with pytest.raises(SettingsError, match="FIELDAPP_SMTP_URL"):
+        Settings.from_env(base | {"FIELDAPP_SMTP_URL": "mail.example.org"})
+    with pytest.raises(SettingsError, match="FIELDAPP_LINK_HOURS"):
+        Settings.from_env(base | {"FIELDAPP_LINK_HOURS": "0"})

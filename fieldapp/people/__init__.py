@@ -1,0 +1,1 @@
+"""Park staff run accounts: roles, deactivation, password resets, invitations."""

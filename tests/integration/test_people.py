@@ -1,0 +1,279 @@
+"""Staff run accounts from the web and the CLI: roles, deactivation, one-time links, invitations by email."""
+
+from __future__ import annotations
+
+import dataclasses
+import email
+import email.policy
+import hashlib
+import re
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select, text
+
+from fieldapp import create_app
+from fieldapp.access import may_import, viewer_of
+from fieldapp.accounts.models import OneTimeLink, User
+from tests.integration.test_accounts import PASSWORD, cli, csrf_token, login, signed_in_as, unique_email
+
+NEW_PASSWORD = "a fresh long passphrase"
+
+
+def signed_in(client, make, role="member", name=None):
+    account = make.account(role=role, password=PASSWORD, name=name)
+    assert login(client, account.user.email, PASSWORD).status_code == 302
+    return account
+
+
+def post(client, path: str, data: dict | None = None):
+    return client.post(path, data={"csrf_token": csrf_token(client, "/"), **(data or {})})
+
+
+def shown_link(page: str) -> str:
+    match = re.search(r'value="(http://[^"]+/account/set-password/([^"]+))"', page)
+    assert match, page
+    return "/account/set-password/" + match.group(2)
+
+
+def set_password(client, path: str, password: str = NEW_PASSWORD):
+    return client.post(path, data={"password": password, "confirm": password, "csrf_token": csrf_token(client, path)})
+
+
+# --- who may ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["member", "steward"])
+def test_non_staff_are_refused_every_staff_page(client, make, role):
+    target = make.account()
+    signed_in(client, make, role=role)
+    for path in ("/admin/people", f"/admin/people/{target.user.id}", "/admin/people/invite"):
+        assert client.get(path).status_code == 403, path
+    for path, data in [
+        (f"/admin/people/{target.user.id}/role", {"role": "staff"}),
+        (f"/admin/people/{target.user.id}/active", {"active": "off"}),
+        (f"/admin/people/{target.user.id}/reset", {}),
+        (f"/admin/people/{target.user.id}/creator", {"allowed": "on"}),
+        ("/admin/people/invite", {"email": unique_email(), "role": "admin"}),
+    ]:
+        assert post(client, path, data).status_code == 403, path
+    assert "People</a>" not in client.get("/").text
+
+
+def test_anonymous_visitors_are_asked_to_sign_in(client, make):
+    assert client.get("/admin/people").status_code == 401
+
+
+def test_a_staff_form_needs_its_csrf_token(client, make, db):
+    target = make.account()
+    signed_in(client, make, role="staff")
+    assert client.post(f"/admin/people/{target.user.id}/role", data={"role": "staff"}).status_code == 400
+    db.expire_all()
+    assert db.get(User, target.user.id).role == "member"
+
+
+def test_staff_list_search_and_change_a_role(client, make, db):
+    target = make.account(name="<b>Marie</b>")
+    signed_in(client, make, role="staff")
+    listed = client.get("/admin/people", query_string={"q": target.user.email[:12]})
+    assert target.user.email in listed.text and "&lt;b&gt;Marie&lt;/b&gt;" in listed.text
+    assert client.get("/admin/people", query_string={"q": "%"}).status_code == 200
+    assert post(client, f"/admin/people/{target.user.id}/role", {"role": "steward"}).status_code == 303
+    db.expire_all()
+    assert db.get(User, target.user.id).role == "steward"
+    bad = post(client, f"/admin/people/{target.user.id}/role", {"role": "king"})
+    assert bad.status_code == 422 and "role" in bad.text
+    # Staff do not make admins, nor change their own standing.
+    assert post(client, f"/admin/people/{target.user.id}/role", {"role": "admin"}).status_code == 403
+    assert client.get("/admin/people/999999999999").status_code == 404
+
+
+def test_staff_cannot_act_on_an_admin_or_themselves(client, make, db):
+    admin = make.account(role="admin")
+    staff = signed_in(client, make, role="staff")
+    assert post(client, f"/admin/people/{admin.user.id}/active", {"active": "off"}).status_code == 403
+    assert post(client, f"/admin/people/{staff.user.id}/role", {"role": "member"}).status_code == 403
+    assert post(client, f"/admin/people/{staff.user.id}/active", {"active": "off"}).status_code == 403
+
+
+def test_a_deactivated_account_cannot_sign_in_nor_use_its_token_or_session(app, client, make, db):
+    person = make.account(password=PASSWORD, name="Deactivated Dora")
+    other = app.test_client()
+    assert login(other, person.user.email, PASSWORD).status_code == 302
+    assert signed_in_as(other) == "Deactivated Dora"
+    signed_in(client, make, role="staff")
+    assert post(client, f"/admin/people/{person.user.id}/active", {"active": "off"}).status_code == 303
+    assert client.get("/account", headers=person.headers).status_code == 401
+    assert signed_in_as(other) is None
+    assert login(app.test_client(), person.user.email, PASSWORD).status_code == 401
+    assert post(client, f"/admin/people/{person.user.id}/active", {"active": "on"}).status_code == 303
+    assert client.get("/account", headers=person.headers).status_code == 200
+
+
+# --- one-time links ------------------------------------------------------------------------------
+
+
+def test_a_reset_link_works_once_and_is_stored_hashed(app, client, make, db):
+    person = make.account(password=PASSWORD, name="Reset Rita")
+    signed_in(client, make, role="staff")
+    page = post(client, f"/admin/people/{person.user.id}/reset")
+    assert page.status_code == 200
+    path = shown_link(page.text)
+    secret = path.rsplit("/", 1)[1]
+    stored = db.scalars(select(OneTimeLink.token_hash).where(OneTimeLink.user_id == person.user.id)).all()
+    assert stored == [hashlib.sha256(secret.encode()).hexdigest()]
+    invitee = app.test_client()
+    form = invitee.get(path)
+    assert form.status_code == 200 and form.headers["Referrer-Policy"] == "no-referrer"
+    short = set_password(invitee, path, "short")
+    assert short.status_code == 400 and "password" in short.text
+    assert set_password(invitee, path).status_code == 303
+    assert signed_in_as(invitee) == "Reset Rita"
+    assert login(app.test_client(), person.user.email, PASSWORD).status_code == 401
+    assert login(app.test_client(), person.user.email, NEW_PASSWORD).status_code == 302
+    # Used: it works no more.
+    again = app.test_client()
+    assert again.get(path).status_code == 404
+    assert again.post(path, data={"password": "x" * 12, "confirm": "x" * 12}).status_code in (400, 404)
+
+
+def test_an_expired_link_and_a_deactivated_accounts_link_do_nothing(app, client, make, db):
+    person = make.account(password=PASSWORD)
+    signed_in(client, make, role="staff")
+    path = shown_link(post(client, f"/admin/people/{person.user.id}/reset").text)
+    db.execute(
+        text("UPDATE one_time_link SET expires_at = now() - interval '1 minute' WHERE user_id = :u"),
+        {"u": person.user.id},
+    )
+    db.commit()
+    assert app.test_client().get(path).status_code == 404
+    path = shown_link(post(client, f"/admin/people/{person.user.id}/reset").text)
+    assert app.test_client().get(path).status_code == 200
+    assert post(client, f"/admin/people/{person.user.id}/active", {"active": "off"}).status_code == 303
+    visitor = app.test_client()
+    assert visitor.get(path).status_code == 404
+    assert app.test_client().get("/account/set-password/fl_guessed").status_code == 404
+
+
+def test_a_new_reset_link_replaces_the_earlier_one(app, client, make):
+    person = make.account(password=PASSWORD)
+    signed_in(client, make, role="staff")
+    first = shown_link(post(client, f"/admin/people/{person.user.id}/reset").text)
+    second = shown_link(post(client, f"/admin/people/{person.user.id}/reset").text)
+    assert app.test_client().get(first).status_code == 404
+    assert app.test_client().get(second).status_code == 200
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+
+def test_staff_invite_a_steward_who_sets_their_own_password(app, client, make, db, dataset):
+    signed_in(client, make, role="staff")
+    email = unique_email("scientist")
+    page = post(
+        client,
+        "/admin/people/invite",
+        {"email": email, "name": "Dr Le Sueur", "role": "member", "datasets": str(dataset.id)},
+    )
+    assert page.status_code == 200, page.text
+    path = shown_link(page.text)
+    invited = db.scalar(select(User).where(User.email == email))
+    assert invited.password_hash is None
+    assert may_import(db, viewer_of(invited), dataset.id)
+    scientist = app.test_client()
+    assert set_password(scientist, path).status_code == 303
+    assert signed_in_as(scientist) == "Dr Le Sueur"
+    assert f"/datasets/{dataset.slug}/edit" in scientist.get(f"/datasets/{dataset.slug}").text
+    taken = post(client, "/admin/people/invite", {"email": email, "role": "member"})
+    assert taken.status_code == 409 and "email" in taken.text
+    bad = post(client, "/admin/people/invite", {"email": unique_email(), "role": "member", "datasets": "x"})
+    assert bad.status_code == 422 and "datasets" in bad.text
+
+
+class Inbox:
+    """What a real SMTP server (aiosmtpd) received."""
+
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        yield inbox, f"smtp://127.0.0.1:{controller.port}"
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mail_app(settings, migrated, connection, smtp):
+    app = create_app(dataclasses.replace(settings, smtp_url=smtp[1], mail_from="park@example.org"))
+    app.extensions["fieldapp.db"].bind_to(connection)
+    yield app
+    app.extensions["fieldapp.db"].engine.dispose()
+
+
+def test_with_smtp_the_invitation_is_emailed_not_shown(mail_app, make, smtp):
+    inbox, _ = smtp
+    client = mail_app.test_client()
+    signed_in(client, make, role="staff")
+    address = unique_email("warden")
+    page = post(client, "/admin/people/invite", {"email": address, "role": "member"})
+    assert page.status_code == 200
+    assert "/account/set-password/" not in page.text and "We have emailed them" in page.text
+    [message] = inbox.messages
+    assert message.rcpt_tos == [address] and message.mail_from == "park@example.org"
+    body = email.message_from_bytes(message.content, policy=email.policy.default).get_content()
+    link = re.search(r"http://\S+/account/set-password/(\S+)", body).group(1)
+    invitee = mail_app.test_client()
+    assert set_password(invitee, f"/account/set-password/{link}").status_code == 303
+
+
+def test_without_a_reachable_server_the_link_is_shown(app, settings, migrated, connection, make):
+    broken = create_app(dataclasses.replace(settings, smtp_url=f"smtp://127.0.0.1:{_free_port()}"))
+    broken.extensions["fieldapp.db"].bind_to(connection)
+    client = broken.test_client()
+    signed_in(client, make, role="staff")
+    page = post(client, "/admin/people/invite", {"email": unique_email(), "role": "member"})
+    assert "could not be sent" in page.text and "/account/set-password/" in page.text
+    broken.extensions["fieldapp.db"].engine.dispose()
+
+
+# --- the CLI -------------------------------------------------------------------------------------
+
+
+def test_cli_users_list_role_deactivate_reset_tokens_invite(app, make, db, dataset):
+    person = make.account(password=PASSWORD)
+    email = person.user.email
+    listed = cli(app, "users", "list", "--search", email)
+    assert listed.exit_code == 0 and email in listed.output and "active" in listed.output
+    assert cli(app, "users", "role", email, "steward").exit_code == 0
+    db.expire_all()
+    assert db.get(User, person.user.id).role == "steward"
+    assert cli(app, "users", "deactivate", email).exit_code == 0
+    assert "deactivated" in cli(app, "users", "list", "--search", email).output
+    assert cli(app, "users", "reactivate", email).exit_code == 0
+    tokens = cli(app, "users", "tokens", email)
+    assert tokens.exit_code == 0 and len(tokens.output.strip().splitlines()) == 1
+    reset = cli(app, "users", "reset", email)
+    assert reset.exit_code == 0
+    path = re.search(r"(/account/set-password/\S+)", reset.output).group(1)
+    assert set_password(app.test_client(), path).status_code == 303
+    invited = cli(app, "users", "invite", unique_email("cli"), "--role", "steward", "--steward", dataset.slug)
+    assert invited.exit_code == 0 and "/account/set-password/" in invited.output
+    unknown = cli(app, "users", "role", "nobody@example.org", "staff")
+    assert unknown.exit_code != 0 and "No account" in unknown.output
