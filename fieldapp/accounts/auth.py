@@ -20,11 +20,7 @@ def init_auth(app: Flask) -> None:
 
     @app.context_processor
     def _inject_user():
-        # The error page for a bad token renders too: it shows nobody signed in instead of failing again.
-        try:
-            return {"current_user": current_user()}
-        except Unauthorized:
-            return {"current_user": None}
+        return {"current_user": current_user()}
 
 
 def bearer_token() -> str | None:
@@ -50,6 +46,8 @@ def _resolve_user() -> User | None:
     if token is not None:
         user = user_for_token(get_session(), token)
         if user is None:
+            # The 401 page then renders for nobody, rather than failing again on the same token.
+            g.current_user = None
             raise Unauthorized("This API token is not valid.")
         # A valid token speaks for the request alone: the session cookie is ignored.
         g.authenticated_by_token = True
