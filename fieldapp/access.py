@@ -381,9 +381,19 @@ def actor_credit_sql(contributor: str, user: str, own_contributor: str) -> str:
 
 
 def may_withdraw(session: Session, viewer: Viewer, contributor_id: int) -> bool:
-    """May the viewer withdraw the records credited to this contributor? Whoever may credit records to it:
-    the person, the owner of a pseudonym, the members of a group for the group."""
-    return may_credit(session, viewer, contributor_id)
+    """May the viewer withdraw the records credited to this contributor? The person, the owner of a
+    pseudonym, and for a group its admins alone (a member credits the group but does not decide for it).
+    Withdrawal is not a privilege: staff follow the same rule."""
+    if viewer.is_anonymous:
+        return False
+    if contributor_id == viewer.contributor_id:
+        return True
+    sql = (
+        "SELECT EXISTS (SELECT 1 FROM contributor WHERE id = :contributor AND owner_user_id = :viewer_user)"
+        " OR EXISTS (SELECT 1 FROM membership WHERE group_id = :contributor AND member_id = :viewer_contributor"
+        " AND role = 'admin')"
+    )
+    return bool(session.scalar(text(sql), viewer_params(viewer) | {"contributor": contributor_id}))
 
 
 def may_steward_as(session: Session, viewer: Viewer, contributor_id: int) -> bool:

@@ -149,6 +149,23 @@ def users_create(email: str, role: str, name: str | None, password: str | None, 
         click.echo(f"API token (shown once): {secret}")
 
 
+@users_group.command("group-role")
+@click.argument("email")
+@click.argument("group_id", type=int)
+@click.option("--role", default="admin", show_default=True, type=click.Choice(["member", "admin"]))
+def users_group_role(email: str, group_id: int, role: str) -> None:
+    """Make an account a group's admin (who withdraws the group's records) or a plain member."""
+    from fieldapp.contributors.service import set_group_role
+    from fieldapp.errors import FieldAppError
+
+    try:
+        with get_db().session() as session:
+            set_group_role(session, group_id, email, role)
+    except FieldAppError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"{email} is now {role} of group {group_id}.")
+
+
 @users_group.command("password")
 @click.argument("email")
 @click.password_option(help="The new password (asked for when not given).")

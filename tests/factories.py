@@ -49,12 +49,14 @@ class Factory:
         self.session.commit()
         return Account(user, token)
 
-    def group(self, name: str, members: list[Account] = ()) -> Contributor:
+    def group(self, name: str, members: list[Account] = (), admins: list[Account] = ()) -> Contributor:
         group = Contributor(kind="group", display_name=name)
         self.session.add(group)
         self.session.flush()
         for member in members:
             self.session.add(Membership(group_id=group.id, member_id=member.user.contributor_id))
+        for admin in admins:
+            self.session.add(Membership(group_id=group.id, member_id=admin.user.contributor_id, role="admin"))
         self.session.commit()
         return group
 

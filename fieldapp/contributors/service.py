@@ -7,8 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldapp.contributors.models import Contributor
-from fieldapp.errors import Invalid
+from fieldapp.errors import Invalid, NotFound
 from fieldapp.rules import CONTRIBUTOR_NAME_MAX
+from fieldapp.vocab import MEMBERSHIP_ROLES
 
 
 def is_someones_pseudonym(session: Session, contributor_id: int) -> bool:
@@ -67,3 +68,25 @@ def set_membership_shown(session: Session, member_id: int, group_id: int, shown:
         {"shown": shown, "g": group_id, "m": member_id},
     )
     return result.rowcount == 1
+
+
+def set_group_role(session: Session, group_id: int, email: str, role: str) -> None:
+    """Make an account a group's member or admin (vocab.MEMBERSHIP_ROLES), adding the membership if needed."""
+    if role not in MEMBERSHIP_ROLES:
+        raise Invalid(f"Use one of {', '.join(MEMBERSHIP_ROLES)}.", [{"path": "role", "message": "unknown role"}])
+    group = session.get(Contributor, group_id)
+    if group is None or group.kind != "group":
+        raise NotFound(f"No group {group_id}.")
+    member = session.scalar(
+        text("SELECT contributor_id FROM user_account WHERE lower(email) = lower(:email)"), {"email": email}
+    )
+    if member is None:
+        raise NotFound(f"No account {email!r}.")
+    session.execute(
+        text(
+            "INSERT INTO membership (group_id, member_id, shown, role) VALUES (:g, :m, true, :role)"
+            " ON CONFLICT (group_id, member_id) DO UPDATE SET role = EXCLUDED.role"
+        ),
+        {"g": group_id, "m": member, "role": role},
+    )
+    session.commit()

@@ -123,7 +123,11 @@ def _ensure_contributor(session: Session, kind: str, name: str) -> int:
 
 
 def _ensure_memberships(session: Session, group_id: int, member_ids: list[int]) -> None:
-    rows = [{"group_id": group_id, "member_id": member_id, "shown": True} for member_id in member_ids]
+    """The members of the group; the first is its admin (who may withdraw the group's records)."""
+    rows = [
+        {"group_id": group_id, "member_id": member_id, "shown": True, "role": "admin" if i == 0 else "member"}
+        for i, member_id in enumerate(member_ids)
+    ]
     session.execute(pg_insert(Membership).values(rows).on_conflict_do_nothing())
 
 

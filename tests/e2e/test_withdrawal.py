@@ -35,7 +35,7 @@ class Grounds:
                 text("INSERT INTO contributor (kind, display_name) VALUES ('group', 'Bass fishers (e2e)') RETURNING id")
             ).scalar_one()
             session.execute(
-                text("INSERT INTO membership (group_id, member_id, shown) VALUES (:g, :m, true)"),
+                text("INSERT INTO membership (group_id, member_id, shown, role) VALUES (:g, :m, true, 'admin')"),
                 {"g": self.group, "m": fisher.contributor_id},
             )
         self.slug = live_server.slug("grounds")

@@ -62,14 +62,37 @@ def test_a_fisher_withdraws_a_datasets_records_and_sees_earlier_exports(client, 
     assert "Withdraw these records" not in client.get(f"/contributors/{fisher.user.contributor_id}").text
 
 
-def test_a_groups_member_withdraws_the_groups_records(client, db, make):
+def test_a_groups_admin_withdraws_the_groups_records_and_a_plain_member_may_not(client, db, make):
     steward, member, outsider = make.account(role="steward"), make.account(name="Member"), make.account()
-    group = make.group("Bass fishers", [member])
+    admin, staff = make.account(name="Admin"), make.account(role="staff")
+    group = make.group("Bass fishers", [member], admins=[admin])
     db.commit()
     grounds = make.dataset(steward)
     record = _post(client, member, grounds.slug, contributor_id=group.id)
     url = f"/api/v1/contributors/{group.id}/withdrawal"
-    assert client.post(url, json={}, headers=outsider.headers).status_code == 403
-    assert client.post(url, json={}, headers=member.headers).get_json()["withdrawn_now"] == 1
+    for who in (outsider, member, staff):
+        assert client.post(url, json={}, headers=who.headers).status_code == 403
+    assert client.get(f"/api/v1/observations/{record}").status_code == 200
+    # The group's page offers the withdrawal to its admin alone.
+    assert "Withdraw these records" not in client.get(f"/contributors/{group.id}", headers=member.headers).text
+    assert "Withdraw these records" in client.get(f"/contributors/{group.id}", headers=admin.headers).text
+    assert client.post(url, json={}, headers=admin.headers).get_json()["withdrawn_now"] == 1
     assert client.get(f"/api/v1/observations/{record}").status_code == 404
     assert client.get(url, headers=outsider.headers).status_code == 404
+
+
+def test_staff_name_a_groups_admin_from_the_command_line(app, client, db, make):
+    from fieldapp.cli import main
+
+    member, steward = make.account(name="Member"), make.account(role="steward")
+    group = make.group("Crab potters", [member])
+    grounds = make.dataset(steward)
+    _post(client, member, grounds.slug, contributor_id=group.id)
+    url = f"/api/v1/contributors/{group.id}/withdrawal"
+    assert client.post(url, json={}, headers=member.headers).status_code == 403
+    runner = app.test_cli_runner()
+    result = runner.invoke(main, args=["users", "group-role", member.user.email, str(group.id)])
+    assert result.exit_code == 0, result.output
+    assert client.post(url, json={}, headers=member.headers).get_json()["withdrawn_now"] == 1
+    unknown = runner.invoke(main, args=["users", "group-role", member.user.email, str(member.user.contributor_id)])
+    assert unknown.exit_code != 0 and "No group" in unknown.output
