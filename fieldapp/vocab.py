@@ -15,7 +15,7 @@ LICENCE_URIS = {
 VISIBILITIES = ("public", "generalised", "private")
 CONTRIBUTOR_KINDS = ("person", "group")
 # A person's part in a group: its admins act for the group (withdrawing its records), members credit it.
-MEMBERSHIP_ROLES = ("member", "admin")
+GROUP_ROLES = ("member", "admin")
 SUBJECT_KINDS = ("taxon", "habitat", "other")
 OCCURRENCE_STATUSES = ("present", "absent")
 TRENDS = ("increasing", "stable", "decreasing")

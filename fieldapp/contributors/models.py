@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.db import Base
 from fieldapp.rules import CONTRIBUTOR_NAME_MAX
-from fieldapp.vocab import CONTRIBUTOR_KINDS, MEMBERSHIP_ROLES, sql_in
+from fieldapp.vocab import CONTRIBUTOR_KINDS, GROUP_ROLES, sql_in
 
 
 class Contributor(Base):
@@ -37,10 +37,10 @@ class Membership(Base):
     """A person's membership of a group; they choose whether it is shown."""
 
     __tablename__ = "membership"
-    __table_args__ = (CheckConstraint(f"role IN {sql_in(MEMBERSHIP_ROLES)}", name="role"),)
+    __table_args__ = (CheckConstraint(f"role IN {sql_in(GROUP_ROLES)}", name="role"),)
 
     group_id: Mapped[int] = mapped_column(ForeignKey("contributor.id", ondelete="CASCADE"), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("contributor.id", ondelete="CASCADE"), primary_key=True)
     shown: Mapped[bool] = mapped_column(Boolean, default=True)
-    # vocab.MEMBERSHIP_ROLES: a group's admins act for it (access.may_withdraw); members credit it.
+    # vocab.GROUP_ROLES: a group's admins act for it (access.may_withdraw); members credit it.
     role: Mapped[str] = mapped_column(String(16), default="member", server_default="member")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from fieldapp.contributors.models import Contributor
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.rules import CONTRIBUTOR_NAME_MAX
-from fieldapp.vocab import MEMBERSHIP_ROLES
+from fieldapp.vocab import GROUP_ROLES
 
 
 def is_someones_pseudonym(session: Session, contributor_id: int) -> bool:
@@ -71,9 +71,9 @@ def set_membership_shown(session: Session, member_id: int, group_id: int, shown:
 
 
 def set_group_role(session: Session, group_id: int, email: str, role: str) -> None:
-    """Make an account a group's member or admin (vocab.MEMBERSHIP_ROLES), adding the membership if needed."""
-    if role not in MEMBERSHIP_ROLES:
-        raise Invalid(f"Use one of {', '.join(MEMBERSHIP_ROLES)}.", [{"path": "role", "message": "unknown role"}])
+    """Make an account a group's member or admin (vocab.GROUP_ROLES), adding the membership if needed."""
+    if role not in GROUP_ROLES:
+        raise Invalid(f"Use one of {', '.join(GROUP_ROLES)}.", [{"path": "role", "message": "unknown role"}])
     group = session.get(Contributor, group_id)
     if group is None or group.kind != "group":
         raise NotFound(f"No group {group_id}.")
