@@ -4,15 +4,15 @@ Until now any member could withdraw everything credited to the group. Existing m
 'member': a group's admins are named afterwards (`fieldapp users group-role EMAIL GROUP_ID`), so nobody gains the
 right by the upgrade.
 
-Revision ID: 0035
-Revises: 0034
+Revision ID: 0036
+Revises: 0035
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0035"
-down_revision = "0034"
+revision = "0036"
+down_revision = "0035"
 branch_labels = None
 depends_on = None
 
