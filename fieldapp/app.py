@@ -55,7 +55,7 @@ def register_template_globals(app: Flask) -> None:
     from fieldapp.geodata import COASTLINE_CREDIT
     from fieldapp.headers import csp_nonce, nonced
     from fieldapp.pwa.modules import module_preloads
-    from fieldapp.ui import ANNOTATION_WORDS, OUTLINE_STYLE
+    from fieldapp.ui import ANNOTATION_WORDS, OUTLINE_STYLE, kind_label, kind_word, word
 
     # Fixed words only: a template global runs on every page, so it must never query.
     # outline_style: the small Leaflet maps (static/js/map.js) draw the outline as the folium maps do.
@@ -66,6 +66,9 @@ def register_template_globals(app: Flask) -> None:
         outline_style=json.dumps(OUTLINE_STYLE),
         coast_credit=COASTLINE_CREDIT,
         module_preloads=module_preloads,
+        kind_label=kind_label,
+        kind_word=kind_word,
+        word=word,
     )
     app.jinja_env.filters["nonced"] = nonced
 

@@ -42,6 +42,7 @@ __all__ = [
     "init_i18n",
     "js_catalogue",
     "month_name",
+    "month_short",
     "month_range",
     "ngettext",
 ]
@@ -88,6 +89,7 @@ def init_i18n(app: Flask, account_language: Callable[[], str | None]) -> None:
         format_number=format_number,
         month_range=month_range,
         month_name=month_name,
+        month_short=month_short,
         decade=decade,
     )
 
@@ -125,6 +127,11 @@ def format_number(value: float | int, digits: int | None = None) -> str:
 def month_name(month: int) -> str:
     """The month's full name as it stands alone ("April", "avril", "abril")."""
     return str(get_month_names("wide", "stand-alone", locale=format_locale())[month])
+
+
+def month_short(month: int) -> str:
+    """The month's short name as it stands alone ("Apr", "avr.", "abr.")."""
+    return str(get_month_names("abbreviated", "stand-alone", locale=format_locale())[month])
 
 
 def month_range(first: int, last: int) -> str:

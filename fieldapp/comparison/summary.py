@@ -28,7 +28,7 @@ def side_datasets(session: Session, selection: Selection) -> list[dict[str, Any]
 
 def label(selection: Selection, datasets: list[dict[str, Any]]) -> str:
     """A plain name for a side: its datasets' titles or its knowledge kind."""
-    name = KIND_LABELS[selection.kind] if selection.kind else " + ".join(d["title"] for d in datasets)
+    name = str(KIND_LABELS[selection.kind]) if selection.kind else " + ".join(d["title"] for d in datasets)
     return f"{name} ({selection.subject})" if selection.subject else name
 
 

@@ -27,11 +27,7 @@ from fieldapp.transfer.offers import dataset_offers
 from fieldapp.vocab import LICENCE_URIS, LICENCES, TK_LABELS, VISIBILITIES
 
 bp = Blueprint("datasets", __name__)
-RECORDING_WORDS = {
-    "open": "Any member may record into it",
-    "groups": "Only members of the groups chosen below",
-    "invited": "Only the people named below",
-}
+RECORDING_WORDS = ui.CODE_WORDS["recording"]
 
 
 @bp.get("/datasets")
@@ -163,7 +159,7 @@ def dataset_detail(slug: str):
         "datasets/detail.html",
         dataset=dataset,
         parts=dataset_map(session, dataset),
-        label=ui.KIND_LABELS[dataset["knowledge_kind"]],
+        label=str(ui.KIND_LABELS[dataset["knowledge_kind"]]),
         licence_uri=LICENCE_URIS.get(dataset["licence"]),
         legend_note=ui.LEGEND_NOTE,
         credit=COASTLINE_CREDIT,

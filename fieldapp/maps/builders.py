@@ -152,7 +152,7 @@ def add_dataset_layers(
                     f"fieldappMap.attach({m.get_name()}, {grid.get_name()}, {group.get_name()}, {script_json(slug)});"
                 ).add_to(m)
         _Hook(f"fieldappMap.dataset({m.get_name()}, {group.get_name()}, {script_json(slug)});").add_to(m)
-        groups.setdefault(ui.KIND_LABELS[kind], []).append(group)
+        groups.setdefault(str(ui.KIND_LABELS[kind]), []).append(group)
     if groups:
         control = GroupedLayerControl(groups, exclusive_groups=False, collapsed=False)
         control.default_js = [(n, static_url(VENDORED[n])) for n, _ in control.default_js]

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template
 
 from fieldapp.accounts.auth import current_viewer
 from fieldapp.db import get_session
+from fieldapp.i18n import _
 from fieldapp.participation import queries
 from fieldapp.participation.charts import Series, stacked_bars
 from fieldapp.ui import ANNOTATION_WORDS, KIND_COLOURS, KIND_LABELS
@@ -27,7 +28,7 @@ def pivot(rows, key: str, value: str, groups) -> tuple[list[str], dict[str, list
 
 def kind_chart(title: str, rows, value: str) -> tuple[str, list[str], dict[str, list[float]]]:
     months, values = pivot(rows, "kind", value, KNOWLEDGE_KINDS)
-    series = [Series(KIND_LABELS[k], KIND_COLOURS[k], values[k]) for k in KNOWLEDGE_KINDS]
+    series = [Series(str(KIND_LABELS[k]), KIND_COLOURS[k], values[k]) for k in KNOWLEDGE_KINDS]
     return stacked_bars(title, months, series), months, values
 
 
@@ -38,14 +39,17 @@ def participation_page():
     annotations = queries.annotations_by_month(session, viewer)
     months_a, by_type = pivot(annotations, "kind", "n", ANNOTATION_KINDS)
     charts = {
-        "contributors": kind_chart("Contributors active per month, by knowledge kind", monthly, "contributors"),
-        "observations": kind_chart("Observations recorded per month, by knowledge kind", monthly, "observations"),
-        "minutes": kind_chart("Volunteer time recorded per month (minutes), by knowledge kind", monthly, "minutes"),
+        "contributors": kind_chart(_("Contributors active per month, by knowledge kind"), monthly, "contributors"),
+        "observations": kind_chart(_("Observations recorded per month, by knowledge kind"), monthly, "observations"),
+        "minutes": kind_chart(_("Volunteer time recorded per month (minutes), by knowledge kind"), monthly, "minutes"),
         "annotations": (
             stacked_bars(
-                "Annotations per month, by type",
+                _("Annotations per month, by type"),
                 months_a,
-                [Series(ANNOTATION_WORDS[k].many, ANNOTATION_WORDS[k].colour, by_type[k]) for k in ANNOTATION_KINDS],
+                [
+                    Series(str(ANNOTATION_WORDS[k].many), ANNOTATION_WORDS[k].colour, by_type[k])
+                    for k in ANNOTATION_KINDS
+                ],
             ),
             months_a,
             by_type,

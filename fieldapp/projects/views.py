@@ -22,6 +22,7 @@ from fieldapp.db import get_session
 from fieldapp.errors import Conflict, FieldAppError, Invalid, NotFound
 from fieldapp.geo.filters import parse_args
 from fieldapp.http import load
+from fieldapp.i18n import _l
 from fieldapp.projects import evaluation, queries, service
 from fieldapp.projects.schemas import (
     CheckinSchema,
@@ -35,18 +36,18 @@ from fieldapp.vocab import CO_PRODUCERS
 
 bp = Blueprint("projects", __name__)
 CELL_WORDS = {
-    "professional_design_and_delivery": "Professional design and delivery",
-    "professional_design_community_delivery": "Professional design, community delivery",
-    "community_design_professional_delivery": "Community design, professional delivery",
-    "co_designed_and_co_delivered": "Co-designed and co-delivered",
+    "professional_design_and_delivery": _l("Professional design and delivery"),
+    "professional_design_community_delivery": _l("Professional design, community delivery"),
+    "community_design_professional_delivery": _l("Community design, professional delivery"),
+    "co_designed_and_co_delivered": _l("Co-designed and co-delivered"),
 }
 WELLBEING_WORDS = {
-    "life_satisfaction": "How satisfied with life nowadays",
-    "worthwhile": "How worthwhile the things done in life feel",
-    "happiness": "How happy yesterday",
-    "anxiety": "How anxious yesterday (lower is better)",
+    "life_satisfaction": _l("How satisfied with life nowadays"),
+    "worthwhile": _l("How worthwhile the things done in life feel"),
+    "happiness": _l("How happy yesterday"),
+    "anxiety": _l("How anxious yesterday (lower is better)"),
 }
-WHO_WORDS = {"community": "the community", "professionals": "professionals", "both": "both together"}
+WHO_WORDS = {"community": _l("the community"), "professionals": _l("professionals"), "both": _l("both together")}
 
 
 def _reasons(exc: FieldAppError) -> str:

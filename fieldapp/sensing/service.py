@@ -174,7 +174,7 @@ def _source(dataset: dict[str, Any], bins, statements, query: SensingQuery) -> d
         "level": "dataset",
         "dataset": dataset["slug"],
         "kind": dataset["knowledge_kind"],
-        "label": f"{dataset['title']} ({KIND_LABELS[dataset['knowledge_kind']].lower()})",
+        "label": f"{dataset['title']} ({str(KIND_LABELS[dataset['knowledge_kind']]).lower()})",
         "title": dataset["title"],
         "bins": bins,
         "measures": measures,
@@ -213,7 +213,7 @@ def _kind_source(kind: str, datasets: list[dict[str, Any]], query: SensingQuery)
     return {
         "level": "kind",
         "kind": kind,
-        "label": KIND_LABELS[kind],
+        "label": str(KIND_LABELS[kind]),
         "datasets": [s["dataset"] for s in datasets],
         "bins": bins,
         "measures": measures,

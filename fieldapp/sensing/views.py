@@ -47,7 +47,19 @@ def _map_words() -> dict[str, str]:
     }
 
 
-MEASURE_WORDS = {"reporting_rate": "Reporting rate", "count": "Median count", "abundance": "Median abundance class"}
+MEASURE_WORDS = {
+    "reporting_rate": _l("Reporting rate"),
+    "count": _l("Median count"),
+    "abundance": _l("Median abundance class"),
+    "statements": _l("Statements"),
+}
+DIRECTION_WORDS = {
+    "increase": _l("increase"),
+    "decrease": _l("decrease"),
+    "no clear direction": _l("no clear direction"),
+    "too little data": _l("too little data"),
+}
+STRENGTH_WORDS = {"strong": _l("strong"), "moderate": _l("moderate"), "weak": _l("weak")}
 
 
 def _subject_names() -> list[str]:
@@ -127,6 +139,8 @@ def sensing_page():
         csv_link=csv_link,
         colours=KIND_COLOURS,
         measure_words=MEASURE_WORDS,
+        direction_words=DIRECTION_WORDS,
+        strength_words=STRENGTH_WORDS,
         json=json,
         **context,
     )

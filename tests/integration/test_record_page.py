@@ -53,7 +53,8 @@ def test_the_history_shows_who_changed_what(client, make):
     client.patch(f"/api/v1/observations/{oid}", json={"properties": {"count": 7}}, headers=warden.headers)
     page = client.get(f"/observations/{oid}", headers=warden.headers).text
     history = _history(page)
-    for action in ("create", "update"):
+    # The actions in words (the history table keeps the codes create and update).
+    for action in ("created", "changed"):
         assert f"<strong>{action}</strong> by Warden Vibert" in history
     assert "count (empty → 7)" in history
 
