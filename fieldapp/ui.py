@@ -177,6 +177,7 @@ CODE_WORDS = {
         "verbal": _l("spoken"),
     },
     "history": {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")},
+    "role": {"member": _l("member"), "steward": _l("steward"), "staff": _l("staff"), "admin": _l("administrator")},
     "job": {
         "queued": _l("queued"),
         "running": _l("running"),
