@@ -164,9 +164,10 @@ def init_db(app: Flask, settings: Settings) -> Database:
 
     @app.teardown_appcontext
     def _close_session(_exc):
-        session = g.pop("db_session", None)
-        if session is not None:
-            session.close()
+        for name in ("db_session", "db_write_session"):
+            session = g.pop(name, None)
+            if session is not None:
+                session.close()
 
     return database
 
@@ -185,6 +186,17 @@ def get_session() -> Session:
         g.db_session = (maker or database.sessionmaker)()
         g.db_on_replica = maker is not None
     return g.db_session
+
+
+def write_session() -> Session:
+    """A session on the primary for the small write a read makes (the log of exact views): the request's own
+    session, unless the request reads from a replica, which takes no writes. The caller commits."""
+    session = get_session()
+    if not g.get("db_on_replica"):
+        return session
+    if "db_write_session" not in g:
+        g.db_write_session = get_db().sessionmaker()
+    return g.db_write_session
 
 
 def _may_read_from_replica() -> bool:

@@ -11,7 +11,7 @@ from werkzeug.urls import iri_to_uri
 
 from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.config import current_settings
-from fieldapp.db import get_session, read_in_autocommit
+from fieldapp.db import get_session, read_in_autocommit, write_session
 from fieldapp.errors import Invalid, NotFound
 from fieldapp.geo.filters import encode_cursor
 from fieldapp.geo.geojson import feature_collection
@@ -65,7 +65,9 @@ def list_observations(args: dict):
         args.get("properties"),
         counting_of(args["count"], current_settings()),
     )
-    log_list_view(get_session(), current_viewer(), page["seqs"], "api list")
+    logged = write_session()  # the request may read from a replica; the log goes to the primary
+    log_list_view(logged, current_viewer(), page["seqs"], "api list")
+    logged.commit()
     links = [{"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)}]
     if page["next_after"] is not None:
         query = request.args.to_dict() | {"cursor": encode_cursor(page["next_after"]), "limit": str(limit)}

@@ -11,7 +11,7 @@ from werkzeug.urls import iri_to_uri
 
 from fieldapp.accounts.auth import current_viewer
 from fieldapp.config import current_settings
-from fieldapp.db import get_session, read_in_autocommit
+from fieldapp.db import get_session, read_in_autocommit, write_session
 from fieldapp.errors import NotFound, bad_parameter
 from fieldapp.geo.crs import CRS84
 from fieldapp.geo.filters import decode_cursor, encode_cursor, parse_bbox, parse_datetime, parse_limit, reject_unknown
@@ -167,7 +167,9 @@ def items(collection_id: str):
         [str(name) for name in names] if names else PROPERTY_NAMES,
         counting_of(count, settings),
     )
-    log_list_view(get_session(), current_viewer(), page["seqs"], "ogc items")
+    logged = write_session()  # the request may read from a replica; the log goes to the primary
+    log_list_view(logged, current_viewer(), page["seqs"], "ogc items")
+    logged.commit()
     links = [
         {"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)},
         _link("collection", ".collection", collection_id=collection_id),
@@ -198,8 +200,9 @@ def item(collection_id: str, feature_id: str):
     feature = json.loads(body) if body else None
     if feature is None or (collection_id != ALL and feature["properties"]["dataset"] != collection_id):
         raise NotFound(f"No feature {feature_id!r} in collection {collection_id!r}.")
-    log_record_view(session, viewer, observation_id, "ogc item")
-    session.commit()
+    logged = write_session()
+    log_record_view(logged, viewer, observation_id, "ogc item")
+    logged.commit()
     feature["links"] = [
         {"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)},
         _link("collection", ".collection", collection_id=collection_id),

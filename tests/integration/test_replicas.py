@@ -220,3 +220,27 @@ def test_a_stopped_replica_is_skipped(pair, make_app):
         assert tile.status_code == 200
     finally:
         replica.start()
+
+
+def test_a_read_that_logs_an_exact_view_reads_the_replica_and_logs_on_the_primary(pair, make_app):
+    """Staff reading a private record in a list (API and OGC) from the replica: the exact view is logged on the
+    primary (the replica takes no writes; this was a 500, found by python -m bench.traffic)."""
+    primary, replica = pair
+    app = make_app(600)
+    steward, dataset = _steward_and_dataset(app)
+    session = app.extensions["fieldapp.db"].sessionmaker()
+    staff = Factory(session).account("staff")
+    session.close()
+    created = app.test_client().post(
+        "/api/v1/observations", json=feature(dataset.slug, visibility="private"), headers=steward.headers
+    )
+    assert created.status_code == 201
+    _caught_up(replica, primary)
+    reader = app.test_client()  # no write cookie: its reads may come from the replica
+    before = primary.sql("SELECT count(*) FROM precise_view")[0]
+    listed = reader.get(f"/api/v1/observations?dataset={dataset.slug}", headers=staff.headers)
+    assert listed.status_code == 200 and listed.get_json()["numberReturned"] == 1, listed.get_json()
+    items = reader.get(f"/ogc/collections/{dataset.slug}/items?f=json", headers=staff.headers)
+    assert items.status_code == 200 and len(items.get_json()["features"]) == 1, items.get_data(as_text=True)[:300]
+    assert primary.sql("SELECT count(*) FROM precise_view")[0] == before + 2
+    assert replica.sql("SELECT pg_is_in_recovery()")[0] is True
