@@ -29,9 +29,9 @@ from fieldapp.db import get_session
 from fieldapp.errors import FieldAppError, Forbidden, NotFound
 from fieldapp.geodata import COASTLINE_CREDIT
 from fieldapp.http import load
+from fieldapp.i18n import _
 from fieldapp.maps.pages import dataset_map
 from fieldapp.transfer.offers import dataset_offers
-from fieldapp.i18n import _
 from fieldapp.vocab import AGREEMENT_USES, AUDIENCES, LICENCE_URIS, LICENCES, TK_LABELS, VISIBILITIES
 
 bp = Blueprint("datasets", __name__)
@@ -191,9 +191,7 @@ def _dataset_or_404(session, slug: str) -> Dataset:
 def _agreement_values(form) -> dict[str, Any]:
     """The agreement form as AgreementSchema reads it: one checkbox and one text per label."""
     labels = [
-        {"label": code, "text": form.get(f"text_{code}", "").strip()}
-        for code in TK_LABELS
-        if form.get(f"label_{code}")
+        {"label": code, "text": form.get(f"text_{code}", "").strip()} for code in TK_LABELS if form.get(f"label_{code}")
     ]
     return {
         "purpose": form.get("purpose", "").strip(),
