@@ -558,3 +558,39 @@ def project_steward_sql(viewer: Viewer, project: str = "p") -> str:
 def may_discuss(viewer: Viewer) -> bool:
     """Any signed-in member may comment on a protocol or propose a wording: the discussion is open."""
     return not viewer.is_anonymous
+
+
+# --- groups: their admins run them ------------------------------------------------------------------
+
+
+def may_admin_group(session: Session, viewer: Viewer, group_id: int) -> bool:
+    """A group's admins (and park staff) add and remove its members and name its admins."""
+    if viewer.is_anonymous:
+        return False
+    if is_privileged(viewer):
+        return True
+    sql = "SELECT EXISTS (SELECT 1 FROM membership WHERE group_id = :g AND member_id = :m AND role = 'admin')"
+    return bool(session.scalar(text(sql), {"g": group_id, "m": viewer.contributor_id}))
+
+
+def admin_group_sql(viewer: Viewer, group: str = "c.id") -> str:
+    if viewer.is_anonymous:
+        return "false"
+    if is_privileged(viewer):
+        return "true"
+    return (
+        f"EXISTS (SELECT 1 FROM membership ga WHERE ga.group_id = {group}"
+        " AND ga.member_id = :viewer_contributor AND ga.role = 'admin')"
+    )
+
+
+def may_create_group(viewer: Viewer) -> bool:
+    """Any signed-in member may start a group (a fishers' association, a survey team) and is its first admin."""
+    return not viewer.is_anonymous
+
+
+def may_add_person(session: Session, viewer: Viewer) -> bool:
+    """Facilitators (stewards of any dataset, park staff) add a person without an account to credit."""
+    if viewer.is_anonymous:
+        return False
+    return is_privileged(viewer) or bool(stewarded_dataset_ids(session, viewer))

@@ -123,6 +123,8 @@ TEXT_MAX = {
 }
 # The longest name a contributor (person, group or pseudonym) may be credited under.
 CONTRIBUTOR_NAME_MAX = 200
+# The longest note of consent a facilitator keeps with a person without an account they add.
+CONSENT_NOTE_MAX = 2000
 # A dataset's recording form: at most this many custom fields, each text answer at most this long.
 FORM_MAX_FIELDS = 200
 FORM_TEXT_MAX = 2000

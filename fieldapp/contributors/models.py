@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint, func
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.db import Base
@@ -31,6 +42,10 @@ class Contributor(Base):
         ForeignKey("user_account.id", ondelete="SET NULL", use_alter=True)
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # A person without an account (an interviewee) added by a facilitator: who added them, and the
+    # facilitator's note of the consent they gave to be credited this way. Shown to nobody else.
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL", use_alter=True))
+    consent_note: Mapped[str | None] = mapped_column(Text)
 
 
 class Membership(Base):

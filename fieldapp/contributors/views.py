@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import text
 
-from fieldapp.access import may_withdraw, speaks_for, viewer_of
+from fieldapp.access import may_add_person, may_withdraw, speaks_for, viewer_of
 from fieldapp.accounts.auth import current_user, current_viewer, require_user
-from fieldapp.contributors import queries
+from fieldapp.contributors import groups, queries
 from fieldapp.contributors.service import set_membership_shown
 from fieldapp.db import get_session
-from fieldapp.errors import NotFound
+from fieldapp.errors import FieldAppError, NotFound
 from fieldapp.observations.withdrawal import withdraw_records, withdrawal_summary
 from fieldapp.ui import KIND_LABELS
 
@@ -89,3 +89,96 @@ def choose_membership_listing(group_id: int):
     session.commit()
     flash("You are now listed as a member." if shown else "You are no longer listed as a member.")
     return redirect(url_for(".contributor_page", contributor_id=group_id))
+
+
+# --- groups and people to credit ------------------------------------------------------------------
+
+
+def _groups_page(error: str | None = None, status: int = 200, added: dict | None = None):
+    require_user()
+    session = get_session()
+    viewer = current_viewer()
+    search = request.args.get("q", "")[:200]
+    facilitator = may_add_person(session, viewer)
+    context = {
+        "groups": groups.my_groups(session, viewer),
+        "facilitator": facilitator,
+        "search": search,
+        "found": groups.find_people(session, search) if facilitator and search.strip() else [],
+        "error": error,
+        "added": added,
+    }
+    return render_template("contributors/groups.html", **context), status
+
+
+def _reasons(exc: FieldAppError) -> str:
+    return "; ".join(f"{d['path']}: {d['message']}" for d in exc.details) or exc.message
+
+
+@bp.get("/groups")
+def groups_page():
+    """Your groups (start one), and for facilitators: find people to credit, add someone without an account."""
+    return _groups_page()
+
+
+@bp.post("/groups")
+def create_group():
+    require_user()
+    session = get_session()
+    try:
+        group = groups.create_group(session, current_viewer(), request.form.get("display_name", ""))
+    except FieldAppError as exc:
+        session.rollback()
+        return _groups_page(f"No group was started: {_reasons(exc)}", exc.status)
+    session.commit()
+    flash("Your group is started: add its members.")
+    return redirect(url_for(".group_members", group_id=group.id), 303)
+
+
+@bp.post("/groups/people")
+def add_person():
+    """A facilitator adds a person without an account (an interviewee), with a note of their consent."""
+    require_user()
+    session = get_session()
+    try:
+        person = groups.add_person(
+            session, current_viewer(), request.form.get("display_name", ""), request.form.get("consent_note", "")
+        )
+    except FieldAppError as exc:
+        session.rollback()
+        return _groups_page(f"Nobody was added: {_reasons(exc)}", exc.status)
+    session.commit()
+    return _groups_page(added={"id": person.id, "display_name": person.display_name})
+
+
+@bp.route("/groups/<int:group_id>/members", methods=["GET", "POST"])
+def group_members(group_id: int):
+    """The group's admins add members (by their account's email) and remove them."""
+    require_user()
+    session = get_session()
+    viewer = current_viewer()
+    group = groups.group_for_admin(session, viewer, group_id)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            groups.add_member(
+                session, viewer, group_id, request.form.get("email", ""), request.form.get("admin") == "on"
+            )
+            session.commit()
+            flash("Added to the group.")
+            return redirect(url_for(".group_members", group_id=group_id), 303)
+        except FieldAppError as exc:
+            session.rollback()
+            error, status = f"Nobody was added: {_reasons(exc)}", exc.status
+    context = {"group": group, "members": groups.members(session, group_id), "error": error}
+    return render_template("contributors/members.html", **context), status
+
+
+@bp.post("/groups/<int:group_id>/members/<int:member_id>/remove")
+def remove_group_member(group_id: int, member_id: int):
+    require_user()
+    session = get_session()
+    groups.remove_member(session, current_viewer(), group_id, member_id)
+    session.commit()
+    flash("Removed from the group.")
+    return redirect(url_for(".group_members", group_id=group_id), 303)

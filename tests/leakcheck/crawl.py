@@ -57,6 +57,7 @@ def path_values(canary: Canary) -> dict[str, list[Any]]:
         "user_id": [a.user.id for a in canary.people.values()],
         # A one-time link nobody was given (a real one would show its holder the account's email, by design).
         "token": ["fl_never-issued"],
+        "member_id": canary.contributors,
     }
 
 
