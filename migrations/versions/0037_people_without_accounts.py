@@ -1,8 +1,8 @@
 """People without accounts, added by a facilitator.
 
-contributor.added_by and consent_note: a facilitator adds a person without an account (an interviewee) to credit,
-with how they
-asked to be credited and a note of their consent, seen only by the facilitator and park staff.
+contributor.added_by and consent_note: a facilitator adds a person without an account (an interviewee) to
+credit, with how they asked to be credited and a note of their consent, seen only by the facilitator and
+park staff.
 
 Revision ID: 0037
 Revises: 0036
