@@ -76,8 +76,8 @@ def remove_member(session: Session, viewer: Viewer, group_id: int, member_id: in
 def members(session: Session, group_id: int) -> list[dict[str, Any]]:
     """Every member (listed or not) for the group's admins: name, admin, listed."""
     sql = """
-        SELECT c.id, c.display_name, m.role = 'admin' AS admin, m.shown FROM membership m JOIN contributor c ON c.id = m.member_id
-        WHERE m.group_id = :g ORDER BY c.display_name
+        SELECT c.id, c.display_name, m.role = 'admin' AS admin, m.shown
+        FROM membership m JOIN contributor c ON c.id = m.member_id WHERE m.group_id = :g ORDER BY c.display_name
     """
     return [dict(r._mapping) for r in session.execute(text(sql), {"g": group_id})]
 
