@@ -36,6 +36,8 @@ def register_commands(app) -> None:
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(tiles_group)
+    app.cli.add_command(jobs_group)
     app.cli.add_command(serve_command)
 
 
@@ -72,6 +74,50 @@ def worker_command(poll: float, max_jobs: int | None) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     Worker(current_app, poll_s=poll).run(max_jobs)
+
+
+@click.group("tiles")
+def tiles_group() -> None:
+    """The map's tile aggregates."""
+
+
+@tiles_group.command("rebuild")
+@click.option("--dataset", "slugs", multiple=True, help="A dataset's slug (repeatable; default: every dataset).")
+def tiles_rebuild(slugs: tuple[str, ...]) -> None:
+    """Queue a rebuild of the map aggregates of datasets, one job each, for the `fieldapp worker` processes."""
+    from sqlalchemy import text
+
+    from fieldapp.transfer.map_jobs import queue_rebuild
+
+    settings = current_app.extensions["fieldapp.settings"]
+    with current_app.extensions["fieldapp.db"].session() as session:
+        sql = "SELECT id, slug FROM dataset" + (" WHERE slug = ANY(:slugs)" if slugs else "") + " ORDER BY id"
+        found = session.execute(text(sql), {"slugs": list(slugs)}).all()
+        missing = set(slugs) - {row.slug for row in found}
+        if missing:
+            raise click.ClickException(f"No dataset {', '.join(sorted(missing))}.")
+        for row in found:
+            job = queue_rebuild(session, settings, row.id)
+            click.echo(f"{job.id} {row.slug}")
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """Background jobs (imports, exports, map rebuilds)."""
+
+
+@jobs_group.command("cancel")
+@click.argument("job_id", type=click.UUID)
+def jobs_cancel(job_id) -> None:
+    """Cancel a job: a queued one at once, a running one by its worker within a heartbeat."""
+    from fieldapp.transfer import jobs
+
+    with current_app.extensions["fieldapp.db"].session() as session:
+        job = jobs.cancel(session, job_id)
+        if job is None:
+            raise click.ClickException(f"No queued or running job {job_id}.")
+        session.commit()
+        click.echo(f"{job.id} {job.status}{' (stopping)' if job.status == 'running' else ''}")
 
 
 @click.group("db")

@@ -105,6 +105,8 @@ class Settings:
     export_inline_max_records: int = 50_000
     export_time_limit_s: int = 1800
     export_keep_h: int = 24
+    # A rebuild of a dataset's map aggregates (`fieldapp tiles rebuild`) running longer is stopped, rolled back.
+    tiles_rebuild_time_limit_s: int = 900
     # Photos are sent by nginx when set: the app checks who may see a photo, then answers with an
     # empty body and X-Accel-Redirect: <this prefix><path under FIELDAPP_MEDIA_DIR>, which nginx
     # serves from an internal location (deploy/nginx.conf). Empty: the app sends the file itself.
@@ -223,6 +225,7 @@ _NUMBERS = {
     "export_inline_max_records": 1,
     "export_time_limit_s": 1,
     "export_keep_h": 1,
+    "tiles_rebuild_time_limit_s": 1,
     "proxy_count": 0,
     "link_hours": 1,
 }

@@ -1,4 +1,5 @@
-"""`fieldapp worker`: the processes that run background jobs (imports, large exports), never the web workers.
+"""`fieldapp worker`: the processes that run background jobs (imports, large exports, map-aggregate rebuilds),
+never the web workers.
 
 The queue is the import_job table. A worker claims one job at a time with FOR UPDATE SKIP LOCKED
 (transfer/jobs.claim) and runs it in a child process, while it renews the job's lease every third of
@@ -38,10 +39,16 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from fieldapp.transfer import export_jobs, jobs
+from fieldapp.transfer import export_jobs, jobs, map_jobs
 from fieldapp.transfer.models import FINAL_STATUSES
 
 log = logging.getLogger(__name__)
+# What the child runs for each kind of job: each records its outcome with its work, while its claim holds.
+RUNS = {
+    "import": jobs.run_claimed,
+    "export": export_jobs.run_claimed_export,
+    "tiles": map_jobs.run_claimed_rebuild,
+}
 _PR_SET_PDEATHSIG = 1
 # The child's exit codes: its outcome is recorded, or another worker holds the job now.
 _RECORDED, _LOST = 0, 3
@@ -66,7 +73,7 @@ def _child(app: Flask, job, workdir: str, parent: int) -> None:
     # Every temporary file of the job (tempfile's) goes in its work folder, which the worker removes.
     tempfile.tempdir = workdir
     os.environ["TMPDIR"] = workdir
-    run = export_jobs.run_claimed_export if job.kind == "export" else jobs.run_claimed
+    run = RUNS[job.kind]
     with app.app_context():
         held = run(database, job, Path(workdir))
     os._exit(_RECORDED if held else _LOST)

@@ -111,7 +111,7 @@ def run_claimed_export(database, job, workdir: Path) -> bool:
         if status != "succeeded":
             session.rollback()
             Path(job.stored_path).unlink(missing_ok=True)  # a file an earlier, killed attempt put in place
-        held = _finish(session, job, status, count, size, error)
+        held = jobs.finish_claim(session, job, status, count, size, error)
         if held:
             session.commit()
         else:
@@ -141,18 +141,6 @@ def _write(database, session: Session, job, workdir: Path) -> tuple[str, int, in
     os.replace(part, job.stored_path)  # whole or not at all: the work folder is inside the job's folder
     export.log_usage(commit=False)  # commits with the job's outcome
     return "succeeded", export.count, size, ""
-
-
-def _finish(session: Session, job, status: str, count: int, size: int, error: str) -> bool:
-    done = session.execute(
-        text("""
-        UPDATE import_job SET status = :status, rows_read = :count, size = :size, progress = 1,
-               error = nullif(:error, ''), finished_at = now(), lease_until = NULL
-        WHERE id = :id AND status = 'running' AND attempts = :attempt
-        RETURNING id"""),
-        {"id": job.id, "attempt": job.attempts, "status": status, "count": count, "size": size, "error": error},
-    ).first()
-    return done is not None
 
 
 def expire(session: Session, keep_h: int) -> int:

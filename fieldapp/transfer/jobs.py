@@ -210,6 +210,19 @@ def release(session: Session, job) -> None:
     session.execute(text("SELECT pg_notify(:channel, :id)"), {"channel": CHANNEL, "id": str(job.id)})
 
 
+def finish_claim(session: Session, job, status: str, count: int, size: int, error: str) -> bool:
+    """Record the outcome of a claimed export or rebuild (records or points, bytes), only while the claim holds."""
+    done = session.execute(
+        text("""
+        UPDATE import_job SET status = :status, rows_read = :count, size = :size, progress = 1,
+               error = nullif(:error, ''), finished_at = now(), lease_until = NULL
+        WHERE id = :id AND status = 'running' AND attempts = :attempt
+        RETURNING id"""),
+        {"id": job.id, "attempt": job.attempts, "status": status, "count": count, "size": size, "error": error},
+    ).first()
+    return done is not None
+
+
 def stop(session: Session, job, status: str, error: str) -> bool:
     """End a claimed job that did not run to its end (cancelled, past its time limit, its process died)."""
     return _finish(session, job.id, status, None, error, attempt=job.attempts)

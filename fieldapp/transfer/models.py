@@ -30,8 +30,9 @@ from fieldapp.vocab import sql_in
 JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 # Statuses a job ends in: its files are gone and no worker will touch it again.
 FINAL_STATUSES = ("succeeded", "failed", "cancelled")
-# What a job does: import an uploaded file, or export a dataset as the viewer who asked may see it.
-JOB_KINDS = ("import", "export")
+# What a job does: import an uploaded file, export a dataset as the viewer who asked may see it, or
+# rebuild a dataset's map aggregates (tiles).
+JOB_KINDS = ("import", "export", "tiles")
 
 
 class ImportJob(Base):

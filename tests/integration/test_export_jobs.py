@@ -39,8 +39,10 @@ def records(client, steward, dataset):
     return ids
 
 
-def run_job(app, db, job_id: str) -> bool:
+def claim(app, db, job_id: str, kind: str = "export") -> bool:
     """Claim this job as a worker would and run it with the worker's function; whether the claim held."""
+    from fieldapp.worker import RUNS
+
     db.execute(
         text("""UPDATE import_job SET status = 'running', worker = 'test', attempts = attempts + 1,
                 lease_until = now() + interval '1 minute', started_at = now() WHERE id = :id"""),
@@ -48,12 +50,17 @@ def run_job(app, db, job_id: str) -> bool:
     )
     db.commit()
     job = jobs.get_job(db, job_id)
+    assert job.kind == kind
     workdir = jobs.job_folder(job) / f"work-{job.attempts}"
     workdir.mkdir(parents=True)
     with app.app_context():
-        held = export_jobs.run_claimed_export(app.extensions["fieldapp.db"], job, workdir)
+        held = RUNS[job.kind](app.extensions["fieldapp.db"], job, workdir)
     jobs.discard(job, keep_result=True)  # as the worker does once the child recorded its outcome
     return held
+
+
+def run_job(app, db, job_id: str) -> bool:
+    return claim(app, db, job_id)
 
 
 def test_a_large_export_runs_as_its_requester_and_only_they_may_download_it(
