@@ -3,14 +3,14 @@
 `fieldapp tiles rebuild` queues one job per dataset; a `fieldapp worker` recounts the dataset's
 map_cell and map_dataset_state in one transaction (fieldapp/maps/rebuild.py).
 
-Revision ID: 0037
-Revises: 0036
+Revision ID: 0038
+Revises: 0037
 """
 
 from alembic import op
 
-revision = "0037"
-down_revision = "0036"
+revision = "0038"
+down_revision = "0037"
 branch_labels = None
 depends_on = None
 
