@@ -16,7 +16,7 @@ from fieldapp.observations.schemas import parse_filter
 
 bp = Blueprint("tiles", __name__)
 
-TILE_PARAMETERS = {"bbox", "datetime", "dataset", "kind", "subject", "review", "shape"}
+TILE_PARAMETERS = {"bbox", "datetime", "dataset", "kind", "subject", "review", "field", "shape"}
 # Shared caches may keep tiles, but must ask again each time: the 304 answer is cheap, and a
 # new observation shows on the next view instead of after an expiry.
 CACHE_CONTROL = "public, no-cache"

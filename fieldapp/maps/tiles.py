@@ -117,6 +117,7 @@ def uses_aggregate(tile: TileRequest) -> bool:
         and f.interval is None
         and f.bbox is None
         and not f.review
+        and not f.field_values
     )
 
 

@@ -29,6 +29,7 @@ def filter_args(args) -> dict[str, str]:
         "subject": args.get("subject", "").strip(),
         "datetime": interval,
         "review": ",".join(v for raw in args.getlist("review") for v in raw.split(",") if v.strip()),
+        "field": ",".join(v.strip() for raw in args.getlist("field") for v in raw.split(",") if v.strip()),
     }
 
 
@@ -59,7 +60,7 @@ def shared_map():
     datasets = queries.map_datasets(session, filters)
     hidden = {s for s in request.args.get("hide", "").split(",") if s}
     location, zoom = map_view(request.args)
-    tile_filters = {name: args[name] for name in ("subject", "datetime", "review")}
+    tile_filters = {name: args[name] for name in ("subject", "datetime", "review", "field")}
     m = pages.shared_map(session, datasets, tile_filters, location, zoom, hidden)
     builders.track_state(m)
     return render_template(

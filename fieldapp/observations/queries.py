@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -49,6 +50,8 @@ class ObservationFilter:
     review: list[str] = field(default_factory=list)
     # The ids of `datasets`, when looked up first (the planner then knows how many rows they hold).
     dataset_ids: list[int] | None = None
+    # Custom field values (name, value as typed): each must hold, on the values the viewer may see.
+    field_values: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,32 @@ def where_sql(filters: ObservationFilter, viewer: Viewer, estimate: bool = False
         clauses.append(open_questions_sql())
     if "corroborated" in filters.review:
         clauses.append(corroborated_sql())
+    for i, (name, wanted) in enumerate(filters.field_values):
+        # Tested on the values as the viewer sees them (record_columns): a withheld field never matches.
+        seen = record_columns(viewer)["fields"]
+        options = [f"({seen}) @> CAST(:fv{i}_{j} AS jsonb)" for j in range(len(_typed_values(name, wanted)))]
+        clauses.append("(" + " OR ".join(options) + ")")
+        params |= {f"fv{i}_{j}": v for j, v in enumerate(_typed_values(name, wanted))}
     return (" AND ".join(clauses) or "true"), params
+
+
+# A custom field's name (forms.definition.NAME without its anchors).
+FIELD_NAME = r"[A-Za-z_][A-Za-z0-9_]{0,63}"
+
+
+def _typed_values(name: str, wanted: str) -> list[str]:
+    """The JSON a stored value may take for a value typed in a query: text, a number, yes/no as a boolean,
+    one of a multiple choice's values (a list holding it)."""
+    candidates: list[object] = [wanted, [wanted]]
+    try:
+        number = float(wanted)
+    except ValueError:
+        number = math.nan
+    if math.isfinite(number):
+        candidates.append(int(number) if number.is_integer() else number)
+    if wanted.lower() in ("yes", "true", "no", "false"):
+        candidates.append(wanted.lower() in ("yes", "true"))
+    return [json.dumps({name: c}) for c in candidates]
 
 
 def list_feature_sql(viewer: Viewer, names: list[str] | tuple[str, ...] | None = None) -> str:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from fieldapp import rules
+from fieldapp.errors import bad_parameter
 from fieldapp.geo.fields import Geometry
 from fieldapp.geo.filters import BboxArg, CommaSeparated, CursorArg, DatetimeArg, LimitArg, parse_instant
 from fieldapp.observations import abundance
 from fieldapp.observations.columns import DATASET_PROPERTIES, PROPERTY_NAMES
-from fieldapp.observations.queries import Counting, ObservationFilter
+from fieldapp.observations.queries import FIELD_NAME, Counting, ObservationFilter
 from fieldapp.rules import describe
 from fieldapp.vocab import (
     ABUNDANCE_SCALES,
@@ -248,6 +250,19 @@ class ObservationPathSchema(Schema):
 REVIEW_STATES = ("open_questions", "corroborated")
 
 
+class FieldValuesArg(CommaSeparated):
+    """field=name:value[,name:value]: records whose custom field holds that value (all of them, as you see them)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        pairs = []
+        for item in super()._deserialize(value, attr, data, **kwargs) or []:
+            name, sep, wanted = item.partition(":")
+            if not sep or not re.fullmatch(FIELD_NAME, name.strip()) or not wanted.strip():
+                raise bad_parameter(attr, f"{item!r}: give name:value, e.g. berried:yes or sea_state:3")
+            pairs.append((name.strip(), wanted.strip()))
+        return pairs or None
+
+
 class FilterArgsSchema(Schema):
     """The list filters in a query string: the list API, the map page and the tiles."""
 
@@ -269,6 +284,12 @@ class FilterArgsSchema(Schema):
         metadata=describe(
             "Only records with open questions or corrections, and/or corroborated ones, comma-separated."
         ),
+    )
+    field = FieldValuesArg(
+        metadata=describe(
+            "Custom field values, name:value, comma-separated (all must hold): a number, a word (yes/no for a "
+            "boolean), or one of a multiple choice's values. A sensitive field you may not see matches nothing."
+        )
     )
 
 
@@ -343,4 +364,6 @@ def filter_of(values: dict[str, Any]) -> ObservationFilter:
         filters.subject = values["subject"].strip()
     if values.get("review"):
         filters.review = values["review"]
+    if values.get("field"):
+        filters.field_values = values["field"]
     return filters

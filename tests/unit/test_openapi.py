@@ -158,8 +158,8 @@ DOCUMENTED_OPERATIONS = {
     (
         "GET /observations",
         "listObservations",
-        "query:bbox query:count query:cursor query:dataset query:datetime query:kind query:limit query:properties "
-        "query:review query:subject",
+        "query:bbox query:count query:cursor query:dataset query:datetime query:field query:kind query:limit "
+        "query:properties query:review query:subject",
         "200 400 401",
         "",
     ),
