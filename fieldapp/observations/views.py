@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import quote
 
 from flask import (
@@ -29,10 +30,10 @@ from fieldapp.contributors.models import Contributor
 from fieldapp.contributors.queries import groups_of, pseudonyms_of
 from fieldapp.datasets.queries import get_agreement_json
 from fieldapp.db import get_session
-from fieldapp.errors import Invalid, NotFound
+from fieldapp.errors import FieldAppError, NotFound
 from fieldapp.forms.queries import labelled_values
 from fieldapp.http import load, parse_uuid
-from fieldapp.observations import abundance, media, recording, service, wording
+from fieldapp.observations import abundance, media, mine, recording, service, wording
 from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.schemas import FeaturePatchSchema
 from fieldapp.observations.seen import seen_feature
@@ -192,18 +193,26 @@ def edit_observation(observation_id: str):
     session, oid = get_session(), parse_uuid(observation_id)
     observation = service.load_for_change(session, user, oid)
     errors: dict[str, str] = {}
-    values = {name: getattr(observation, name) for name in EDITABLE}
+    viewer = current_viewer()
+    before = mine.where_and_when(session, viewer, oid)
+    values = {name: getattr(observation, name) for name in EDITABLE} | _place_values(before)
+    status = 200
     if request.method == "POST":
-        values = {name: request.form.get(name, "").strip() for name in EDITABLE}
+        values = {name: request.form.get(name, "").strip() for name in (*EDITABLE, *PLACE_AND_TIME)}
         try:
-            patch = load(_patch_schema, {"properties": _patch_properties(values)})
+            patch = load(_patch_schema, _patch(values, _place_values(before)))
             service.update_observation(session, user, oid, patch)
             session.commit()
             return redirect(url_for(".observation_page", observation_id=oid))
-        except Invalid as exc:
+        except FieldAppError as exc:
             session.rollback()
-            errors = {d["path"].removeprefix("properties."): d["message"] for d in exc.details}
-    status = 422 if errors else 200
+            errors = {d["path"].removeprefix("properties."): d["message"] for d in exc.details} or {
+                "(body)": exc.message
+            }
+            status = exc.status
+    datasets = mine.recordable_datasets(session, viewer)
+    if not any(d["slug"] == before["dataset"] for d in datasets):
+        datasets.insert(0, {"slug": before["dataset"], "title": before["dataset"]})
     return render_template(
         "observations/edit.html",
         oid=oid,
@@ -213,7 +222,41 @@ def edit_observation(observation_id: str):
         trends=TRENDS,
         visibilities=VISIBILITIES,
         licences=LICENCES,
+        datasets=datasets,
     ), status
+
+
+# Besides EDITABLE, the edit form moves a record to another dataset, place (a point) and time.
+PLACE_AND_TIME = ("dataset", "observed_start", "longitude", "latitude")
+
+
+def _place_values(before: dict) -> dict[str, str]:
+    start = before["observed_start"]
+    return {
+        "dataset": before["dataset"],
+        "observed_start": start.strftime("%Y-%m-%dT%H:%M") if start else "",
+        "longitude": "" if before["longitude"] is None else str(before["longitude"]),
+        "latitude": "" if before["latitude"] is None else str(before["latitude"]),
+    }
+
+
+def _patch(values: dict[str, str], before: dict[str, str]) -> dict[str, object]:
+    """The form as a patch: its fields, and the dataset, time and point only where they changed."""
+    props = _patch_properties({name: values[name] for name in EDITABLE})
+    body: dict[str, object] = {"properties": props}
+    if values["dataset"] and values["dataset"] != before["dataset"]:
+        props["dataset"] = values["dataset"]
+    if values["observed_start"] and values["observed_start"] != before["observed_start"]:
+        props["observed_start"] = values["observed_start"]
+    point = (values["longitude"], values["latitude"])
+    if all(point) and point != (before["longitude"], before["latitude"]):
+        body["geometry"] = {"type": "Point", "coordinates": [_degrees(v) for v in point]}
+    return body
+
+
+def _degrees(raw: str) -> float | str:
+    """A form's decimal degrees as a number; anything else stays text, for the geometry's error."""
+    return float(raw) if re.fullmatch(r"-?\d{1,3}(\.\d{1,12})?", raw) else raw
 
 
 def _patch_properties(values: dict[str, str]) -> dict[str, object]:
@@ -225,6 +268,16 @@ def _patch_properties(values: dict[str, str]) -> dict[str, object]:
     if values["count"]:
         props["count"] = rules.form_integer(values["count"])
     return props
+
+
+@bp.get("/account/records")
+def my_records():
+    """What I recorded or entered: where it is (on the server since), its dataset, sharing and review."""
+    user = current_user()
+    if user is None:
+        return redirect(url_for("accounts.login", next=request.path))
+    records = mine.my_records(get_session(), current_viewer())
+    return render_template("observations/mine.html", records=records, listed=mine.LISTED)
 
 
 @bp.post("/observations/<observation_id>/delete")
