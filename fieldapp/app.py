@@ -55,7 +55,7 @@ def register_template_globals(app: Flask) -> None:
     from fieldapp.geodata import COASTLINE_CREDIT
     from fieldapp.headers import csp_nonce, nonced
     from fieldapp.pwa.modules import module_preloads
-    from fieldapp.ui import ANNOTATION_WORDS, OUTLINE_STYLE, kind_label, kind_word, word
+    from fieldapp.ui import ANNOTATION_WORDS, OUTLINE_STYLE, PLACE_KIND_LABELS, kind_label, kind_word, word
 
     # Fixed words only: a template global runs on every page, so it must never query.
     # outline_style: the small Leaflet maps (static/js/map.js) draw the outline as the folium maps do.
@@ -69,6 +69,7 @@ def register_template_globals(app: Flask) -> None:
         kind_label=kind_label,
         kind_word=kind_word,
         word=word,
+        place_kinds=PLACE_KIND_LABELS,
     )
     app.jinja_env.filters["nonced"] = nonced
 
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.ogcapi.views import bp as ogc_api
     from fieldapp.participation.views import bp as participation_views
     from fieldapp.people.views import bp as people_views
+    from fieldapp.places.views import bp as place_views
     from fieldapp.projects.views import bp as projects_views
     from fieldapp.pwa.views import bp as pwa
     from fieldapp.sensing.views import bp as sensing_views
@@ -115,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(site_views)
     app.register_blueprint(observation_views)
     app.register_blueprint(subject_views)
+    app.register_blueprint(place_views)
     app.register_blueprint(comparison_views)
     app.register_blueprint(contributor_views)
     app.register_blueprint(annotation_views)
@@ -140,6 +143,7 @@ def register_api(app: Flask) -> None:
     from fieldapp.datasets.api import bp as datasets_api
     from fieldapp.forms.api import bp as forms_api
     from fieldapp.observations.api import bp as observations_api
+    from fieldapp.places.api import bp as places_api
     from fieldapp.projects.api import bp as projects_api
     from fieldapp.sensing.api import bp as sensing_api
     from fieldapp.subjects.api import bp as subjects_api
@@ -156,6 +160,7 @@ def register_api(app: Flask) -> None:
         forms_api,
         annotations_api,
         subjects_api,
+        places_api,
         contributors_api,
         transfer_api,
         tokens_api,

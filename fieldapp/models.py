@@ -11,6 +11,7 @@ from fieldapp.forms.models import DatasetForm
 from fieldapp.maps.models import MapCell, MapDatasetState
 from fieldapp.observations.models import Media, Observation, ObservationHistory
 from fieldapp.participation.models import ParticipationMonth
+from fieldapp.places.models import Place, PlaceName
 from fieldapp.projects.models import (
     Project,
     ProjectDataset,
@@ -57,6 +58,8 @@ __all__ = [
     "Subject",
     "SubjectName",
     "PreferredName",
+    "Place",
+    "PlaceName",
     "UsageDataset",
     "UsageEvent",
     "User",

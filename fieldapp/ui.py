@@ -53,6 +53,19 @@ class AnnotationWords:
     colour: str  # that series' colour
 
 
+# What each kind of place is called on pages and map labels (vocab.PLACE_KINDS).
+PLACE_KIND_LABELS = {
+    "bay": _l("bay"),
+    "beach": _l("beach"),
+    "reef": _l("reef"),
+    "rock": _l("rock"),
+    "slipway": _l("slipway"),
+    "harbour": _l("harbour"),
+    "headland": _l("headland"),
+    "island": _l("island"),
+    "fishing_mark": _l("fishing mark"),
+    "other": _l("place"),
+}
 # The choices of the form that annotates a name of a subject (the tally and exports use ANNOTATION_WORDS).
 NAME_ANNOTATION_CHOICES = {
     "corroborate": _l("I know this name too"),

@@ -23,6 +23,8 @@ TIME_PRECISIONS = ("instant", "day", "month", "season", "year", "decade")
 CONFIDENCES = ("certain", "probable", "possible")
 ABUNDANCE_SCALES = ("SACFOR", "DAFOR", "DOMIN", "percent_cover")
 HISTORY_ACTIONS = ("create", "update", "delete")
+# What a gazetteer entry is (fishing_mark: a fisher's own place, often generalised or private).
+PLACE_KINDS = ("bay", "beach", "reef", "rock", "slipway", "harbour", "headland", "island", "fishing_mark", "other")
 
 
 def sql_in(values: tuple[str, ...]) -> str:

@@ -230,6 +230,9 @@ case "$url_host" in
       pg_sql postgres -c "CREATE DATABASE $(sql_ident "$DB_NAME") OWNER $(sql_ident "$ME")"
     fi
     pg_sql "$DB_NAME" -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS postgis"
+    # unaccent and pg_trgm (name search in every language) ship with Debian's postgresql-NN package (its
+    # contrib); migration 0034 creates them too, which a database owner may (both are trusted extensions).
+    pg_sql "$DB_NAME" -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm"
     say "database $DB_NAME has PostGIS $(pg_sql "$DB_NAME" -c "SELECT extversion FROM pg_extension WHERE extname = 'postgis'")"
     ;;
   *)

@@ -40,7 +40,7 @@ def _static(path: str) -> str:
 def _cells_map(run_id: str, found: dict[str, Any], words: dict[str, str]) -> folium.Map:
     """The outline and the run's cells as vector tiles: the page carries no cell, whatever their number."""
     m = builders.new_map(_static)
-    builders.add_outline(m, coastline_as_one())
+    builders.add_outline(m, coastline_as_one(), url_for("places.labels"))
     tiles = url_for("comparison.cell_tile", run_id=run_id, z=0, x=0, y=0).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf")
     config = {"styles": {c: styles.cell_style(c) for c in CLASSES}, "words": words, "pane": ui.PANES["area"][0]}
     grid = VectorGridProtobuf(tiles, options=f"fieldappCompare.gridOptions({builders.script_json(config)})")

@@ -32,6 +32,7 @@ from fieldapp.demo.catalogue import (
     subject_words,
 )
 from fieldapp.demo.coast import Coast
+from fieldapp.demo.places import PLACES_DATASET, ensure_places
 from fieldapp.demo.project import ensure_project
 from fieldapp.demo.records import GENERATORS, Record
 from fieldapp.demo.review import activity, ensure_reviews
@@ -75,6 +76,8 @@ def load_demo(session: Session, settings: Settings) -> list[str]:
         created = _insert_observations(session, rows, settings.metric_srid) if rows else 0
         total = session.scalar(select(func.count()).where(Observation.dataset_id == dataset.id))
         lines.append(f"Dataset {spec.slug} ({spec.knowledge_kind}): {total} observations, {created} new.")
+    places_dataset = _ensure_dataset(session, PLACES_DATASET, contributors)
+    lines.append(ensure_places(session, contributors, places_dataset))
     reviews = ensure_reviews(session, users, {spec.knowledge_kind: spec.slug for spec in DATASETS})
     lines.append(f"Annotations across kinds of knowledge: {reviews} new.")
     lines.append(ensure_project(session, users, contributors))

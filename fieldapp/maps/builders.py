@@ -34,10 +34,11 @@ VENDORED = {
     "leaflet.groupedlayercontrol.min.js": "vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.js",
     "leaflet.groupedlayercontrol.min.css": "vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.css",
     "fieldapp_map": "js/folium-glue.js",
+    "place_labels": "js/place-labels.js",
     "fieldapp_compare": "js/compare-map.js",
 }
 # The map needs Leaflet and our glue only: not jQuery, Bootstrap or the awesome-markers fonts.
-MAP_JS = ("leaflet", "fieldapp_map")
+MAP_JS = ("leaflet", "fieldapp_map", "place_labels")
 MAP_CSS = ("leaflet_css",)
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>', re.DOTALL)
 _ESCAPES = str.maketrans({"$": "&#36;", "`": "&#96;", "{": "&#123;", "}": "&#125;", "\\": "&#92;"})
@@ -95,12 +96,15 @@ def new_map(
     return m
 
 
-def add_outline(m: folium.Map, outline: dict[str, Any]) -> folium.GeoJson:
-    """Draw Jersey's outline under everything, always (not switchable)."""
+def add_outline(m: folium.Map, outline: dict[str, Any], labels_url: str | None = None) -> folium.GeoJson:
+    """Draw Jersey's outline under everything, always (not switchable), and the public places' names on it
+    (static/js/place-labels.js: by zoom, never overlapping) when the labels' URL is given."""
     layer = folium.GeoJson(
         outline, name="Jersey outline", control=False, style_function=lambda _feature: dict(ui.OUTLINE_STYLE)
     )
     layer.add_to(m)
+    if labels_url:
+        _Hook(f"fieldappPlaceLabels({m.get_name()}, {json.dumps(labels_url)});").add_to(m)
     return layer
 
 

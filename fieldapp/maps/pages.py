@@ -31,7 +31,7 @@ def shared_map(
 ) -> folium.Map:
     """The outline and one tile layer per dataset, at the view asked for."""
     m = builders.new_map(static_url, location, zoom)
-    builders.add_outline(m, coastline_as_one())
+    builders.add_outline(m, coastline_as_one(), url_for("places.labels"))
     shapes = tiles.dataset_shapes(session)
     builders.add_dataset_layers(m, datasets, shapes, tiles_base(), tile_filters, static_url, hidden)
     return m

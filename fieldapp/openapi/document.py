@@ -22,6 +22,7 @@ TAGS = (
     "observations",
     "annotations",
     "subjects",
+    "places",
     "datasets",
     "comparisons",
     "sensing",

@@ -14,7 +14,7 @@ bp = Blueprint("pwa", __name__)
 # The outlines by their public name: the same files the server-side maps draw.
 OUTLINES = {"jersey-coast.geojson": COASTLINE, "jersey-land.geojson": JERSEY_LAND}
 # The recording pages and their subject list: fetched fresh when online, from the phone's cache when not.
-OFFLINE_PAGES = ("observations.record", "observations.record_area", "subjects.subjects_json")
+OFFLINE_PAGES = ("observations.record", "observations.record_area", "subjects.subjects_json", "places.labels")
 
 
 @bp.get("/geodata/<name>")

@@ -24,5 +24,9 @@ export function createMap(el, options) {
     L.geoJSON(onePath(outline), { interactive: false, style: style }).addTo(map).bringToBack();
   }).catch(function () {});
   map.attributionControl.addAttribution(el.getAttribute("data-outline-credit") || COAST_CREDIT);
+  // The public places' names (static/js/place-labels.js, a classic script the page loads first).
+  if (el.getAttribute("data-place-labels") && window.fieldappPlaceLabels) {
+    window.fieldappPlaceLabels(map, el.getAttribute("data-place-labels"));
+  }
   return map;
 }

@@ -13,9 +13,11 @@ from fieldapp.accounts.service import authenticate, hash_password, password_matc
 from fieldapp.accounts.throttle import LoginLimits
 from fieldapp.demo import load_demo
 from fieldapp.demo.catalogue import ACCOUNTS, PUBLISHED_PASSWORDS
+from fieldapp.demo.places import PLACES_DATASET
 from fieldapp.geodata import NATURAL_EARTH_CREDIT, jersey_land_geometry, jersey_outline
 
-DEMO = "d.slug LIKE 'demo-%'"
+# The synthetic datasets of records (the demonstration gazetteer, of real place names and no records, aside).
+DEMO = f"d.slug LIKE 'demo-%' AND d.slug <> '{PLACES_DATASET.slug}'"
 # Jersey's land in metres (EPSG:3109), for distance checks.
 LAND_M = "ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(:land), 4326), 3109)"
 
@@ -83,6 +85,8 @@ def test_loading_twice_changes_nothing(db, settings, summary):
         "membership",
         "subject",
         "subject_name",
+        "place",
+        "place_name",
         "user_account",
         "annotation",
         "project",
@@ -98,6 +102,31 @@ def test_loading_twice_changes_nothing(db, settings, summary):
     assert (rows(db, census), rows(db, fingerprint)) == before
     assert all(" 0 new" in line for line in again if line.startswith("Dataset "))
     assert "Annotations across kinds of knowledge: 0 new." in again
+
+
+def test_demo_gazetteer_names_the_coast_in_three_languages_and_protects_the_marks(db, summary, client):
+    assert any(line.startswith("Gazetteer:") and "SYNTHETIC" in line for line in summary)
+    places = client.get("/api/v1/places", query_string={"limit": "1000"}).get_json()["features"]
+    names = {(n["name"], n["language"]) for f in places for n in f["properties"]["names"]}
+    assert len([f for f in places if f["properties"]["kind"] != "fishing_mark"]) >= 25
+    for expected in (("Grève de Lecq", "fr"), ("La Baie d'St Ouën", "nrf"), ("Gouray", "nrf"), ("St Aubin", "en")):
+        assert expected in names
+    # The synthetic marks: credited to the association, generalised for everyone else, the private ones unseen.
+    marks = rows(
+        db,
+        """SELECT p.visibility, c.display_name, GeometryType(p.public_geom) AS shown FROM place p
+           JOIN contributor c ON c.id = p.contributor_id WHERE p.kind = 'fishing_mark'""",
+    )
+    assert {m.display_name for m in marks} == {"Jersey Inshore Fishers' Association (demo)"}
+    assert {m.visibility for m in marks} == {"generalised", "private"}
+    assert all(m.shown in (None, "POLYGON", "MULTIPOLYGON") for m in marks)
+    listed_marks = [f for f in places if f["properties"]["kind"] == "fishing_mark"]
+    assert len(listed_marks) == 4  # the four generalised marks, as their cells; the two private ones not at all
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in listed_marks)
+    assert not any(f["properties"]["visibility"] == "private" for f in listed_marks)
+    assert client.get("/api/v1/places", query_string={"q": "greve"}).get_json()["features"][0]["properties"][
+        "name"
+    ] == ("Grève de Lecq")
 
 
 def test_demo_has_a_participation_history(db, summary):

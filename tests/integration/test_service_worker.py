@@ -57,8 +57,15 @@ def test_the_worker_lists_every_script_the_pages_the_outline_and_leaflet(client)
     assert re.fullmatch(CACHE_PREFIX + "[0-9a-f]{16}", version)
     scripts = {"/static/" + p.relative_to(STATIC).as_posix() for p in (STATIC / "js").rglob("*.js")}
     assert scripts and scripts <= set(shell)
-    # The pages, and the browser code's catalogues (static/js/i18n.js) in each translated language.
-    assert network_first == ["/record", "/record/area", "/record/subjects.json", "/i18n/fr.json", "/i18n/pt.json"]
+    # The pages, the places' names for the maps, and the browser code's catalogues (static/js/i18n.js).
+    assert network_first == [
+        "/record",
+        "/record/area",
+        "/record/subjects.json",
+        "/places/labels.geojson",
+        "/i18n/fr.json",
+        "/i18n/pt.json",
+    ]
     assert set(network_first) <= set(shell)
     for url in (
         "/geodata/jersey-coast.geojson",

@@ -28,6 +28,8 @@ TILE_ZOOMS = (4, 9, 11, 12, 13, 14, 16, 18, 22)
 UNCERTAINTY_M = 4.321
 # Notes of the records their holders keep from the crawl's viewers (embargo, audience, withdrawal).
 HELD_NOTE = "Quaggy held-knowledge note"
+# The name of a private fishing mark at the canary's place: nobody the crawl asks as may read it.
+PRIVATE_MARK = "Quimper's Secret Ledge"
 
 
 def offset(east_m: float, north_m: float) -> list[float]:
@@ -77,11 +79,12 @@ class Canary:
     sent: dict[str, dict[str, Any]] = field(default_factory=dict)  # role -> the feature as first sent
     subjects: list[int] = field(default_factory=list)  # a subject named under the pseudonym and the group
     names: list[int] = field(default_factory=list)  # those names (their credit must never name the people behind)
+    places: list[int] = field(default_factory=list)  # fishing marks at the canary: private, generalised, a group's
 
     @property
     def secrets(self) -> tuple[str, ...]:
         owner, member = self.people["owner"].user, self.people["member"].user
-        return (OWNER_NAME, MEMBER_NAME, owner.email, member.email, HELD_NOTE)
+        return (OWNER_NAME, MEMBER_NAME, owner.email, member.email, HELD_NOTE, PRIVATE_MARK)
 
     @property
     def tiles(self) -> list[tuple[int, int, int]]:
@@ -115,7 +118,34 @@ class CanaryBuilder:
         self._access_request()
         self._terms()
         self._names()
+        self._places()
         return self.canary
+
+    def _places(self) -> None:
+        """Fishing marks at the canary's place: a private one, a generalised one under the pseudonym, the group's,
+        and one in the embargoed dataset; only their holders may see where they are, or the private one at all."""
+        marks = (
+            ("recorder", self.shore.slug, "private", None, PRIVATE_MARK),
+            ("owner", self.shore.slug, "generalised", self.pseudonym, "Heron's mark"),
+            ("member", self.sensitive.slug, "generalised", self.group, "The group's ledge"),
+            ("recorder", self.embargoed.slug, "public", None, PRIVATE_MARK),
+        )
+        for who, dataset, visibility, credit, name in marks:
+            properties: dict[str, Any] = {
+                "dataset": dataset,
+                "kind": "fishing_mark",
+                "visibility": visibility,
+                "names": [{"name": name, "language": "en", "community": GROUP}],
+            }
+            if credit:
+                properties["contributor_id"] = credit
+            body = {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": offset(4, -3)},
+                "properties": properties,
+            }
+            created = _ok(self.client.post("/api/v1/places", json=body, headers=self.canary.people[who].headers), 201)
+            self.canary.places.append(created["id"])
 
     def _names(self) -> None:
         """Names given under the pseudonym and the group, annotated under them: credited, never to the people behind."""

@@ -58,6 +58,7 @@ def path_values(canary: Canary) -> dict[str, list[Any]]:
         # A one-time link nobody was given (a real one would show its holder the account's email, by design).
         "token": ["fl_never-issued"],
         "member_id": canary.contributors,
+        "place_id": canary.places,
     }
 
 
@@ -126,6 +127,13 @@ def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
         "/api/v1/sensing": sensing,
         "/sensing": sensing,
         "/ogc/collections/<collection_id>/items": [{"bbox": bbox}, {"limit": "1"}],
+        "/api/v1/places": [
+            {"q": "quimper"},
+            {"q": "ledge"},
+            {"bbox": bbox},
+            {"kind": "fishing_mark", "dataset": f"{shore},{sensitive},{embargoed}"},
+        ],
+        "/places": [{"q": "quimper"}, {"q": "heron"}, {"q": "ledge"}],
         "/map": [
             {"dataset": shore},
             {"dataset": embargoed},
