@@ -2,6 +2,7 @@
    next one; a record the server refused loaded back to be fixed. */
 import { geometry, loadGeometry, resetLocation, waitingForFix } from "./location.js";
 import * as Outbox from "./outbox.js";
+import { checkCustom, customValues, loadCustom, resetCustom, showFormOf } from "./custom.js";
 import { $, attr, clearErrors, fieldOf, form, mode, showError, state } from "./page.js";
 import { renderPhotos } from "./photos.js";
 import { applyDatasetDefaults, loadCredit, newPseudonym, rememberDataset } from "./sharing.js";
@@ -30,6 +31,8 @@ function buildFeature() {
   if (mode === "point" && data.get("coordinate_uncertainty_m") !== "") {
     props.coordinate_uncertainty_m = Number(data.get("coordinate_uncertainty_m"));
   }
+  var custom = customValues();
+  if (custom !== undefined) props.fields = custom;
   return { type: "Feature", id: state.editing || Outbox.uuid(), geometry: geometry(), properties: props };
 }
 
@@ -79,6 +82,7 @@ function checkBeforeSaving(feature) {
   if (whenMode() !== "now" && !feature.properties.observed_start) {
     showError("observed_start", "Give the date, or choose Now."); ok = false;
   }
+  if (p.fields !== undefined && !checkCustom(p.fields)) ok = false;
   // Asked last, when nothing else stops the record: pressing Save again is then the answer.
   if (ok && farFromPark(feature)) ok = false;
   if (!ok) { var first = form.querySelector(".error:not(:empty)"); if (first) first.scrollIntoView({ block: "center" }); }
@@ -118,6 +122,7 @@ function resetForNext() {
   document.getElementById("time-note").textContent = "";
   document.getElementById("subject-match").textContent = "";
   $("#save").textContent = "Save";
+  resetCustom();
   resetLocation();
 }
 
@@ -129,6 +134,7 @@ export function loadForFix(record) {
     .map(function (ph) { return { id: ph.id, blob: ph.blob, name: ph.name, exif: null }; });
   renderPhotos();
   $("#dataset").value = p.dataset; applyDatasetDefaults();
+  showFormOf(p.dataset).then(function () { loadCustom(p.fields); });
   $("#subject").value = p.subject_text || ""; showSubjectMatch();
   form.querySelector("input[name=occurrence_status][value=" + (p.occurrence_status || "present") + "]").checked = true;
   var kind = p.abundance_scale || (p.count !== undefined ? "count" : "none");

@@ -1,5 +1,6 @@
 /* The recording page (/record and /record/area): location (GPS, map, typed), what, when, sharing and
    photos, saved to the outbox. Loaded as <script type="module">; each concern is a module beside this. */
+import { initCustomFields } from "./custom.js";
 import { onSubmit } from "./form.js";
 import { initMap } from "./location.js";
 import * as Outbox from "./outbox.js";
@@ -16,6 +17,7 @@ function start() {
   initQuantity();
   initWhen();
   initSharing();
+  initCustomFields();
   initPhotos();
   form.addEventListener("submit", onSubmit);
   Outbox.onChange(renderOutbox);

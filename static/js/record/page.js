@@ -13,7 +13,9 @@ export var state = { location: null, source: null, accuracy: null, shape: null, 
 
 /* The field an API error's path names ("features.0.properties.count" is "count"). */
 export function fieldOf(path) {
-  return String(path).replace(/^features\.\d+\./, "").replace(/^properties\./, "").split(".")[0];
+  var rest = String(path).replace(/^features\.\d+\./, "").replace(/^properties\./, "").split(".");
+  // A custom field's error goes beside its question: "fields.pots".
+  return rest[0] === "fields" && rest[1] ? "fields." + rest[1] : rest[0];
 }
 export function showError(field, message) {
   var el = form.querySelector('[data-error-for="' + field + '"]') || form.querySelector('[data-error-for="(body)"]');
