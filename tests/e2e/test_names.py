@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
+from fieldapp.places.models import Place, PlaceName
 from fieldapp.subjects.models import Subject, SubjectName
 from tests.e2e.conftest import wait_in_page
 from tests.e2e.test_map import DRAWN
@@ -74,3 +75,41 @@ def test_a_name_added_in_jerriais_is_suggested_and_filters_the_map(phone, live_s
     page.goto("/map?subject=zzyzx")
     expect(page.locator("#subject-found")).to_contain_text("No name matches")
     assert re.search("zzyzx", page.url)
+
+
+@pytest.fixture
+def lecq(live_server, warden) -> Iterator[int]:  # noqa: F811
+    """A public place in the warden's dataset, named in French and English; deleted afterwards."""
+    with live_server.database.session() as session:
+        dataset_id = session.execute(text("SELECT id FROM dataset WHERE slug = :s"), {"s": warden.dataset}).scalar_one()
+        place = Place(
+            dataset_id=dataset_id,
+            kind="bay",
+            geom="SRID=4326;POINT(-2.1985 49.2478)",
+            visibility="public",
+            names=[PlaceName(name="Grève de Lecq", language="fr"), PlaceName(name="Lecq bay", language="en")],
+        )
+        session.add(place)
+        session.flush()
+        place_id = place.id
+    yield place_id
+    with live_server.database.session() as session:
+        session.execute(text("DELETE FROM place WHERE id = :p"), {"p": place_id})
+
+
+def test_at_a_named_place_the_point_goes_there_and_the_map_is_labelled(phone, live_server, warden, lecq):  # noqa: F811
+    page = signed_in_page(phone, warden)
+    wait_for_fix(page)
+    page.get_by_label("At a named place").fill("greve")
+    page.locator("#place-suggestions .suggestion", has_text="Grève de Lecq").click()
+    expect(page.locator("#place-chosen")).to_have_text("Grève de Lecq")
+    expect(page.locator("#coords")).to_have_value("49.24780, -2.19850")
+    # The base layer names the place, once, at this zoom.
+    expect(page.locator(".place-label", has_text="Grève de Lecq")).to_have_count(1)
+    page.get_by_label("At a named place").fill("zzyzx")
+    expect(page.locator("#place-none")).to_be_visible()
+    page.get_by_label("What did you see").fill("ormer")
+    page.get_by_role("button", name="Save").click()
+    expect(outbox_item(page, "ormer")).to_have_attribute("data-state", "sent")
+    record = until(lambda: warden.observations(live_server)["features"])[0]
+    assert record["geometry"]["coordinates"] == [-2.1985, 49.2478]

@@ -89,6 +89,9 @@ export function setLocation(lat, lon, source, accuracy) {
   updateAccuracy();
 }
 
+/* The map moved to a place (a named place chosen in area mode: the user draws there). */
+export function panTo(lat, lon) { map.setView([lat, lon], 15); }
+
 /* The point at a place the user chose, shown close up. */
 export function showLocation(lat, lon, source) {
   setLocation(lat, lon, source, null);

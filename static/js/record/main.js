@@ -7,12 +7,14 @@ import * as Outbox from "./outbox.js";
 import { renderOutbox } from "./outbox-list.js";
 import { attr, form } from "./page.js";
 import { initPhotos } from "./photos.js";
+import { initPlaces } from "./places.js";
 import { initSharing } from "./sharing.js";
 import { initQuantity, initSubjects } from "./what.js";
 import { initWhen } from "./when.js";
 
 function start() {
   initMap();
+  initPlaces();
   initSubjects();
   initQuantity();
   initWhen();
