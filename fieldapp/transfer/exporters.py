@@ -7,7 +7,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,8 @@ def check_format(fmt: str | None) -> str:
 def stream_rows(session: Session, viewer: Viewer, dataset: Dataset, columns: dict[str, str]) -> Iterator[Any]:
     """The dataset's observations this viewer may see, in insertion order, fetched in batches (server cursor)."""
     geometry = visible_geometry_sql(viewer)
-    select_list = ", ".join(f"{expr} AS {name}" for name, expr in columns.items())
+    # Aliased by position: a column's name (a custom field's "field_<name>") need not be an SQL identifier.
+    select_list = ", ".join(f"{expr} AS c{i}" for i, expr in enumerate(columns.values()))
     tally = TALLY_JOIN if any("tally." in expr for expr in columns.values()) else ""
     sql = (
         f"SELECT {select_list} FROM {FROM_SQL}{tally}"
@@ -98,6 +99,8 @@ class Export:
         self.count = 0
         # Read before the rows stream: the file carries its dataset's agreement.
         self.terms = agreement_notice(session, dataset.id)
+        # The dataset's custom fields (of every version of its form), a column each in CSV and GeoPackage.
+        self.field_names = form_field_names(session, dataset.id)
 
     @property
     def media_type(self) -> str:
@@ -145,8 +148,8 @@ class Export:
         yield (head[:-1] + ', "features": [').encode()
         buffer: list[str] = []
         separator = "\n"
-        for row in self._counted({"feature": f"({observation_feature_sql(self.viewer)})::text"}):
-            buffer.append(row.feature)
+        for row in self._counted({"feature": flat_fields_feature_sql(self.viewer)}):
+            buffer.append(row[0])
             if len(buffer) == BATCH:
                 yield (separator + ",\n".join(buffer)).encode()
                 buffer, separator = [], ",\n"
@@ -155,7 +158,7 @@ class Export:
         yield b"\n]}\n"
 
     def _csv(self) -> Iterator[bytes]:
-        columns = table_columns(self.viewer)
+        columns = table_columns(self.viewer, self.field_names)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
@@ -173,7 +176,8 @@ class Export:
         path = Path(name)
         path.unlink()
         try:
-            write_geopackage(path, self.dataset.slug, self._counted(gpkg_columns(self.viewer)))
+            columns = gpkg_columns(self.viewer, self.field_names)
+            write_geopackage(path, self.dataset.slug, self._counted(columns), list(columns))
             with path.open("rb") as source:
                 while chunk := source.read(1024 * 1024):
                     yield chunk
@@ -200,8 +204,46 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
-def table_columns(viewer: Viewer) -> dict[str, str]:
-    """CSV columns: the record's fields, attribution, WKT geometry, and lon/lat for points."""
+def form_field_names(session: Session, dataset_id: int) -> list[str]:
+    """The custom fields of every version of the dataset's form, newest version's order first."""
+    sql = """
+        SELECT x->>'name' AS name FROM dataset_form f, jsonb_array_elements(f.definition->'fields')
+               WITH ORDINALITY AS e(x, position)
+         WHERE f.dataset_id = :d AND x->>'type' <> 'note'
+         GROUP BY 1 ORDER BY max(f.version) DESC, min(e.position)
+    """
+    return list(session.scalars(text(sql), {"d": dataset_id}))
+
+
+def field_value_sql(fields: str, name: str) -> str:
+    """One custom field's value as text (a multiple choice's values space-separated), from the values the
+    viewer may see (record_columns' `fields`: a withheld sensitive field is NULL). `name` is a form field
+    name (forms.definition.NAME: letters, digits and _), so it is safe inside a literal."""
+    value = f"(({fields}) -> '{name}')"
+    return (
+        f"CASE jsonb_typeof({value}) WHEN 'array' THEN"
+        f" array_to_string(ARRAY(SELECT jsonb_array_elements_text({value})), ' ')"
+        f" WHEN 'boolean' THEN CASE WHEN ({value})::boolean THEN 'yes' ELSE 'no' END"
+        f" ELSE ({fields}) ->> '{name}' END"
+    )
+
+
+def flat_fields_feature_sql(viewer: Viewer) -> str:
+    """The record's Feature as text, with each custom field also a flat `field_<name>` property (GIS
+    tools read flat properties; `fields` stays as the API gives it)."""
+    feature = observation_feature_sql(viewer)
+    fields = record_columns(viewer)["fields"]
+    flat = "(SELECT jsonb_object_agg('field_' || k, v) FROM jsonb_each(x.fv) AS e(k, v))"
+    return (
+        "(SELECT CASE WHEN x.fv IS NULL OR x.fv = '{}'::jsonb THEN x.ft::text"
+        f" ELSE jsonb_set(x.ft::jsonb, '{{properties}}', (x.ft::jsonb -> 'properties') || {flat})::text END"
+        f" FROM (SELECT ({feature}) AS ft, ({fields}) AS fv) AS x)"
+    )
+
+
+def table_columns(viewer: Viewer, field_names: Sequence[str] = ()) -> dict[str, str]:
+    """CSV columns: the record's fields, attribution, WKT geometry, lon/lat for points, then one column
+    per custom field of the dataset's form (`field_<name>`)."""
     props = record_columns(viewer)
     geometry = visible_geometry_sql(viewer)
     chosen = (
@@ -237,34 +279,39 @@ def table_columns(viewer: Viewer) -> dict[str, str]:
     columns["wkt"] = f"ST_AsText({geometry}, {COORDINATE_DECIMALS})"
     columns["lon"] = f"CASE WHEN GeometryType({geometry}) = 'POINT' THEN round(ST_X({geometry})::numeric, 7) END"
     columns["lat"] = f"CASE WHEN GeometryType({geometry}) = 'POINT' THEN round(ST_Y({geometry})::numeric, 7) END"
+    columns |= {f"field_{name}": field_value_sql(props["fields"], name) for name in field_names}
     return columns
 
 
-def gpkg_columns(viewer: Viewer) -> dict[str, str]:
+def gpkg_columns(viewer: Viewer, field_names: Sequence[str] = ()) -> dict[str, str]:
     columns = {
-        name: f"({expr})::text" for name, expr in table_columns(viewer).items() if name not in ("wkt", "lon", "lat")
+        name: f"({expr})::text"
+        for name, expr in table_columns(viewer, field_names).items()
+        if name not in ("wkt", "lon", "lat")
     }
     columns["wkb"] = f"ST_AsBinary({visible_geometry_sql(viewer)})"
     return columns
 
 
-def write_geopackage(path: Path, layer: str, rows: Iterator[Any]) -> None:
-    """Write rows to a GeoPackage in batches (appending), so memory holds one batch at a time."""
+def write_geopackage(path: Path, layer: str, rows: Iterator[Any], names: list[str]) -> None:
+    """Write rows (their columns in the order of `names`, wkb last) to a GeoPackage in batches (appending),
+    so memory holds one batch at a time."""
     batch: list[Any] = []
     written = False
     for row in rows:
         batch.append(row)
         if len(batch) == BATCH:
-            _write_batch(path, layer, batch, append=written)
+            _write_batch(path, layer, batch, names, append=written)
             written, batch = True, []
     if batch or not written:
-        _write_batch(path, layer, batch, append=written)
+        _write_batch(path, layer, batch, names, append=written)
 
 
-def _write_batch(path: Path, layer: str, batch: list[Any], append: bool) -> None:
-    names = [name for name in gpkg_columns_names() if name != "wkb"]
-    geometry = np.array([bytes(row.wkb) for row in batch], dtype=object)
-    fields = [np.array([getattr(row, name) for row in batch], dtype=object) for name in names]
+def _write_batch(path: Path, layer: str, batch: list[Any], names: list[str], append: bool) -> None:
+    where = {name: i for i, name in enumerate(names)}
+    names = [name for name in names if name != "wkb"]
+    geometry = np.array([bytes(row[where["wkb"]]) for row in batch], dtype=object)
+    fields = [np.array([row[where[name]] for row in batch], dtype=object) for name in names]
     pyogrio.raw.write(
         path,
         geometry,
@@ -276,10 +323,6 @@ def _write_batch(path: Path, layer: str, batch: list[Any], append: bool) -> None
         crs="EPSG:4326",
         append=append,
     )
-
-
-def gpkg_columns_names() -> list[str]:
-    return list(gpkg_columns(Viewer()).keys())
 
 
 def export_to_file(session: Session, viewer: Viewer, slug: str, fmt: str, output: Path) -> int:
