@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.datasets.views import bp as dataset_views
     from fieldapp.maps.api import bp as tiles
     from fieldapp.maps.views import bp as map_views
+    from fieldapp.notifications.views import bp as notification_views
     from fieldapp.observations.views import bp as observation_views
     from fieldapp.ogcapi.views import bp as ogc_api
     from fieldapp.participation.views import bp as participation_views
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ogc_api)
     app.register_blueprint(consent_views)
     app.register_blueprint(people_views)
+    app.register_blueprint(notification_views)
 
 
 def register_api(app: Flask) -> None:

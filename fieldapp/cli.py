@@ -28,6 +28,7 @@ def register_commands(app) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(demo)
     app.cli.add_command(users_group)
+    app.cli.add_command(notifications_group)
     from fieldapp.forms.cli import forms_group
     from fieldapp.transfer.cli import export_command, import_command
 
@@ -351,3 +352,44 @@ def _mail_invite(email: str, link: str, hours: int) -> None:
         click.echo(f"Emailed the link to {email}.")
     except MailError as exc:
         click.echo(f"The email could not be sent ({exc}); pass the link on yourself.", err=True)
+
+
+@click.group("notifications")
+def notifications_group() -> None:
+    """Notifications of annotations and answers."""
+
+
+@notifications_group.command("digest")
+def notifications_digest() -> None:
+    """Email each person their unread notifications that no email carried yet (needs FIELDAPP_SMTP_URL);
+    run it from cron, e.g. daily."""
+    from fieldapp.mail import MailError, mail_configured, send_mail
+    from fieldapp.notifications.service import digests, mark_emailed
+
+    settings = current_app.extensions["fieldapp.settings"]
+    if not mail_configured(settings):
+        raise click.ClickException("FIELDAPP_SMTP_URL is not set: no digest is sent.")
+    sent = 0
+    with get_db().session() as session:
+        for email, items in digests(session):
+            try:
+                send_mail(settings, email, "What happened to your fieldapp records", _digest_text(settings, items))
+            except MailError as exc:
+                click.echo(f"Not sent to {email}: {exc}", err=True)
+                continue
+            mark_emailed(session, [n["id"] for n in items])
+            session.commit()
+            sent += 1
+    click.echo(f"Sent {sent} digest(s).")
+
+
+def _digest_text(settings, items: list[dict]) -> str:
+    base = settings.base_url.rstrip("/")
+    lines = ["Hello,", "", "Since your last visit:", ""]
+    for n in items:
+        what = {"answer": "answered your annotation on", "question": "asked a question about"}.get(
+            n["kind"], f"added a {n['kind']} to"
+        )
+        lines.append(f"- {n['who']} {what} {n['subject'] or 'your record'}: {base}/observations/{n['observation_id']}")
+    lines += ["", f"Your inbox: {base}/account/inbox", ""]
+    return "\n".join(lines)

@@ -9,6 +9,7 @@ from fieldapp.datasets.models import Dataset, DatasetRecorder, DatasetSteward
 from fieldapp.db import Base
 from fieldapp.forms.models import DatasetForm
 from fieldapp.maps.models import MapCell, MapDatasetState
+from fieldapp.notifications.models import Notification
 from fieldapp.observations.models import Media, Observation, ObservationHistory
 from fieldapp.participation.models import ParticipationMonth
 from fieldapp.places.models import Place, PlaceName
@@ -41,6 +42,7 @@ __all__ = [
     "ImportFile",
     "ImportJob",
     "LoginThrottle",
+    "Notification",
     "OneTimeLink",
     "MapCell",
     "MapDatasetState",

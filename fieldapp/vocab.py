@@ -33,6 +33,8 @@ def sql_in(values: tuple[str, ...]) -> str:
 
 
 ANNOTATION_KINDS = ("corroborate", "question", "context", "correction")
+# What a notification tells: an annotation of each kind on my record, or an answer to my annotation.
+NOTIFICATION_KINDS = ("corroborate", "question", "context", "correction", "answer")
 ANNOTATION_STATUSES = ("open", "accepted", "answered")
 # A name of a subject is reviewed like a record, but not corrected: a better name is added beside it.
 NAME_ANNOTATION_KINDS = ("corroborate", "question", "context")

@@ -16,6 +16,7 @@ from fieldapp.annotations.schemas import to_patch
 from fieldapp.contributors.attribution import acting_credit
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.i18n import _
+from fieldapp.notifications.service import notify_annotation, notify_answer
 from fieldapp.observations.models import Observation
 from fieldapp.observations.service import update_observation
 from fieldapp.subjects.models import SubjectName
@@ -51,6 +52,7 @@ def add_annotation(session: Session, user: User, observation_id: uuid.UUID, valu
     )
     session.add(annotation)
     session.flush()
+    notify_annotation(session, observation.id, annotation.id, annotation.kind, user.id)
     return annotation
 
 
@@ -94,6 +96,7 @@ def respond(
     annotation.responded_by = acting_credit(session, user.contributor_id, user.id, observation.contributor_id)
     annotation.responded_at = datetime.now(UTC)
     session.flush()
+    notify_answer(session, annotation.id, user.id)
     return annotation
 
 
