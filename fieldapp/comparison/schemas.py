@@ -35,6 +35,14 @@ class ComparisonArgsSchema(Schema):
     )
     a_datetime = fields.String(metadata=describe("Narrow side A in time (overrides datetime)."))
     b_datetime = fields.String(metadata=describe("Narrow side B in time (overrides datetime)."))
+    field = fields.String(
+        metadata=describe(
+            "Narrow both sides by custom field values, name:value (comma-separated, all must hold), as anyone "
+            "may see them (a sensitive field narrows nothing)."
+        )
+    )
+    a_field = fields.String(metadata=describe("Narrow side A by custom field values (overrides field)."))
+    b_field = fields.String(metadata=describe("Narrow side B by custom field values (overrides field)."))
     cell_m = fields.Float(
         load_default=1000.0,
         allow_nan=False,
@@ -57,7 +65,18 @@ class ComparisonArgsSchema(Schema):
         for side in ("a", "b"):
             subject = data.get(f"{side}_subject") or data.get("subject")
             when_parameter = f"{side}_datetime" if data.get(f"{side}_datetime") else "datetime"
-            sides.append(parse_selection(side, data.get(side), subject, data.get(when_parameter), when_parameter))
+            field_parameter = f"{side}_field" if data.get(f"{side}_field") else "field"
+            sides.append(
+                parse_selection(
+                    side,
+                    data.get(side),
+                    subject,
+                    data.get(when_parameter),
+                    when_parameter,
+                    data.get(field_parameter),
+                    field_parameter,
+                )
+            )
         if sides[0].key() == sides[1].key():
             raise bad_parameter("b", "side B is the same selection as side A; choose two different selections")
         data["sides"] = tuple(sides)

@@ -115,13 +115,28 @@ def where_sql(filters: ObservationFilter, viewer: Viewer, estimate: bool = False
         clauses.append(open_questions_sql())
     if "corroborated" in filters.review:
         clauses.append(corroborated_sql())
-    for i, (name, wanted) in enumerate(filters.field_values):
-        # Tested on the values as the viewer sees them (record_columns): a withheld field never matches.
-        seen = record_columns(viewer)["fields"]
-        options = [f"({seen}) @> CAST(:fv{i}_{j} AS jsonb)" for j in range(len(_typed_values(name, wanted)))]
-        clauses.append("(" + " OR ".join(options) + ")")
-        params |= {f"fv{i}_{j}": v for j, v in enumerate(_typed_values(name, wanted))}
+    if filters.field_values:
+        more, values = field_values_sql(viewer, filters.field_values)
+        clauses += more
+        params |= values
     return (" AND ".join(clauses) or "true"), params
+
+
+def field_values_sql(
+    viewer: Viewer, pairs: list[tuple[str, str]] | tuple[tuple[str, str], ...], prefix: str = "fv"
+) -> tuple[list[str], dict[str, Any]]:
+    """Conditions that observation o's custom fields hold these values, tested on the values as the viewer
+    sees them (record_columns): a sensitive field the viewer may not see never matches."""
+    seen = record_columns(viewer)["fields"]
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    for i, (name, wanted) in enumerate(pairs):
+        candidates = _typed_values(name, wanted)
+        clauses.append(
+            "(" + " OR ".join(f"({seen}) @> CAST(:{prefix}{i}_{j} AS jsonb)" for j in range(len(candidates))) + ")"
+        )
+        params |= {f"{prefix}{i}_{j}": v for j, v in enumerate(candidates)}
+    return clauses, params
 
 
 # A custom field's name (forms.definition.NAME without its anchors).

@@ -250,17 +250,24 @@ class ObservationPathSchema(Schema):
 REVIEW_STATES = ("open_questions", "corroborated")
 
 
+def parse_field_values(raw: str, parameter: str = "field") -> list[tuple[str, str]]:
+    """'name:value[,name:value]' as (name, value) pairs; a malformed one is a 400 naming the parameter."""
+    pairs = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        name, sep, wanted = item.partition(":")
+        if not sep or not re.fullmatch(FIELD_NAME, name.strip()) or not wanted.strip():
+            raise bad_parameter(parameter, f"{item!r}: give name:value, e.g. berried:yes or sea_state:3")
+        pairs.append((name.strip(), wanted.strip()))
+    return pairs
+
+
 class FieldValuesArg(CommaSeparated):
     """field=name:value[,name:value]: records whose custom field holds that value (all of them, as you see them)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        pairs = []
-        for item in super()._deserialize(value, attr, data, **kwargs) or []:
-            name, sep, wanted = item.partition(":")
-            if not sep or not re.fullmatch(FIELD_NAME, name.strip()) or not wanted.strip():
-                raise bad_parameter(attr, f"{item!r}: give name:value, e.g. berried:yes or sea_state:3")
-            pairs.append((name.strip(), wanted.strip()))
-        return pairs or None
+        return parse_field_values(value or "", attr) or None
 
 
 class FilterArgsSchema(Schema):

@@ -76,8 +76,8 @@ DOCUMENTED_OPERATIONS = {
     (
         "GET /comparisons",
         "getComparison",
-        "query:a! query:a_datetime query:a_subject query:b! query:b_datetime "
-        "query:b_subject query:cell_m query:datetime query:format query:shape query:subject",
+        "query:a! query:a_datetime query:a_field query:a_subject query:b! query:b_datetime query:b_field "
+        "query:b_subject query:cell_m query:datetime query:field query:format query:shape query:subject",
         "200 400 401",
         "",
     ),
