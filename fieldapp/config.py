@@ -85,6 +85,10 @@ class Settings:
     comparison_timeout_s: int = 20
     # A comparison page's cells are kept this many hours for its map's vector tiles (a shared link redraws them).
     comparison_keep_h: int = 24
+    # A comparison whose grid work is above this runs in a `fieldapp worker` job (the page follows it, the API
+    # answers 202), stopped after comparison_job_time_limit_s instead of comparison_timeout_s.
+    comparison_inline_max_work: int = 1_000_000
+    comparison_job_time_limit_s: int = 600
     # Failed sign-ins allowed per account (and per account from one address) within the window below.
     login_failures_allowed: int = 5
     # Failed sign-ins allowed per client address, whatever the accounts tried.
@@ -214,6 +218,8 @@ _NUMBERS = {
     "comparison_max_work": 1,
     "comparison_timeout_s": 1,
     "comparison_keep_h": 1,
+    "comparison_inline_max_work": 1,
+    "comparison_job_time_limit_s": 1,
     "login_failures_allowed": 1,
     "login_address_failures_allowed": 1,
     "login_failure_window_s": 1,

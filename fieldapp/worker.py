@@ -1,5 +1,5 @@
-"""`fieldapp worker`: the processes that run background jobs (imports, large exports, map-aggregate rebuilds),
-never the web workers.
+"""`fieldapp worker`: the processes that run background jobs (imports, large exports and comparisons, map-aggregate
+rebuilds), never the web workers.
 
 The queue is the import_job table. A worker claims one job at a time with FOR UPDATE SKIP LOCKED
 (transfer/jobs.claim) and runs it in a child process, while it renews the job's lease every third of
@@ -39,6 +39,7 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from fieldapp.comparison import jobs as comparison_jobs
 from fieldapp.transfer import export_jobs, jobs, map_jobs
 from fieldapp.transfer.models import FINAL_STATUSES
 
@@ -48,6 +49,7 @@ RUNS = {
     "import": jobs.run_claimed,
     "export": export_jobs.run_claimed_export,
     "tiles": map_jobs.run_claimed_rebuild,
+    "comparison": comparison_jobs.run_claimed_comparison,
 }
 _PR_SET_PDEATHSIG = 1
 # The child's exit codes: its outcome is recorded, or another worker holds the job now.
@@ -120,6 +122,7 @@ class Worker:
     def _claim(self):
         with self.database.session() as session:
             export_jobs.expire(session, self.settings.export_keep_h)
+            export_jobs.expire(session, self.settings.comparison_keep_h, "comparison")
             for job in jobs.give_up(session, self.settings.job_attempts_max):
                 log.warning("job %s: given up after %s attempts", job.id, job.attempts)
                 jobs.discard(job)

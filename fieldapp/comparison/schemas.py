@@ -57,6 +57,9 @@ class ComparisonArgsSchema(Schema):
     )
     # The page passes the format along to its download links; the API checks it.
     format = fields.String(metadata=describe("The answer's format."))
+    background = fields.Boolean(
+        metadata=describe("Run as a background job (202 with the job's URL) even if the comparison is small (the API).")
+    )
 
     @validates_schema(skip_on_field_errors=False)
     def _sides(self, data: dict[str, Any], **kwargs) -> None:
@@ -92,6 +95,22 @@ class ComparisonApiArgsSchema(ComparisonArgsSchema):
             "json (this summary with the cells), geojson (the cells, the summary as a foreign member) or csv (cells)."
         ),
     )
+
+
+class ComparisonJobSchema(Schema):
+    """A comparison job as comparison/jobs.job_json describes it, with its links."""
+
+    class Meta:
+        description = (
+            "A comparison job: status (queued, running, succeeded, failed, cancelled), the format asked for,"
+            " how many times a worker took it, whether a cancel was asked for, an error like every other error"
+            " body, and links: 'self', 'file' once it succeeded (the answer in its format) and 'page' for a"
+            " comparison the page started."
+        )
+
+
+class ComparisonJobPathSchema(Schema):
+    job_id = fields.UUID(required=True, data_key="job")
 
 
 _page_args = ComparisonArgsSchema()

@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.comparison.queries import Limits, compare
+from fieldapp.comparison.queries import CSV_HEADER, Limits, compare, dataset_ids, estimate_work
 from fieldapp.comparison.selection import Selection, selection_parameters
 from fieldapp.comparison.summary import label, side_datasets, summarise
 from fieldapp.config import Settings
 from fieldapp.errors import bad_parameter
+from fieldapp.geo.geojson import feature_collection
 from fieldapp.usage import record_usage
 
 
@@ -43,6 +44,7 @@ def run_comparison(
     grid: Grid,
     user_id: int | None,
     cells_format: str = "geojson",
+    commit: bool = True,
 ) -> dict[str, Any]:
     """Compare two selections; everything a page or the API shows, cells as GeoJSON or CSV text, or
     stored for vector tiles (`tiles`: `run_id` names them, `cells` holds their number and box)."""
@@ -53,7 +55,7 @@ def run_comparison(
     for side in ("a", "b"):
         if side not in tallies:
             raise bad_parameter(side, "this selection holds no observations; widen it")
-    _log_use(session, a, b, grid, user_id, json.loads(result["dataset_counts"] or "{}"))
+    _log_use(session, a, b, grid, user_id, json.loads(result["dataset_counts"] or "{}"), commit)
     datasets = {"a": side_datasets(session, a), "b": side_datasets(session, b)}
     labels = {side: label(sel, datasets[side]) for side, sel in (("a", a), ("b", b))}
     return {
@@ -80,7 +82,13 @@ def _new_run(session: Session, grid: Grid) -> str:
 
 
 def _log_use(
-    session: Session, a: Selection, b: Selection, grid: Grid, user_id: int | None, counts: dict[str, int]
+    session: Session,
+    a: Selection,
+    b: Selection,
+    grid: Grid,
+    user_id: int | None,
+    counts: dict[str, int],
+    commit: bool = True,
 ) -> None:
     """Remember the run and the datasets it drew on, so their contributors can see their knowledge used."""
     parameters = {
@@ -90,4 +98,25 @@ def _log_use(
         "shape": grid.shape,
     }
     record_usage(session, "comparison", user_id, parameters, {int(d): n for d, n in counts.items()})
-    session.commit()
+    if commit:  # a job commits the log with its outcome
+        session.commit()
+
+
+def work_of(session: Session, a: Selection, b: Selection, grid: Grid) -> int:
+    """The grid join's cell-and-vertex tests for this comparison (what decides if it runs in a job)."""
+    ids = {"a": dataset_ids(session, "a", a), "b": dataset_ids(session, "b", b)}
+    return estimate_work(session, a, b, ids, [grid.cell_m], grid.shape, grid.metric_srid)[float(grid.cell_m)]
+
+
+def answer_body(outcome: dict[str, Any], fmt: str) -> tuple[str, str, dict[str, str]]:
+    """The API's answer for a comparison's outcome in a format: (body, media type, headers)."""
+    cells = outcome.pop("cells")
+    if fmt == "csv":
+        attachment = {"Content-Disposition": 'attachment; filename="comparison-cells.csv"'}
+        return CSV_HEADER + "\n" + cells + ("\n" if cells else ""), "text/csv", attachment
+    if fmt == "geojson":
+        body = feature_collection(cells, comparison=json.loads(json.dumps(outcome, default=str)))
+        attachment = {"Content-Disposition": 'attachment; filename="comparison-cells.geojson"'}
+        return body, "application/geo+json", attachment
+    body = json.dumps(outcome, default=str)
+    return body[:-1] + ', "cells": ' + feature_collection(cells) + "}", "application/json", {}

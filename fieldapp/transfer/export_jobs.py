@@ -143,15 +143,15 @@ def _write(database, session: Session, job, workdir: Path) -> tuple[str, int, in
     return "succeeded", export.count, size, ""
 
 
-def expire(session: Session, keep_h: int) -> int:
-    """Remove export jobs ended more than keep_h hours ago, with their files; how many went."""
+def expire(session: Session, keep_h: int, kind: str = "export") -> int:
+    """Remove export (or comparison) jobs ended more than keep_h hours ago, with their files; how many went."""
     paths = session.scalars(
         text("""
         DELETE FROM import_job
-        WHERE kind = 'export' AND status IN ('succeeded', 'failed', 'cancelled')
+        WHERE kind = :kind AND status IN ('succeeded', 'failed', 'cancelled')
           AND finished_at < now() - make_interval(hours => :keep)
         RETURNING stored_path"""),
-        {"keep": keep_h},
+        {"keep": keep_h, "kind": kind},
     ).all()
     session.commit()
     for path in paths:

@@ -332,7 +332,7 @@ def job_folder(job) -> Path:
 def discard(job, keep_result: bool = False) -> None:
     """Remove an ended job's files (its upload and anything its attempts left); with `keep_result`, an
     export's finished file stays for its requester (everything else in its folder goes)."""
-    if not (keep_result and job.kind == "export" and Path(job.stored_path).is_file()):
+    if not (keep_result and job.kind in ("export", "comparison") and Path(job.stored_path).is_file()):
         shutil.rmtree(job_folder(job), ignore_errors=True)
         return
     for path in job_folder(job).glob("*"):

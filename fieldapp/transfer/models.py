@@ -31,8 +31,8 @@ JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 # Statuses a job ends in: its files are gone and no worker will touch it again.
 FINAL_STATUSES = ("succeeded", "failed", "cancelled")
 # What a job does: import an uploaded file, export a dataset as the viewer who asked may see it, or
-# rebuild a dataset's map aggregates (tiles).
-JOB_KINDS = ("import", "export", "tiles")
+# rebuild a dataset's map aggregates (tiles), or run a large comparison (no dataset of its own).
+JOB_KINDS = ("import", "export", "tiles", "comparison")
 
 
 class ImportJob(Base):
@@ -52,7 +52,7 @@ class ImportJob(Base):
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), index=True)
+    dataset_id: Mapped[int | None] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(10), server_default=text("'queued'"))
     dry_run: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))

@@ -124,6 +124,7 @@ def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
             by_kind | {"format": "csv"},
         ],
         "/compare": [compare, by_kind, held],
+        "/compare/download": [compare | {"format": "csv"}, held | {"format": "geojson"}, by_kind | {"format": "csv"}],
         "/api/v1/sensing": sensing,
         "/sensing": sensing,
         "/ogc/collections/<collection_id>/items": [{"bbox": bbox}, {"limit": "1"}],

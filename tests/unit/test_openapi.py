@@ -77,8 +77,18 @@ DOCUMENTED_OPERATIONS = {
         "GET /comparisons",
         "getComparison",
         "query:a! query:a_datetime query:a_field query:a_subject query:b! query:b_datetime query:b_field "
-        "query:b_subject query:cell_m query:datetime query:field query:format query:shape query:subject",
-        "200 400 401",
+        "query:b_subject query:background query:cell_m query:datetime query:field query:format query:shape "
+        "query:subject",
+        "200 202 400 401",
+        "",
+    ),
+    ("GET /comparisons/jobs/{job}", "getComparisonJob", "path:job!", "200 404", ""),
+    ("GET /comparisons/jobs/{job}/file", "downloadComparisonJob", "path:job!", "200 404 409", ""),
+    (
+        "POST /comparisons/jobs/{job}/cancel",
+        "cancelComparisonJob",
+        "header:X-CSRFToken path:job!",
+        "200 404 409",
         "",
     ),
     ("GET /contributors/{contributor_id}/withdrawal", "getWithdrawal", "path:contributor_id!", "200 400 401 404", ""),
