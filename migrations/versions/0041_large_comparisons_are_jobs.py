@@ -3,14 +3,14 @@
 A comparison above FIELDAPP_COMPARISON_INLINE_MAX_WORK is run by `fieldapp worker`; it compares
 selections, so its job has no dataset_id.
 
-Revision ID: 0040
-Revises: 0039
+Revision ID: 0041
+Revises: 0040
 """
 
 from alembic import op
 
-revision = "0040"
-down_revision = "0039"
+revision = "0041"
+down_revision = "0040"
 branch_labels = None
 depends_on = None
 
