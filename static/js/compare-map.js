@@ -2,6 +2,21 @@
 // with the counts of each side on click. Words come from the page and are set as text, never HTML.
 (function () {
   "use strict";
+  // The page's language's words (/i18n/<lang>.json, as static/js/i18n.js reads them for the modules);
+  // popups are built on a click, long after this has arrived. English until then, or without it.
+  var catalogue = {}, language = document.documentElement.lang || "en";
+  if (language !== "en" && window.fetch) {
+    fetch("/i18n/" + encodeURIComponent(language) + ".json", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (c) { catalogue = c; })
+      .catch(function () {});
+  }
+  function t(message, values) {
+    var text = Object.prototype.hasOwnProperty.call(catalogue, message) ? catalogue[message] : message;
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return values && name in values ? String(values[name]) : whole;
+    });
+  }
 
   function gridOptions(config) {
     return {
@@ -32,10 +47,10 @@
     title.textContent = words[p.class] || p.class || "";
     box.appendChild(title);
     var list = document.createElement("dl");
-    row(list, "A presence", p.a_present);
-    row(list, "A absence", p.a_absent);
-    row(list, "B presence", p.b_present);
-    row(list, "B absence", p.b_absent);
+    row(list, t("A presence"), p.a_present);
+    row(list, t("A absence"), p.a_absent);
+    row(list, t("B presence"), p.b_present);
+    row(list, t("B absence"), p.b_absent);
     box.appendChild(list);
     return box;
   }

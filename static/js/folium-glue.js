@@ -3,6 +3,21 @@
 // or as a template: a note such as <img onerror> or ${...} shows as the characters it is.
 (function () {
   "use strict";
+  // The page's language's words (/i18n/<lang>.json, as static/js/i18n.js reads them for the modules);
+  // popups are built on a click, long after this has arrived. English until then, or without it.
+  var catalogue = {}, language = document.documentElement.lang || "en";
+  if (language !== "en" && window.fetch) {
+    fetch("/i18n/" + encodeURIComponent(language) + ".json", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (c) { catalogue = c; })
+      .catch(function () {});
+  }
+  function t(message, values) {
+    var text = Object.prototype.hasOwnProperty.call(catalogue, message) ? catalogue[message] : message;
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return values && name in values ? String(values[name]) : whole;
+    });
+  }
   var datasets = [];
 
   function countRadius(config, count) {
@@ -53,12 +68,16 @@
   }
 
   // The same neutral words as the record page's tally, whatever the record's kind.
-  function people(n) { return n + (n === 1 ? " person" : " people"); }
   function tallySentence(p) {
     var parts = [];
-    if (p.corroborated > 0) parts.push("corroborated by " + people(p.corroborated));
-    if (p.questioned > 0) parts.push("questioned by " + people(p.questioned));
-    return parts.length ? parts.join(", ") : "no annotations yet";
+    if (p.corroborated > 0) {
+      parts.push(p.corroborated === 1 ? t("corroborated by 1 person")
+        : t("corroborated by %(n)s people", { n: p.corroborated }));
+    }
+    if (p.questioned > 0) {
+      parts.push(p.questioned === 1 ? t("questioned by 1 person") : t("questioned by %(n)s people", { n: p.questioned }));
+    }
+    return parts.length ? parts.join(", ") : t("no annotations yet");
   }
 
   function popupNode(p) {
@@ -66,9 +85,9 @@
     box.className = "map-popup kind-" + String(p.kind || "").replace(/[^a-z]/g, "");
     if (p.count !== undefined && p.id === undefined) {
       var strong = document.createElement("strong");
-      strong.textContent = p.count + (p.count === 1 ? " observation" : " observations") + " here";
+      strong.textContent = p.count === 1 ? t("1 observation here") : t("%(n)s observations here", { n: p.count });
       var hint = document.createElement("p");
-      hint.textContent = "Zoom in to see each record.";
+      hint.textContent = t("Zoom in to see each record.");
       box.appendChild(strong);
       box.appendChild(hint);
       return box;
@@ -78,23 +97,23 @@
     title.textContent = p.subject || "";
     box.appendChild(title);
     var list = document.createElement("dl");
-    row(list, "Also called", p.subject_text);
-    row(list, "When", p.when);
-    row(list, "Every year", p.season);
-    row(list, "Quantity", p.quantity);
-    row(list, "Trend", p.trend);
-    row(list, "Note", p.note);
-    row(list, "Terms", p.terms);
+    row(list, t("Also called"), p.subject_text);
+    row(list, t("When"), p.when);
+    row(list, t("Every year"), p.season);
+    row(list, t("Quantity"), p.quantity);
+    row(list, t("Trend"), p.trend);
+    row(list, t("Note"), p.note);
+    row(list, t("Terms"), p.terms);
     box.appendChild(list);
     if (p.generalised) {
       var gen = document.createElement("p");
       gen.className = "generalised";
-      gen.textContent = "Location generalised to a grid cell.";
+      gen.textContent = t("Location generalised to a grid cell.");
       box.appendChild(gen);
     }
     var review = document.createElement("p");
     review.className = "review";
-    review.textContent = "Review: " + tallySentence(p);
+    review.textContent = t("Review: %(tally)s", { tally: tallySentence(p) });
     box.appendChild(review);
     var credit = document.createElement("p");
     credit.className = "attribution";
@@ -102,7 +121,7 @@
     box.appendChild(credit);
     var link = document.createElement("a");
     link.href = "/observations/" + encodeURIComponent(p.id);
-    link.textContent = "Open the record";
+    link.textContent = t("Open the record");
     box.appendChild(link);
     return box;
   }

@@ -58,6 +58,7 @@ def catalogue(language: str, domain: str) -> dict[str | tuple[str, ...], tuple[t
 def test_the_sources_wrap_messages_in_both_domains():
     # Guards the extraction itself: an empty result would make every check below pass.
     assert "Sign in" in extracted("messages")
+    assert "Open the record" in extracted("js")
     assert len(extracted("messages")) > 20
 
 

@@ -1,6 +1,7 @@
 /* A small EXIF reader: DateTimeOriginal (with its offset if given) and the GPS position of a JPEG, and
    the camera's clock read in a named time zone. Camera clocks keep local time without a zone: the page
    reads them as Jersey time (its data-camera-zone), as the server does. Pure functions, no page. */
+import { t } from "../i18n.js";
 import { round } from "./coordinates.js";
 
 /* { time: Date, lat, lon } as far as the photo tells; {} when it tells nothing or cannot be read. */
@@ -89,7 +90,7 @@ function zoneOffset(zone, instant) {
 
 /* The photo's time as Jersey's clock shows it, so the phone's own zone never shifts it. */
 export function cameraText(d, zone) {
-  try { return d.toLocaleString(undefined, { timeZone: zone, hour12: false }) + " Jersey time"; }
+  try { return t("%(when)s Jersey time", { when: d.toLocaleString(undefined, { timeZone: zone, hour12: false }) }); }
   catch (e) { return d.toLocaleString(); }
 }
 

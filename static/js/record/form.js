@@ -1,5 +1,6 @@
 /* Saving: the record built from the form, checked, put in the outbox, and the form made ready for the
    next one; a record the server refused loaded back to be fixed. */
+import { number, t } from "../i18n.js";
 import { geometry, loadGeometry, resetLocation, waitingForFix } from "./location.js";
 import * as Outbox from "./outbox.js";
 import { checkCustom, customValues, loadCustom, resetCustom, showFormOf } from "./custom.js";
@@ -54,9 +55,9 @@ function farFromPark(feature) {
   var c = feature.geometry.coordinates, km = kmFromPark(c[1], c[0]), key = c.join(",");
   if (km <= Number(attr("far-km") || Infinity) || state.farConfirmed === key) return false;
   state.farConfirmed = key;
-  showError("geometry", "This place is about " + Math.round(km).toLocaleString("en-GB") + " km from the park" +
-    (state.source === "photo" ? " (it comes from the photo)" : "") +
-    ". Check the point; if it is right, press Save again to keep it.");
+  showError("geometry", state.source === "photo"
+    ? t("This place is about %(km)s km from the park (it comes from the photo). Check the point; if it is right, press Save again to keep it.", { km: number(Math.round(km)) })
+    : t("This place is about %(km)s km from the park. Check the point; if it is right, press Save again to keep it.", { km: number(Math.round(km)) }));
   return true;
 }
 
@@ -64,23 +65,23 @@ function checkBeforeSaving(feature) {
   clearErrors();
   var ok = true;
   if (!feature.geometry) {
-    showError("geometry", mode === "area" ? "Draw the area or line on the map." :
-      "The record needs a place: wait for your position, drag the point or type coordinates.");
+    showError("geometry", mode === "area" ? t("Draw the area or line on the map.") :
+      t("The record needs a place: wait for your position, drag the point or type coordinates."));
     ok = false;
   }
-  if (waitingForFix()) { showError("geometry", "Still waiting for a better fix; untick the box to save now."); ok = false; }
+  if (waitingForFix()) { showError("geometry", t("Still waiting for a better fix; untick the box to save now.")); ok = false; }
   if ($("#credit").value === "new" && !newPseudonym()) {
-    showError("display_name", "Type the pseudonym to credit this record to, or choose another name."); ok = false;
+    showError("display_name", t("Type the pseudonym to credit this record to, or choose another name.")); ok = false;
   }
   var p = feature.properties;
   if (p.abundance_scale) {
     var problem = scaleProblem(p.abundance_scale, p.abundance_value);
     if (problem) { showError("abundance_value", problem); ok = false; }
   }
-  if (!feature.properties.dataset) { showError("dataset", "Choose the dataset this record belongs to."); ok = false; }
-  if (!feature.properties.subject_text) { showError("subject_text", "Say what you saw or know about, in any words."); ok = false; }
+  if (!feature.properties.dataset) { showError("dataset", t("Choose the dataset this record belongs to.")); ok = false; }
+  if (!feature.properties.subject_text) { showError("subject_text", t("Say what you saw or know about, in any words.")); ok = false; }
   if (whenMode() !== "now" && !feature.properties.observed_start) {
-    showError("observed_start", "Give the date, or choose Now."); ok = false;
+    showError("observed_start", t("Give the date, or choose Now.")); ok = false;
   }
   if (p.fields !== undefined && !checkCustom(p.fields)) ok = false;
   // Asked last, when nothing else stops the record: pressing Save again is then the answer.
@@ -99,7 +100,7 @@ export function onSubmit(e) {
     rememberDataset(feature.properties.dataset);
     resetForNext();
   }, function (err) {
-    showError("(body)", "Could not save on this phone: " + err);
+    showError("(body)", t("Could not save on this phone: %(error)s", { error: err }));
   });
 }
 
@@ -121,7 +122,7 @@ function resetForNext() {
   document.getElementById("photos").value = "";
   document.getElementById("time-note").textContent = "";
   document.getElementById("subject-match").textContent = "";
-  $("#save").textContent = "Save";
+  $("#save").textContent = t("Save");
   resetCustom();
   resetLocation();
 }
@@ -153,6 +154,6 @@ export function loadForFix(record) {
   (record.details.length ? record.details : [{ path: "(body)", message: record.error }]).forEach(function (d) {
     showError(fieldOf(d.path), d.message);
   });
-  $("#save").textContent = "Save the corrected record";
+  $("#save").textContent = t("Save the corrected record");
   form.scrollIntoView();
 }

@@ -1,11 +1,13 @@
 /* Where: the recording map, the phone's position (GPS), a dragged point or typed coordinates, and the
    drawing tools of the area page. */
+import { number, t } from "../i18n.js";
 import { createMap, JERSEY } from "../map.js";
 import { parseCoordinates, round } from "./coordinates.js";
 import { $, clearError, mode, showError, state } from "./page.js";
 
 var map, marker, watchId = null;
-var SOURCE_LABELS = { gps: "Your position", map: "Placed on the map", typed: "Typed coordinates", photo: "From the photo" };
+var SOURCE_LABELS = { gps: t("Your position"), map: t("Placed on the map"), typed: t("Typed coordinates"),
+                      photo: t("From the photo") };
 
 export function initMap() {
   map = createMap(document.getElementById("map"), { zoomControl: true }).setView(JERSEY, 11);
@@ -32,15 +34,16 @@ function initDrawing() {
 
 function describeShape() {
   var status = document.getElementById("shape-status");
-  if (!state.shape) { status.textContent = "Nothing drawn yet."; return; }
+  if (!state.shape) { status.textContent = t("Nothing drawn yet."); return; }
   var g = state.shape.toGeoJSON().geometry;
-  status.textContent = (g.type === "LineString" ? "A line" : "An area") + " with " +
-    (g.type === "LineString" ? g.coordinates.length : g.coordinates[0].length - 1) + " points is drawn.";
+  status.textContent = g.type === "LineString"
+    ? t("A line with %(n)s points is drawn.", { n: g.coordinates.length })
+    : t("An area with %(n)s points is drawn.", { n: g.coordinates[0].length - 1 });
 }
 
 /* ---------- a point ---------- */
 function initPoint() {
-  marker = L.marker(JERSEY, { draggable: true, keyboard: true, title: "The record's place" });
+  marker = L.marker(JERSEY, { draggable: true, keyboard: true, title: t("The record's place") });
   marker.on("dragend", function () {
     var p = marker.getLatLng();
     setLocation(p.lat, p.lng, "map", null);
@@ -48,7 +51,7 @@ function initPoint() {
   $("#wait-fix").addEventListener("change", updateAccuracy);
   $("#use-coords").addEventListener("click", function () {
     var parsed = parseCoordinates($("#coords").value);
-    if (!parsed) { showError("geometry", "Give latitude and longitude, e.g. 49.1869, -2.1542 or 49°11.21'N 2°09.25'W."); return; }
+    if (!parsed) { showError("geometry", t("Give latitude and longitude, e.g. %(example)s.", { example: "49.1869, -2.1542 / 49°11.21'N 2°09.25'W" })); return; }
     clearError("geometry");
     setLocation(parsed[0], parsed[1], "typed", null);
     map.setView([parsed[0], parsed[1]], 15);
@@ -57,9 +60,9 @@ function initPoint() {
 }
 
 function startGps() {
-  if (!navigator.geolocation) { accuracyText("This browser cannot give a position: drag the point or type coordinates."); return; }
+  if (!navigator.geolocation) { accuracyText(t("This browser cannot give a position: drag the point or type coordinates.")); return; }
   watchId = navigator.geolocation.watchPosition(onFix, function (err) {
-    accuracyText("No position from the phone (" + err.message + "): drag the point or type coordinates.");
+    accuracyText(t("No position from the phone (%(reason)s): drag the point or type coordinates.", { reason: err.message }));
   }, { enableHighAccuracy: true, maximumAge: 0, timeout: 60000 });
 }
 
@@ -108,11 +111,11 @@ export function clearLocation(message) {
 
 function updateAccuracy(latest) {
   if (!state.location) return;
-  var text = SOURCE_LABELS[state.source] || "Location";
+  var text = SOURCE_LABELS[state.source] || t("Location");
   if (state.source === "gps") {
-    text += ": accurate to about " + state.accuracy + " m";
-    if (typeof latest === "number") text += " (latest fix " + latest + " m)";
-    if (waitingForFix()) text += ". Waiting for a fix better than " + waitTarget() + " m…";
+    text = t("%(source)s: accurate to about %(metres)s m", { source: text, metres: number(state.accuracy) });
+    if (typeof latest === "number") text += " " + t("(latest fix %(metres)s m)", { metres: number(latest) });
+    if (waitingForFix()) text += ". " + t("Waiting for a fix better than %(metres)s m…", { metres: number(waitTarget()) });
   }
   accuracyText(text + ".");
 }
@@ -147,5 +150,5 @@ export function loadGeometry(g, p) {
 /* After saving: the drawing is cleared; a chosen point gives way to the phone's position again. */
 export function resetLocation() {
   if (mode === "area" && state.shape) { map.removeLayer(state.shape); state.shape = null; describeShape(); }
-  if (mode === "point" && state.source !== "gps") { clearLocation("Looking for your position…"); startGps(); }
+  if (mode === "point" && state.source !== "gps") { clearLocation(t("Looking for your position…")); startGps(); }
 }

@@ -1,11 +1,12 @@
 /* The outbox as the page shows it: each record on this phone with its state, a link once sent, and
    the way to fix a refused one. */
+import { t } from "../i18n.js";
 import { loadForFix } from "./form.js";
 import * as Outbox from "./outbox.js";
 import { mode } from "./page.js";
 
-var LABELS = { saved: "Saved on this phone", waiting: "Saved on this phone, waiting to send", sending: "Sending…",
-               sent: "Sent", failed: "Not accepted by the server" };
+var LABELS = { saved: t("Saved on this phone"), waiting: t("Saved on this phone, waiting to send"), sending: t("Sending…"),
+               sent: t("Sent"), failed: t("Not accepted by the server") };
 
 // Sent records kept on the phone and in the list: the last few, folded away under one line.
 export var SENT_KEPT = 3;
@@ -24,7 +25,7 @@ export function renderOutbox(rows) {
   var folded = document.getElementById("outbox-sent");
   folded.hidden = !recent.length;
   document.getElementById("outbox-sent-title").textContent =
-    "Sent from this phone: the last " + (recent.length === 1 ? "one" : recent.length);
+    recent.length === 1 ? t("Sent from this phone: the last one") : t("Sent from this phone: the last %(n)s", { n: recent.length });
   var sentList = folded.querySelector("ul");
   sentList.textContent = "";
   recent.forEach(function (r) { sentList.appendChild(outboxItem(r)); });
@@ -34,7 +35,7 @@ function outboxItem(r) {
   var li = document.createElement("li");
   li.dataset.id = r.id; li.dataset.state = r.state; li.className = "state-" + r.state;
   var title = document.createElement("strong");
-  title.textContent = r.feature.properties.subject_text || "Record";
+  title.textContent = r.feature.properties.subject_text || t("Record");
   li.appendChild(title);
   var status = document.createElement("span");
   status.className = "state";
@@ -42,14 +43,14 @@ function outboxItem(r) {
   li.appendChild(status);
   if (r.state === "sent") {
     var link = document.createElement("a");
-    link.href = "/observations/" + r.id; link.textContent = "Open the record";
+    link.href = "/observations/" + r.id; link.textContent = t("Open the record");
     li.appendChild(link);
   }
   if (r.state === "failed" && !r.observationSent && mode === modeOf(r.feature.geometry)) {
-    li.appendChild(button("Fix and resend", function () { loadForFix(r); }));
+    li.appendChild(button(t("Fix and resend"), function () { loadForFix(r); }));
   }
   if (r.state === "failed" && r.observationSent) {
-    li.appendChild(button("Send without the refused photo", function () {
+    li.appendChild(button(t("Send without the refused photo"), function () {
       r.photos = r.photos.filter(function (ph) { return ph.sent; });
       r.state = "saved"; r.error = null; r.details = []; r.nextTry = 0;
       Outbox.remove(r.id).then(function () { return Outbox.save(r.feature, []); });

@@ -1,5 +1,7 @@
 /* The outbox: every saved record lives in IndexedDB until the server has it; sent with its own
    client-generated id (so a retry can never make a second copy), retried with back-off. */
+import { t } from "../i18n.js";
+
 var DB_NAME = "fieldapp-outbox", STORE = "records";
 var MAX_DELAY_MS = 5 * 60 * 1000;
 var listeners = [], draining = null, timer = null, config = {};
@@ -83,7 +85,7 @@ function readError(response) {
       var body = JSON.parse(text);
       return { message: body.error.message, details: body.error.details || [] };
     } catch (e) {
-      return { message: "The server answered " + response.status + ".", details: [] };
+      return { message: t("The server answered %(status)s.", { status: response.status }), details: [] };
     }
   });
 }
@@ -108,14 +110,14 @@ function sendPhoto(record, photo, token) {
    Anything else, or no answer at all: try again later with the same id. */
 function handle(record, response, onDone) {
   if (response.ok) return onDone();
-  if (response.status === 401) return backOff(record, "Sign in again to send this record.");
+  if (response.status === 401) return backOff(record, t("Sign in again to send this record."));
   if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
     return readError(response).then(function (err) {
       record.state = "failed"; record.error = err.message; record.details = err.details;
       return put(record);
     });
   }
-  return backOff(record, "The server answered " + response.status + "; trying again soon.");
+  return backOff(record, t("The server answered %(status)s; trying again soon.", { status: response.status }));
 }
 
 function sendOne(record, token) {
@@ -181,18 +183,18 @@ function drainOnce() {
     if (!ready.length) return;
     return context().then(function (ctx) {
       if (!ctx.signed_in) {
-        return Promise.all(ready.map(function (r) { return backOff(r, "Sign in to send this record."); }));
+        return Promise.all(ready.map(function (r) { return backOff(r, t("Sign in to send this record.")); }));
       }
       return ready.reduce(function (chain, record) {
         return chain.then(function () {
           return sendOne(record, ctx.csrf_token).catch(function () {
-            return backOff(record, "No connection; it will be sent when the signal is back.");
+            return backOff(record, t("No connection; it will be sent when the signal is back."));
           });
         });
       }, Promise.resolve());
     }, function () {
       return Promise.all(ready.map(function (r) {
-        return backOff(r, "No connection; it will be sent when the signal is back.");
+        return backOff(r, t("No connection; it will be sent when the signal is back."));
       }));
     });
   });

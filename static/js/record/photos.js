@@ -1,5 +1,6 @@
 /* Photos: chosen, listed, and read for their place and time, which are offered, never applied unasked.
    The phone's current position and time are dropped for a photo taken long ago. */
+import { t } from "../i18n.js";
 import { cameraDate, cameraText, readExif } from "./exif.js";
 import { clearLocation, showLocation } from "./location.js";
 import { uuid } from "./outbox.js";
@@ -37,12 +38,12 @@ export function renderPhotos() {
     }
     var text = document.createElement("span");
     var facts = [photo.name];
-    if (photo.exif && photo.exif.time) facts.push("taken " + cameraText(photo.exif.time, CAMERA_ZONE));
-    if (photo.exif && photo.exif.lat !== undefined) facts.push("has a location");
+    if (photo.exif && photo.exif.time) facts.push(t("taken %(when)s", { when: cameraText(photo.exif.time, CAMERA_ZONE) }));
+    if (photo.exif && photo.exif.lat !== undefined) facts.push(t("has a location"));
     text.textContent = facts.join(" · ");
     li.appendChild(text);
     var remove = document.createElement("button");
-    remove.type = "button"; remove.className = "secondary"; remove.textContent = "Remove";
+    remove.type = "button"; remove.className = "secondary"; remove.textContent = t("Remove");
     remove.addEventListener("click", function () {
       state.photos = state.photos.filter(function (p) { return p !== photo; });
       renderPhotos();
@@ -57,27 +58,26 @@ function considerPhoto(photo) {
   var exif = photo.exif || {};
   var old = exif.time && Date.now() - exif.time.getTime() > OLD_PHOTO_MS;
   if (old && mode === "point" && state.source === "gps") {
-    clearLocation("Not using your current position: " + photo.name + " was taken earlier, maybe elsewhere. " +
-                  "Use the photo's location, drag the point or type coordinates.");
+    clearLocation(t("Not using your current position: %(photo)s was taken earlier, maybe elsewhere. Use the photo's location, drag the point or type coordinates.", { photo: photo.name }));
   }
   if (old && whenMode() === "now") {
     setWhen("date");
     $("#observed-start").value = "";
     document.getElementById("time-note").textContent =
-      "Not using the time now: " + photo.name + " was taken earlier. Give the date, or use the photo's time.";
+      t("Not using the time now: %(photo)s was taken earlier. Give the date, or use the photo's time.", { photo: photo.name });
   }
   if (mode === "point" && exif.lat !== undefined && (!state.location || state.source === "gps")) {
-    offer(photo, "location", "Use the location of " + photo.name + " (" + exif.lat.toFixed(5) + ", " + exif.lon.toFixed(5) + ")",
+    offer(photo, "location", t("Use the location of %(photo)s (%(lat)s, %(lon)s)", { photo: photo.name, lat: exif.lat.toFixed(5), lon: exif.lon.toFixed(5) }),
           function () { showLocation(exif.lat, exif.lon, "photo"); });
   }
   if (exif.time && (whenMode() !== "now" || old)) {
     var taken = cameraText(exif.time, CAMERA_ZONE), day = cameraDate(exif.time, CAMERA_ZONE);
-    offer(photo, "time", "Use the time of " + photo.name + " (" + taken + ")", function () {
+    offer(photo, "time", t("Use the time of %(photo)s (%(when)s)", { photo: photo.name, when: taken }), function () {
       setWhen("date");
       $("#observed-start").value = day;
       $("#time-precision").value = "day";
       state.exactStart = { date: day, iso: exif.time.toISOString() };
-      document.getElementById("time-note").textContent = "Time from the photo: " + taken + ".";
+      document.getElementById("time-note").textContent = t("Time from the photo: %(when)s.", { when: taken });
     });
   }
 }

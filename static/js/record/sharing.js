@@ -1,12 +1,13 @@
 /* Who and sharing: the name the record is credited to (a new pseudonym included), the dataset, its
    licence and visibility, explained in plain words. */
+import { t } from "../i18n.js";
 import { $, attr, clearError, form } from "./page.js";
 
 var LICENCE_HELP = {
-  "CC0-1.0": "Anyone may reuse it for any purpose, without asking or crediting.",
-  "CC-BY-4.0": "Anyone may reuse it for any purpose, as long as they credit you.",
-  "CC-BY-NC-4.0": "Anyone may reuse it with credit to you, but not to make money.",
-  "restricted": "Others may view it here, but only the dataset's stewards and park staff may reuse it."
+  "CC0-1.0": t("Anyone may reuse it for any purpose, without asking or crediting."),
+  "CC-BY-4.0": t("Anyone may reuse it for any purpose, as long as they credit you."),
+  "CC-BY-NC-4.0": t("Anyone may reuse it with credit to you, but not to make money."),
+  "restricted": t("Others may view it here, but only the dataset's stewards and park staff may reuse it.")
 };
 
 /* This phone remembers the dataset its user last saved into (records may still wait in the outbox,
@@ -43,7 +44,7 @@ export function applyDatasetDefaults() {
   if (!option || !option.value) return;
   $("#licence").value = option.dataset.licence;
   document.getElementById("licence-help").textContent =
-    "The dataset's licence: " + (LICENCE_HELP[option.dataset.licence] || "");
+    t("The dataset's licence: %(help)s", { help: LICENCE_HELP[option.dataset.licence] || "" });
   var radio = form.querySelector("input[name=visibility][value=" + option.dataset.visibility + "]");
   if (radio) radio.checked = true;
   document.getElementById("forced-note").hidden = !option.dataset.forced;
@@ -60,7 +61,7 @@ export function loadCredit(record, p) {
     var id = String(p.contributor_id || attr("contributor"));
     if (!credit.querySelector('option[value="' + id + '"]') && record.pseudonymId) {
       var option = document.createElement("option");
-      option.value = id; option.textContent = record.pseudonym + " (your pseudonym)";
+      option.value = id; option.textContent = t("%(name)s (your pseudonym)", { name: record.pseudonym });
       credit.insertBefore(option, credit.querySelector('option[value="new"]'));
     }
     credit.value = id;

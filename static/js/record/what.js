@@ -1,4 +1,5 @@
 /* What: the user's own words, linked to a known subject when they match one of its names, and how much. */
+import { t } from "../i18n.js";
 import { $, attr, state } from "./page.js";
 
 /* Names fold as the server folds them (fieldapp/naming.py): no case, no accents, words split on anything
@@ -79,11 +80,11 @@ export function showSubjectMatch() {
   var s = matchedSubject(), el = document.getElementById("subject-match"), typed = $("#subject").value.trim();
   if (!typed) { el.textContent = ""; return; }
   if (s) {
-    el.textContent = "Linked to " + (s.scientific_name || s.names[0].name) + "; your words are kept as you wrote them.";
+    el.textContent = t("Linked to %(name)s; your words are kept as you wrote them.", { name: s.scientific_name || s.names[0].name });
   } else if (document.getElementById("subject-suggestions").hidden) {
-    el.textContent = "No name we know matches: it is kept exactly as you wrote it.";
+    el.textContent = t("No name we know matches: it is kept exactly as you wrote it.");
   } else {
-    el.textContent = "Not a name we know yet: choose one below, or it is kept exactly as you wrote it.";
+    el.textContent = t("Not a name we know yet: choose one below, or it is kept exactly as you wrote it.");
   }
 }
 
