@@ -13,6 +13,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from fieldapp.i18n import _, _l
+
 log = logging.getLogger(__name__)
 
 
@@ -20,13 +22,15 @@ class FieldAppError(Exception):
     """Base of every error the app raises on purpose."""
 
     status = 500
-    default_message = "Something went wrong."
+    default_message: Any = _l("Something went wrong.")
     # Where the problem lies when the raiser names no field, so every error says where to look.
     default_path: str | None = None
 
     def __init__(self, message: str | None = None, details: list[dict[str, Any]] | None = None):
-        super().__init__(message or self.default_message)
-        self.message = message or self.default_message
+        # The default message is translated here, in the language of the request that raised it.
+        message = str(message) if message else str(self.default_message)
+        super().__init__(message)
+        self.message = message
         if not details and self.default_path:
             details = [{"path": self.default_path, "message": self.message}]
         self.details = details or []
@@ -34,12 +38,12 @@ class FieldAppError(Exception):
 
 class Invalid(FieldAppError):
     status = 422
-    default_message = "The input is not valid."
+    default_message: Any = _l("The input is not valid.")
 
 
 class BadRequest(FieldAppError):
     status = 400
-    default_message = "The request is malformed."
+    default_message: Any = _l("The request is malformed.")
 
 
 def bad_parameter(parameter: str, message: str) -> BadRequest:
@@ -50,38 +54,38 @@ def bad_parameter(parameter: str, message: str) -> BadRequest:
 class Unauthorized(FieldAppError):
     status = 401
     default_path = "Authorization"
-    default_message = "Sign in or send an API token to do this."
+    default_message: Any = _l("Sign in or send an API token to do this.")
 
 
 class Forbidden(FieldAppError):
     status = 403
-    default_message = "You are not allowed to do this."
+    default_message: Any = _l("You are not allowed to do this.")
 
 
 class NotFound(FieldAppError):
     status = 404
-    default_message = "Not found."
+    default_message: Any = _l("Not found.")
 
 
 class Conflict(FieldAppError):
     status = 409
-    default_message = "This conflicts with what is already stored."
+    default_message: Any = _l("This conflicts with what is already stored.")
 
 
 class TooLarge(FieldAppError):
     status = 413
     default_path = "(body)"
-    default_message = "The request body is too large."
+    default_message: Any = _l("The request body is too large.")
 
 
 class TooManyRequests(FieldAppError):
     status = 429
-    default_message = "Too many attempts; wait a few minutes and try again."
+    default_message: Any = _l("Too many attempts; wait a few minutes and try again.")
 
 
 class ServiceUnavailable(FieldAppError):
     status = 503
-    default_message = "The service is unavailable for a moment; try again shortly."
+    default_message: Any = _l("The service is unavailable for a moment; try again shortly.")
     # Seconds a client should wait before retrying, sent as Retry-After.
     retry_after = 30
 
@@ -94,11 +98,18 @@ class ServiceUnavailable(FieldAppError):
 class InsufficientStorage(FieldAppError):
     status = 507
     default_path = "file"
-    default_message = "The server has no room to store this file now; nothing was kept. Try again later."
+    default_message: Any = _l("The server has no room to store this file now; nothing was kept. Try again later.")
 
 
-DATABASE_DOWN = "The database is unavailable; nothing was changed. Try again in a minute."
-TOO_SLOW = "The request took too long and was stopped; nothing was changed. Narrow it, or try again later."
+DATABASE_DOWN = _l("The database is unavailable; nothing was changed. Try again in a minute.")
+TOO_SLOW = _l("The request took too long and was stopped; nothing was changed. Narrow it, or try again later.")
+
+
+# Werkzeug's own errors, in the request's language (its descriptions are English only).
+HTTP_MESSAGES = {
+    404: _l("Nothing is at this address."),
+    405: _l("This address does not accept that method."),
+}
 
 
 def error_body(message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -214,9 +225,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        message = exc.description or exc.name
+        message = str(HTTP_MESSAGES[exc.code]) if exc.code in HTTP_MESSAGES else exc.description or exc.name
         details: list[dict[str, Any]] = []
         if exc.code == 413:
-            message = f"The request body is larger than the limit of {app.config['MAX_CONTENT_LENGTH']} bytes."
+            message = _(
+                "The request body is larger than the limit of %(limit)s bytes.", limit=app.config["MAX_CONTENT_LENGTH"]
+            )
             details = [{"path": "(body)", "message": message}]
         return _render(exc.code or 500, message, details)

@@ -11,6 +11,7 @@ browser's Accept-Language, else English.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
@@ -20,6 +21,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import get_month_names
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as babel_format_decimal
+from babel.numbers import format_percent as babel_format_percent
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale, ngettext
 from flask_babel import gettext as _
@@ -39,6 +41,7 @@ __all__ = [
     "format_date",
     "format_locale",
     "format_number",
+    "format_percent",
     "init_i18n",
     "js_catalogue",
     "month_name",
@@ -46,6 +49,8 @@ __all__ = [
     "month_range",
     "ngettext",
 ]
+
+log = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "fr", "pt")
 DEFAULT_LANGUAGE = "en"
@@ -73,8 +78,13 @@ def init_i18n(app: Flask, account_language: Callable[[], str | None]) -> None:
     def select() -> str:
         if not has_request_context():
             return DEFAULT_LANGUAGE
+        try:
+            account = account_language()
+        except Exception:  # noqa: BLE001 - an error page must render even when the account cannot be read
+            log.warning("the account's language could not be read; the browser's is used", exc_info=True)
+            account = None
         return choose_language(
-            account_language(),
+            account,
             request.cookies.get(COOKIE),
             lambda: request.accept_languages.best_match(LANGUAGES),
         )
@@ -122,6 +132,11 @@ def format_number(value: float | int, digits: int | None = None) -> str:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return babel_format_decimal(value, format=pattern, locale=format_locale())
     return babel_format_decimal(value, locale=format_locale())
+
+
+def format_percent(value: float) -> str:
+    """A share as a whole percentage in the request's language ("80%", "80 %")."""
+    return babel_format_percent(value, locale=format_locale())
 
 
 def month_name(month: int) -> str:

@@ -137,7 +137,7 @@ def set_password(token: str):
     user = redeem_link(db, token, form.password.data)
     sign_in(user)
     db.commit()
-    flash("Your password is set and you are signed in.")
+    flash(_("Your password is set and you are signed in."))
     return redirect(url_for("site.home"), 303)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.access import Viewer, viewer_params
+from fieldapp.i18n import _, ngettext
 from fieldapp.observations.columns import proposed_value_sql
 from fieldapp.ui import ANNOTATION_WORDS
 
@@ -41,11 +42,11 @@ def annotations_json(session: Session, viewer: Viewer, observation_id: uuid.UUID
 def tally_sentence(tally: dict[str, int]) -> str:
     """'Corroborated by 3 people, questioned by 1 person.' — the same words whoever the people are."""
     parts = [
-        f"{ANNOTATION_WORDS[k].done} by {n} {'person' if n == 1 else 'people'}"
+        ngettext("%(done)s by %(num)s person", "%(done)s by %(num)s people", n, done=str(ANNOTATION_WORDS[k].done))
         for k, n in tally.items()
         if n and k in ANNOTATION_WORDS
     ]
-    return (", ".join(parts) + ".").capitalize() if parts else "No annotations yet."
+    return (", ".join(parts) + ".").capitalize() if parts else _("No annotations yet.")
 
 
 def record_annotations(session: Session, viewer: Viewer, observation_id: uuid.UUID) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from fieldapp.annotations.schemas import AnnotationSchema, ResponseSchema
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid
 from fieldapp.http import load, parse_uuid
+from fieldapp.i18n import _
 
 bp = Blueprint("annotations", __name__)
 _schema = AnnotationSchema()
@@ -47,7 +48,7 @@ def _back(observation_id: str):
 
 def _refused(observation_id: str, what: str, exc: Invalid):
     """A refused form: the record page again, as a 422, saying which field is wrong (nothing was written)."""
-    flash(f"{what} was not saved: {_reasons(exc)}")
+    flash(_("%(what)s was not saved: %(reasons)s", what=what, reasons=_reasons(exc)))
     # The record page is the observations blueprint's; it is composed here by its endpoint, not imported.
     page = current_app.view_functions["observations.observation_page"](observation_id)
     return page, 422
@@ -67,9 +68,9 @@ def annotate(observation_id: str):
         service.add_annotation(session, user, parse_uuid(observation_id), load(_schema, body))
     except Invalid as exc:
         session.rollback()
-        return _refused(observation_id, "Your annotation", exc)
+        return _refused(observation_id, _("Your annotation"), exc)
     session.commit()
-    flash("Thank you: your annotation is on the record.")
+    flash(_("Thank you: your annotation is on the record."))
     return _back(observation_id)
 
 
@@ -84,7 +85,9 @@ def respond(observation_id: str, annotation_id: int):
         service.respond(session, user, parse_uuid(observation_id), annotation_id, values["action"], values["response"])
     except Invalid as exc:
         session.rollback()
-        return _refused(observation_id, "Your answer", exc)
+        return _refused(observation_id, _("Your answer"), exc)
     session.commit()
-    flash("The correction was applied to the record." if values["action"] == "accept" else "Your answer is saved.")
+    flash(
+        _("The correction was applied to the record.") if values["action"] == "accept" else _("Your answer is saved.")
+    )
     return _back(observation_id)

@@ -15,6 +15,7 @@ from fieldapp.comparison.selection import Selection, dataset_ids, selection_wher
 from fieldapp.errors import BadRequest, ServiceUnavailable
 from fieldapp.geo.geojson import COORDINATE_DECIMALS
 from fieldapp.geoprivacy.visible import visible_geometry_sql
+from fieldapp.i18n import _, format_number
 
 
 class TooMuchWork(BadRequest):
@@ -196,19 +197,35 @@ def check_work(work: dict[float, int], limits: Limits, cell_m: float) -> None:
     if work[cell_m] <= limits.max_work:
         return
     fits = [cell for cell in sorted(work) if cell > cell_m and work[cell] <= limits.max_work]
-    change = f"choose cells of at least {fits[0]:,.0f} m, or narrower" if fits else "choose narrower"
-    message = (
-        f"This comparison is too large to run: its areas and lines need about {work[cell_m]:,} cell-and-vertex"
-        f" tests at {cell_m:g} m cells, over the limit of {limits.max_work:,}. To compare them,"
-        f" {change} selections (a subject, dates or fewer datasets)."
-    )
+    values = {
+        "work": format_number(work[cell_m]),
+        "cell": format_number(cell_m),
+        "limit": format_number(limits.max_work),
+    }
+    if fits:
+        message = _(
+            "This comparison is too large to run: its areas and lines need about %(work)s cell-and-vertex tests at "
+            "%(cell)s m cells, over the limit of %(limit)s. To compare them, choose cells of at least %(fits)s m, "
+            "or narrower selections (a subject, dates or fewer datasets).",
+            fits=format_number(round(fits[0])),
+            **values,
+        )
+    else:
+        message = _(
+            "This comparison is too large to run: its areas and lines need about %(work)s cell-and-vertex tests at "
+            "%(cell)s m cells, over the limit of %(limit)s. To compare them, choose narrower selections (a subject, "
+            "dates or fewer datasets).",
+            **values,
+        )
     raise TooMuchWork(message, [{"path": "cell_m", "message": "too much work for this cell size"}])
 
 
 def _too_slow(limits: Limits, cell_m: float) -> ServiceUnavailable:
-    message = (
-        f"The comparison took longer than {limits.timeout_s} s and was stopped. Choose larger cells than"
-        f" {cell_m:g} m or narrower selections, or try again later when the server is less busy."
+    message = _(
+        "The comparison took longer than %(seconds)s s and was stopped. Choose larger cells than %(cell)s m or "
+        "narrower selections, or try again later when the server is less busy.",
+        seconds=limits.timeout_s,
+        cell=format_number(cell_m),
     )
     return ServiceUnavailable(message, [{"path": "cell_m", "message": "comparison timed out"}], retry_after=60)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fieldapp.i18n import _
+
 SIDE_A, SIDE_B, AGREE, ABSENT = "#c51b7d", "#4d9221", "#2166ac", "#969696"
 
 # Style per class. Swapping A and B swaps the styles exactly, so neither side looks like the reference.
@@ -21,14 +23,14 @@ COMMON_STYLE: dict[str, object] = {"weight": 1, "opacity": 0.9, "fillOpacity": 0
 def class_words(label_a: str, label_b: str) -> dict[str, str]:
     """The legend's words for each class, naming the sides the same way."""
     return {
-        "both_present": "Both report presence",
-        "only_a": f"Only {label_a} reports presence",
-        "only_b": f"Only {label_b} reports presence",
-        "a_present_b_absent": f"{label_a} reports presence where {label_b} recorded absence",
-        "b_present_a_absent": f"{label_b} reports presence where {label_a} recorded absence",
-        "both_absent": "Both recorded absence",
-        "only_a_absent": f"Only {label_a} looked, and recorded absence",
-        "only_b_absent": f"Only {label_b} looked, and recorded absence",
+        "both_present": _("Both report presence"),
+        "only_a": _("Only %(side)s reports presence", side=label_a),
+        "only_b": _("Only %(side)s reports presence", side=label_b),
+        "a_present_b_absent": _("%(a)s reports presence where %(b)s recorded absence", a=label_a, b=label_b),
+        "b_present_a_absent": _("%(a)s reports presence where %(b)s recorded absence", a=label_b, b=label_a),
+        "both_absent": _("Both recorded absence"),
+        "only_a_absent": _("Only %(side)s looked, and recorded absence", side=label_a),
+        "only_b_absent": _("Only %(side)s looked, and recorded absence", side=label_b),
     }
 
 

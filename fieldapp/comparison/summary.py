@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.comparison.queries import CLASSES
 from fieldapp.comparison.selection import Selection
+from fieldapp.i18n import _, format_number, ngettext
 from fieldapp.ui import KIND_LABELS
 
 
@@ -53,22 +54,35 @@ def summarise(result: dict[str, Any], label_a: str, label_b: str) -> dict[str, A
 
 
 def _cells(n: int) -> str:
-    return f"{n:,} cell" + ("" if n == 1 else "s")
+    return ngettext("%(num)s cell", "%(num)s cells", n, num=format_number(n))
 
 
 def sentences(classes: dict[str, int], label_a: str, label_b: str) -> list[str]:
+    """The comparison in words, in the request's language; swapping the sides swaps only their names."""
     lines = [
-        f"{label_a} and {label_b} both report presence in {_cells(classes['both_present'])}; "
-        f"{label_a} alone reports it in {_cells(classes['only_a'])}; "
-        f"{label_b} alone in {_cells(classes['only_b'])}."
+        _(
+            "%(a)s and %(b)s both report presence in %(both)s; %(a)s alone reports it in %(only_a)s; "
+            "%(b)s alone in %(only_b)s.",
+            a=label_a,
+            b=label_b,
+            both=_cells(classes["both_present"]),
+            only_a=_cells(classes["only_a"]),
+            only_b=_cells(classes["only_b"]),
+        )
     ]
     if classes["a_present_b_absent"] or classes["b_present_a_absent"]:
         lines.append(
-            f"They differ in {_cells(classes['a_present_b_absent'] + classes['b_present_a_absent'])}: "
-            f"{label_a} reports presence where {label_b} recorded absence in "
-            f"{_cells(classes['a_present_b_absent'])}, and the reverse in {_cells(classes['b_present_a_absent'])}."
+            _(
+                "They differ in %(cells)s: %(a)s reports presence where %(b)s recorded absence in %(a_not_b)s, "
+                "and the reverse in %(b_not_a)s.",
+                cells=_cells(classes["a_present_b_absent"] + classes["b_present_a_absent"]),
+                a=label_a,
+                b=label_b,
+                a_not_b=_cells(classes["a_present_b_absent"]),
+                b_not_a=_cells(classes["b_present_a_absent"]),
+            )
         )
     if classes["both_absent"]:
-        lines.append(f"Both recorded absence in {_cells(classes['both_absent'])}.")
-    lines.append("Cells that neither side looked at are not counted, and neither side is the reference.")
+        lines.append(_("Both recorded absence in %(cells)s.", cells=_cells(classes["both_absent"])))
+    lines.append(_("Cells that neither side looked at are not counted, and neither side is the reference."))
     return lines

@@ -24,6 +24,7 @@ from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, NotFound
 from fieldapp.geodata import COASTLINE_CREDIT, coastline_as_one
 from fieldapp.http import MVT
+from fieldapp.i18n import _
 from fieldapp.maps import builders
 from fieldapp.maps.queries import all_datasets
 from fieldapp.maps.tiles import check_address
@@ -63,7 +64,7 @@ def cell_tile(run_id: uuid.UUID, z: int, x: int, y: int):
     check_address(z, x, y)
     body = queries.cell_tile(get_session(), str(run_id), z, x, y)
     if body is None:
-        raise NotFound("This comparison's map has expired: run the comparison again to redraw it.")
+        raise NotFound(_("This comparison's map has expired: run the comparison again to redraw it."))
     return Response(body, mimetype=MVT, headers={"Cache-Control": f"public, max-age={CELL_TILE_MAX_AGE_S}"})
 
 

@@ -8,6 +8,7 @@ from fieldapp.accounts.auth import current_user, require_user
 from fieldapp.consent import queries, service
 from fieldapp.db import get_session
 from fieldapp.errors import Invalid
+from fieldapp.i18n import _
 
 bp = Blueprint("consent", __name__)
 
@@ -51,10 +52,10 @@ def agree():
     if request.method == "POST" and terms is not None:
         version = request.form.get("version", "")
         if not version.isdigit():
-            raise Invalid("Agree to the terms shown.", [{"path": "version", "message": "missing"}])
+            raise Invalid(_("Agree to the terms shown."), [{"path": "version", "message": _("missing")}])
         service.agree(session, user.id, int(version))
         session.commit()
-        flash(f"Thank you: you agreed to version {terms.version} of the terms.")
+        flash(_("Thank you: you agreed to version %(version)s of the terms.", version=terms.version))
         target = request.args.get("next") or ""
         return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("site.home"))
     return render_template("consent/agree.html", terms=terms)
@@ -89,6 +90,6 @@ def edit_terms():
     if request.method == "POST":
         terms = service.publish_terms(session, user, request.form.get("text", ""))
         session.commit()
-        flash(f"Version {terms.version} of the terms is published.")
+        flash(_("Version %(version)s of the terms is published.", version=terms.version))
         return redirect(url_for("consent.edit_terms"))
     return render_template("consent/edit.html", terms=service.current_terms(session))

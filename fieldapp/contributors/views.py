@@ -11,6 +11,7 @@ from fieldapp.contributors import groups, queries
 from fieldapp.contributors.service import set_membership_shown
 from fieldapp.db import get_session
 from fieldapp.errors import FieldAppError, NotFound
+from fieldapp.i18n import _, ngettext
 from fieldapp.observations.withdrawal import withdraw_records, withdrawal_summary
 from fieldapp.ui import KIND_LABELS
 
@@ -22,7 +23,7 @@ def contributor_page(contributor_id: int):
     session = get_session()
     contributor = queries.profile(session, contributor_id)
     if contributor is None:
-        raise NotFound(f"No contributor {contributor_id}.")
+        raise NotFound(_("No contributor %(id)s.", id=contributor_id))
     return render_template(
         "contributors/contributor.html",
         contributor=contributor,
@@ -63,7 +64,13 @@ def withdraw(contributor_id: int):
     session = get_session()
     count = withdraw_records(session, user, contributor_id, request.form.get("dataset") or None)
     session.commit()
-    flash(f"{count} record(s) withdrawn: they have left every map, list and export.")
+    flash(
+        ngettext(
+            "%(num)s record withdrawn: it has left every map, list and export.",
+            "%(num)s records withdrawn: they have left every map, list and export.",
+            count,
+        )
+    )
     return redirect(url_for(".contributor_page", contributor_id=contributor_id))
 
 
@@ -85,9 +92,9 @@ def choose_membership_listing(group_id: int):
     session = get_session()
     shown = request.form.get("shown") == "1"
     if not set_membership_shown(session, user.contributor_id, group_id, shown):
-        raise NotFound(f"You are not a member of group {group_id}.")
+        raise NotFound(_("You are not a member of group %(id)s.", id=group_id))
     session.commit()
-    flash("You are now listed as a member." if shown else "You are no longer listed as a member.")
+    flash(_("You are now listed as a member.") if shown else _("You are no longer listed as a member."))
     return redirect(url_for(".contributor_page", contributor_id=group_id))
 
 

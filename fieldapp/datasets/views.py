@@ -87,7 +87,7 @@ def new_dataset():
     """Create a dataset (stewards, staff, and members staff gave the right)."""
     user = require_user()
     if not may_create_dataset(current_viewer()):
-        raise Forbidden("Only stewards and park staff create datasets; ask park staff for the right.")
+        raise Forbidden(_("Only stewards and park staff create datasets; ask park staff for the right."))
     if request.method == "GET":
         return _form_page({"licence": "CC-BY-4.0", "default_visibility": "public", "recording": "open"})
     session = get_session()
@@ -96,9 +96,10 @@ def new_dataset():
         dataset = service.create_dataset(session, user, values, current_settings().generalise_floor_m)
     except FieldAppError as exc:
         session.rollback()
-        return _form_page(_echo(), None, f"The dataset was not created: {_reasons(exc)}", exc.status)
+        refused = _("The dataset was not created: %(reasons)s", reasons=_reasons(exc))
+        return _form_page(_echo(), None, refused, exc.status)
     session.commit()
-    flash("The dataset is created: you steward it.")
+    flash(_("The dataset is created: you steward it."))
     return redirect(url_for("datasets.dataset_detail", slug=dataset.slug), 303)
 
 
@@ -109,9 +110,9 @@ def edit_dataset(slug: str):
     session = get_session()
     dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
     if dataset is None:
-        raise NotFound(f"No dataset {slug!r}.")
+        raise NotFound(_("No dataset %(slug)s.", slug=repr(slug)))
     if not may_edit_dataset(session, current_viewer(), dataset.id):
-        raise Forbidden("Only the dataset's stewards and park staff edit it.")
+        raise Forbidden(_("Only the dataset's stewards and park staff edit it."))
     if request.method == "GET":
         return _form_page(_current(dataset), slug)
     try:
@@ -119,9 +120,9 @@ def edit_dataset(slug: str):
         service.update_dataset(session, user, slug, values, current_settings().generalise_floor_m)
     except FieldAppError as exc:
         session.rollback()
-        return _form_page(_echo(), slug, f"Nothing was changed: {_reasons(exc)}", exc.status)
+        return _form_page(_echo(), slug, _("Nothing was changed: %(reasons)s", reasons=_reasons(exc)), exc.status)
     session.commit()
-    flash("The dataset is saved.")
+    flash(_("The dataset is saved."))
     return redirect(url_for("datasets.dataset_detail", slug=slug), 303)
 
 
@@ -161,7 +162,7 @@ def dataset_detail(slug: str):
     session = get_session()
     body = get_dataset_json(session, slug)
     if body is None:
-        raise NotFound(f"No dataset {slug!r}.")
+        raise NotFound(_("No dataset %(slug)s.", slug=repr(slug)))
     dataset = json.loads(body)
     return render_template(
         "datasets/detail.html",

@@ -33,6 +33,7 @@ from fieldapp.db import get_session
 from fieldapp.errors import FieldAppError, NotFound
 from fieldapp.forms.queries import labelled_values
 from fieldapp.http import load, parse_uuid
+from fieldapp.i18n import _
 from fieldapp.observations import abundance, media, mine, recording, service, wording
 from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.schemas import FeaturePatchSchema
@@ -98,7 +99,7 @@ def usual_dataset():
             set_usual_dataset(session, user, chosen[0])
             session.commit()
             # Said here, not on /record: the service worker keeps a copy of that page for offline use.
-            flash("Your usual dataset is saved: the recording form starts on it.")
+            flash(_("Your usual dataset is saved: the recording form starts on it."))
             return redirect(url_for("observations.usual_dataset"))
     return render_template("observations/usual_dataset.html", choices=choices, user=user)
 
@@ -118,7 +119,7 @@ def record_context():
 @bp.get("/media/<media_id>/<variant>.jpg")
 def media_file(media_id: str, variant: str):
     if variant not in ("public", "thumb"):
-        raise NotFound("Photos are served as public.jpg or thumb.jpg.")
+        raise NotFound(_("Photos are served as public.jpg or thumb.jpg."))
     settings = current_app.extensions["fieldapp.settings"]
     path, shareable = media.public_file(
         get_session(), settings.media_dir, current_viewer(), parse_uuid(media_id, "photo"), variant
@@ -142,7 +143,7 @@ def observation_page(observation_id: str):
     oid = parse_uuid(observation_id)
     feature_text = seen_feature(session, viewer, oid, "record page")
     if feature_text is None:
-        raise NotFound(f"No observation {observation_id}.")
+        raise NotFound(_("No observation %(id)s.", id=observation_id))
     feature = json.loads(feature_text)
     facts = recording.record_facts(session, oid)
     manage = may_manage(session, viewer, facts)

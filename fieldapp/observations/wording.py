@@ -5,10 +5,14 @@ tiles (maps/tiles.py) and the record page say the same thing from one definition
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
 
+from babel.dates import format_skeleton
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from fieldapp.i18n import _, decade, format_locale, month_name, month_range
 
 
 def _moment_sql(column: str) -> str:
@@ -38,9 +42,58 @@ SEASON_SQL = f"""CASE WHEN coalesce(cardinality(o.season_months), 0) = 0 THEN NU
       FROM (SELECT DISTINCT m FROM unnest(o.season_months) AS m WHERE m BETWEEN 1 AND 12) AS months) END"""
 
 
-def describe_time(session: Session, observation_id: uuid.UUID) -> Any:
-    """The record's time and season in words (``when``, ``season``), or None if there is no record."""
-    return session.execute(
-        text(f"SELECT {WHEN_SQL} AS when, {SEASON_SQL} AS season FROM observation o WHERE o.id = :id"),
-        {"id": observation_id},
-    ).first()
+# The same words made in the request's language (the record page; the SQL above is English, for tiles):
+# SQL gives the moments as digits on the database's clock, Python puts them into words with Babel.
+_PARTS_SQL = """SELECT o.time_precision AS precision, o.season_months AS months,
+    to_char(o.observed_start, 'YYYY-MM-DD HH24:MI') AS start_text,
+    to_char(o.observed_end, 'YYYY-MM-DD HH24:MI') AS end_text
+  FROM observation o WHERE o.id = :id"""
+
+
+@dataclass(frozen=True)
+class TimeWords:
+    when: str
+    season: str | None
+
+
+def moment_words(stamp: str, precision: str) -> str:
+    """One moment ("YYYY-MM-DD HH:MI" on the database's clock) to the precision it was recorded with."""
+    year, month = int(stamp[:4]), int(stamp[5:7])
+    if precision == "decade":
+        return decade(year)
+    if precision == "instant":
+        return stamp[:16]
+    if precision == "day":
+        return stamp[:10]
+    if precision == "month":
+        return format_skeleton("yMMMM", date(year, month, 1), locale=format_locale())
+    return str(year)
+
+
+def when_words(start: str, end: str | None, precision: str) -> str:
+    """ "1990s", "2024-05-02 to 2024-05-09", "mai 2024"; an end that reads the same as the start is left out."""
+    first = moment_words(start, precision)
+    last = moment_words(end, precision) if end else None
+    return _("%(first)s to %(last)s", first=first, last=last) if last and last != first else first
+
+
+def season_words(months: list[int] | None) -> str | None:
+    """The months of every year: one run as "April to June" (across the new year too), else each named."""
+    chosen = sorted({m for m in months or [] if 1 <= m <= 12})
+    if not chosen:
+        return None
+    if len(chosen) == 12:
+        return _("Every month")
+    starts = [m for m in chosen if (m + 10) % 12 + 1 not in chosen]
+    if len(chosen) > 1 and len(starts) == 1:
+        ends = [m for m in chosen if m % 12 + 1 not in chosen]
+        return month_range(starts[0], ends[0])
+    return ", ".join(month_name(m) for m in chosen)
+
+
+def describe_time(session: Session, observation_id: uuid.UUID) -> TimeWords | None:
+    """The record's time and season in words in the request's language, or None if there is no record."""
+    row = session.execute(text(_PARTS_SQL), {"id": observation_id}).first()
+    if row is None:
+        return None
+    return TimeWords(when_words(row.start_text, row.end_text, row.precision), season_words(row.months))

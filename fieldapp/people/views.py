@@ -14,8 +14,10 @@ from fieldapp.accounts.tokens import list_tokens
 from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import FieldAppError, Forbidden, Invalid
+from fieldapp.i18n import _
 from fieldapp.mail import MailError, mail_configured, send_mail
 from fieldapp.people import service
+from fieldapp.ui import word
 from fieldapp.vocab import ROLES
 
 bp = Blueprint("people", __name__)
@@ -42,7 +44,7 @@ def _staff():
     require_user()
     viewer = current_viewer()
     if not may_manage_accounts(viewer):
-        raise Forbidden("Only park staff manage accounts.")
+        raise Forbidden(_("Only park staff manage accounts."))
     return viewer
 
 
@@ -55,7 +57,7 @@ def _deliver(email: str, subject: str, body: str, link: str) -> str | None:
         send_mail(settings, email, subject, body)
     except MailError as exc:
         log.warning("mail to an account failed: %s", exc)
-        flash("The email could not be sent; pass on the link below instead.")
+        flash(_("The email could not be sent; pass on the link below instead."))
         return link
     return None
 
@@ -97,7 +99,7 @@ def _act(user_id: int, action) -> Any:
 def change_role(user_id: int):
     role = request.form.get("role", "")
     user, _ = _act(user_id, lambda s, v, u: service.set_role(s, v, u, role))
-    flash(f"{user.email} is now {role}.")
+    flash(_("%(email)s is now %(role)s.", email=user.email, role=word("role", role)))
     return redirect(url_for(".person", user_id=user_id), 303)
 
 
@@ -105,7 +107,11 @@ def change_role(user_id: int):
 def change_active(user_id: int):
     active = request.form.get("active") == "on"
     user, _ = _act(user_id, lambda s, v, u: service.set_active(s, v, u, active))
-    flash(f"{user.email} is {'active again' if active else 'deactivated: signed out everywhere, its tokens stopped'}.")
+    flash(
+        _("%(email)s is active again.", email=user.email)
+        if active
+        else _("%(email)s is deactivated: signed out everywhere, its tokens stopped.", email=user.email)
+    )
     return redirect(url_for(".person", user_id=user_id), 303)
 
 
@@ -113,7 +119,11 @@ def change_active(user_id: int):
 def change_creator(user_id: int):
     allowed = request.form.get("allowed") == "on"
     user, _ = _act(user_id, lambda s, v, u: service.set_creator(s, v, u, allowed))
-    flash(f"{user.email} {'may' if allowed else 'may no longer'} create datasets.")
+    flash(
+        _("%(email)s may create datasets.", email=user.email)
+        if allowed
+        else _("%(email)s may no longer create datasets.", email=user.email)
+    )
     return redirect(url_for(".person", user_id=user_id), 303)
 
 

@@ -22,7 +22,7 @@ from fieldapp.db import get_session
 from fieldapp.errors import Conflict, FieldAppError, Invalid, NotFound
 from fieldapp.geo.filters import parse_args
 from fieldapp.http import load
-from fieldapp.i18n import _l
+from fieldapp.i18n import _, _l
 from fieldapp.projects import evaluation, queries, service
 from fieldapp.projects.schemas import (
     CheckinSchema,
@@ -111,9 +111,9 @@ def create_project():
         project = service.create_project(session, user, load(ProjectSchema(), values))
     except Invalid as exc:
         session.rollback()
-        return _new_form(form.to_dict(), f"The project was not created: {_reasons(exc)}", 422)
+        return _new_form(form.to_dict(), _("The project was not created: %(reasons)s", reasons=_reasons(exc)), 422)
     session.commit()
-    flash("Your project is started: invite its partners and draft its protocol together.")
+    flash(_("Your project is started: invite its partners and draft its protocol together."))
     return redirect(url_for("projects.project_page", slug=project.slug))
 
 
@@ -121,7 +121,7 @@ def _page(slug: str, error: str | None = None, status: int = 200):
     session = get_session()
     project = queries.get_project(session, slug)
     if project is None:
-        raise NotFound(f"No project {slug!r}.")
+        raise NotFound(_("No project %(slug)s.", slug=repr(slug)))
     user = current_user()
     viewer = viewer_of(user)
     credits = (pseudonyms_of(session, user.id) + groups_of(session, user.contributor_id)) if user else []
@@ -153,7 +153,7 @@ def _act(slug: str, what: str, act) -> Any:
         act(session, service.find(session, slug))
     except (Invalid, Conflict) as exc:
         session.rollback()
-        return _page(slug, f"{what} was not saved: {_reasons(exc)}", exc.status)
+        return _page(slug, _("%(what)s was not saved: %(reasons)s", what=what, reasons=_reasons(exc)), exc.status)
     session.commit()
     return redirect(url_for("projects.project_page", slug=slug) + "#protocol")
 
@@ -165,20 +165,20 @@ def comment(slug: str):
     values: dict[str, Any] = {"body": form.get("body", ""), "proposed_text": form.get("proposed_text") or None}
     if form.get("contributor_id"):
         values["contributor_id"] = form["contributor_id"]
-    return _act(slug, "Your comment", lambda s, p: service.comment(s, user, p, load(CommentSchema(), values)))
+    return _act(slug, _("Your comment"), lambda s, p: service.comment(s, user, p, load(CommentSchema(), values)))
 
 
 @bp.post("/projects/<slug>/draft")
 def save_draft(slug: str):
     user = require_user()
     values = {"draft_protocol": request.form.get("draft_protocol", "")}
-    return _act(slug, "The draft", lambda s, p: service.edit_project(s, user, p, load(ProjectEditSchema(), values)))
+    return _act(slug, _("The draft"), lambda s, p: service.edit_project(s, user, p, load(ProjectEditSchema(), values)))
 
 
 @bp.post("/projects/<slug>/publish")
 def publish(slug: str):
     user = require_user()
-    return _act(slug, "The new version", lambda s, p: service.publish(s, user, p, None))
+    return _act(slug, _("The new version"), lambda s, p: service.publish(s, user, p, None))
 
 
 @bp.post("/projects/<slug>/partners")
@@ -192,7 +192,7 @@ def add_partner(slug: str):
         partners.append({"contributor_id": form.get("contributor_id", ""), "role": form.get("role", "")})
         service.edit_project(session, user, project, load(ProjectEditSchema(), {"partners": partners}))
 
-    return _act(slug, "The partner", add)
+    return _act(slug, _("The partner"), add)
 
 
 @bp.post("/projects/<slug>/wellbeing")
@@ -202,9 +202,9 @@ def check_in(slug: str):
 
     def answer(session, project):
         service.check_in(session, user, project, load(CheckinSchema(), values))
-        flash("Thank you: your answers count only in aggregates of five people or more, never on their own.")
+        flash(_("Thank you: your answers count only in aggregates of five people or more, never on their own."))
 
-    return _act(slug, "Your check-in", answer)
+    return _act(slug, _("Your check-in"), answer)
 
 
 @bp.get("/projects/<slug>/evaluation")
@@ -212,7 +212,7 @@ def evaluation_page(slug: str):
     session = get_session()
     project = queries.get_project(session, slug)
     if project is None:
-        raise NotFound(f"No project {slug!r}.")
+        raise NotFound(_("No project %(slug)s.", slug=repr(slug)))
     year = parse_args(EvaluationArgsSchema(), request.args).get("year")
     figures = evaluation.evaluation(session, current_viewer(), project["id"], year)
     return render_template(

@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from fieldapp.i18n import _, format_number
+from fieldapp.ui import word
+
 # Drawn at a phone's width, so text is its own size there and a desktop only scales it up.
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 380, 120, 44, 8, 12, 22
 ARROWS = {"increasing": "↑", "decreasing": "↓", "stable": "→"}
@@ -52,17 +55,23 @@ def _frame(title: str, axis: Axis, top_label: str) -> list[str]:
 
 def _unknown(axis: Axis, start: int) -> str:
     x = axis.x(start + axis.bin_years / 2)
+    note = _("%(start)s: no records from this source (unknown, not absence)", start=start)
     return (
         f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM - 4}" text-anchor="middle" font-size="11" fill="#999">?'
-        f"<title>{start}: no records from this source (unknown, not absence)</title></text>"
+        f"<title>{escape(note)}</title></text>"
     )
+
+
+def records(value: float) -> str:
+    """A (possibly fractional) number of records, in the request's language."""
+    return _("%(num)s records", num=format_number(value, 1))
 
 
 def effort_chart(title: str, axis: Axis, bins: list[dict[str, Any]], colour: str) -> str:
     """Records of anything per bin; the share spread from wider intervals drawn lighter."""
     top = max((b["effort"] for b in bins), default=0) or 1
     plot_h = HEIGHT - BOTTOM - TOP
-    parts = _frame(title, axis, f"{top:,.0f}" if top >= 10 else f"{top:.2g}")
+    parts = _frame(title, axis, format_number(top, 0) if top >= 10 else format_number(float(f"{top:.2g}")))
     for b in bins:
         if not b["effort"]:
             parts.append(_unknown(axis, b["bin"]))
@@ -70,13 +79,14 @@ def effort_chart(title: str, axis: Axis, bins: list[dict[str, Any]], colour: str
         x = axis.x(b["bin"]) + (axis.bar() / 0.8 - axis.bar()) / 2
         whole, spread = b["effort"] - b["spread"], b["spread"]
         y = HEIGHT - BOTTOM
-        for value, opacity, note in ((whole, 0.9, ""), (spread, 0.35, " spread from records spanning several bins")):
+        spread_note = " " + _("spread from records spanning several bins")
+        for value, opacity, note in ((whole, 0.9, ""), (spread, 0.35, spread_note)):
             h = plot_h * value / top
             if h > 0:
                 y -= h
                 parts.append(
                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{axis.bar():.1f}" height="{h:.1f}" fill="{colour}"'
-                    f' fill-opacity="{opacity}"><title>{b["bin"]}: {value:,.1f} records{note}</title></rect>'
+                    f' fill-opacity="{opacity}"><title>{b["bin"]}: {escape(records(value) + note)}</title></rect>'
                 )
     parts.append("</svg>")
     return "".join(parts)
@@ -126,7 +136,10 @@ def statements_chart(title: str, axis: Axis, statements: list[dict[str, Any]], c
         y = TOP + 12 * i
         x0, x1 = axis.x(start), max(axis.x(end), axis.x(start) + 4)
         season = f", {s['season']}" if s.get("season") else ""
-        words = f"{s['trend']} {s['from'][:4]} to {s['to'][:4]}{season} · {s['credit']}"
+        said = _(
+            "%(trend)s from %(start)s to %(end)s", trend=word("trend", s["trend"]), start=s["from"][:4], end=s["to"][:4]
+        )
+        words = f"{said}{season} · {s['credit']}"
         parts.append(
             f'<g><title>{escape(words)}</title><rect x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="8"'
             f' fill="{colour}" fill-opacity="0.5"/><text x="{x1 + 3:.1f}" y="{y + 8}" font-size="10">'

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.access import Viewer, resolved
 from fieldapp.config import current_settings
+from fieldapp.i18n import _, _l, format_number, format_percent, ngettext
 from fieldapp.observations.abundance import class_of
 from fieldapp.sensing import queries
 from fieldapp.sensing.question import SensingQuery
@@ -28,7 +29,8 @@ from fieldapp.ui import KIND_LABELS
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
 STATED = {"increasing": "increase", "decreasing": "decrease", "stable": "no clear direction"}
-BIN_WORDS = {1: "year", 5: "5-year bin", 10: "decade"}
+# The words of a direction's strength (sensing/trend.py STRENGTHS), in the request's language.
+STRENGTH_WORDS = {"strong": _l("strong"), "moderate": _l("moderate"), "weak": _l("weak")}
 
 
 def answer(session: Session, viewer: Viewer, query: SensingQuery) -> dict[str, Any]:
@@ -220,25 +222,65 @@ def _kind_source(kind: str, datasets: list[dict[str, Any]], query: SensingQuery)
     }
 
 
+def _bin_count(bin_years: int, n: int) -> str:
+    """A number of bins of the question's width, in words: "5 years", "5 5-year bins", "5 decades"."""
+    if bin_years == 1:
+        return ngettext("%(num)s year", "%(num)s years", n)
+    if bin_years == 10:
+        return ngettext("%(num)s decade", "%(num)s decades", n)
+    return ngettext("%(num)s %(width)s-year bin", "%(num)s %(width)s-year bins", n, width=bin_years)
+
+
 def _describe(source: dict[str, Any], bin_years: int) -> str:
-    """One source's finding in words, with its n."""
+    """One source's finding in words (in the request's language), with its n."""
     d = source["direction"]
-    unit = BIN_WORDS[bin_years]
+    label = source["label"]
     if d["measure"] == "statements":
-        noun = "statement" if d["n"] == 1 else "statements"
-        return f"{source['label']}: {d['n']} {noun} about {d['first_year']} to {d['last_year']}"
+        return ngettext(
+            "%(source)s: %(num)s statement about %(first)s to %(last)s",
+            "%(source)s: %(num)s statements about %(first)s to %(last)s",
+            d["n"],
+            source=label,
+            first=d["first_year"],
+            last=d["last_year"],
+        )
     if d["measure"] is None:
-        return f"{source['label']} (n={d['n']} {unit}{'' if d['n'] == 1 else 's'} with records)"
-    span = f"between {d['first_year']} and {d['last_year']}"
+        return _("%(source)s (n=%(bins)s with records)", source=label, bins=_bin_count(bin_years, d["n"]))
+    span = {"start": d["first_year"], "end": d["last_year"]}
     if d["measure"] == "reporting_rate":
-        change = f"reporting rate {d['first']:.0%} to {d['last']:.0%} {span}"
+        change = _(
+            "reporting rate %(first)s to %(last)s between %(start)s and %(end)s",
+            first=format_percent(d["first"]),
+            last=format_percent(d["last"]),
+            **span,
+        )
     elif d["measure"] == "count":
-        change = f"median count {d['first']:g} to {d['last']:g} {span}"
+        change = _(
+            "median count %(first)s to %(last)s between %(start)s and %(end)s",
+            first=format_number(d["first"]),
+            last=format_number(d["last"]),
+            **span,
+        )
     else:
         scale = d["scale"]
-        change = f"median {scale} class {class_of(scale, d['first'])} to {class_of(scale, d['last'])} {span}"
-    strength = f", {d['strength']} evidence, p={d['p']:.2f}" if d.get("strength") else ""
-    return f"{source['label']}: {change} (n={d['n']} {unit}s{strength})"
+        change = _(
+            "median %(scale)s class %(first)s to %(last)s between %(start)s and %(end)s",
+            scale=scale,
+            first=class_of(scale, d["first"]),
+            last=class_of(scale, d["last"]),
+            **span,
+        )
+    bins = _bin_count(bin_years, d["n"])
+    if d.get("strength"):
+        return _(
+            "%(source)s: %(change)s (n=%(bins)s, %(strength)s evidence, p=%(p)s)",
+            source=label,
+            change=change,
+            bins=bins,
+            strength=str(STRENGTH_WORDS.get(d["strength"], d["strength"])),
+            p=format_number(round(d["p"], 2), 2),
+        )
+    return _("%(source)s: %(change)s (n=%(bins)s)", source=label, change=change, bins=bins)
 
 
 def sentences(sources: list[dict[str, Any]], bin_years: int) -> list[str]:
@@ -251,23 +293,29 @@ def sentences(sources: list[dict[str, Any]], bin_years: int) -> list[str]:
     out = []
     down, up = groups.get("decrease", []), groups.get("increase", [])
     if down and up:
-        out.append("The sources differ about the direction of change.")
+        out.append(_("The sources differ about the direction of change."))
     for direction, items in (("decrease", down), ("increase", up)):
+        listed = "; ".join(items)
         if len(items) > 1 and not (down and up):
-            out.append(
-                f"{len(items)} sources agree on a{'n' if direction == 'increase' else ''} {direction}: "
-                + "; ".join(items)
-                + "."
-            )
+            if direction == "increase":
+                out.append(_("%(num)s sources agree on an increase: %(items)s.", num=len(items), items=listed))
+            else:
+                out.append(_("%(num)s sources agree on a decrease: %(items)s.", num=len(items), items=listed))
         elif items:
-            verb = "shows" if len(items) == 1 else "show"
-            out.append(f"{'; '.join(items)} {verb} a{'n' if direction == 'increase' else ''} {direction}.")
+            if direction == "increase":
+                out.append(
+                    ngettext("%(items)s shows an increase.", "%(items)s show an increase.", len(items), items=listed)
+                )
+            else:
+                out.append(
+                    ngettext("%(items)s shows a decrease.", "%(items)s show a decrease.", len(items), items=listed)
+                )
     if groups.get("no clear direction"):
-        out.append("No clear direction: " + "; ".join(groups["no clear direction"]) + ".")
+        out.append(_("No clear direction: %(items)s.", items="; ".join(groups["no clear direction"])))
     if groups.get("too little data"):
-        out.append("Too little data to say: " + "; ".join(groups["too little data"]) + ".")
+        out.append(_("Too little data to say: %(items)s.", items="; ".join(groups["too little data"])))
     if not sources:
-        out.append("No source has records in this place and period that you may see.")
+        out.append(_("No source has records in this place and period that you may see."))
     return out
 
 

@@ -11,11 +11,11 @@ from sqlalchemy import text
 from fieldapp.accounts.auth import current_viewer
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, Invalid
-from fieldapp.i18n import _, _l, month_name, month_range
+from fieldapp.i18n import _, _l, format_number, format_percent, month_name, month_range
 from fieldapp.observations.abundance import class_of
 from fieldapp.sensing import charts
 from fieldapp.sensing.schemas import BINS, parse_sensing
-from fieldapp.sensing.service import answer, csv_table
+from fieldapp.sensing.service import STRENGTH_WORDS, answer, csv_table
 from fieldapp.ui import KIND_COLOURS, KIND_LABELS
 
 bp = Blueprint("sensing", __name__)
@@ -59,7 +59,6 @@ DIRECTION_WORDS = {
     "no clear direction": _l("no clear direction"),
     "too little data": _l("too little data"),
 }
-STRENGTH_WORDS = {"strong": _l("strong"), "moderate": _l("moderate"), "weak": _l("weak")}
 
 
 def _subject_names() -> list[str]:
@@ -77,12 +76,13 @@ def _charts(result: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
         colour = KIND_COLOURS[source["kind"]]
         key = f"{source['level']}:{source.get('dataset') or source['kind']}"
         label = source["label"]
-        items = [("Effort", charts.effort_chart(f"{label}: records of anything per bin", axis, source["bins"], colour))]
+        effort_title = _("%(source)s: records of anything per bin", source=label)
+        items = [(_("Effort"), charts.effort_chart(effort_title, axis, source["bins"], colour))]
         for name, measure in source["measures"].items():
-            items.append((MEASURE_WORDS[name], _measure_chart(label, name, measure, axis, colour, source["bins"])))
+            items.append((str(MEASURE_WORDS[name]), _measure_chart(label, name, measure, axis, colour, source["bins"])))
         if source.get("statements"):
-            title = f"{label}: stated trends over the intervals they speak about"
-            items.append(("Stated trends", charts.statements_chart(title, axis, source["statements"], colour)))
+            title = _("%(source)s: stated trends over the intervals they speak about", source=label)
+            items.append((_("Stated trends"), charts.statements_chart(title, axis, source["statements"], colour)))
         out[key] = items
     return out
 
@@ -91,18 +91,21 @@ def _measure_chart(label: str, name: str, measure: dict[str, Any], axis, colour:
     years, values = measure["years"], measure["values"]
     if name == "reporting_rate":
         effort = {b["bin"]: b["effort"] for b in bins}
-        labels = [f"{v:.0%} of {effort.get(y, 0):,.1f} records" for y, v in zip(years, values, strict=True)]
-        return charts.points_chart(f"{label}: reporting rate per bin", axis, years, values, colour, "100%", 1, labels)
+        labels = [
+            _("%(share)s of %(records)s records", share=format_percent(v), records=format_number(effort.get(y, 0), 1))
+            for y, v in zip(years, values, strict=True)
+        ]
+        title = _("%(source)s: reporting rate per bin", source=label)
+        return charts.points_chart(title, axis, years, values, colour, format_percent(1), 1, labels)
     if name == "count":
         top = max(values, default=1)
-        labels = [f"median count {v:g}" for v in values]
-        return charts.points_chart(
-            f"{label}: median count per bin", axis, years, values, colour, f"{top:g}", top, labels
-        )
+        labels = [_("median count %(value)s", value=format_number(v)) for v in values]
+        title = _("%(source)s: median count per bin", source=label)
+        return charts.points_chart(title, axis, years, values, colour, format_number(top), top, labels)
     scale = measure["scale"]
     top = max(values, default=1)
-    labels = [f"median {scale} class {class_of(scale, v)}" for v in values]
-    title = f"{label}: median {scale} class per bin"
+    labels = [_("median %(scale)s class %(value)s", scale=scale, value=class_of(scale, v)) for v in values]
+    title = _("%(source)s: median %(scale)s class per bin", source=label, scale=scale)
     return charts.points_chart(title, axis, years, values, colour, class_of(scale, top), top, labels)
 
 

@@ -69,7 +69,7 @@ def subject_page(subject_id: int, status: int = 200):
     session = get_session()
     detail = queries.subject_detail(session, subject_id, sort)
     if detail is None:
-        raise NotFound(f"No subject {subject_id}.")
+        raise NotFound(_("No subject %(id)s.", id=subject_id))
     user = current_user()
     context = {
         "subject": detail,

@@ -12,6 +12,7 @@ from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, Forbidden, NotFound
+from fieldapp.i18n import _
 from fieldapp.transfer import export_jobs, jobs
 from fieldapp.transfer.exporters import Export, check_format, find_dataset
 from fieldapp.transfer.options import parse_options
@@ -31,10 +32,10 @@ def import_upload(slug: str):
     session = get_session()
     dataset = find_dataset(session, slug)
     if not may_import(session, current_viewer(), dataset.id):
-        raise Forbidden("Only the dataset's stewards and park staff may import into it.")
+        raise Forbidden(_("Only the dataset's stewards and park staff may import into it."))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise BadRequest("Choose a file to import.", [{"path": "file", "message": "missing"}])
+        raise BadRequest(_("Choose a file to import."), [{"path": "file", "message": _("missing")}])
     options = parse_options(request.form.to_dict(flat=False), slug, user.id, ignored=("csrf_token",))
     job = jobs.create_job(session, current_settings(), dataset, user, upload, options)
     if job.size > current_settings().import_inline_max_bytes:
@@ -65,7 +66,7 @@ def import_cancel(slug: str, job_id: uuid.UUID):
 def _visible_job(session, slug: str, job_id: uuid.UUID):
     job = jobs.get_job(session, job_id)
     if job is None or job.kind != "import" or job.dataset != slug or not may_see_job(current_viewer(), job.user_id):
-        raise NotFound(f"No import job {job_id} for {slug!r}.")
+        raise NotFound(_("No import job %(id)s for %(slug)s.", id=job_id, slug=repr(slug)))
     return job
 
 

@@ -92,7 +92,7 @@ def test_a_fishers_group_withdraws_its_dataset_and_it_vanishes(page: Page, groun
     page.get_by_label("Records of").select_option(grounds.slug)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Withdraw").click()
-    expect(page.get_by_text("2 record(s) withdrawn")).to_be_visible()
+    expect(page.get_by_text("2 records withdrawn")).to_be_visible()
     expect(page.locator(".withdrawn")).to_contain_text("Bass grounds: 2 records")
     # Gone from the map (its tiles' ETag moved with the records), the OGC API and a new export.
     page.goto(grounds.map_path())

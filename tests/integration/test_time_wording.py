@@ -36,3 +36,32 @@ def test_time_in_words(db, start, end, precision, months, when, season):
         {"start": start, "end": end, "precision": precision, "months": months},
     ).one()
     assert (row.when, row.season) == (when, season)
+
+
+@pytest.mark.parametrize(("start", "end", "precision", "months", "when", "season"), CASES)
+def test_the_record_pages_words_are_the_tiles_words_in_english(app, db, start, end, precision, months, when, season):
+    # The record page words the time in Python, in the request's language; in English it says what the SQL says.
+    from fieldapp.observations.wording import season_words, when_words
+
+    db.execute(text("SET LOCAL TimeZone = 'UTC'"))
+    stamps = db.execute(
+        text(
+            "SELECT to_char(CAST(:start AS timestamptz), 'YYYY-MM-DD HH24:MI') AS s,"
+            " to_char(CAST(:end AS timestamptz), 'YYYY-MM-DD HH24:MI') AS e"
+        ),
+        {"start": start, "end": end},
+    ).one()
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert (when_words(stamps.s, stamps.e, precision), season_words(months)) == (when, season)
+
+
+@pytest.mark.parametrize(
+    ("language", "when", "season"),
+    [("fr", "mai 2024 à juin 2024", "avril à juin"), ("pt", "maio de 2024 a junho de 2024", "abril a junho")],
+)
+def test_the_record_pages_words_follow_the_language(app, language, when, season):
+    from fieldapp.observations.wording import season_words, when_words
+
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        assert when_words("2024-05-01 00:00", "2024-06-30 00:00", "month") == when
+        assert season_words([4, 5, 6]) == season
