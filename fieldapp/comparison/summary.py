@@ -54,7 +54,7 @@ def summarise(result: dict[str, Any], label_a: str, label_b: str) -> dict[str, A
 
 
 def _cells(n: int) -> str:
-    return ngettext("%(num)s cell", "%(num)s cells", n, num=format_number(n))
+    return ngettext("%(count)s cell", "%(count)s cells", n, count=format_number(n))
 
 
 def sentences(classes: dict[str, int], label_a: str, label_b: str) -> list[str]:

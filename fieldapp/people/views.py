@@ -98,7 +98,7 @@ def _act(user_id: int, action) -> Any:
 @bp.post("/admin/people/<int:user_id>/role")
 def change_role(user_id: int):
     role = request.form.get("role", "")
-    user, _ = _act(user_id, lambda s, v, u: service.set_role(s, v, u, role))
+    user, _done = _act(user_id, lambda s, v, u: service.set_role(s, v, u, role))
     flash(_("%(email)s is now %(role)s.", email=user.email, role=word("role", role)))
     return redirect(url_for(".person", user_id=user_id), 303)
 
@@ -106,7 +106,7 @@ def change_role(user_id: int):
 @bp.post("/admin/people/<int:user_id>/active")
 def change_active(user_id: int):
     active = request.form.get("active") == "on"
-    user, _ = _act(user_id, lambda s, v, u: service.set_active(s, v, u, active))
+    user, _done = _act(user_id, lambda s, v, u: service.set_active(s, v, u, active))
     flash(
         _("%(email)s is active again.", email=user.email)
         if active
@@ -118,7 +118,7 @@ def change_active(user_id: int):
 @bp.post("/admin/people/<int:user_id>/creator")
 def change_creator(user_id: int):
     allowed = request.form.get("allowed") == "on"
-    user, _ = _act(user_id, lambda s, v, u: service.set_creator(s, v, u, allowed))
+    user, _done = _act(user_id, lambda s, v, u: service.set_creator(s, v, u, allowed))
     flash(
         _("%(email)s may create datasets.", email=user.email)
         if allowed
