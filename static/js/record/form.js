@@ -96,7 +96,7 @@ export function onSubmit(e) {
   if (!checkBeforeSaving(feature)) return;
   var photos = state.photos.map(function (p) { return { id: p.id, blob: p.blob, name: p.name }; });
   Outbox.save(feature, photos, { pseudonym: newPseudonym() }).then(function () {
-    document.getElementById("save-note").textContent = "Saved on this phone. It is sent as soon as there is a signal.";
+    document.getElementById("save-note").textContent = t("Saved on this phone. It is sent as soon as there is a signal.");
     rememberDataset(feature.properties.dataset);
     resetForNext();
   }, function (err) {
