@@ -138,7 +138,7 @@ def create_group():
         session.rollback()
         return _groups_page(f"No group was started: {_reasons(exc)}", exc.status)
     session.commit()
-    flash("Your group is started: add its members.")
+    flash(_("Your group is started: add its members."))
     return redirect(url_for(".group_members", group_id=group.id), 303)
 
 
@@ -172,7 +172,7 @@ def group_members(group_id: int):
                 session, viewer, group_id, request.form.get("email", ""), request.form.get("admin") == "on"
             )
             session.commit()
-            flash("Added to the group.")
+            flash(_("Added to the group."))
             return redirect(url_for(".group_members", group_id=group_id), 303)
         except FieldAppError as exc:
             session.rollback()
@@ -187,5 +187,5 @@ def remove_group_member(group_id: int, member_id: int):
     session = get_session()
     groups.remove_member(session, current_viewer(), group_id, member_id)
     session.commit()
-    flash("Removed from the group.")
+    flash(_("Removed from the group."))
     return redirect(url_for(".group_members", group_id=group_id), 303)
