@@ -360,36 +360,22 @@ def notifications_group() -> None:
 
 
 @notifications_group.command("digest")
-def notifications_digest() -> None:
+@click.option("--queue", is_flag=True, help="Queue the sending for a `fieldapp worker` instead of sending here.")
+def notifications_digest(queue: bool) -> None:
     """Email each person their unread notifications that no email carried yet (needs FIELDAPP_SMTP_URL);
-    run it from cron, e.g. daily."""
-    from fieldapp.mail import MailError, mail_configured, send_mail
-    from fieldapp.notifications.service import digests, mark_emailed
+    run it from cron, e.g. daily (with --queue, a worker sends them, with a time limit and a cancel)."""
+    from fieldapp.mail import mail_configured
+    from fieldapp.notifications.digest import send_digests
+    from fieldapp.notifications.jobs import queue_digest
 
     settings = current_app.extensions["fieldapp.settings"]
     if not mail_configured(settings):
         raise click.ClickException("FIELDAPP_SMTP_URL is not set: no digest is sent.")
-    sent = 0
     with get_db().session() as session:
-        for email, items in digests(session):
-            try:
-                send_mail(settings, email, "What happened to your fieldapp records", _digest_text(settings, items))
-            except MailError as exc:
-                click.echo(f"Not sent to {email}: {exc}", err=True)
-                continue
-            mark_emailed(session, [n["id"] for n in items])
-            session.commit()
-            sent += 1
+        if queue:
+            click.echo(f"Queued {queue_digest(session, settings).id}.")
+            return
+        sent, refused = send_digests(session, settings)
+    for line in refused:
+        click.echo(f"Not sent to {line}", err=True)
     click.echo(f"Sent {sent} digest(s).")
-
-
-def _digest_text(settings, items: list[dict]) -> str:
-    base = settings.base_url.rstrip("/")
-    lines = ["Hello,", "", "Since your last visit:", ""]
-    for n in items:
-        what = {"answer": "answered your annotation on", "question": "asked a question about"}.get(
-            n["kind"], f"added a {n['kind']} to"
-        )
-        lines.append(f"- {n['who']} {what} {n['subject'] or 'your record'}: {base}/observations/{n['observation_id']}")
-    lines += ["", f"Your inbox: {base}/account/inbox", ""]
-    return "\n".join(lines)

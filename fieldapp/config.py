@@ -111,6 +111,8 @@ class Settings:
     export_keep_h: int = 24
     # A rebuild of a dataset's map aggregates (`fieldapp tiles rebuild`) running longer is stopped, rolled back.
     tiles_rebuild_time_limit_s: int = 900
+    # A queued sending of notification digests (`fieldapp notifications digest --queue`) running longer is stopped.
+    digest_time_limit_s: int = 900
     # Photos are sent by nginx when set: the app checks who may see a photo, then answers with an
     # empty body and X-Accel-Redirect: <this prefix><path under FIELDAPP_MEDIA_DIR>, which nginx
     # serves from an internal location (deploy/nginx.conf). Empty: the app sends the file itself.
@@ -232,6 +234,7 @@ _NUMBERS = {
     "export_time_limit_s": 1,
     "export_keep_h": 1,
     "tiles_rebuild_time_limit_s": 1,
+    "digest_time_limit_s": 1,
     "proxy_count": 0,
     "link_hours": 1,
 }

@@ -1,5 +1,5 @@
 """`fieldapp worker`: the processes that run background jobs (imports, large exports and comparisons, map-aggregate
-rebuilds), never the web workers.
+rebuilds, notification digests), never the web workers.
 
 The queue is the import_job table. A worker claims one job at a time with FOR UPDATE SKIP LOCKED
 (transfer/jobs.claim) and runs it in a child process, while it renews the job's lease every third of
@@ -40,6 +40,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from fieldapp.comparison import jobs as comparison_jobs
+from fieldapp.notifications import jobs as digest_jobs
 from fieldapp.transfer import export_jobs, jobs, map_jobs
 from fieldapp.transfer.models import FINAL_STATUSES
 
@@ -50,6 +51,7 @@ RUNS = {
     "export": export_jobs.run_claimed_export,
     "tiles": map_jobs.run_claimed_rebuild,
     "comparison": comparison_jobs.run_claimed_comparison,
+    "digest": digest_jobs.run_claimed_digest,
 }
 _PR_SET_PDEATHSIG = 1
 # The child's exit codes: its outcome is recorded, or another worker holds the job now.

@@ -31,8 +31,9 @@ JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 # Statuses a job ends in: its files are gone and no worker will touch it again.
 FINAL_STATUSES = ("succeeded", "failed", "cancelled")
 # What a job does: import an uploaded file, export a dataset as the viewer who asked may see it, or
-# rebuild a dataset's map aggregates (tiles), or run a large comparison (no dataset of its own).
-JOB_KINDS = ("import", "export", "tiles", "comparison")
+# rebuild a dataset's map aggregates (tiles), run a large comparison or send the notification digests
+# (these two have no dataset of their own).
+JOB_KINDS = ("import", "export", "tiles", "comparison", "digest")
 
 
 class ImportJob(Base):
