@@ -26,7 +26,7 @@ from fieldapp.maps.queries import dataset_where_sql
 from fieldapp.observations.columns import record_columns
 from fieldapp.observations.queries import FROM_SQL, ObservationFilter, where_sql
 from fieldapp.observations.review import corroboration_sql
-from fieldapp.observations.wording import SEASON_SQL, WHEN_SQL
+from fieldapp.observations.wording import SEASON_CODE_SQL, SEASON_SQL, WHEN_CODE_SQL, WHEN_SQL
 
 # Changing what a tile holds changes this, so no cached tile outlives a new format.
 TILE_FORMAT = "obs-tile-5"
@@ -60,6 +60,9 @@ ATTRIBUTES_SQL = {
     "subject_text": f"CASE WHEN {_SEEN['scientific_name']} IS NOT NULL THEN {_SEEN['subject_text']} END",
     "when": WHEN_SQL,
     "season": SEASON_SQL,
+    # The same as codes, worded in the page's language by the popup (static/js/folium-glue.js).
+    "when_code": WHEN_CODE_SQL,
+    "season_code": SEASON_CODE_SQL,
     "quantity": QUANTITY_SQL,
     "trend": "o.trend",
     "attribution": _SEEN["attribution"],

@@ -28,6 +28,27 @@ WHEN_SQL = f"""concat_ws(' to ', {_moment_sql("o.observed_start")},
     CASE WHEN o.observed_end IS NOT NULL AND {_moment_sql("o.observed_end")} <> {_moment_sql("o.observed_start")}
       THEN {_moment_sql("o.observed_end")} END)"""
 
+
+def _moment_code_sql(column: str) -> str:
+    """The same moment as digits, to the same precision: "1990" (a decade), "2024-05", "2024-05-02"."""
+    return (
+        f"CASE o.time_precision WHEN 'decade' THEN (extract(year FROM {column})::integer / 10 * 10)::text"
+        f" ELSE to_char({column}, CASE o.time_precision WHEN 'instant' THEN 'YYYY-MM-DD HH24:MI'"
+        " WHEN 'day' THEN 'YYYY-MM-DD' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY' END) END"
+    )
+
+
+# The time as codes for the browser to word in the page's language (the map's popups, from the shared
+# tiles): "<precision>|<start>|<end>", no finer than WHEN_SQL says it ("decade|1990|", "month|2024-05|2024-06").
+_START_CODE, _END_CODE = _moment_code_sql("o.observed_start"), _moment_code_sql("o.observed_end")
+WHEN_CODE_SQL = f"""concat_ws('|', CASE WHEN o.time_precision IN ('instant', 'day', 'month', 'decade')
+      THEN o.time_precision ELSE 'year' END, {_START_CODE},
+    CASE WHEN o.observed_end IS NOT NULL AND {_END_CODE} <> {_START_CODE} THEN {_END_CODE} ELSE '' END)"""
+# The season's months as digits ("4,5,6"), NULL when none: what SEASON_SQL words.
+SEASON_CODE_SQL = """CASE WHEN coalesce(cardinality(o.season_months), 0) = 0 THEN NULL
+    ELSE (SELECT string_agg(m::text, ',' ORDER BY m)
+      FROM (SELECT DISTINCT m FROM unnest(o.season_months) AS m WHERE m BETWEEN 1 AND 12) AS months) END"""
+
 _MONTH = "to_char(make_date(2000, m, 1), 'FMMonth')"
 _STARTS_RUN = "NOT ((m + 10) % 12 + 1 = ANY(o.season_months))"  # the month before is not in the season
 _ENDS_RUN = "NOT (m % 12 + 1 = ANY(o.season_months))"  # nor the month after

@@ -68,6 +68,45 @@
   }
 
   // The same neutral words as the record page's tally, whatever the record's kind.
+  // A month's name in the page's language ("April", "avril", "abril").
+  function monthName(m) {
+    return new Date(Date.UTC(2000, m - 1, 1)).toLocaleDateString(language, { month: "long", timeZone: "UTC" });
+  }
+  // One moment of the tile's when_code ("decade|1990|") to its precision, in the page's language.
+  function moment(precision, digits) {
+    if (precision === "decade") return t("%(decade)ss", { decade: digits });
+    if (precision === "month") {
+      var d = new Date(Date.UTC(+digits.slice(0, 4), +digits.slice(5, 7) - 1, 1));
+      return d.toLocaleDateString(language, { month: "long", year: "numeric", timeZone: "UTC" });
+    }
+    return digits;
+  }
+  // The record's time and season from the tile's codes; English tiles' words when there are none.
+  function when(p) {
+    if (language === "en" || !p.when_code) return p.when;
+    var parts = String(p.when_code).split("|"), first = moment(parts[0], parts[1]);
+    return parts[2] ? t("%(first)s to %(last)s", { first: first, last: moment(parts[0], parts[2]) }) : first;
+  }
+  function season(p) {
+    if (language === "en" || !p.season_code) return p.season;
+    var months = String(p.season_code).split(",").map(Number);
+    if (months.length === 12) return t("Every month");
+    var starts = months.filter(function (m) { return months.indexOf((m + 10) % 12 + 1) < 0; });
+    if (months.length > 1 && starts.length === 1) {
+      var ends = months.filter(function (m) { return months.indexOf(m % 12 + 1) < 0; });
+      return t("%(first)s to %(last)s", { first: monthName(starts[0]), last: monthName(ends[0]) });
+    }
+    return months.map(monthName).join(", ");
+  }
+  // Looked up when the popup opens (the catalogue has arrived by then), so each word is written out.
+  function trend(p) {
+    if (p.trend === "increasing") return t("increasing");
+    if (p.trend === "stable") return t("stable");
+    if (p.trend === "decreasing") return t("decreasing");
+    return p.trend;
+  }
+  function quantity(p) { return p.quantity === "absent" ? t("absent") : p.quantity; }
+
   function tallySentence(p) {
     var parts = [];
     if (p.corroborated > 0) {
@@ -98,10 +137,10 @@
     box.appendChild(title);
     var list = document.createElement("dl");
     row(list, t("Also called"), p.subject_text);
-    row(list, t("When"), p.when);
-    row(list, t("Every year"), p.season);
-    row(list, t("Quantity"), p.quantity);
-    row(list, t("Trend"), p.trend);
+    row(list, t("When"), when(p));
+    row(list, t("Every year"), season(p));
+    row(list, t("Quantity"), quantity(p));
+    row(list, t("Trend"), trend(p));
     row(list, t("Note"), p.note);
     row(list, t("Terms"), p.terms);
     box.appendChild(list);

@@ -249,6 +249,30 @@ def test_popups_say_when_in_words_and_label_the_trend_as_a_trend(map_page, data)
     expect(popup.locator("dl")).to_have_text("When2024-05-02Quantity3")
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", {"Quand": "années 1990", "Chaque année": "avril à juin", "Tendance": "en baisse"}),
+        ("pt", {"Quando": "década de 1990", "Todos os anos": "abril a junho", "Tendência": "a diminuir"}),
+    ],
+)
+def test_popups_speak_the_pages_language(map_page, data, live_server, language, expected):
+    # The shared tiles carry codes; the popup words them in the page's language (the switch's cookie here).
+    map_page.context.add_cookies([{"name": "fieldapp_lang", "value": language, "url": live_server.url}])
+    map_page.goto(data.map_path())
+    wait_drawn(map_page, data.local["slug"], 2)
+    wait_in_page(map_page, f"fetch('/i18n/{language}.json').then(r => r.ok)")
+    click_at(map_page, -2.1560, 49.1850)
+    popup = map_page.locator(".leaflet-popup-content")
+    expect(popup.locator(".subject")).to_have_text("ormer ground")
+    rows = popup.locator("dl").evaluate(
+        "dl => Array.from(dl.querySelectorAll('dt')).map(dt => [dt.textContent, dt.nextElementSibling.textContent])"
+    )
+    assert dict(rows) == expected
+    link = {"fr": "Ouvrir l’observation", "pt": "Abrir o registo"}[language]
+    expect(popup.get_by_role("link", name=link)).to_be_visible()
+
+
 def test_the_record_page_says_when_in_words(map_page, data):
     map_page.goto(f"/observations/{data.ground}")
     expect(map_page.locator("#observed")).to_have_text("1990s")

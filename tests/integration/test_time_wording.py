@@ -65,3 +65,31 @@ def test_the_record_pages_words_follow_the_language(app, language, when, season)
     with app.test_request_context("/", headers={"Accept-Language": language}):
         assert when_words("2024-05-01 00:00", "2024-06-30 00:00", "month") == when
         assert season_words([4, 5, 6]) == season
+
+
+# The codes the shared tiles carry for the popups to word in the page's language: no finer than the words.
+CODES = [
+    ("1995-01-01 00:00+00", None, "decade", None, "decade|1990|", None),
+    ("1990-01-01 00:00+00", "2009-12-31 00:00+00", "decade", None, "decade|1990|2000", None),
+    ("2024-05-02 09:30+00", None, "instant", None, "instant|2024-05-02 09:30|", None),
+    ("2024-05-01 00:00+00", "2024-05-31 00:00+00", "month", None, "month|2024-05|", None),
+    ("2008-03-04 00:00+00", None, "season", [6, 4, 5], "year|2008|", "4,5,6"),
+    ("2008-03-04 00:00+00", None, "year", [], "year|2008|", None),
+]
+
+
+@pytest.mark.parametrize(("start", "end", "precision", "months", "when", "season"), CODES)
+def test_time_as_codes_for_the_tiles(db, start, end, precision, months, when, season):
+    from fieldapp.observations.wording import SEASON_CODE_SQL, WHEN_CODE_SQL
+
+    db.execute(text("SET LOCAL TimeZone = 'UTC'"))
+    row = db.execute(
+        text(
+            f"SELECT {WHEN_CODE_SQL} AS when, {SEASON_CODE_SQL} AS season"
+            " FROM (SELECT CAST(:start AS timestamptz) AS observed_start,"
+            " CAST(:end AS timestamptz) AS observed_end, CAST(:precision AS text) AS time_precision,"
+            " CAST(:months AS smallint[]) AS season_months) AS o"
+        ),
+        {"start": start, "end": end, "precision": precision, "months": months},
+    ).one()
+    assert (row.when, row.season) == (when, season)
