@@ -317,3 +317,41 @@ def test_an_export_whose_worker_is_killed_completes_on_another_once_whole_and_as
     download = client.get(f"/api/v1/exports/{job_id}/file", headers=steward.headers)
     assert download.status_code == 200 and download.data[:16] == b"SQLite format 3\x00"
     download.close()
+
+
+def test_a_worker_runs_every_kind_of_job(app, settings, job_dataset, tmp_path):
+    """A map rebuild and a comparison, queued as an operator and a visitor would, run in a real worker process."""
+    steward, dataset = job_dataset
+    client = app.test_client()
+    for lon in (-2.2, -2.1):
+        body = {"type": "Point", "coordinates": [lon, 49.2]}
+        created = client.post(
+            "/api/v1/observations",
+            json={
+                "type": "Feature",
+                "geometry": body,
+                "properties": {"dataset": dataset.slug, "subject_text": "ormer"},
+            },
+            headers=steward.headers,
+        )
+        assert created.status_code == 201, created.get_json()
+    from fieldapp.cli import main
+
+    with app.app_context():
+        rebuild = app.test_cli_runner().invoke(main, args=["tiles", "rebuild", "--dataset", dataset.slug])
+    assert rebuild.exit_code == 0, rebuild.output
+    rebuild_id = rebuild.output.split()[0]
+    args = {"a": f"dataset:{dataset.slug}", "b": "kind:volunteer", "cell_m": "1000", "background": "true"}
+    comparison = client.get("/api/v1/comparisons", query_string=args)
+    assert comparison.status_code == 202, comparison.get_json()
+    comparison_id = comparison.get_json()["id"]
+    with workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S):
+        rebuilt = wait_for_job(app, rebuild_id, ended, timeout_s=60)
+        compared = wait_for_job(app, comparison_id, ended, timeout_s=60)
+    assert rebuilt["status"] == "succeeded" and rebuilt["rows_read"] == 2, dict(rebuilt)
+    assert compared["status"] == "succeeded", dict(compared)
+    answer = client.get(f"/api/v1/comparisons/jobs/{comparison_id}/file")
+    assert answer.status_code == 200 and answer.get_json()["sides"]["a"]["observations"] == 2
+    answer.close()
+    with app.extensions["fieldapp.db"].engine.begin() as conn:
+        conn.execute(text("DELETE FROM import_job WHERE id = :id"), {"id": comparison_id})
