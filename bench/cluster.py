@@ -107,6 +107,17 @@ class Cluster:
             return False
 
 
+def migrate_fieldapp(url: str) -> None:
+    """Bring a new database at this libpq URL to fieldapp's newest schema."""
+    from fieldapp.config import Settings, sqlalchemy_url
+    from fieldapp.db import Database
+    from fieldapp.migrate import upgrade
+
+    engine = Database(Settings(database_url=sqlalchemy_url(url), development=True)).engine
+    upgrade(engine)
+    engine.dispose()
+
+
 class Pair:
     """A primary with a streaming standby, synchronous or not; removed with its folder by close()."""
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import requests
 
-from bench.cluster import Pair, free_port
+from bench.cluster import Pair, free_port, migrate_fieldapp
 
 ROOT = Path(__file__).resolve().parents[1]
 JERSEY = (-2.13, 49.21)
@@ -43,16 +43,6 @@ class Tally:
     acknowledged: dict[str, float] = field(default_factory=dict)  # id -> when its write was acknowledged
     failures: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def _migrate(url: str) -> None:
-    from fieldapp.config import Settings, sqlalchemy_url
-    from fieldapp.db import Database
-    from fieldapp.migrate import upgrade
-
-    engine = Database(Settings(database_url=sqlalchemy_url(url), development=True)).engine
-    upgrade(engine)
-    engine.dispose()
 
 
 def _account_and_dataset(url: str) -> tuple[str, str]:
@@ -183,7 +173,7 @@ def run(clients: int, before_s: float, after_s: float, detect_s: float, workers:
     server = None
     try:
         started = time.monotonic()
-        pair.create(_migrate)
+        pair.create(migrate_fieldapp)
         token, _slug = _account_and_dataset(pair.url())
         port = free_port()
         base = f"http://127.0.0.1:{port}"

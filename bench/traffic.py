@@ -22,8 +22,7 @@ from pathlib import Path
 
 import requests
 
-from bench.cluster import Pair, free_port
-from bench.failover import _migrate
+from bench.cluster import Pair, free_port, migrate_fieldapp
 from bench.load import Owner, load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,7 +164,7 @@ def run(modes: list[str], users: int, seconds: int, records: int) -> dict:
     pair = Pair(synchronous=False, prefix="fieldapp-traffic-")
     results: dict = {"users": users, "seconds": seconds, "seeded_records": records, "runs": {}}
     try:
-        pair.create(_migrate)
+        pair.create(migrate_fieldapp)
         tokens = _seed(pair, records)
         for mode in modes:
             mark = f"load-{mode}-{uuid.uuid4().hex[:6]}"
