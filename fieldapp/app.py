@@ -64,6 +64,11 @@ def register_template_globals(app: Flask) -> None:
         annotation_words=ANNOTATION_WORDS,
         csp_nonce=csp_nonce,
         outline_style=json.dumps(OUTLINE_STYLE),
+        # The online tile layer over the offline coastline, when the deployment has one (static/js/map.js).
+        base_tiles={
+            "url": app.extensions["fieldapp.settings"].base_tiles_url,
+            "attribution": app.extensions["fieldapp.settings"].base_tiles_attribution,
+        },
         coast_credit=COASTLINE_CREDIT,
         module_preloads=module_preloads,
         kind_label=kind_label,

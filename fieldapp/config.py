@@ -130,6 +130,11 @@ class Settings:
     mail_from: str = "fieldapp@localhost"
     # The site's own address, for links in email sent outside a request (digests, the CLI's links).
     base_url: str = "http://127.0.0.1:5000"
+    # An online tile layer drawn over the bundled offline coastline on the recording, record and sensing
+    # maps (and the folium maps, instead of OpenStreetMap), when set: an https URL with {z}, {x} and {y};
+    # its credit in base_tiles_attribution. Empty: no tile server is asked (offline base only there).
+    base_tiles_url: str = ""
+    base_tiles_attribution: str = ""
     # A one-time link (password reset, invitation) works once, for this many hours.
     link_hours: int = 72
     # Development mode (random secret, cookies over plain HTTP): only when asked for explicitly.
@@ -185,9 +190,12 @@ class Settings:
             if not (prefix.startswith("/") and prefix.endswith("/")):
                 raise SettingsError(f"FIELDAPP_MEDIA_ACCEL_PREFIX must start and end with '/', not {prefix!r}")
             kwargs["media_accel_prefix"] = prefix
-        for name in ("smtp_url", "mail_from", "base_url"):
+        for name in ("smtp_url", "mail_from", "base_url", "base_tiles_url", "base_tiles_attribution"):
             if env.get(f"FIELDAPP_{name.upper()}"):
                 kwargs[name] = env[f"FIELDAPP_{name.upper()}"].strip()
+        tiles = kwargs.get("base_tiles_url", "")
+        if tiles and not (tiles.startswith("https://") and all(f"{{{k}}}" in tiles for k in "zxy")):
+            raise SettingsError("FIELDAPP_BASE_TILES_URL must be an https:// URL with {z}, {x} and {y}")
         if kwargs.get("smtp_url") and not kwargs["smtp_url"].startswith(("smtp://", "smtps://")):
             raise SettingsError("FIELDAPP_SMTP_URL must start with smtp:// or smtps://")
         if env.get("FIELDAPP_MEDIA_DIR"):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from urllib.parse import urlsplit
 
-from flask import Response, g
+from flask import Response, current_app, g
 from markupsafe import Markup
 
 # Scripts run only from our own files or with this response's nonce: no inline handler, no eval.
@@ -13,7 +14,7 @@ from markupsafe import Markup
 # run code. Images allow the one external host, the OpenStreetMap base map.
 POLICY = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline';"
-    " img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self'; font-src 'self';"
+    " img-src 'self' data: https://tile.openstreetmap.org{tiles}; connect-src 'self'; font-src 'self';"
     " worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self';"
     " frame-ancestors 'none'"
 )
@@ -39,9 +40,18 @@ def nonced(html: str) -> Markup:
     return Markup(_INLINE_SCRIPT.sub(f'<script nonce="{csp_nonce()}"', str(html)))
 
 
+def _tiles_origin() -> str:
+    """The configured online tile server (FIELDAPP_BASE_TILES_URL), allowed as an image source."""
+    url = current_app.extensions["fieldapp.settings"].base_tiles_url
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return f" {parts.scheme}://{parts.netloc}"
+
+
 def security_headers(response: Response) -> Response:
     """Add the policy and the other security headers to a response (every route, errors included)."""
-    response.headers["Content-Security-Policy"] = POLICY.format(nonce=csp_nonce())
+    response.headers["Content-Security-Policy"] = POLICY.format(nonce=csp_nonce(), tiles=_tiles_origin())
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     return response

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 
 import folium
 from branca.element import Element, Figure, MacroElement
+from flask import current_app, has_app_context
 from folium.elements import JSCSSMixin
 from folium.plugins import GroupedLayerControl, VectorGridProtobuf
 from folium.template import Template
@@ -80,6 +81,13 @@ def add_hook(m: folium.Map, code: str) -> None:
     _Hook(code).add_to(m)
 
 
+def _base_tiles() -> tuple[str, str]:
+    settings = current_app.extensions["fieldapp.settings"] if has_app_context() else None
+    if settings is not None and settings.base_tiles_url:
+        return settings.base_tiles_url, settings.base_tiles_attribution or settings.base_tiles_url
+    return OSM_TILES, OSM_ATTRIBUTION
+
+
 def new_map(
     static_url: StaticUrl, location: tuple[float, float] = JERSEY_CENTRE, zoom: int = JERSEY_ZOOM, height: str = "100%"
 ) -> folium.Map:
@@ -89,8 +97,10 @@ def new_map(
     )
     m.default_js = [(name, static_url(VENDORED[name])) for name in MAP_JS]
     m.default_css = [(name, static_url(VENDORED[name])) for name in MAP_CSS]
-    # The only external URL: the base map. Blocked or offline, the outline and data still draw.
-    folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=MAX_ZOOM, control=False).add_to(m)
+    # The only external URL: the base map (the deployment's FIELDAPP_BASE_TILES_URL when set, else
+    # OpenStreetMap). Blocked or offline, the outline and data still draw.
+    tiles, attribution = _base_tiles()
+    folium.TileLayer(tiles, attr=attribution, name="Base map", max_zoom=MAX_ZOOM, control=False).add_to(m)
     for pane, z_index in ui.PANES.values():
         folium.map.CustomPane(pane, z_index=z_index, pointer_events=True).add_to(m)
     return m

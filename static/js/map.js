@@ -24,6 +24,14 @@ export function createMap(el, options) {
     L.geoJSON(onePath(outline), { interactive: false, style: style }).addTo(map).bringToBack();
   }).catch(function () {});
   map.attributionControl.addAttribution(el.getAttribute("data-outline-credit") || COAST_CREDIT);
+  // An online tile layer over the offline coastline, only when the deployment configured one
+  // (FIELDAPP_BASE_TILES_URL, given as a meta tag); offline its tiles simply fail and the outline stays.
+  var tiles = document.querySelector('meta[name="fieldapp-tiles"]');
+  if (tiles) {
+    L.tileLayer(tiles.getAttribute("content"), {
+      maxZoom: 19, attribution: tiles.getAttribute("data-attribution") || ""
+    }).addTo(map);
+  }
   // The public places' names (static/js/place-labels.js, a classic script the page loads first).
   if (el.getAttribute("data-place-labels") && window.fieldappPlaceLabels) {
     window.fieldappPlaceLabels(map, el.getAttribute("data-place-labels"));

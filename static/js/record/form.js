@@ -110,7 +110,8 @@ function resetForNext() {
   state.editing = null; state.photos = []; state.exactStart = null; state.farConfirmed = null;
   ["#subject", "#count", "#abundance-value", "#observed-start", "#observed-end"].forEach(function (s) { $(s).value = ""; });
   form.querySelector("input[name=occurrence_status][value=present]").checked = true;
-  $("#quantity-kind").value = "none"; $("#quantity-kind").dispatchEvent(new Event("change"));
+  // A count is what most sightings give: the field is ready (left empty, nothing is sent).
+  $("#quantity-kind").value = "count"; $("#quantity-kind").dispatchEvent(new Event("change"));
   ["trend", "confidence"].forEach(function (k) { form.querySelector("select[name=" + k + "]").value = ""; });
   form.querySelector("textarea[name=notes]").value = "";
   form.querySelector("input[name=time_spent_min]").value = "";
