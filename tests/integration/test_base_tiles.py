@@ -32,9 +32,10 @@ def test_a_configured_tile_layer_reaches_every_map_and_the_policy(tiled_app, mak
     member = make.account()
     page = client.get("/record", headers=member.headers)
     assert f'<meta name="fieldapp-tiles" content="{TILES}" data-attribution="© &lt;Example&gt; maps">' in page.text
-    assert "img-src 'self' data: https://tile.openstreetmap.org https://tiles.example.org;" in page.headers[
-        "Content-Security-Policy"
-    ]
+    assert (
+        "img-src 'self' data: https://tile.openstreetmap.org https://tiles.example.org;"
+        in page.headers["Content-Security-Policy"]
+    )
     shared = client.get("/map")
     assert TILES in shared.text
 
