@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import sys
 import time
@@ -32,7 +33,9 @@ from fieldapp.maps import tiles
 from fieldapp.migrate import upgrade
 from fieldapp.observations.queries import ObservationFilter
 
-MAPS_DATABASE = "fieldapp_bench_maps"
+# Its own database, or FIELDAPP_BENCH_MAPS_DB (a name starting with fieldapp_bench): the main bench's
+# database serves as well with --reuse (the same loader, the same datasets).
+MAPS_DATABASE = os.environ.get("FIELDAPP_BENCH_MAPS_DB", "fieldapp_bench_maps")
 # The data are uniform over the box, so every tile inside it is as dense as any.
 CENTRE = ((JERSEY_BBOX[0] + JERSEY_BBOX[2]) / 2, (JERSEY_BBOX[1] + JERSEY_BBOX[3]) / 2)
 
@@ -178,6 +181,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if not MAPS_DATABASE.startswith("fieldapp_bench"):
+        raise SystemExit(f"FIELDAPP_BENCH_MAPS_DB must start with fieldapp_bench, got {MAPS_DATABASE!r}")
     url = make_url(database.bench_url()).set(database=MAPS_DATABASE).render_as_string(hide_password=False)
     conninfo = database.libpq_url(url)
     loaded = None
