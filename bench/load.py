@@ -42,6 +42,7 @@ COLUMNS = (
     "licence",
     "attributes",
 )
+HISTORY_TRIGGERS = ("observation_history_insert", "observation_history_update", "observation_history_delete")
 # With the triggers off, the loader writes what the public-geometry trigger would have.
 BULK_COLUMNS = (*COLUMNS, "public_geom")
 # The history trigger's insert, as one statement, through the trigger's own row-to-JSON function.
@@ -50,8 +51,9 @@ HISTORY_SQL = """
     SELECT o.id, 'create', %(actor)s, fieldapp_observation_json(o)
     FROM observation o WHERE o.dataset_id = %(dataset)s
 """
-# Only the row triggers whose work the bulk path repeats; statement triggers keep firing.
-TRIGGERS = ("observation_public_geom", "observation_history")
+# Only the triggers whose work the bulk path repeats (public geometry per row, history per statement);
+# the rollups' statement triggers keep firing.
+TRIGGERS = ("observation_public_geom", *HISTORY_TRIGGERS)
 EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
 SPAN_S = 10 * 365 * 86400
 

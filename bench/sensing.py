@@ -33,6 +33,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bench.database import libpq_url, recreate, settings_for
+from bench.load import TRIGGERS
 from fieldapp import create_app
 from fieldapp.access import ANONYMOUS, resolved
 from fieldapp.config import sqlalchemy_url
@@ -114,12 +115,10 @@ def prepare(base_url: str, rows: int) -> str:
             )
         ]
         contributor = contributors[0]
-        # The rows carry their public geometry, and history rows are not read here: those two row triggers
+        # The rows carry their public geometry, and history rows are not read here: those triggers
         # are off for the load. The rollups' statement triggers (map cells, participation by month) fire,
         # so the evaluation page reads what production would.
-        conn.execute(
-            "ALTER TABLE observation DISABLE TRIGGER observation_history, DISABLE TRIGGER observation_public_geom"
-        )
+        conn.execute("ALTER TABLE observation " + ", ".join(f"DISABLE TRIGGER {t}" for t in TRIGGERS))
         datasets: list[int] = []
         for i in range(8):
             kind = KINDS[i % 4]

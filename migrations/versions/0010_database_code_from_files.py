@@ -19,6 +19,7 @@ from alembic import op
 from alembic_utils import reversible_op  # noqa: F401  (registers op.replace_entity)
 
 from alembic_utils.pg_function import PGFunction
+from alembic_utils.pg_trigger import PGTrigger
 
 from fieldapp.sql import entities, entity_name
 
@@ -90,17 +91,67 @@ $$
 }
 
 
+# Files removed since (0035: history is kept per statement): their text at this revision.
+REMOVED_SINCE = {
+    "fieldapp_observation_history": """
+CREATE OR REPLACE FUNCTION public.fieldapp_observation_history()
+RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  actor integer := nullif(current_setting('fieldapp.actor_id', true), '')::integer;
+  proposer integer := nullif(current_setting('fieldapp.proposed_by', true), '')::integer;
+  source_annotation bigint := nullif(current_setting('fieldapp.annotation_id', true), '')::bigint;
+  changes jsonb;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    changes := fieldapp_observation_json(NEW);
+  ELSIF TG_OP = 'UPDATE' THEN
+    SELECT jsonb_object_agg(n.key, jsonb_build_object('from', o.value, 'to', n.value)) INTO changes
+      FROM jsonb_each(fieldapp_observation_json(NEW)) AS n
+      JOIN jsonb_each(fieldapp_observation_json(OLD)) AS o USING (key)
+     WHERE n.value IS DISTINCT FROM o.value;
+    IF changes IS NULL THEN
+      RETURN NULL;
+    END IF;
+  ELSE
+    changes := fieldapp_observation_json(OLD);
+  END IF;
+  INSERT INTO observation_history (observation_id, action, actor_id, changes, proposed_by, annotation_id)
+  VALUES (CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END,
+          CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'UPDATE' THEN 'update' ELSE 'delete' END,
+          actor, changes, proposer, source_annotation);
+  RETURN NULL;
+END
+$$;
+""",
+    "observation_history": """
+CREATE TRIGGER observation_history AFTER INSERT OR UPDATE OR DELETE ON public.observation
+  FOR EACH ROW WHEN (current_setting('fieldapp.bulk_write', true) IS DISTINCT FROM 'on')
+  EXECUTE FUNCTION fieldapp_observation_history();
+""",
+}
+
+
 def _as_at_0010(entity):
     name = entity_name(entity)
     return PGFunction.from_sql(AS_AT_0010[name].strip()) if name in AS_AT_0010 else entity
+
+
+def _entities_at_0010() -> list:
+    """The entities of NAMES as they were: functions first, then triggers (a trigger needs its function)."""
+    present = [_as_at_0010(e) for e in entities(tuple(n for n in NAMES if n not in REMOVED_SINCE))]
+    functions = [e for e in present if isinstance(e, PGFunction)]
+    triggers = [e for e in present if not isinstance(e, PGFunction)]
+    removed_functions = [PGFunction.from_sql(REMOVED_SINCE["fieldapp_observation_history"].strip())]
+    removed_triggers = [PGTrigger.from_sql(REMOVED_SINCE["observation_history"].strip())]
+    return [*functions, *removed_functions, *triggers, *removed_triggers]
 
 
 def upgrade() -> None:
     # This reads today's files, which may later name columns that later migrations add: as pg_dump
     # does, SQL-language bodies are not checked against the schema while they load.
     op.execute("SET LOCAL check_function_bodies = off")
-    for entity in entities(NAMES):
-        op.replace_entity(_as_at_0010(entity))
+    for entity in _entities_at_0010():
+        op.replace_entity(entity)
     op.execute("RESET check_function_bodies")
 
 
