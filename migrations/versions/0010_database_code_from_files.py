@@ -91,7 +91,7 @@ $$
 }
 
 
-# Files removed since (0035: history is kept per statement): their text at this revision.
+# Files removed since (0043: history is kept per statement): their text at this revision.
 REMOVED_SINCE = {
     "fieldapp_observation_history": """
 CREATE OR REPLACE FUNCTION public.fieldapp_observation_history()

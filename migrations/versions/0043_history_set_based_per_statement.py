@@ -7,16 +7,16 @@ nothing did; delete: the record) and the same actor, proposer and annotation. Th
 goes (issue 12, target 6). The bulk writer still writes its own history in its statement and is
 skipped by the triggers' WHEN, as it was by the row trigger's.
 
-Revision ID: 0035
-Revises: 0034
+Revision ID: 0043
+Revises: 0042
 """
 
 from alembic import op
 from alembic_utils.pg_function import PGFunction
 from alembic_utils.pg_trigger import PGTrigger
 
-revision = "0035"
-down_revision = "0034"
+revision = "0043"
+down_revision = "0042"
 branch_labels = None
 depends_on = None
 
