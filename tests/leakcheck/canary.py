@@ -216,8 +216,17 @@ class CanaryBuilder:
         self.park_only = self.make.dataset(steward, title="Canary park-only grounds")
         self.db.add(DatasetAgreement(dataset_id=self.embargoed.id, embargo_until=date(2099, 1, 1)))
         self.db.add(DatasetAgreement(dataset_id=self.park_only.id, audience="park"))
+        # For the members of a named group alone (the canary group; the crawl's member is not in it).
+        self.group_only = self.make.dataset(steward, title="Canary group-only grounds")
+        self.db.add(DatasetAgreement(dataset_id=self.group_only.id, audience="groups", audience_groups=[self.group]))
         self.db.commit()
-        self.canary.datasets = [self.shore.slug, self.sensitive.slug, self.embargoed.slug, self.park_only.slug]
+        self.canary.datasets = [
+            self.shore.slug,
+            self.sensitive.slug,
+            self.embargoed.slug,
+            self.park_only.slug,
+            self.group_only.slug,
+        ]
 
     def _post(
         self, role: str, who: str, geometry: dict | None = None, dataset: str | None = None, **properties: Any
@@ -257,6 +266,7 @@ class CanaryBuilder:
         held = {"subject_text": "bass", "notes": HELD_NOTE}
         self._post("embargoed", "recorder", dataset=self.embargoed.slug, **held)
         self._post("audience", "recorder", dataset=self.park_only.slug, **held)
+        self._post("group audience", "recorder", dataset=self.group_only.slug, **held)
         self._post("withdrawn", "recorder", **held)
         self.db.execute(
             text("UPDATE observation SET withdrawn_at = now() WHERE id = :id"), {"id": self.canary.records["withdrawn"]}

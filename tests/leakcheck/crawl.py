@@ -73,7 +73,7 @@ JOINT: dict[frozenset[str], Callable[[Canary], list[dict[str, Any]]]] = {
 
 def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
     """Query strings tried besides the bare URL, by rule (filters that could narrow onto the canary)."""
-    shore, sensitive, embargoed, park_only = canary.datasets
+    shore, sensitive, embargoed, park_only, group_only = canary.datasets
     # Corners more than 100 m away, so that the query echoed in links is not itself a find.
     west, south = offset(-150, -150)
     east, north = offset(150, 150)
@@ -98,6 +98,7 @@ def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
         {"subject": "puffin", "season": "1-12", "bin": "year", "from": "2000"},
     ]
     held = {"a": f"dataset:{embargoed}", "b": f"dataset:{park_only}", "cell_m": "1000"}
+    group_held = {"a": f"dataset:{group_only}", "b": f"dataset:{shore}", "cell_m": "1000"}
     filters = [
         {"bbox": bbox},
         *({"dataset": d} for d in canary.datasets),
@@ -123,7 +124,7 @@ def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
             by_kind,
             by_kind | {"format": "csv"},
         ],
-        "/compare": [compare, by_kind, held],
+        "/compare": [compare, by_kind, held, group_held],
         "/compare/download": [compare | {"format": "csv"}, held | {"format": "geojson"}, by_kind | {"format": "csv"}],
         "/api/v1/sensing": sensing,
         "/sensing": sensing,
