@@ -92,3 +92,23 @@ def label_points(session: Session) -> str:
           {FROM_SQL} WHERE {where}
     """
     return session.execute(text(sql), params).scalar_one()
+
+
+def place_area(
+    session: Session, viewer: Viewer, place_id: int, reach_m: float, metric_srid: int
+) -> dict[str, Any] | None:
+    """A place as an area, as the viewer may see it (sensing asks about one): an area as it is, a point or a
+    line widened by `reach_m` metres; its WKT, bounds and first name. None when absent or not for this viewer."""
+    where, params = _where(viewer, {})
+    geometry = visible_geometry_sql(viewer, "p")
+    sql = f"""
+        SELECT ST_AsText(a) AS wkt, ST_XMin(a) AS minx, ST_YMin(a) AS miny, ST_XMax(a) AS maxx, ST_YMax(a) AS maxy,
+               name, widened
+          FROM (SELECT CASE WHEN ST_Dimension(g) < 2
+                            THEN ST_Transform(ST_Buffer(ST_Transform(g, :srid), :reach), 4326) ELSE g END AS a,
+                       ST_Dimension(g) < 2 AS widened, name
+                  FROM (SELECT {geometry} AS g, {FIRST_NAME_SQL} AS name {FROM_SQL}
+                         WHERE p.id = :id AND {where}) AS seen) AS area
+    """
+    row = session.execute(text(sql), params | {"id": place_id, "srid": metric_srid, "reach": reach_m}).first()
+    return None if row is None else dict(row._mapping)

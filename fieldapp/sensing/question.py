@@ -21,6 +21,8 @@ class SensingQuery:
     # A drawn area (WKT, EPSG:4326; `bbox` is then its bounds) or a point whose grid cell is the place.
     area: str | None = None
     cell: tuple[float, float] | None = None
+    # A place of the gazetteer (its id): its area as the viewer may see it, a point or line widened.
+    place: int | None = None
     # Season months (1-12): only records that claim to lie within them; empty for the whole year.
     months: tuple[int, ...] = ()
 

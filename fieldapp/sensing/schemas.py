@@ -49,6 +49,12 @@ class SensingArgsSchema(Schema):
             "metric CRS), named by a point inside it: lon,lat. Instead of bbox or area."
         )
     )
+    place = fields.String(
+        metadata=describe(
+            "The place as a place of the gazetteer, by its id (GET /api/v1/places), as you may see it: an area "
+            "as it is, a point or a line widened by 500 m. Instead of bbox, area or cell."
+        )
+    )
     first = fields.String(data_key="from", metadata={**_YEAR, "description": "First year (default 1900)."})
     last = fields.String(data_key="to", metadata={**_YEAR, "description": "Last year (default this year)."})
     bin = fields.String(metadata={"enum": list(BINS), "default": "decade", "description": "Bin width."})
@@ -151,7 +157,7 @@ def question_of(data: dict[str, Any]) -> SensingQuery:
 
 def _place(data: dict[str, Any]) -> dict[str, Any]:
     """The place: the whole park, a box, a drawn area or a grid cell (one of them)."""
-    given = [name for name in ("bbox", "area", "cell") if data.get(name, "").strip()]
+    given = [name for name in ("bbox", "area", "cell", "place") if data.get(name, "").strip()]
     if len(given) > 1:
         raise bad_parameter(given[1], f"give one place: {given[0]} or {given[1]}, not both")
     raw = data.get(given[0], "").strip() if given else ""
@@ -162,6 +168,10 @@ def _place(data: dict[str, Any]) -> dict[str, Any]:
     if given[0] == "area":
         wkt, bounds = parse_area(raw)
         return {"bbox": bounds, "area": wkt, "whole_park": False}
+    if given[0] == "place":
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+            raise bad_parameter("place", f"{raw!r} is not a place's id (GET /api/v1/places)")
+        return {"bbox": JERSEY_BBOX, "place": int(raw), "whole_park": False}
     return {"bbox": JERSEY_BBOX, "cell": parse_cell(raw), "whole_park": False}
 
 
@@ -226,3 +236,6 @@ class SensingSchema(Schema):
         metadata=describe("The season months asked for (empty: the whole year)."),
     )
     season_words = fields.String(allow_none=True, metadata=describe("The season in words (e.g. June to August)."))
+    place = fields.Dict(
+        allow_none=True, metadata=describe("The gazetteer place asked about: its id, name and whether it was widened.")
+    )

@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from fieldapp.access import Viewer, resolved
 from fieldapp.config import current_settings
+from fieldapp.errors import bad_parameter
 from fieldapp.i18n import _, _l, format_number, format_percent, ngettext
 from fieldapp.observations.abundance import class_of
+from fieldapp.places.queries import place_area
 from fieldapp.sensing import queries
 from fieldapp.sensing.question import SensingQuery
 from fieldapp.sensing.trend import MIN_BINS, Trend, trend
@@ -28,6 +30,8 @@ from fieldapp.transfer.exporters import spreadsheet_safe
 from fieldapp.ui import KIND_LABELS
 from fieldapp.vocab import KNOWLEDGE_KINDS
 
+# A place of the gazetteer that is a point or a line (a rock, a slipway) is asked about within this reach.
+PLACE_REACH_M = 500
 STATED = {"increasing": "increase", "decreasing": "decrease", "stable": "no clear direction"}
 # The words of a direction's strength (sensing/trend.py STRENGTHS), in the request's language.
 STRENGTH_WORDS = {"strong": _l("strong"), "moderate": _l("moderate"), "weak": _l("weak")}
@@ -35,10 +39,18 @@ STRENGTH_WORDS = {"strong": _l("strong"), "moderate": _l("moderate"), "weak": _l
 
 def answer(session: Session, viewer: Viewer, query: SensingQuery) -> dict[str, Any]:
     """Everything the page and the API show for one question."""
+    settings = current_settings()
+    place = None
     if query.cell:
-        settings = current_settings()
         wkt, bounds = queries.grid_cell(session, *query.cell, settings.generalise_m, settings.metric_srid)
         query = replace(query, area=wkt, bbox=bounds)
+    if query.place is not None:
+        found = place_area(session, viewer, query.place, PLACE_REACH_M, settings.metric_srid)
+        if found is None or found["wkt"] is None:
+            raise bad_parameter("place", f"no place {query.place} that you may see")
+        bounds = (found["minx"], found["miny"], found["maxx"], found["maxy"])
+        query = replace(query, area=found["wkt"], bbox=bounds)
+        place = {"id": query.place, "name": found["name"], "widened_m": PLACE_REACH_M if found["widened"] else None}
     viewer = resolved(session, viewer)  # the closed datasets by id: the grouping is planned in parallel
     rows = queries.bin_rows(session, viewer, query)
     statements = queries.stated_trends(session, viewer, query)
@@ -60,6 +72,7 @@ def answer(session: Session, viewer: Viewer, query: SensingQuery) -> dict[str, A
         "whole_park": query.whole_park,
         "area": shapely.geometry.mapping(shapely.wkt.loads(query.area)) if query.area else None,
         "season": list(query.months),
+        "place": place,
         "season_words": queries.season_words(session, query.months) if query.months else None,
         "from": query.first_year,
         "to": query.last_year,

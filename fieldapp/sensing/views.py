@@ -13,12 +13,15 @@ from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, Invalid
 from fieldapp.i18n import _, _l, format_number, format_percent, month_name, month_range
 from fieldapp.observations.abundance import class_of
+from fieldapp.places.queries import list_places
 from fieldapp.sensing import charts
 from fieldapp.sensing.schemas import BINS, parse_sensing
 from fieldapp.sensing.service import STRENGTH_WORDS, answer, csv_table
 from fieldapp.ui import KIND_COLOURS, KIND_LABELS
 
 bp = Blueprint("sensing", __name__)
+# Places offered in the chooser (a park's gazetteer holds a few hundred).
+PLACES_LISTED = 1000
 TREND_WORDS = {"increasing": _l("Increasing"), "stable": _l("Stable"), "decreasing": _l("Decreasing")}
 
 
@@ -32,6 +35,12 @@ def season_text(months: list[int]) -> str:
         ends = [m for m in chosen if m % 12 + 1 not in chosen]
         return month_range(starts[0], ends[0])
     return ", ".join(month_name(m) for m in chosen)
+
+
+def _places() -> list[dict[str, Any]]:
+    """The gazetteer's places this viewer may see, by name, for the place chooser."""
+    found = json.loads(list_places(get_session(), current_viewer(), {}, PLACES_LISTED))["features"]
+    return sorted(({"id": f["id"], "name": f["properties"].get("name", "")} for f in found), key=lambda p: p["name"])
 
 
 def _map_words() -> dict[str, str]:
@@ -119,6 +128,7 @@ def sensing_page():
         "map_words": _map_words(),
         "season_text": season_text,
         "trend_words": TREND_WORDS,
+        "places": _places(),
     }
     if not request.args.get("subject"):
         return render_template("sensing/sensing.html", **context)

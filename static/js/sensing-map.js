@@ -9,6 +9,7 @@ var form = document.querySelector("form.sensing-form");
 var areaInput = form.querySelector("input[name=area]");
 var cellInput = form.querySelector("input[name=cell]");
 var bboxInput = form.querySelector("input[name=bbox]");
+var placeSelect = form.querySelector("select[name=place]");
 var status = document.getElementById("place-status");
 var map = createMap(el, { zoomControl: true }).setView(JERSEY, 11);
 var words = JSON.parse(el.getAttribute("data-words") || "{}");
@@ -25,7 +26,9 @@ function show(layer, words) {
 }
 
 function onlyPlace(input) {
-  [areaInput, cellInput, bboxInput].forEach(function (other) { if (other !== input) other.value = ""; });
+  [areaInput, cellInput, bboxInput, placeSelect].forEach(function (other) {
+    if (other && other !== input) other.value = "";
+  });
 }
 
 map.pm.addControls({ position: "topleft", drawMarker: false, drawCircleMarker: false, drawCircle: false,
@@ -69,6 +72,8 @@ document.getElementById("whole-park").addEventListener("click", function () {
   onlyPlace(null);
   show(null, words.park);
 });
+
+if (placeSelect) placeSelect.addEventListener("change", function () { onlyPlace(placeSelect); show(null, ""); });
 
 var place = el.getAttribute("data-place");
 if (place) {

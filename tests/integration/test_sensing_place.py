@@ -231,3 +231,69 @@ def test_the_season_and_the_map_speak_the_pages_language(client, seasons):
     assert "Choisir une maille de la grille" in html
     pt = client.get("/sensing", headers={"Accept-Language": "pt"}).get_data(as_text=True)
     assert "Escolher uma quadrícula da grelha" in pt and "Pick a grid cell" not in pt
+
+
+def _place(client, account, dataset, kind, geometry, name, **props) -> int:
+    body = {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {"dataset": dataset.slug, "kind": kind, "names": [{"name": name, "language": "en"}], **props},
+    }
+    response = client.post("/api/v1/places", json=body, headers=account.headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def test_a_place_of_the_gazetteer_is_asked_about_as_the_viewer_may_see_it(client, make, two_places):
+    w = two_places
+    gazetteer = make.dataset(w.scientist, title="Places")
+    bay = _place(client, w.scientist, gazetteer, "bay", square(LON, LAT), "Eelgrass Bay")
+    rock = _place(client, w.scientist, gazetteer, "rock", {"type": "Point", "coordinates": list(EAST)}, "Sand Rock")
+    hidden = _place(
+        client,
+        w.fisher,
+        gazetteer,
+        "fishing_mark",
+        {"type": "Point", "coordinates": [LON, LAT]},
+        "Secret",
+        visibility="private",
+    )
+    in_bay = sensing(client, subject="eelgrass", place=str(bay), **BIN5)
+    assert (last_bin(in_bay, w)["effort"], last_bin(in_bay, w)["present"]) == (3, 3)
+    assert in_bay["place"] == {"id": bay, "name": "Eelgrass Bay", "widened_m": None}
+    # A point is asked about within 500 m of it.
+    at_rock = sensing(client, subject="eelgrass", place=str(rock), **BIN5)
+    assert (last_bin(at_rock, w)["effort"], last_bin(at_rock, w)["present"]) == (5, 0)
+    assert at_rock["place"]["widened_m"] == 500
+    # A private mark is no place for anyone but its holders: the same answer as no such place.
+    for missing in (str(hidden), "999999999"):
+        refused = client.get("/api/v1/sensing", query_string={"subject": "eelgrass", "place": missing})
+        assert refused.status_code == 400 and refused.get_json()["error"]["details"][0]["path"] == "place"
+    own = sensing(client, headers=w.fisher.headers, subject="eelgrass", place=str(hidden), **BIN5)
+    assert last_bin(own, w)["present"] == 3
+    bad = client.get("/api/v1/sensing", query_string={"subject": "eelgrass", "place": "bay"})
+    assert bad.status_code == 400 and bad.get_json()["error"]["details"][0]["path"] == "place"
+    both = client.get("/api/v1/sensing", query_string={"subject": "eelgrass", "place": str(bay), "cell": "-2.1,49.2"})
+    assert both.status_code == 400
+
+
+def test_the_page_offers_the_gazetteers_places_and_draws_the_one_asked_about(client, make, two_places):
+    w = two_places
+    gazetteer = make.dataset(w.scientist, title="Places")
+    bay = _place(client, w.scientist, gazetteer, "bay", square(LON, LAT), "Eelgrass Bay")
+    _place(
+        client,
+        w.fisher,
+        gazetteer,
+        "fishing_mark",
+        {"type": "Point", "coordinates": list(EAST)},
+        "Secret",
+        visibility="private",
+    )
+    form = client.get("/sensing").get_data(as_text=True)
+    assert f'<option value="{bay}" >Eelgrass Bay</option>' in form and "Secret" not in form
+    html = client.get("/sensing", query_string={"subject": "eelgrass", "place": str(bay), **BIN5}).get_data(
+        as_text=True
+    )
+    assert 'data-place="{' in html and "The place looked in: Eelgrass Bay." in html
+    assert f'<option value="{bay}" selected>Eelgrass Bay</option>' in html

@@ -215,8 +215,8 @@ DOCUMENTED_OPERATIONS = {
     (
         "GET /sensing",
         "getSensing",
-        "query:area query:bbox query:bin query:cell query:dataset query:format query:from query:kind query:season"
-        " query:subject! query:to",
+        "query:area query:bbox query:bin query:cell query:dataset query:format query:from query:kind query:place"
+        " query:season query:subject! query:to",
         "200 400 401 422",
         "",
     ),
