@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from fieldapp.config import PROJECT_ROOT
+from fieldapp.i18n import _l
 
 GEODATA_DIR = PROJECT_ROOT / "geodata"
 JERSEY_LAND = GEODATA_DIR / "jersey_ne10m_land.geojson"
@@ -15,7 +16,8 @@ NATURAL_EARTH_CREDIT = "Made with Natural Earth"
 # The base of every map (Jersey, Les Ecrehous and Les Minquiers, 1,451 vertices): GSHHG full
 # resolution, LGPL-3.0-or-later; its credit goes wherever it is drawn (see geodata/README.md).
 COASTLINE = GEODATA_DIR / "jersey_gshhg_full_land.geojson"
-COASTLINE_CREDIT = "Coastline: GSHHG (Wessel and Smith), LGPL-3.0"
+# Lazy: said in the language of the page it is shown on (the source and licence are names).
+COASTLINE_CREDIT = _l("Coastline: %(source)s, %(licence)s", source="GSHHG (Wessel and Smith)", licence="LGPL-3.0")
 
 
 def jersey_outline() -> dict[str, Any]:

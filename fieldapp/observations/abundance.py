@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from fieldapp import rules
+from fieldapp.i18n import _
 
 # Words people write for each letter, so a verbatim "Common" is stored as C with its words kept.
 _SACFOR = {
@@ -52,13 +53,45 @@ PERCENT_COVER: dict[str, Any] = {
 VERBATIM_REFUSAL = "Write the abundance value in at most {maximum} characters."
 
 
-def page_rules() -> dict[str, Any]:
-    """The scales' rules as data for the recording page (the same tables normalise() reads)."""
+def help_words() -> dict[str, str]:
+    """HELP in the request's language, for the recording page."""
     return {
-        "classes": CLASS_SCALES,
-        "percent_cover": PERCENT_COVER,
-        "verbatim_max": rules.TEXT_MAX["abundance_verbatim"],
-        "verbatim_refusal": VERBATIM_REFUSAL.format(maximum=rules.TEXT_MAX["abundance_verbatim"]),
+        "SACFOR": _(
+            "Superabundant, Abundant, Common, Frequent, Occasional, Rare (P = present). "
+            "The grade depends on cover or density and on the organism's size."
+        ),
+        "DAFOR": _("Dominant, Abundant, Frequent, Occasional, Rare: a quick estimate of cover."),
+        "DOMIN": _("Domin cover scale: + (a single individual) and 1 (under 4%%, few) to 10 (91-100%% cover)."),
+        "percent_cover": _("Percentage of the ground covered, 0 to 100."),
+    }
+
+
+def page_rules() -> dict[str, Any]:
+    """The scales' rules as data for the recording page (the same tables normalise() reads), its refusals in
+    the request's language ("{value}" is filled in by the page)."""
+    classes = {
+        scale: {
+            "accepts": table["accepts"],
+            "refusal": _(
+                "'{value}' is not on the %(scale)s scale; use one of %(values)s.",
+                scale=scale,
+                values=", ".join(_SACFOR if scale == "SACFOR" else _DAFOR),
+            )
+            if scale != "DOMIN"
+            else _("'{value}' is not on the DOMIN scale; use +, or 1 to 10."),
+        }
+        for scale, table in CLASS_SCALES.items()
+    }
+    percent = PERCENT_COVER | {
+        "not_number": _("'{value}' is not a percentage."),
+        "outside": _("{value} is outside 0 to 100 percent."),
+    }
+    maximum = rules.TEXT_MAX["abundance_verbatim"]
+    return {
+        "classes": classes,
+        "percent_cover": percent,
+        "verbatim_max": maximum,
+        "verbatim_refusal": _("Write the abundance value in at most %(maximum)s characters.", maximum=maximum),
     }
 
 

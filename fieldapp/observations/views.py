@@ -35,7 +35,6 @@ from fieldapp.forms.queries import labelled_values
 from fieldapp.http import load, parse_uuid
 from fieldapp.i18n import _
 from fieldapp.observations import abundance, media, mine, recording, service, wording
-from fieldapp.observations.abundance import HELP as ABUNDANCE_HELP
 from fieldapp.observations.schemas import FeaturePatchSchema
 from fieldapp.observations.seen import seen_feature
 from fieldapp.subjects.queries import subject_names
@@ -70,7 +69,7 @@ def _record_page(mode: str):
             mode=mode,
             choices=choices,
             user=user,
-            abundance_help=ABUNDANCE_HELP,
+            abundance_help=abundance.help_words(),
             # The server's own rules for scale values, so the phone refuses what the server would.
             scale_rules=abundance.page_rules(),
             park_bounds=geodata.park_bounds(),

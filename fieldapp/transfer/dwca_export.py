@@ -19,6 +19,7 @@ from fieldapp.contributors.attribution import recorded_by_sql
 from fieldapp.datasets.models import Dataset
 from fieldapp.datasets.queries import agreement_notice, agreement_notice_sql
 from fieldapp.geoprivacy.visible import visible_geometry_sql
+from fieldapp.i18n import _
 from fieldapp.observations.abundance import HELP
 from fieldapp.observations.columns import proposal_shown_sql, proposed_value_sql, record_columns
 from fieldapp.ui import ANNOTATION_WORDS
@@ -110,10 +111,9 @@ def term_columns(viewer: Viewer) -> dict[str, str]:
         "individualCount": "o.count",
         "samplingProtocol": "coalesce(nullif(o.method, ''), nullif(d.method, ''))",
         "accessRights": agreement_notice_sql(),
-        "informationWithheld": f"CASE WHEN {withheld} THEN 'Precise location withheld to protect the site;"
-        f" ask the dataset steward.' END",
-        "dataGeneralizations": f"CASE WHEN {withheld} THEN 'Location generalised to the ' || o.public_precision_m"
-        f" || ' m grid cell that contains it.' END",
+        # Codes here (what is withheld, the cell's size), words in the request's language: notice_words.
+        "informationWithheld": f"CASE WHEN {withheld} THEN 'withheld' END",
+        "dataGeneralizations": f"CASE WHEN {withheld} THEN o.public_precision_m END",
         "identificationRemarks": remarks_sql(("question", "correction"), viewer),
         "occurrenceRemarks": remarks_sql(("corroborate", "context"), viewer),
     }
@@ -302,6 +302,23 @@ def _cell(value: Any) -> str:
     return str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
+_WITHHELD = [term for term, _ns in TERMS].index("informationWithheld")
+_GENERALISED = [term for term, _ns in TERMS].index("dataGeneralizations")
+
+
+def notice_words(values: Any) -> list[Any]:
+    """The row with its two notices in words, in the language of the request (English outside one): the
+    SQL says only whether the location is withheld and the cell's size, so the gate decides what is told."""
+    out = list(values)
+    if out[_WITHHELD]:
+        out[_WITHHELD] = _("Precise location withheld to protect the site; ask the dataset steward.")
+    if out[_GENERALISED] is not None:
+        size = out[_GENERALISED]
+        size = f"{size:g}" if isinstance(size, float) else str(size)
+        out[_GENERALISED] = _("Location generalised to the %(size)s m grid cell that contains it.", size=size)
+    return out
+
+
 def archive_chunks(
     session: Session, dataset: Dataset, rows: Callable[[dict[str, str]], Iterator[Any]], viewer: Viewer
 ) -> Iterator[bytes]:
@@ -323,7 +340,7 @@ def archive_chunks(
         with archive.open("occurrence.txt", "w", force_zip64=True) as core:
             core.write(("\t".join(term for term, _ in TERMS) + "\n").encode())
             for row in rows(columns):
-                core.write(("\t".join(_cell(v) for v in row[: len(TERMS)]) + "\n").encode())
+                core.write(("\t".join(_cell(v) for v in notice_words(row[: len(TERMS)])) + "\n").encode())
                 if forms and row[-1]:
                     for fact in measurement_rows(row[0], row[-1], forms.get(row[-2], {})):
                         facts.write(("\t".join(_cell(v) for v in fact) + "\n").encode())
