@@ -30,9 +30,10 @@ def register_commands(app) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(notifications_group)
     from fieldapp.forms.cli import forms_group
-    from fieldapp.transfer.cli import export_command, import_command
+    from fieldapp.transfer.cli import export_command, import_command, places_group
 
     app.cli.add_command(forms_group)
+    app.cli.add_command(places_group)
 
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)

@@ -27,6 +27,10 @@ class PropertiesReadSchema(PropertiesSchema):
     class Meta:
         unknown = EXCLUDE
 
+    place = fields.Dict(
+        allow_none=True, metadata=describe("The named place: its id and first name (with the precise location only).")
+    )
+
     # Stored values come back canonical, so these four are other field types than the input's.
     contributor_id = fields.Integer(allow_none=True, metadata=describe("Who is credited (a contributor id)."))  # type: ignore[assignment]
     abundance_value = fields.String(allow_none=True, metadata=describe("The canonical value on abundance_scale."))  # type: ignore[assignment]

@@ -10,7 +10,7 @@ o observation, d dataset, c contributor, s subject.
 
 from __future__ import annotations
 
-from fieldapp.access import Viewer, manage_sql, precise_sql
+from fieldapp.access import Viewer, manage_sql, precise_sql, see_record_sql
 from fieldapp.contributors.attribution import credit_line_sql, recorded_by_sql
 from fieldapp.forms.queries import SENSITIVE_NAMES_SQL
 from fieldapp.observations.review import tally_sql
@@ -18,7 +18,7 @@ from fieldapp.vocab import CORRECTABLE_FIELDS
 
 # Held or derived from the precise geometry: imported columns may hold coordinates, a repair note
 # describes the shape, an uncertainty tells how close the public cell's centre is.
-PRECISE_FIELDS = ("coordinate_uncertainty_m", "attributes", "repair_note")
+PRECISE_FIELDS = ("coordinate_uncertainty_m", "attributes", "repair_note", "place_id", "place")
 # Correctable fields whose proposed value reveals nothing of the place; any other proposal (a place,
 # and any field added to vocab.CORRECTABLE_FIELDS later) goes only to those who manage the record.
 PUBLIC_PROPOSALS = ("subject", "date", "quantity")
@@ -42,6 +42,8 @@ def _columns() -> dict[str, str]:
         "subject_id": "o.subject_id",
         "scientific_name": "s.scientific_name",
         "subject_text": "o.subject_text",
+        "place_id": "o.place_id",
+        "place": "NULL",  # filled in per viewer: the named place, if the viewer may see it too
         "occurrence_status": "o.occurrence_status",
         "count": "o.count",
         "abundance_scale": "o.abundance_scale",
@@ -89,6 +91,14 @@ def record_columns(viewer: Viewer) -> dict[str, str]:
     # Which file an import wrote the record from: for those who may manage the record.
     columns["imported_from"] = (
         f"CASE WHEN o.import_file_id IS NOT NULL AND {manage_sql(viewer)} THEN {_IMPORTED_FROM} END"
+    )
+    # The named place: a record names it only to those who may see the record precisely AND the place itself
+    # (a private fishing mark stays private whatever record names it).
+    place = f"(SELECT pl.id FROM place pl WHERE pl.id = o.place_id AND {see_record_sql(viewer, 'pl')})"
+    columns["place_id"] = place
+    columns["place"] = (
+        "(SELECT json_build_object('id', pl.id, 'name', (SELECT pn.name FROM place_name pn WHERE pn.place_id = pl.id"
+        f" ORDER BY pn.id LIMIT 1)) FROM place pl WHERE pl.id = o.place_id AND {see_record_sql(viewer, 'pl')})"
     )
     for name in PRECISE_FIELDS:
         if precise != "true":

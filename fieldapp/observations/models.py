@@ -92,6 +92,8 @@ class Observation(Base):
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subject.id"), index=True)
     subject_text: Mapped[str | None] = mapped_column(String(rules.TEXT_MAX["subject_text"]))
+    # The named place it was seen at (the gazetteer): precise data, shown only with the precise location.
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id", ondelete="SET NULL"), index=True)
     occurrence_status: Mapped[str] = mapped_column(String(8), default="present")
     count: Mapped[int | None] = mapped_column(Integer)
     abundance_scale: Mapped[str | None] = mapped_column(String(16))

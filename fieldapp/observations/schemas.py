@@ -82,6 +82,11 @@ class PropertiesSchema(Schema):
         allow_none=True,
         metadata=describe("The words the contributor used for what was observed (a local name is fine)."),
     )
+    place_id = rules.whole_number(
+        rules.ROW_ID,
+        allow_none=True,
+        metadata=describe("The named place (GET /api/v1/places) it was at; shown only with the precise location."),
+    )
     occurrence_status = fields.String(
         validate=validate.OneOf(OCCURRENCE_STATUSES), metadata=describe("Whether the subject was there.")
     )

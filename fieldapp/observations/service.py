@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fieldapp.access import may_credit, may_facilitate, may_manage, may_record, viewer_of
+from fieldapp.access import may_credit, may_facilitate, may_manage, may_record, may_see_record, viewer_of
 from fieldapp.accounts.models import User
 from fieldapp.contributors.service import is_someones_pseudonym
 from fieldapp.datasets.models import Dataset
@@ -25,8 +25,10 @@ from fieldapp.forms.models import DatasetForm
 from fieldapp.forms.queries import current_form, form_version
 from fieldapp.forms.values import check_values
 from fieldapp.geo.crs import STORAGE_SRID
+from fieldapp.i18n import _
 from fieldapp.observations import bulk
 from fieldapp.observations.models import Observation
+from fieldapp.places.models import Place
 from fieldapp.subjects.models import Subject
 
 # Every optional property, so that every row of a batch insert has the same keys.
@@ -34,6 +36,7 @@ OPTIONAL_PROPERTIES = (
     "recorded_by_text",
     "subject_id",
     "subject_text",
+    "place_id",
     "count",
     "abundance_scale",
     "abundance_value",
@@ -79,6 +82,7 @@ def create_observations(
     for dataset in datasets.values():
         check_may_record(session, user, dataset)
     _check_subjects(session, features)
+    _check_places(session, user, features)
     rows = []
     errors: list[dict[str, str]] = []
     for index, (feature, raw) in enumerate(zip(features, raw_features, strict=True)):
@@ -111,6 +115,7 @@ INSERT_COLUMNS = {
     "recorded_by_text": "text",
     "subject_id": "integer",
     "subject_text": "text",
+    "place_id": "integer",
     "occurrence_status": "text",
     "count": "integer",
     "abundance_scale": "text",
@@ -181,6 +186,18 @@ def _datasets_by_slug(session: Session, slugs: set[str]) -> dict[str, Dataset]:
             [{"path": "properties.dataset", "message": f"no dataset {slug!r}"} for slug in missing],
         )
     return found
+
+
+def _check_places(session: Session, user: User, features: list[dict[str, Any]]) -> None:
+    """A record may name a place its recorder may see (a private mark only by those who hold it)."""
+    ids = {f["properties"].get("place_id") for f in features} - {None}
+    viewer = viewer_of(user)
+    unknown = sorted(i for i in ids if (p := session.get(Place, i)) is None or not may_see_record(session, viewer, p))
+    if unknown:
+        raise Invalid(
+            _("Unknown place id(s): %(ids)s.", ids=", ".join(map(str, unknown))),
+            [{"path": "properties.place_id", "message": _("no place %(id)s", id=i)} for i in unknown],
+        )
 
 
 def _check_subjects(session: Session, features: list[dict[str, Any]]) -> None:
@@ -335,6 +352,8 @@ def update_observation(session: Session, user: User, observation_id: uuid.UUID, 
         _check_credit(session, user, props["contributor_id"], dataset_row)
     if props.get("subject_id"):
         _check_subjects(session, [{"properties": props}])
+    if props.get("place_id"):
+        _check_places(session, user, [{"properties": props}])
     if "geometry" in patch:
         observation.geom = from_shape(patch["geometry"].shape, srid=STORAGE_SRID)
         observation.repair_note = patch["geometry"].repair_note

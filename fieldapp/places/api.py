@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, url_for
+from flask import Blueprint, request, url_for
+from sqlalchemy import text
 
+from fieldapp.access import may_import, viewer_of
 from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.db import get_session
-from fieldapp.errors import NotFound
+from fieldapp.errors import Forbidden, Invalid, NotFound
 from fieldapp.http import json_text_response, load, read_json
 from fieldapp.i18n import _
 from fieldapp.openapi import JSON, READ, WRITE, answer, operation
 from fieldapp.places import queries, service
 from fieldapp.places.schemas import (
     PlaceCollectionSchema,
+    PlaceImportFormSchema,
+    PlaceImportReportSchema,
     PlaceInputSchema,
     PlaceListArgsSchema,
     PlacePathSchema,
     PlaceReadSchema,
 )
+from fieldapp.transfer import place_import
 
 bp = Blueprint("places_api", __name__)
 _input = PlaceInputSchema()
@@ -79,3 +87,43 @@ def create_place():
     body = queries.place_feature(session, current_viewer(), place.id)
     location = url_for(".get_place", place_id=place.id, _external=True)
     return json_text_response(body or "{}", status=201, mimetype=GEOJSON, headers={"Location": location})
+
+
+@bp.post("/places/imports")
+@operation(
+    "importPlaces",
+    "places",
+    "Import places from a file into a dataset you steward (all or nothing; a row imported before is skipped)",
+    security=WRITE,
+    body={"multipart/form-data": PlaceImportFormSchema},
+    answers={
+        200: answer("The dry run's report.", PlaceImportReportSchema),
+        201: answer("Imported.", PlaceImportReportSchema),
+    },
+    errors=(400, 401, 403, 422),
+)
+def import_places():
+    user = require_user()
+    session = get_session()
+    slug = request.form.get("dataset", "")
+    dataset_id = session.scalar(text("SELECT id FROM dataset WHERE slug = :s"), {"s": slug})
+    if dataset_id is None:
+        raise Invalid(_("No dataset “%(slug)s”.", slug=slug), [{"path": "dataset", "message": _("unknown dataset")}])
+    if not may_import(session, viewer_of(user), dataset_id):
+        raise Forbidden(_("Only the dataset's stewards and park staff import into it."))
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid(_("Send the file."), [{"path": "file", "message": _("missing")}])
+    dry_run = request.form.get("dry_run", "").lower() in ("1", "true", "yes", "on")
+    with tempfile.TemporaryDirectory(prefix="fieldapp-places-") as folder:
+        path = Path(folder) / Path(upload.filename).name
+        upload.save(path)
+        report = place_import.import_places(
+            session, path, Path(folder), dataset_id, user.contributor_id, user.id, dry_run=dry_run
+        )
+    if dry_run:
+        session.rollback()
+    else:
+        session.commit()
+    body = {"rows": report.rows, "created": report.created, "unchanged": report.unchanged, "dry_run": dry_run}
+    return json_text_response(json.dumps(body), status=200 if dry_run else 201)

@@ -114,3 +114,26 @@ class PlaceCollectionSchema(Schema):
     type = fields.String()
     features = fields.List(fields.Nested(PlaceReadSchema))
     numberReturned = fields.Integer()
+
+
+class PlaceImportFormSchema(Schema):
+    """The multipart form of a places import."""
+
+    dataset = fields.String(required=True, metadata=describe("The dataset (slug) the places join."))
+    file = fields.Raw(
+        required=True,
+        metadata={
+            "type": "string",
+            "format": "binary",
+            "description": "GeoJSON, GeoPackage, zipped Shapefile, KML, GPX, or CSV with latitude and longitude;"
+            " columns name (with language) or name_en, name_fr, name_nrf..., kind, visibility, community.",
+        },
+    )
+    dry_run = fields.Boolean(load_default=False, metadata=describe("Read and report; write nothing."))
+
+
+class PlaceImportReportSchema(Schema):
+    rows = fields.Integer(metadata=describe("Rows read."))
+    created = fields.Integer(metadata=describe("Places added (or that would be, dry)."))
+    unchanged = fields.Integer(metadata=describe("Rows imported before (by their reference in the file)."))
+    dry_run = fields.Boolean()

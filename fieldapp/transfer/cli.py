@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import click
+from sqlalchemy import text
 
 from fieldapp.config import current_settings
 from fieldapp.db import get_db
@@ -14,6 +15,7 @@ from fieldapp.errors import FieldAppError
 from fieldapp.transfer.archives import ArchiveLimits
 from fieldapp.transfer.importer import ImportRejected, ImportReport, run_import
 from fieldapp.transfer.options import ImportOptions, parse_options
+from fieldapp.transfer.place_import import import_places
 from fieldapp.transfer.readers import FORMATS
 
 
@@ -162,3 +164,31 @@ def export_command(dataset: str, fmt: str, output: Path, public: bool) -> None:
     except FieldAppError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"Exported {count} observations of {dataset} as {fmt} to {output}.")
+
+
+@click.group("places")
+def places_group() -> None:
+    """The gazetteer of places."""
+
+
+@places_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dataset", "slug", required=True, help="The dataset the places join.")
+@click.option("--dry-run", is_flag=True, help="Read and report; write nothing.")
+def places_import_command(file: Path, slug: str, dry_run: bool) -> None:
+    """Import places (run by an operator: they are credited to the dataset's steward)."""
+    with get_db().session() as session, tempfile.TemporaryDirectory(prefix="fieldapp-places-") as folder:
+        row = session.execute(text("SELECT id, steward_id FROM dataset WHERE slug = :s"), {"s": slug}).first()
+        if row is None:
+            raise click.ClickException(f"No dataset {slug!r}.")
+        try:
+            report = import_places(session, file, Path(folder), row.id, row.steward_id, dry_run=dry_run)
+        except FieldAppError as exc:
+            details = "".join(f"\n  {d['path']}: {d['message']}" for d in exc.details)
+            raise click.ClickException(exc.message + details) from None
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    verb = "would add" if dry_run else "added"
+    click.echo(f"{report.rows} rows: {verb} {report.created} places, {report.unchanged} imported before")

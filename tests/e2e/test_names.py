@@ -108,8 +108,14 @@ def test_at_a_named_place_the_point_goes_there_and_the_map_is_labelled(phone, li
     expect(page.locator(".place-label", has_text="Grève de Lecq")).to_have_count(1)
     page.get_by_label("At a named place").fill("zzyzx")
     expect(page.locator("#place-none")).to_be_visible()
+    page.get_by_label("At a named place").fill("lecq")
+    page.locator("#place-suggestions .suggestion", has_text="Grève de Lecq").click()
     page.get_by_label("What did you see").fill("ormer")
     page.get_by_role("button", name="Save").click()
     expect(outbox_item(page, "ormer")).to_have_attribute("data-state", "sent")
     record = until(lambda: warden.observations(live_server)["features"])[0]
     assert record["geometry"]["coordinates"] == [-2.1985, 49.2478]
+    # The record names its place; its page says so to its recorder.
+    assert (record["properties"]["place_id"], record["properties"]["place"]["name"]) == (lecq, "Grève de Lecq")
+    page.goto(f"/observations/{record['id']}")
+    expect(page.locator("#record-place")).to_contain_text("At Grève de Lecq")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 
+from fieldapp.cli import main
 from tests.factories import JERSEY_POINT
 
 LECQ = [-2.1990, 49.2460]
@@ -141,3 +143,104 @@ def test_a_place_may_be_a_line_or_an_area_and_keeps_every_name(client, dataset, 
         geometry="LineString",
     )
     assert client.post("/api/v1/places", json=line, headers=steward.headers).status_code == 201
+
+
+def test_a_record_names_its_place_only_to_those_who_may_see_both(client, gazetteer):
+    g, ids = gazetteer, gazetteer["ids"]
+    body = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": MARK},
+        "properties": {
+            "dataset": g["dataset"].slug,
+            "subject_text": "bass",
+            "visibility": "generalised",
+            "place_id": ids["private"],
+        },
+    }
+    # Naming a place one may not see is refused as if it did not exist.
+    refused = client.post("/api/v1/observations", json=body, headers=g["other"].headers)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["details"][0]["path"] == "properties.place_id"
+    created = client.post("/api/v1/observations", json=body, headers=g["fisher"].headers)
+    assert created.status_code == 201, created.get_json()
+    record_id = created.get_json()["id"]
+    mine = client.get(f"/api/v1/observations/{record_id}", headers=g["fisher"].headers).get_json()["properties"]
+    assert (mine["place_id"], mine["place"]["name"]) == (ids["private"], "Le Trou ès Congres")
+    for headers in ({}, g["other"].headers):
+        seen = client.get(f"/api/v1/observations/{record_id}", headers=headers)
+        assert seen.status_code == 200
+        assert "Congres" not in seen.get_data(as_text=True)
+        properties = seen.get_json()["properties"]
+        assert (properties.get("place_id"), properties.get("place")) == (None, None)
+    page = client.get(f"/observations/{record_id}", headers=g["fisher"].headers)
+    assert "Le Trou ès Congres" in page.get_data(as_text=True)
+    assert "Congres" not in client.get(f"/observations/{record_id}").get_data(as_text=True)
+    # A public place named by a public record is shown to everyone with it.
+    public = {**body, "properties": {**body["properties"], "visibility": "public", "place_id": ids["bay"]}}
+    record = client.post("/api/v1/observations", json=public, headers=g["other"].headers).get_json()["id"]
+    assert client.get(f"/api/v1/observations/{record}").get_json()["properties"]["place"]["name"] == "Grève de Lecq"
+
+
+def _import(client, account, dataset: str, name: str, content: bytes, **form):
+    data = {"dataset": dataset, "file": (io.BytesIO(content), name), **form}
+    return client.post("/api/v1/places/imports", data=data, headers=account.headers, content_type="multipart/form-data")
+
+
+GEOJSON_PLACES = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [-2.0480, 49.2392]},
+            "properties": {"name": "Rozel", "language": "fr", "kind": "bay"},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [-2.0175, 49.1990]},
+            "properties": {"name_en": "Gorey", "name_nrf": "Gouray", "kind": "harbour"},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [-2.2700, 49.2000]},
+            "properties": {"name": "West reef hole", "kind": "fishing mark", "visibility": "private"},
+        },
+    ],
+}
+
+
+def test_places_are_imported_from_a_file_all_or_nothing_and_once(client, make, steward, dataset):
+    content = json.dumps(GEOJSON_PLACES).encode()
+    dry = _import(client, steward, dataset.slug, "places.geojson", content, dry_run="true")
+    assert dry.status_code == 200 and dry.get_json() == {"rows": 3, "created": 3, "unchanged": 0, "dry_run": True}
+    assert names_listed(client) == set()
+    done = _import(client, steward, dataset.slug, "places.geojson", content)
+    assert done.status_code == 201 and done.get_json()["created"] == 3
+    assert names_listed(client) == {"Rozel", "Gorey"}  # the private mark is its holders' alone
+    assert "Gorey" in names_listed(client, q="gouray")
+    assert names_listed(client, steward.headers) == {"Rozel", "Gorey", "West reef hole"}
+    again = _import(client, steward, dataset.slug, "places.geojson", content)
+    assert again.get_json() == {"rows": 3, "created": 0, "unchanged": 3, "dry_run": False}
+    # A CSV with latitude and longitude; a bad row refuses the whole file, naming the row.
+    csv = b"name,name_nrf,kind,latitude,longitude\nBouley Bay,,bay,49.2405,-2.0765\nNowhere,,volcano,49.2,-2.1\n"
+    refused = _import(client, steward, dataset.slug, "more.csv", csv)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["details"][0]["path"] == "row 3"  # its line in the file
+    assert "Bouley Bay" not in names_listed(client)
+    good = _import(client, steward, dataset.slug, "more.csv", csv.replace(b"volcano", b"rock"))
+    assert good.status_code == 201 and "Bouley Bay" in names_listed(client)
+    # Only its stewards and staff import into a dataset; a member may not.
+    member = make.account()
+    assert _import(client, member, dataset.slug, "places.geojson", content).status_code == 403
+    assert _import(client, steward, "no-such", "places.geojson", content).status_code == 422
+
+
+def test_the_command_line_imports_places_credited_to_the_steward(app, client, dataset, steward, tmp_path):
+    path = tmp_path / "places.geojson"
+    path.write_text(json.dumps(GEOJSON_PLACES), encoding="utf-8")
+    runner = app.test_cli_runner()
+    dry = runner.invoke(main, args=["places", "import", str(path), "--dataset", dataset.slug, "--dry-run"])
+    assert dry.exit_code == 0 and "would add 3 places" in dry.output
+    done = runner.invoke(main, args=["places", "import", str(path), "--dataset", dataset.slug])
+    assert done.exit_code == 0 and "added 3 places" in done.output, done.output
+    rozel = next(f for f in client.get("/api/v1/places").get_json()["features"] if f["properties"]["name"] == "Rozel")
+    assert rozel["properties"]["attribution"] == steward.user.contributor.display_name

@@ -146,6 +146,10 @@ class CanaryBuilder:
             }
             created = _ok(self.client.post("/api/v1/places", json=body, headers=self.canary.people[who].headers), 201)
             self.canary.places.append(created["id"])
+        # The generalised record names the private mark it was at: neither the name nor the id may reach the crawl.
+        oid, recorder = self.canary.records["generalised"], self.canary.people["recorder"].headers
+        patch = {"properties": {"place_id": self.canary.places[0]}}
+        _ok(self.client.patch(f"/api/v1/observations/{oid}", json=patch, headers=recorder))
 
     def _names(self) -> None:
         """Names given under the pseudonym and the group, annotated under them: credited, never to the people behind."""

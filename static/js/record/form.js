@@ -15,6 +15,7 @@ function buildFeature() {
   var words = data.get("subject_text").trim(), subject = matchedSubject();
   if (words) props.subject_text = words;
   if (subject) props.subject_id = subject.id;
+  if (state.place) props.place_id = state.place.id;
   props.occurrence_status = data.get("occurrence_status");
   var kind = $("#quantity-kind").value;
   if (kind === "count" && data.get("count") !== "") props.count = Number(data.get("count"));
@@ -126,6 +127,9 @@ function resetForNext() {
   $("#save").textContent = t("Save");
   resetCustom();
   resetLocation();
+  state.place = null;
+  $("#place-search").value = "";
+  document.getElementById("place-chosen-note").hidden = true;
 }
 
 /* A record the server refused, back in the form with each error beside its field. */

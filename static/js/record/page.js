@@ -9,7 +9,7 @@ export var mode = form ? attr("mode") : null;
 export var CAMERA_ZONE = (form && attr("camera-zone")) || "Europe/Jersey";
 
 export var state = { location: null, source: null, accuracy: null, shape: null, photos: [], editing: null,
-                     exactStart: null, subjects: {}, subjectNames: [] };
+                     exactStart: null, subjects: {}, subjectNames: [], places: [], place: null };
 
 /* The field an API error's path names ("features.0.properties.count" is "count"). */
 export function fieldOf(path) {

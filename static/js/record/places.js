@@ -12,7 +12,12 @@ export function initPlaces() {
   if (!input || !url) return;
   fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); })
     .then(function (collection) { state.places = collection.features || []; }).catch(function () {});
-  input.addEventListener("input", showPlaces);
+  input.addEventListener("input", function () {
+    // Typing again forgets the place chosen: the record names only a place picked from the list.
+    state.place = null;
+    document.getElementById("place-chosen-note").hidden = true;
+    showPlaces();
+  });
 }
 
 function rankOf(place, typed) {
@@ -49,6 +54,7 @@ function choose(place) {
   $("#place-search").value = place.properties.name;
   document.getElementById("place-suggestions").hidden = true;
   if (mode === "area") panTo(c[1], c[0]); else showLocation(c[1], c[0], "place");
+  state.place = { id: place.id, name: place.properties.name };
   document.getElementById("place-chosen").textContent = place.properties.name;
   document.getElementById("place-chosen-note").hidden = false;
 }
