@@ -3,15 +3,15 @@
 Precise data: outputs show it (and the place's name) only to those who may see the record precisely,
 and only when they may see the place too (observations.columns.record_columns).
 
-Revision ID: 0043
-Revises: 0042
+Revision ID: 0044
+Revises: 0043
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0043"
-down_revision = "0042"
+revision = "0044"
+down_revision = "0043"
 branch_labels = None
 depends_on = None
 
