@@ -69,6 +69,10 @@ ATTRIBUTES_SQL = {
     # The dataset's Traditional Knowledge / Biocultural labels, by name.
     "terms": agreement_labels_sql(),
     "note": f"left({_SEEN['notes']}, 120)",
+    # The dataset's own fields as anyone may see them (a sensitive one withheld), "name: value; ...".
+    "fields": f"""(SELECT string_agg(k || ': ' || CASE jsonb_typeof(v) WHEN 'string' THEN v #>> '{{}}'
+        WHEN 'array' THEN array_to_string(ARRAY(SELECT jsonb_array_elements_text(v)), ' ') ELSE v::text END,
+        '; ' ORDER BY k) FROM jsonb_each({_SEEN["fields"]}) AS e(k, v))""",
     "generalised": f"{_SEEN['visibility']} = 'generalised'",
     # The review tally as people per kind, NULL (so left out of the tile) when nobody has.
     "corroborated": "review.corroborated",

@@ -142,6 +142,7 @@
     row(list, t("Quantity"), quantity(p));
     row(list, t("Trend"), trend(p));
     row(list, t("Note"), p.note);
+    row(list, t("The dataset's own fields"), p.fields);
     row(list, t("Terms"), p.terms);
     box.appendChild(list);
     if (p.generalised) {

@@ -70,6 +70,14 @@ def test_tiles_and_the_map_follow_the_field_filter(client, logs):
         return sum(len(layer["features"]) for layer in layers.values())
 
     assert features() == 3
+    # Popups show a record's own fields as anyone may see them: the sensitive mark is withheld.
+    response = client.get(
+        f"/tiles/observations/{z}/{x}/{y}.pbf", query_string={"dataset": dataset.slug, "field": "berried:yes"}
+    )
+    (popup,) = [
+        f["properties"] for layer in mapbox_vector_tile.decode(response.data).values() for f in layer["features"]
+    ]
+    assert popup["fields"] == "berried: yes; pots: 12; sea_state: 3"
     assert features(field="berried:yes") == 1
     assert features(field="sea_state:3") == 2
 
