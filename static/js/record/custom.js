@@ -7,6 +7,9 @@ import { $, attr, form, showError } from "./page.js";
 var KEY = "fieldapp:form:";
 var current = null;  // the form shown: its definition, or null when the dataset has only the common fields
 
+/* Yes and No in the page's language (the template gives them). */
+function words() { return JSON.parse(document.getElementById("custom-fields").getAttribute("data-words") || "{}"); }
+
 function url(slug) { return attr("forms").replace("__slug__", encodeURIComponent(slug)); }
 function cached(slug) {
   try { return JSON.parse(localStorage.getItem(KEY + slug) || "null"); } catch (e) { return null; }
@@ -50,7 +53,8 @@ function input(field, languages) {
   if (field.type === "date") return element("input", { type: "date", name: name });
   if (field.type === "boolean") {
     return element("select", { name: name }, [element("option", { value: "", text: "—" }),
-      element("option", { value: "yes", text: "Yes" }), element("option", { value: "no", text: "No" })]);
+      element("option", { value: "yes", text: words().yes || "Yes" }),
+      element("option", { value: "no", text: words().no || "No" })]);
   }
   if (field.type === "select_one") {
     return element("select", { name: name }, [element("option", { value: "", text: "—" })].concat(
