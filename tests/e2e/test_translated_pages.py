@@ -189,3 +189,37 @@ def test_the_map_and_the_comparison(context, live_server, two_sides, language):
         {"fr": "signalent tous deux une présence", "pt": "indicam ambos presença"}[language]
     )
     assert english_on(page, language) == []
+
+
+def test_the_other_pages(context, live_server, two_sides, recorder, language):
+    """Every page a visitor or a member reaches from the navigation, in the browser's language."""
+    page = sign_in(context, recorder["email"], "/account")
+    listed = requests.get(
+        f"{live_server.url}/api/v1/observations",
+        params={"dataset": two_sides["a"]},
+        headers={"Authorization": f"Bearer {recorder['token']}"},
+        timeout=10,
+    ).json()
+    record = listed["features"][0]
+    paths = [
+        f"/observations/{record['id']}",
+        f"/contributors/{record['properties']['contributor_id']}",
+        "/",
+        "/datasets",
+        f"/datasets/{two_sides['a']}",
+        "/participation",
+        "/projects",
+        "/sensing",
+        "/sensing?subject=Ormer",
+        "/account",
+        "/account/tokens",
+        "/account/records",
+    ]
+    found = {}
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None and response.ok, path
+        assert page.evaluate("document.documentElement.lang") == language
+        if english := english_on(page, language):
+            found[path] = english
+    assert found == {}
