@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from fieldapp.accounts.models import OneTimeLink, User
 from fieldapp.accounts.service import change_password, token_digest
 from fieldapp.errors import NotFound
+from fieldapp.i18n import _, _l
 
-SPENT = "This link has been used, has expired or does not exist: ask park staff for a new one."
+SPENT = _l("This link has been used, has expired or does not exist: ask park staff for a new one.")
 
 
 def issue_link(session: Session, user: User, purpose: str, hours: int, created_by: int | None = None) -> str:
@@ -55,7 +56,7 @@ def redeem_link(session: Session, secret: str, password: str) -> User:
     """Set the account's password through the link, once: every session of the account ends."""
     link = live_link(session, secret, lock=True)
     if link is None:
-        raise NotFound(SPENT, [{"path": "token", "message": "used, expired or unknown"}])
+        raise NotFound(str(SPENT), [{"path": "token", "message": _("used, expired or unknown")}])
     user = session.get_one(User, link.user_id)
     change_password(session, user, password)
     link.used_at = func.now()

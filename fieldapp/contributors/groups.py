@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 from fieldapp.access import Viewer, admin_group_sql, may_add_person, may_admin_group, may_create_group, viewer_params
 from fieldapp.contributors.models import Contributor, Membership
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldapp.i18n import _
 from fieldapp.rules import CONSENT_NOTE_MAX, CONTRIBUTOR_NAME_MAX
 
 
 def _name(raw: str, path: str = "display_name") -> str:
     name = " ".join((raw or "").split())
     if not name or len(name) > CONTRIBUTOR_NAME_MAX:
-        message = f"give a name of 1 to {CONTRIBUTOR_NAME_MAX} characters"
+        message = _("give a name of 1 to %(n)s characters", n=CONTRIBUTOR_NAME_MAX)
         raise Invalid(f"{path}: {message}.", [{"path": path, "message": message}])
     return name
 
@@ -25,7 +26,7 @@ def _name(raw: str, path: str = "display_name") -> str:
 def create_group(session: Session, viewer: Viewer, name: str) -> Contributor:
     """Start a group; its creator is its first member and admin (listed)."""
     if not may_create_group(viewer) or viewer.contributor_id is None:
-        raise Forbidden("Sign in to start a group.")
+        raise Forbidden(_("Sign in to start a group."))
     group = Contributor(kind="group", display_name=_name(name))
     session.add(group)
     session.flush()
@@ -37,9 +38,9 @@ def create_group(session: Session, viewer: Viewer, name: str) -> Contributor:
 def group_for_admin(session: Session, viewer: Viewer, group_id: int) -> Contributor:
     group = session.get(Contributor, group_id) if 0 < group_id < 2**31 else None
     if group is None or group.kind != "group":
-        raise NotFound(f"No group {group_id}.")
+        raise NotFound(_("No group %(id)s.", id=group_id))
     if not may_admin_group(session, viewer, group_id):
-        raise Forbidden("Only the group's admins add and remove its members.")
+        raise Forbidden(_("Only the group's admins add and remove its members."))
     return group
 
 
@@ -50,10 +51,10 @@ def add_member(session: Session, viewer: Viewer, group_id: int, email: str, admi
         text("SELECT contributor_id FROM user_account WHERE email = :e"), {"e": email.strip().lower()}
     ).scalar()
     if member is None:
-        message = "no account with this email (staff can invite them)"
+        message = _("no account with this email (staff can invite them)")
         raise Invalid(f"email: {message}.", [{"path": "email", "message": message}])
     if session.get(Membership, (group_id, member)) is not None:
-        raise Conflict("Already a member.", [{"path": "email", "message": "already a member"}])
+        raise Conflict(_("Already a member."), [{"path": "email", "message": _("already a member")}])
     session.add(Membership(group_id=group_id, member_id=member, shown=True, role="admin" if admin else "member"))
     session.flush()
 
@@ -63,11 +64,12 @@ def remove_member(session: Session, viewer: Viewer, group_id: int, member_id: in
     group_for_admin(session, viewer, group_id)
     membership = session.get(Membership, (group_id, member_id))
     if membership is None:
-        raise NotFound("Not a member.", [{"path": "member_id", "message": "not a member"}])
+        raise NotFound(_("Not a member."), [{"path": "member_id", "message": _("not a member")}])
     admins = session.scalar(select(func.count()).where(Membership.group_id == group_id, Membership.role == "admin"))
     if membership.role == "admin" and admins == 1:
         raise Conflict(
-            "The group's last admin stays: name another admin first.", [{"path": "member_id", "message": "last admin"}]
+            _("The group's last admin stays: name another admin first."),
+            [{"path": "member_id", "message": _("last admin")}],
         )
     session.execute(delete(Membership).where(Membership.group_id == group_id, Membership.member_id == member_id))
     session.flush()
@@ -95,10 +97,10 @@ def my_groups(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
 def add_person(session: Session, viewer: Viewer, name: str, consent_note: str) -> Contributor:
     """A facilitator adds a person without an account, credited as they asked, with a note of their consent."""
     if not may_add_person(session, viewer):
-        raise Forbidden("Stewards and park staff add people to credit.")
+        raise Forbidden(_("Stewards and park staff add people to credit."))
     note = (consent_note or "").strip()
     if not note or len(note) > CONSENT_NOTE_MAX:
-        message = f"say how and when they agreed to be credited (1 to {CONSENT_NOTE_MAX} characters)"
+        message = _("say how and when they agreed to be credited (1 to %(n)s characters)", n=CONSENT_NOTE_MAX)
         raise Invalid(f"consent_note: {message}.", [{"path": "consent_note", "message": message}])
     person = Contributor(kind="person", display_name=_name(name), added_by=viewer.user_id, consent_note=note)
     session.add(person)

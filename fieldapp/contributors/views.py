@@ -136,7 +136,7 @@ def create_group():
         group = groups.create_group(session, current_viewer(), request.form.get("display_name", ""))
     except FieldAppError as exc:
         session.rollback()
-        return _groups_page(f"No group was started: {_reasons(exc)}", exc.status)
+        return _groups_page(_("No group was started: %(reasons)s", reasons=_reasons(exc)), exc.status)
     session.commit()
     flash(_("Your group is started: add its members."))
     return redirect(url_for(".group_members", group_id=group.id), 303)
@@ -153,7 +153,7 @@ def add_person():
         )
     except FieldAppError as exc:
         session.rollback()
-        return _groups_page(f"Nobody was added: {_reasons(exc)}", exc.status)
+        return _groups_page(_("Nobody was added: %(reasons)s", reasons=_reasons(exc)), exc.status)
     session.commit()
     return _groups_page(added={"id": person.id, "display_name": person.display_name})
 
@@ -176,7 +176,7 @@ def group_members(group_id: int):
             return redirect(url_for(".group_members", group_id=group_id), 303)
         except FieldAppError as exc:
             session.rollback()
-            error, status = f"Nobody was added: {_reasons(exc)}", exc.status
+            error, status = _("Nobody was added: %(reasons)s", reasons=_reasons(exc)), exc.status
     context = {"group": group, "members": groups.members(session, group_id), "error": error}
     return render_template("contributors/members.html", **context), status
 

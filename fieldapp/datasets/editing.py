@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from fieldapp.accounts.models import User
 from fieldapp.accounts.service import normalise_email
 from fieldapp.errors import Invalid
+from fieldapp.i18n import _
 
 TEXT_FIELDS = ("slug", "title", "description", "knowledge_kind", "method", "licence", "citation")
 CHOICE_FIELDS = ("default_visibility", "recording")
@@ -34,11 +35,11 @@ def emails_to_contributors(session: Session, lines: str, path: str) -> list[int]
     """The contributors of the accounts named one email per line; an unknown email is named back."""
     emails = [normalise_email(e) for e in lines.replace(",", "\n").splitlines() if e.strip()]
     if len(emails) > 500:
-        raise Invalid(f"{path}: at most 500 people.", [{"path": path, "message": "at most 500 people"}])
+        raise Invalid(f"{path}: " + _("at most 500 people"), [{"path": path, "message": _("at most 500 people")}])
     query = select(User.email, User.contributor_id).where(User.email.in_(emails))
     found = {r.email: r.contributor_id for r in session.execute(query)}
     if missing := [e for e in emails if e not in found]:
-        message = f"no account for {missing[0]} (staff can invite them)"
+        message = _("no account for %(email)s (staff can invite them)", email=missing[0])
         raise Invalid(f"{path}: {message}.", [{"path": path, "message": message}])
     return [found[e] for e in emails]
 

@@ -13,6 +13,7 @@ from fieldapp.contributors.models import Contributor
 from fieldapp.datasets.models import Dataset, DatasetAgreement, DatasetRecorder, DatasetSteward
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.geoprivacy.cells import check_cell
+from fieldapp.i18n import _
 
 
 def create_dataset(session: Session, user: User, values: dict[str, Any], floor_m: int) -> Dataset:
@@ -52,7 +53,7 @@ def update_dataset(session: Session, user: User, slug: str, values: dict[str, An
     if dataset is None:
         raise NotFound(f"No dataset {slug!r}.")
     if not may_edit_dataset(session, viewer_of(user), dataset.id):
-        raise Forbidden("Only the dataset's stewards and park staff edit it.")
+        raise Forbidden(_("Only the dataset's stewards and park staff edit it."))
     if "generalise_m" in values:
         check_cell(values["generalise_m"], floor_m)
     if values.get("steward_id") not in (None, dataset.steward_id):
@@ -78,18 +79,18 @@ def update_dataset(session: Session, user: User, slug: str, values: dict[str, An
 
 def _check_recording_groups(session: Session, recording: str, groups: list[int]) -> None:
     if groups and recording != "groups":
-        message = "name groups only when recording is 'groups'"
+        message = _("name groups only when recording is 'groups'")
         raise Invalid(f"recording_groups: {message}.", [{"path": "recording_groups", "message": message}])
     known = set(session.scalars(select(Contributor.id).where(Contributor.id.in_(groups), Contributor.kind == "group")))
     if missing := [g for g in groups if g not in known]:
-        message = f"no group {missing[0]}"
+        message = _("no group %(id)s", id=missing[0])
         raise Invalid(f"recording_groups: {message}.", [{"path": "recording_groups", "message": message}])
 
 
 def _set_people(session: Session, dataset: Dataset, people: dict[str, list[int]]) -> None:
     """Replace its further stewards (people with accounts, or groups) and its invited recorders (accounts)."""
     if dataset.recording == "groups" and not dataset.recording_groups:
-        message = "name at least one group when recording is 'groups'"
+        message = _("name at least one group when recording is 'groups'")
         raise Invalid(f"recording_groups: {message}.", [{"path": "recording_groups", "message": message}])
     _check_recording_groups(session, dataset.recording, dataset.recording_groups)
     if "stewards" in people:
@@ -111,7 +112,7 @@ def _people_or_groups(session: Session, ids: list[int], path: str) -> list[int]:
     )
     known = set(session.scalars(text(sql), {"ids": list(ids)}))
     if missing := [c for c in ids if c not in known]:
-        message = f"contributor {missing[0]} is neither a group nor a person with an account"
+        message = _("contributor %(id)s is neither a group nor a person with an account", id=missing[0])
         raise Invalid(f"{path}: {message}.", [{"path": path, "message": message}])
     return sorted(set(ids))
 
@@ -121,7 +122,7 @@ def _accounts(session: Session, contributor_ids: list[int], path: str) -> list[i
     query = select(User.contributor_id, User.id).where(User.contributor_id.in_(contributor_ids))
     rows = {r.contributor_id: r.id for r in session.execute(query)}
     if missing := [c for c in contributor_ids if c not in rows]:
-        message = f"contributor {missing[0]} has no account"
+        message = _("contributor %(id)s has no account", id=missing[0])
         raise Invalid(f"{path}: {message}.", [{"path": path, "message": message}])
     return sorted(set(rows.values()))
 

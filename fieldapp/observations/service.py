@@ -263,7 +263,7 @@ def check_may_record(session: Session, user: User, dataset: Dataset) -> None:
     """Refuse to record into a dataset whose stewards keep recording to named groups or invited people."""
     if may_record(session, viewer_of(user), dataset.id):
         return
-    message = f"only people its stewards chose may record into {dataset.slug!r}"
+    message = _("only people its stewards chose may record into %(slug)s", slug=dataset.slug)
     raise Forbidden(f"properties.dataset: {message}.", [{"path": "properties.dataset", "message": message}])
 
 

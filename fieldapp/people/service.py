@@ -17,6 +17,7 @@ from fieldapp.accounts.models import User
 from fieldapp.accounts.service import create_user, end_all_sessions, normalise_email
 from fieldapp.datasets.models import Dataset, DatasetSteward
 from fieldapp.errors import Forbidden, Invalid, NotFound
+from fieldapp.i18n import _
 from fieldapp.vocab import ROLES
 
 CLI_OPERATOR = Viewer(role="admin")
@@ -26,7 +27,7 @@ LISTED = 200
 
 def _require_staff(actor: Viewer) -> None:
     if not may_manage_accounts(actor):
-        raise Forbidden("Only park staff manage accounts.")
+        raise Forbidden(_("Only park staff manage accounts."))
 
 
 def list_accounts(session: Session, actor: Viewer, search: str = "") -> list[dict[str, Any]]:
@@ -48,7 +49,7 @@ def get_account(session: Session, actor: Viewer, user_id: int) -> User:
     _require_staff(actor)
     user = session.get(User, user_id) if 0 < user_id < 2**31 else None
     if user is None:
-        raise NotFound(f"No account {user_id}.", [{"path": "user_id", "message": "no such account"}])
+        raise NotFound(_("No account %(id)s.", id=user_id), [{"path": "user_id", "message": _("no such account")}])
     return user
 
 
@@ -56,24 +57,29 @@ def find_account(session: Session, actor: Viewer, email: str) -> User:
     _require_staff(actor)
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        raise NotFound(f"No account for {email}.", [{"path": "email", "message": "unknown account"}])
+        raise NotFound(
+            _("No account for %(email)s.", email=email), [{"path": "email", "message": _("unknown account")}]
+        )
     return user
 
 
 def _check_over(actor: Viewer, user: User, role: str | None = None) -> None:
     """Staff act on accounts below admin and never on their own standing; admins on any other account."""
     if user.id == actor.user_id:
-        raise Forbidden("You cannot change your own role or deactivate yourself; ask another member of staff.")
+        raise Forbidden(_("You cannot change your own role or deactivate yourself; ask another member of staff."))
     for wanted in (user.role, role or user.role):
         if not may_give_role(actor, wanted):
-            raise Forbidden("Only an admin gives, takes away or acts on the admin role.")
+            raise Forbidden(_("Only an admin gives, takes away or acts on the admin role."))
 
 
 def set_role(session: Session, actor: Viewer, user: User, role: str) -> None:
     """Give the account another role (roles grant rights, never epistemic authority)."""
     _require_staff(actor)
     if role not in ROLES:
-        raise Invalid(f"Unknown role {role!r}.", [{"path": "role", "message": f"use one of {', '.join(ROLES)}"}])
+        raise Invalid(
+            _("Unknown role %(role)s.", role=role),
+            [{"path": "role", "message": _("use one of %(roles)s", roles=", ".join(ROLES))}],
+        )
     _check_over(actor, user, role)
     user.role = role
     session.flush()
@@ -110,11 +116,11 @@ def invite(
     one-time link with which the invitee sets their own password."""
     _require_staff(actor)
     if not may_give_role(actor, role):
-        raise Forbidden("Only an admin invites an admin.", [{"path": "role", "message": "admin needs an admin"}])
+        raise Forbidden(_("Only an admin invites an admin."), [{"path": "role", "message": _("admin needs an admin")}])
     user = create_user(session, email, role=role, name=name.strip() or None)
     known = set(session.scalars(select(Dataset.id).where(Dataset.id.in_(dataset_ids))))
     if missing := [d for d in dataset_ids if d not in known]:
-        raise Invalid("Unknown dataset.", [{"path": "datasets", "message": f"no dataset {missing[0]}"}])
+        raise Invalid(_("Unknown dataset."), [{"path": "datasets", "message": _("no dataset %(id)s", id=missing[0])}])
     session.add_all(DatasetSteward(dataset_id=d, contributor_id=user.contributor_id) for d in sorted(known))
     session.flush()
     return user, issue_link(session, user, "invite", hours, actor.user_id)

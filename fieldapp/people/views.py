@@ -174,7 +174,7 @@ def _dataset_ids(raw: list[str]) -> list[int]:
     try:
         ids = [int(v) for v in raw]
     except ValueError:
-        raise Invalid("Not a dataset.", [{"path": "datasets", "message": "not a dataset id"}]) from None
+        raise Invalid(_("Not a dataset."), [{"path": "datasets", "message": _("not a dataset id")}]) from None
     if any(not 0 < i < 2**31 for i in ids):
-        raise Invalid("Not a dataset.", [{"path": "datasets", "message": "not a dataset id"}])
+        raise Invalid(_("Not a dataset."), [{"path": "datasets", "message": _("not a dataset id")}])
     return ids
