@@ -388,12 +388,10 @@ def may_withdraw(session: Session, viewer: Viewer, contributor_id: int) -> bool:
         return False
     if contributor_id == viewer.contributor_id:
         return True
-    sql = (
-        "SELECT EXISTS (SELECT 1 FROM contributor WHERE id = :contributor AND owner_user_id = :viewer_user)"
-        " OR EXISTS (SELECT 1 FROM membership WHERE group_id = :contributor AND member_id = :viewer_contributor"
-        " AND role = 'admin')"
-    )
-    return bool(session.scalar(text(sql), viewer_params(viewer) | {"contributor": contributor_id}))
+    owner = "SELECT EXISTS (SELECT 1 FROM contributor WHERE id = :contributor AND owner_user_id = :viewer_user)"
+    if session.scalar(text(owner), viewer_params(viewer) | {"contributor": contributor_id}):
+        return True
+    return _is_group_admin(session, viewer, contributor_id)
 
 
 def may_steward_as(session: Session, viewer: Viewer, contributor_id: int) -> bool:
@@ -569,6 +567,11 @@ def may_admin_group(session: Session, viewer: Viewer, group_id: int) -> bool:
         return False
     if is_privileged(viewer):
         return True
+    return _is_group_admin(session, viewer, group_id)
+
+
+def _is_group_admin(session: Session, viewer: Viewer, group_id: int) -> bool:
+    """Is the viewer one of the group's admins (membership.role)? Shared by may_admin_group and may_withdraw."""
     sql = "SELECT EXISTS (SELECT 1 FROM membership WHERE group_id = :g AND member_id = :m AND role = 'admin')"
     return bool(session.scalar(text(sql), {"g": group_id, "m": viewer.contributor_id}))
 
