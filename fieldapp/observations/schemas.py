@@ -299,9 +299,11 @@ class FilterArgsSchema(Schema):
     )
     field = FieldValuesArg(
         metadata=describe(
-            "Custom field values, name:value, comma-separated (all must hold): a number, a word (yes/no for a "
-            "boolean), or one of a multiple choice's values. A sensitive field you may not see matches nothing."
+            "Custom field values, name:value, comma-separated or repeated (all must hold): a number, a word "
+            "(yes/no for a boolean), or one of a multiple choice's values. A sensitive field you may not see "
+            "matches nothing."
         )
+        | {"repeatable": True}
     )
 
 
@@ -358,7 +360,10 @@ LIST_PARAMETERS = set(ListArgsSchema().fields)
 
 def parse_filter(args) -> ObservationFilter:
     """Read the list filters from query arguments (the list API, the map and the tiles)."""
-    return filter_of(_filter_args.load(args.to_dict() if hasattr(args, "to_dict") else dict(args)))
+    values = args.to_dict() if hasattr(args, "to_dict") else dict(args)
+    if hasattr(args, "getlist") and "field" in args:  # repeated field= add up, as the list API reads them
+        values["field"] = ",".join(args.getlist("field"))
+    return filter_of(_filter_args.load(values))
 
 
 def filter_of(values: dict[str, Any]) -> ObservationFilter:

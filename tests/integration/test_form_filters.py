@@ -31,6 +31,7 @@ def test_the_list_keeps_records_whose_fields_hold_the_values(client, logs):
     assert ids(client, dataset=dataset.slug, field="berried:yes") == {made["berried"]}
     assert ids(client, dataset=dataset.slug, field="sea_state:3") == {made["berried"], made["calm"]}
     assert ids(client, dataset=dataset.slug, field="sea_state:3,pots:4") == {made["calm"]}
+    assert ids(client, dataset=dataset.slug, field=["sea_state:3", "pots:4"]) == {made["calm"]}
     assert ids(client, dataset=dataset.slug, field="soak_hours:20.5") == {made["calm"]}
     assert ids(client, dataset=dataset.slug, field="pots:12.0") == {made["berried"], made["empty"]}
     assert ids(client, dataset=dataset.slug, field="sea_state:9") == set()
@@ -80,6 +81,7 @@ def test_tiles_and_the_map_follow_the_field_filter(client, logs):
     assert popup["fields"] == "berried: yes; pots: 12; sea_state: 3"
     assert features(field="berried:yes") == 1
     assert features(field="sea_state:3") == 2
+    assert features(field=["sea_state:3", "pots:4"]) == 1
 
     # Low zooms count from the rollup, which knows no field: the filter counts the raw rows instead.
     def counted(**args) -> int:
