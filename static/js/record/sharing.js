@@ -25,12 +25,27 @@ export function initSharing() {
   var last = lastDataset();
   if (last && dataset.querySelector('option[value="' + CSS.escape(last) + '"]')) dataset.value = last;
   $("#credit").addEventListener("change", function () { clearError("display_name"); showPseudonym(); });
+  var search = document.getElementById("credit-search");
+  if (search) search.addEventListener("input", findCredit);
   showPseudonym();
   dataset.addEventListener("change", applyDatasetDefaults);
   $("#licence").addEventListener("change", function () {
     document.getElementById("licence-help").textContent = LICENCE_HELP[$("#licence").value] || "";
   });
   applyDatasetDefaults();
+}
+
+/* A facilitator narrows the people they may record for to those whose name holds the words typed
+   (accents and case aside); one left is chosen. Works offline: the list is the page's own. */
+function folded(text) { return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+function findCredit() {
+  var words = folded(document.getElementById("credit-search").value.trim());
+  var shown = [];
+  $("#credit").querySelectorAll("option[data-behalf]").forEach(function (option) {
+    option.hidden = words !== "" && folded(option.textContent).indexOf(words) < 0;
+    if (!option.hidden) shown.push(option);
+  });
+  if (words && shown.length === 1) { $("#credit").value = shown[0].value; showPseudonym(); }
 }
 
 /* The pseudonym to create before sending, or null. */
