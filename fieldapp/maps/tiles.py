@@ -29,7 +29,7 @@ from fieldapp.observations.review import corroboration_sql
 from fieldapp.observations.wording import SEASON_CODE_SQL, SEASON_SQL, WHEN_CODE_SQL, WHEN_SQL
 
 # Changing what a tile holds changes this, so no cached tile outlives a new format.
-TILE_FORMAT = "obs-tile-5"
+TILE_FORMAT = "obs-tile-6"
 EXTENT, BUFFER = 4096, 64
 MAX_ZOOM, AGGREGATE_MAX_ZOOM = 22, 12
 # Tiles at zoom z show counts on a grid of level z + CELL_SHIFT (32 x 32 cells per tile).
@@ -58,6 +58,8 @@ ATTRIBUTES_SQL = {
     "kind": _SEEN["knowledge_kind"],
     "subject": f"coalesce({_SEEN['scientific_name']}, {_SEEN['subject_text']})",
     "subject_text": f"CASE WHEN {_SEEN['scientific_name']} IS NOT NULL THEN {_SEEN['subject_text']} END",
+    # The named place, for a public record at a public place only (a precise field: tiles are public).
+    "place": f"({_SEEN['place']})->>'name'",
     "when": WHEN_SQL,
     "season": SEASON_SQL,
     # The same as codes, worded in the page's language by the popup (static/js/folium-glue.js).

@@ -137,6 +137,7 @@
     box.appendChild(title);
     var list = document.createElement("dl");
     row(list, t("Also called"), p.subject_text);
+    row(list, t("At"), p.place);
     row(list, t("When"), when(p));
     row(list, t("Every year"), season(p));
     row(list, t("Quantity"), quantity(p));

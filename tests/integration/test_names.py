@@ -246,3 +246,29 @@ def test_darwin_core_states_the_language_of_the_contributor_s_words(client, make
         ("Tourteau", "fr", "Cancer pagurus"),
         ("edible crab", "en", "Cancer pagurus"),
     }
+
+
+def test_the_subject_page_forms_add_annotate_and_prefer_and_refuse_with_the_field(client, make, crab, db):
+    from tests.integration.test_accounts import csrf_token, login
+
+    steward = make.account(role="steward", name="Page Steward", password="a long enough passphrase")
+    dataset = make.dataset(steward, title="Crab pots")
+    assert login(client, steward.user.email, "a long enough passphrase").status_code == 302
+    token = csrf_token(client, f"/subjects/{crab.id}")
+    added = client.post(
+        f"/subjects/{crab.id}/names", data={"name": "Crabe dé Lecq", "language": "nrf", "csrf_token": token}
+    )
+    assert added.status_code == 302
+    name_id = db.scalar(text("SELECT id FROM subject_name WHERE name = 'Crabe dé Lecq'"))
+    refused = client.post(f"/subjects/{crab.id}/names", data={"name": "x", "language": "Jersey", "csrf_token": token})
+    assert refused.status_code == 422 and "language" in refused.get_data(as_text=True)
+    question = {"kind": "question", "body": "Only in St Ouen?", "csrf_token": token}
+    assert client.post(f"/names/{name_id}/annotate", data=question).status_code == 302
+    empty = client.post(f"/names/{name_id}/annotate", data={"kind": "question", "csrf_token": token})
+    assert empty.status_code == 422 and "body" in empty.get_data(as_text=True)
+    assert (
+        client.post(f"/names/{name_id}/prefer", data={"dataset": dataset.slug, "csrf_token": token}).status_code == 302
+    )
+    page = client.get(f"/subjects/{crab.id}").get_data(as_text=True)
+    assert "Crabe dé Lecq" in page and "preferred in Crab pots" in page and "questioned by 1" in page
+    assert client.post(f"/subjects/{crab.id}/names", data={"name": "y", "language": "en"}).status_code == 400

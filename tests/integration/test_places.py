@@ -244,3 +244,28 @@ def test_the_command_line_imports_places_credited_to_the_steward(app, client, da
     assert done.exit_code == 0 and "added 3 places" in done.output, done.output
     rozel = next(f for f in client.get("/api/v1/places").get_json()["features"] if f["properties"]["name"] == "Rozel")
     assert rozel["properties"]["attribution"] == steward.user.contributor.display_name
+
+
+def test_a_map_popup_names_the_place_of_a_public_record_at_a_public_place_only(client, gazetteer):
+    from tests.integration.test_tiles import decode, tile_of
+
+    g, ids = gazetteer, gazetteer["ids"]
+    for visibility in ("public", "generalised"):
+        body = {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": LECQ},
+            "properties": {
+                "dataset": g["dataset"].slug,
+                "subject_text": visibility,
+                "visibility": visibility,
+                "place_id": ids["bay"],
+            },
+        }
+        assert client.post("/api/v1/observations", json=body, headers=g["other"].headers).status_code == 201
+    z, x, y = tile_of(*LECQ, 14)
+    tile = client.get(f"/tiles/observations/{z}/{x}/{y}.pbf", query_string={"dataset": g["dataset"].slug})
+    assert tile.status_code == 200
+    features = [props for layer in decode(tile.data, z, x, y).values() for _geometry, props in layer]
+    places = {props.get("subject"): props.get("place") for props in features}
+    assert places["public"] == "Grève de Lecq"
+    assert "generalised" in places and places["generalised"] is None  # its cell is drawn, unnamed
