@@ -97,8 +97,12 @@ def e2e_settings(settings, tmp_path_factory) -> Iterator[Settings]:
         yield own
 
 
+# Paths answered with a file: static files and the bundled coastlines (fieldapp/pwa).
+FILE_PATHS = ("/static/", "/geodata/")
+
+
 def read_static_files_whole(app):
-    """WSGI middleware: a static file is read whole and closed before its bytes are sent.
+    """WSGI middleware: a file (static, or a bundled coastline) is read whole and closed before its bytes are sent.
 
     Werkzeug's development server leaves a file open when the browser drops the request first (an
     icon or a module fetched as a page navigates away); its ResourceWarning then surfaced in whichever
@@ -108,7 +112,7 @@ def read_static_files_whole(app):
 
     def wsgi(environ, start_response):
         result = app(environ, start_response)
-        if not environ.get("PATH_INFO", "").startswith("/static/"):
+        if not environ.get("PATH_INFO", "").startswith(FILE_PATHS):
             return result
         try:
             return [b"".join(result)]

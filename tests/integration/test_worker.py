@@ -23,7 +23,7 @@ import requests
 from sqlalchemy import text
 
 from tests.integration.test_production import free_port, running
-from tests.integration.worker_helpers import ROOT, committed_dataset, ended, wait_for_job, workers
+from tests.integration.worker_helpers import ROOT, committed_dataset, ended, files_gone, wait_for_job, workers
 
 pytestmark = pytest.mark.slow
 ROWS = 40_000
@@ -83,15 +83,6 @@ def _facts(app, dataset, job_id, settings) -> dict:
     return facts
 
 
-def _files_gone(settings, job_id: str, timeout_s: float = 20) -> None:
-    """Wait while the worker clears an ended job's files: the child records the outcome first, then the
-    worker removes the folder, so the test must not stop the worker in between."""
-    folder = settings.media_dir / "imports" / job_id
-    deadline = time.monotonic() + timeout_s
-    while folder.exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
-
-
 def _mid_import(row) -> bool:
     if row["status"] in ("succeeded", "failed"):
         raise AssertionError(f"the import ended before the test could interrupt it: {dict(row)}")
@@ -114,7 +105,7 @@ def test_a_job_whose_worker_is_killed_mid_import_completes_on_another_once_and_w
     with workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S) as (second,):
         started = time.monotonic()
         row = wait_for_job(app, job_id, ended)
-        _files_gone(settings, job_id)
+        files_gone(settings, job_id)
         print(f"taken again and finished in {time.monotonic() - started:.1f} s", file=sys.stderr)
     assert row["status"] == "succeeded", dict(row)
     assert row["worker"] == second.name and row["attempts"] == 2
@@ -138,7 +129,7 @@ def test_a_stopped_worker_gives_its_job_back_at_once(app, settings, job_dataset,
     assert row["status"] == "queued" and row["attempts"] == 0 and row["lease_until"] is None
     with workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S):
         row = wait_for_job(app, job_id, ended)
-        _files_gone(settings, job_id)
+        files_gone(settings, job_id)
     assert row["status"] == "succeeded" and row["attempts"] == 1
     assert _facts(app, dataset, job_id, settings) == {
         "records": ROWS,
@@ -155,7 +146,7 @@ def test_a_job_past_its_time_limit_is_stopped_and_reported(app, settings, job_da
     with workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S):
         job_id = _queue(app, steward, dataset, big_zip)
         row = wait_for_job(app, job_id, ended)
-        _files_gone(settings, job_id)
+        files_gone(settings, job_id)
     assert row["status"] == "failed", dict(row)
     assert "longer than its time limit of 2 s" in row["error"]
     time.sleep(0.5)

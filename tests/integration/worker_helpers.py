@@ -120,3 +120,13 @@ def wait_for_job(app, job_id, until, timeout_s: float = 120):
 
 def ended(row) -> bool:
     return row["status"] in ("succeeded", "failed", "cancelled")
+
+
+def files_gone(settings, job_id: str, timeout_s: float = 20) -> bool:
+    """Wait while the worker clears an ended job's files (the child records the outcome first, then the
+    worker removes the folder, so a test must not look, or stop the worker, in between); True once gone."""
+    folder = settings.media_dir / "imports" / job_id
+    deadline = time.monotonic() + timeout_s
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return not folder.exists()
