@@ -204,7 +204,12 @@ class Worker:
                     return
         if child.exitcode == _RECORDED:
             jobs.discard(job, keep_result=True)
-        elif child.exitcode != _LOST:
+        elif child.exitcode == _LOST:
+            with self.database.session() as session:
+                cancel = jobs.renew(session, job, self.settings.job_lease_s)
+            if cancel:  # the child found a cancel asked for just before its outcome would have committed
+                self._end(job, "cancelled", "Cancelled while it ran.")
+        else:
             self._end(job, "failed", f"The {job.kind} process ended unexpectedly (exit code {child.exitcode}).")
 
     def _kill(self, job, child) -> None:

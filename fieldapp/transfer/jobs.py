@@ -211,12 +211,14 @@ def release(session: Session, job) -> None:
 
 
 def finish_claim(session: Session, job, status: str, count: int, size: int, error: str) -> bool:
-    """Record the outcome of a claimed export or rebuild (records or points, bytes), only while the claim holds."""
+    """Record the outcome of a claimed export, comparison, rebuild or digest (records or points, bytes), only while
+    the claim holds and nobody asked to cancel it (a cancel asked before the outcome commits wins: the worker then
+    ends the job as cancelled and removes its files)."""
     done = session.execute(
         text("""
         UPDATE import_job SET status = :status, rows_read = :count, size = :size, progress = 1,
                error = nullif(:error, ''), finished_at = now(), lease_until = NULL
-        WHERE id = :id AND status = 'running' AND attempts = :attempt
+        WHERE id = :id AND status = 'running' AND attempts = :attempt AND NOT cancel_requested
         RETURNING id"""),
         {"id": job.id, "attempt": job.attempts, "status": status, "count": count, "size": size, "error": error},
     ).first()

@@ -346,3 +346,36 @@ def test_a_worker_runs_every_kind_of_job(app, settings, job_dataset, tmp_path):
     answer.close()
     with app.extensions["fieldapp.db"].engine.begin() as conn:
         conn.execute(text("DELETE FROM import_job WHERE id = :id"), {"id": comparison_id})
+
+
+def test_an_export_past_its_time_limit_or_cancelled_leaves_nothing(
+    app, settings, export_dataset, tmp_path, monkeypatch
+):
+    steward, dataset = export_dataset
+    client = app.test_client()
+    short = dataclasses.replace(app.extensions["fieldapp.settings"], export_time_limit_s=1)
+    monkeypatch.setitem(app.extensions, "fieldapp.settings", short)
+    url = f"/api/v1/datasets/{dataset.slug}/export?format=gpkg&background=1"
+    limited = client.get(url, headers=steward.headers).get_json()["id"]
+    monkeypatch.setitem(app.extensions, "fieldapp.settings", settings)
+    cancelled = client.get(url, headers=steward.headers).get_json()["id"]
+    with workers(settings, tmp_path, FIELDAPP_JOB_LEASE_S=LEASE_S):
+        row = wait_for_job(app, limited, ended)
+        assert row["status"] == "failed" and "longer than its time limit of 1 s" in row["error"], dict(row)
+        wait_for_job(app, cancelled, _mid_export)
+        answer = client.post(f"/api/v1/exports/{cancelled}/cancel", headers=steward.headers)
+        assert answer.status_code == 200 and answer.get_json()["cancel_requested"], answer.get_json()
+        row = wait_for_job(app, cancelled, ended, timeout_s=20)
+        assert row["status"] == "cancelled", dict(row)
+        deadline = time.monotonic() + 20
+        folders = [settings.media_dir / "exports" / job for job in (limited, cancelled)]
+        while any(f.exists() for f in folders) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert not any(f.exists() for f in folders)  # no partial file, no temporary GeoPackage
+    with app.extensions["fieldapp.db"].engine.connect() as conn:
+        logged = conn.execute(
+            text("SELECT count(*) FROM usage_event WHERE kind = 'export' AND parameters->>'dataset' = :s"),
+            {"s": dataset.slug},
+        ).scalar()
+    assert logged == 0
+    assert client.get(f"/api/v1/exports/{cancelled}/file", headers=steward.headers).status_code == 409
