@@ -130,11 +130,11 @@ def _write(database, session: Session, job, workdir: Path) -> tuple[str, int, in
         return "failed", 0, 0, "The dataset no longer exists."
     export = Export(session, viewer, dataset, job.options["format"], via="job")
     progress = jobs.ProgressReporter(database, job)
+    export.progress = lambda records: progress(0.0, records)  # while the rows are read, before any byte is out
     part = workdir / job.filename
     with part.open("wb") as out:
         for chunk in export.body():
             out.write(chunk)
-            progress(0.0, export.count)
         out.flush()
         os.fsync(out.fileno())
     size = part.stat().st_size

@@ -7,7 +7,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,8 @@ class Export:
         self.session, self.viewer, self.dataset, self.fmt = session, viewer, dataset, check_format(fmt)
         self.via = via
         self.count = 0
+        # Told the records counted so far, every BATCH records (a job's progress, while a file is still written).
+        self.progress: Callable[[int], None] | None = None
         # Read before the rows stream: the file carries its dataset's agreement.
         self.terms = agreement_notice(session, dataset.id)
         # The dataset's custom fields (of every version of its form), a column each in CSV and GeoPackage.
@@ -134,6 +136,8 @@ class Export:
     def _counted(self, columns: dict[str, str]) -> Iterator[Any]:
         for row in stream_rows(self.session, self.viewer, self.dataset, columns):
             self.count += 1
+            if self.progress is not None and self.count % BATCH == 0:
+                self.progress(self.count)
             yield row
 
     def _geojson(self) -> Iterator[bytes]:
