@@ -232,3 +232,52 @@ def test_may_record_agrees_with_its_sql_twin(db, make):
     assert (fisher.user.id, datasets[2].id, False) in seen
     assert (invited.user.id, datasets[2].id, True) in seen
     assert (co_steward.user.id, datasets[2].id, True) in seen
+
+
+def test_cli_datasets_create_and_users_creator(app, make, db):
+    from tests.integration.test_accounts import cli
+
+    member = make.account()
+    refused = cli(
+        app, "datasets", "create", "cli-set", "--title", "T", "--kind", "local", "--steward", member.user.email
+    )
+    assert refused.exit_code != 0 and "Only stewards and park staff create datasets" in refused.output
+    assert cli(app, "users", "creator", member.user.email, "on").exit_code == 0
+    made = cli(
+        app,
+        "datasets",
+        "create",
+        "cli-set",
+        "--title",
+        "T",
+        "--kind",
+        "local",
+        "--steward",
+        member.user.email,
+        "--licence",
+        "OGL-UK-3.0",
+        "--recording",
+        "invited",
+    )
+    assert made.exit_code == 0, made.output
+    stored = db.scalar(select(Dataset).where(Dataset.slug == "cli-set"))
+    assert (stored.licence, stored.recording, stored.steward_id) == (
+        "OGL-UK-3.0",
+        "invited",
+        member.user.contributor_id,
+    )
+    bad = cli(
+        app,
+        "datasets",
+        "create",
+        "cli-2",
+        "--title",
+        "T",
+        "--kind",
+        "local",
+        "--steward",
+        member.user.email,
+        "--cell-m",
+        "10",
+    )
+    assert bad.exit_code != 0 and "generalise_m" in bad.output
