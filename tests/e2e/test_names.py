@@ -119,3 +119,46 @@ def test_at_a_named_place_the_point_goes_there_and_the_map_is_labelled(phone, li
     assert (record["properties"]["place_id"], record["properties"]["place"]["name"]) == (lecq, "Grève de Lecq")
     page.goto(f"/observations/{record['id']}")
     expect(page.locator("#record-place")).to_contain_text("At Grève de Lecq")
+
+
+@pytest.fixture
+def two_rocks(live_server, warden) -> Iterator[None]:  # noqa: F811
+    """Two public rocks 10 m apart (north-south) and a bay beside them, in the warden's dataset; deleted afterwards."""
+    with live_server.database.session() as session:
+        dataset_id = session.execute(text("SELECT id FROM dataset WHERE slug = :s"), {"s": warden.dataset}).scalar_one()
+        made = [
+            Place(
+                dataset_id=dataset_id,
+                kind=kind,
+                geom=f"SRID=4326;POINT({lon} {lat})",
+                visibility="public",
+                names=[PlaceName(name=name, language="en")],
+            )
+            for name, kind, lon, lat in (
+                ("North test rock", "rock", -2.3, 49.22009),
+                ("South test rock", "rock", -2.3, 49.22000),
+                ("Test bay", "bay", -2.31, 49.2203),
+            )
+        ]
+        session.add_all(made)
+        session.flush()
+        ids = [p.id for p in made]
+    yield None
+    with live_server.database.session() as session:
+        session.execute(text("DELETE FROM place WHERE id = ANY(:ids)"), {"ids": ids})
+
+
+def test_map_labels_show_by_zoom_and_never_overlap(phone, live_server, two_rocks):  # noqa: F811
+    page = phone.new_page()
+    page.set_default_timeout(15_000)
+    labels = page.locator(".place-label", has_text="test rock")
+    # A bay is named from zoom 12, rocks from 15; at 16 the two rocks' labels would overlap, so one is left out.
+    page.goto("/map?lat=49.2203&lon=-2.3&zoom=13")
+    expect(page.locator(".place-label", has_text="Test bay")).to_have_count(1)
+    expect(labels).to_have_count(0)
+    page.goto("/map?lat=49.2200&lon=-2.3&zoom=16")
+    expect(labels).to_have_count(1)
+    page.goto("/map?lat=49.2200&lon=-2.3&zoom=19")
+    expect(labels).to_have_count(2)
+    boxes = [labels.nth(i).locator("span").bounding_box() for i in range(2)]
+    assert boxes[0]["y"] + boxes[0]["height"] <= boxes[1]["y"] or boxes[1]["y"] + boxes[1]["height"] <= boxes[0]["y"]
