@@ -115,6 +115,14 @@ def test_at_a_named_place_the_point_goes_there_and_the_map_is_labelled(phone, li
     expect(outbox_item(page, "ormer")).to_have_attribute("data-state", "sent")
     record = until(lambda: warden.observations(live_server)["features"])[0]
     assert record["geometry"]["coordinates"] == [-2.1985, 49.2478]
+    # Offline, after this visit, the places still answer: the service worker kept their labels.
+    wait_in_page(page, "navigator.serviceWorker.controller !== null")
+    phone.set_offline(True)
+    assert page.reload().from_service_worker
+    page.get_by_label("At a named place").fill("lecq")
+    page.locator("#place-suggestions .suggestion", has_text="Grève de Lecq").click()
+    expect(page.locator(".place-label", has_text="Grève de Lecq")).to_have_count(1)
+    phone.set_offline(False)
     # The record names its place; its page says so to its recorder.
     assert (record["properties"]["place_id"], record["properties"]["place"]["name"]) == (lecq, "Grève de Lecq")
     page.goto(f"/observations/{record['id']}")
