@@ -14,7 +14,8 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def refuse_hostile_input() -> None:
-    """Answer 400 for a NUL or a lone surrogate anywhere a value arrives; 404 for an id beyond bigint."""
+    """Answer 400 for a NUL or a lone surrogate anywhere a value arrives; 404 for a number in a path beyond
+    an integer column (an id there is int4, or a bigint identity that 2**31 rows would take to reach)."""
     for name, value in _texts():
         name, value = name or "(parameter name)", value or ""
         if rules.text_problem(name):
@@ -23,7 +24,7 @@ def refuse_hostile_input() -> None:
         if problem:
             raise BadRequest(f"Parameter '{name}' {problem}.", [{"path": name, "message": problem}])
     for name, value in (request.view_args or {}).items():
-        if isinstance(value, int) and abs(value) > rules.BIGINT_MAX:
+        if isinstance(value, int) and abs(value) > rules.INT4_MAX:
             raise NotFound(f"No such {name}: {value} is beyond any id.", [{"path": name, "message": "beyond any id"}])
 
 
@@ -45,7 +46,7 @@ def json_problem(value: Any, path: str = "", depth: int = 0) -> tuple[str, str] 
     if isinstance(value, str):
         problem = rules.text_problem(value)
         return (path or "(body)", problem) if problem else None
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > rules.BIGINT_MAX:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > rules.INT4_MAX:
         return path or "(body)", "is a number beyond the largest this service stores (a 64-bit integer)"
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, member in items:

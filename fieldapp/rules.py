@@ -18,7 +18,7 @@ from fieldapp.vocab import (  # noqa: F401  (the words are rules too; vocab.py s
     VISIBILITIES,
 )
 
-# PostgreSQL's integer columns are int4; ids in URLs and bodies are at most bigint.
+# PostgreSQL's integer columns are int4 (ids in URLs too: fieldapp/guard.py); numbers in JSON bodies at most bigint.
 INT4_MAX = 2_147_483_647
 BIGINT_MAX = 9_223_372_036_854_775_807
 

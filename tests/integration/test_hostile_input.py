@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from sqlalchemy import text
+from werkzeug.routing import IntegerConverter, UUIDConverter
 
 from tests.factories import JERSEY_POINT, feature
 
@@ -249,3 +251,31 @@ def test_pages_survive_a_stored_date_python_cannot_hold(ctx, db, make):
     )
     assert patched.status_code == 200, patched.get_data(as_text=True)
     assert ctx.client.delete(f"{URL}/{ctx.oid}", headers=staff.headers).status_code == 204
+
+
+def test_an_id_in_a_path_beyond_an_integer_column_is_a_404_naming_it(app, ctx, db):
+    """Every route with a number in its path: 2**31 (one past PostgreSQL's integer) is a 404 naming the
+    parameter, never a 500 from the database."""
+    numbered = [rule for rule in app.url_map.iter_rules() if any(map(_is_number, rule._converters.values()))]
+    assert len(numbered) >= 10, "the routes with numbers in their paths were not found"
+    before = snapshot(db)
+    for rule in numbered:
+        values = {name: _beyond(converter) for name, converter in rule._converters.items()}
+        url = rule.build(values, append_unknown=False)[1]
+        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"OPTIONS", "HEAD"})[0]
+        response = ctx.client.open(url, method=method, json={}, headers=ctx.warden.headers)
+        named = next(name for name, converter in rule._converters.items() if _is_number(converter))
+        assert response.status_code == 404, (rule.rule, method, response.status_code)
+        assert names_field(response, named), (rule.rule, response.get_data(as_text=True)[:300])
+    assert snapshot(db) == before
+
+
+def _is_number(converter) -> bool:
+    return isinstance(converter, IntegerConverter)
+
+
+def _beyond(converter) -> Any:
+    """2**31 for a number; for anything else a value its route would otherwise accept."""
+    if _is_number(converter):
+        return 2**31
+    return uuid.uuid4() if isinstance(converter, UUIDConverter) else "x"
