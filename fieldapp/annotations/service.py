@@ -58,7 +58,7 @@ def add_annotation(session: Session, user: User, observation_id: uuid.UUID, valu
 
 def add_name_annotation(session: Session, user: User, name_id: int, values: dict[str, Any]) -> Annotation:
     """Corroborate, question or add context to a name of a subject: the same review as records, kept as data."""
-    name = session.get(SubjectName, name_id)
+    name = session.get(SubjectName, name_id) if 0 < name_id < 2**31 else None
     if name is None:
         raise NotFound(_("No name %(id)s.", id=name_id))
     contributor_id = values.pop("contributor_id", None) or acting_credit(

@@ -15,7 +15,7 @@ from fieldapp.subjects.models import PreferredName, Subject, SubjectName
 
 def add_name(session: Session, user: Any, subject_id: int, values: dict[str, Any]) -> SubjectName:
     """Add a name to a subject, credited to the account or to whom it may credit (a pseudonym, its group)."""
-    if session.get(Subject, subject_id) is None:
+    if not 0 < subject_id < 2**31 or session.get(Subject, subject_id) is None:
         raise NotFound(_("No subject %(id)s.", id=subject_id))
     contributor_id = values.get("contributor_id") or user.contributor_id
     if not may_credit(session, viewer_of(user), contributor_id):
@@ -52,7 +52,7 @@ def add_name(session: Session, user: Any, subject_id: int, values: dict[str, Any
 
 
 def find_name(session: Session, name_id: int) -> SubjectName:
-    name = session.get(SubjectName, name_id)
+    name = session.get(SubjectName, name_id) if 0 < name_id < 2**31 else None
     if name is None:
         raise NotFound(_("No name %(id)s.", id=name_id))
     return name

@@ -272,3 +272,25 @@ def test_the_subject_page_forms_add_annotate_and_prefer_and_refuse_with_the_fiel
     page = client.get(f"/subjects/{crab.id}").get_data(as_text=True)
     assert "Crabe dé Lecq" in page and "preferred in Crab pots" in page and "questioned by 1" in page
     assert client.post(f"/subjects/{crab.id}/names", data={"name": "y", "language": "en"}).status_code == 400
+
+
+def test_ids_past_the_integer_range_are_not_found_not_errors(client, make):
+    member = make.account()
+    big = 2**31
+    assert (
+        client.post(
+            f"/api/v1/names/{big}/annotations", json={"kind": "corroborate"}, headers=member.headers
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(f"/api/v1/names/{big}/preferred", json={"dataset": "x"}, headers=member.headers).status_code == 404
+    )
+    assert (
+        client.post(
+            f"/api/v1/subjects/{big}/names", json={"name": "x", "language": "en"}, headers=member.headers
+        ).status_code
+        == 404
+    )
+    assert client.get(f"/names/{big}").status_code == 404
+    assert client.get(f"/api/v1/places/{big}").status_code == 404
