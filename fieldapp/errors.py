@@ -107,7 +107,7 @@ TOO_SLOW = _l("The request took too long and was stopped; nothing was changed. N
 
 # Werkzeug's own errors, in the request's language (its descriptions are English only).
 HTTP_MESSAGES = {
-    404: _l("Nothing is at this address."),
+    404: _l("Not found: nothing is at this address."),
     405: _l("This address does not accept that method."),
 }
 
