@@ -43,7 +43,20 @@ def test_the_recording_pages_have_no_axe_violations(browser, playwright_session,
         context.close()
 
 
-PUBLIC_PAGES = ["/", "/datasets", "/login", "/register", "/participation", "/map", "/compare", "/sensing", "/projects"]
+PUBLIC_PAGES = [
+    "/",
+    "/datasets",
+    "/login",
+    "/register",
+    "/participation",
+    "/map",
+    "/compare",
+    "/sensing",
+    "/projects",
+    "/subjects",
+    "/subjects?q=crab",
+    "/places",
+]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
