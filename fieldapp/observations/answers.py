@@ -26,6 +26,8 @@ class PropertiesReadSchema(PropertiesSchema):
 
     class Meta:
         unknown = EXCLUDE
+        # How a person gave consent is kept with the consents (consent/models.py), not sent back with the record.
+        exclude = ("consent_way",)
 
     place = fields.Dict(
         allow_none=True, metadata=describe("The named place: its id and first name (with the precise location only).")

@@ -9,6 +9,7 @@ from typing import Any
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from fieldapp import rules
+from fieldapp.consent.schemas import FACILITATED_WAYS
 from fieldapp.errors import bad_parameter
 from fieldapp.geo.fields import Geometry
 from fieldapp.geo.filters import BboxArg, CommaSeparated, CursorArg, DatetimeArg, LimitArg, parse_instant
@@ -67,6 +68,13 @@ class PropertiesSchema(Schema):
         metadata=describe(
             "Who is credited, when not the account sending it "
             "(one of the user's pseudonyms, a group they belong to, or someone they record for)."
+        ),
+    )
+    consent_way = fields.String(
+        validate=validate.OneOf(FACILITATED_WAYS),
+        metadata=describe(
+            "How the person credited gave consent to the park's terms, when a steward or park staff records on"
+            " their behalf: in_person, paper or verbal (required then, once the park has published terms)."
         ),
     )
     recorded_by_text = fields.String(

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from fieldapp.access import may_credit, may_facilitate, may_manage, may_record, may_see_record, viewer_of
 from fieldapp.accounts.models import User
+from fieldapp.consent.service import current_terms, record_facilitated
+from fieldapp.contributors.models import Contributor
 from fieldapp.contributors.service import is_someones_pseudonym
 from fieldapp.datasets.models import Dataset
 from fieldapp.db import set_actor
@@ -102,6 +104,7 @@ def create_observations(
         session.rollback()
         raise _integrity_conflict(exc) from None
     _check_retries(session, user, [r for r in rows if r["id"] not in created])
+    _record_consents(session, user, rows, created)
     return [Outcome(r["id"], r["id"] in created) for r in rows]
 
 
@@ -221,7 +224,8 @@ def _row(
         raise Invalid(f"Unknown dataset {slug!r}.", [{"path": "properties.dataset", "message": f"no dataset {slug!r}"}])
     dataset = datasets[slug]
     contributor_id = props.pop("contributor_id", None) or user.contributor_id
-    _check_credit(session, user, contributor_id, dataset)
+    behalf = _check_credit(session, user, contributor_id, dataset)
+    consent_way = _consent_way(session, behalf, props.pop("consent_way", None))
     checked = feature["geometry"]
     start = props.pop("observed_start", None)
     form = current_form(session, dataset.id)
@@ -243,7 +247,36 @@ def _row(
         "content_hash": content_hash(raw),
         "form_version": form.version if form else None,
         "field_values": values,
+        # Not a column: recorded as a facilitated consent once the row is created (_record_consents).
+        "consent_way": consent_way,
     }
+
+
+def _consent_way(session: Session, behalf: bool, way: str | None) -> str | None:
+    """How the person credited gave consent: required when recording on their behalf and the park has terms."""
+    if way is not None and not behalf:
+        message = _("only when recording on someone else's behalf")
+        raise Invalid(f"properties.consent_way: {message}.", [{"path": "properties.consent_way", "message": message}])
+    if not behalf:
+        return None
+    terms = current_terms(session)
+    if way is None and terms is not None:
+        message = _("say how the person you record for gave consent: in_person, paper or verbal")
+        raise Invalid(f"properties.consent_way: {message}.", [{"path": "properties.consent_way", "message": message}])
+    if way is not None and terms is None:
+        message = _("the park has published no terms to consent to")
+        raise Invalid(f"properties.consent_way: {message}.", [{"path": "properties.consent_way", "message": message}])
+    return way
+
+
+def _record_consents(session: Session, user: User, rows: list[dict[str, Any]], created: set[uuid.UUID]) -> None:
+    """A facilitated consent for each new record entered on someone's behalf with a way (a resent record: none)."""
+    for row in rows:
+        if row["consent_way"] is None or row["id"] not in created:
+            continue
+        person = session.get_one(Contributor, row["contributor_id"])
+        values = {"person": person.display_name, "way": row["consent_way"], "dataset_id": row["dataset_id"]}
+        record_facilitated(session, user, values)
 
 
 def _field_values(form: DatasetForm | None, raw: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -267,15 +300,17 @@ def check_may_record(session: Session, user: User, dataset: Dataset) -> None:
     raise Forbidden(f"properties.dataset: {message}.", [{"path": "properties.dataset", "message": message}])
 
 
-def _check_credit(session: Session, user: User, contributor_id: int, dataset: Dataset) -> None:
-    """One may credit oneself, one's pseudonyms, a group one belongs to, or anyone when facilitating."""
+def _check_credit(session: Session, user: User, contributor_id: int, dataset: Dataset) -> bool:
+    """One may credit oneself, one's pseudonyms, a group one belongs to, or anyone when facilitating.
+
+    True when the record is entered on someone else's behalf."""
     viewer = viewer_of(user)
     if may_credit(session, viewer, contributor_id):
-        return
+        return False
     # Facilitators enter records on behalf of people, but never under someone else's pseudonym.
     facilitating = may_facilitate(session, viewer, dataset.id)
     if facilitating and not is_someones_pseudonym(session, contributor_id):
-        return
+        return True
     raise Invalid(
         "You may credit yourself, your pseudonyms or a group you belong to.",
         [
@@ -347,9 +382,17 @@ def update_observation(session: Session, user: User, observation_id: uuid.UUID, 
             # Moving a record is recording it there: it needs the right to record into the new dataset.
             check_may_record(session, user, target)
         observation.dataset_id = target.id
+    way = props.pop("consent_way", None)
+    behalf = False
     if "contributor_id" in props:
         dataset_row = session.get_one(Dataset, observation.dataset_id)
-        _check_credit(session, user, props["contributor_id"], dataset_row)
+        behalf = _check_credit(session, user, props["contributor_id"], dataset_row)
+    if way is not None:
+        # A consent only comes with a change of credit to someone recorded for (not required on a change).
+        _consent_way(session, behalf, way)
+        person = session.get_one(Contributor, props["contributor_id"])
+        values = {"person": person.display_name, "way": way, "dataset_id": observation.dataset_id}
+        record_facilitated(session, user, values)
     if props.get("subject_id"):
         _check_subjects(session, [{"properties": props}])
     if props.get("place_id"):

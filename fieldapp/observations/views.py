@@ -25,6 +25,8 @@ from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.accounts.service import set_usual_dataset
 from fieldapp.annotations import queries as annotation_queries
 from fieldapp.config import current_settings
+from fieldapp.consent.schemas import FACILITATED_WAYS
+from fieldapp.consent.service import current_terms
 from fieldapp.contributors.attribution import acting_credit
 from fieldapp.contributors.models import Contributor
 from fieldapp.contributors.queries import groups_of, pseudonyms_of
@@ -79,6 +81,8 @@ def _record_page(mode: str):
             visibilities=VISIBILITIES,
             licences=LICENCES,
             camera_zone=media.CAMERA_ZONE,
+            # A facilitator says how the person they record for gave consent, once the park has terms.
+            consent_ways=FACILITATED_WAYS if current_terms(get_session()) is not None else (),
         )
     )
     # The service worker keeps its own copy for offline use; browsers must not serve a stale one online.

@@ -3,8 +3,11 @@ with version and time, seen and downloaded by the person; a facilitator records 
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import text
 
+from tests.factories import feature
 from tests.integration.test_accounts import PASSWORD, csrf_token, login, register, signed_in_as, unique_email
 
 
@@ -78,3 +81,37 @@ def test_a_facilitator_records_how_someone_gave_consent(app, client, db, make):
     assert (answer["person"], answer["way"], answer["version"]) == ("Old Tom, fisher", "verbal", 1)
     stored = db.execute(text("SELECT recorded_by, way FROM consent WHERE id = :i"), {"i": answer["id"]}).one()
     assert tuple(stored) == (steward.user.id, "verbal")
+
+
+def test_a_record_entered_on_someones_behalf_says_how_they_gave_consent(app, client, db, make):
+    """The recording page and the API: a facilitator's record credited to someone else carries how that
+    person gave consent (stored as a facilitated consent, by the facilitator); a missing or unknown way,
+    or a way on one's own record, is a 422 naming properties.consent_way; a resent record adds none."""
+    admin, steward = make.account(role="admin", password=PASSWORD), make.account(role="steward")
+    fisher = make.account(name="Old Tom")
+    grounds = make.dataset(steward)
+    on_behalf = {"contributor_id": fisher.user.contributor_id}
+    # Before the park publishes terms there is nothing to consent to: no way is asked, none accepted.
+    before = client.post("/api/v1/observations", json=feature(grounds.slug, **on_behalf), headers=steward.headers)
+    assert before.status_code == 201, before.get_data(as_text=True)
+    _publish(app.test_client(), admin, "Version one.")
+
+    def refused(**props) -> str:
+        answer = client.post("/api/v1/observations", json=feature(grounds.slug, **props), headers=steward.headers)
+        assert answer.status_code == 422, answer.get_data(as_text=True)
+        paths = [d["path"] for d in answer.get_json()["error"]["details"]]
+        return ",".join(paths)
+
+    assert "properties.consent_way" in refused(**on_behalf)
+    assert "consent_way" in refused(**on_behalf, consent_way="online")
+    assert "consent_way" in refused(**on_behalf, consent_way="by pigeon")
+    assert "properties.consent_way" in refused(consent_way="paper")  # one's own record
+    assert db.execute(text("SELECT count(*) FROM consent WHERE recorded_by IS NOT NULL")).scalar() == 0
+    record = feature(grounds.slug, feature_id=str(uuid.uuid4()), **on_behalf, consent_way="paper")
+    for _ in range(2):  # the offline queue may send the same record twice
+        sent = client.post("/api/v1/observations", json=record, headers=steward.headers)
+        assert sent.status_code in (200, 201), sent.get_data(as_text=True)
+    stored = db.execute(
+        text("SELECT person_name, way, recorded_by, dataset_id, version FROM consent WHERE recorded_by IS NOT NULL")
+    ).all()
+    assert [tuple(r) for r in stored] == [("Old Tom", "paper", steward.user.id, grounds.id, 1)]

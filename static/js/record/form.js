@@ -6,7 +6,7 @@ import * as Outbox from "./outbox.js";
 import { checkCustom, customValues, loadCustom, resetCustom, showFormOf } from "./custom.js";
 import { $, attr, clearErrors, fieldOf, form, mode, showError, state } from "./page.js";
 import { renderPhotos } from "./photos.js";
-import { applyDatasetDefaults, loadCredit, newPseudonym, rememberDataset } from "./sharing.js";
+import { applyDatasetDefaults, consentWay, loadCredit, newPseudonym, rememberDataset } from "./sharing.js";
 import { matchedSubject, scaleProblem, showSubjectMatch } from "./what.js";
 import { addWhen, loadWhen, setWhen, whenMode } from "./when.js";
 
@@ -28,6 +28,9 @@ function buildFeature() {
   // A new pseudonym has no id yet: the outbox creates it first and then fills in contributor_id.
   var contributor = Number(data.get("contributor_id"));
   if (contributor && String(contributor) !== attr("contributor")) props.contributor_id = contributor;
+  // Carried with the record in the outbox: the server stores it as the person's consent when it arrives.
+  var way = consentWay();
+  if (way) props.consent_way = way;
   props.visibility = data.get("visibility");
   props.licence = data.get("licence");
   if (mode === "point" && data.get("coordinate_uncertainty_m") !== "") {
@@ -73,6 +76,9 @@ function checkBeforeSaving(feature) {
   if (waitingForFix()) { showError("geometry", t("Still waiting for a better fix; untick the box to save now.")); ok = false; }
   if ($("#credit").value === "new" && !newPseudonym()) {
     showError("display_name", t("Type the pseudonym to credit this record to, or choose another name.")); ok = false;
+  }
+  if (consentWay() === "") {
+    showError("consent_way", t("Say how the person you record for gave consent to the park's terms.")); ok = false;
   }
   var p = feature.properties;
   if (p.abundance_scale) {

@@ -52,7 +52,31 @@ function findCredit() {
 export function newPseudonym() {
   return $("#credit").value === "new" ? $("#pseudonym").value.replace(/\s+/g, " ").trim() : null;
 }
-function showPseudonym() { document.getElementById("pseudonym-field").hidden = $("#credit").value !== "new"; }
+function showPseudonym() {
+  document.getElementById("pseudonym-field").hidden = $("#credit").value !== "new";
+  showConsent();
+}
+
+/* Recording on someone's behalf asks how they gave consent to the park's terms (when the park has
+   terms: the page then has the question). Another person chosen: asked again. */
+function consentField() { return document.getElementById("consent-field"); }
+function onBehalf() {
+  var option = $("#credit").selectedOptions[0];
+  return Boolean(option && option.dataset.behalf);
+}
+function showConsent() {
+  var field = consentField();
+  if (!field) return;
+  var shown = onBehalf();
+  if (field.dataset.person !== $("#credit").value) { $("#consent-way").value = ""; clearError("consent_way"); }
+  field.dataset.person = $("#credit").value;
+  field.hidden = !shown;
+}
+/* How the person credited gave consent ("" when it is asked and not answered), or null when not asked. */
+export function consentWay() {
+  var field = consentField();
+  return field && onBehalf() ? $("#consent-way").value : null;
+}
 
 export function applyDatasetDefaults() {
   var option = $("#dataset").selectedOptions[0];
@@ -82,4 +106,5 @@ export function loadCredit(record, p) {
     credit.value = id;
   }
   showPseudonym();
+  if (p.consent_way && consentField()) $("#consent-way").value = p.consent_way;
 }
