@@ -85,13 +85,15 @@ def create_observations(
         check_may_record(session, user, dataset)
     _check_subjects(session, features)
     _check_places(session, user, features)
+    # Each dataset's form once per batch (it was read again for every feature: 1,000 queries a batch).
+    forms = {d.id: current_form(session, d.id) for d in datasets.values()}
     rows = []
     errors: list[dict[str, str]] = []
     for index, (feature, raw) in enumerate(zip(features, raw_features, strict=True)):
         # Name the feature by its index in a batch; a single feature needs no index.
         prefix = f"features.{index}." if len(features) > 1 else ""
         try:
-            rows.append(_row(session, user, feature, raw, datasets))
+            rows.append(_row(session, user, feature, raw, datasets, forms))
         except Invalid as exc:
             errors.extend({"path": prefix + d["path"], "message": d["message"]} for d in exc.details)
     if errors:
@@ -216,7 +218,12 @@ def _check_subjects(session: Session, features: list[dict[str, Any]]) -> None:
 
 
 def _row(
-    session: Session, user: User, feature: dict[str, Any], raw: dict[str, Any], datasets: dict[str, Dataset]
+    session: Session,
+    user: User,
+    feature: dict[str, Any],
+    raw: dict[str, Any],
+    datasets: dict[str, Dataset],
+    forms: dict[int, DatasetForm | None],
 ) -> dict[str, Any]:
     props = dict(feature["properties"])
     slug = props.pop("dataset")
@@ -228,7 +235,7 @@ def _row(
     consent_way = _consent_way(session, behalf, props.pop("consent_way", None))
     checked = feature["geometry"]
     start = props.pop("observed_start", None)
-    form = current_form(session, dataset.id)
+    form = forms[dataset.id]
     values = _field_values(form, props.pop("field_values", None))
     return {
         **{name: props.get(name) for name in OPTIONAL_PROPERTIES},
