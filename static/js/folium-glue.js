@@ -59,12 +59,59 @@
   }
 
   function row(list, label, value) {
-    if (value === undefined || value === null || value === "") return;
+    if (value === undefined || value === null || value === "") return null;
     var dt = document.createElement("dt"), dd = document.createElement("dd");
     dt.textContent = label;
     dd.textContent = String(value);
     list.appendChild(dt);
     list.appendChild(dd);
+    return dd;
+  }
+
+  // A dataset's current form (GET /api/v1/datasets/{slug}/form), asked once per dataset and page: its
+  // labels name a record's own fields in the page's language.
+  var forms = {};
+  function formOf(slug) {
+    if (!slug || !window.fetch) return Promise.resolve(null);
+    if (!forms[slug]) {
+      forms[slug] = fetch("/api/v1/datasets/" + encodeURIComponent(slug) + "/form", { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .then(function (body) { return body.form || null; })
+        .catch(function () { return null; });
+    }
+    return forms[slug];
+  }
+  // A label in the page's language, else the form's default language (its first), else "".
+  function inLanguage(texts, form) {
+    if (!texts) return "";
+    var first = (form.languages || [])[0] || Object.keys(texts)[0];
+    return texts[language] || texts[first] || "";
+  }
+  // The record's own values (the tile's JSON text) as "label: value; ...", in the form's order; a field
+  // the form no longer has keeps its name.
+  function fieldsText(json, form) {
+    var values;
+    try { values = JSON.parse(json); } catch (e) { return String(json); }
+    if (!values || typeof values !== "object") return String(json);
+    var known = (form && form.fields) || [], byName = {};
+    known.forEach(function (f) { byName[f.name] = f; });
+    var names = known.map(function (f) { return f.name; }).filter(function (n) { return n in values; });
+    Object.keys(values).sort().forEach(function (n) { if (names.indexOf(n) < 0) names.push(n); });
+    return names.map(function (name) {
+      var field = byName[name];
+      var label = (field && inLanguage(field.label, form)) || name;
+      return label + ": " + valueText(values[name], field, form);
+    }).join("; ");
+  }
+  function valueText(value, field, form) {
+    var list = Array.isArray(value) ? value : [value];
+    var words = list.map(function (v) {
+      if (v === true) return t("yes");
+      if (v === false) return t("no");
+      var choice = ((field && field.choices) || []).filter(function (c) { return c.name === String(v); })[0];
+      return (choice && inLanguage(choice.label, form)) || String(v);
+    }).join(", ");
+    return field && field.unit ? words + " " + field.unit : words;
   }
 
   // The same neutral words as the record page's tally, whatever the record's kind.
@@ -143,7 +190,8 @@
     row(list, t("Quantity"), quantity(p));
     row(list, t("Trend"), trend(p));
     row(list, t("Note"), p.note);
-    row(list, t("The dataset's own fields"), p.fields);
+    var own = row(list, t("The dataset's own fields"), p.fields ? fieldsText(p.fields, null) : "");
+    if (own) formOf(p.dataset).then(function (form) { if (form) own.textContent = fieldsText(p.fields, form); });
     row(list, t("Terms"), p.terms);
     box.appendChild(list);
     if (p.generalised) {

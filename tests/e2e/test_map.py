@@ -333,3 +333,59 @@ def test_dataset_page_shows_its_facts_and_a_map_of_it_alone(map_page, data):
     expect(map_page.locator(".facts")).to_contain_text("CC-BY-4.0")
     expect(map_page.locator(".facts")).to_contain_text("2 (2 public")
     assert [d["slug"] for d in map_page.evaluate("() => window.fieldappMap.layers()")] == [data.survey["slug"]]
+
+
+def test_popups_label_a_records_own_fields_in_the_pages_language(map_page, live_server):
+    """The tiles carry a record's own values by name; the popup labels them from the dataset's form in
+    the page's language, else the form's default language, else the name (a field the form lost)."""
+    _, token = live_server.account("Crab wardens", role="steward")
+    headers = {"Authorization": f"Bearer {token}"}
+    slug = live_server.slug("popfields")
+    made = requests.post(
+        f"{live_server.url}/api/v1/datasets",
+        json={"slug": slug, "title": "Crab pots", "knowledge_kind": "local", "default_visibility": "public"},
+        headers=headers,
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    form = {
+        "languages": ["en", "fr"],
+        "fields": [
+            {"name": "pots", "type": "integer", "label": {"en": "Pots hauled", "fr": "Casiers relevés"}},
+            {"name": "berried", "type": "boolean", "label": {"en": "Berried females", "fr": "Femelles grainées"}},
+            {
+                "name": "sea",
+                "type": "select_one",
+                "label": {"en": "Sea state"},
+                "choices": [{"name": "calm", "label": {"en": "Calm", "fr": "Calme"}}],
+            },
+            {"name": "bait", "type": "text", "label": {"en": "Bait", "fr": "Appât"}},
+        ],
+    }
+    url = f"{live_server.url}/api/v1/datasets/{slug}/form"
+    assert requests.put(url, json=form, headers=headers, timeout=10).status_code == 201
+    record = {
+        "type": "Feature",
+        "geometry": point(0, 0),
+        "properties": {
+            "dataset": slug,
+            "subject_text": "spider crab",
+            "visibility": "public",
+            "fields": {"pots": 12, "berried": True, "sea": "calm", "bait": "mackerel"},
+        },
+    }
+    sent = requests.post(f"{live_server.url}/api/v1/observations", json=record, headers=headers, timeout=10)
+    assert sent.status_code == 201, sent.text
+    # A later version drops "bait": the record keeps its value, shown under its name.
+    form["fields"] = form["fields"][:3]
+    assert requests.put(url, json=form, headers=headers, timeout=10).status_code == 201
+    map_page.context.add_cookies([{"name": "fieldapp_lang", "value": "fr", "url": live_server.url}])
+    map_page.goto(f"/map?dataset={slug}&lat={CENTRE[1]}&lon={CENTRE[0]}&zoom=16")
+    wait_drawn(map_page, slug, 1)
+    wait_in_page(map_page, "fetch('/i18n/fr.json').then(r => r.ok)")
+    click_at(map_page, CENTRE[0], CENTRE[1])
+    popup = map_page.locator(".leaflet-popup-content")
+    expect(popup.locator(".subject")).to_have_text("spider crab")
+    own = popup.locator("dt", has_text="Les champs propres au jeu de données").locator("xpath=following-sibling::dd[1]")
+    # French labels; "Sea state" has no French label: the form's default language (its choice has one).
+    expect(own).to_have_text("Casiers relevés: 12; Femelles grainées: oui; Sea state: Calme; bait: mackerel")
