@@ -101,6 +101,44 @@ def test_the_phones_checker_answers_what_the_server_answers(page: Page):
             assert phone_says["values"] == clean, values
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "fr",
+            {
+                "fields.n": "20 est au-dessus de 10",
+                "fields.day": "'2026-02-30' n'est pas une date (AAAA-MM-JJ)",
+                "fields.zz": "ce formulaire n'a pas ce champ",
+            },
+        ),
+        (
+            "pt",
+            {
+                "fields.n": "20 está acima de 10",
+                "fields.day": "'2026-02-30' não é uma data (AAAA-MM-DD)",
+                "fields.zz": "este formulário não tem esse campo",
+            },
+        ),
+    ],
+)
+def test_the_phones_checker_speaks_the_pages_language(page: Page, live_server, language, expected):
+    # The same problems as the server's (the paths agree), worded from the browser catalogue.
+    page.context.add_cookies([{"name": "fieldapp_lang", "value": language, "url": live_server.url}])
+    page.goto("/")
+    values = {"n": 20, "day": "2026-02-30", "mood": "good", "zz": 1}
+    found = page.evaluate(
+        """async ([definition, values]) => {
+             const checker = await import('/static/js/record/checker.js');
+             return checker.checkValues(definition, values, 'fields').problems;
+           }""",
+        [EVERY_KIND, values],
+    )
+    _clean, problems = check_values(copy.deepcopy(EVERY_KIND), copy.deepcopy(values))
+    assert [p["path"] for p in found] == [p["path"] for p in problems]
+    assert {p["path"]: p["message"] for p in found} == expected
+
+
 def test_a_warden_records_with_the_datasets_form_with_no_signal(phone, live_server, warden):  # noqa: F811
     published = requests.put(
         f"{live_server.url}/api/v1/datasets/{warden.dataset}/form",

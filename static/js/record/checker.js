@@ -3,7 +3,9 @@
    forms/conditions.py). Nothing here knows a field: it reads each one's type, required, range,
    choices, constraint and relevant condition from the definition, so the rules have one home, the
    definition, and this interpreter answers what the server's answers (tests/e2e/test_form_checker.py
-   runs both on the same cases). The server still checks every value. */
+   runs both on the same cases). The server still checks every value. Its messages are the server's
+   words, in the page's language (the browser catalogue, t()). */
+import { t } from "../i18n.js";
 
 var TOKEN = /^\s*(?:(\$\{[A-Za-z_][A-Za-z0-9_.-]*\})|(\.)(?![0-9])|(-?\d+(?:\.\d+)?)|'([^']*)'|"([^"]*)"|(!=|>=|<=|=|>|<)|(and|or))\s*/;
 
@@ -72,13 +74,19 @@ function g(n) { return String(Number(n.toPrecision(6))); }
 function typed(field, raw) {
   var kind = field.type;
   if (kind === "integer" || kind === "decimal") {
-    if (typeof raw === "boolean") throw new Error("a number, not true or false");
+    if (typeof raw === "boolean") throw new Error(t("a number, not true or false"));
     var value = typeof raw === "number" ? raw : (String(raw).trim() === "" ? NaN : Number(raw));
-    if (isNaN(value)) throw new Error(repr(raw) + " is not a number");
-    if (!isFinite(value)) throw new Error("a finite number");
-    if (kind === "integer" && value !== Math.trunc(value)) throw new Error(repr(raw) + " is not a whole number");
-    if (field.min !== null && field.min !== undefined && value < field.min) throw new Error(g(value) + " is below " + g(field.min));
-    if (field.max !== null && field.max !== undefined && value > field.max) throw new Error(g(value) + " is above " + g(field.max));
+    if (isNaN(value)) throw new Error(t("%(value)s is not a number", { value: repr(raw) }));
+    if (!isFinite(value)) throw new Error(t("a finite number"));
+    if (kind === "integer" && value !== Math.trunc(value)) {
+      throw new Error(t("%(value)s is not a whole number", { value: repr(raw) }));
+    }
+    if (field.min !== null && field.min !== undefined && value < field.min) {
+      throw new Error(t("%(value)s is below %(low)s", { value: g(value), low: g(field.min) }));
+    }
+    if (field.max !== null && field.max !== undefined && value > field.max) {
+      throw new Error(t("%(value)s is above %(high)s", { value: g(value), high: g(field.max) }));
+    }
     return value;
   }
   if (kind === "boolean") {
@@ -86,25 +94,25 @@ function typed(field, raw) {
     var word = String(raw).trim().toLowerCase();
     if (["yes", "true", "1"].indexOf(word) >= 0) return true;
     if (["no", "false", "0"].indexOf(word) >= 0) return false;
-    throw new Error(repr(raw) + " is neither yes nor no");
+    throw new Error(t("%(value)s is neither yes nor no", { value: repr(raw) }));
   }
   if (kind === "date") {
     var text = String(raw), d = new Date(text + "T00:00:00Z");
     if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || isNaN(d) || d.toISOString().slice(0, 10) !== text) {
-      throw new Error(repr(raw) + " is not a date (YYYY-MM-DD)");
+      throw new Error(t("%(value)s is not a date (YYYY-MM-DD)", { value: repr(raw) }));
     }
     return text;
   }
   var choices = (field.choices || []).map(function (c) { return c.name; });
   var listed = choices.slice().sort().join(", ");
   if (kind === "select_one") {
-    if (choices.indexOf(String(raw)) < 0) throw new Error(repr(raw) + " is not one of " + listed);
+    if (choices.indexOf(String(raw)) < 0) throw new Error(t("%(value)s is not one of %(choices)s", { value: repr(raw), choices: listed }));
     return String(raw);
   }
   if (kind === "select_multiple") {
     var picked = Array.isArray(raw) ? raw : String(raw).split(/\s+/).filter(Boolean);
     var wrong = picked.filter(function (p) { return choices.indexOf(String(p)) < 0; });
-    if (wrong.length) throw new Error(repr(wrong[0]) + " is not one of " + listed);
+    if (wrong.length) throw new Error(t("%(value)s is not one of %(choices)s", { value: repr(wrong[0]), choices: listed }));
     return picked.map(String);
   }
   return String(raw);
@@ -117,24 +125,27 @@ export function checkValues(definition, values, path) {
   var known = {}, problems = [], clean = {};
   ((definition && definition.fields) || []).forEach(function (f) { known[f.name] = f; });
   Object.keys(values).forEach(function (name) {
-    if (!known[name]) problems.push({ path: path + "." + name, message: "this form has no such field" });
+    if (!known[name]) problems.push({ path: path + "." + name, message: t("this form has no such field") });
   });
   Object.keys(known).forEach(function (name) {
     var field = known[name], raw = values[name], at = path + "." + name;
     if (field.type === "note") {
-      if (raw !== undefined && raw !== null) problems.push({ path: at, message: "a note takes no answer" });
+      if (raw !== undefined && raw !== null) problems.push({ path: at, message: t("a note takes no answer") });
       return;
     }
     var relevant = !field.relevant || holds(field.relevant, values, null);
     if (raw === undefined || raw === null || raw === "" || (Array.isArray(raw) && !raw.length)) {
-      if (field.required && relevant) problems.push({ path: at, message: "required" });
+      if (field.required && relevant) problems.push({ path: at, message: t("required") });
       return;
     }
-    if (!relevant) { problems.push({ path: at, message: "not asked here (" + field.relevant + " does not hold)" }); return; }
+    if (!relevant) {
+      problems.push({ path: at, message: t("not asked here (%(condition)s does not hold)", { condition: field.relevant }) });
+      return;
+    }
     var value;
     try { value = typed(field, raw); } catch (e) { problems.push({ path: at, message: e.message }); return; }
     if (field.constraint && !holds(field.constraint, values, value)) {
-      problems.push({ path: at, message: "does not meet " + field.constraint });
+      problems.push({ path: at, message: t("does not meet %(condition)s", { condition: field.constraint }) });
       return;
     }
     clean[name] = value;
