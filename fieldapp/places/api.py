@@ -24,13 +24,16 @@ from fieldapp.places.schemas import (
     PlaceImportReportSchema,
     PlaceInputSchema,
     PlaceListArgsSchema,
+    PlaceNameCreatedSchema,
     PlacePathSchema,
     PlaceReadSchema,
 )
+from fieldapp.subjects.schemas import NameSchema
 from fieldapp.transfer import place_import
 
 bp = Blueprint("places_api", __name__)
 _input = PlaceInputSchema()
+_name_input = NameSchema()
 GEOJSON = "application/geo+json"
 
 
@@ -87,6 +90,28 @@ def create_place():
     body = queries.place_feature(session, current_viewer(), place.id)
     location = url_for(".get_place", place_id=place.id, _external=True)
     return json_text_response(body or "{}", status=201, mimetype=GEOJSON, headers={"Location": location})
+
+
+@bp.post("/places/<int:place_id>/names")
+@operation(
+    "addPlaceName",
+    "places",
+    "Give a place you may see another name, in a language or a community's usage, credited to you",
+    security=WRITE,
+    path=PlacePathSchema,
+    body={JSON: NameSchema},
+    answers={201: answer("Added.", PlaceNameCreatedSchema, location="The place.")},
+    errors=(400, 401, 404, 409, 422),
+)
+def add_place_name(place_id: int):
+    user = require_user()
+    values = load(_name_input, read_json())
+    session = get_session()
+    added = service.add_place_name(session, user, place_id, values)
+    session.commit()
+    location = url_for(".get_place", place_id=place_id, _external=True)
+    body = json.dumps({"id": added.id, "place_id": place_id})
+    return json_text_response(body, status=201, headers={"Location": location})
 
 
 @bp.post("/places/imports")

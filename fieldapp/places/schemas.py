@@ -137,3 +137,8 @@ class PlaceImportReportSchema(Schema):
     created = fields.Integer(metadata=describe("Places added (or that would be, dry)."))
     unchanged = fields.Integer(metadata=describe("Rows imported before (by their reference in the file)."))
     dry_run = fields.Boolean()
+
+
+class PlaceNameCreatedSchema(Schema):
+    id = fields.Integer(metadata=describe("The new name's id."))
+    place_id = fields.Integer(metadata=describe("Its place."))

@@ -9,8 +9,8 @@ from geoalchemy2.shape import from_shape
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.access import may_credit, may_record, viewer_of
-from fieldapp.errors import Forbidden, Invalid
+from fieldapp.access import may_credit, may_record, may_see_record, viewer_of
+from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldapp.geo.crs import STORAGE_SRID
 from fieldapp.i18n import _
 from fieldapp.places.models import Place, PlaceName
@@ -64,3 +64,28 @@ def create_place(session: Session, user: Any, feature: dict[str, Any], source_re
     session.add(place)
     session.flush()
     return place
+
+
+def add_place_name(session: Session, user: Any, place_id: int, values: dict[str, Any]) -> PlaceName:
+    """Give a place one may see another name (in a language or a community's usage), credited as one chooses."""
+    viewer = viewer_of(user)
+    place = session.get(Place, place_id) if 0 < place_id < 2**31 else None
+    if place is None or not may_see_record(session, viewer, place):
+        raise NotFound(_("No place %(id)s for you.", id=place_id))
+    contributor_id = values.get("contributor_id") or user.contributor_id
+    if not may_credit(session, viewer, contributor_id):
+        raise Invalid(
+            _("You may credit yourself, your pseudonyms or a group you belong to."),
+            [{"path": "contributor_id", "message": _("you are not contributor %(id)s nor in it", id=contributor_id)}],
+        )
+    name, community = values["name"].strip(), (values.get("community") or "").strip() or None
+    if any(n.name == name and n.language == values["language"] and n.community == community for n in place.names):
+        raise Conflict(
+            _("This place already has the name “%(name)s” in %(language)s.", name=name, language=values["language"])
+        )
+    added = PlaceName(
+        place_id=place.id, name=name, language=values["language"], community=community, contributor_id=contributor_id
+    )
+    session.add(added)
+    session.flush()
+    return added

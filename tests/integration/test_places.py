@@ -269,3 +269,26 @@ def test_a_map_popup_names_the_place_of_a_public_record_at_a_public_place_only(c
     places = {props.get("subject"): props.get("place") for props in features}
     assert places["public"] == "Grève de Lecq"
     assert "generalised" in places and places["generalised"] is None  # its cell is drawn, unnamed
+
+
+def test_anyone_who_may_see_a_place_gives_it_another_name_credited(client, gazetteer):
+    g, ids = gazetteer, gazetteer["ids"]
+    body = {"name": "Lé Grève dé Lecq", "language": "nrf", "community": "Test speakers"}
+    assert client.post(f"/api/v1/places/{ids['bay']}/names", json=body).status_code == 401
+    added = client.post(f"/api/v1/places/{ids['bay']}/names", json=body, headers=g["other"].headers)
+    assert added.status_code == 201, added.get_json()
+    names = client.get(f"/api/v1/places/{ids['bay']}").get_json()["properties"]["names"]
+    assert {
+        "name": "Lé Grève dé Lecq",
+        "language": "nrf",
+        "community": "Test speakers",
+        "credit": "Someone else",
+    } in names
+    assert client.post(f"/api/v1/places/{ids['bay']}/names", json=body, headers=g["other"].headers).status_code == 409
+    # A private mark cannot be named (nor found) by those who may not see it.
+    hidden = client.post(f"/api/v1/places/{ids['private']}/names", json=body, headers=g["other"].headers)
+    assert hidden.status_code == 404
+    bad = client.post(
+        f"/api/v1/places/{ids['bay']}/names", json={"name": "x", "language": "Jersey"}, headers=g["other"].headers
+    )
+    assert bad.status_code == 422 and bad.get_json()["error"]["details"][0]["path"] == "language"

@@ -298,6 +298,13 @@ DOCUMENTED_OPERATIONS = {
     ("GET /places", "listPlaces", "query:bbox query:dataset query:kind query:limit query:q", "200 400", ""),
     ("GET /places/{place_id}", "getPlace", "path:place_id!", "200 400 404", ""),
     ("POST /places", "createPlace", "header:X-CSRFToken", "201 400 401 403 422", "application/json"),
+    (
+        "POST /places/{place_id}/names",
+        "addPlaceName",
+        "header:X-CSRFToken path:place_id!",
+        "201 400 401 404 409 422",
+        "application/json",
+    ),
     ("POST /places/imports", "importPlaces", "header:X-CSRFToken", "200 201 400 401 403 422", "multipart/form-data"),
     ("GET /tokens", "listApiTokens", "query:email", "200 400 401 403 404", ""),
     ("DELETE /tokens/{token_id}", "revokeApiToken", "header:X-CSRFToken path:token_id!", "204 400 401 404", ""),
