@@ -14,12 +14,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+from babel.core import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import get_month_names
 from babel.messages.pofile import read_po
+from babel.numbers import NumberPattern, parse_pattern
 from babel.numbers import format_decimal as babel_format_decimal
 from babel.numbers import format_percent as babel_format_percent
 from flask import Flask, has_request_context, request
@@ -126,12 +128,25 @@ def format_date(value: date | datetime | None, form: str = "medium") -> str:
     return babel_format_date(value, format=form, locale=format_locale())
 
 
+@cache
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@cache
+def _number_pattern(digits: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))
+
+
 def format_number(value: float | int, digits: int | None = None) -> str:
-    """A number with the language's separators ("1,234.5", "1 234,5")."""
+    """A number with the language's separators ("1,234.5", "1 234,5").
+
+    The locale and the pattern are parsed once (functools.cache): Babel parses both on every call otherwise, which
+    made the numbers of a sensing page (about 3,000) half of its time."""
+    locale = _locale(format_locale())
     if digits is not None:
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return babel_format_decimal(value, format=pattern, locale=format_locale())
-    return babel_format_decimal(value, locale=format_locale())
+        return babel_format_decimal(value, format=_number_pattern(digits), locale=locale)
+    return babel_format_decimal(value, locale=locale)
 
 
 def format_percent(value: float) -> str:
