@@ -8,12 +8,19 @@ from pathlib import Path
 
 from flask import Blueprint, Response, request
 
+from fieldapp.access import viewer_of
 from fieldapp.accounts.auth import require_user
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, NotFound
 from fieldapp.forms import queries, service
 from fieldapp.forms.definition import FormSchema
-from fieldapp.forms.schemas import DatasetSlugSchema, FormAnswerSchema, XLSFormReportSchema, XLSFormUploadSchema
+from fieldapp.forms.schemas import (
+    DatasetSlugSchema,
+    FormAnswerSchema,
+    MyFormsAnswerSchema,
+    XLSFormReportSchema,
+    XLSFormUploadSchema,
+)
 from fieldapp.forms.xlsform import write_xlsform
 from fieldapp.http import json_text_response, load, read_json
 from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
@@ -38,6 +45,26 @@ def get_form(slug: str):
     session = get_session()
     dataset = service.dataset_named(session, slug)
     return json_text_response(json.dumps({"form": queries.form_json(queries.current_form(session, dataset.id))}))
+
+
+@bp.get("/me/forms")
+@operation(
+    "getMyForms",
+    "datasets",
+    "Read the current forms of every dataset you may record into, at once (the recording page, kept offline)",
+    security=READ,
+    args=NoArgs,
+    answers={200: answer("Each dataset you may record into, with its current form or null.", MyFormsAnswerSchema)},
+    errors=(400, 401),
+)
+def get_my_forms():
+    # The datasets the recording page offers (access.record_sql); each form is what
+    # GET /datasets/{slug}/form answers for it.
+    viewer = viewer_of(require_user())
+    body = {"forms": queries.recordable_forms(get_session(), viewer)}
+    response = json_text_response(json.dumps(body))
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.put("/datasets/<slug>/form")

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from fieldapp.access import Viewer, record_sql, viewer_params
 from fieldapp.forms.models import DatasetForm
 
 
@@ -15,6 +16,28 @@ def current_form(session: Session, dataset_id: int) -> DatasetForm | None:
     return session.scalar(
         select(DatasetForm).where(DatasetForm.dataset_id == dataset_id).order_by(DatasetForm.version.desc()).limit(1)
     )
+
+
+def recordable_forms(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
+    """The current form of every dataset the viewer may record into (access.record_sql), in one query."""
+    rows = session.execute(
+        text(
+            "SELECT d.slug, f.version, f.published_at, f.definition FROM dataset d"
+            " LEFT JOIN LATERAL (SELECT sf.version, sf.published_at, sf.definition FROM dataset_form sf"
+            "   WHERE sf.dataset_id = d.id ORDER BY sf.version DESC LIMIT 1) f ON true"
+            f" WHERE {record_sql(viewer, 'd')} ORDER BY d.slug"
+        ),
+        viewer_params(viewer),
+    )
+    return [
+        {
+            "dataset": r.slug,
+            "form": None
+            if r.version is None
+            else {"version": r.version, "published_at": r.published_at.isoformat(), **r.definition},
+        }
+        for r in rows
+    ]
 
 
 def form_version(session: Session, dataset_id: int, version: int | None) -> DatasetForm | None:

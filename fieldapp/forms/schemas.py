@@ -18,6 +18,20 @@ class FormAnswerSchema(Schema):
     form = fields.Nested(FormReadSchema, allow_none=True, metadata=describe("The current form, or null."))
 
 
+class DatasetFormSchema(Schema):
+    dataset = fields.String(metadata=describe("The dataset's slug."))
+    form = fields.Nested(FormReadSchema, allow_none=True, metadata=describe("Its current form, or null."))
+
+
+class MyFormsAnswerSchema(Schema):
+    forms = fields.List(
+        fields.Nested(DatasetFormSchema),
+        metadata=describe(
+            "Every dataset the viewer may record into, with its current form (null: only the common fields)."
+        ),
+    )
+
+
 class DatasetSlugSchema(Schema):
     slug = fields.String(required=True, metadata=describe("The dataset's slug."))
 

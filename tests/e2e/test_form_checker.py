@@ -177,3 +177,22 @@ def test_a_warden_records_with_the_datasets_form_with_no_signal(phone, live_serv
     expect(outbox_item(page, "Spider crab")).to_have_attribute("data-state", "sent", timeout=20_000)
     features = warden.observations(live_server)["features"]
     assert [f["properties"]["fields"] for f in features] == [{"pots": 12, "berried": "yes", "sea_state": 4}]
+
+
+def test_the_recording_page_asks_for_every_form_in_one_request(phone, live_server, warden):  # noqa: F811
+    """One GET /api/v1/me/forms, not one request per dataset; each form kept on the phone for offline use."""
+    published = requests.put(
+        f"{live_server.url}/api/v1/datasets/{warden.dataset}/form",
+        json=SEASON_FORM,
+        headers={"Authorization": f"Bearer {warden.token}"},
+        timeout=10,
+    )
+    assert published.status_code == 201, published.text
+    asked: list[str] = []
+    phone.on("request", lambda r: asked.append(r.url) if "/api/v1/" in r.url and "form" in r.url else None)
+    page = signed_in_page(phone, warden)
+    wait_for_fix(page)
+    expect(page.get_by_label(re.compile("Pots hauled"))).to_be_visible()
+    kept = page.evaluate(f"JSON.parse(localStorage.getItem('fieldapp:form:{warden.dataset}'))")
+    assert kept["version"] == 1 and kept["fields"][0]["name"] == "pots"
+    assert [u.split("/api/v1")[1] for u in asked] == ["/me/forms"]

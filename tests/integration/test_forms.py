@@ -250,3 +250,30 @@ def test_the_importer_fills_the_form_from_columns_named_or_mapped(client, make, 
     unknown.write_text("id,species,lat,lon,date\nu1,crab,49.18,-2.12,2025-05-01\n", encoding="utf-8")
     with pytest.raises(Invalid, match="no field 'colour'"):
         do_import(db, unknown, dataset.slug, tmp_path / "w3", mapping=["field:colour=species"])
+
+
+def test_the_recording_page_reads_every_form_it_may_record_with_at_once(client, make, db):
+    """GET /api/v1/me/forms: the current form (or null) of each dataset the viewer may record into,
+    the same as each GET /datasets/{slug}/form; a dataset whose stewards chose its recorders is left out
+    for others (access.record_sql, as the page's dataset list); signed-out: 401."""
+    steward, member = make.account(role="steward"), make.account()
+    crabs, plain, closed = make.dataset(steward), make.dataset(steward), make.dataset(steward)
+    put = client.put(f"/api/v1/datasets/{crabs.slug}/form", json=SEASON_FORM, headers=steward.headers)
+    assert put.status_code == 201
+    client.put(f"/api/v1/datasets/{closed.slug}/form", json=SEASON_FORM, headers=steward.headers)
+    db.execute(text("UPDATE dataset SET recording = 'invited' WHERE id = :i"), {"i": closed.id})
+    db.commit()
+    assert client.get("/api/v1/me/forms").status_code == 401
+
+    def forms(account) -> dict:
+        answer = client.get("/api/v1/me/forms", headers=account.headers)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        return {f["dataset"]: f["form"] for f in answer.get_json()["forms"]}
+
+    mine = forms(member)
+    assert closed.slug not in mine
+    assert mine[plain.slug] is None
+    assert mine[crabs.slug] == client.get(f"/api/v1/datasets/{crabs.slug}/form").get_json()["form"]
+    assert mine[crabs.slug]["version"] == 1 and mine[crabs.slug]["fields"][0]["name"] == "pots"
+    theirs = forms(steward)
+    assert {crabs.slug, plain.slug, closed.slug} <= set(theirs)

@@ -254,6 +254,7 @@ DOCUMENTED_OPERATIONS = {
         "application/json",
     ),
     ("GET /datasets/{slug}/form", "getDatasetForm", "path:slug!", "200 400 404", ""),
+    ("GET /me/forms", "getMyForms", "", "200 400 401", ""),
     (
         "PUT /datasets/{slug}/form",
         "publishDatasetForm",

@@ -1,4 +1,5 @@
-/* The dataset's own questions: its form (GET /api/v1/datasets/{slug}/form) drawn as inputs, kept on the
+/* The dataset's own questions: its form (all of them at once from GET /api/v1/me/forms, one dataset's
+   from GET /api/v1/datasets/{slug}/form when it is not among them) drawn as inputs, kept on the
    phone (localStorage) so it is there with no signal, its relevant conditions shown live, and its values
    checked by checker.js against the same definition the server checks with. */
 import { checkValues, holds } from "./checker.js";
@@ -24,6 +25,29 @@ function fetchForm(slug) {
     if (!r.ok) throw new Error(r.status);
     return r.json();
   }).then(function (body) { keep(slug, body.form); return body.form; }, function () { return cached(slug); });
+}
+
+/* Every form of the datasets this person may record into, in one request (GET /api/v1/me/forms), each
+   kept on the phone; asked once per page. Resolves with {slug: definition}, or null with no signal. */
+var everyForm = null;
+function fetchEveryForm() {
+  if (!everyForm) {
+    everyForm = fetch(attr("my-forms"), { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    }).then(function (body) {
+      var all = {};
+      body.forms.forEach(function (f) { keep(f.dataset, f.form); all[f.dataset] = f.form; });
+      return all;
+    }, function () { return null; });
+  }
+  return everyForm;
+}
+/* One dataset's form: from the combined answer, else its own request, else the kept copy. */
+function formFor(slug) {
+  return fetchEveryForm().then(function (all) {
+    return all && Object.prototype.hasOwnProperty.call(all, slug) ? all[slug] : fetchForm(slug);
+  });
 }
 
 function text(texts, languages) {
@@ -129,7 +153,7 @@ function showRelevant() {
 export function showFormOf(slug) {
   if (!slug) { draw(null); return Promise.resolve(null); }
   draw(cached(slug));
-  return fetchForm(slug).then(function (definition) {
+  return formFor(slug).then(function (definition) {
     if ($("#dataset").value === slug) draw(definition);
     return definition;
   });
@@ -141,9 +165,8 @@ export function initCustomFields() {
   box.addEventListener("input", showRelevant);
   box.addEventListener("change", showRelevant);
   $("#dataset").addEventListener("change", function () { showFormOf($("#dataset").value); });
+  // Every dataset's form kept on the phone while there is a signal (one request), so any works offline.
   showFormOf($("#dataset").value);
-  // Keep every dataset's form on the phone while there is a signal, so any of them works offline.
-  Array.prototype.forEach.call($("#dataset").options, function (o) { if (o.value) fetchForm(o.value); });
 }
 
 /* The custom values for the record (undefined when the dataset has no form of its own). */
