@@ -149,6 +149,7 @@ def register_api(app: Flask) -> None:
     from fieldapp.contributors.api import bp as contributors_api
     from fieldapp.datasets.api import bp as datasets_api
     from fieldapp.forms.api import bp as forms_api
+    from fieldapp.notifications.api import bp as notifications_api
     from fieldapp.observations.api import bp as observations_api
     from fieldapp.places.api import bp as places_api
     from fieldapp.projects.api import bp as projects_api
@@ -171,6 +172,7 @@ def register_api(app: Flask) -> None:
         contributors_api,
         transfer_api,
         tokens_api,
+        notifications_api,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)

@@ -54,9 +54,10 @@ _INBOX = """
 """
 
 
-def inbox(session: Session, user_id: int) -> list[dict[str, Any]]:
-    """The newest notifications: what happened, by whom (as credited), on which record."""
-    rows = session.execute(text(_INBOX.format(extra="")), {"user": user_id, "limit": LISTED})
+def inbox(session: Session, user_id: int, unread_only: bool = False) -> list[dict[str, Any]]:
+    """The newest notifications: what happened, by whom (as credited), on which record (the page and the API)."""
+    extra = "AND n.read_at IS NULL" if unread_only else ""
+    rows = session.execute(text(_INBOX.format(extra=extra)), {"user": user_id, "limit": LISTED})
     return [dict(r._mapping) for r in rows]
 
 
@@ -65,10 +66,16 @@ def unread_count(session: Session, user_id: int) -> int:
     return int(session.execute(text(sql), {"user": user_id}).scalar_one())
 
 
-def mark_read(session: Session, user_id: int) -> None:
-    """Mark every notification of the account read."""
+def mark_read(session: Session, user_id: int, ids: list[int] | None = None) -> int:
+    """Mark the account's notifications read: every one, or only those of `ids` (others' ids change nothing).
+    Answers how many were newly marked."""
     sql = "UPDATE notification SET read_at = now() WHERE user_id = :user AND read_at IS NULL"
-    session.execute(text(sql), {"user": user_id})
+    params: dict[str, Any] = {"user": user_id}
+    if ids is not None:
+        sql += " AND id = ANY(:ids)"
+        params["ids"] = ids
+    result = session.execute(text(sql), params)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def digests(session: Session) -> list[tuple[str, list[dict[str, Any]]]]:

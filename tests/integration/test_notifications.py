@@ -103,3 +103,50 @@ def test_the_digest_emails_each_unread_notification_once(mail_app, make, smtp): 
 def test_without_smtp_the_digest_says_so(app):
     result = cli(app, "notifications", "digest")
     assert result.exit_code != 0 and "FIELDAPP_SMTP_URL" in result.output
+
+
+# --- the inbox by API (issue 13) -------------------------------------------------------------------
+
+
+def test_the_inbox_api_lists_my_notifications_with_unread_flags_and_marks_some_read(client, make, dataset):
+    recorder, asker, stranger = make.account(), make.account(name="Asker"), make.account()
+    oid = _record(client, recorder, dataset)
+    _annotate(client, asker, oid, body="first")
+    _annotate(client, asker, oid, body="second")
+    listed = client.get("/api/v1/me/notifications", headers=recorder.headers)
+    assert listed.status_code == 200, listed.text
+    assert listed.json["unread_count"] == 2
+    items = listed.json["notifications"]
+    assert [i["body"] for i in items] == ["second", "first"]
+    assert all(i["unread"] and i["read_at"] is None and i["who"] == "Asker" for i in items)
+    assert {i["observation_id"] for i in items} == {oid}
+    older = next(i["id"] for i in items if i["body"] == "first")
+    # Another person's ids change nothing of mine, and theirs show nothing of mine.
+    assert client.get("/api/v1/me/notifications", headers=stranger.headers).json == {
+        "unread_count": 0,
+        "notifications": [],
+    }
+    theirs = client.post("/api/v1/me/notifications/read", json={"ids": [older]}, headers=stranger.headers)
+    assert theirs.status_code == 200 and theirs.json["marked"] == 0
+    assert client.get("/api/v1/me/notifications", headers=recorder.headers).json["unread_count"] == 2
+    marked = client.post("/api/v1/me/notifications/read", json={"ids": [older]}, headers=recorder.headers)
+    assert marked.status_code == 200 and marked.json == {"marked": 1, "unread_count": 1}
+    unread = client.get("/api/v1/me/notifications?unread=true", headers=recorder.headers).json["notifications"]
+    assert [i["body"] for i in unread] == ["second"]
+    every = client.get("/api/v1/me/notifications", headers=recorder.headers).json["notifications"]
+    assert {i["body"]: i["unread"] for i in every} == {"first": False, "second": True}
+    everything = client.post("/api/v1/me/notifications/read", json={}, headers=recorder.headers)
+    assert everything.json == {"marked": 1, "unread_count": 0}
+    assert client.get("/api/v1/me/notifications?unread=true", headers=recorder.headers).json["notifications"] == []
+
+
+def test_the_inbox_api_needs_a_token_and_names_bad_fields(client, make):
+    assert client.get("/api/v1/me/notifications").status_code == 401
+    assert client.post("/api/v1/me/notifications/read", json={}).status_code in (400, 401)
+    account = make.account()
+    bad_flag = client.get("/api/v1/me/notifications?unread=perhaps", headers=account.headers)
+    assert bad_flag.status_code == 400 and "unread" in bad_flag.text
+    for body in ({"ids": ["x"]}, {"ids": [0]}, {"ids": []}, {"ids": [2**31]}, {"everything": True}):
+        answer = client.post("/api/v1/me/notifications/read", json=body, headers=account.headers)
+        assert 400 <= answer.status_code < 500, (body, answer.text)
+        assert ("ids" if "ids" in body else "everything") in answer.text, (body, answer.text)

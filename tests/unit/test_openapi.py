@@ -309,6 +309,15 @@ DOCUMENTED_OPERATIONS = {
     ("POST /places/imports", "importPlaces", "header:X-CSRFToken", "200 201 400 401 403 422", "multipart/form-data"),
     ("GET /tokens", "listApiTokens", "query:email", "200 400 401 403 404", ""),
     ("DELETE /tokens/{token_id}", "revokeApiToken", "header:X-CSRFToken path:token_id!", "204 400 401 404", ""),
+    # Self-service by API (issue 13): the inbox.
+    ("GET /me/notifications", "listMyNotifications", "query:unread", "200 400 401", ""),
+    (
+        "POST /me/notifications/read",
+        "markMyNotificationsRead",
+        "header:X-CSRFToken",
+        "200 400 401 413 422",
+        "application/json",
+    ),
 }
 DOCUMENTED_SCHEMAS = {
     "AnnotationInput", "AnnotationList", "AnnotationResponseInput", "AnnotationStatus", "ApiToken", "ApiTokenList",
