@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.urls import iri_to_uri
 
@@ -16,7 +16,7 @@ from fieldapp.errors import Invalid, NotFound
 from fieldapp.geo.filters import encode_cursor
 from fieldapp.geo.geojson import feature_collection
 from fieldapp.http import GEOJSON, json_text_response, load, parse_uuid, read_json
-from fieldapp.observations import queries, service
+from fieldapp.observations import mine, queries, service
 from fieldapp.observations.answers import (
     BatchResultSchema,
     FeatureCollectionReadSchema,
@@ -24,6 +24,7 @@ from fieldapp.observations.answers import (
     MediaSchema,
     MediaUploadSchema,
 )
+from fieldapp.observations.mine_schemas import MyRecordListSchema, MyRecordsArgsSchema, MyRecordSchema
 from fieldapp.observations.schemas import (
     FeatureCollectionInputSchema,
     FeaturePatchSchema,
@@ -294,3 +295,31 @@ def upload_media(observation_id: str):
     body = media.media_json(stored, url_for)
     headers = {"Location": body["public_url"]}
     return Response(json.dumps(body), status=201 if created else 200, mimetype="application/json", headers=headers)
+
+
+_my_record = MyRecordSchema()
+
+
+@bp.get("/me/records")
+@operation(
+    "listMyRecords",
+    "observations",
+    "My records: what you recorded or entered, newest first, with sync and review state",
+    description="Records credited to you or a pseudonym of yours, or entered by you. Only ever your own.",
+    security=WRITE,
+    args=MyRecordsArgsSchema,
+    answers={200: answer("Your records, one page.", MyRecordListSchema)},
+    errors=(400, 401),
+)
+def list_my_records(args: dict):
+    require_user()
+    limit = min(args["limit"], mine.LISTED)
+    rows = mine.my_records(get_session(), current_viewer(), limit=limit + 1, before=args.get("cursor"))
+    page = rows[:limit]
+    links = [{"rel": "self", "type": "application/json", "href": request.url}]
+    if len(rows) > limit:
+        query = request.args.to_dict() | {"cursor": encode_cursor(page[-1]["seq"]), "limit": str(limit)}
+        links.append(
+            {"rel": "next", "type": "application/json", "href": url_for(".list_my_records", _external=True, **query)}
+        )
+    return jsonify({"records": [_my_record.dump(r) for r in page], "links": links})

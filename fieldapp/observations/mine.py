@@ -17,23 +17,27 @@ from fieldapp.observations.review import open_questions_sql, tally_sql
 LISTED = 200
 
 
-def my_records(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
-    """The records credited to the viewer (or a pseudonym of theirs) or entered by them, newest first:
-    when they reached the server, their dataset, sharing, review tallies and open questions."""
+def my_records(
+    session: Session, viewer: Viewer, limit: int = LISTED, before: int | None = None
+) -> list[dict[str, Any]]:
+    """The records credited to the viewer (or a pseudonym of theirs) or entered by them, newest (by arrival)
+    first: when they reached the server, their dataset, sharing, review tallies and open questions.
+    `before` is a paging cursor: only records that arrived before that one (its `seq`)."""
     sql = f"""
         SELECT o.id, coalesce(s.scientific_name, o.subject_text) AS subject, d.slug AS dataset,
                d.title AS dataset_title,
                o.observed_start, o.time_precision, o.created_at, o.updated_at, o.visibility,
                o.withdrawn_at IS NOT NULL AS withdrawn, {tally_sql("o")} AS tally,
                {open_questions_sql("o")} AS open_questions, o.entered_by = :viewer_user AS entered,
-               c.display_name AS credited
+               c.display_name AS credited, o.seq
         FROM observation o JOIN dataset d ON d.id = o.dataset_id
         LEFT JOIN subject s ON s.id = o.subject_id LEFT JOIN contributor c ON c.id = o.contributor_id
-        WHERE o.entered_by = :viewer_user OR o.contributor_id = :viewer_contributor
-           OR o.contributor_id IN (SELECT p.id FROM contributor p WHERE p.owner_user_id = :viewer_user)
-        ORDER BY o.created_at DESC, o.id LIMIT :limit
+        WHERE (o.entered_by = :viewer_user OR o.contributor_id = :viewer_contributor
+           OR o.contributor_id IN (SELECT p.id FROM contributor p WHERE p.owner_user_id = :viewer_user))
+          AND (CAST(:before AS bigint) IS NULL OR o.seq < :before)
+        ORDER BY o.seq DESC LIMIT :limit
     """
-    rows = session.execute(text(sql), viewer_params(viewer) | {"limit": LISTED})
+    rows = session.execute(text(sql), viewer_params(viewer) | {"limit": limit, "before": before})
     return [dict(r._mapping) for r in rows]
 
 

@@ -76,3 +76,46 @@ def test_nobody_else_edits_my_record(client, make, dataset):
     me, other = make.account(), make.account()
     oid = _create(client, me, dataset)
     assert client.get(f"/observations/{oid}/edit", headers=other.headers).status_code == 403
+
+
+# --- My records by API (issue 13) ------------------------------------------------------------------
+
+
+def test_my_records_api_lists_only_mine_with_review_state_paged_by_cursor(client, make, dataset):
+    me, other = make.account(name="Me"), make.account()
+    pseudonym = client.post("/api/v1/contributors/pseudonyms", json={"display_name": "Curlew"}, headers=me.headers)
+    first = _create(client, me, dataset, subject_text="limpet")
+    masked = _create(client, me, dataset, subject_text="dogfish", contributor_id=pseudonym.json["id"])
+    newest = _create(client, me, dataset, subject_text="ormer")
+    theirs = _create(client, other, dataset, subject_text="bass")
+    asked = client.post(
+        f"/api/v1/observations/{first}/annotations", json={"kind": "question", "body": "Sure?"}, headers=other.headers
+    )
+    assert asked.status_code == 201
+    whole = client.get("/api/v1/me/records", headers=me.headers)
+    assert whole.status_code == 200, whole.text
+    records = whole.json["records"]
+    assert [r["id"] for r in records] == [newest, masked, first]
+    by_id = {r["id"]: r for r in records}
+    assert by_id[first]["open_questions"] is True and by_id[first]["tally"] == {"question": 1}
+    assert by_id[newest]["open_questions"] is False and by_id[newest]["created_at"]
+    assert by_id[masked]["credited"] == "Curlew" and by_id[masked]["entered"] is True
+    assert [link["rel"] for link in whole.json["links"]] == ["self"]
+    # Paged: two, then the rest by the 'next' link.
+    page = client.get("/api/v1/me/records?limit=2", headers=me.headers).json
+    assert [r["id"] for r in page["records"]] == [newest, masked]
+    following = next(link["href"] for link in page["links"] if link["rel"] == "next")
+    rest = client.get(following, headers=me.headers).json
+    assert [r["id"] for r in rest["records"]] == [first]
+    assert [link["rel"] for link in rest["links"]] == ["self"]
+    # Another person never sees mine, nor I theirs.
+    their_list = client.get("/api/v1/me/records", headers=other.headers).json["records"]
+    assert [r["id"] for r in their_list] == [theirs]
+
+
+def test_my_records_api_needs_a_token_and_names_bad_arguments(client, make):
+    assert client.get("/api/v1/me/records").status_code == 401
+    me = make.account()
+    for query, name in (("limit=0", "limit"), ("limit=many", "limit"), ("cursor=%25%25", "cursor"), ("x=1", "x")):
+        answer = client.get(f"/api/v1/me/records?{query}", headers=me.headers)
+        assert answer.status_code == 400 and name in answer.text, (query, answer.text)

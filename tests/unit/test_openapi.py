@@ -318,6 +318,7 @@ DOCUMENTED_OPERATIONS = {
         "200 400 401 413 422",
         "application/json",
     ),
+    ("GET /me/records", "listMyRecords", "query:cursor query:limit", "200 400 401", ""),
 }
 DOCUMENTED_SCHEMAS = {
     "AnnotationInput", "AnnotationList", "AnnotationResponseInput", "AnnotationStatus", "ApiToken", "ApiTokenList",
