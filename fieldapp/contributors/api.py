@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, url_for
+from flask import Blueprint, Response, jsonify, url_for
 
 from fieldapp.access import may_withdraw, speaks_for, viewer_of
-from fieldapp.accounts.auth import require_user
+from fieldapp.accounts.auth import current_viewer, require_user
+from fieldapp.contributors import groups
 from fieldapp.contributors.schemas import (
     ContributorPathSchema,
+    GroupInputSchema,
+    GroupMemberInputSchema,
+    GroupMemberPathSchema,
+    GroupPathSchema,
+    GroupReadSchema,
+    MembershipInputSchema,
+    MyGroupListSchema,
     PseudonymReadSchema,
     PseudonymSchema,
     WithdrawalReadSchema,
     WithdrawalSchema,
 )
-from fieldapp.contributors.service import create_pseudonym
+from fieldapp.contributors.service import create_pseudonym, set_membership_shown
 from fieldapp.db import get_session
 from fieldapp.errors import NotFound
 from fieldapp.http import load, read_json
@@ -103,3 +111,122 @@ def get_withdrawal(contributor_id: int):
 def _summary(session, contributor_id: int, count: int) -> Response:
     body = {"withdrawn_now": count} | withdrawal_summary(session, contributor_id)
     return Response(WithdrawalReadSchema().dumps(body), mimetype="application/json")
+
+
+# --- groups: the /groups pages' rules (contributors/groups.py, access.may_admin_group) by API (issue 13) --------
+
+
+def _group_body(session, group) -> dict:
+    return {"id": group.id, "display_name": group.display_name, "members": groups.members(session, group.id)}
+
+
+@bp.get("/groups")
+@operation(
+    "listMyGroups",
+    "contributors",
+    "The groups you belong to, whether you run each and whether it lists you",
+    security=WRITE,
+    args=NoArgs,
+    answers={200: answer("Your groups.", MyGroupListSchema)},
+    errors=(400, 401),
+)
+def list_my_groups():
+    require_user()
+    return jsonify({"groups": groups.my_groups(get_session(), current_viewer())})
+
+
+@bp.post("/groups")
+@operation(
+    "createGroup",
+    "contributors",
+    "Start a group: you are its first member and admin",
+    security=WRITE,
+    body={JSON: GroupInputSchema},
+    answers={201: answer("Started.", GroupReadSchema, location="The group's URL in this API.")},
+    errors=(400, 401, 403, 413, 422),
+)
+def create_group_route():
+    require_user()
+    values = load(GroupInputSchema(), read_json())
+    session = get_session()
+    group = groups.create_group(session, current_viewer(), values["display_name"])
+    session.commit()
+    location = url_for(".get_group", group_id=group.id, _external=True)
+    return jsonify(_group_body(session, group)), 201, {"Location": location}
+
+
+@bp.get("/groups/<int:group_id>")
+@operation(
+    "getGroup",
+    "contributors",
+    "A group with every member, listed or not (its admins only)",
+    security=WRITE,
+    args=NoArgs,
+    path=GroupPathSchema,
+    answers={200: answer("The group.", GroupReadSchema)},
+    errors=(400, 401, 403, 404),
+)
+def get_group(group_id: int):
+    require_user()
+    session = get_session()
+    return jsonify(_group_body(session, groups.group_for_admin(session, current_viewer(), group_id)))
+
+
+@bp.post("/groups/<int:group_id>/members")
+@operation(
+    "addGroupMember",
+    "contributors",
+    "Add a person by their account's email (the group's admins only)",
+    security=WRITE,
+    path=GroupPathSchema,
+    body={JSON: GroupMemberInputSchema},
+    answers={201: answer("Added; the group as it now is.", GroupReadSchema)},
+    errors=(400, 401, 403, 404, 409, 413, 422),
+)
+def add_group_member(group_id: int):
+    require_user()
+    values = load(GroupMemberInputSchema(), read_json())
+    session = get_session()
+    viewer = current_viewer()
+    groups.add_member(session, viewer, group_id, values["email"], values["admin"])
+    session.commit()
+    return jsonify(_group_body(session, groups.group_for_admin(session, viewer, group_id))), 201
+
+
+@bp.delete("/groups/<int:group_id>/members/<int:member_id>")
+@operation(
+    "removeGroupMember",
+    "contributors",
+    "Remove a member (the group's admins only; the last admin stays)",
+    security=WRITE,
+    path=GroupMemberPathSchema,
+    answers={204: answer("Removed.")},
+    errors=(400, 401, 403, 404, 409),
+)
+def remove_group_member(group_id: int, member_id: int):
+    require_user()
+    session = get_session()
+    groups.remove_member(session, current_viewer(), group_id, member_id)
+    session.commit()
+    return "", 204
+
+
+@bp.put("/groups/<int:group_id>/membership")
+@operation(
+    "setMyGroupListing",
+    "contributors",
+    "Choose whether the group's page lists you (your records credited to it stay so)",
+    security=WRITE,
+    path=GroupPathSchema,
+    body={JSON: MembershipInputSchema},
+    answers={200: answer("Your choice as stored.", MembershipInputSchema)},
+    errors=(400, 401, 404, 413, 422),
+)
+def set_my_group_listing(group_id: int):
+    user = require_user()
+    values = load(MembershipInputSchema(), read_json())
+    session = get_session()
+    if not set_membership_shown(session, user.contributor_id, group_id, values["shown"]):
+        raise NotFound(f"You are not a member of group {group_id}.")
+    session.commit()
+    return jsonify({"shown": values["shown"]})

@@ -69,3 +69,65 @@ class WithdrawalReadSchema(Schema):
     exports = fields.List(
         fields.Nested(EarlierExportSchema), metadata=describe("Exports made while the withdrawn records were shared.")
     )
+
+
+# --- groups by API (issue 13) ---------------------------------------------------------------------
+
+
+class GroupPathSchema(Schema):
+    group_id = fields.Integer(required=True, metadata=describe("The group (a contributor of kind group)."))
+
+
+class GroupMemberPathSchema(Schema):
+    group_id = fields.Integer(required=True, metadata=describe("The group."))
+    member_id = fields.Integer(required=True, metadata=describe("The member's contributor id, from the group."))
+
+
+class GroupInputSchema(Schema):
+    """A group to start; its creator is its first admin."""
+
+    class Meta:
+        unknown = RAISE
+
+    display_name = fields.String(required=True, metadata=describe("The group's name, as credited."))
+
+
+class MyGroupSchema(Schema):
+    id = fields.Integer(required=True, metadata=describe("The group's contributor id."))
+    display_name = fields.String(required=True, metadata=describe("Its name."))
+    runs = fields.Boolean(required=True, metadata=describe("Whether you are one of its admins."))
+    shown = fields.Boolean(required=True, metadata=describe("Whether its page lists you as a member."))
+
+
+class MyGroupListSchema(Schema):
+    groups = fields.List(fields.Nested(MyGroupSchema), required=True)
+
+
+class GroupMemberSchema(Schema):
+    id = fields.Integer(required=True, metadata=describe("The member's contributor id."))
+    display_name = fields.String(required=True, metadata=describe("As credited."))
+    admin = fields.Boolean(required=True, metadata=describe("Whether they run the group."))
+    shown = fields.Boolean(required=True, metadata=describe("Whether the group's page lists them."))
+
+
+class GroupReadSchema(Schema):
+    """A group as its admins see it: every member, listed or not."""
+
+    id = fields.Integer(required=True, metadata=describe("The group's contributor id."))
+    display_name = fields.String(required=True, metadata=describe("Its name."))
+    members = fields.List(fields.Nested(GroupMemberSchema), required=True)
+
+
+class GroupMemberInputSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    email = fields.Email(required=True, metadata=describe("The account's email of the person to add."))
+    admin = fields.Boolean(load_default=False, metadata=describe("Whether they also run the group."))
+
+
+class MembershipInputSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    shown = fields.Boolean(required=True, metadata=describe("Whether the group's page lists you as a member."))

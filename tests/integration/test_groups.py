@@ -94,3 +94,67 @@ def test_may_admin_group_agrees_with_its_sql(db, make):
         assert access.may_admin_group(db, viewer, group.id) == twin
     assert access.may_admin_group(db, viewer_of(admin.user), group.id)
     assert not access.may_admin_group(db, viewer_of(member.user), group.id)
+
+
+# --- groups by API (issue 13) ----------------------------------------------------------------------
+
+
+def test_the_groups_api_starts_a_group_and_only_its_admins_add_and_remove_members(client, make):
+    founder, fisher, outsider = make.account(name="Founder"), make.account(name="Fisher"), make.account()
+    started = client.post("/api/v1/groups", json={"display_name": "Gorey Fishers"}, headers=founder.headers)
+    assert started.status_code == 201, started.text
+    group_id = started.json["id"]
+    assert started.headers["Location"].endswith(f"/api/v1/groups/{group_id}")
+    assert started.json["members"] == [
+        {"id": founder.user.contributor_id, "display_name": "Founder", "admin": True, "shown": True}
+    ]
+    mine = client.get("/api/v1/groups", headers=founder.headers).json["groups"]
+    assert mine == [{"id": group_id, "display_name": "Gorey Fishers", "runs": True, "shown": True}]
+    members = f"/api/v1/groups/{group_id}/members"
+    added = client.post(members, json={"email": fisher.user.email}, headers=founder.headers)
+    assert added.status_code == 201, added.text
+    assert {m["display_name"]: m["admin"] for m in added.json["members"]} == {"Founder": True, "Fisher": False}
+    again = client.post(members, json={"email": fisher.user.email}, headers=founder.headers)
+    assert again.status_code == 409
+    # A plain member and an outsider may neither read the member list nor add nor remove.
+    for account in (fisher, outsider):
+        assert client.get(f"/api/v1/groups/{group_id}", headers=account.headers).status_code == 403
+        refused = client.post(members, json={"email": outsider.user.email}, headers=account.headers)
+        assert refused.status_code == 403
+        removal = client.delete(f"{members}/{founder.user.contributor_id}", headers=account.headers)
+        assert removal.status_code == 403
+    assert client.get(f"/api/v1/groups/{group_id}", headers=founder.headers).json["members"] == added.json["members"]
+    # The last admin stays; the fisher can be removed, once.
+    last = client.delete(f"{members}/{founder.user.contributor_id}", headers=founder.headers)
+    assert last.status_code == 409 and "member_id" in last.text
+    assert client.delete(f"{members}/{fisher.user.contributor_id}", headers=founder.headers).status_code == 204
+    assert client.delete(f"{members}/{fisher.user.contributor_id}", headers=founder.headers).status_code == 404
+    assert client.get("/api/v1/groups", headers=fisher.headers).json == {"groups": []}
+
+
+def test_a_member_chooses_to_be_unlisted_by_api_and_only_a_member_may(client, make, db):
+    founder, outsider = make.account(), make.account()
+    group_id = client.post("/api/v1/groups", json={"display_name": "Crew"}, headers=founder.headers).json["id"]
+    listing = f"/api/v1/groups/{group_id}/membership"
+    unlisted = client.put(listing, json={"shown": False}, headers=founder.headers)
+    assert unlisted.status_code == 200 and unlisted.json == {"shown": False}
+    assert db.get(Membership, (group_id, founder.user.contributor_id)).shown is False
+    assert client.get("/api/v1/groups", headers=founder.headers).json["groups"][0]["shown"] is False
+    assert client.put(listing, json={"shown": True}, headers=outsider.headers).status_code == 404
+    bad = client.put(listing, json={"shown": "perhaps"}, headers=founder.headers)
+    assert bad.status_code == 422 and "shown" in bad.text
+
+
+def test_the_groups_api_needs_a_token_and_names_bad_fields(client, make):
+    assert client.get("/api/v1/groups").status_code == 401
+    assert client.get("/api/v1/groups/1").status_code == 401
+    founder = make.account()
+    for body, name in (({}, "display_name"), ({"display_name": "  "}, "display_name"), ({"x": 1}, "x")):
+        answer = client.post("/api/v1/groups", json=body, headers=founder.headers)
+        assert answer.status_code == 422 and name in answer.text, (body, answer.text)
+    group_id = client.post("/api/v1/groups", json={"display_name": "Crew"}, headers=founder.headers).json["id"]
+    for body, name in (({"email": "not-an-email"}, "email"), ({"email": "nobody@example.org"}, "email"), ({}, "email")):
+        answer = client.post(f"/api/v1/groups/{group_id}/members", json=body, headers=founder.headers)
+        assert answer.status_code == 422 and name in answer.text, (body, answer.text)
+    assert client.get(f"/api/v1/groups/{2**31}", headers=founder.headers).status_code in (400, 404)
+    assert client.get("/api/v1/groups/999999", headers=founder.headers).status_code == 404

@@ -319,6 +319,31 @@ DOCUMENTED_OPERATIONS = {
         "application/json",
     ),
     ("GET /me/records", "listMyRecords", "query:cursor query:limit", "200 400 401", ""),
+    # Groups by API (issue 13): the /groups pages' rules.
+    ("GET /groups", "listMyGroups", "", "200 400 401", ""),
+    ("POST /groups", "createGroup", "header:X-CSRFToken", "201 400 401 403 413 422", "application/json"),
+    ("GET /groups/{group_id}", "getGroup", "path:group_id!", "200 400 401 403 404", ""),
+    (
+        "POST /groups/{group_id}/members",
+        "addGroupMember",
+        "header:X-CSRFToken path:group_id!",
+        "201 400 401 403 404 409 413 422",
+        "application/json",
+    ),
+    (
+        "DELETE /groups/{group_id}/members/{member_id}",
+        "removeGroupMember",
+        "header:X-CSRFToken path:group_id! path:member_id!",
+        "204 400 401 403 404 409",
+        "",
+    ),
+    (
+        "PUT /groups/{group_id}/membership",
+        "setMyGroupListing",
+        "header:X-CSRFToken path:group_id!",
+        "200 400 401 404 413 422",
+        "application/json",
+    ),
 }
 DOCUMENTED_SCHEMAS = {
     "AnnotationInput", "AnnotationList", "AnnotationResponseInput", "AnnotationStatus", "ApiToken", "ApiTokenList",
