@@ -151,6 +151,7 @@ def register_api(app: Flask) -> None:
     from fieldapp.forms.api import bp as forms_api
     from fieldapp.notifications.api import bp as notifications_api
     from fieldapp.observations.api import bp as observations_api
+    from fieldapp.people.api import bp as people_api
     from fieldapp.places.api import bp as places_api
     from fieldapp.projects.api import bp as projects_api
     from fieldapp.sensing.api import bp as sensing_api
@@ -173,6 +174,7 @@ def register_api(app: Flask) -> None:
         transfer_api,
         tokens_api,
         notifications_api,
+        people_api,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)

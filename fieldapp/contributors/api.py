@@ -27,6 +27,7 @@ from fieldapp.contributors.service import create_pseudonym, set_membership_shown
 from fieldapp.db import get_session
 from fieldapp.errors import NotFound
 from fieldapp.http import load, read_json
+from fieldapp.i18n import _
 from fieldapp.observations.withdrawal import withdraw_records, withdrawal_summary
 from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
 
@@ -227,6 +228,6 @@ def set_my_group_listing(group_id: int):
     values = load(MembershipInputSchema(), read_json())
     session = get_session()
     if not set_membership_shown(session, user.contributor_id, group_id, values["shown"]):
-        raise NotFound(f"You are not a member of group {group_id}.")
+        raise NotFound(_("You are not a member of group %(id)s.", id=group_id))
     session.commit()
     return jsonify({"shown": values["shown"]})

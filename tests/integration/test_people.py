@@ -277,3 +277,43 @@ def test_cli_users_list_role_deactivate_reset_tokens_invite(app, make, db, datas
     assert invited.exit_code == 0 and "/account/set-password/" in invited.output
     unknown = cli(app, "users", "role", "nobody@example.org", "staff")
     assert unknown.exit_code != 0 and "No account" in unknown.output
+
+
+# --- people by API (issue 13) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["member", "steward"])
+def test_non_staff_are_refused_the_people_api(client, make, db, role):
+    caller, target = make.account(role=role), make.account()
+    assert client.get("/api/v1/people", headers=caller.headers).status_code == 403
+    refused = client.patch(f"/api/v1/people/{target.user.id}", json={"role": "staff"}, headers=caller.headers)
+    assert refused.status_code == 403
+    own = client.patch(f"/api/v1/people/{caller.user.id}", json={"role": "admin"}, headers=caller.headers)
+    assert own.status_code == 403
+    db.expire_all()
+    assert target.user.role == "member" and caller.user.role == role
+    assert client.get("/api/v1/people").status_code == 401
+
+
+def test_staff_list_and_change_role_and_state_by_api_within_the_rules(client, make, db):
+    staff, admin = make.account(role="staff"), make.account(role="admin")
+    target = make.account(name="Target Tam")
+    found = client.get("/api/v1/people?q=Target Tam", headers=staff.headers)
+    assert found.status_code == 200, found.text
+    assert [p["id"] for p in found.json["people"]] == [target.user.id]
+    changed = client.patch(
+        f"/api/v1/people/{target.user.id}", json={"role": "steward", "active": False}, headers=staff.headers
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json["role"] == "steward" and changed.json["active"] is False
+    db.expire_all()
+    assert target.user.role == "steward" and target.user.active is False
+    # Staff never act on an admin nor on themselves, nor give the admin role.
+    for user_id, body in ((admin.user.id, {"active": False}), (staff.user.id, {"role": "member"})):
+        assert client.patch(f"/api/v1/people/{user_id}", json=body, headers=staff.headers).status_code == 403
+    made_admin = client.patch(f"/api/v1/people/{target.user.id}", json={"role": "admin"}, headers=staff.headers)
+    assert made_admin.status_code == 403
+    for body, name in (({"role": "king"}, "role"), ({"active": "maybe"}, "active"), ({"x": 1}, "x")):
+        bad = client.patch(f"/api/v1/people/{target.user.id}", json=body, headers=staff.headers)
+        assert bad.status_code == 422 and name in bad.text, (body, bad.text)
+    assert client.patch("/api/v1/people/999999", json={"active": True}, headers=staff.headers).status_code == 404

@@ -319,6 +319,15 @@ DOCUMENTED_OPERATIONS = {
         "application/json",
     ),
     ("GET /me/records", "listMyRecords", "query:cursor query:limit", "200 400 401", ""),
+    # Staff's people by API (issue 13).
+    ("GET /people", "listPeople", "query:q", "200 400 401 403", ""),
+    (
+        "PATCH /people/{user_id}",
+        "updatePerson",
+        "header:X-CSRFToken path:user_id!",
+        "200 400 401 403 404 413 422",
+        "application/json",
+    ),
     # Groups by API (issue 13): the /groups pages' rules.
     ("GET /groups", "listMyGroups", "", "200 400 401", ""),
     ("POST /groups", "createGroup", "header:X-CSRFToken", "201 400 401 403 413 422", "application/json"),
