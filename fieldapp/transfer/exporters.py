@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyogrio
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -312,6 +311,8 @@ def write_geopackage(path: Path, layer: str, rows: Iterator[Any], names: list[st
 
 
 def _write_batch(path: Path, layer: str, batch: list[Any], names: list[str], append: bool) -> None:
+    import pyogrio.raw  # on first use: GDAL is heavy for a web worker (see readers._gdal)
+
     where = {name: i for i, name in enumerate(names)}
     names = [name for name in names if name != "wkb"]
     geometry = np.array([bytes(row[where["wkb"]]) for row in batch], dtype=object)

@@ -10,9 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import pyogrio
 import shapely
-from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
 from fieldapp.errors import Invalid
@@ -159,8 +157,8 @@ def _open_shapefile(shapefiles: list[Path], layer: str | None) -> Source:
 
 def _layers(path: Path, fmt: str, layer: str | None) -> list[str]:
     try:
-        available = [str(name) for name, _ in _quiet(pyogrio.list_layers, path)]
-    except (DataSourceError, DataLayerError) as exc:
+        available = [str(name) for name, _ in _quiet(_gdal().list_layers, path)]
+    except _gdal_errors() as exc:
         raise bad_file(f"GDAL cannot read this {fmt} file: {_gdal_message(exc, path)}") from None
     if layer is not None:
         if layer not in available:
@@ -171,6 +169,22 @@ def _layers(path: Path, fmt: str, layer: str | None) -> list[str]:
     if fmt == "gpkg" and len(available) > 1:
         raise bad_file(f"The GeoPackage holds several layers; choose one: {', '.join(available)}.")
     return available
+
+
+def _gdal():
+    """pyogrio, loaded on the first GIS file: GDAL adds about 50 MB to a process, which a web worker that
+    never reads one should not carry (the photo decoder's memory budget, tests/integration/test_photo_memory)."""
+    import pyogrio
+    import pyogrio.raw
+
+    return pyogrio
+
+
+def _gdal_errors() -> tuple[type[Exception], ...]:
+    """GDAL's refusals of a file (evaluated only when an exception is being matched)."""
+    from pyogrio.errors import DataLayerError, DataSourceError
+
+    return (DataSourceError, DataLayerError)
 
 
 def _gdal_message(exc: Exception, path: Path) -> str:
@@ -188,7 +202,7 @@ def _quiet(function: Callable, *args, **kwargs):
 def open_vector(path: Path, fmt: str, layer: str | None) -> Source:
     """Open a GIS file with GDAL; every layer chosen is read in chunks."""
     names = _layers(path, fmt, layer)
-    infos = {name: _quiet(pyogrio.read_info, path, layer=name) for name in names}
+    infos = {name: _quiet(_gdal().read_info, path, layer=name) for name in names}
     names = [n for n in names if infos[n]["features"] != 0]
     if not names:
         raise bad_file("The file holds no features.")
@@ -242,7 +256,7 @@ def _vector_records(path: Path, layers: list[str], counter: list[int]) -> Iterat
 def _read_chunk(path: Path, layer: str, offset: int):
     try:
         meta, fids, geometries, data = _quiet(
-            pyogrio.raw.read,
+            _gdal().raw.read,
             path,
             layer=layer,
             skip_features=offset,
@@ -250,7 +264,7 @@ def _read_chunk(path: Path, layer: str, offset: int):
             return_fids=True,
             datetime_as_string=True,
         )
-    except (DataSourceError, DataLayerError) as exc:
+    except _gdal_errors() as exc:
         raise bad_file(f"GDAL cannot read layer {layer!r}: {_gdal_message(exc, path)}") from None
     if geometries is None:
         geometries = [None] * len(fids)

@@ -30,12 +30,13 @@ import sys
 from fieldapp import create_app
 from fieldapp.config import Settings
 create_app(Settings(database_url="postgresql+psycopg:///unused", development=True))
-print(" ".join(sorted(m for m in ("openpyxl", "pyxform", "scipy", "pymannkendall") if m in sys.modules)))
+print(" ".join(sorted(m for m in ("openpyxl", "pyxform", "scipy", "pymannkendall", "pyogrio") if m in sys.modules)))
 """
 
 
 def test_a_web_worker_loads_no_heavy_library_it_rarely_needs():
-    """The photo decoder's memory budget has no room for them: XLSForm's libraries load on a form import only."""
+    """The photo decoder's memory budget has no room for them: XLSForm's libraries load on a form import
+    only, GDAL (pyogrio) on a GIS file."""
     done = subprocess.run([sys.executable, "-c", HEAVY], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == ""
