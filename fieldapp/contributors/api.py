@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, Response, jsonify, url_for
 
-from fieldapp.access import may_withdraw, speaks_for, viewer_of
+from fieldapp.access import may_add_person, may_withdraw, speaks_for, viewer_of
 from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.contributors import groups
 from fieldapp.contributors.schemas import (
@@ -18,6 +18,10 @@ from fieldapp.contributors.schemas import (
     GroupReadSchema,
     MembershipInputSchema,
     MyGroupListSchema,
+    PeopleToCreditArgsSchema,
+    PeopleToCreditListSchema,
+    PersonToCreditInputSchema,
+    PersonToCreditSchema,
     PseudonymReadSchema,
     PseudonymSchema,
     WithdrawalReadSchema,
@@ -25,7 +29,7 @@ from fieldapp.contributors.schemas import (
 )
 from fieldapp.contributors.service import create_pseudonym, set_membership_shown
 from fieldapp.db import get_session
-from fieldapp.errors import NotFound
+from fieldapp.errors import Forbidden, NotFound
 from fieldapp.http import load, read_json
 from fieldapp.i18n import _
 from fieldapp.observations.withdrawal import withdraw_records, withdrawal_summary
@@ -231,3 +235,43 @@ def set_my_group_listing(group_id: int):
         raise NotFound(_("You are not a member of group %(id)s.", id=group_id))
     session.commit()
     return jsonify({"shown": values["shown"]})
+
+
+@bp.get("/contributors/to-credit")
+@operation(
+    "findPeopleToCredit",
+    "contributors",
+    "Find people and groups to credit by name (facilitators: stewards and park staff)",
+    description="Never a pseudonym. At most 50.",
+    security=WRITE,
+    args=PeopleToCreditArgsSchema,
+    answers={200: answer("The people and groups found.", PeopleToCreditListSchema)},
+    errors=(400, 401, 403),
+)
+def find_people_to_credit(args: dict):
+    require_user()
+    session = get_session()
+    if not may_add_person(session, current_viewer()):
+        raise Forbidden(_("Stewards and park staff add people to credit."))
+    return jsonify({"people": groups.find_people(session, args["q"])})
+
+
+@bp.post("/contributors/people")
+@operation(
+    "addPersonToCredit",
+    "contributors",
+    "Add a person without an account, with a note of their consent (facilitators: stewards and park staff)",
+    security=WRITE,
+    body={JSON: PersonToCreditInputSchema},
+    answers={201: answer("Added.", PersonToCreditSchema, location="The person's public page.")},
+    errors=(400, 401, 403, 413, 422),
+)
+def add_person_to_credit():
+    require_user()
+    values = load(PersonToCreditInputSchema(), read_json())
+    session = get_session()
+    person = groups.add_person(session, current_viewer(), values["display_name"], values["consent_note"])
+    session.commit()
+    body = {"id": person.id, "display_name": person.display_name, "kind": person.kind}
+    location = url_for("contributors.contributor_page", contributor_id=person.id, _external=True)
+    return jsonify(body), 201, {"Location": location}

@@ -131,3 +131,29 @@ class MembershipInputSchema(Schema):
         unknown = RAISE
 
     shown = fields.Boolean(required=True, metadata=describe("Whether the group's page lists you as a member."))
+
+
+class PersonToCreditInputSchema(Schema):
+    """A person without an account, added by a facilitator with a note of their consent."""
+
+    class Meta:
+        unknown = RAISE
+
+    display_name = fields.String(required=True, metadata=describe("The name they asked to be credited under."))
+    consent_note = fields.String(required=True, metadata=describe("How and when they agreed to be credited."))
+
+
+class PersonToCreditSchema(Schema):
+    id = fields.Integer(required=True, metadata=describe("The contributor id to credit records to."))
+    display_name = fields.String(required=True, metadata=describe("As credited."))
+    kind = fields.String(required=True, metadata=describe("person or group."))
+
+
+class PeopleToCreditArgsSchema(Schema):
+    q = fields.String(
+        required=True, validate=validate.Length(min=1, max=200), metadata=describe("Part of a name to find.")
+    )
+
+
+class PeopleToCreditListSchema(Schema):
+    people = fields.List(fields.Nested(PersonToCreditSchema), required=True)

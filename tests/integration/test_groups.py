@@ -158,3 +158,25 @@ def test_the_groups_api_needs_a_token_and_names_bad_fields(client, make):
         assert answer.status_code == 422 and name in answer.text, (body, answer.text)
     assert client.get(f"/api/v1/groups/{2**31}", headers=founder.headers).status_code in (400, 404)
     assert client.get("/api/v1/groups/999999", headers=founder.headers).status_code == 404
+
+
+def test_a_facilitator_adds_and_finds_people_to_credit_by_api_and_a_member_may_not(client, make, db):
+    steward, member = make.account(role="steward"), make.account()
+    make.dataset(steward)  # a facilitator stewards a dataset
+    body = {"display_name": "Old Jack Renouf", "consent_note": "Agreed aloud, 3 May, at Gorey"}
+    refused = client.post("/api/v1/contributors/people", json=body, headers=member.headers)
+    assert refused.status_code == 403
+    assert client.get("/api/v1/contributors/to-credit?q=Renouf", headers=member.headers).status_code == 403
+    missing = client.post("/api/v1/contributors/people", json=body | {"consent_note": " "}, headers=steward.headers)
+    assert missing.status_code == 422 and "consent_note" in missing.text
+    added = client.post("/api/v1/contributors/people", json=body, headers=steward.headers)
+    assert added.status_code == 201, added.text
+    person = db.get(Contributor, added.json["id"])
+    assert (person.kind, person.added_by, person.consent_note) == ("person", steward.user.id, body["consent_note"])
+    found = client.get("/api/v1/contributors/to-credit?q=Renouf", headers=steward.headers)
+    assert found.status_code == 200 and found.json["people"] == [
+        {"id": person.id, "display_name": "Old Jack Renouf", "kind": "person"}
+    ]
+    empty = client.get("/api/v1/contributors/to-credit?q=", headers=steward.headers)
+    assert empty.status_code == 400 and "q" in empty.text
+    assert client.get("/api/v1/contributors/to-credit?q=Renouf").status_code == 401

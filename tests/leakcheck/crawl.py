@@ -109,6 +109,7 @@ def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
         "/api/v1/observations": [*filters, {"review": "open_questions"}, {"limit": "1"}],
         "/api/v1/me/notifications": [{"unread": "true"}],
         "/api/v1/me/records": [{"limit": "1"}],
+        "/api/v1/contributors/to-credit": [{"q": "a"}, {"q": "canary"}],
         "/tiles/observations/<int:z>/<int:x>/<int:y>.pbf": [
             *({"shape": s} for s in ("point", "line", "area")),
             {"subject": "puffin"},

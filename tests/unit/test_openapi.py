@@ -319,6 +319,14 @@ DOCUMENTED_OPERATIONS = {
         "application/json",
     ),
     ("GET /me/records", "listMyRecords", "query:cursor query:limit", "200 400 401", ""),
+    ("GET /contributors/to-credit", "findPeopleToCredit", "query:q!", "200 400 401 403", ""),
+    (
+        "POST /contributors/people",
+        "addPersonToCredit",
+        "header:X-CSRFToken",
+        "201 400 401 403 413 422",
+        "application/json",
+    ),
     # Staff's people by API (issue 13).
     ("GET /people", "listPeople", "query:q", "200 400 401 403", ""),
     (
