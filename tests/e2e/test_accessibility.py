@@ -109,8 +109,14 @@ def test_a_record_its_dataset_and_the_account_pages_have_no_axe_violations(
             "/account/tokens",
             "/record/usual-dataset",
             "/participation",
+            "/account/records",
+            "/account/inbox",
+            "/account/consents",
+            "/groups",
+            f"/datasets/{slug}/access",
         ):
-            page.goto(path)
+            response = page.goto(path)
+            assert response is not None and response.status == 200, (path, response and response.status)
             page.wait_for_load_state("networkidle")
             found = violations(page)
             assert found == [], path + " " + json.dumps(found, indent=1)
