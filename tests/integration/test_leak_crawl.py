@@ -118,7 +118,9 @@ def test_a_planted_leak_on_a_new_route_is_caught(settings, migrated, canary, det
         )
         assert report.rules == {"/planted/<observation_id>"}
         assert report.requests["anonymous"] == len(canary.records)
-        assert len(report.findings) == len(canary.records)
+        # Every planted answer is caught (one may be caught twice: a random record id's digits can make a
+        # second pair near the canary with the planted numbers, and that is a finding too).
+        assert len({f.where for f in report.findings}) == len(canary.records)
         assert all("EPSG:3109" in f.what and f.where.startswith("GET /planted/") for f in report.findings)
     finally:
         app.extensions["fieldapp.db"].engine.dispose()
