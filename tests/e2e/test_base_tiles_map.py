@@ -26,6 +26,9 @@ def tiled_server(e2e_settings, live_server):
     """A second server on the browser tests' database, with a tile server configured."""
     app = create_app(dataclasses.replace(e2e_settings, base_tiles_url=TILES, base_tiles_attribution="Example tiles"))
     server = make_server("127.0.0.1", 0, read_static_files_whole(app), threaded=True)
+    # server_close() then waits for request threads: an engine disposed while a request still held a
+    # connection kept it open in the old pool, and its ResourceWarning failed a later test when collected.
+    server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
