@@ -11,7 +11,11 @@ export function initPlaces() {
   var input = $("#place-search"), url = document.getElementById("map").getAttribute("data-place-labels");
   if (!input || !url) return;
   fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); })
-    .then(function (collection) { state.places = collection.features || []; }).catch(function () {});
+    .then(function (collection) {
+      state.places = collection.features || [];
+      // Typed before the places arrived (a slow signal): answer what is already in the box.
+      if (input.value) showPlaces();
+    }).catch(function () {});
   input.addEventListener("input", function () {
     // Typing again forgets the place chosen: the record names only a place picked from the list.
     state.place = null;
