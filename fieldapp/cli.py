@@ -1,4 +1,4 @@
-"""The `fieldapp` command group: run, db upgrade, demo, users create."""
+"""The `fieldapp` command group: run, db, demo, users, jobs, tiles; capabilities add theirs (datasets, forms)."""
 
 from __future__ import annotations
 
@@ -29,10 +29,11 @@ def register_commands(app) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(users_group)
     app.cli.add_command(notifications_group)
-    app.cli.add_command(datasets_group)
+    from fieldapp.datasets.cli import datasets_group
     from fieldapp.forms.cli import forms_group
     from fieldapp.transfer.cli import export_command, import_command, places_group
 
+    app.cli.add_command(datasets_group)
     app.cli.add_command(forms_group)
     app.cli.add_command(places_group)
 
@@ -233,8 +234,8 @@ def users_password(email: str, password: str) -> None:
 
 def _people(action):
     """Run a staff action on accounts as the server's operator; errors become a clean message."""
+    from fieldapp.access import CLI_OPERATOR
     from fieldapp.errors import FieldAppError
-    from fieldapp.people.service import CLI_OPERATOR
 
     try:
         with get_db().session() as session:
@@ -392,49 +393,3 @@ def users_creator(email: str, allowed: str) -> None:
 
     _people(lambda s, actor: set_creator(s, actor, find_account(s, actor, email), allowed == "on"))
     click.echo(f"{email} {'may' if allowed == 'on' else 'may no longer'} create datasets.")
-
-
-@click.group("datasets")
-def datasets_group() -> None:
-    """Manage datasets."""
-
-
-@datasets_group.command("create")
-@click.argument("slug")
-@click.option("--title", required=True)
-@click.option(
-    "--kind", "knowledge_kind", required=True, type=click.Choice(["local", "volunteer", "scientific", "historical"])
-)
-@click.option(
-    "--steward", "email", required=True, help="The account that creates and stewards it (it needs the right)."
-)
-@click.option("--licence", default="CC-BY-4.0", show_default=True)
-@click.option("--description", default="")
-@click.option("--method", default="", help="Method or protocol.")
-@click.option("--citation", default="")
-@click.option("--visibility", "default_visibility", default="public", show_default=True)
-@click.option("--cell-m", "generalise_m", type=int, help="Generalisation cell in metres (default: the park's).")
-@click.option("--recording", default="open", show_default=True, type=click.Choice(["open", "groups", "invited"]))
-def datasets_create(slug: str, email: str, **values) -> None:
-    """Create a dataset stewarded by an account, as the page and POST /api/v1/datasets do (same checks)."""
-    from sqlalchemy import select
-
-    from fieldapp.accounts.models import User
-    from fieldapp.accounts.service import normalise_email
-    from fieldapp.datasets.schemas import DatasetSchema
-    from fieldapp.datasets.service import create_dataset
-    from fieldapp.errors import FieldAppError
-    from fieldapp.http import load
-
-    settings = current_app.extensions["fieldapp.settings"]
-    try:
-        with get_db().session() as session:
-            user = session.scalar(select(User).where(User.email == normalise_email(email)))
-            if user is None:
-                raise click.ClickException(f"No account for {email}.")
-            data = {"slug": slug, **{k: v for k, v in values.items() if v is not None}}
-            dataset = create_dataset(session, user, load(DatasetSchema(), data), settings.generalise_floor_m)
-            click.echo(f"Created {dataset.slug}, stewarded by {email}.")
-    except FieldAppError as exc:
-        details = "; ".join(f"{d['path']}: {d['message']}" for d in exc.details)
-        raise click.ClickException(f"{exc.message} {details}".strip()) from None

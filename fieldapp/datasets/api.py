@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, url_for
 
-from fieldapp.accounts.auth import require_user
+from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.config import current_settings
 from fieldapp.datasets import queries, service
 from fieldapp.datasets.grants import decide, request_access, requests_json
@@ -97,10 +97,10 @@ def get_dataset(slug: str):
     errors=(400, 401, 403, 404, 413, 422),
 )
 def update_dataset(slug: str):
-    user = require_user()
+    require_user()
     values = load(DatasetEditSchema(partial=True), read_json())
     session = get_session()
-    service.update_dataset(session, user, slug, values, current_settings().generalise_floor_m)
+    service.update_dataset(session, current_viewer(), slug, values, current_settings().generalise_floor_m)
     session.commit()
     return json_text_response(queries.get_dataset_json(session, slug) or "null")
 

@@ -7,7 +7,14 @@ from typing import Any
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from fieldapp.access import may_create_dataset, may_edit_dataset, may_set_agreement, may_steward_as, viewer_of
+from fieldapp.access import (
+    Viewer,
+    may_create_dataset,
+    may_edit_dataset,
+    may_set_agreement,
+    may_steward_as,
+    viewer_of,
+)
 from fieldapp.accounts.models import User
 from fieldapp.contributors.models import Contributor
 from fieldapp.datasets.models import Dataset, DatasetAgreement, DatasetRecorder, DatasetSteward
@@ -29,7 +36,7 @@ def create_dataset(session: Session, user: User, values: dict[str, Any], floor_m
         )
     check_cell(values.get("generalise_m"), floor_m)
     steward_id = values.pop("steward_id", None) or user.contributor_id
-    _check_steward(session, user, steward_id)
+    _check_steward(session, viewer_of(user), steward_id)
     people = {name: values.pop(name) for name in PEOPLE if name in values}
     _check_recording_groups(session, values.get("recording", "open"), values.get("recording_groups") or [])
     dataset = Dataset(**values, steward_id=steward_id)
@@ -45,19 +52,20 @@ PEOPLE = ("stewards", "recorders")
 _PLACE_RULES = ("generalise_m", "force_generalised")
 
 
-def update_dataset(session: Session, user: User, slug: str, values: dict[str, Any], floor_m: int) -> Dataset:
-    """Change a dataset's description, licence, stewards or who may record (its stewards and park staff).
+def update_dataset(session: Session, actor: Viewer, slug: str, values: dict[str, Any], floor_m: int) -> Dataset:
+    """Change a dataset's description, licence, stewards or who may record (its stewards and park staff;
+    the page, PATCH /api/v1/datasets/{slug} and `fieldapp datasets edit` alike).
 
     A new generalisation cell (or forcing it) recomputes the public geometry of its shared records."""
     dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
     if dataset is None:
         raise NotFound(f"No dataset {slug!r}.")
-    if not may_edit_dataset(session, viewer_of(user), dataset.id):
+    if not may_edit_dataset(session, actor, dataset.id):
         raise Forbidden(_("Only the dataset's stewards and park staff edit it."))
     if "generalise_m" in values:
         check_cell(values["generalise_m"], floor_m)
     if values.get("steward_id") not in (None, dataset.steward_id):
-        _check_steward(session, user, values["steward_id"])
+        _check_steward(session, actor, values["steward_id"])
     people = {name: values.pop(name) for name in PEOPLE if name in values}
     if values.get("recording", dataset.recording) != "groups" and "recording" in values:
         values.setdefault("recording_groups", [])
@@ -138,10 +146,10 @@ def dataset_people(session: Session, dataset_id: int) -> dict[str, list[int]]:
     return {"stewards": sorted(stewards), "recorders": sorted(recorders)}
 
 
-def _check_steward(session: Session, user: User, steward_id: int) -> None:
+def _check_steward(session: Session, actor: Viewer, steward_id: int) -> None:
     if session.get(Contributor, steward_id) is None:
         raise Invalid(f"No contributor {steward_id}.", [{"path": "steward_id", "message": "unknown contributor"}])
-    if not may_steward_as(session, viewer_of(user), steward_id):
+    if not may_steward_as(session, actor, steward_id):
         raise Forbidden("You may steward a dataset yourself or through a group you belong to.")
 
 

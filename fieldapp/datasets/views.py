@@ -106,7 +106,7 @@ def new_dataset():
 @bp.route("/datasets/<slug>/edit", methods=["GET", "POST"])
 def edit_dataset(slug: str):
     """Edit a dataset: its stewards and park staff."""
-    user = require_user()
+    require_user()
     session = get_session()
     dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
     if dataset is None:
@@ -117,7 +117,7 @@ def edit_dataset(slug: str):
         return _form_page(_current(dataset), slug)
     try:
         values = load(DatasetEditSchema(), _submitted(True))
-        service.update_dataset(session, user, slug, values, current_settings().generalise_floor_m)
+        service.update_dataset(session, current_viewer(), slug, values, current_settings().generalise_floor_m)
     except FieldAppError as exc:
         session.rollback()
         return _form_page(_echo(), slug, _("Nothing was changed: %(reasons)s", reasons=_reasons(exc)), exc.status)

@@ -1,7 +1,7 @@
 """Staff's work on accounts: list them, change a role, deactivate, reset a password, invite someone.
 
 Every function takes the actor as an access.Viewer and asks access.py whether it may; the command
-line acts as CLI_OPERATOR (whoever runs it on the server holds the database already).
+line acts as access.CLI_OPERATOR (whoever runs it on the server holds the database already).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from fieldapp.errors import Forbidden, Invalid, NotFound
 from fieldapp.i18n import _
 from fieldapp.vocab import ROLES
 
-CLI_OPERATOR = Viewer(role="admin")
 # Accounts listed per page of /admin/people (a search narrows them).
 LISTED = 200
 

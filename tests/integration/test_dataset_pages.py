@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 
 from fieldapp import access
 from fieldapp.access import ANONYMOUS, viewer_of
+from fieldapp.datasets import service
 from fieldapp.datasets.models import Dataset, DatasetRecorder, DatasetSteward
 from tests.factories import feature
 from tests.integration.test_accounts import PASSWORD, SCRIPT, csrf_token, login
@@ -281,3 +282,71 @@ def test_cli_datasets_create_and_users_creator(app, make, db):
         "10",
     )
     assert bad.exit_code != 0 and "generalise_m" in bad.output
+
+
+def test_cli_datasets_edit_uses_the_pages_checks(app, make, db, dataset, steward):
+    from tests.integration.test_accounts import cli
+
+    co_steward, recorder = make.account(), make.account()
+    group = make.group("Seagrass Team", [co_steward])
+    edited = cli(
+        app,
+        *("datasets", "edit", dataset.slug, "--title", "Zostera beds", "--description", "Beds of eelgrass"),
+        *("--kind", "scientific", "--method", "Quadrats", "--licence", "CC-BY-SA-4.0", "--citation", "Park 2026"),
+        *("--visibility", "generalised", "--cell-m", "2000", "--force-generalised", "--recording", "invited"),
+        *("--add-steward", co_steward.user.email, "--add-steward", str(group.id)),
+        *("--add-recorder", recorder.user.email),
+    )
+    assert edited.exit_code == 0, edited.output
+    db.expire_all()
+    stored = db.get(Dataset, dataset.id)
+    assert (stored.title, stored.description, stored.knowledge_kind, stored.method) == (
+        "Zostera beds",
+        "Beds of eelgrass",
+        "scientific",
+        "Quadrats",
+    )
+    assert (stored.licence, stored.citation, stored.default_visibility) == ("CC-BY-SA-4.0", "Park 2026", "generalised")
+    assert (stored.generalise_m, stored.force_generalised, stored.recording) == (2000, True, "invited")
+    people = service.dataset_people(db, dataset.id)
+    assert people == {
+        "stewards": sorted([co_steward.user.contributor_id, group.id]),
+        "recorders": [recorder.user.contributor_id],
+    }
+    removed = cli(app, "datasets", "edit", dataset.slug, "--remove-steward", str(group.id), "--park-cell")
+    assert removed.exit_code == 0, removed.output
+    db.expire_all()
+    assert service.dataset_people(db, dataset.id)["stewards"] == [co_steward.user.contributor_id]
+    assert db.get(Dataset, dataset.id).generalise_m is None
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("--cell-m", "10"), "generalise_m"),
+        (("--title", ""), "title"),
+        (("--recording", "groups"), "recording_groups"),
+        (("--recording-group", "999999"), "recording_groups"),
+        (("--licence", "mine"), "--licence"),
+        (("--add-steward", "nobody@example.org"), "No account for nobody@example.org"),
+        ((), "Nothing to change"),
+    ],
+)
+def test_cli_datasets_edit_refuses_bad_values_naming_them(app, make, db, dataset, args, named):
+    from tests.integration.test_accounts import cli
+
+    refused = cli(app, "datasets", "edit", dataset.slug, *args)
+    assert refused.exit_code != 0 and named in refused.output, refused.output
+    db.expire_all()
+    assert db.get(Dataset, dataset.id).title == dataset.title
+
+
+def test_cli_datasets_edit_as_an_account_needs_its_rights(app, make, db, dataset, steward):
+    from tests.integration.test_accounts import cli
+
+    outsider = make.account(role="steward")
+    refused = cli(app, "datasets", "edit", dataset.slug, "--title", "Taken", "--as", outsider.user.email)
+    assert refused.exit_code != 0 and "Only the dataset's stewards and park staff edit it" in refused.output
+    ok = cli(app, "datasets", "edit", dataset.slug, "--title", "Ours", "--as", steward.user.email)
+    assert ok.exit_code == 0, ok.output
+    assert cli(app, "datasets", "edit", "no-such-set", "--title", "X").exit_code != 0
