@@ -323,38 +323,24 @@ def users_tokens(email: str) -> None:
 def users_invite(email: str, role: str, name: str, slugs: tuple[str, ...]) -> None:
     """Invite someone: an account without a password, and a one-time link to choose it (emailed when
     FIELDAPP_SMTP_URL is set, printed always)."""
-    from sqlalchemy import select
-
-    from fieldapp.datasets.models import Dataset
-    from fieldapp.people.service import invite
-
-    hours = current_app.extensions["fieldapp.settings"].link_hours
-
-    def action(session, actor):
-        ids = dict(session.execute(select(Dataset.slug, Dataset.id).where(Dataset.slug.in_(slugs))).all())
-        if missing := [s for s in slugs if s not in ids]:
-            raise click.ClickException(f"No dataset {missing[0]!r}.")
-        return invite(session, actor, email, name, role, list(ids.values()), hours)[1]
-
-    link = _link(_people(action))
-    _mail_invite(email, link, hours)
-    click.echo(f"Invited {email} as {role}. One-time link (works once, for {hours} hours): {link}")
-
-
-def _mail_invite(email: str, link: str, hours: int) -> None:
-    from fieldapp.mail import MailError, mail_configured, send_mail
+    from fieldapp.mail import deliver
+    from fieldapp.people.service import dataset_ids, invitation_mail, invite
 
     settings = current_app.extensions["fieldapp.settings"]
-    if not mail_configured(settings):
-        return
-    body = (
-        f"Hello,\n\nYou are invited to fieldapp. Choose your password here (works once, for {hours} hours):\n{link}\n"
-    )
-    try:
-        send_mail(settings, email, "You are invited to fieldapp", body)
+    hours = settings.link_hours
+
+    def action(session, actor):
+        ids = dataset_ids(session, list(slugs))
+        secret = invite(session, actor, email, name, role, ids, hours)[1]
+        return invitation_mail(session, "Park staff", role, ids, hours, _link(secret)), _link(secret)
+
+    letter, link = _people(action)
+    delivery = deliver(settings, email, *letter)
+    if delivery == "sent":
         click.echo(f"Emailed the link to {email}.")
-    except MailError as exc:
-        click.echo(f"The email could not be sent ({exc}); pass the link on yourself.", err=True)
+    elif delivery == "failed":
+        click.echo("The email could not be sent; pass the link on yourself.", err=True)
+    click.echo(f"Invited {email} as {role}. One-time link (works once, for {hours} hours): {link}")
 
 
 @click.group("notifications")

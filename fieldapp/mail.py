@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from email.message import EmailMessage
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from fieldapp.config import Settings
 
+log = logging.getLogger(__name__)
 # Seconds to wait for the mail server before giving up (the page then shows the link instead).
 SMTP_WAIT_S = 20
 
@@ -41,3 +44,19 @@ def send_mail(settings: Settings, to: str, subject: str, body: str) -> None:
             server.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         raise MailError(f"The mail server did not take the message: {exc}") from exc
+
+
+Delivery = Literal["sent", "off", "failed"]
+
+
+def deliver(settings: Settings, to: str, subject: str, body: str) -> Delivery:
+    """Send a message that carries a link when SMTP is set up: "sent", "off" (no server set) or "failed"
+    (logged); in the last two cases the caller shows the link to pass on instead."""
+    if not mail_configured(settings):
+        return "off"
+    try:
+        send_mail(settings, to, subject, body)
+    except MailError as exc:
+        log.warning("mail to an account failed: %s", exc)
+        return "failed"
+    return "sent"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from fieldapp.rules import describe
+from fieldapp.rules import CONTRIBUTOR_NAME_MAX, describe
 from fieldapp.vocab import ROLES
 
 
@@ -45,3 +45,48 @@ class PersonPatchSchema(Schema):
     role = fields.String(validate=validate.OneOf(ROLES), metadata=describe("A new role."))
     active = fields.Boolean(metadata=describe("False deactivates (sessions end, tokens stop); true reactivates."))
     may_create_datasets = fields.Boolean(metadata=describe("Give or take a member's right to create datasets."))
+
+
+class InvitationSchema(Schema):
+    """POST /invitations: whom to invite, as what, to steward which datasets."""
+
+    class Meta:
+        unknown = RAISE
+
+    email = fields.String(
+        required=True, validate=validate.Length(min=3, max=254), metadata=describe("The invitee's email address.")
+    )
+    name = fields.String(
+        load_default="",
+        validate=validate.Length(max=CONTRIBUTOR_NAME_MAX),
+        metadata=describe("How they are credited (they can change it; default: the email's local part)."),
+    )
+    role = fields.String(
+        load_default="member",
+        validate=validate.OneOf(ROLES),
+        metadata=describe("Their role (only admins invite admins)."),
+    )
+    datasets = fields.List(
+        fields.String(validate=validate.Length(min=1, max=80)),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata=describe("Slugs of the datasets they will steward."),
+    )
+
+
+class LinkSchema(Schema):
+    """A one-time link to set a password: emailed when the server sends mail, else given here to pass on."""
+
+    emailed = fields.Boolean(required=True, metadata=describe("Whether the link went to the account's email."))
+    link = fields.String(
+        required=True, allow_none=True, metadata=describe("The one-time link, when it was not emailed (shown once).")
+    )
+    hours = fields.Integer(required=True, metadata=describe("How long the link works (it works once)."))
+
+
+class InvitationReadSchema(LinkSchema):
+    person = fields.Nested(PersonSchema, required=True, metadata=describe("The account made for the invitee."))
+
+
+class PasswordResetSchema(LinkSchema):
+    person = fields.Nested(PersonSchema, required=True, metadata=describe("The account."))

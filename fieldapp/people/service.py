@@ -20,6 +20,21 @@ from fieldapp.errors import Forbidden, Invalid, NotFound
 from fieldapp.i18n import _
 from fieldapp.vocab import ROLES
 
+INVITE_MAIL = """Hello,
+
+{actor} has invited you to fieldapp, the park's shared record of what people know about the coast,
+as {role}{datasets}.
+
+Choose your password here (the link works once, for {hours} hours):
+{link}
+"""
+RESET_MAIL = """Hello,
+
+Park staff have made you a link to choose a new password for fieldapp (it works once, for {hours} hours):
+{link}
+
+If you did not ask for it, you can ignore this message: your password stays as it is.
+"""
 # Accounts listed per page of /admin/people (a search narrows them).
 LISTED = 200
 
@@ -123,3 +138,24 @@ def invite(
     session.add_all(DatasetSteward(dataset_id=d, contributor_id=user.contributor_id) for d in sorted(known))
     session.flush()
     return user, issue_link(session, user, "invite", hours, actor.user_id)
+
+
+def dataset_ids(session: Session, slugs: list[str]) -> list[int]:
+    """The ids of the datasets named by slug (an invitation's datasets to steward, from the API and CLI)."""
+    found = {r.slug: r.id for r in session.execute(select(Dataset.slug, Dataset.id).where(Dataset.slug.in_(slugs)))}
+    if missing := [s for s in slugs if s not in found]:
+        raise Invalid(_("Unknown dataset."), [{"path": "datasets", "message": _("no dataset %(id)s", id=missing[0])}])
+    return [found[s] for s in slugs]
+
+
+def invitation_mail(session: Session, actor_name: str, role: str, ids: list[int], hours: int, link: str):
+    """The invitation's subject and text (the page, the API and the CLI send the same)."""
+    titles = session.scalars(select(Dataset.title).where(Dataset.id.in_(ids)).order_by(Dataset.title)).all()
+    stewarding = f", to steward {', '.join(titles)}" if titles else ""
+    body = INVITE_MAIL.format(actor=actor_name, role=role, datasets=stewarding, hours=hours, link=link)
+    return "You are invited to fieldapp", body
+
+
+def reset_mail(hours: int, link: str) -> tuple[str, str]:
+    """The password reset's subject and text."""
+    return "Choose a new fieldapp password", RESET_MAIL.format(hours=hours, link=link)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -15,29 +14,12 @@ from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import FieldAppError, Forbidden, Invalid
 from fieldapp.i18n import _
-from fieldapp.mail import MailError, mail_configured, send_mail
+from fieldapp.mail import deliver
 from fieldapp.people import service
 from fieldapp.ui import word
 from fieldapp.vocab import ROLES
 
 bp = Blueprint("people", __name__)
-log = logging.getLogger(__name__)
-
-INVITE_MAIL = """Hello,
-
-{actor} has invited you to fieldapp, the park's shared record of what people know about the coast,
-as {role}{datasets}.
-
-Choose your password here (the link works once, for {hours} hours):
-{link}
-"""
-RESET_MAIL = """Hello,
-
-Park staff have made you a link to choose a new password for fieldapp (it works once, for {hours} hours):
-{link}
-
-If you did not ask for it, you can ignore this message: your password stays as it is.
-"""
 
 
 def _staff():
@@ -50,16 +32,10 @@ def _staff():
 
 def _deliver(email: str, subject: str, body: str, link: str) -> str | None:
     """Email the link when SMTP is set up; return the link to show when it was not sent."""
-    settings = current_settings()
-    if not mail_configured(settings):
-        return link
-    try:
-        send_mail(settings, email, subject, body)
-    except MailError as exc:
-        log.warning("mail to an account failed: %s", exc)
+    delivery = deliver(current_settings(), email, subject, body)
+    if delivery == "failed":
         flash(_("The email could not be sent; pass on the link below instead."))
-        return link
-    return None
+    return None if delivery == "sent" else link
 
 
 @bp.get("/admin/people")
@@ -132,7 +108,7 @@ def reset_password(user_id: int):
     hours = current_settings().link_hours
     user, secret = _act(user_id, lambda s, v, u: service.reset_link(s, v, u, hours))
     link = url_for("accounts.set_password", token=secret, _external=True)
-    shown = _deliver(user.email, "Choose a new fieldapp password", RESET_MAIL.format(hours=hours, link=link), link)
+    shown = _deliver(user.email, *service.reset_mail(hours, link), link)
     return render_template("people/link.html", user=user, link=shown, purpose="reset", hours=hours)
 
 
@@ -157,16 +133,13 @@ def invite():
     except FieldAppError as exc:
         session.rollback()
         reasons = "; ".join(f"{d['path']}: {d['message']}" for d in exc.details) or exc.message
-        return _invite_page(
-            values | {"datasets": form.getlist("datasets")}, f"Nobody was invited: {reasons}", exc.status
-        )
-    titles = [r.title for r in session.execute(text("SELECT title FROM dataset WHERE id = ANY(:i)"), {"i": datasets})]
+        refused = _("Nobody was invited: %(reasons)s", reasons=reasons)
+        return _invite_page(values | {"datasets": form.getlist("datasets")}, refused, exc.status)
     session.commit()
     link = url_for("accounts.set_password", token=secret, _external=True)
-    stewarding = f", to steward {', '.join(titles)}" if titles else ""
     actor = require_user().contributor.display_name
-    body = INVITE_MAIL.format(actor=actor, role=values["role"], datasets=stewarding, hours=hours, link=link)
-    shown = _deliver(user.email, "You are invited to fieldapp", body, link)
+    letter = service.invitation_mail(session, actor, values["role"], datasets, hours, link)
+    shown = _deliver(user.email, *letter, link)
     return render_template("people/link.html", user=user, link=shown, purpose="invite", hours=hours)
 
 

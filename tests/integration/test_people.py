@@ -8,6 +8,7 @@ import email.policy
 import hashlib
 import re
 import socket
+from datetime import datetime
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -317,3 +318,121 @@ def test_staff_list_and_change_role_and_state_by_api_within_the_rules(client, ma
         bad = client.patch(f"/api/v1/people/{target.user.id}", json=body, headers=staff.headers)
         assert bad.status_code == 422 and name in bad.text, (body, bad.text)
     assert client.patch("/api/v1/people/999999", json={"active": True}, headers=staff.headers).status_code == 404
+
+
+HUGE_IDS = ("0", "2147483648", "99999999999999999999999", "-1")
+
+
+@pytest.mark.parametrize("role", ["member", "steward"])
+def test_non_staff_are_refused_one_account_invitations_and_resets_by_api(client, make, db, role):
+    caller, target = make.account(role=role), make.account(password=PASSWORD)
+    assert client.get(f"/api/v1/people/{target.user.id}", headers=caller.headers).status_code == 403
+    invited = client.post(
+        "/api/v1/invitations", json={"email": unique_email(), "role": "member"}, headers=caller.headers
+    )
+    assert invited.status_code == 403
+    reset = client.post(f"/api/v1/people/{target.user.id}/password-reset", headers=caller.headers)
+    assert reset.status_code == 403
+    assert db.scalar(select(OneTimeLink.id).where(OneTimeLink.user_id == target.user.id)) is None
+    # Anonymous visitors are asked to sign in.
+    assert client.get(f"/api/v1/people/{target.user.id}").status_code == 401
+    assert client.post("/api/v1/invitations", json={"email": unique_email()}).status_code == 401
+    assert client.post(f"/api/v1/people/{target.user.id}/password-reset").status_code == 401
+
+
+def test_staff_read_one_account_as_the_list_shows_it(client, make):
+    staff, target = make.account(role="staff"), make.account(name="Single Sam")
+    one = client.get(f"/api/v1/people/{target.user.id}", headers=staff.headers)
+    assert one.status_code == 200, one.text
+    listed = client.get("/api/v1/people", query_string={"q": "Single Sam"}, headers=staff.headers).json["people"]
+    assert listed == [one.json]
+    # Times in ISO 8601, as documented (the list once answered HTTP dates).
+    assert datetime.fromisoformat(one.json["created_at"]).tzinfo is not None
+    assert one.json["email"] == target.user.email and one.json["has_password"] is False
+    for bad in HUGE_IDS:
+        assert client.get(f"/api/v1/people/{bad}", headers=staff.headers).status_code in (400, 404), bad
+    assert client.get(f"/api/v1/people/{target.user.id}?x=1", headers=staff.headers).status_code == 400
+
+
+def test_staff_invite_by_api_and_the_invitee_sets_a_password(app, client, make, db, dataset):
+    staff = make.account(role="staff")
+    address = unique_email("api-scientist")
+    body = {"email": address, "name": "Dr Api", "role": "member", "datasets": [dataset.slug]}
+    answer = client.post("/api/v1/invitations", json=body, headers=staff.headers)
+    assert answer.status_code == 201, answer.text
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert answer.json["emailed"] is False and answer.json["hours"] > 0
+    person = answer.json["person"]
+    assert (person["email"], person["display_name"], person["has_password"]) == (address, "Dr Api", False)
+    assert answer.headers["Location"].endswith(f"/api/v1/people/{person['id']}")
+    invited = db.get(User, person["id"])
+    assert may_import(db, viewer_of(invited), dataset.id)
+    path = "/account/set-password/" + answer.json["link"].rsplit("/", 1)[1]
+    scientist = app.test_client()
+    assert set_password(scientist, path).status_code == 303
+    assert signed_in_as(scientist) == "Dr Api"
+    again = client.post("/api/v1/invitations", json=body, headers=staff.headers)
+    assert again.status_code == 409 and again.json["error"]["details"][0]["path"] == "email"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"role": "member"}, "email"),
+        ({"email": "not-an-address"}, "email"),
+        ({"email": "x@example.org", "role": "king"}, "role"),
+        ({"email": "x@example.org", "datasets": ["no-such-dataset"]}, "datasets"),
+        ({"email": "x@example.org", "datasets": "demo"}, "datasets"),
+        ({"email": "x@example.org", "name": "n" * 500}, "name"),
+        ({"email": "x@example.org", "extra": 1}, "extra"),
+    ],
+)
+def test_a_bad_invitation_is_refused_naming_the_field(client, make, db, body, field):
+    staff = make.account(role="staff")
+    answer = client.post("/api/v1/invitations", json=body, headers=staff.headers)
+    assert answer.status_code == 422, answer.text
+    assert field in [d["path"] for d in answer.json["error"]["details"]], answer.json
+    assert db.scalar(select(User.id).where(User.email == "x@example.org")) is None
+
+
+def test_only_an_admin_invites_an_admin_by_api(client, make, db):
+    staff, admin = make.account(role="staff"), make.account(role="admin")
+    refused = client.post("/api/v1/invitations", json={"email": unique_email(), "role": "admin"}, headers=staff.headers)
+    assert refused.status_code == 403
+    made = client.post("/api/v1/invitations", json={"email": unique_email(), "role": "admin"}, headers=admin.headers)
+    assert made.status_code == 201 and made.json["person"]["role"] == "admin"
+
+
+def test_staff_reset_a_password_by_api_within_the_rules(app, client, make, db):
+    staff, admin = make.account(role="staff"), make.account(role="admin")
+    person = make.account(password=PASSWORD, name="Api Reset")
+    first = client.post(f"/api/v1/people/{person.user.id}/password-reset", headers=staff.headers)
+    assert first.status_code == 200, first.text
+    assert first.headers["Cache-Control"] == "no-store" and first.json["person"]["id"] == person.user.id
+    second = client.post(f"/api/v1/people/{person.user.id}/password-reset", headers=staff.headers)
+    old, new = ("/account/set-password/" + a.json["link"].rsplit("/", 1)[1] for a in (first, second))
+    assert app.test_client().get(old).status_code == 404
+    assert set_password(app.test_client(), new).status_code == 303
+    assert login(app.test_client(), person.user.email, NEW_PASSWORD).status_code == 302
+    # Staff never reset an admin's password, nor their own by this way.
+    for user_id in (admin.user.id, staff.user.id):
+        assert client.post(f"/api/v1/people/{user_id}/password-reset", headers=staff.headers).status_code == 403
+    for bad in HUGE_IDS:
+        answer = client.post(f"/api/v1/people/{bad}/password-reset", headers=staff.headers)
+        assert answer.status_code in (400, 404), bad
+
+
+def test_with_smtp_the_api_emails_the_invitation_and_the_reset(mail_app, make, smtp):
+    inbox, _ = smtp
+    client = mail_app.test_client()
+    staff, person = make.account(role="staff"), make.account(password=PASSWORD)
+    address = unique_email("mailed")
+    invited = client.post("/api/v1/invitations", json={"email": address}, headers=staff.headers)
+    assert invited.status_code == 201 and invited.json["emailed"] is True and invited.json["link"] is None
+    reset = client.post(f"/api/v1/people/{person.user.id}/password-reset", headers=staff.headers)
+    assert reset.json["emailed"] is True and reset.json["link"] is None
+    assert [m.rcpt_tos for m in inbox.messages] == [[address], [person.user.email]]
+    bodies = [email.message_from_bytes(m.content, policy=email.policy.default).get_content() for m in inbox.messages]
+    assert "invited you to fieldapp" in bodies[0] and "choose a new password" in bodies[1]
+    link = re.search(r"http://\S+/account/set-password/(\S+)", bodies[0]).group(1)
+    assert set_password(mail_app.test_client(), f"/account/set-password/{link}").status_code == 303

@@ -329,6 +329,15 @@ DOCUMENTED_OPERATIONS = {
     ),
     # Staff's people by API (issue 13).
     ("GET /people", "listPeople", "query:q", "200 400 401 403", ""),
+    ("GET /people/{user_id}", "getPerson", "path:user_id!", "200 400 401 403 404", ""),
+    ("POST /invitations", "invitePerson", "header:X-CSRFToken", "201 400 401 403 409 413 422", "application/json"),
+    (
+        "POST /people/{user_id}/password-reset",
+        "resetPassword",
+        "header:X-CSRFToken path:user_id!",
+        "200 400 401 403 404",
+        "",
+    ),
     (
         "PATCH /people/{user_id}",
         "updatePerson",
