@@ -67,7 +67,7 @@ bench:
 I18N     := fieldapp/translations
 PYBABEL  := $(BIN)/pybabel
 i18n:
-	$(PYBABEL) -q extract -F babel.cfg -k _l --no-location --sort-output --omit-header -o $(I18N)/messages.pot .
+	$(PYBABEL) -q extract -F babel.cfg -k _l -k N_ --no-location --sort-output --omit-header -o $(I18N)/messages.pot .
 	$(PYBABEL) -q extract -F babel-js.cfg -k t --no-location --sort-output --omit-header -o $(I18N)/js.pot .
 	$(PYBABEL) -q update -i $(I18N)/messages.pot -d $(I18N) -D messages --no-fuzzy-matching --ignore-pot-creation-date
 	$(PYBABEL) -q update -i $(I18N)/js.pot -d $(I18N) -D js --no-fuzzy-matching --ignore-pot-creation-date

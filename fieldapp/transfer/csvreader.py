@@ -14,6 +14,7 @@ from charset_normalizer import from_bytes
 
 from fieldapp.errors import Invalid
 from fieldapp.transfer.readers import Record, Source, bad_file, nul_problem
+from fieldapp.transfer.report_lines import Line
 
 _SAMPLE = 64 * 1024
 # A two- or three-byte UTF-8 sequence: text that is partly UTF-8.
@@ -183,7 +184,7 @@ def _record(line: int, row: list[str], header: list[str], width: int) -> Record:
             number=line,
             ref=f"row:{line}",
             values={},
-            problem=f"it has {len(row)} values where the header names {width} columns",
+            problem=Line("row_width", values=len(row), columns=width),
         )
     values = {name: (row[i].strip() or None) if i < len(row) else None for i, name in enumerate(header)}
     return Record(number=line, ref=f"row:{line}", values=values, problem=nul_problem(values))

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.errors import Invalid
+from fieldapp.transfer.report_lines import Line, quoted
 
 # A source key is part of every record's source_ref, so it cannot hold the separators ':' and '#'.
 SOURCE_KEY_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
@@ -56,14 +57,14 @@ class Identity:
         # A row number only names a row within one source: this file (its checksum) or the named key.
         return f"{self.key or 'sha256:' + self.sha256[:16]}#{row_ref}"
 
-    def describe(self, id_column: str | None) -> str:
+    def describe(self, id_column: str | None) -> Line:
         """How the report explains the identity of this file's records."""
-        ids = f"by their id in column {id_column!r}" if id_column else "by row or feature number"
+        ids = Line("by_id_column", column=quoted(id_column)) if id_column else Line("by_number")
         if self.key:
-            return f"{ids}, within the source key {self.key!r}"
+            return Line("within_key", ids=ids, key=quoted(self.key))
         if id_column:
-            return f"{ids} (rows without an id: by their number within this file)"
-        return f"{ids} within this very file (SHA-256 {self.sha256[:16]}...): only the same file updates them"
+            return Line("rows_without_id", ids=ids)
+        return Line("within_this_file", ids=ids, sha=self.sha256[:16])
 
 
 def earlier_imports(session: Session, table: str, dataset_id: int) -> list[dict[str, Any]]:
@@ -115,26 +116,25 @@ def _example(e: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def change_warnings(changes: dict[str, Any], earlier: list[dict[str, Any]], dry_run: bool) -> list[str]:
+def change_warnings(changes: dict[str, Any], earlier: list[dict[str, Any]], dry_run: bool) -> list[Line]:
     """Loud warnings for updates that would (or did) change what a record is."""
-    files = ", ".join(f"{e['file']} (import {e['import_id']})" for e in earlier if e["file"]) or "earlier records"
-    verb = "would change" if dry_run else "changed"
+    named = [Line("import_of_file", file=e["file"], id=e["import_id"]) for e in earlier if e["file"]]
+    files: list[Line] | Line = named or Line("earlier_records")
     warnings = []
-    for field, label in (("geometry_kind", "geometry kind"), ("subject", "subject")):
+    for field in ("geometry_kind", "subject"):
         n = changes[field]
         if not n:
             continue
         shown = [e for e in changes["examples"] if e[field][0] != e[field][1]][:3]
-        examples = "; ".join(f"row {e['row']}: {e[field][0]!r} -> {e[field][1]!r}" for e in shown)
-        warnings.append(
-            f"CHECK THIS: {n} updates {verb} a record's {label} ({examples}). If this file is not a new"
-            f" version of {files}, it is another source with the same ids: name a source key to import"
-            " it beside them instead of over them."
-        )
+        examples = [
+            Line("change_example", row=e["row"], before=quoted(e[field][0]), after=quoted(e[field][1])) for e in shown
+        ]
+        code = "would_change" if dry_run else "changed"
+        warnings.append(Line(code, count=n, what=Line(field), examples=examples, files=files))
     return warnings
 
 
-def new_version_hints(session: Session, dataset_id: int, source: dict[str, Any]) -> list[str]:
+def new_version_hints(session: Session, dataset_id: int, source: dict[str, Any]) -> list[Line]:
     """Tell a user re-importing an edited file without ids that its rows cannot update the old ones."""
     if source["source_key"] or source["id_column"]:
         return []
@@ -143,18 +143,10 @@ def new_version_hints(session: Session, dataset_id: int, source: dict[str, Any])
     earlier = session.execute(text(sql), {"d": dataset_id, "name": source["name"], "sha256": source["sha256"]}).first()
     hints = []
     if earlier is not None:
-        hints.append(
-            f"A different file named {earlier.name!r} was imported on {earlier.imported_at:%Y-%m-%d}. This file"
-            " has no id column, so its rows are new records beside that file's, not updates of them: to update"
-            " records from a changed file, give the file an id column or name the same source key each time."
-        )
+        hints.append(Line("same_name_earlier", name=quoted(earlier.name), date=f"{earlier.imported_at:%Y-%m-%d}"))
     legacy = session.execute(text(_LEGACY), {"d": dataset_id}).scalar_one()
     if legacy:
-        hints.append(
-            f"{legacy} records in this dataset were imported before imports recorded their files, keyed by bare"
-            " row numbers; rows of a file without ids no longer match them, so importing their file again"
-            " creates new records beside them."
-        )
+        hints.append(Line("legacy_records", count=legacy))
     return hints
 
 

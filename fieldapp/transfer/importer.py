@@ -29,6 +29,7 @@ from fieldapp.transfer.identity import Identity
 from fieldapp.transfer.mapping import detect, parse_overrides, position_columns
 from fieldapp.transfer.options import ImportOptions, check_options
 from fieldapp.transfer.readers import Record, Source, open_source
+from fieldapp.transfer.report_lines import Line, as_stored, quoted, text_line
 from fieldapp.transfer.rows import RECORD_COLUMNS, STAGE_COLUMNS, RowBuilder, now_day, resolve_crs
 from fieldapp.transfer.values import ValueProblem, choose_date_order, parse_when
 
@@ -55,8 +56,8 @@ class ImportReport:
     rejected_count: int = 0
     repaired: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    mapping: dict[str, str] = field(default_factory=dict)
+    warnings: list[Line] = field(default_factory=list)
+    mapping: dict[str, Line] = field(default_factory=dict)
     crs: str = ""
     readings: dict[str, str] = field(default_factory=dict)
     # The file (name, sha256, size), how its records are identified, and the import's id once written.
@@ -66,18 +67,23 @@ class ImportReport:
     # Updates that change a record's geometry kind or subject: counts and a few examples.
     identity_changes: dict[str, Any] = field(default_factory=dict)
 
-    def reject(self, record: Record, reason: str) -> None:
+    def reject(self, record: Record, reason: Line) -> None:
         self.rejected_count += 1
         if len(self.rejected) < MAX_LISTED:
             self.rejected.append({"row": record.number, "layer": record.layer, "reason": reason})
 
-    def repair(self, row: int, layer: str | None, note: str) -> None:
+    def repair(self, row: int, layer: str | None, note: Line) -> None:
         self.repaired_count += 1
         if len(self.repaired) < MAX_LISTED:
             self.repaired.append({"row": row, "layer": layer, "note": note})
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The report as stored and answered: each line as its code, parameters and English message
+        (a rejection's `reason` and a repair's `note` stay its English words, beside its code and parameters)."""
+        stored = asdict(self)
+        for key, words in (("rejected", "reason"), ("repaired", "note")):
+            stored[key] = [{**entry, **_flat(entry[words], words)} for entry in stored[key]]
+        return as_stored(stored)
 
 
 class ImportRejected(Invalid):
@@ -91,6 +97,11 @@ class ImportRejected(Invalid):
             details,
         )
         self.report = report
+
+
+def _flat(line: Any, words: str) -> dict[str, Any]:
+    line = text_line(line)
+    return {words: str(line), "code": line.code, "params": as_stored(line.params)}
 
 
 def _where(rejection: dict[str, Any]) -> str:
@@ -214,7 +225,7 @@ def _prepare(
     )
     report.crs = crs_reading
     report.mapping = mapping.describe()
-    report.readings = {**source.readings, "dates": f"{order} ({why})"}
+    report.readings = {**source.readings, "dates": Line("dates_read_as", order=order, why=why)}
     report.warnings.extend(source.warnings)
     return chain(head, source.records), builder
 
@@ -230,9 +241,9 @@ def _check_field_targets(mapping, names: tuple[str, ...]) -> None:
         )
 
 
-def _date_order(head: list[Record], mapping, given: str | None) -> tuple[str, str]:
+def _date_order(head: list[Record], mapping, given: str | None) -> tuple[str, Line]:
     if given:  # checked by check_options
-        return given, "given"
+        return given, Line("given")
     column = mapping.columns.get("time")
     samples = [str(r.values.get(column)) for r in head if column and r.values.get(column)]
     return choose_date_order(samples)
@@ -246,58 +257,36 @@ def _default_time(options: ImportOptions) -> datetime:
 def _warn(builder: RowBuilder, report: ImportReport) -> None:
     c = builder.counters
     examples = {name: ", ".join(map(str, rows)) for name, rows in c.examples.items()}
+    west, south, east, north = JERSEY_BBOX
     messages = [
         (
             c.default_time,
-            f"{c.default_time} rows have no date, so observed_start is "
-            f"{builder.default_time.date()} (day precision); give default_date or map time "
-            f"(rows {examples.get('default_time')}...).",
+            lambda: Line(
+                "no_date",
+                count=c.default_time,
+                date=str(builder.default_time.date()),
+                rows=examples.get("default_time"),
+            ),
         ),
         (
             c.default_subject,
-            f"{c.default_subject} rows have no subject, so their subject_text is "
-            f"{builder.default_subject!r}; map subject to a column or a constant (=text).",
+            lambda: Line("no_subject", count=c.default_subject, subject=quoted(builder.default_subject)),
         ),
-        (
-            c.unknown_licence,
-            f"{c.unknown_licence} rows name a licence this platform does not know; they take "
-            f"the dataset's licence {builder.dataset_licence}.",
-        ),
+        (c.unknown_licence, lambda: Line("unknown_licence", count=c.unknown_licence, licence=builder.dataset_licence)),
         (
             c.outside_aoi,
-            f"{c.outside_aoi} features lie outside the deployment's area of interest "
-            f"(lon {JERSEY_BBOX[0]}..{JERSEY_BBOX[2]}, lat {JERSEY_BBOX[1]}..{JERSEY_BBOX[3]}).",
+            lambda: Line("outside_aoi", count=c.outside_aoi, west=west, east=east, south=south, north=north),
         ),
-        (
-            c.outside_crs_area,
-            f"{c.outside_crs_area} features lie outside the area of use of the source CRS"
-            f" {builder.crs_area}: check the CRS.",
-        ),
-        (
-            c.withheld_values,
-            f"{c.withheld_values} text values quoting the record's coordinates were left out"
-            " of attributes, so a generalised record cannot leak its position.",
-        ),
-        (
-            c.dropped_z,
-            f"{c.dropped_z} features have heights (Z coordinates); records are stored in 2-D, so the"
-            " heights were dropped (the source file keeps them).",
-        ),
-        (
-            c.unscaled_abundance,
-            f"{c.unscaled_abundance} abundance values have no scale; they are kept as"
-            " abundance_verbatim only; map abundance_scale (e.g. =SACFOR).",
-        ),
+        (c.outside_crs_area, lambda: Line("outside_crs_area", count=c.outside_crs_area, area=str(builder.crs_area))),
+        (c.withheld_values, lambda: Line("withheld_values", count=c.withheld_values)),
+        (c.dropped_z, lambda: Line("dropped_z", count=c.dropped_z)),
+        (c.unscaled_abundance, lambda: Line("unscaled_abundance", count=c.unscaled_abundance)),
     ]
-    report.warnings.extend(message for count, message in messages if count)
+    report.warnings.extend(line() for count, line in messages if count)
     if c.other_licences:
         # The records keep their own licence (exports give it per record): reusers must follow both.
-        licences = ", ".join(f"{n} under {code}" for code, n in sorted(c.other_licences.items()))
-        report.warnings.append(
-            f"Rows carry their own licence, not the dataset's {builder.dataset_licence}: {licences}. They keep it"
-            " (exports give each record's licence), so whoever reuses the dataset must follow those terms too;"
-            " check the dataset's licence and citation say so."
-        )
+        licences = [Line("rows_under_licence", count=n, licence=code) for code, n in sorted(c.other_licences.items())]
+        report.warnings.append(Line("other_licences", licence=builder.dataset_licence, licences=licences))
 
 
 class Stage:
@@ -332,7 +321,7 @@ class Stage:
                 try:
                     row = builder.build(record)
                 except ValueProblem as exc:
-                    report.reject(record, str(exc))
+                    report.reject(record, exc.line)
                     continue
                 if row[-1]:
                     report.repair(record.number, record.layer, row[-1])
@@ -348,7 +337,7 @@ class Stage:
             for row in rows[1:]:
                 report.reject(
                     Record(number=row, ref=ref, values={}),
-                    f"its id {ref!r} repeats row {rows[0]}'s: ids must be unique in a file",
+                    Line("repeated_id", ref=quoted(ref), first=rows[0]),
                 )
             self.duplicates = True
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from fieldapp.errors import Invalid
+from fieldapp.transfer.report_lines import Line, quoted
 
 # Usual column names for each target, best first (compared lower-case, without punctuation);
 # Darwin Core terms come first so archives map exactly.
@@ -109,12 +110,13 @@ class Mapping:
         targets = [*self.columns, *self.constants]
         return {t[len(FIELD_PREFIX) :]: t for t in targets if t.startswith(FIELD_PREFIX)}
 
-    def describe(self) -> dict[str, str]:
+    def describe(self) -> dict[str, Line]:
         """The mapping as the report shows it."""
         shown = {
-            t: f"column {c!r}" + (" (detected)" if t in self.detected else " (given)") for t, c in self.columns.items()
+            t: Line("column_detected" if t in self.detected else "column_given", column=quoted(c))
+            for t, c in self.columns.items()
         }
-        shown.update({t: f"constant {v!r}" for t, v in self.constants.items()})
+        shown.update({t: Line("constant", value=quoted(v)) for t, v in self.constants.items()})
         return dict(sorted(shown.items()))
 
 

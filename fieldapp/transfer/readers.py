@@ -15,6 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from fieldapp.errors import Invalid
 from fieldapp.transfer.archives import UNCONFIGURED, ArchiveLimits, safe_extract
+from fieldapp.transfer.report_lines import Line, quoted
 
 VECTOR_SUFFIXES = {
     ".geojson": "geojson",
@@ -56,7 +57,7 @@ class Source:
     crs: str | None = None
     has_geometry: bool = False
     readings: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Line] = field(default_factory=list)
     progress: Callable[[], float] = lambda: 0.0
     # Releases the open file when the import stops early (a bad mapping, a rejected file).
     close: Callable[[], None] = lambda: None
@@ -70,7 +71,7 @@ def nul_problem(values: dict[str, Any]) -> str | None:
     """Why a row cannot be stored if a value holds a NUL character (PostgreSQL text refuses it)."""
     for name, value in values.items():
         if isinstance(value, str) and "\x00" in value:
-            return f"its value in column {name!r} holds a NUL character"
+            return Line("nul_character", column=quoted(name))
     return None
 
 
@@ -151,7 +152,7 @@ def _open_shapefile(shapefiles: list[Path], layer: str | None) -> Source:
     source = open_vector(shp, "shapefile", None)
     if ".prj" not in siblings:
         source.crs = None
-        source.warnings.append(f"The shapefile {shp.name} has no .prj file: its coordinate system is unknown.")
+        source.warnings.append(Line("no_prj", file=shp.name))
     return source
 
 

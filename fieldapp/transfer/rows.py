@@ -19,10 +19,12 @@ from fieldapp.errors import Invalid
 from fieldapp.forms.values import check_values
 from fieldapp.geo.crs import JERSEY_BBOX, STORAGE_SRID
 from fieldapp.geo.repair import Unrepairable, repair
+from fieldapp.geo.repair import problem as geometry_problem
 from fieldapp.observations.abundance import normalise as normalise_abundance
 from fieldapp.transfer.identity import Identity
 from fieldapp.transfer.mapping import Mapping, normalise
 from fieldapp.transfer.readers import Record
+from fieldapp.transfer.report_lines import Line, quoted, text_line
 from fieldapp.transfer.values import (
     ValueProblem,
     parse_coordinate,
@@ -76,11 +78,11 @@ _LIMITS = {
 }
 
 
-def resolve_crs(source_crs: str | None, override: str | None, has_geometry: bool) -> tuple[CRS, str]:
+def resolve_crs(source_crs: str | None, override: str | None, has_geometry: bool) -> tuple[CRS, Line]:
     """The CRS to read coordinates in, and how it was chosen."""
     if override:
         try:
-            return CRS.from_user_input(override), f"{override} (given)"
+            return CRS.from_user_input(override), Line("crs_given", crs=override)
         except Exception:  # pyproj raises its own CRSError, and others for odd input
             raise Invalid(
                 f"Unknown coordinate reference system {override!r}; give e.g. EPSG:27700.",
@@ -88,14 +90,14 @@ def resolve_crs(source_crs: str | None, override: str | None, has_geometry: bool
             ) from None
     if source_crs:
         crs = CRS.from_user_input(source_crs)
-        return crs, f"{crs.to_string()} ({crs.name}, read from the file)"
+        return crs, Line("crs_from_file", crs=crs.to_string(), name=crs.name)
     if has_geometry:
         raise Invalid(
             "The file does not say which coordinate reference system it uses (a shapefile without"
             " its .prj?); give it explicitly, e.g. --crs EPSG:27700. Nothing was written.",
             [{"path": "crs", "message": "missing: the file has no CRS"}],
         )
-    return WGS84, "EPSG:4326 (assumed: a table of coordinates says no CRS)"
+    return WGS84, Line("crs_assumed")
 
 
 @dataclass
@@ -164,7 +166,7 @@ class RowBuilder:
     def build(self, record: Record) -> tuple:
         """The staging row for a record, in STAGE_COLUMNS order."""
         if record.problem:
-            raise ValueProblem(record.problem)
+            raise ValueProblem(text_line(record.problem))
         values = record.values
         lon, lat, geom, note = self.geometry(record)
         start, end, precision = self.when(values, record.number)
@@ -180,7 +182,7 @@ class RowBuilder:
         }
         for name, limit in _LIMITS.items():
             if (value := row[name]) is not None and len(value) > limit:
-                raise ValueProblem(f"{name} is longer than {limit} characters")
+                raise ValueProblem(Line("too_long", name=name, limit=limit))
         return (
             record.number,
             row["source_ref"],
@@ -212,7 +214,8 @@ class RowBuilder:
         raw = {name: self.value(values, target) for name, target in self.mapping.field_targets().items()}
         clean, problems = check_values(self.form[1], {k: v for k, v in raw.items() if v not in (None, "")}, "field")
         if problems:
-            raise ValueProblem("; ".join(f"{p['path']}: {p['message']}" for p in problems))
+            said = [text_line(f"{p['path']}: {p['message']}") for p in problems]
+            raise ValueProblem(Line("field_problems", problems=said))
         return json.dumps(clean)
 
     def subject(self, values: dict[str, Any], row: int) -> str:
@@ -224,9 +227,9 @@ class RowBuilder:
 
     def when(self, values: dict[str, Any], row: int) -> tuple[datetime, datetime | None, str]:
         start, end, precision = self._when(values, row)
-        for name, value in (("date", start), ("end date", end)):
+        for code, value in (("date_refused", start), ("end_date_refused", end)):
             if value is not None and (problem := rules.date_problem(value)):
-                raise ValueProblem(f"its {name} {value.isoformat()}: {problem}")
+                raise ValueProblem(Line(code, value=value.isoformat(), problem=text_line(problem)))
         return start, end, precision
 
     def _when(self, values: dict[str, Any], row: int) -> tuple[datetime, datetime | None, str]:
@@ -240,7 +243,7 @@ class RowBuilder:
         if end_raw not in (None, ""):
             end = parse_when(str(end_raw), self.date_order).start
             if end < when.start:
-                raise ValueProblem(f"the end {end_raw!r} is before the start {raw!r}")
+                raise ValueProblem(Line("end_before_start", end=quoted(end_raw), start=quoted(raw)))
         return when.start, end, when.precision
 
     def abundance(self, values: dict[str, Any], row: int) -> tuple[str | None, str | None, str | None]:
@@ -256,7 +259,7 @@ class RowBuilder:
         try:
             return scale, normalise_abundance(scale, raw), raw[:100]
         except ValueError as exc:
-            raise ValueProblem(str(exc)) from None
+            raise ValueProblem(text_line(exc)) from None
 
     def licence(self, values: dict[str, Any], row: int) -> str:
         raw = self.value(values, "licence")
@@ -287,7 +290,7 @@ class RowBuilder:
         shape = record.geometry
         if shape is None:
             if record.missing_geometry:
-                raise ValueProblem("it has no geometry")
+                raise ValueProblem(Line("no_geometry"))
             shape = self._shape_from_columns(record.values)
             if isinstance(shape, tuple):
                 self.anchor = shape
@@ -300,10 +303,10 @@ class RowBuilder:
             try:
                 return shapely.from_wkt(str(wkt))
             except shapely.errors.GEOSException as exc:
-                raise ValueProblem(f"the WKT cannot be read ({exc})") from None
+                raise ValueProblem(Line("unreadable_wkt", why=text_line(exc))) from None
         raw_lat, raw_lon = self.value(values, "latitude"), self.value(values, "longitude")
         if raw_lat in (None, "") or raw_lon in (None, ""):
-            raise ValueProblem("it has no coordinates")
+            raise ValueProblem(Line("no_coordinates"))
         lat, lon = parse_coordinate(raw_lat, "latitude"), parse_coordinate(raw_lon, "longitude")
         if self.transformer is None:
             self._check_range(lon, lat, lon, lat)
@@ -312,10 +315,10 @@ class RowBuilder:
 
     def _checked(self, shape: BaseGeometry) -> tuple[None, None, str, str | None]:
         if shape.is_empty:
-            raise ValueProblem("its geometry is empty")
+            raise ValueProblem(Line("empty_geometry"))
         if _nests_collections(shape):
             # PostGIS cannot write a nested collection as GeoJSON, so every page showing it would fail.
-            raise ValueProblem("its GeometryCollection holds another GeometryCollection: flatten it into one")
+            raise ValueProblem(Line("nested_collection"))
         if shapely.has_z(shape):
             self.counters.dropped_z += 1
         shape = shapely.force_2d(shape)
@@ -323,7 +326,7 @@ class RowBuilder:
             shape = shapely.transform(shape, lambda coords: _reproject(transformer, coords))
         coords = shapely.get_coordinates(shape)
         if not np.isfinite(coords).all():
-            raise ValueProblem("its geometry has coordinates that are not finite numbers")
+            raise ValueProblem(Line("coordinates_not_finite"))
         minx, miny, maxx, maxy = shape.bounds
         self._check_range(minx, miny, maxx, maxy)
         self.anchor = ((minx + maxx) / 2, (miny + maxy) / 2)
@@ -334,10 +337,7 @@ class RowBuilder:
 
     def _check_range(self, minx: float, miny: float, maxx: float, maxy: float) -> None:
         if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
-            raise ValueProblem(
-                f"its coordinates ({minx:.6g}, {miny:.6g}) are outside longitude -180..180 and"
-                " latitude -90..90: is the CRS right?"
-            )
+            raise ValueProblem(Line("outside_the_world", x=f"{minx:.6g}", y=f"{miny:.6g}"))
         if not _overlaps((minx, miny, maxx, maxy), JERSEY_BBOX):
             self.counters.outside_aoi += 1
         if self.crs_area and not _overlaps((minx, miny, maxx, maxy), self.crs_area):
@@ -348,11 +348,14 @@ def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
-def _repair(shape: BaseGeometry) -> tuple[BaseGeometry, str]:
+def _repair(shape: BaseGeometry) -> tuple[BaseGeometry, Line]:
+    """The repaired geometry and its report line (whose English is the note the record keeps)."""
+    what = geometry_problem(shape)
     try:
-        return repair(shape)
-    except Unrepairable as exc:
-        raise ValueProblem(f"its {exc}") from None
+        repaired, _ = repair(shape)
+    except Unrepairable:
+        raise ValueProblem(Line("unrepairable", kind=shape.geom_type, what=what)) from None
+    return repaired, Line("repaired", kind=shape.geom_type, what=what, into=repaired.geom_type)
 
 
 def _nests_collections(shape: BaseGeometry) -> bool:
@@ -382,12 +385,12 @@ def _uncertainty(raw: Any) -> float | None:
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        raise ValueProblem(f"coordinate uncertainty {raw!r} is not a number") from None
+        raise ValueProblem(Line("uncertainty_not_number", value=quoted(raw))) from None
     if not math.isfinite(value) or value < 0:
-        raise ValueProblem(f"coordinate uncertainty {raw!r} is not a distance of zero or more")
+        raise ValueProblem(Line("uncertainty_negative", value=quoted(raw)))
     problem = rules.UNCERTAINTY.problem(value)
     if problem:
-        raise ValueProblem(problem)
+        raise ValueProblem(text_line(problem))
     return value
 
 

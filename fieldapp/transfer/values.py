@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 from fieldapp import rules
+from fieldapp.transfer.report_lines import Line, quoted, text_line
 
 # Zone abbreviations found in Java-style dates (GBIF downloads: "Tue Apr 01 00:00:00 CET 1930").
 _ZONES = {"UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3}
@@ -22,7 +23,11 @@ _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class ValueProblem(ValueError):
-    """A value that cannot be read; the message says why, for the import report."""
+    """A value that cannot be read; the message says why, for the import report (a report line)."""
+
+    def __init__(self, line: Line):
+        super().__init__(line)
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -40,16 +45,16 @@ def numeric_date_parts(raw: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def choose_date_order(samples: list[str]) -> tuple[str, str]:
+def choose_date_order(samples: list[str]) -> tuple[str, Line]:
     """Decide 'dmy' or 'mdy' for slash dates from sample values, with the reason."""
     pairs = [p for p in (numeric_date_parts(s) for s in samples) if p]
     if not pairs:
-        return "dmy", "no numeric day/month dates seen"
+        return "dmy", Line("no_numeric_dates")
     if any(first > 12 for first, _ in pairs):
-        return "dmy", "a first number above 12 shows day/month/year"
+        return "dmy", Line("first_above_12")
     if any(second > 12 for _, second in pairs):
-        return "mdy", "a second number above 12 shows month/day/year"
-    return "dmy", "ambiguous day/month dates read as day/month/year (the European form)"
+        return "mdy", Line("second_above_12")
+    return "dmy", Line("ambiguous_dates")
 
 
 def parse_when(raw: str, order: str = "dmy") -> When:
@@ -60,7 +65,7 @@ def parse_when(raw: str, order: str = "dmy") -> When:
         start, end = parse_when(first, order), parse_when(second, order)
         end_at = _end_of(end)
         if end_at < start.start:
-            raise ValueProblem(f"the interval {text!r} ends before it starts")
+            raise ValueProblem(Line("interval_ends_before", value=quoted(text)))
         return When(start.start, end_at, start.precision)
     if _YEAR.match(text):
         return When(datetime(int(text), 1, 1, tzinfo=UTC), None, "year")
@@ -97,7 +102,7 @@ def _date(
     try:
         return datetime(year, month, day, hour, minute, second, tzinfo=tz)
     except ValueError as exc:
-        raise ValueProblem(f"{raw!r} is not a real date ({exc})") from None
+        raise ValueProblem(Line("not_a_real_date", value=quoted(raw), why=text_line(exc))) from None
 
 
 def _numeric(match: re.Match, order: str, raw: str) -> When:
@@ -112,7 +117,7 @@ def _numeric(match: re.Match, order: str, raw: str) -> When:
 def _java(match: re.Match, raw: str) -> When:
     month = _MONTHS.get(match.group(1).lower())
     if month is None or match.group(6) not in _ZONES:
-        raise ValueProblem(f"{raw!r} has an unknown month or time zone")
+        raise ValueProblem(Line("unknown_month_or_zone", value=quoted(raw)))
     tz = timezone(timedelta(hours=_ZONES[match.group(6)]))
     hour, minute, second = int(match.group(3)), int(match.group(4)), int(match.group(5))
     start = _date(int(match.group(7)), month, int(match.group(2)), raw, hour, minute, second, tz)
@@ -125,7 +130,7 @@ def _iso(text: str) -> When:
     try:
         value = datetime.fromisoformat(text.replace(" UTC", "Z"))
     except ValueError:
-        raise ValueProblem(f"{text!r} is not a date this importer reads (ISO 8601, d/m/y or m/d/y)") from None
+        raise ValueProblem(Line("unreadable_date", value=quoted(text))) from None
     if len(text) == 10:
         return When(value.replace(tzinfo=UTC), None, "day")
     return When(value if value.tzinfo else value.replace(tzinfo=UTC), None, "instant")
@@ -149,23 +154,23 @@ def parse_coordinate(raw: object, axis: str) -> float:
         except ValueError:
             value = _dms(text, axis)
     if not math.isfinite(value):
-        raise ValueProblem(f"{axis} {raw!r} is not a finite number")
+        raise ValueProblem(Line("not_finite", axis=Line(axis), value=quoted(raw)))
     return value
 
 
 def _dms(text: str, axis: str) -> float:
     match = _DMS.match(text)
     if not match or (match.group(3) is None and match.group(1) is None and match.group(5) is None):
-        raise ValueProblem(f"{axis} {text!r} is neither decimal degrees nor degrees-minutes-seconds")
+        raise ValueProblem(Line("not_degrees", axis=Line(axis), value=quoted(text)))
     degrees = float(match.group(2).replace(",", "."))
     minutes = float((match.group(3) or "0").replace(",", "."))
     seconds = float((match.group(4) or "0").replace(",", "."))
     if minutes >= 60 or seconds >= 60:
-        raise ValueProblem(f"{axis} {text!r} has minutes or seconds of 60 or more")
+        raise ValueProblem(Line("minutes_over_60", axis=Line(axis), value=quoted(text)))
     value = abs(degrees) + minutes / 60 + seconds / 3600
     hemisphere = (match.group(1) or match.group(5) or "").upper()
     if hemisphere and hemisphere in ("NS" if axis == "longitude" else "EW"):
-        raise ValueProblem(f"{axis} {text!r} has the hemisphere letter of the other axis")
+        raise ValueProblem(Line("other_hemisphere", axis=Line(axis), value=quoted(text)))
     negative = degrees < 0 or hemisphere in ("S", "W")
     return -value if negative else value
 
@@ -175,12 +180,12 @@ def parse_count(raw: object) -> int:
     try:
         number = float(str(raw).strip())
     except ValueError:
-        raise ValueProblem(f"count {raw!r} is not a number") from None
+        raise ValueProblem(Line("count_not_number", value=quoted(raw))) from None
     if not math.isfinite(number) or number < 0 or number != int(number):
-        raise ValueProblem(f"count {raw!r} is not a whole number of zero or more")
+        raise ValueProblem(Line("count_not_whole", value=quoted(raw)))
     problem = rules.COUNT.problem(number)
     if problem:
-        raise ValueProblem(problem)
+        raise ValueProblem(text_line(problem))
     return int(number)
 
 
@@ -195,7 +200,7 @@ def parse_status(raw: object) -> str:
         return "present"
     if word in _ABSENT:
         return "absent"
-    raise ValueProblem(f"occurrence status {raw!r} is neither present nor absent")
+    raise ValueProblem(Line("unknown_status", value=quoted(raw)))
 
 
 _LICENCE_WORDS = {

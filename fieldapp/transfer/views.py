@@ -13,7 +13,7 @@ from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import BadRequest, Forbidden, NotFound
 from fieldapp.i18n import _
-from fieldapp.transfer import export_jobs, jobs
+from fieldapp.transfer import export_jobs, jobs, report_lines
 from fieldapp.transfer.exporters import Export, check_format, find_dataset
 from fieldapp.transfer.options import parse_options
 
@@ -78,6 +78,8 @@ def _job_page(dataset, job):
         job=jobs.job_json(job),
         status_url=url_for(".import_status", slug=dataset.slug, job_id=job.id),
         cancel_url=url_for(".import_cancel", slug=dataset.slug, job_id=job.id),
+        line=report_lines.word,
+        reading_name=report_lines.reading_name,
     ), status
 
 

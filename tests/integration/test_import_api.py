@@ -31,7 +31,8 @@ def test_steward_imports_a_small_file_inline_and_gets_the_report(client, db, dat
     assert response.status_code == 201, response.json
     body = response.json
     assert body["status"] == "succeeded" and body["report"]["created"] == 2
-    assert body["report"]["readings"]["dates"].startswith("dmy")
+    assert body["report"]["readings"]["dates"]["message"].startswith("dmy")
+    assert body["report"]["readings"]["dates"]["code"] == "dates_read_as"
     assert response.headers["Location"].endswith(f"/api/v1/imports/{body['id']}")
     assert count(db, dataset.slug) == 2
     again = client.get(f"/api/v1/imports/{body['id']}", headers=steward.headers)
@@ -179,7 +180,7 @@ def test_a_source_key_through_the_api_and_the_file_and_earlier_import_in_the_job
     report = dry.json["report"]
     assert (report["to_create"], report["to_update"]) == (0, 2)
     assert report["updates_from"][0]["import_id"] == source["import_id"]
-    assert report["identity_changes"]["subject"] == 1 and report["warnings"][0].startswith("CHECK THIS")
+    assert report["identity_changes"]["subject"] == 1 and report["warnings"][0]["message"].startswith("CHECK THIS")
     other = _post(client, dataset, steward, body=edited, name="other.csv", dry_run="yes")
     assert (other.json["report"]["to_create"], other.json["report"]["to_update"]) == (2, 0)
 
@@ -187,7 +188,7 @@ def test_a_source_key_through_the_api_and_the_file_and_earlier_import_in_the_job
 def test_the_api_reads_date_order_and_default_date_and_refuses_bad_option_values(client, db, dataset, steward):
     response = _post(client, dataset, steward, body=NO_IDS, date_order="mdy")
     assert response.status_code == 201, response.json
-    assert response.json["report"]["readings"]["dates"] == "mdy (given)"
+    assert response.json["report"]["readings"]["dates"]["message"] == "mdy (given)"
     for field, value in [("date_order", "ymd"), ("dry_run", "perhaps"), ("default_date", "soon"), ("format", "xls")]:
         refused = _post(client, dataset, steward, **{field: value})
         assert refused.status_code == 400, (field, refused.json)
