@@ -1,4 +1,10 @@
-"""The new-dataset and edit pages: a form's fields to the schema's values, and back for showing again."""
+"""The new-dataset and edit pages: a form's fields to the schema's values, and back for showing again.
+
+Editors name further stewards and invited recorders by choosing among people they can already see
+(the listed members of their groups, every member of the groups they run, the dataset's own people),
+never by typing an email: an answer that differs by whether an address has an account would tell
+any steward who is a member. Park staff, who see every account on /admin/people, may also type emails.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from fieldapp.access import Viewer, admin_group_sql, may_manage_accounts, viewer_params
 from fieldapp.accounts.models import User
 from fieldapp.accounts.service import normalise_email
 from fieldapp.errors import Invalid
@@ -27,8 +34,38 @@ def form_values(form: MultiDict, editing: bool) -> dict[str, Any]:
     if form.get("steward_id"):
         values["steward_id"] = form["steward_id"]
     values["recording_groups"] = form.getlist("recording_groups") if values.get("recording") == "groups" else []
-    values["stewards"] = form.getlist("steward_groups")
+    values["stewards"] = form.getlist("steward_groups") + form.getlist("steward_people")
+    values["recorders"] = form.getlist("recorder_people")
     return values
+
+
+EMAIL_FIELDS = {"steward_emails": "stewards", "recorder_emails": "recorders"}
+
+
+def emailed_people(session: Session, viewer: Viewer, form: MultiDict) -> dict[str, list[int]]:
+    """The accounts park staff named by email; anyone else is answered alike whatever the addresses."""
+    named = {field: form.get(field, "").strip() for field in EMAIL_FIELDS}
+    if may_manage_accounts(viewer):
+        return {path: emails_to_contributors(session, named[field], path) for field, path in EMAIL_FIELDS.items()}
+    for field, path in EMAIL_FIELDS.items():
+        if named[field]:
+            message = _("choose from the people listed; park staff invite anyone else by email")
+            raise Invalid(f"{path}: {message}.", [{"path": path, "message": message}])
+    return {path: [] for path in EMAIL_FIELDS.values()}
+
+
+def people_choices(session: Session, viewer: Viewer, current: list[int]) -> list[Any]:
+    """People with accounts an editor may name: the dataset's own, the listed members of the editor's
+    groups and every member of the groups they run (all of whom they already see), by name."""
+    sql = f"""
+        SELECT DISTINCT c.id, c.display_name FROM contributor c
+        JOIN user_account u ON u.contributor_id = c.id
+        WHERE c.id = ANY(:current) OR c.id IN (
+            SELECT m.member_id FROM membership m JOIN membership mine ON mine.group_id = m.group_id
+            WHERE mine.member_id = :viewer_contributor AND (m.shown OR {admin_group_sql(viewer, "m.group_id")}))
+        ORDER BY c.display_name, c.id
+    """
+    return list(session.execute(text(sql), viewer_params(viewer) | {"current": current}))
 
 
 def emails_to_contributors(session: Session, lines: str, path: str) -> list[int]:
@@ -42,14 +79,6 @@ def emails_to_contributors(session: Session, lines: str, path: str) -> list[int]
         message = _("no account for %(email)s (staff can invite them)", email=missing[0])
         raise Invalid(f"{path}: {message}.", [{"path": path, "message": message}])
     return [found[e] for e in emails]
-
-
-def people_emails(session: Session, contributor_ids: list[int]) -> str:
-    """The accounts' emails, one per line, for showing a dataset's people in its form again."""
-    rows = session.scalars(
-        text("SELECT email FROM user_account WHERE contributor_id = ANY(:ids) ORDER BY email"), {"ids": contributor_ids}
-    )
-    return "\n".join(rows)
 
 
 def all_groups(session: Session) -> list[Any]:

@@ -10,7 +10,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from fieldapp import ui
-from fieldapp.access import may_create_dataset, may_decide_grant, may_edit_dataset, may_set_agreement
+from fieldapp.access import (
+    may_create_dataset,
+    may_decide_grant,
+    may_edit_dataset,
+    may_manage_accounts,
+    may_set_agreement,
+)
 from fieldapp.accounts.auth import current_viewer, require_user
 from fieldapp.config import current_settings
 from fieldapp.contributors.queries import groups_of
@@ -56,6 +62,10 @@ def _reasons(exc: FieldAppError) -> str:
 def _form_page(values: dict[str, Any], slug: str | None = None, error: str | None = None, status: int = 200):
     user = require_user()
     session = get_session()
+    viewer = current_viewer()
+    named = [
+        int(c) for c in (*values.get("steward_people", []), *values.get("recorder_people", [])) if str(c).isdigit()
+    ]
     context = {
         "values": values,
         "slug": slug,
@@ -66,19 +76,18 @@ def _form_page(values: dict[str, Any], slug: str | None = None, error: str | Non
         "recording_modes": RECORDING_WORDS,
         "groups": editing.all_groups(session),
         "own_groups": groups_of(session, user.contributor_id),
+        "people": editing.people_choices(session, viewer, [c for c in named if c < 2**31]),
+        "by_email": may_manage_accounts(viewer),
     }
     return render_template("datasets/form.html", **context), status
 
 
 def _submitted(editing_: bool) -> dict[str, Any]:
-    """The form's values with its people (emails, one per line) turned into contributor ids."""
-    session = get_session()
+    """The form's values: people chosen from the lists, and (park staff only) named by email."""
     values = editing.form_values(request.form, editing_)
-    values["stewards"] = [
-        *values["stewards"],
-        *editing.emails_to_contributors(session, request.form.get("steward_emails", ""), "stewards"),
-    ]
-    values["recorders"] = editing.emails_to_contributors(session, request.form.get("recorder_emails", ""), "recorders")
+    emailed = editing.emailed_people(get_session(), current_viewer(), request.form)
+    values["stewards"] = [*values["stewards"], *emailed["stewards"]]
+    values["recorders"] = [*values["recorders"], *emailed["recorders"]]
     return values
 
 
@@ -136,7 +145,8 @@ def _may_edit(session, slug: str) -> bool:
 
 def _echo() -> dict[str, Any]:
     """The submitted form, to show again with its problem (checkbox lists kept as lists)."""
-    lists = {name: request.form.getlist(name) for name in ("recording_groups", "steward_groups")}
+    names = ("recording_groups", "steward_groups", "steward_people", "recorder_people")
+    lists = {name: request.form.getlist(name) for name in names}
     return request.form.to_dict() | lists
 
 
@@ -151,8 +161,8 @@ def _current(dataset: Dataset) -> dict[str, Any]:
         "steward_id": dataset.steward_id,
         "recording_groups": dataset.recording_groups,
         "steward_groups": [c for c in people["stewards"] if c in groups],
-        "steward_emails": editing.people_emails(session, [c for c in people["stewards"] if c not in groups]),
-        "recorder_emails": editing.people_emails(session, people["recorders"]),
+        "steward_people": [c for c in people["stewards"] if c not in groups],
+        "recorder_people": people["recorders"],
     }
     return values
 

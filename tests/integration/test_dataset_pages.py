@@ -350,3 +350,82 @@ def test_cli_datasets_edit_as_an_account_needs_its_rights(app, make, db, dataset
     ok = cli(app, "datasets", "edit", dataset.slug, "--title", "Ours", "--as", steward.user.email)
     assert ok.exit_code == 0, ok.output
     assert cli(app, "datasets", "edit", "no-such-set", "--title", "X").exit_code != 0
+
+
+# --- naming people without telling who has an account (issue 13) ---------------------------------
+
+
+def _answer_text(response) -> str:
+    """A page with what changes between two renders (the CSRF token, echoed values) taken out."""
+    return re.sub(r'(name="csrf_token" value|name="csrf-token" content)="[^"]+"', "", response.text)
+
+
+@pytest.mark.parametrize("field", ["steward_emails", "recorder_emails"])
+def test_a_steward_is_answered_alike_whether_an_email_has_an_account(client, make, db, field):
+    steward = signed_in(client, make, role="steward")
+    own = make.dataset(steward)
+    member = make.account()
+    answers = [
+        post(client, f"/datasets/{own.slug}/edit", form(title=own.title, **{field: address}))
+        for address in (member.user.email, "nobody-here@example.org")
+    ]
+    assert answers[0].status_code == answers[1].status_code == 422
+    first, second = (
+        _answer_text(a).replace(address, "ADDRESS")
+        for a, address in zip(answers, (member.user.email, "nobody-here@example.org"), strict=True)
+    )
+    assert first == second
+    assert "park staff invite anyone else by email" in first
+    assert service.dataset_people(db, own.id) == {"stewards": [], "recorders": []}
+
+
+def test_a_steward_names_people_from_their_groups_and_sees_no_email(client, make, db):
+    steward = signed_in(client, make, role="steward")
+    own = make.dataset(steward)
+    listed, unlisted, stranger = make.account(name="Listed Lou"), make.account(name="Hidden Hal"), make.account()
+    team = make.group("Survey Team", [steward, listed, unlisted])
+    db.execute(
+        text("UPDATE membership SET shown = false WHERE group_id = :g AND member_id = :m"),
+        {"g": team.id, "m": unlisted.user.contributor_id},
+    )
+    db.commit()
+    page = client.get(f"/datasets/{own.slug}/edit").text
+    assert "Listed Lou" in page and "Hidden Hal" not in page
+    assert 'name="steward_emails"' not in page and 'name="recorder_emails"' not in page
+    chosen = post(
+        client,
+        f"/datasets/{own.slug}/edit",
+        form(
+            title=own.title,
+            steward_people=str(listed.user.contributor_id),
+            recorder_people=str(listed.user.contributor_id),
+        ),
+    )
+    assert chosen.status_code == 303, chosen.text
+    people = service.dataset_people(db, own.id)
+    assert people == {"stewards": [listed.user.contributor_id], "recorders": [listed.user.contributor_id]}
+    # A co-steward named by API shows by name, never by email; unticking removes them.
+    client.patch(
+        f"/api/v1/datasets/{own.slug}",
+        json={"stewards": [listed.user.contributor_id, stranger.user.contributor_id]},
+        headers=steward.headers,
+    )
+    page = client.get(f"/datasets/{own.slug}/edit").text
+    assert stranger.user.contributor.display_name in page and stranger.user.email not in page
+    assert listed.user.email not in page
+    kept = post(
+        client, f"/datasets/{own.slug}/edit", form(title=own.title, steward_people=str(listed.user.contributor_id))
+    )
+    assert kept.status_code == 303
+    assert service.dataset_people(db, own.id)["stewards"] == [listed.user.contributor_id]
+
+
+def test_park_staff_still_name_people_by_email(client, make, db):
+    signed_in(client, make, role="staff")
+    own = make.dataset(make.account(role="steward"))
+    scientist = make.account()
+    page = client.get(f"/datasets/{own.slug}/edit").text
+    assert 'name="steward_emails"' in page
+    saved = post(client, f"/datasets/{own.slug}/edit", form(title=own.title, steward_emails=scientist.user.email))
+    assert saved.status_code == 303, saved.text
+    assert service.dataset_people(db, own.id)["stewards"] == [scientist.user.contributor_id]
