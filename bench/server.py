@@ -71,7 +71,7 @@ def gunicorn(
         _stop(process)
 
 
-def _wait_ready(url: str, process: subprocess.Popen, timeout_s: float = 60) -> None:
+def _wait_ready(url: str, process: subprocess.Popen, timeout_s: float = 180) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
