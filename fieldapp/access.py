@@ -310,6 +310,47 @@ def resolved(session: Session, viewer: Viewer) -> Viewer:
     return replace(viewer, closed=tuple(sorted({int(i) for i in closed})))
 
 
+# The datasets last found closed to each viewer, per process (remembered_closed): a guess that saves the
+# lookup's round trip, never trusted unchecked.
+_CLOSED_SEEN: dict[tuple[Any, ...], tuple[int, ...]] = {}
+_CLOSED_SEEN_MAX = 10_000
+
+
+def _viewer_key(viewer: Viewer) -> tuple[Any, ...]:
+    return (viewer.user_id, viewer.contributor_id, viewer.role, viewer.creates_datasets)
+
+
+def remembered_closed(viewer: Viewer) -> Viewer | None:
+    """The viewer with the datasets last found closed to them in this process (None if never looked up).
+
+    A guess: an agreement, a grant or a membership may have changed since. Only a statement that also
+    reads closed_now_sql and compares (checked_closed) may use it, and it runs again with what it read
+    when they differ; so what it returns follows the gate as of its own snapshot, as `resolved` would."""
+    if is_privileged(viewer) or viewer.closed is not None:
+        return viewer
+    closed = _CLOSED_SEEN.get(_viewer_key(viewer))
+    return None if closed is None else replace(viewer, closed=closed)
+
+
+def checked_closed(viewer: Viewer, closed_now: list[int] | None) -> Viewer | None:
+    """None when the statement built for `viewer` read the same closed datasets as it was built with;
+    else the viewer with those it read (remembered for the next request), to build the statement again."""
+    if is_privileged(viewer):
+        return None
+    now = tuple(sorted({int(i) for i in closed_now or ()}))
+    if len(_CLOSED_SEEN) >= _CLOSED_SEEN_MAX:
+        _CLOSED_SEEN.clear()
+    _CLOSED_SEEN[_viewer_key(viewer)] = now
+    return None if now == viewer.closed else replace(viewer, closed=now)
+
+
+def closed_now_sql(viewer: Viewer) -> str:
+    """The datasets closed to the viewer as the statement's own snapshot sees them, for checked_closed."""
+    if is_privileged(viewer):
+        return "NULL::bigint[]"
+    return f"ARRAY({closed_datasets_sql(viewer)})"
+
+
 def closed_datasets_sql(viewer: Viewer) -> str:
     """The ids of the datasets whose agreement keeps their records from this (unprivileged) viewer."""
     if viewer.is_anonymous:

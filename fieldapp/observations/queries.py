@@ -15,7 +15,10 @@ from fieldapp.access import (
     ANONYMOUS,
     Viewer,
     actor_credit_sql,
+    checked_closed,
     closed_datasets_sql,
+    closed_now_sql,
+    remembered_closed,
     resolved,
     see_record_sql,
     shared_sql,
@@ -174,6 +177,29 @@ _DATASETS_SQL = """coalesce((SELECT json_object_agg(d.slug, json_build_object(
     FROM dataset d WHERE d.id IN (SELECT dataset_id FROM shown)), '{}'::json)::text"""
 
 
+def page_sql(viewer: Viewer, where: str, names: list[str] | tuple[str, ...] | None = None) -> str:
+    """The statement of one list page (where_sql's clause for the same viewer), with the datasets closed to
+    the viewer as its snapshot sees them (closed_now, for access.checked_closed)."""
+    # No shared CTE of every match: materialised, it made each page scan and sort all matches. The page
+    # walks seq in index order and stops after limit + 1 rows, building each feature once as it goes
+    # (joining the page's seqs back to their rows to build them cost about a sixth more per statement and
+    # a sixth of the throughput at 8 clients); the totals come from one pass over the page. The planner
+    # may scan a whole-island page with a parallel worker now. The count is its own statement.
+    return f"""
+        WITH page AS MATERIALIZED (
+          SELECT o.seq, o.dataset_id, {list_feature_sql(viewer, names)} AS feature
+          FROM {FROM_SQL} WHERE {where} AND o.seq > :after ORDER BY o.seq LIMIT :limit_plus),
+        bounds AS MATERIALIZED (SELECT count(*) > :limit AS more, max(seq) AS top FROM page),
+        shown AS NOT MATERIALIZED (
+          SELECT page.seq, page.dataset_id, page.feature FROM page, bounds
+          WHERE NOT bounds.more OR page.seq < bounds.top)
+        SELECT (SELECT more FROM bounds) AS more, s.last_seq, s.returned, s.features, s.seqs,
+               {_DATASETS_SQL} AS datasets, {closed_now_sql(viewer)} AS closed_now
+        FROM (SELECT max(seq) AS last_seq, count(*) AS returned, array_agg(seq) AS seqs,
+                     coalesce(json_agg(feature ORDER BY seq), '[]'::json)::text AS features FROM shown) AS s
+    """
+
+
 def list_observations(
     session: Session,
     viewer: Viewer,
@@ -186,30 +212,21 @@ def list_observations(
     """One page of matching observations: the features array and the datasets they name as JSON text,
     how many match (`matched`, and `estimated` when that is the planner's estimate), and paging facts."""
     counting = counting or Counting()
-    viewer = resolved(session, viewer)
     filters = with_dataset_ids(session, filters)
-    where, params = where_sql(filters, viewer)
-    params.update({"after": after or 0, "limit": limit, "limit_plus": limit + 1})
-    # No shared CTE of every match: materialised, it made each page scan and sort all matches. The page
-    # walks seq in index order and stops after limit + 1 rows, building each feature once as it goes
-    # (joining the page's seqs back to their rows to build them cost about a sixth more per statement and
-    # a sixth of the throughput at 8 clients); the totals come from one pass over the page. The planner
-    # may scan a whole-island page with a parallel worker now. The count is its own statement.
-    sql = f"""
-        WITH page AS MATERIALIZED (
-          SELECT o.seq, o.dataset_id, {list_feature_sql(viewer, names)} AS feature
-          FROM {FROM_SQL} WHERE {where} AND o.seq > :after ORDER BY o.seq LIMIT :limit_plus),
-        bounds AS MATERIALIZED (SELECT count(*) > :limit AS more, max(seq) AS top FROM page),
-        shown AS NOT MATERIALIZED (
-          SELECT page.seq, page.dataset_id, page.feature FROM page, bounds
-          WHERE NOT bounds.more OR page.seq < bounds.top)
-        SELECT (SELECT more FROM bounds) AS more, s.last_seq, s.returned, s.features, s.seqs,
-               {_DATASETS_SQL} AS datasets
-        FROM (SELECT max(seq) AS last_seq, count(*) AS returned, array_agg(seq) AS seqs,
-                     coalesce(json_agg(feature ORDER BY seq), '[]'::json)::text AS features FROM shown) AS s
-    """
+    # The datasets closed to the viewer as this process last saw them, checked by the page statement itself
+    # (closed_now): one round trip instead of a lookup and then the page. Built again if they changed.
+    viewer = remembered_closed(viewer) or resolved(session, viewer)
     with no_jit(session):
-        row = session.execute(text(sql), params).one()
+        for attempt in range(3):
+            if attempt == 2:  # they changed under two statements in a row: the gate's subquery form, unchecked
+                viewer = replace(viewer, closed=None)
+            where, params = where_sql(filters, viewer)
+            params.update({"after": after or 0, "limit": limit, "limit_plus": limit + 1})
+            row = session.execute(text(page_sql(viewer, where, names)), params).one()
+            changed = None if attempt == 2 else checked_closed(viewer, row.closed_now)
+            if changed is None:
+                break
+            viewer = changed
         if not after and not row.more:  # the first page holds every match: nothing left to count
             matched, estimated = row.returned, False
         else:
