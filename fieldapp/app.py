@@ -52,6 +52,7 @@ def configure(app: Flask, settings: Settings) -> None:
 
 
 def register_template_globals(app: Flask) -> None:
+    from fieldapp.contributors.attribution import credited
     from fieldapp.geodata import COASTLINE_CREDIT
     from fieldapp.headers import csp_nonce, nonced
     from fieldapp.pwa.modules import module_preloads
@@ -70,6 +71,8 @@ def register_template_globals(app: Flask) -> None:
             "attribution": app.extensions["fieldapp.settings"].base_tiles_attribution,
         },
         coast_credit=COASTLINE_CREDIT,
+        # Who a record credits, in the page's language ("unknown contributor" when SQL knows nobody).
+        credited=credited,
         module_preloads=module_preloads,
         kind_label=kind_label,
         kind_word=kind_word,

@@ -68,6 +68,8 @@ ATTRIBUTES_SQL = {
     "quantity": QUANTITY_SQL,
     "trend": "o.trend",
     "attribution": _SEEN["attribution"],
+    # Nobody known to credit (NULL, so left out, otherwise): the popup says so in the page's language.
+    "uncredited": f"CASE WHEN {_SEEN['recorded_by']} IS NULL THEN true END",
     # The dataset's Traditional Knowledge / Biocultural labels, by name.
     "terms": agreement_labels_sql(),
     "note": f"left({_SEEN['notes']}, 120)",

@@ -53,7 +53,14 @@ class PropertiesReadSchema(PropertiesSchema):
         validate=validate.OneOf(KNOWLEDGE_KINDS),
         metadata=describe("The dataset's knowledge kind (provenance, not a grade)."),
     )
-    recorded_by = fields.String(dump_only=True, metadata=describe("Who is credited, as they chose to be named."))
+    recorded_by = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata=describe(
+            "Who is credited, as they chose to be named; null when nobody is known (the credit line then"
+            " names the dataset alone)."
+        ),
+    )
     attribution = fields.String(dump_only=True, metadata=describe("The credit line: recorded by · dataset · licence."))
     scientific_name = fields.String(
         dump_only=True, allow_none=True, metadata=describe("The linked subject's scientific name.")

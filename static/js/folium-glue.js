@@ -206,7 +206,9 @@
     box.appendChild(review);
     var credit = document.createElement("p");
     credit.className = "attribution";
-    credit.textContent = p.attribution || "";
+    // Nobody known to credit: the tile says so by a flag, the words are the page's language.
+    credit.textContent = p.uncredited ? [t("unknown contributor"), p.attribution].filter(Boolean).join(" · ")
+      : (p.attribution || "");
     box.appendChild(credit);
     var link = document.createElement("a");
     link.href = "/observations/" + encodeURIComponent(p.id);
