@@ -6,6 +6,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.access import ANONYMOUS, shared_sql
+from fieldapp.i18n import _
+from fieldapp.ui import word
 from fieldapp.vocab import TK_LABELS
 
 # Extent and counts come from public geometry and from the records shared with everyone (not withdrawn,
@@ -84,24 +86,29 @@ def get_agreement_json(session: Session, slug: str) -> str | None:
 _LABEL_NAMES = " ".join(f"WHEN '{code}' THEN '{name}'" for code, name in TK_LABELS.items())
 
 
-def agreement_notice_sql(dataset: str = "d.id") -> str:
-    """The dataset's agreement as one line of text (NULL without one): every export carries it, per record
-    (CSV, GeoPackage, Darwin Core accessRights) or for the file (GeoJSON, EML)."""
-    labels = (
-        f"(SELECT 'Labels: ' || string_agg((CASE l->>'label' {_LABEL_NAMES} ELSE l->>'label' END)"
-        " || coalesce(' (' || nullif(l->>'text', '') || ')', ''), ', ') FROM jsonb_array_elements(na.labels) l)"
-    )
-    return f"""(SELECT concat_ws('. ', 'Data agreement',
-          'Purpose: ' || nullif(na.purpose, ''),
-          'Allowed uses: ' || coalesce(nullif(replace(array_to_string(na.uses, ', '), '_', ' '), ''), 'none named'),
-          CASE WHEN na.commercial THEN 'Commercial use allowed' ELSE 'No commercial use' END,
-          'Review on ' || na.review_on, {labels})
-        FROM dataset_agreement na WHERE na.dataset_id = {dataset})"""
-
-
 def agreement_notice(session: Session, dataset_id: int) -> str | None:
-    """The dataset's agreement as one line of text, or None without one."""
-    return session.execute(text(f"SELECT {agreement_notice_sql(':id')}"), {"id": dataset_id}).scalar()
+    """The dataset's agreement as one line of text in the request's language (None without one): every export
+    carries it, per record (CSV, GeoPackage, Darwin Core accessRights, bound as a parameter) or for the file
+    (GeoJSON, EML). The labels keep their own names (Local Contexts' Traditional Knowledge labels)."""
+    sql = "SELECT purpose, uses, commercial, review_on, labels FROM dataset_agreement WHERE dataset_id = :id"
+    row = session.execute(text(sql), {"id": dataset_id}).first()
+    if row is None:
+        return None
+    uses = ", ".join(word("use", use) for use in row.uses or ()) or _("none named")
+    parts = [_("Data agreement")]
+    if row.purpose:
+        parts.append(_("Purpose: %(purpose)s", purpose=row.purpose))
+    parts.append(_("Allowed uses: %(uses)s", uses=uses))
+    parts.append(_("Commercial use allowed") if row.commercial else _("No commercial use"))
+    if row.review_on is not None:
+        parts.append(_("Review on %(date)s", date=row.review_on.isoformat()))
+    if row.labels:
+        labels = [
+            TK_LABELS.get(label["label"], label["label"]) + (f" ({label['text']})" if label.get("text") else "")
+            for label in row.labels
+        ]
+        parts.append(_("Labels: %(labels)s", labels=", ".join(labels)))
+    return ". ".join(parts)
 
 
 def agreement_labels_sql(dataset: str = "o.dataset_id") -> str:

@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 from fieldapp.access import Viewer, exact_sql
 from fieldapp.contributors.attribution import recorded_by_sql
 from fieldapp.datasets.models import Dataset
-from fieldapp.datasets.queries import agreement_notice, agreement_notice_sql
+from fieldapp.datasets.queries import agreement_notice
 from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.i18n import _
 from fieldapp.observations.abundance import HELP
 from fieldapp.observations.columns import proposal_shown_sql, proposed_value_sql, record_columns
+from fieldapp.transfer.export_words import TERMS_SQL
 from fieldapp.ui import ANNOTATION_WORDS
 from fieldapp.vocab import LICENCE_URIS
 
@@ -110,7 +111,7 @@ def term_columns(viewer: Viewer) -> dict[str, str]:
         "organismQuantityType": "o.abundance_scale",
         "individualCount": "o.count",
         "samplingProtocol": "coalesce(nullif(o.method, ''), nullif(d.method, ''))",
-        "accessRights": agreement_notice_sql(),
+        "accessRights": TERMS_SQL,
         # Codes here (what is withheld, the cell's size), words in the request's language: notice_words.
         "informationWithheld": f"CASE WHEN {withheld} THEN 'withheld' END",
         "dataGeneralizations": f"CASE WHEN {withheld} THEN o.public_precision_m END",
@@ -124,21 +125,23 @@ def remarks_sql(kinds: tuple[str, ...], viewer: Viewer) -> str:
 
     A proposed place is precise data: columns.proposal_shown_sql names it only to those who manage the record.
     """
-    words = " ".join(f"WHEN '{kind}' THEN '{w.remark}'" for kind, w in ANNOTATION_WORDS.items())
+    words = " ".join(f"WHEN '{kind}' THEN :remark_{kind}" for kind in ANNOTATION_WORDS)
     value = (
-        f"CASE WHEN NOT {proposal_shown_sql(viewer)} THEN 'a ' || a.field || ' (withheld)' ELSE"
+        f"CASE WHEN NOT {proposal_shown_sql(viewer)} THEN format(:remark_withheld, NULL, NULL, a.field) ELSE"
         f" (SELECT string_agg(p.key || ' ' || p.value, ', ') FROM jsonb_each_text({proposed_value_sql(viewer)}) p) END"
     )
+    status = "CASE a.status WHEN 'accepted' THEN :remark_status_accepted WHEN 'answered' THEN :remark_status_answered"
+    date = "to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
     body = (
         f"CASE WHEN length(a.body) > {REMARK_BODY_CHARS} THEN left(a.body, {REMARK_BODY_CHARS}) || '…' ELSE a.body END"
     )
     kind_list = ", ".join(f"'{kind}'" for kind in kinds)
     return (
-        f"(SELECT string_agg((CASE a.kind {words} END) || ' ' || ac.display_name"
-        " || ' (' || to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ')'"
-        f" || CASE WHEN a.kind = 'correction' THEN ' of ' || a.field || ' to ' || coalesce({value}, '?') ELSE '' END"
+        # The sentence is the request's language's (export_words.remark_words), its parts by position.
+        f"(SELECT string_agg(format(CASE a.kind {words} END, ac.display_name, {date}, a.field,"
+        f" CASE WHEN a.kind = 'correction' THEN coalesce({value}, '?') END)"
         f" || CASE WHEN nullif(a.body, '') IS NULL THEN '' ELSE ': ' || {body} END"
-        " || CASE WHEN a.status <> 'open' THEN ' [' || a.status || ']' ELSE '' END,"
+        f" || CASE WHEN a.status <> 'open' THEN ' [' || coalesce({status} END, a.status) || ']' ELSE '' END,"
         " ' | ' ORDER BY a.created_at, a.id)"
         " FROM annotation a JOIN contributor ac ON ac.id = a.contributor_id"
         f" WHERE a.observation_id = o.id AND a.kind IN ({kind_list}))"
@@ -220,12 +223,14 @@ def eml_xml(session: Session, dataset: Dataset) -> bytes:
     ElementTree.SubElement(root, "additionalMetadata").append(_citation(citation))
     methods = ElementTree.SubElement(node, "methods")
     step = ElementTree.SubElement(ElementTree.SubElement(methods, "methodStep"), "description")
-    ElementTree.SubElement(step, "para").text = dataset.method or "Not stated."
+    ElementTree.SubElement(step, "para").text = dataset.method or _("Not stated.")
     for scale in _scales(session, dataset):
         ElementTree.SubElement(step, "para").text = f"organismQuantityType {scale}: {HELP.get(scale, scale)}"
     for version, definition in _forms(session, dataset).items():
         described = "; ".join(_field_words(f) for f in definition["fields"] if f["type"] != "note")
-        ElementTree.SubElement(step, "para").text = f"Recording form version {version}: {described}."
+        ElementTree.SubElement(step, "para").text = _(
+            "Recording form version %(version)s: %(fields)s.", version=version, fields=described
+        )
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="utf-8")
 
 

@@ -17,12 +17,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from flask_babel import force_locale
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.access import Viewer, may_fetch_export, viewer_by_id
 from fieldapp.datasets.models import Dataset
 from fieldapp.errors import NotFound
+from fieldapp.i18n import DEFAULT_LANGUAGE, current_language
 from fieldapp.transfer import jobs
 from fieldapp.transfer.exporters import FORMATS, Export, count_upto
 
@@ -50,7 +52,8 @@ def create_export_job(session: Session, settings, dataset: Dataset, viewer: View
             "user": viewer.user_id,
             "name": filename,
             "path": str(path),
-            "options": json.dumps({"format": fmt, "anonymous": viewer.is_anonymous}),
+            # The file's notices are in the language of the request that asked for it.
+            "options": json.dumps({"format": fmt, "anonymous": viewer.is_anonymous, "language": current_language()}),
             "limit": settings.export_time_limit_s,
         },
     )
@@ -128,7 +131,12 @@ def _write(database, session: Session, job, workdir: Path) -> tuple[str, int, in
     dataset = session.get(Dataset, job.dataset_id)
     if dataset is None:
         return "failed", 0, 0, "The dataset no longer exists."
-    export = Export(session, viewer, dataset, job.options["format"], via="job")
+    with force_locale(job.options.get("language") or DEFAULT_LANGUAGE):
+        export = Export(session, viewer, dataset, job.options["format"], via="job")
+        return _write_file(database, session, job, export, workdir)
+
+
+def _write_file(database, session: Session, job, export: Export, workdir: Path) -> tuple[str, int, int, str]:
     progress = jobs.ProgressReporter(database, job)
     export.progress = lambda records: progress(0.0, records)  # while the rows are read, before any byte is out
     part = workdir / job.filename

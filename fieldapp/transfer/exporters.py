@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session
 
 from fieldapp.access import Viewer, viewer_params
 from fieldapp.datasets.models import Dataset
-from fieldapp.datasets.queries import agreement_notice, agreement_notice_sql
+from fieldapp.datasets.queries import agreement_notice
 from fieldapp.errors import BadRequest, NotFound
 from fieldapp.geo.geojson import COORDINATE_DECIMALS
 from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.observations.columns import record_columns
 from fieldapp.observations.queries import FROM_SQL, observation_feature_sql
 from fieldapp.observations.seen import log_export_view
+from fieldapp.transfer.export_words import TERMS_SQL, remark_words
 from fieldapp.usage import record_usage
 from fieldapp.vocab import ANNOTATION_KINDS
 
@@ -60,8 +61,13 @@ def check_format(fmt: str | None) -> str:
     return fmt
 
 
-def stream_rows(session: Session, viewer: Viewer, dataset: Dataset, columns: dict[str, str]) -> Iterator[Any]:
-    """The dataset's observations this viewer may see, in insertion order, fetched in batches (server cursor)."""
+def stream_rows(
+    session: Session, viewer: Viewer, dataset: Dataset, columns: dict[str, str], words: dict[str, Any] | None = None
+) -> Iterator[Any]:
+    """The dataset's observations this viewer may see, in insertion order, fetched in batches (server cursor).
+
+    `words` are the export's texts in the request's language, bound to the columns that name them (TERMS_SQL,
+    dwca_export.remarks_sql)."""
     geometry = visible_geometry_sql(viewer)
     # Aliased by position: a column's name (a custom field's "field_<name>") need not be an SQL identifier.
     select_list = ", ".join(f"{expr} AS c{i}" for i, expr in enumerate(columns.values()))
@@ -72,7 +78,7 @@ def stream_rows(session: Session, viewer: Viewer, dataset: Dataset, columns: dic
     )
     result = session.execute(
         text(sql).execution_options(stream_results=True, yield_per=BATCH),
-        {"dataset": dataset.id, **viewer_params(viewer)},
+        {"dataset": dataset.id, **viewer_params(viewer), **(words or {})},
     )
     yield from result
 
@@ -98,8 +104,9 @@ class Export:
         self.count = 0
         # Told the records counted so far, every BATCH records (a job's progress, while a file is still written).
         self.progress: Callable[[int], None] | None = None
-        # Read before the rows stream: the file carries its dataset's agreement.
+        # Read before the rows stream: the file carries its dataset's agreement, in the request's language.
         self.terms = agreement_notice(session, dataset.id)
+        self.words = {"terms": self.terms, **remark_words()}
         # The dataset's custom fields (of every version of its form), a column each in CSV and GeoPackage.
         self.field_names = form_field_names(session, dataset.id)
 
@@ -133,7 +140,7 @@ class Export:
             self.session.commit()
 
     def _counted(self, columns: dict[str, str]) -> Iterator[Any]:
-        for row in stream_rows(self.session, self.viewer, self.dataset, columns):
+        for row in stream_rows(self.session, self.viewer, self.dataset, columns, self.words):
             self.count += 1
             if self.progress is not None and self.count % BATCH == 0:
                 self.progress(self.count)
@@ -277,8 +284,9 @@ def table_columns(viewer: Viewer, field_names: Sequence[str] = ()) -> dict[str, 
     columns = {"id": "o.id"} | {name: props[name] for name in chosen}
     columns["attributes"] = f"({props['attributes']})::text"
     columns |= {f"annotations_{kind}": f"tally.{kind}" for kind in ANNOTATION_KINDS}
-    # The terms its holders lend the record on (its dataset's agreement), on every row.
-    columns["terms"] = agreement_notice_sql()
+    # The terms its holders lend the record on (its dataset's agreement, worded once per export in the
+    # request's language: Export.params), on every row.
+    columns["terms"] = TERMS_SQL
     columns["wkt"] = f"ST_AsText({geometry}, {COORDINATE_DECIMALS})"
     columns["lon"] = f"CASE WHEN GeometryType({geometry}) = 'POINT' THEN round(ST_X({geometry})::numeric, 7) END"
     columns["lat"] = f"CASE WHEN GeometryType({geometry}) = 'POINT' THEN round(ST_Y({geometry})::numeric, 7) END"
