@@ -109,6 +109,11 @@ class Settings:
     export_inline_max_records: int = 50_000
     export_time_limit_s: int = 1800
     export_keep_h: int = 24
+    # A new generalisation cell (or forcing it) recomputes the public place of every shared record of the
+    # dataset in the same transaction, so the rule and what is shown never disagree. The web (page, API)
+    # does it for datasets of up to this many shared records; larger ones are changed with
+    # `fieldapp datasets edit SLUG --cell-m M`, outside any request's time limit.
+    regeneralise_inline_max: int = 10_000
     # A rebuild of a dataset's map aggregates (`fieldapp tiles rebuild`) running longer is stopped, rolled back.
     tiles_rebuild_time_limit_s: int = 900
     # A queued sending of notification digests (`fieldapp notifications digest --queue`) running longer is stopped.
@@ -239,6 +244,7 @@ _NUMBERS = {
     "job_lease_s": 1,
     "job_attempts_max": 1,
     "export_inline_max_records": 1,
+    "regeneralise_inline_max": 0,
     "export_time_limit_s": 1,
     "export_keep_h": 1,
     "tiles_rebuild_time_limit_s": 1,

@@ -94,13 +94,16 @@ def get_dataset(slug: str):
     path=DatasetPathSchema,
     body={JSON: DatasetEditSchema},
     answers={200: answer("The dataset as stored.", DatasetReadSchema)},
-    errors=(400, 401, 403, 404, 413, 422),
+    errors=(400, 401, 403, 404, 409, 413, 422),
 )
 def update_dataset(slug: str):
     require_user()
     values = load(DatasetEditSchema(partial=True), read_json())
     session = get_session()
-    service.update_dataset(session, current_viewer(), slug, values, current_settings().generalise_floor_m)
+    settings = current_settings()
+    service.update_dataset(
+        session, current_viewer(), slug, values, settings.generalise_floor_m, settings.regeneralise_inline_max
+    )
     session.commit()
     return json_text_response(queries.get_dataset_json(session, slug) or "null")
 

@@ -52,11 +52,19 @@ PEOPLE = ("stewards", "recorders")
 _PLACE_RULES = ("generalise_m", "force_generalised")
 
 
-def update_dataset(session: Session, actor: Viewer, slug: str, values: dict[str, Any], floor_m: int) -> Dataset:
+def update_dataset(
+    session: Session,
+    actor: Viewer,
+    slug: str,
+    values: dict[str, Any],
+    floor_m: int,
+    inline_max: int | None = None,
+) -> Dataset:
     """Change a dataset's description, licence, stewards or who may record (its stewards and park staff;
     the page, PATCH /api/v1/datasets/{slug} and `fieldapp datasets edit` alike).
 
-    A new generalisation cell (or forcing it) recomputes the public geometry of its shared records."""
+    A new generalisation cell (or forcing it) recomputes the public geometry of its shared records in
+    this transaction; with `inline_max` (a web request), only for up to that many records."""
     dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
     if dataset is None:
         raise NotFound(f"No dataset {slug!r}.")
@@ -70,6 +78,8 @@ def update_dataset(session: Session, actor: Viewer, slug: str, values: dict[str,
     if values.get("recording", dataset.recording) != "groups" and "recording" in values:
         values.setdefault("recording_groups", [])
     replace = any(name in values and values[name] != getattr(dataset, name) for name in _PLACE_RULES)
+    if replace and inline_max is not None:
+        _check_inline(session, dataset, inline_max)
     for name, value in values.items():
         setattr(dataset, name, value)
     dataset.updated_at = func.now()
@@ -83,6 +93,21 @@ def update_dataset(session: Session, actor: Viewer, slug: str, values: dict[str,
             {"id": dataset.id},
         )
     return dataset
+
+
+def _check_inline(session: Session, dataset: Dataset, inline_max: int) -> None:
+    """Refuse a new cell for more shared records than a request recomputes (counting stops past the bound)."""
+    sql = (
+        "SELECT count(*) FROM (SELECT 1 FROM observation WHERE dataset_id = :id AND visibility <> 'private' LIMIT :n) s"
+    )
+    if session.scalar(text(sql), {"id": dataset.id, "n": inline_max + 1}) > inline_max:
+        message = _(
+            "more than %(n)s shared records would be recomputed, more than the web does at once;"
+            " ask the server's operator (fieldapp datasets edit %(slug)s)",
+            n=inline_max,
+            slug=dataset.slug,
+        )
+        raise Conflict(f"generalise_m: {message}.", [{"path": "generalise_m", "message": message}])
 
 
 def _check_recording_groups(session: Session, recording: str, groups: list[int]) -> None:

@@ -126,7 +126,10 @@ def edit_dataset(slug: str):
         return _form_page(_current(dataset), slug)
     try:
         values = load(DatasetEditSchema(), _submitted(True))
-        service.update_dataset(session, current_viewer(), slug, values, current_settings().generalise_floor_m)
+        settings = current_settings()
+        service.update_dataset(
+            session, current_viewer(), slug, values, settings.generalise_floor_m, settings.regeneralise_inline_max
+        )
     except FieldAppError as exc:
         session.rollback()
         return _form_page(_echo(), slug, _("Nothing was changed: %(reasons)s", reasons=_reasons(exc)), exc.status)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 from sqlalchemy import select, text
 
-from fieldapp import access
+from fieldapp import access, create_app
 from fieldapp.access import ANONYMOUS, viewer_of
+from fieldapp.cli import main
 from fieldapp.datasets import service
 from fieldapp.datasets.models import Dataset, DatasetRecorder, DatasetSteward
 from tests.factories import feature
@@ -152,6 +154,42 @@ def test_a_new_cell_size_regeneralises_the_records(client, make, db, dataset, st
     db.expire_all()
     after = db.execute(text(area), {"d": dataset.id}).scalar()
     assert (before, after) == (1_000_000, 25_000_000)
+
+
+@pytest.fixture
+def bounded_app(settings, migrated, connection):
+    """The app with a web bound of one shared record recomputed per change of cell."""
+    app = create_app(dataclasses.replace(settings, regeneralise_inline_max=1))
+    app.extensions["fieldapp.db"].bind_to(connection)
+    yield app
+    app.extensions["fieldapp.db"].engine.dispose()
+
+
+def test_the_web_recomputes_places_only_up_to_its_bound_the_cli_at_any_size(bounded_app, make, db, dataset, steward):
+    client = bounded_app.test_client()
+    for _ in range(2):
+        body = feature(dataset.slug, visibility="generalised")
+        assert client.post("/api/v1/observations", json=body, headers=steward.headers).status_code == 201
+    area = "SELECT DISTINCT round(ST_Area(ST_Transform(public_geom, 3109))) FROM observation WHERE dataset_id = :d"
+    for change in ({"generalise_m": 5000}, {"force_generalised": True}):
+        refused = client.patch(
+            f"/api/v1/datasets/{dataset.slug}", json=change | {"title": "T"}, headers=steward.headers
+        )
+        assert refused.status_code == 409, refused.text
+        assert refused.json["error"]["details"][0]["path"] == "generalise_m"
+    db.expire_all()
+    assert (db.get(Dataset, dataset.id).generalise_m, db.get(Dataset, dataset.id).title) == (None, dataset.title)
+    assert db.scalars(text(area), {"d": dataset.id}).all() == [1_000_000]
+    # Other fields still change from the web; the operator's command recomputes at any size.
+    assert (
+        client.patch(f"/api/v1/datasets/{dataset.slug}", json={"title": "T"}, headers=steward.headers).status_code
+        == 200
+    )
+    ran = bounded_app.test_cli_runner().invoke(main, ["datasets", "edit", dataset.slug, "--cell-m", "5000"])
+    assert ran.exit_code == 0, ran.output
+    db.expire_all()
+    assert db.get(Dataset, dataset.id).generalise_m == 5000
+    assert db.scalars(text(area), {"d": dataset.id}).all() == [25_000_000]
 
 
 # --- who may record -------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ DOCUMENTED_OPERATIONS = {
         "PATCH /datasets/{slug}",
         "updateDataset",
         "header:X-CSRFToken path:slug!",
-        "200 400 401 403 404 413 422",
+        "200 400 401 403 404 409 413 422",
         "application/json",
     ),
     ("GET /datasets/{slug}/access-requests", "listDatasetAccessRequests", "path:slug!", "200 400 401 404", ""),
