@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.consent.views import bp as consent_views
     from fieldapp.contributors.views import bp as contributor_views
     from fieldapp.datasets.views import bp as dataset_views
+    from fieldapp.forms.views import bp as form_views
     from fieldapp.maps.api import bp as tiles
     from fieldapp.maps.views import bp as map_views
     from fieldapp.notifications.views import bp as notification_views
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sensing_views)
     app.register_blueprint(projects_views)
     app.register_blueprint(transfer_views)
+    app.register_blueprint(form_views)
     app.register_blueprint(ogc_api)
     app.register_blueprint(consent_views)
     app.register_blueprint(people_views)

@@ -110,10 +110,14 @@ def import_xlsform(slug: str):
     dry_run = parse_flag("dry_run", request.form.get("dry_run", ""))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "form.xlsx"
-        upload.save(path)
+        try:
+            upload.save(path)
+        finally:
+            upload.close()  # a large upload is spooled to a temporary file: release it now
         definition, notes, form = service.import_xlsform(session, user, dataset, path, dry_run)
     session.commit()
-    body = {"dry_run": dry_run, "form": queries.form_json(form), "definition": definition, "notes": notes}
+    notes_text = [str(n) for n in notes]
+    body = {"dry_run": dry_run, "form": queries.form_json(form), "definition": definition, "notes": notes_text}
     return json_text_response(json.dumps(body), status=200 if dry_run else 201)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.access import Viewer, record_sql, viewer_params
 from fieldapp.forms.models import DatasetForm
+from fieldapp.i18n import _, current_language
 
 
 def current_form(session: Session, dataset_id: int) -> DatasetForm | None:
@@ -62,7 +63,8 @@ SENSITIVE_NAMES_SQL = (
 
 
 def labelled_values(session: Session, observation_id: Any, values: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """A record's custom values in its form's order, with their labels and units, ready to show."""
+    """A record's custom values in its form's order, labelled in the page's language by the form version the
+    record was made with (a later version's renamed label or choice never relabels an older record)."""
     if not values:
         return []
     row = session.execute(
@@ -72,28 +74,34 @@ def labelled_values(session: Session, observation_id: Any, values: dict[str, Any
         ),
         {"id": observation_id},
     ).first()
-    shown = []
-    for field in (row.definition if row else {}).get("fields", []):
-        if field["name"] not in values:
-            continue
-        value = values[field["name"]]
-        if isinstance(value, bool):
-            value = "yes" if value else "no"
-        elif isinstance(value, list):
-            labels: dict[str, str] = {c["name"]: _first(c["label"], c["name"]) for c in field.get("choices", [])}
-            value = ", ".join(labels.get(str(v), str(v)) for v in value)
-        elif field.get("choices"):
-            value = next((_first(c["label"], c["name"]) for c in field["choices"] if c["name"] == value), value)
-        shown.append(
-            {
-                "name": field["name"],
-                "label": _first(field["label"], field["name"]),
-                "value": value,
-                "unit": field.get("unit"),
-            }
-        )
-    return shown
+    definition = row.definition if row else {}
+    languages = definition.get("languages") or []
+    return [
+        {
+            "name": field["name"],
+            "label": in_language(field["label"], languages, field["name"]),
+            "value": _value_text(values[field["name"]], field, languages),
+            "unit": field.get("unit"),
+        }
+        for field in definition.get("fields", [])
+        if field["name"] in values
+    ]
 
 
-def _first(texts: dict[str, str], fallback: str) -> str:
-    return texts.get("en") or next(iter(texts.values()), fallback)
+def _value_text(value: Any, field: dict[str, Any], languages: list[str]) -> Any:
+    """A value as words: yes/no, or each choice by its label in that version."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    labels = {c["name"]: in_language(c["label"], languages, c["name"]) for c in field.get("choices", [])}
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(v), str(v)) for v in value)
+    return labels.get(str(value), value) if labels else value
+
+
+def in_language(texts: dict[str, str] | None, languages: list[str], fallback: str) -> str:
+    """A label or hint in the page's language, else the form's first language, else any, else the fallback."""
+    texts = texts or {}
+    for code in (current_language(), *languages[:1]):
+        if texts.get(code):
+            return texts[code]
+    return next((t for t in texts.values() if t), fallback)

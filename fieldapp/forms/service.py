@@ -15,8 +15,9 @@ from fieldapp.errors import Forbidden, Invalid, NotFound
 from fieldapp.forms.conditions import fields_named
 from fieldapp.forms.definition import FormSchema
 from fieldapp.forms.models import DatasetForm
-from fieldapp.forms.xlsform import XLSFormError, read_xlsform
+from fieldapp.forms.xlsform import ImportReport, Note, XLSFormError, read_xlsform
 from fieldapp.http import load
+from fieldapp.i18n import _
 
 
 def dataset_named(session: Session, slug: str) -> Dataset:
@@ -30,7 +31,7 @@ def publish_form(session: Session, user: User, dataset: Dataset, definition: dic
     """Add the next version of the dataset's form; records made with earlier versions keep theirs."""
     # The stewards who may import into a dataset decide what its records hold.
     if not may_import(session, viewer_of(user), dataset.id):
-        raise Forbidden("Only the dataset's stewards and park staff change its recording form.")
+        raise Forbidden(_("Only the dataset's stewards and park staff change its recording form."))
     return add_version(session, dataset, definition, user.contributor_id)
 
 
@@ -45,36 +46,46 @@ def add_version(session: Session, dataset: Dataset, definition: dict[str, Any], 
 
 def import_xlsform(
     session: Session, user: User | None, dataset: Dataset, path: Path, dry_run: bool
-) -> tuple[dict[str, Any], list[str], DatasetForm | None]:
+) -> tuple[dict[str, Any], list[Note], DatasetForm | None]:
     """Read an XLSForm into the next version of the dataset's form (nothing written on a dry run).
 
     Returns the definition, the report's notes (every row not kept as it is) and the form written.
+    A user must be one of the dataset's stewards even for a dry run; None is an operator (the CLI),
+    who may only dry-run here and publishes with add_version.
     """
+    if user is not None and not may_import(session, viewer_of(user), dataset.id):
+        raise Forbidden(_("Only the dataset's stewards and park staff change its recording form."))
     try:
         report = read_xlsform(path)
     except XLSFormError as exc:
         raise Invalid(str(exc), [{"path": "file", "message": str(exc)}]) from None
     definition = report.definition
-    _drop_dangling_conditions(definition, report.notes)
+    _drop_dangling_conditions(report)
     if not definition["fields"]:
-        raise Invalid("The XLSForm holds no question this platform can keep.", [{"path": "file", "message": "empty"}])
+        message = _("The XLSForm holds no question this platform can keep.")
+        raise Invalid(message, [{"path": "file", "message": message}])
     definition = load(FormSchema(), definition, prefix="file")
     if dry_run:
-        return definition, report.notes, None
+        return definition, report.left, None
     if user is None:
-        raise Forbidden("Sign in to change a dataset's recording form.")
-    return definition, report.notes, publish_form(session, user, dataset, definition)
+        raise Forbidden(_("Sign in to change a dataset's recording form."))
+    return definition, report.left, publish_form(session, user, dataset, definition)
 
 
-def _drop_dangling_conditions(definition: dict[str, Any], notes: list[str]) -> None:
+def _drop_dangling_conditions(report: ImportReport) -> None:
     """A condition naming a question that was left out cannot hold: drop it, and say so."""
-    names = {f["name"] for f in definition["fields"]}
-    for question in definition["fields"]:
+    names = {f["name"] for f in report.definition["fields"]}
+    for question in report.definition["fields"]:
         for key in ("relevant", "constraint"):
             missing = fields_named(question[key]) - names if question.get(key) else set()
             if missing:
-                notes.append(
-                    f"{question['type']} {question['name']!r}: its {key} names {sorted(missing)[0]!r}, which was"
-                    " left out; dropped"
+                report.note(
+                    question["type"],
+                    question["name"],
+                    _(
+                        "its %(column)s names %(name)s, which was left out; dropped",
+                        column=key,
+                        name=repr(sorted(missing)[0]),
+                    ),
                 )
                 del question[key]

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fieldapp.forms.conditions import ConditionError, parse
 from fieldapp.forms.definition import NAME
+from fieldapp.i18n import _, _l
 
 TYPES = {
     "integer": "integer",
@@ -30,23 +32,31 @@ TYPES = {
     "note": "note",
     "acknowledge": "boolean",
 }
+_KEPT_ITSELF = _l("metadata the platform keeps itself (when the record was made)")
+_DEVICE = _l("device metadata, not kept")
+_PLACE = _l("the record's own place is its location")
+_PHOTOS = _l("photos are the record's own photos")
 OWN = {
-    "start": "metadata the platform keeps itself (when the record was made)",
-    "end": "metadata the platform keeps itself (when the record was made)",
-    "today": "metadata the platform keeps itself (when the record was made)",
-    "deviceid": "device metadata, not kept",
-    "subscriberid": "device metadata, not kept",
-    "simserial": "device metadata, not kept",
-    "phonenumber": "device metadata, not kept",
-    "username": "the account is the record's contributor",
-    "email": "the account is the record's contributor",
-    "audit": "device metadata, not kept",
-    "geopoint": "the record's own place is its location",
-    "geotrace": "the record's own place is its location",
-    "geoshape": "the record's own place is its location",
-    "image": "photos are the record's own photos",
-    "photo": "photos are the record's own photos",
+    "start": _KEPT_ITSELF,
+    "end": _KEPT_ITSELF,
+    "today": _KEPT_ITSELF,
+    "deviceid": _DEVICE,
+    "subscriberid": _DEVICE,
+    "simserial": _DEVICE,
+    "phonenumber": _DEVICE,
+    "username": _l("the account is the record's contributor"),
+    "email": _l("the account is the record's contributor"),
+    "audit": _DEVICE,
+    "geopoint": _PLACE,
+    "geotrace": _PLACE,
+    "geoshape": _PLACE,
+    "image": _PHOTOS,
+    "photo": _PHOTOS,
 }
+# An XLSForm is a few kilobytes; these bound what a hostile file may make pyxform read (a zip that
+# unpacks to gigabytes would hold a worker for minutes).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "pt": "Portuguese", "sw": "Swahili", "nrf": "Jèrriais"}
 _CODE = re.compile(r"\(([^()]+)\)\s*$")
 
@@ -55,12 +65,31 @@ class XLSFormError(ValueError):
     """A file pyxform cannot read at all (the report names the row where it can)."""
 
 
+@dataclass(frozen=True)
+class Note:
+    """A row not kept as it is: the row (its XLSForm type and name) and what was done with it."""
+
+    row: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.row}: {self.what}"
+
+
 @dataclass
 class ImportReport:
-    """The form as read, and a line per row that was not kept as it is."""
+    """The form as read, and a note per row that was not kept as it is (in the request's language)."""
 
     definition: dict[str, Any] = field(default_factory=lambda: {"title": "", "languages": [], "fields": []})
-    notes: list[str] = field(default_factory=list)
+    left: list[Note] = field(default_factory=list)
+
+    def note(self, kind: str, where: str, what: str) -> None:
+        self.left.append(Note(f"{kind} {where!r}", what))
+
+    @property
+    def notes(self) -> list[str]:
+        """The notes as lines ("group 'intro': flattened, ...")."""
+        return [str(n) for n in self.left]
 
 
 def language_code(name: str) -> str:
@@ -76,13 +105,14 @@ def read_xlsform(path: Path) -> ImportReport:
     from pyxform.errors import PyXFormError
     from pyxform.xls2json import parse_file_to_json
 
+    check_file(path)
     warnings: list[str] = []
     try:
         survey = parse_file_to_json(str(path), warnings=warnings)
     except PyXFormError as exc:
-        raise XLSFormError(f"pyxform cannot read this XLSForm: {exc}") from None
+        raise XLSFormError(_("pyxform cannot read this XLSForm: %(reason)s", reason=str(exc))) from None
     except Exception as exc:  # openpyxl and zipfile errors: not an xlsx file
-        raise XLSFormError(f"not an .xlsx XLSForm ({type(exc).__name__})") from None
+        raise XLSFormError(_("This is not an .xlsx XLSForm (%(reason)s).", reason=type(exc).__name__)) from None
     default = language_code(survey.get("default_language") or "default")
     report = ImportReport()
     report.definition["title"] = str(survey.get("title") or "")
@@ -92,6 +122,32 @@ def read_xlsform(path: Path) -> ImportReport:
         [default, *sorted(languages - {default})] if default in languages else sorted(languages)
     )
     return report
+
+
+def check_file(path: Path) -> None:
+    """Refuse, before pyxform reads it, a file too large to be a form or one that is not an .xlsx (a zip) at all."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise XLSFormError(
+            _("The file is %(size)s MB; an XLSForm is at most %(limit)s MB.", size=_mb(size), limit=_mb(MAX_FILE_BYTES))
+        )
+    try:
+        with zipfile.ZipFile(path) as book:
+            unpacked = sum(member.file_size for member in book.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise XLSFormError(_("This is not an .xlsx XLSForm: the file is not a spreadsheet.")) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise XLSFormError(
+            _(
+                "The spreadsheet unpacks to %(size)s MB; an XLSForm unpacks to at most %(limit)s MB.",
+                size=_mb(unpacked),
+                limit=_mb(MAX_UNPACKED_BYTES),
+            )
+        )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f}" if size >= 1024 * 1024 else f"{size / 1024 / 1024:.1f}"
 
 
 _REFERENCE = re.compile(r"\$\{([^}]*)\}")
@@ -113,28 +169,28 @@ def _walk(children: list[dict[str, Any]], default: str, report: ImportReport, pr
         if kind == "group" and name == "meta" and not prefix:
             continue  # pyxform adds this group (the submission's instanceID) to every form it reads
         if kind == "group":
-            report.notes.append(f"group {where!r}: flattened, its questions kept in order")
+            report.note(kind, where, _("flattened, its questions kept in order"))
             _walk(child.get("children", []), default, report, f"{where}/")
         elif kind == "repeat":
-            report.notes.append(f"repeat {where!r}: not supported, left out with its questions")
+            report.note(kind, where, _("not supported, left out with its questions"))
         elif kind in OWN:
-            report.notes.append(f"{kind} {where!r}: {OWN[kind]}; left out")
+            report.note(kind, where, _("%(reason)s; left out", reason=OWN[kind]))
         elif kind == "calculate":
-            report.notes.append(f"calculate {where!r}: calculations are not supported; left out")
+            report.note(kind, where, _("calculations are not supported; left out"))
         elif kind in ("audio", "video", "file", "background-audio"):
-            report.notes.append(f"{kind} {where!r}: only photos are supported as media; left out")
+            report.note(kind, where, _("only photos are supported as media; left out"))
         elif child.get("itemset", "").endswith((".csv", ".xml", ".geojson")) or "from file" in kind:
-            report.notes.append(f"{kind} {where!r}: a select from a file needs the file; left out")
+            report.note(kind, where, _("a select from a file needs the file; left out"))
         elif kind in TYPES:
             _question(child, TYPES[kind], default, report, where)
         else:
-            report.notes.append(f"{kind or 'row'} {where!r}: type not supported; left out")
+            report.note(kind or "row", where, _("type not supported; left out"))
 
 
 def _question(child: dict[str, Any], kind: str, default: str, report: ImportReport, where: str) -> None:
     name = child["name"]
     if not re.match(NAME, name):
-        report.notes.append(f"{kind} {where!r}: the name is not a plain identifier; left out")
+        report.note(kind, where, _("the name is not a plain identifier; left out"))
         return
     bind = child.get("bind", {})
     question: dict[str, Any] = {
@@ -162,7 +218,12 @@ def _question(child: dict[str, Any], kind: str, default: str, report: ImportRepo
             parse(text)
             question[key] = text
         except ConditionError:
-            report.notes.append(f"{kind} {where!r}: its {key} {text!r} is beyond the supported conditions; dropped")
+            what = _(
+                "its %(column)s %(condition)s is beyond the supported conditions; dropped",
+                column=key,
+                condition=repr(text),
+            )
+            report.note(kind, where, what)
     if kind in ("select_one", "select_multiple"):
         question["choices"] = [
             {"name": str(c["name"]), "label": _texts(c.get("label"), default) or {default: str(c["name"])}}
