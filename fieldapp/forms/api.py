@@ -17,12 +17,14 @@ from fieldapp.forms.definition import FormSchema
 from fieldapp.forms.schemas import (
     DatasetSlugSchema,
     FormAnswerSchema,
+    FormVersionArgsSchema,
     MyFormsAnswerSchema,
     XLSFormReportSchema,
     XLSFormUploadSchema,
 )
 from fieldapp.forms.xlsform import write_xlsform
 from fieldapp.http import json_text_response, load, read_json
+from fieldapp.i18n import _
 from fieldapp.openapi import JSON, READ, WRITE, NoArgs, answer, operation
 from fieldapp.transfer.options import parse_flag
 
@@ -34,17 +36,30 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @operation(
     "getDatasetForm",
     "datasets",
-    "Read a dataset's recording form (its custom fields)",
+    "Read a dataset's recording form (its custom fields), the current version or a given one",
     security=READ,
-    args=NoArgs,
+    args=FormVersionArgsSchema,
     path=DatasetSlugSchema,
-    answers={200: answer("The current form, or null.", FormAnswerSchema)},
+    answers={200: answer("The form (null: only the common fields).", FormAnswerSchema)},
     errors=(400, 404),
 )
-def get_form(slug: str):
+def get_form(slug: str, args: dict):
+    # A record's labels come from the version it was made with (its properties.form_version).
     session = get_session()
     dataset = service.dataset_named(session, slug)
-    return json_text_response(json.dumps({"form": queries.form_json(queries.current_form(session, dataset.id))}))
+    version = args.get("version")
+    if version is None:
+        return json_text_response(json.dumps({"form": queries.form_json(queries.current_form(session, dataset.id))}))
+    form = queries.form_version(session, dataset.id, version)
+    if form is None:
+        raise NotFound(
+            _("The dataset %(slug)s has no form version %(version)s.", slug=repr(slug), version=version),
+            [{"path": "version", "message": "no such version"}],
+        )
+    response = json_text_response(json.dumps({"form": queries.form_json(form)}))
+    # A published version never changes.
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.get("/me/forms")

@@ -1,6 +1,6 @@
 """What the forms API answers (the definition's own schema is forms/definition.FormSchema)."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from fieldapp.forms.definition import FieldSchema
 from fieldapp.rules import describe
@@ -28,6 +28,15 @@ class MyFormsAnswerSchema(Schema):
         fields.Nested(DatasetFormSchema),
         metadata=describe(
             "Every dataset the viewer may record into, with its current form (null: only the common fields)."
+        ),
+    )
+
+
+class FormVersionArgsSchema(Schema):
+    version = fields.Integer(
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata=describe(
+            "A version of the form (default: the current one): a record is labelled by the version it was made with."
         ),
     )
 

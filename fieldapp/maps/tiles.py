@@ -29,7 +29,7 @@ from fieldapp.observations.review import corroboration_sql
 from fieldapp.observations.wording import SEASON_CODE_SQL, SEASON_SQL, WHEN_CODE_SQL, WHEN_SQL
 
 # Changing what a tile holds changes this, so no cached tile outlives a new format.
-TILE_FORMAT = "obs-tile-7"
+TILE_FORMAT = "obs-tile-8"
 EXTENT, BUFFER = 4096, 64
 MAX_ZOOM, AGGREGATE_MAX_ZOOM = 22, 12
 # Tiles at zoom z show counts on a grid of level z + CELL_SHIFT (32 x 32 cells per tile).
@@ -76,6 +76,8 @@ ATTRIBUTES_SQL = {
     # The dataset's own fields as anyone may see them (a sensitive one withheld), as JSON text (a tile's
     # values are scalars): the popup labels them from the dataset's form in the page's language.
     "fields": f"""nullif(CAST({_SEEN["fields"]} AS text), '{{}}')""",
+    # The form version the record was made with: the popup labels its fields from that version, not the latest.
+    "form_version": "o.form_version",
     "generalised": f"{_SEEN['visibility']} = 'generalised'",
     # The review tally as people per kind, NULL (so left out of the tile) when nobody has.
     "corroborated": "review.corroborated",

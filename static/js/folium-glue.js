@@ -68,18 +68,21 @@
     return dd;
   }
 
-  // A dataset's current form (GET /api/v1/datasets/{slug}/form), asked once per dataset and page: its
-  // labels name a record's own fields in the page's language.
+  // The version of a dataset's form a record was made with (GET /api/v1/datasets/{slug}/form?version=N),
+  // asked once per dataset, version and page: its labels name the record's own fields in the page's
+  // language, as they were when it was made (a later version may rename a field or a choice).
   var forms = {};
-  function formOf(slug) {
+  function formOf(slug, version) {
     if (!slug || !window.fetch) return Promise.resolve(null);
-    if (!forms[slug]) {
-      forms[slug] = fetch("/api/v1/datasets/" + encodeURIComponent(slug) + "/form", { credentials: "same-origin" })
+    var query = version ? "?version=" + encodeURIComponent(version) : "";
+    var key = slug + query;
+    if (!forms[key]) {
+      forms[key] = fetch("/api/v1/datasets/" + encodeURIComponent(slug) + "/form" + query, { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : {}; })
         .then(function (body) { return body.form || null; })
         .catch(function () { return null; });
     }
-    return forms[slug];
+    return forms[key];
   }
   // A label in the page's language, else the form's default language (its first), else "".
   function inLanguage(texts, form) {
@@ -191,7 +194,9 @@
     row(list, t("Trend"), trend(p));
     row(list, t("Note"), p.note);
     var own = row(list, t("The dataset's own fields"), p.fields ? fieldsText(p.fields, null) : "");
-    if (own) formOf(p.dataset).then(function (form) { if (form) own.textContent = fieldsText(p.fields, form); });
+    if (own) {
+      formOf(p.dataset, p.form_version).then(function (form) { if (form) own.textContent = fieldsText(p.fields, form); });
+    }
     row(list, t("Terms"), p.terms);
     box.appendChild(list);
     if (p.generalised) {

@@ -253,7 +253,7 @@ DOCUMENTED_OPERATIONS = {
         "201 400 401 404 409 413 422",
         "application/json",
     ),
-    ("GET /datasets/{slug}/form", "getDatasetForm", "path:slug!", "200 400 404", ""),
+    ("GET /datasets/{slug}/form", "getDatasetForm", "path:slug! query:version", "200 400 404", ""),
     ("GET /me/forms", "getMyForms", "", "200 400 401", ""),
     (
         "PUT /datasets/{slug}/form",
