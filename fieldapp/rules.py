@@ -128,6 +128,10 @@ CONSENT_NOTE_MAX = 2000
 # A dataset's recording form: at most this many custom fields, each text answer at most this long.
 FORM_MAX_FIELDS = 200
 FORM_TEXT_MAX = 2000
+# An XLSForm is a few kilobytes; these bound what a hostile file may make pyxform read (a zip that
+# unpacks to gigabytes would hold a worker for minutes).
+XLSFORM_MAX_BYTES = 5 * 1024 * 1024
+XLSFORM_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 # Longest texts of a project and its protocol discussion (bounded by CHECKs on their tables too).
 PROJECT_TEXT_MAX = {"title": 200, "purpose": 20_000, "protocol": 100_000, "comment": 20_000, "role": 200}
 # A name's language: an ISO 639 code (en, fr, pt, nrf for Jèrriais), optionally with a region or script.

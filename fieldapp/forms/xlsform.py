@@ -21,6 +21,7 @@ from typing import Any
 from fieldapp.forms.conditions import ConditionError, parse
 from fieldapp.forms.definition import NAME
 from fieldapp.i18n import _, _l
+from fieldapp.rules import XLSFORM_MAX_BYTES, XLSFORM_MAX_UNPACKED_BYTES
 
 TYPES = {
     "integer": "integer",
@@ -53,10 +54,6 @@ OWN = {
     "image": _PHOTOS,
     "photo": _PHOTOS,
 }
-# An XLSForm is a few kilobytes; these bound what a hostile file may make pyxform read (a zip that
-# unpacks to gigabytes would hold a worker for minutes).
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "pt": "Portuguese", "sw": "Swahili", "nrf": "Jèrriais"}
 _CODE = re.compile(r"\(([^()]+)\)\s*$")
 
@@ -127,21 +124,25 @@ def read_xlsform(path: Path) -> ImportReport:
 def check_file(path: Path) -> None:
     """Refuse, before pyxform reads it, a file too large to be a form or one that is not an .xlsx (a zip) at all."""
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    if size > XLSFORM_MAX_BYTES:
         raise XLSFormError(
-            _("The file is %(size)s MB; an XLSForm is at most %(limit)s MB.", size=_mb(size), limit=_mb(MAX_FILE_BYTES))
+            _(
+                "The file is %(size)s MB; an XLSForm is at most %(limit)s MB.",
+                size=_mb(size),
+                limit=_mb(XLSFORM_MAX_BYTES),
+            )
         )
     try:
         with zipfile.ZipFile(path) as book:
             unpacked = sum(member.file_size for member in book.infolist())
     except (zipfile.BadZipFile, OSError):
         raise XLSFormError(_("This is not an .xlsx XLSForm: the file is not a spreadsheet.")) from None
-    if unpacked > MAX_UNPACKED_BYTES:
+    if unpacked > XLSFORM_MAX_UNPACKED_BYTES:
         raise XLSFormError(
             _(
                 "The spreadsheet unpacks to %(size)s MB; an XLSForm unpacks to at most %(limit)s MB.",
                 size=_mb(unpacked),
-                limit=_mb(MAX_UNPACKED_BYTES),
+                limit=_mb(XLSFORM_MAX_UNPACKED_BYTES),
             )
         )
 
