@@ -337,7 +337,7 @@ def test_dataset_page_shows_its_facts_and_a_map_of_it_alone(map_page, data):
 
 def test_popups_label_a_records_own_fields_in_the_pages_language(map_page, live_server):
     """The tiles carry a record's own values by name; the popup labels them from the dataset's form in
-    the page's language, else the form's default language, else the name (a field the form lost)."""
+    the page's language, else the form's default language, else the name; each by the version it was made with."""
     _, token = live_server.account("Crab wardens", role="steward")
     headers = {"Authorization": f"Bearer {token}"}
     slug = live_server.slug("popfields")
@@ -376,7 +376,7 @@ def test_popups_label_a_records_own_fields_in_the_pages_language(map_page, live_
     }
     sent = requests.post(f"{live_server.url}/api/v1/observations", json=record, headers=headers, timeout=10)
     assert sent.status_code == 201, sent.text
-    # A later version drops "bait": the record keeps its value, shown under its name.
+    # A later version drops "bait": the record keeps its value, labelled by the version it was made with.
     form["fields"] = form["fields"][:3]
     assert requests.put(url, json=form, headers=headers, timeout=10).status_code == 201
     map_page.context.add_cookies([{"name": "fieldapp_lang", "value": "fr", "url": live_server.url}])
@@ -388,4 +388,4 @@ def test_popups_label_a_records_own_fields_in_the_pages_language(map_page, live_
     expect(popup.locator(".subject")).to_have_text("spider crab")
     own = popup.locator("dt", has_text="Les champs propres au jeu de données").locator("xpath=following-sibling::dd[1]")
     # French labels; "Sea state" has no French label: the form's default language (its choice has one).
-    expect(own).to_have_text("Casiers relevés: 12; Femelles grainées: oui; Sea state: Calme; bait: mackerel")
+    expect(own).to_have_text("Casiers relevés: 12; Femelles grainées: oui; Sea state: Calme; Appât: mackerel")
