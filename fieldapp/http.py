@@ -10,8 +10,10 @@ from typing import Any
 from flask import Response, request
 from marshmallow import Schema, ValidationError
 
+from fieldapp import schema_words
 from fieldapp.errors import BadRequest, Invalid, NotFound
 from fieldapp.guard import json_problem
+from fieldapp.i18n import _
 
 GEOJSON = "application/geo+json"
 MVT = "application/vnd.mapbox-vector-tile"
@@ -56,7 +58,7 @@ def read_json() -> Any:
 
 
 def flatten_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
-    """Turn marshmallow's nested messages into [{path, message}] with dotted paths."""
+    """Turn marshmallow's nested messages into [{path, message}] with dotted paths, in the request's language."""
     if isinstance(messages, dict):
         details = []
         for key, value in messages.items():
@@ -66,10 +68,10 @@ def flatten_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
             details.extend(flatten_errors(value, path))
         return details
     if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return [{"path": prefix or "(body)", "message": m} for m in messages]
+        return [{"path": prefix or "(body)", "message": schema_words.word(m)} for m in messages]
     if isinstance(messages, list):
         return [d for m in messages for d in flatten_errors(m, prefix)]
-    return [{"path": prefix or "(body)", "message": str(messages)}]
+    return [{"path": prefix or "(body)", "message": schema_words.word(str(messages))}]
 
 
 def load(schema: Schema, data: Any, prefix: str = "") -> Any:
@@ -79,7 +81,7 @@ def load(schema: Schema, data: Any, prefix: str = "") -> Any:
     except ValidationError as exc:
         details = flatten_errors(exc.messages, prefix)
         summary = "; ".join(f"{d['path']}: {d['message']}" for d in details[:5])
-        raise Invalid(f"The input is not valid: {summary}", details) from None
+        raise Invalid(_("The input is not valid: %(problems)s", problems=summary), details) from None
 
 
 def json_text_response(

@@ -12,6 +12,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from fieldapp import schema_words
 from fieldapp.config import current_settings
 from fieldapp.errors import BadRequest, bad_parameter
 
@@ -137,7 +138,8 @@ def parse_args(schema: Schema, args: Any) -> dict[str, Any]:
         messages = exc.messages if isinstance(exc.messages, dict) else {}
         name = next((n for n in names if n in messages), next(iter(messages), "(query)"))
         found = messages.get(name, exc.messages)
-        raise bad_parameter(str(name), str(found[0] if isinstance(found, list) else found)) from None
+        said = str(found[0] if isinstance(found, list) else found)
+        raise bad_parameter(str(name), schema_words.word(said)) from None
 
 
 # --- the shared filters as marshmallow fields: each parses with the function above, so the errors are theirs ---
