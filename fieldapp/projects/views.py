@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -221,6 +222,8 @@ def evaluation_page(slug: str):
         figures=figures,
         kinds=KIND_LABELS,
         year=year,
+        years=evaluation.report_years(session, current_viewer(), project["id"]),
+        today=date.today(),
         questions=WELLBEING_WORDS,
         annotation_words={k: v.many for k, v in ANNOTATION_WORDS.items()},
     )
