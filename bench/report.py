@@ -88,7 +88,7 @@ def throughput_rows(figures: dict, target: float = 0.9) -> list[tuple[str, str, 
     ]
 
 
-def write_rows(write: dict, target: float = 5000) -> list[tuple[str, str, str, str, str]]:
+def write_rows(write: dict, target: float = 10_000) -> list[tuple[str, str, str, str, str]]:
     rows, copy = [], write["copy"]["obs_per_s"]
     for clients, figures in write["api"].items():
         rate = figures["obs_per_s"]
@@ -97,8 +97,9 @@ def write_rows(write: dict, target: float = 5000) -> list[tuple[str, str, str, s
                 f"POST {write['observations']:,} in batches of {write['batch']:,}, {clients} client(s)",
                 f"{rate:,.0f} obs/s",
                 f"{copy:,.0f} obs/s (COPY)",
-                f"{copy / rate:.1f}x slower",
-                f">= {target:,.0f} obs/s {'ok' if rate >= target else 'MISSED'}",
+                f"{rate / copy:.2f}x COPY",
+                # Issue 12 target 6: 10,000 obs/s with 2 clients (the other client counts are shown beside it).
+                f">= {target:,.0f} obs/s {'ok' if rate >= target else 'MISSED'}" if str(clients) == "2" else "",
             )
         )
     return rows

@@ -14,6 +14,7 @@ from fieldapp import schema_words
 from fieldapp.errors import BadRequest, Invalid, NotFound
 from fieldapp.guard import json_problem
 from fieldapp.i18n import _
+from fieldapp.lean import LeanLoader
 
 GEOJSON = "application/geo+json"
 MVT = "application/vnd.mapbox-vector-tile"
@@ -74,8 +75,8 @@ def flatten_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     return [{"path": prefix or "(body)", "message": schema_words.word(str(messages))}]
 
 
-def load(schema: Schema, data: Any, prefix: str = "") -> Any:
-    """Validate data with a schema, raising Invalid with every field that is wrong."""
+def load(schema: Schema | LeanLoader, data: Any, prefix: str = "") -> Any:
+    """Validate data with a schema (or a LeanLoader of one), raising Invalid with every field that is wrong."""
     try:
         return schema.load(data)
     except ValidationError as exc:
