@@ -32,12 +32,24 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# psycopg prepares a statement it has run five times on a connection, and PostgreSQL may then plan it once for
+# any parameters (a generic plan) when that looks cheaper on average. The lists, tiles and counts share one
+# statement text for very different bboxes: the generic plan of the list sorted every match of the whole
+# island before taking a page (100 features at 100,000 rows: 3-5 s on every request of that connection
+# from about its seventh, instead of 0.2 s). Prepared statements still save parsing; each is planned anew.
+PLAN_CACHE_MODE = "force_custom_plan"
+# What the planner charges for starting parallel workers (PostgreSQL's default: 1000). At 1000 it gave the
+# whole island's first page of 100 features a worker to save 1% of its cost estimate (7,041 instead of
+# 7,116), and the page then waited for the worker to start: 0.1-0.2 s on a busy 2-core machine for
+# a millisecond of work. Large statements (a million-row grouping, costed in the hundreds of thousands)
+# still run in parallel.
+PARALLEL_SETUP_COST = 5000
 # A pooled connection idle for longer than this is pinged before use (see check_on_checkout).
 IDLE_PING_S = 30.0
 
 
 def make_engine(settings: Settings, **connect_args: object) -> Engine:
-    """Create the engine; every connection learns the deployment's grid and JIT settings."""
+    """Create the engine; every connection learns the deployment's grid and JIT settings, and the planner's (below)."""
     engine = create_engine(
         settings.database_url,
         # Not pre-pinged on every checkout (a round trip per request, a tenth of a list's throughput at
@@ -52,9 +64,12 @@ def make_engine(settings: Settings, **connect_args: object) -> Engine:
     @event.listens_for(engine, "connect")
     def _set_grid(dbapi_conn, _record):  # the public-geometry trigger reads the grid settings
         with dbapi_conn.cursor() as cur:
+            # The planner: PLAN_CACHE_MODE and PARALLEL_SETUP_COST above.
             cur.execute(
                 "SELECT set_config('fieldapp.metric_srid', %s, false), set_config('fieldapp.generalise_m', %s, false),"
-                " set_config('fieldapp.generalise_floor_m', %s, false), set_config('jit', %s, false)",
+                " set_config('fieldapp.generalise_floor_m', %s, false), set_config('jit', %s, false),"
+                f" set_config('plan_cache_mode', '{PLAN_CACHE_MODE}', false),"
+                f" set_config('parallel_setup_cost', '{PARALLEL_SETUP_COST}', false)",
                 (
                     str(settings.metric_srid),
                     str(settings.generalise_m),

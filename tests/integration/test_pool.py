@@ -74,3 +74,27 @@ def test_a_connection_idle_for_long_is_pinged_first(settings, migrated, monkeypa
         assert count[0] == 1
     finally:
         engine.dispose()
+
+
+def test_app_connections_plan_each_statement_for_its_parameters(db):
+    assert db.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+
+
+def test_a_list_asked_again_and_again_is_never_run_on_a_generic_plan(client, connection, steward, dataset):
+    """psycopg prepares a statement run five times; PostgreSQL then may plan it once for any bbox (it sorted the
+    whole island's every match that way, seconds per page). Each run is planned for its own parameters."""
+    from tests.factories import feature
+
+    assert client.post("/api/v1/observations", json=feature(dataset.slug), headers=steward.headers).status_code == 201
+    for i in range(15):
+        bbox = ",".join(map(str, (-2.3 + i * 0.001, 49.1, -1.9, 49.3)))
+        assert client.get("/api/v1/observations", query_string={"bbox": bbox, "limit": 100}).status_code == 200
+    plans = connection.exec_driver_sql(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE strpos(statement, 'WITH page AS') > 0"
+    ).all()
+    assert plans, "the list's statement was never prepared: the check would prove nothing"
+    assert all(generic == 0 and custom > 0 for generic, custom in plans)
+
+
+def test_app_connections_start_parallel_workers_only_for_large_statements(db):
+    assert float(db.execute(text("SHOW parallel_setup_cost")).scalar()) == 5000
