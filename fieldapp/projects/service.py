@@ -22,6 +22,7 @@ from fieldapp.accounts.models import User
 from fieldapp.contributors.models import Contributor
 from fieldapp.datasets.models import Dataset
 from fieldapp.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldapp.i18n import _
 from fieldapp.projects.models import (
     Project,
     ProjectDataset,
@@ -39,20 +40,23 @@ _FIELDS = ("title", "purpose", "designed_by", "delivered_by", "draft_protocol")
 def find(session: Session, slug: str) -> Project:
     project = session.scalar(select(Project).where(Project.slug == slug))
     if project is None:
-        raise NotFound(f"No project {slug!r}.")
+        raise NotFound(_("No project %(slug)s.", slug=repr(slug)))
     return project
 
 
 def create_project(session: Session, user: User, values: dict[str, Any]) -> Project:
     """A new project stewarded by the user or a group of theirs, with its partners and datasets."""
     if not may_create_project(viewer_of(user)):
-        raise Forbidden("Stewards and park staff start projects; ask park staff to make you a steward.")
+        raise Forbidden(_("Stewards and park staff start projects; ask park staff to make you a steward."))
     if session.scalar(select(Project.id).where(Project.slug == values["slug"])) is not None:
-        raise Conflict(f"A project called {values['slug']!r} exists.", [{"path": "slug", "message": "already taken"}])
+        raise Conflict(
+            _("A project called %(slug)s exists.", slug=repr(values["slug"])),
+            [{"path": "slug", "message": _("already taken")}],
+        )
     steward_id = values.get("steward_id") or user.contributor_id
     _check_contributor(session, steward_id, "steward_id")
     if not may_steward_as(session, viewer_of(user), steward_id):
-        raise Forbidden("You may steward a project yourself or through a group you belong to.")
+        raise Forbidden(_("You may steward a project yourself or through a group you belong to."))
     project = Project(slug=values["slug"], steward_id=steward_id, **{k: values[k] for k in _FIELDS if k in values})
     session.add(project)
     session.flush()
@@ -70,7 +74,7 @@ def edit_project(session: Session, user: User, project: Project, values: dict[st
     if "steward_id" in values:
         _check_contributor(session, values["steward_id"], "steward_id")
         if not may_steward_as(session, viewer_of(user), values["steward_id"]):
-            raise Forbidden("You may hand a project to yourself or a group you belong to.")
+            raise Forbidden(_("You may hand a project to yourself or a group you belong to."))
         project.steward_id = values["steward_id"]
     if "partners" in values:
         _set_partners(session, project, values["partners"])
@@ -83,12 +87,12 @@ def comment(session: Session, user: User, project: Project, values: dict[str, An
     """A comment or proposed wording on the protocol, credited as its author chose."""
     viewer = viewer_of(user)
     if not may_discuss(viewer):
-        raise Forbidden("Sign in to take part in the discussion.")
+        raise Forbidden(_("Sign in to take part in the discussion."))
     credit = values.get("contributor_id") or user.contributor_id
     if not may_credit(session, viewer, credit):
         raise Forbidden(
-            "Credit a comment to yourself, a pseudonym of yours or a group you belong to.",
-            [{"path": "contributor_id", "message": "not a credit of yours"}],
+            _("Credit a comment to yourself, a pseudonym of yours or a group you belong to."),
+            [{"path": "contributor_id", "message": _("not a credit of yours")}],
         )
     note = ProtocolComment(
         project_id=project.id,
@@ -107,7 +111,7 @@ def publish(session: Session, user: User, project: Project, text: str | None) ->
     _require_steward(session, user, project)
     wording = text if text is not None else project.draft_protocol
     if not wording.strip():
-        raise Invalid("The protocol is empty: write the draft first.", [{"path": "text", "message": "empty"}])
+        raise Invalid(_("The protocol is empty: write the draft first."), [{"path": "text", "message": _("empty")}])
     latest = select(func.max(ProtocolVersion.number)).where(ProtocolVersion.project_id == project.id)
     number = (session.scalar(latest) or 0) + 1
     version = ProtocolVersion(project_id=project.id, number=number, text=wording, published_by=user.contributor_id)
@@ -139,8 +143,12 @@ def check_in(session: Session, user: User, project: Project, answers: dict[str, 
     if last is not None and now - last < timedelta(days=WELLBEING_INTERVAL_DAYS):
         after = (last + timedelta(days=WELLBEING_INTERVAL_DAYS)).date().isoformat()
         raise Conflict(
-            f"You checked in on {last.date().isoformat()}: the next check-in is welcome from {after}.",
-            [{"path": "(body)", "message": "checked in recently"}],
+            _(
+                "You checked in on %(day)s: the next check-in is welcome from %(after)s.",
+                day=last.date().isoformat(),
+                after=after,
+            ),
+            [{"path": "(body)", "message": _("checked in recently")}],
         )
     checkin = WellbeingCheckin(project_id=project.id, user_id=user.id, **answers)
     session.add(checkin)
@@ -150,12 +158,14 @@ def check_in(session: Session, user: User, project: Project, answers: dict[str, 
 
 def _require_steward(session: Session, user: User, project: Project) -> None:
     if not stewards_project(session, viewer_of(user), project.id):
-        raise Forbidden("Only the project's stewards and park staff change it; comment to propose a change.")
+        raise Forbidden(_("Only the project's stewards and park staff change it; comment to propose a change."))
 
 
 def _check_contributor(session: Session, contributor_id: int, path: str) -> None:
     if session.get(Contributor, contributor_id) is None:
-        raise Invalid(f"No contributor {contributor_id}.", [{"path": path, "message": "unknown contributor"}])
+        raise Invalid(
+            _("No contributor %(id)s.", id=contributor_id), [{"path": path, "message": _("unknown contributor")}]
+        )
 
 
 def _set_partners(session: Session, project: Project, partners: list[dict[str, Any]]) -> None:
@@ -163,7 +173,7 @@ def _set_partners(session: Session, project: Project, partners: list[dict[str, A
     for i, partner in enumerate(partners):
         _check_contributor(session, partner["contributor_id"], f"partners.{i}.contributor_id")
         if partner["contributor_id"] in seen:
-            raise Invalid("A partner is named twice.", [{"path": f"partners.{i}", "message": "named twice"}])
+            raise Invalid(_("A partner is named twice."), [{"path": f"partners.{i}", "message": _("named twice")}])
         seen.add(partner["contributor_id"])
     session.execute(delete(ProjectPartner).where(ProjectPartner.project_id == project.id))
     session.add_all(ProjectPartner(project_id=project.id, **p) for p in partners)
@@ -176,11 +186,14 @@ def _set_datasets(session: Session, user: User, project: Project, slugs: list[st
     for i, slug in enumerate(dict.fromkeys(slugs)):
         dataset_id = session.scalar(select(Dataset.id).where(Dataset.slug == slug))
         if dataset_id is None:
-            raise Invalid(f"No dataset {slug!r}.", [{"path": f"datasets.{i}", "message": "unknown dataset"}])
+            raise Invalid(
+                _("No dataset %(slug)s.", slug=repr(slug)),
+                [{"path": f"datasets.{i}", "message": _("unknown dataset")}],
+            )
         if not (is_privileged(viewer) or stewards(session, viewer, dataset_id)):
             raise Forbidden(
-                f"Only the stewards of {slug!r} may add it to a project.",
-                [{"path": f"datasets.{i}", "message": "not a dataset you steward"}],
+                _("Only the stewards of %(slug)s may add it to a project.", slug=repr(slug)),
+                [{"path": f"datasets.{i}", "message": _("not a dataset you steward")}],
             )
         ids.append(dataset_id)
     session.execute(delete(ProjectDataset).where(ProjectDataset.project_id == project.id))

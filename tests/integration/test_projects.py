@@ -311,3 +311,20 @@ def test_the_evaluation_counts_records_people_time_comparisons_and_review(client
     assert client.get("/api/v1/projects/spider-crab-season/evaluation?year=abc").status_code == 400
     page = client.get("/projects/spider-crab-season/evaluation?year=2026")
     assert page.status_code == 200 and "evaluation, 2026" in page.get_data(as_text=True)
+
+
+def test_what_a_project_refuses_is_said_in_the_reader_s_language(client, people):
+    scientist, fisher, _ = people
+    create(client, scientist)
+    french = {**scientist.headers, "Accept-Language": "fr"}
+    body = {"slug": "spider-crab-season", "title": "Encore", "designed_by": "both", "delivered_by": "both"}
+    taken = client.post("/api/v1/projects", json=body, headers=french)
+    assert taken.status_code == 409
+    assert taken.get_json()["error"]["message"] == "Un projet appelé 'spider-crab-season' existe."
+    assert taken.get_json()["error"]["details"][0]["message"] == "déjà pris"
+    url = "/api/v1/projects/spider-crab-season/wellbeing"
+    portuguese = {**fisher.headers, "Accept-Language": "pt"}
+    assert client.post(url, json=ANSWERS, headers=portuguese).status_code == 201
+    refused = client.post(url, json=ANSWERS, headers=portuguese).get_json()["error"]
+    assert "a próxima resposta é bem-vinda a partir de" in refused["message"]
+    assert refused["details"][0]["message"] == "respondeu recentemente"
