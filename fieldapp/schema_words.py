@@ -47,6 +47,16 @@ EXACT = (
     N_("Number too large."),
     N_("Special numeric values (nan or infinity) are not permitted."),
     N_("String does not match expected pattern."),
+    # The schemas' own validators' messages (written in English where the schemas declare them).
+    N_("No control characters."),
+    N_("Use an ISO 639 code such as en, fr, pt or nrf."),
+    N_("The type must be 'Feature'."),
+    N_("Say community, professionals or both."),
+    N_("Use 2-80 lower-case letters, digits and hyphens."),
+    N_("Use 2-80 lower-case letters, digits and hyphens, starting with a letter or digit."),
+    N_("give a year such as 2025"),
+    N_("use 'square' or 'hex'"),
+    N_("Use letters, digits and _, 64 at most."),
 )
 # Its messages with values in them (validate.Length, OneOf, Range), as the catalogue's %(name)s messages.
 PATTERNS = (
@@ -64,6 +74,8 @@ PATTERNS = (
     N_("Must be greater than %(min)s."),
     N_("Must be less than or equal to %(max)s."),
     N_("Must be less than %(max)s."),
+    N_("Unknown licence; use one of %(choices)s."),
+    N_("use one of %(choices)s"),
 )
 _PLACEHOLDER = re.compile(r"%\\\((\w+)\\\)s")
 

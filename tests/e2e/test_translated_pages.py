@@ -19,6 +19,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from fieldapp.i18n import TRANSLATIONS
 from tests.e2e.conftest import wait_in_page
+from tests.e2e.test_map import click_at, wait_drawn
 from tests.unit.test_catalogues import extracted
 
 pytestmark = pytest.mark.e2e
@@ -178,6 +179,18 @@ def test_the_map_and_the_comparison(context, live_server, two_sides, language):
     expect(page.locator(".leaflet-container").first).to_be_visible()
     assert english_on(page, language) == []
 
+    # A record's popup: the tiles carry codes and English, the popup words them in the page's language.
+    page.goto(f"/map?dataset={two_sides['a']}&lat=49.18&lon=-2.16&zoom=16")
+    wait_drawn(page, two_sides["a"], 1)
+    wait_in_page(page, f"fetch('/i18n/{language}.json').then(r => r.ok)")
+    page.locator(".leaflet-container").first.scroll_into_view_if_needed()
+    page.evaluate("window.fieldappMapInstance.setView([49.18, -2.16], 16, {animate: false})")
+    click_at(page, -2.16, 49.18)
+    popup = page.locator(".leaflet-popup-content")
+    link = {"fr": "Ouvrir l’observation", "pt": "Abrir o registo"}[language]
+    expect(popup.get_by_role("link", name=link)).to_be_visible()
+    assert english_on(page, language) == []
+
     page.goto("/compare")
     assert english_on(page, language) == []
     page.select_option("select[name=a]", f"dataset:{two_sides['a']}")
@@ -223,3 +236,32 @@ def test_the_other_pages(context, live_server, two_sides, recorder, language):
         if english := english_on(page, language):
             found[path] = english
     assert found == {}
+
+
+BAD_ROWS = "id,species,latitude,longitude,eventDate\nc1,Ormer,49.18,-2.15,2021-04-25\nc2,Ormer,95,-2.15,soon\n"
+
+
+def test_an_import_report_and_a_refused_form(context, live_server, recorder, language, tmp_path):
+    """The import report (its rejected rows, readings and mapping) and a form refused by the schema."""
+    page = sign_in(context, recorder["email"], f"/datasets/{recorder['slug']}")
+    upload = tmp_path / "releves.csv"
+    upload.write_text(BAD_ROWS, encoding="utf-8")
+    form = page.locator("form[action$='/import']")
+    form.locator("input[name=file]").set_input_files(str(upload))
+    form.locator("button[type=submit]").click()
+    rejected = {"fr": "ne peuvent pas être importées", "pt": "não podem ser importadas"}[language]
+    expect(page.locator("p.error")).to_contain_text(rejected)
+    expect(page.locator("ul.rejections")).to_contain_text({"fr": "ligne 3", "pt": "linha 3"}[language])
+    assert english_on(page, language) == []
+    for english in ("is the CRS right", "is not a date this importer reads", "(detected)", "Dates read as"):
+        assert english not in page.inner_text("body"), english
+
+    # A slug the page's own check would have stopped: the server's schema refuses it, in the page's language.
+    page.goto("/datasets/new")
+    page.locator("input[name=title]").fill("Relevés")
+    page.locator("input[name=slug]").fill("Mauvais nom")
+    page.evaluate("document.querySelector('input[name=slug]').form.noValidate = true")
+    page.locator("input[name=slug]").evaluate("input => input.form.requestSubmit()")
+    expect(page.locator("main")).to_contain_text("slug:")
+    assert english_on(page, language) == []
+    assert "lower-case letters" not in page.inner_text("body")
