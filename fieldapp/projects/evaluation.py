@@ -39,15 +39,11 @@ def _period(year: int | None) -> tuple[date, date]:
     return (date(year, 1, 1), date(year + 1, 1, 1)) if year else (date(1000, 1, 1), date(9999, 1, 1))
 
 
-def report_years(session: Session, viewer: Viewer, project_id: int) -> list[int]:
-    """The years a yearly report can be asked for: from the project's first recorded month to its last."""
-    # min and max each read one end of participation_month's primary key (month first), not the table.
-    viewer = resolved(session, viewer)
-    row = session.execute(
-        text(f"SELECT min(month), max(month) FROM participation_month WHERE dataset_id IN {_datasets(viewer)}"),
-        {"project": project_id} | viewer_params(viewer),
-    ).one()
-    return list(range(row[0].year, row[1].year + 1)) if row[0] is not None else []
+def report_years(by_month: list[dict[str, Any]]) -> list[int]:
+    """The years a yearly report can be asked for, from the whole project's months (no query of its own:
+    a min/max over the rollup took 0.2 s of the page's 1 s with a million records)."""
+    years = [m["month"].year for m in by_month]
+    return list(range(min(years), max(years) + 1)) if years else []
 
 
 def records_by_kind(session: Session, viewer: Viewer, project_id: int, year: int | None) -> list[dict[str, Any]]:

@@ -222,7 +222,7 @@ def evaluation_page(slug: str):
         figures=figures,
         kinds=KIND_LABELS,
         year=year,
-        years=evaluation.report_years(session, current_viewer(), project["id"]),
+        years=[] if year else evaluation.report_years(figures["by_month"]),
         today=date.today(),
         questions=WELLBEING_WORDS,
         annotation_words={k: v.many for k, v in ANNOTATION_WORDS.items()},

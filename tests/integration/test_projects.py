@@ -311,6 +311,11 @@ def test_the_evaluation_counts_records_people_time_comparisons_and_review(client
     assert client.get("/api/v1/projects/spider-crab-season/evaluation?year=abc").status_code == 400
     page = client.get("/projects/spider-crab-season/evaluation?year=2026")
     assert page.status_code == 200 and "evaluation, 2026" in page.get_data(as_text=True)
+    # The yearly reports offered are the years the project's records were made in (here one month's).
+    (month,) = figures["by_month"]
+    whole = client.get("/projects/spider-crab-season/evaluation").get_data(as_text=True)
+    offered = re.findall(r'href="/projects/spider-crab-season/evaluation\?year=(\d+)"', whole)
+    assert offered == [month["month"][:4]]
 
 
 def test_what_a_project_refuses_is_said_in_the_reader_s_language(client, people):
