@@ -168,7 +168,8 @@ def add_dataset_layers(
         _Hook(f"fieldappMap.dataset({m.get_name()}, {group.get_name()}, {script_json(slug)});").add_to(m)
         groups.setdefault(str(ui.KIND_LABELS[kind]), []).append(group)
     if groups:
-        control = GroupedLayerControl(groups, exclusive_groups=False, collapsed=False)
+        # Folded until asked for: open, it covered about half the map (the whole width on a phone).
+        control = GroupedLayerControl(groups, exclusive_groups=False, collapsed=True)
         control.default_js = [(n, static_url(VENDORED[n])) for n, _ in control.default_js]
         control.default_css = [(n, static_url(VENDORED[n])) for n, _ in control.default_css]
         control.add_to(m)

@@ -235,6 +235,19 @@ def test_an_answer_lost_after_the_commit_is_retried_without_a_duplicate(
         context.close()
 
 
+def test_the_save_bar_leaves_the_area_map_free(phone, live_server, warden):
+    """Issue 13: the sticky Save bar covered 27% of the area-drawing map on a Pixel 7."""
+    page = signed_in_page(phone, warden, "/record/area")
+    for block in ("center", "end"):
+        page.locator("#map").evaluate(f"el => el.scrollIntoView({{ block: '{block}' }})")
+        map_box, bar = page.locator("#map").bounding_box(), page.locator("#save").bounding_box()
+        viewport = page.viewport_size
+        # The part of the map on screen, and the part of it the bar covers.
+        top, bottom = max(map_box["y"], 0), min(map_box["y"] + map_box["height"], viewport["height"])
+        covered = max(0, min(bottom, bar["y"] + bar["height"]) - max(top, bar["y"]))
+        assert covered <= 0.05 * (bottom - top), (block, map_box, bar)
+
+
 def test_draw_an_area_and_a_polygon_is_stored(phone, live_server, warden):
     page = signed_in_page(phone, warden, "/record/area")
     page.locator(".leaflet-pm-icon-polygon").click()
