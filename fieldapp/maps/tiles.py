@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.access import ANONYMOUS
 from fieldapp.datasets.queries import agreement_labels_sql
-from fieldapp.db import no_jit
+from fieldapp.db import cached_text, no_jit
 from fieldapp.errors import BadRequest
 from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.maps.queries import dataset_where_sql
@@ -173,7 +173,7 @@ def read_tile(session: Session, tile: TileRequest, query_string: str, known: lis
     """The tile's ETag and its bytes (None when the client's copy, one of `known`, is current)."""
     sql, params = tile_sql(tile, query_string, known)
     with no_jit(session):
-        etag, body = session.execute(text(sql), params).one()
+        etag, body = session.execute(cached_text(sql), params).one()
     return etag, None if body is None else bytes(body)
 
 

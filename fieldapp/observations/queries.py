@@ -25,7 +25,7 @@ from fieldapp.access import (
     viewer_params,
 )
 from fieldapp.contributors.attribution import recorded_by_sql
-from fieldapp.db import in_autocommit, no_jit
+from fieldapp.db import cached_text, in_autocommit, no_jit
 from fieldapp.geo.filters import Interval
 from fieldapp.geo.geojson import feature_sql, lean_feature_sql
 from fieldapp.geoprivacy.visible import visible_geometry_sql
@@ -222,7 +222,7 @@ def list_observations(
                 viewer = replace(viewer, closed=None)
             where, params = where_sql(filters, viewer)
             params.update({"after": after or 0, "limit": limit, "limit_plus": limit + 1})
-            row = session.execute(text(page_sql(viewer, where, names)), params).one()
+            row = session.execute(cached_text(page_sql(viewer, where, names)), params).one()
             changed = None if attempt == 2 else checked_closed(viewer, row.closed_now)
             if changed is None:
                 break
