@@ -47,7 +47,10 @@ def report_years(by_month: list[dict[str, Any]]) -> list[int]:
 
 
 def records_by_kind(session: Session, viewer: Viewer, project_id: int, year: int | None) -> list[dict[str, Any]]:
-    """Per knowledge kind: records added, people who added them, volunteer minutes given, public map cells."""
+    """Per knowledge kind: records added, people who added them, volunteer minutes given, public map cells.
+
+    Cells are the whole project's only (None in a yearly report): the map rollup keeps no time, and the
+    year's cells from the records themselves took 3.2 s with a million records (no index on created_at)."""
     since, until = _period(year)
     sql = f"""
         WITH per_person AS (  -- grouped by dataset first: the join to dataset then meets a few thousand groups
@@ -62,16 +65,16 @@ def records_by_kind(session: Session, viewer: Viewer, project_id: int, year: int
           SELECT kind, sum(records)::bigint AS records, count(*) AS people, sum(minutes)::bigint AS minutes
             FROM per_person GROUP BY 1
         ),
-        covered AS (
+        covered AS (  -- the map rollup has no time: a yearly report does not count cells (NULL), see below
           SELECT d.knowledge_kind AS kind, count(DISTINCT (m.cx, m.cy)) AS cells
             FROM map_cell m JOIN dataset d ON d.id = m.dataset_id
-           WHERE m.dataset_id IN {_datasets(viewer)} AND m.level = :level AND m.n > 0 GROUP BY 1
+           WHERE m.dataset_id IN {_datasets(viewer)} AND m.level = :level AND m.n > 0 AND :whole GROUP BY 1
         )
         SELECT kind, coalesce(a.records, 0) AS records, coalesce(a.people, 0) AS people,
-               coalesce(a.minutes, 0) AS minutes, coalesce(c.cells, 0) AS cells
+               coalesce(a.minutes, 0) AS minutes, CASE WHEN :whole THEN coalesce(c.cells, 0) END AS cells
           FROM added a FULL JOIN covered c USING (kind) ORDER BY kind
     """
-    params = {"project": project_id, "since": since, "until": until, "level": COVERAGE_LEVEL}
+    params = {"project": project_id, "since": since, "until": until, "level": COVERAGE_LEVEL, "whole": year is None}
     return _rows(session, sql, params | viewer_params(viewer))
 
 
@@ -136,26 +139,29 @@ def _means(alias: str) -> str:
     )
 
 
-def wellbeing(session: Session, project_id: int) -> dict[str, Any]:
+def wellbeing(session: Session, project_id: int, year: int | None = None) -> dict[str, Any]:
     """Mean answers per half-year (each person's latest check-in in it) and the change from joining to the
-    latest follow-up, each only where at least WELLBEING_MIN_PEOPLE people answered."""
+    latest follow-up, each only where at least WELLBEING_MIN_PEOPLE people answered; in a yearly report,
+    the year's check-ins only (the change: from each person's first check-in of the year to their latest)."""
+    since, until = _period(year)
     periods_sql = f"""
         WITH latest AS (
           SELECT DISTINCT ON (user_id, date_trunc('year', at), extract(month FROM at) > 6) *,
                  make_date(extract(year FROM at)::int, CASE WHEN extract(month FROM at) > 6 THEN 7 ELSE 1 END, 1)
                    AS period
-            FROM wellbeing_checkin WHERE project_id = :project
+            FROM wellbeing_checkin WHERE project_id = :project AND at >= :since AND at < :until
            ORDER BY user_id, date_trunc('year', at), extract(month FROM at) > 6, at DESC
         )
         SELECT period, count(*) AS people, {_means("latest")} FROM latest GROUP BY period ORDER BY period
     """
     change_sql = f"""
         WITH firsts AS (
-          SELECT DISTINCT ON (user_id) * FROM wellbeing_checkin WHERE project_id = :project ORDER BY user_id, at
+          SELECT DISTINCT ON (user_id) * FROM wellbeing_checkin
+           WHERE project_id = :project AND at >= :since AND at < :until ORDER BY user_id, at
         ),
         lasts AS (
           SELECT DISTINCT ON (c.user_id) c.* FROM wellbeing_checkin c JOIN firsts f USING (user_id)
-           WHERE c.project_id = :project AND c.at > f.at ORDER BY c.user_id, c.at DESC
+           WHERE c.project_id = :project AND c.at > f.at AND c.at < :until ORDER BY c.user_id, c.at DESC
         ),
         paired AS (
           SELECT {", ".join(f"l.{q} - f.{q} AS {q}" for q in WELLBEING_QUESTIONS)}
@@ -163,7 +169,7 @@ def wellbeing(session: Session, project_id: int) -> dict[str, Any]:
         )
         SELECT count(*) AS people, {_means("paired")} FROM paired
     """
-    params = {"project": project_id, "least": WELLBEING_MIN_PEOPLE}
+    params = {"project": project_id, "least": WELLBEING_MIN_PEOPLE, "since": since, "until": until}
     return {
         "least_people": WELLBEING_MIN_PEOPLE,
         "periods": _rows(session, periods_sql, params),
@@ -185,5 +191,5 @@ def evaluation(session: Session, viewer: Viewer, project_id: int, year: int | No
             "by_month": people_by_month(session, viewer, project_id, year),
             "comparisons": comparisons_run(session, viewer, project_id, year),
             "review": review_across_kinds(session, viewer, project_id, year),
-            "wellbeing": wellbeing(session, project_id),
+            "wellbeing": wellbeing(session, project_id, year),
         }

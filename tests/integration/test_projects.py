@@ -333,3 +333,28 @@ def test_what_a_project_refuses_is_said_in_the_reader_s_language(client, people)
     refused = client.post(url, json=ANSWERS, headers=portuguese).get_json()["error"]
     assert "a próxima resposta é bem-vinda a partir de" in refused["message"]
     assert refused["details"][0]["message"] == "respondeu recentemente"
+
+
+def test_a_yearly_report_counts_that_year_s_check_ins_only_five_people_per_year(client, people, make, db):
+    scientist, _, _ = people
+    create(client, scientist)
+    project_id = db.execute(text("SELECT id FROM project WHERE slug = 'spider-crab-season'")).scalar_one()
+    url = "/api/v1/projects/spider-crab-season/evaluation"
+    five = [make.account() for _ in range(5)]
+    # 2024: five people (shown); 2025: four of them again (too few that year), one answer changed.
+    _checkins(db, project_id, five, "2024-03-01", ANSWERS)
+    _checkins(db, project_id, five[:4], "2025-03-01", {**ANSWERS, "happiness": 2})
+    _checkins(db, project_id, five[:4], "2025-05-01", {**ANSWERS, "happiness": 4})
+    y2024 = client.get(f"{url}?year=2024").get_json()["wellbeing"]
+    assert y2024["periods"] == [{"period": "2024-01-01", "people": 5, **{q: float(v) for q, v in ANSWERS.items()}}]
+    assert y2024["change"]["people"] == 0  # the 2025 follow-ups are another year's
+    y2025 = client.get(f"{url}?year=2025").get_json()["wellbeing"]
+    assert [(p["period"], p["people"], p["happiness"]) for p in y2025["periods"]] == [("2025-01-01", 4, None)]
+    assert y2025["change"]["people"] == 4 and y2025["change"]["happiness"] is None  # first and latest of 2025
+    whole = client.get(url).get_json()["wellbeing"]
+    assert whole["change"]["people"] == 4  # of all years: four answered twice
+    assert [p["people"] for p in whole["periods"]] == [5, 4]
+    # The map rollup keeps no time, so a yearly report does not pass the whole project's cells off as the year's.
+    page = client.get("/projects/spider-crab-season/evaluation?year=2025").get_data(as_text=True)
+    assert "Cells covered" not in page and 'id="cells-whole-project"' in page
+    assert "Cells covered" in client.get("/projects/spider-crab-season/evaluation").get_data(as_text=True)
