@@ -151,6 +151,8 @@ def test_a_file_that_is_not_a_form_is_refused_clearly_and_nothing_is_written(
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422, page[:1000]
     assert said in page and "<strong>file</strong>" in page
+    # The way on is back to the dataset's page (to try another file), not only the site's start.
+    assert f'<a href="/datasets/{dataset.slug}" id="back">' in page
     assert versions(db, dataset) == 0
 
 
