@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import session as cookie
 from sqlalchemy import text
 
 from fieldapp import rules
@@ -139,8 +140,34 @@ def _page(slug: str, error: str | None = None, status: int = 200):
         "credits": credits,
         "partner_choices": partners,
         "user": user,
+        "wellbeing_due": user is not None and _wellbeing_due(session, user, project["id"], slug),
     }
     return render_template("projects/project.html", **context), status
+
+
+def _wellbeing_due(session, user, project_id: int, slug: str) -> bool:
+    """Ask someone taking part (a record of theirs in the project's datasets) for an optional check-in when
+    they have none yet or their latest is WELLBEING_INTERVAL_DAYS old; not again in that interval once they
+    said "not now" (kept in their own session cookie, nothing stored about them)."""
+    later = cookie.get("wellbeing_later", {}).get(slug)
+    if isinstance(later, str) and later > date.today().isoformat():
+        return False
+    if user.contributor_id is None:
+        return False
+    sql = """
+        SELECT EXISTS (SELECT 1 FROM observation o
+                        WHERE o.contributor_id = :contributor
+                          AND o.dataset_id IN (SELECT dataset_id FROM project_dataset WHERE project_id = :project))
+           AND coalesce((SELECT max(at) FROM wellbeing_checkin WHERE project_id = :project AND user_id = :user)
+                        <= now() - make_interval(days => :days), true)
+    """
+    params = {
+        "contributor": user.contributor_id,
+        "project": project_id,
+        "user": user.id,
+        "days": rules.WELLBEING_INTERVAL_DAYS,
+    }
+    return bool(session.scalar(text(sql), params))
 
 
 @bp.get("/projects/<slug>")
@@ -194,6 +221,18 @@ def add_partner(slug: str):
         service.edit_project(session, user, project, load(ProjectEditSchema(), {"partners": partners}))
 
     return _act(slug, _("The partner"), add)
+
+
+@bp.post("/projects/<slug>/wellbeing/later")
+def wellbeing_later(slug: str):
+    """ "Not now" to the check-in prompt: not asked again on this project for WELLBEING_INTERVAL_DAYS."""
+    require_user()
+    service.find(get_session(), slug)
+    later = dict(cookie.get("wellbeing_later", {}))
+    later[slug] = (date.today() + timedelta(days=rules.WELLBEING_INTERVAL_DAYS)).isoformat()
+    cookie["wellbeing_later"] = later
+    flash(_("No check-in for now: you will not be asked again for %(days)s days.", days=rules.WELLBEING_INTERVAL_DAYS))
+    return redirect(url_for("projects.project_page", slug=slug))
 
 
 @bp.post("/projects/<slug>/wellbeing")

@@ -358,3 +358,34 @@ def test_a_yearly_report_counts_that_year_s_check_ins_only_five_people_per_year(
     page = client.get("/projects/spider-crab-season/evaluation?year=2025").get_data(as_text=True)
     assert "Cells covered" not in page and 'id="cells-whole-project"' in page
     assert "Cells covered" in client.get("/projects/spider-crab-season/evaluation").get_data(as_text=True)
+
+
+def test_someone_taking_part_is_asked_gently_for_a_check_in_and_not_again_once_they_say_not_now(client, make, db):
+    from tests.factories import feature
+    from tests.integration.test_transfer_pages import PASSWORD, _token, sign_in
+
+    steward = make.account("steward", name="Dr Sandra Survey", password=PASSWORD)
+    survey = make.dataset(steward, knowledge_kind="scientific", title="Pot survey")
+    create(client, steward, datasets=[survey.slug])
+    page_url = "/projects/spider-crab-season"
+    sign_in(client, steward)
+    # Not taking part yet (no record in the project's datasets): no prompt, the check-in stays folded.
+    assert 'id="wellbeing-prompt"' not in client.get(page_url).get_data(as_text=True)
+    body = feature(survey.slug, subject_text="spider crab")
+    assert client.post("/api/v1/observations", json=body, headers=steward.headers).status_code == 201
+    asked = client.get(page_url).get_data(as_text=True)
+    assert 'id="wellbeing-prompt"' in asked and 'id="wellbeing-checkin" open' in asked
+    # A check-in: not asked again until the interval has passed.
+    project_id = db.execute(text("SELECT id FROM project WHERE slug = 'spider-crab-season'")).scalar_one()
+    _checkins(db, project_id, [steward], "now()", ANSWERS)
+    db.execute(text("UPDATE wellbeing_checkin SET at = now() - interval '10 days'"))
+    assert 'id="wellbeing-prompt"' not in client.get(page_url).get_data(as_text=True)
+    db.execute(text("UPDATE wellbeing_checkin SET at = now() - interval '31 days'"))
+    asked = client.get(page_url).get_data(as_text=True)
+    assert 'id="wellbeing-prompt"' in asked
+    # "Not now": no prompt for the interval, and nothing is stored about them.
+    later = client.post(f"{page_url}/wellbeing/later", data={"csrf_token": _token(asked)})
+    assert later.status_code == 302
+    assert 'id="wellbeing-prompt"' not in client.get(page_url).get_data(as_text=True)
+    assert db.execute(text("SELECT count(*) FROM wellbeing_checkin")).scalar_one() == 1
+    assert client.post("/projects/no-such/wellbeing/later", data={"csrf_token": _token(asked)}).status_code == 404
