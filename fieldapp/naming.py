@@ -1,8 +1,10 @@
-"""Matching names in every language: folded (no case, no accents), by prefix, partial word or likeness.
+"""Names in every language: matching them (folded, by prefix, partial word or likeness) and their review.
 
 One SQL vocabulary for every search of names (subjects' names, places' names): the folding is the
 database function fieldapp_fold (unaccent), likeness is pg_trgm's word similarity. The recording
 page's offline suggestions fold the same way in the browser (static/js/record/what.js).
+A name of a subject and a name of a place are reviewed alike, through the annotation table (one
+column per target): the tally and the list of annotations below are the one rule for both.
 """
 
 from __future__ import annotations
@@ -42,3 +44,29 @@ def match_rank_sql(column: str, param: str = "q", likeness: bool = True) -> str:
 def matches_sql(column: str, param: str = "q", likeness: bool = False) -> str:
     """SQL: does the text in `column` match the query :param (a filter's test)?"""
     return f"({match_rank_sql(column, param, likeness)} IS NOT NULL)"
+
+
+# The annotation column that points at each kind of name (annotations.models.Annotation).
+NAME_TARGETS = {"subject_name": "subject_name_id", "place_name": "place_name_id"}
+
+
+def name_tally_sql(kind: str, table: str, alias: str = "n") -> str:
+    """SQL: how many people annotated the name `alias` (a row of `table`) this way, each counted once;
+    a name's own giver (its credit or the account that added it) corroborating it is not counted."""
+    target = NAME_TARGETS[table]
+    own = f"coalesce(a.contributor_id = {alias}.contributor_id OR a.author_user_id = {alias}.added_by, false)"
+    extra = f" AND NOT {own}" if kind == "corroborate" else ""
+    return (
+        "(SELECT count(DISTINCT a.contributor_id) FROM annotation a"
+        f" WHERE a.{target} = {alias}.id AND a.kind = '{kind}'{extra})::integer"
+    )
+
+
+def name_annotations_sql(table: str, param: str = "id") -> str:
+    """SQL: the annotations of the name :param (a row of `table`), oldest first, each with its author as credited."""
+    return f"""
+        SELECT coalesce(json_agg(json_build_object('id', a.id, 'kind', a.kind, 'body', a.body, 'status', a.status,
+                 'author', json_build_object('id', c.id, 'display_name', c.display_name, 'kind', c.kind),
+                 'created_at', a.created_at) ORDER BY a.created_at, a.id), '[]'::json)
+          FROM annotation a JOIN contributor c ON c.id = a.contributor_id WHERE a.{NAME_TARGETS[table]} = :{param}
+    """

@@ -25,6 +25,8 @@ ABUNDANCE_SCALES = ("SACFOR", "DAFOR", "DOMIN", "percent_cover")
 HISTORY_ACTIONS = ("create", "update", "delete")
 # What a gazetteer entry is (fishing_mark: a fisher's own place, often generalised or private).
 PLACE_KINDS = ("bay", "beach", "reef", "rock", "slipway", "harbour", "headland", "island", "fishing_mark", "other")
+# OGC API collections that are not datasets (every observation; the gazetteer): no dataset takes one as its slug.
+OGC_COLLECTIONS = ("observations", "places")
 
 
 def sql_in(values: tuple[str, ...]) -> str:

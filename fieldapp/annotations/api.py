@@ -1,4 +1,4 @@
-"""JSON API for annotations: of observations (and responses to them) and of names of subjects."""
+"""JSON API for annotations: of observations (and responses to them) and of names of subjects and places."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, url_for
 
 from fieldapp.access import may_see_record, viewer_of
-from fieldapp.accounts.auth import current_user, require_user
+from fieldapp.accounts.auth import current_user, current_viewer, require_user
 from fieldapp.annotations import queries, service
 from fieldapp.annotations.schemas import (
     AnnotationListSchema,
@@ -18,10 +18,13 @@ from fieldapp.annotations.schemas import (
     ResponseSchema,
 )
 from fieldapp.db import get_session
-from fieldapp.errors import Forbidden
+from fieldapp.errors import Forbidden, NotFound
 from fieldapp.http import json_text_response, load, parse_uuid, read_json
+from fieldapp.i18n import _
 from fieldapp.observations.schemas import ObservationPathSchema
 from fieldapp.openapi import JSON, PUBLIC, READ, WRITE, NoArgs, answer, operation
+from fieldapp.places.queries import place_name_annotations
+from fieldapp.places.schemas import PlaceNamePathSchema
 from fieldapp.subjects.queries import name_annotations
 from fieldapp.subjects.schemas import NamePathSchema
 from fieldapp.subjects.service import find_name
@@ -137,6 +140,50 @@ def create_name_annotation(name_id: int):
     annotation = service.add_name_annotation(session, user, name_id, values)
     session.commit()
     location = url_for(".list_name_annotations", name_id=name_id, _external=True)
+    return Response(
+        f'{{"id": {annotation.id}, "status": "{annotation.status}"}}',
+        status=201,
+        mimetype="application/json",
+        headers={"Location": location},
+    )
+
+
+@bp.get("/places/<int:place_id>/names/<int:place_name_id>/annotations")
+@operation(
+    "listPlaceNameAnnotations",
+    "annotations",
+    "Annotations of a name of a place you may see",
+    security=READ,
+    args=NoArgs,
+    path=PlaceNamePathSchema,
+    answers={200: answer("The annotations, oldest first.", AnnotationListSchema)},
+    errors=(400, 404),
+)
+def list_place_name_annotations(place_id: int, place_name_id: int):
+    found = place_name_annotations(get_session(), current_viewer(), place_id, place_name_id)
+    if found is None:
+        raise NotFound(_("No place %(id)s for you.", id=place_id))
+    return json_text_response(json.dumps({"annotations": found}, default=str))
+
+
+@bp.post("/places/<int:place_id>/names/<int:place_name_id>/annotations")
+@operation(
+    "createPlaceNameAnnotation",
+    "annotations",
+    "Corroborate, question or add context to a name of a place you may see",
+    security=WRITE,
+    path=PlaceNamePathSchema,
+    body={JSON: NameAnnotationSchema},
+    answers={201: answer("Recorded.", AnnotationStatusSchema)},
+    errors=(400, 401, 404, 422),
+)
+def create_place_name_annotation(place_id: int, place_name_id: int):
+    user = require_user()
+    values = load(_name_schema, read_json())
+    session = get_session()
+    annotation = service.add_place_name_annotation(session, user, place_id, place_name_id, values)
+    session.commit()
+    location = url_for(".list_place_name_annotations", place_id=place_id, place_name_id=place_name_id, _external=True)
     return Response(
         f'{{"id": {annotation.id}, "status": "{annotation.status}"}}',
         status=201,

@@ -15,7 +15,7 @@ from fieldapp.vocab import ANNOTATION_KINDS, ANNOTATION_STATUSES, CORRECTABLE_FI
 
 class Annotation(Base):
     """One person's corroboration, question, context or proposed correction on an observation, or a
-    corroboration, question or context on a name of a subject."""
+    corroboration, question or context on a name of a subject or of a place."""
 
     __tablename__ = "annotation"
     __table_args__ = (
@@ -23,9 +23,11 @@ class Annotation(Base):
         CheckConstraint(f"status IN {sql_in(ANNOTATION_STATUSES)}", name="status"),
         CheckConstraint(f"field IS NULL OR field IN {sql_in(CORRECTABLE_FIELDS)}", name="field"),
         CheckConstraint("(kind = 'correction') = (field IS NOT NULL)", name="correction_field"),
-        # One target: an observation, or a name of a subject (names are reviewed like records).
-        CheckConstraint("num_nonnulls(observation_id, subject_name_id) = 1", name="one_target"),
-        CheckConstraint("subject_name_id IS NULL OR kind <> 'correction'", name="name_no_correction"),
+        # One target: an observation, or a name of a subject or a place (names are reviewed like records).
+        CheckConstraint("num_nonnulls(observation_id, subject_name_id, place_name_id) = 1", name="one_target"),
+        CheckConstraint(
+            "(subject_name_id IS NULL AND place_name_id IS NULL) OR kind <> 'correction'", name="name_no_correction"
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -33,6 +35,7 @@ class Annotation(Base):
         UUID(as_uuid=True), ForeignKey("observation.id", ondelete="CASCADE"), index=True
     )
     subject_name_id: Mapped[int | None] = mapped_column(ForeignKey("subject_name.id", ondelete="CASCADE"), index=True)
+    place_name_id: Mapped[int | None] = mapped_column(ForeignKey("place_name.id", ondelete="CASCADE"), index=True)
     author_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     # Credited as the author chose (themselves or a group they belong to).
     contributor_id: Mapped[int] = mapped_column(ForeignKey("contributor.id"), index=True)

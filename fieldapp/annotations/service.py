@@ -19,6 +19,7 @@ from fieldapp.i18n import _
 from fieldapp.notifications.service import notify_annotation, notify_answer
 from fieldapp.observations.models import Observation
 from fieldapp.observations.service import update_observation
+from fieldapp.places.models import Place, PlaceName
 from fieldapp.subjects.models import SubjectName
 
 
@@ -61,6 +62,23 @@ def add_name_annotation(session: Session, user: User, name_id: int, values: dict
     name = session.get(SubjectName, name_id) if 0 < name_id < 2**31 else None
     if name is None:
         raise NotFound(_("No name %(id)s.", id=name_id))
+    return _annotate_name(session, user, name, values)
+
+
+def add_place_name_annotation(
+    session: Session, user: User, place_id: int, name_id: int, values: dict[str, Any]
+) -> Annotation:
+    """Corroborate, question or add context to a name of a place one may see (the gate of records: a private
+    fishing mark's names are annotated by those who may see it, and for anyone else they do not exist)."""
+    name = session.get(PlaceName, name_id) if 0 < name_id < 2**31 else None
+    place = session.get(Place, place_id) if name is not None and name.place_id == place_id else None
+    if name is None or place is None or not may_see_record(session, viewer_of(user), place):
+        raise NotFound(_("No place %(id)s for you.", id=place_id))
+    return _annotate_name(session, user, name, values)
+
+
+def _annotate_name(session: Session, user: User, name: SubjectName | PlaceName, values: dict[str, Any]) -> Annotation:
+    """The one rule for annotating a name, of a subject or of a place: credited as the author may credit."""
     contributor_id = values.pop("contributor_id", None) or acting_credit(
         session, user.contributor_id, user.id, name.contributor_id
     )
@@ -69,7 +87,8 @@ def add_name_annotation(session: Session, user: User, name_id: int, values: dict
             _("You may credit yourself, your pseudonyms or a group you belong to."),
             [{"path": "contributor_id", "message": _("you are not contributor %(id)s nor in it", id=contributor_id)}],
         )
-    annotation = Annotation(subject_name_id=name.id, author_user_id=user.id, contributor_id=contributor_id, **values)
+    target = {"place_name_id": name.id} if isinstance(name, PlaceName) else {"subject_name_id": name.id}
+    annotation = Annotation(author_user_id=user.id, contributor_id=contributor_id, **target, **values)
     session.add(annotation)
     session.flush()
     return annotation

@@ -13,6 +13,7 @@ from fieldapp.vocab import (
     GRANT_STATUSES,
     KNOWLEDGE_KINDS,
     LICENCES,
+    OGC_COLLECTIONS,
     RECORDING_MODES,
     TK_LABELS,
     VISIBILITIES,
@@ -27,9 +28,12 @@ class DatasetSchema(Schema):
 
     slug = fields.String(
         required=True,
-        validate=validate.Regexp(
-            SLUG, error="Use 2-80 lower-case letters, digits and hyphens, starting with a letter or digit."
-        ),
+        validate=[
+            validate.Regexp(
+                SLUG, error="Use 2-80 lower-case letters, digits and hyphens, starting with a letter or digit."
+            ),
+            validate.NoneOf(OGC_COLLECTIONS, error="This name is taken by the OGC API's own collections."),
+        ],
         metadata=describe("Short name in URLs: 2-80 lower-case letters, digits and hyphens."),
     )
     title = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata=describe("The title."))

@@ -41,7 +41,9 @@ def openapi_document(
     server: str, page_size: int, page_max: int, count_exact_max: int = 20_000, count_exact_ms: int = 15
 ) -> dict[str, Any]:
     """The API definition that OGC clients (GDAL, QGIS) read to learn the paging limits (the deployment's)."""
-    collection_id = _parameter("collectionId", "A dataset slug, or 'observations'", {"type": "string"}, "path")
+    collection_id = _parameter(
+        "collectionId", "A dataset slug, 'observations' (all of them) or 'places'", {"type": "string"}, "path"
+    )
     items = [
         collection_id,
         _parameter(
@@ -70,7 +72,9 @@ def openapi_document(
             {"type": "string", "enum": ["auto", "exact"], "default": "auto"},
         ),
     ]
-    feature_id = _parameter("featureId", "An observation id", {"type": "string"}, "path")
+    feature_id = _parameter(
+        "featureId", "An observation id (in 'places', a place's number)", {"type": "string"}, "path"
+    )
     return {
         "openapi": "3.0.3",
         "info": {"title": "fieldapp OGC API - Features", "version": "1.0.0"},

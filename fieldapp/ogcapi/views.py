@@ -22,7 +22,8 @@ from fieldapp.observations.columns import PROPERTY_NAMES
 from fieldapp.observations.schemas import COUNT_MODES, PropertiesArg, counting_of
 from fieldapp.observations.seen import log_list_view, log_record_view
 from fieldapp.ogcapi.openapi import openapi_document
-from fieldapp.ogcapi.queries import ALL, collection_exists, collection_rows
+from fieldapp.ogcapi.queries import ALL, PLACES, collection_exists, collection_rows
+from fieldapp.places import queries as place_queries
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogc")
 CONFORMANCE = [
@@ -32,6 +33,8 @@ CONFORMANCE = [
 ]
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 ITEM_PARAMETERS = {"bbox", "datetime", "limit", "cursor", "f", "properties", "count"}
+# Places have no time, and every place carries the same few properties.
+PLACE_PARAMETERS = {"bbox", "limit", "cursor", "f"}
 _properties_arg = PropertiesArg()
 
 
@@ -101,7 +104,13 @@ def _collection(row: Any) -> dict[str, Any]:
         },
         "links": [
             _link("self", ".collection", collection_id=row.slug),
-            _link("items", ".items", GEOJSON, "Observations as GeoJSON", collection_id=row.slug),
+            _link(
+                "items",
+                ".items",
+                GEOJSON,
+                "Places as GeoJSON" if row.slug == PLACES else "Observations as GeoJSON",
+                collection_id=row.slug,
+            ),
         ],
     }
     if row.licence:
@@ -140,6 +149,8 @@ def collection(collection_id: str):
 
 @bp.get("/collections/<collection_id>/items")
 def items(collection_id: str):
+    if collection_id == PLACES:
+        return _place_items()
     reject_unknown(request.args, ITEM_PARAMETERS)
     read_in_autocommit(get_session())
     _exists(collection_id)
@@ -193,6 +204,8 @@ def items(collection_id: str):
 @bp.get("/collections/<collection_id>/items/<feature_id>")
 def item(collection_id: str, feature_id: str):
     _only_json()
+    if collection_id == PLACES:
+        return _place_item(feature_id)
     _exists(collection_id)
     observation_id = parse_uuid(feature_id, "feature")
     session, viewer = get_session(), current_viewer()
@@ -206,5 +219,45 @@ def item(collection_id: str, feature_id: str):
     feature["links"] = [
         {"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)},
         _link("collection", ".collection", collection_id=collection_id),
+    ]
+    return json_text_response(json.dumps(feature), mimetype=GEOJSON)
+
+
+def _place_items():
+    """The places the viewer may see, through the observations' gate (a private mark only for its holders,
+    a generalised one as its cell; bbox tests what the viewer sees), paged by id."""
+    reject_unknown(request.args, PLACE_PARAMETERS)
+    args, settings = request.args, current_settings()
+    bbox = parse_bbox(args["bbox"]) if "bbox" in args else None
+    limit = parse_limit(args.get("limit"), settings.ogc_page_size, settings.ogc_page_max)
+    after = decode_cursor(args["cursor"]) if "cursor" in args else None
+    read_in_autocommit(get_session())
+    page = place_queries.places_page(get_session(), current_viewer(), bbox, limit, after)
+    links = [
+        {"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)},
+        _link("collection", ".collection", collection_id=PLACES),
+    ]
+    if page["next_after"] is not None:
+        following = args.to_dict() | {"cursor": encode_cursor(page["next_after"]), "limit": str(limit)}
+        links.append(_link("next", ".items", GEOJSON, "Next page", collection_id=PLACES, **following))
+    body = feature_collection(
+        page["features"],
+        numberMatched=page["matched"],
+        numberReturned=page["returned"],
+        timeStamp=_iso(datetime.now(UTC)),
+        links=links,
+    )
+    return json_text_response(body, mimetype=GEOJSON)
+
+
+def _place_item(feature_id: str):
+    place_id = int(feature_id) if feature_id.isascii() and feature_id.isdigit() and len(feature_id) < 10 else None
+    body = place_queries.place_feature(get_session(), current_viewer(), place_id) if place_id else None
+    if body is None:
+        raise NotFound(f"No feature {feature_id!r} in collection {PLACES!r}.")
+    feature = json.loads(body)
+    feature["links"] = [
+        {"rel": "self", "type": GEOJSON, "href": iri_to_uri(request.url)},
+        _link("collection", ".collection", collection_id=PLACES),
     ]
     return json_text_response(json.dumps(feature), mimetype=GEOJSON)

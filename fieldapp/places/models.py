@@ -62,6 +62,8 @@ class PlaceName(Base):
     language: Mapped[str] = mapped_column(String(16))
     community: Mapped[str | None] = mapped_column(String(rules.COMMUNITY_MAX))
     contributor_id: Mapped[int | None] = mapped_column(ForeignKey("contributor.id"))
+    # The account that gave it (its own corroboration of it is not counted).
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     place: Mapped[Place] = relationship(back_populates="names")

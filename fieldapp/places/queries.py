@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from fieldapp.access import ANONYMOUS, Viewer, see_record_sql, viewer_params
 from fieldapp.geoprivacy.visible import visible_geometry_sql
-from fieldapp.naming import match_rank_sql
+from fieldapp.naming import match_rank_sql, name_annotations_sql, name_tally_sql
 
 # Every name of a place, first given first, each credited as its giver chose.
-NAMES_SQL = """(SELECT coalesce(json_agg(json_build_object('name', n.name, 'language', n.language,
+NAMES_SQL = """(SELECT coalesce(json_agg(json_build_object('id', n.id, 'name', n.name, 'language', n.language,
         'community', n.community, 'credit', nc.display_name) ORDER BY n.id), '[]'::json)
     FROM place_name n LEFT JOIN contributor nc ON nc.id = n.contributor_id WHERE n.place_id = p.id)"""
 FIRST_NAME_SQL = "(SELECT n.name FROM place_name n WHERE n.place_id = p.id ORDER BY n.id LIMIT 1)"
@@ -112,3 +112,64 @@ def place_area(
     """
     row = session.execute(text(sql), params | {"id": place_id, "srid": metric_srid, "reach": reach_m}).first()
     return None if row is None else dict(row._mapping)
+
+
+def place_names(session: Session, viewer: Viewer, place_id: int) -> list[dict[str, Any]] | None:
+    """The names of a place the viewer may see, first given first, each credited with its review tally
+    (the subjects' rule, naming.name_tally_sql); None when the place is absent or not for this viewer."""
+    where, params = _where(viewer, {})
+    sql = f"""
+        SELECT (SELECT coalesce(json_agg(json_build_object('id', n.id, 'name', n.name, 'language', n.language,
+                  'community', n.community, 'credit', nc.display_name,
+                  'corroborated', {name_tally_sql("corroborate", "place_name")},
+                  'questioned', {name_tally_sql("question", "place_name")},
+                  'context', {name_tally_sql("context", "place_name")}) ORDER BY n.id), '[]'::json)
+                  FROM place_name n LEFT JOIN contributor nc ON nc.id = n.contributor_id WHERE n.place_id = p.id)
+          {FROM_SQL} WHERE p.id = :id AND {where}
+    """
+    names = session.execute(text(sql), params | {"id": place_id}).scalar_one_or_none()
+    return None if names is None else list(names)
+
+
+def place_name_annotations(session: Session, viewer: Viewer, place_id: int, name_id: int) -> list[Any] | None:
+    """The annotations of one name of a place the viewer may see, oldest first; None when the place is not
+    for this viewer or has no such name (the same answer)."""
+    where, params = _where(viewer, {})
+    sql = f"""SELECT ({name_annotations_sql("place_name", "name_id")})
+                {FROM_SQL} JOIN place_name pn ON pn.place_id = p.id
+               WHERE p.id = :id AND pn.id = :name_id AND {where}"""
+    found = session.execute(text(sql), params | {"id": place_id, "name_id": name_id}).scalar_one_or_none()
+    return None if found is None else list(found)
+
+
+def collection_extent(session: Session, viewer: Viewer) -> Any:
+    """The box of every place the viewer may see, as they see them (OGC API's collection extent)."""
+    where, params = _where(viewer, {})
+    geometry = visible_geometry_sql(viewer, "p")
+    sql = f"""SELECT ST_XMin(e.box) AS minx, ST_YMin(e.box) AS miny, ST_XMax(e.box) AS maxx, ST_YMax(e.box) AS maxy
+                FROM (SELECT ST_Extent({geometry}) AS box {FROM_SQL} WHERE {where}) e"""
+    return session.execute(text(sql), params).one()
+
+
+def places_page(
+    session: Session, viewer: Viewer, bbox: tuple[float, float, float, float] | None, limit: int, after: int | None
+) -> dict[str, Any]:
+    """One page of the places the viewer may see, in id order after `after` (OGC API items): the features as
+    JSON text, how many there are in all, and the last id when another page follows."""
+    where, params = _where(viewer, {"bbox": bbox} if bbox else {})
+    # Ids are integers: a cursor past them all is simply the end. One more row than asked tells a next page.
+    params |= {"after": min(after or 0, 2**31), "limit": limit}
+    sql = f"""
+        SELECT coalesce(json_agg(f.feature ORDER BY f.id) FILTER (WHERE f.n <= :limit), '[]'::json)::text AS features,
+               count(*) FILTER (WHERE f.n <= :limit) AS returned, max(f.id) FILTER (WHERE f.n <= :limit) AS last,
+               count(*) > :limit AS more, (SELECT count(*) {FROM_SQL} WHERE {where}) AS matched
+          FROM (SELECT p.id, {feature_sql(viewer)} AS feature, row_number() OVER (ORDER BY p.id) AS n
+                  {FROM_SQL} WHERE {where} AND p.id > :after ORDER BY p.id LIMIT :limit + 1) f
+    """
+    row = session.execute(text(sql), params).one()
+    return {
+        "features": row.features,
+        "returned": row.returned,
+        "matched": row.matched,
+        "next_after": row.last if row.more else None,
+    }

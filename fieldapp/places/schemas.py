@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from marshmallow import RAISE, Schema, fields, validate
 
 from fieldapp import rules
@@ -90,6 +93,10 @@ class PlacePathSchema(Schema):
     place_id = fields.Integer(required=True, metadata=describe("The place's id."))
 
 
+class PlaceNamePathSchema(PlacePathSchema):
+    place_name_id = fields.Integer(required=True, metadata=describe("The id of one of the place's names."))
+
+
 # --- what the API answers (built by SQL in queries.py; these describe it) ---------------------------
 
 
@@ -142,3 +149,36 @@ class PlaceImportReportSchema(Schema):
 class PlaceNameCreatedSchema(Schema):
     id = fields.Integer(metadata=describe("The new name's id."))
     place_id = fields.Integer(metadata=describe("Its place."))
+
+
+# --- the page's form to name a new place --------------------------------------------------------------------
+
+# Rows of names the page offers (a place needs one; more in other languages or communities).
+FORM_NAME_ROWS = 3
+
+
+def feature_from_form(form) -> dict[str, Any]:
+    """The page form's fields as the API's Feature (PlaceInputSchema checks it): the drawn geometry as GeoJSON
+    text, names in rows name_N/language_N/community_N (empty rows left out), an empty choice left out."""
+    raw = form.get("geometry", "").strip()
+    try:
+        geometry = json.loads(raw) if raw else None
+    except ValueError:
+        geometry = "not GeoJSON"  # the schema names the field
+    names = []
+    for n in range(FORM_NAME_ROWS):
+        name, community = form.get(f"name_{n}", "").strip(), form.get(f"community_{n}", "").strip()
+        if name or community:
+            names.append({"name": name, "language": form.get(f"language_{n}", ""), "community": community or None})
+    properties = {"names": names} | {
+        key: form[key] for key in ("dataset", "kind", "visibility", "contributor_id") if form.get(key, "") != ""
+    }
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def form_field(path: str) -> str:
+    """The page form's field for an error's path in the Feature: properties.names.1.language -> language_1."""
+    parts = path.removeprefix("properties.").split(".")
+    if parts[0] == "names":
+        return f"{parts[2]}_{parts[1]}" if len(parts) == 3 else "name_0"
+    return parts[0]

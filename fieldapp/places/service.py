@@ -57,6 +57,7 @@ def create_place(session: Session, user: Any, feature: dict[str, Any], source_re
                 language=n["language"],
                 community=(n.get("community") or "").strip() or None,
                 contributor_id=contributor_id,
+                added_by=user.id,
             )
             for n in props["names"]
         ],
@@ -84,7 +85,12 @@ def add_place_name(session: Session, user: Any, place_id: int, values: dict[str,
             _("This place already has the name “%(name)s” in %(language)s.", name=name, language=values["language"])
         )
     added = PlaceName(
-        place_id=place.id, name=name, language=values["language"], community=community, contributor_id=contributor_id
+        place_id=place.id,
+        name=name,
+        language=values["language"],
+        community=community,
+        contributor_id=contributor_id,
+        added_by=user.id,
     )
     session.add(added)
     session.flush()

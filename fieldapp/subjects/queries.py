@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from fieldapp.naming import match_rank_sql, matches_sql
+from fieldapp.naming import match_rank_sql, matches_sql, name_annotations_sql, name_tally_sql
 
 # How the names of a subject may be listed: nothing ranks one kind of name above another but this choice.
 NAME_SORTS = {
@@ -95,16 +95,6 @@ def subject_names(session: Session, subject_id: int | None) -> list[Any]:
     )
 
 
-def _name_tally_sql(kind: str) -> str:
-    """People who annotated a name this way (a name's own contributor corroborating it is not counted)."""
-    own = "coalesce(a.contributor_id = n.contributor_id OR a.author_user_id = n.added_by, false)"
-    extra = f" AND NOT {own}" if kind == "corroborate" else ""
-    return (
-        "(SELECT count(DISTINCT a.contributor_id) FROM annotation a"
-        f" WHERE a.subject_name_id = n.id AND a.kind = '{kind}'{extra})::integer"
-    )
-
-
 def subject_detail(session: Session, subject_id: int, sort: str = "name") -> dict[str, Any] | None:
     """A subject with every name (its scientific name among them, as one name), each credited, with its review
     tally and the datasets that prefer it; in the order the reader chose."""
@@ -113,8 +103,9 @@ def subject_detail(session: Session, subject_id: int, sort: str = "name") -> dic
             SELECT n.id, n.name, n.language, n.community, false AS scientific, n.created_at,
                    CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'display_name',
                         c.display_name, 'kind', c.kind) END AS credit,
-                   {_name_tally_sql("corroborate")} AS corroborated, {_name_tally_sql("question")} AS questioned,
-                   {_name_tally_sql("context")} AS context,
+                   {name_tally_sql("corroborate", "subject_name")} AS corroborated,
+                   {name_tally_sql("question", "subject_name")} AS questioned,
+                   {name_tally_sql("context", "subject_name")} AS context,
                    (SELECT coalesce(json_agg(json_build_object('slug', d.slug, 'title', d.title) ORDER BY d.slug),
                            '[]') FROM preferred_name p JOIN dataset d ON d.id = p.dataset_id
                      WHERE p.subject_name_id = n.id) AS preferred_in
@@ -139,13 +130,7 @@ def subject_detail(session: Session, subject_id: int, sort: str = "name") -> dic
 
 def name_annotations(session: Session, name_id: int) -> list[dict[str, Any]]:
     """The annotations of one name, oldest first, each with its author as credited."""
-    sql = """
-        SELECT coalesce(json_agg(json_build_object('id', a.id, 'kind', a.kind, 'body', a.body, 'status', a.status,
-                 'author', json_build_object('id', c.id, 'display_name', c.display_name, 'kind', c.kind),
-                 'created_at', a.created_at) ORDER BY a.created_at, a.id), '[]'::json)
-          FROM annotation a JOIN contributor c ON c.id = a.contributor_id WHERE a.subject_name_id = :id
-    """
-    return list(session.execute(text(sql), {"id": name_id}).scalar_one())
+    return list(session.execute(text(name_annotations_sql("subject_name")), {"id": name_id}).scalar_one())
 
 
 def subject_choices(session: Session) -> list[Any]:

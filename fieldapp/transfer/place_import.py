@@ -139,7 +139,13 @@ def import_places(
                 visibility=spec["visibility"],
                 source_ref=ref,
                 names=[
-                    PlaceName(name=n, language=lang, community=spec["community"], contributor_id=contributor_id)
+                    PlaceName(
+                        name=n,
+                        language=lang,
+                        community=spec["community"],
+                        contributor_id=contributor_id,
+                        added_by=user_id,
+                    )
                     for n, lang in spec["names"]
                 ],
             )

@@ -72,6 +72,7 @@ class LiveServer:
 
 CLEAN_UP = (
     "DELETE FROM observation WHERE dataset_id IN (SELECT id FROM dataset WHERE slug = ANY(:slugs))",
+    "DELETE FROM place WHERE dataset_id IN (SELECT id FROM dataset WHERE slug = ANY(:slugs))",
     "DELETE FROM dataset WHERE slug = ANY(:slugs)",
     "CREATE TEMP TABLE e2e_contributors ON COMMIT DROP AS"
     " SELECT contributor_id AS id FROM user_account WHERE email = ANY(:emails)"

@@ -17,7 +17,7 @@ import pytest
 from flask import Response
 
 from fieldapp import create_app
-from tests.leakcheck.canary import LAT, LON, PASSWORD, UNCERTAINTY_M, CanaryBuilder
+from tests.leakcheck.canary import LAT, LON, PASSWORD, PRIVATE_MARK, UNCERTAINTY_M, CanaryBuilder
 from tests.leakcheck.crawl import NOT_CRAWLED, NOT_SENT, Viewer, crawl, stale_entries, unfillable
 from tests.leakcheck.detector import Detector
 
@@ -90,8 +90,19 @@ def test_the_crawl_reads_the_precise_place_where_it_is_allowed(app, canary, dete
         r"GET /api/v1/datasets/[^/]+/export\?format=geojson",
         r"GET /ogc/collections/[^/]+/items",
         rf"GET /api/v1/exports/{canary.export_jobs[0]}/file",
+        r"GET /ogc/collections/places/items",
+        rf"GET /ogc/collections/places/items/{canary.places[0]} ",
     ):
         assert any(re.match(expected, w + " ") for w in located), (expected, sorted(located))
+    # The private fishing mark's name, and its name's annotations, are read by its steward.
+    private, name = canary.place_names[0]
+    named = {f.where.split(" [")[0] for f in report.findings if PRIVATE_MARK in f.what}
+    for expected in (
+        r"GET /ogc/collections/places/items",
+        rf"GET /api/v1/places/{private}/names/{name}/annotations",
+        rf"GET /places/{private} ",
+    ):
+        assert any(re.match(expected, w + " ") for w in named), (expected, sorted(named))
 
 
 def test_a_planted_leak_on_a_new_route_is_caught(settings, migrated, canary, detector):

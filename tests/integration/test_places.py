@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from sqlalchemy import text
 
 from fieldapp.cli import main
 from tests.factories import JERSEY_POINT
@@ -278,6 +279,7 @@ def test_anyone_who_may_see_a_place_gives_it_another_name_credited(client, gazet
     added = client.post(f"/api/v1/places/{ids['bay']}/names", json=body, headers=g["other"].headers)
     assert added.status_code == 201, added.get_json()
     names = client.get(f"/api/v1/places/{ids['bay']}").get_json()["properties"]["names"]
+    names = [{k: v for k, v in n.items() if k != "id"} for n in names]
     assert {
         "name": "Lé Grève dé Lecq",
         "language": "nrf",
@@ -292,3 +294,146 @@ def test_anyone_who_may_see_a_place_gives_it_another_name_credited(client, gazet
         f"/api/v1/places/{ids['bay']}/names", json={"name": "x", "language": "Jersey"}, headers=g["other"].headers
     )
     assert bad.status_code == 422 and bad.get_json()["error"]["details"][0]["path"] == "language"
+
+
+def _name_ids(client, place_id: int, headers) -> dict[str, int]:
+    feature = client.get(f"/api/v1/places/{place_id}", headers=headers).get_json()
+    return {n["name"]: n["id"] for n in feature["properties"]["names"]}
+
+
+def test_a_place_name_is_annotated_like_a_subject_name(client, gazetteer):
+    g, bay = gazetteer, gazetteer["ids"]["bay"]
+    name_id = _name_ids(client, bay, {})["Grève de Lecq"]
+    url = f"/api/v1/places/{bay}/names/{name_id}/annotations"
+    assert client.post(url, json={"kind": "corroborate"}).status_code == 401
+    for who, body in (
+        ("other", {"kind": "corroborate"}),
+        ("fisher", {"kind": "question", "body": "Only the harbour end is called so."}),
+        ("steward", {"kind": "corroborate"}),  # the name's own giver: not counted as corroboration
+    ):
+        made = client.post(url, json=body, headers=g[who].headers)
+        assert made.status_code == 201, made.get_json()
+        assert made.get_json()["status"] == "open" and made.headers["Location"].endswith(url)
+    # A name is not corrected (another is added), and a question says why.
+    for refused, field in (({"kind": "correction"}, "kind"), ({"kind": "question"}, "body")):
+        answer = client.post(url, json=refused, headers=g["other"].headers)
+        assert answer.status_code == 422 and answer.get_json()["error"]["details"][0]["path"] == field
+    listed = client.get(url).get_json()["annotations"]
+    assert [(a["kind"], a["author"]["display_name"]) for a in listed] == [
+        ("corroborate", "Someone else"),
+        ("question", "Demo fisher Anne"),
+        ("corroborate", g["steward"].user.contributor.display_name),
+    ]
+    # The same tally as a subject's name: the giver's own corroboration is not counted.
+    page = client.get(f"/places/{bay}").get_data(as_text=True)
+    assert "Known too by 1 · questioned by 1 · context from 0" in page
+    # A name of another place is not this place's.
+    other_name = _name_ids(client, gazetteer["ids"]["generalised"], {})["The Tongs"]
+    assert client.get(f"/api/v1/places/{bay}/names/{other_name}/annotations").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/places/{bay}/names/{other_name}/annotations",
+            json={"kind": "corroborate"},
+            headers=g["other"].headers,
+        ).status_code
+        == 404
+    )
+
+
+def test_a_private_marks_names_are_annotated_by_its_holders_only(client, gazetteer):
+    g, mark = gazetteer, gazetteer["ids"]["private"]
+    name_id = _name_ids(client, mark, g["fisher"].headers)["Le Trou ès Congres"]
+    url = f"/api/v1/places/{mark}/names/{name_id}/annotations"
+    note = {"kind": "context", "body": "Best on the flood, Le Trou ès Congres."}
+    assert client.post(url, json=note, headers=g["steward"].headers).status_code == 201
+    for headers in ({}, g["other"].headers):
+        hidden = client.get(url, headers=headers)
+        assert hidden.status_code == 404 and "Congres" not in hidden.get_data(as_text=True)
+    refused = client.post(url, json={"kind": "corroborate"}, headers=g["other"].headers)
+    assert refused.status_code == 404
+    for holder in ("fisher", "steward", "staff"):
+        seen = client.get(url, headers=g[holder].headers)
+        assert seen.status_code == 200 and seen.get_json()["annotations"][0]["body"] == note["body"], holder
+    assert client.post(url, json={"kind": "corroborate"}, headers=g["fisher"].headers).status_code == 201
+
+
+def test_the_place_page_annotates_a_name_and_refuses_with_the_field(client, make, gazetteer):
+    from tests.integration.test_accounts import csrf_token, login
+
+    walker = make.account(name="Page Walker", password="a long enough passphrase")
+    bay, mark = gazetteer["ids"]["bay"], gazetteer["ids"]["private"]
+    name_id = _name_ids(client, bay, {})["Greve de Lecq"]
+    private_name = _name_ids(client, mark, gazetteer["fisher"].headers)["Le Trou ès Congres"]
+    assert login(client, walker.user.email, "a long enough passphrase").status_code == 302
+    token = csrf_token(client, f"/places/{bay}")
+    form = f"/places/{bay}/names/{name_id}/annotate"
+    assert (
+        client.post(
+            form, data={"kind": "context", "body": "Said by the older fishers.", "csrf_token": token}
+        ).status_code
+        == 302
+    )
+    empty = client.post(form, data={"kind": "question", "csrf_token": token})
+    assert empty.status_code == 422 and "body" in empty.get_data(as_text=True)
+    assert client.post(form, data={"kind": "corroborate"}).status_code == 400  # no CSRF token
+    page = client.get(f"/places/{bay}").get_data(as_text=True)
+    assert "context from 1" in page
+    hidden = client.post(
+        f"/places/{mark}/names/{private_name}/annotate", data={"kind": "corroborate", "csrf_token": token}
+    )
+    assert hidden.status_code == 404 and "Congres" not in hidden.get_data(as_text=True)
+
+
+def test_the_new_place_page_saves_a_drawn_place_and_refuses_naming_the_field(app, client, make, dataset, db):
+    from tests.integration.test_accounts import csrf_token, login
+
+    assert client.get("/places/new").status_code == 302  # sign in first
+    walker = make.account(name="Form Walker", password="a long enough passphrase")
+    assert login(client, walker.user.email, "a long enough passphrase").status_code == 302
+    page = client.get("/places/new")
+    assert page.status_code == 200 and dataset.title in page.get_data(as_text=True)
+    token = csrf_token(client, "/places/new")
+    area = {"type": "Polygon", "coordinates": [[[-2.20, 49.24], [-2.19, 49.24], [-2.19, 49.25], [-2.20, 49.24]]]}
+    form = {
+        "csrf_token": token,
+        "geometry": json.dumps(area),
+        "kind": "bay",
+        "dataset": dataset.slug,
+        "visibility": "private",
+        "name_0": "Lé Hâvre dé Form",
+        "language_0": "nrf",
+        "name_1": "Form Harbour",
+        "language_1": "en",
+        "community_1": "Demo fishers",
+    }
+    saved = client.post("/places/new", data=form)
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    place_id = int(saved.headers["Location"].rsplit("/", 1)[1])
+    mine = client.get(f"/api/v1/places/{place_id}", headers=walker.headers).get_json()
+    assert mine["geometry"]["type"] == "Polygon" and mine["properties"]["visibility"] == "private"
+    assert [(n["name"], n["language"], n.get("community")) for n in mine["properties"]["names"]] == [
+        ("Lé Hâvre dé Form", "nrf", None),
+        ("Form Harbour", "en", "Demo fishers"),
+    ]
+    assert app.test_client().get(f"/api/v1/places/{place_id}").status_code == 404  # private: nobody else
+    # Refused: each problem named by its field, the values kept, nothing written.
+    count = db.scalar(text("SELECT count(*) FROM place"))
+    for change, field in (
+        ({"geometry": ""}, "geometry"),
+        ({"geometry": "{not json"}, "geometry"),
+        ({"geometry": json.dumps({"type": "Point", "coordinates": [200, 95]})}, "geometry"),
+        ({"name_0": "", "name_1": "", "community_1": ""}, "name_0"),  # no name at all
+        ({"name_0": "", "community_0": "Demo fishers"}, "name_0"),  # a row without its name
+        ({"language_1": "Jersey"}, "language_1"),
+        ({"kind": "lighthouse"}, "kind"),
+        ({"visibility": "secret"}, "visibility"),
+        ({"dataset": "no-such-dataset"}, "dataset"),
+    ):
+        refused = client.post("/places/new", data=form | change)
+        body = refused.get_data(as_text=True)
+        assert refused.status_code == 422, (change, refused.status_code)
+        assert f'data-error-for="{field}"' in body and f'href="#field-{field}"' in body, change
+        kept = (form | change)["name_1"]
+        assert not kept or f'value="{kept}"' in body  # what was typed is kept
+    assert db.scalar(text("SELECT count(*) FROM place")) == count
+    assert client.post("/places/new", data={k: v for k, v in form.items() if k != "csrf_token"}).status_code == 400

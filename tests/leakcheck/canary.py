@@ -80,6 +80,7 @@ class Canary:
     subjects: list[int] = field(default_factory=list)  # a subject named under the pseudonym and the group
     names: list[int] = field(default_factory=list)  # those names (their credit must never name the people behind)
     places: list[int] = field(default_factory=list)  # fishing marks at the canary: private, generalised, a group's
+    place_names: list[tuple[int, int]] = field(default_factory=list)  # (place id, name id), each name annotated
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -144,8 +145,15 @@ class CanaryBuilder:
                 "geometry": {"type": "Point", "coordinates": offset(4, -3)},
                 "properties": properties,
             }
-            created = _ok(self.client.post("/api/v1/places", json=body, headers=self.canary.people[who].headers), 201)
+            headers = self.canary.people[who].headers
+            created = _ok(self.client.post("/api/v1/places", json=body, headers=headers), 201)
             self.canary.places.append(created["id"])
+            # Its name annotated by its holder, quoting it: the annotations of a hidden mark's name stay hidden.
+            name_id = created["properties"]["names"][0]["id"]
+            self.canary.place_names.append((created["id"], name_id))
+            note = {"kind": "context", "body": f"{name} on the flood.", "contributor_id": credit}
+            url = f"/api/v1/places/{created['id']}/names/{name_id}/annotations"
+            _ok(self.client.post(url, json={k: v for k, v in note.items() if v}, headers=headers), 201)
         # The generalised record names the private mark it was at: neither the name nor the id may reach the crawl.
         oid, recorder = self.canary.records["generalised"], self.canary.people["recorder"].headers
         patch = {"properties": {"place_id": self.canary.places[0]}}

@@ -36,9 +36,9 @@ def path_values(canary: Canary) -> dict[str, list[Any]]:
     records = list(canary.records.values())
     return {
         "observation_id": records,
-        "feature_id": records,
+        "feature_id": [*records, *canary.places],  # the places' in the OGC API's `places` collection
         "slug": [*canary.datasets, *canary.projects, *canary.form_datasets],
-        "collection_id": [*canary.datasets, "observations"],
+        "collection_id": [*canary.datasets, "observations", "places"],
         "contributor_id": canary.contributors,
         "group_id": canary.contributors,
         "job_id": canary.jobs,
@@ -68,6 +68,7 @@ JOINT: dict[frozenset[str], Callable[[Canary], list[dict[str, Any]]]] = {
         {"observation_id": o, "annotation_id": a} for o, a in c.annotations
     ],
     frozenset({"z", "x", "y"}): lambda c: [{"z": z, "x": x, "y": y} for z, x, y in c.tiles],
+    frozenset({"place_id", "place_name_id"}): lambda c: [{"place_id": p, "place_name_id": n} for p, n in c.place_names],
 }
 
 
