@@ -7,19 +7,21 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, Response, request, url_for
 from sqlalchemy import text
 
 from fieldapp.access import may_import, viewer_of
 from fieldapp.accounts.auth import current_viewer, require_user
+from fieldapp.config import current_settings
 from fieldapp.db import get_session
 from fieldapp.errors import Forbidden, Invalid, NotFound
 from fieldapp.http import json_text_response, load, read_json
 from fieldapp.i18n import _
-from fieldapp.openapi import JSON, READ, WRITE, answer, operation
+from fieldapp.openapi import JSON, READ, WRITE, Answer, answer, operation
 from fieldapp.places import queries, service
 from fieldapp.places.schemas import (
     PlaceCollectionSchema,
+    PlaceExportArgsSchema,
     PlaceImportFormSchema,
     PlaceImportReportSchema,
     PlaceInputSchema,
@@ -29,7 +31,7 @@ from fieldapp.places.schemas import (
     PlaceReadSchema,
 )
 from fieldapp.subjects.schemas import NameSchema
-from fieldapp.transfer import place_import
+from fieldapp.transfer import place_export, place_import
 
 bp = Blueprint("places_api", __name__)
 _input = PlaceInputSchema()
@@ -52,6 +54,29 @@ GEOJSON = "application/geo+json"
 def list_places(args: dict[str, Any]):
     body = queries.list_places(get_session(), current_viewer(), args, args["limit"])
     return json_text_response(body, mimetype=GEOJSON)
+
+
+@bp.get("/places/export")
+@operation(
+    "exportPlaces",
+    "places",
+    "Download the places you may see as GeoJSON or CSV, each with its dataset's licence and agreement",
+    security=READ,
+    args=PlaceExportArgsSchema,
+    answers={
+        200: Answer(
+            "The file (a generalised mark as its grid cell; a private one only in its holders' files).",
+            {media: {"type": "string", "format": "binary"} for media in place_export.PLACE_FORMATS.values()},
+        )
+    },
+    errors=(400,),
+)
+def export_places(args: dict[str, Any]):
+    fmt = args.pop("format")
+    limit = current_settings().export_inline_max_records
+    body, name = place_export.places_file(get_session(), current_viewer(), args, fmt, limit)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, mimetype=place_export.PLACE_FORMATS[fmt], headers=headers)
 
 
 @bp.get("/places/<int:place_id>")

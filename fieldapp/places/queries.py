@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.access import ANONYMOUS, Viewer, see_record_sql, viewer_params
+from fieldapp.datasets.queries import agreement_notice_sql
 from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.naming import match_rank_sql, name_annotations_sql, name_tally_sql
 
@@ -173,3 +174,28 @@ def places_page(
         "matched": row.matched,
         "next_after": row.last if row.more else None,
     }
+
+
+# What every exported place carries besides what the API shows: its dataset's licence and agreement.
+EXPORT_EXTRA_SQL = f"'licence', d.licence, 'terms', {agreement_notice_sql('d.id')}"
+
+
+def export_places(session: Session, viewer: Viewer, filters: dict[str, Any], limit: int) -> list[Any]:
+    """The places the viewer may see (the list's filters), as they see them, for a file: the GeoJSON Feature
+    (with licence and terms), and the columns of a table (geometry as WKT, every name with its language)."""
+    where, params = _where(viewer, filters)
+    geometry = visible_geometry_sql(viewer, "p")
+    sql = f"""
+        SELECT p.id, json_build_object('type', 'Feature', 'id', p.id,
+                 'geometry', ST_AsGeoJSON({geometry}, 7)::json,
+                 'properties', (({feature_sql(viewer)})->'properties')::jsonb
+                               || jsonb_strip_nulls(jsonb_build_object({EXPORT_EXTRA_SQL})))::text AS feature,
+               {FIRST_NAME_SQL} AS name,
+               (SELECT string_agg(n.name || ' [' || concat_ws(', ', n.language, n.community) || ']', '; ' ORDER BY n.id)
+                  FROM place_name n WHERE n.place_id = p.id) AS names,
+               p.kind, d.slug AS dataset, d.licence, c.display_name AS attribution, p.visibility,
+               CASE WHEN p.visibility = 'generalised' THEN p.public_precision_m END AS public_precision_m,
+               ST_AsText({geometry}, 7) AS wkt, {agreement_notice_sql("d.id")} AS terms
+          {FROM_SQL} WHERE {where} ORDER BY p.id LIMIT :limit
+    """
+    return list(session.execute(text(sql), params | {"limit": limit}))

@@ -89,6 +89,19 @@ class PlaceListArgsSchema(Schema):
     limit = fields.Integer(load_default=500, validate=validate.Range(1, 1000), metadata=describe("At most this many."))
 
 
+class PlaceExportArgsSchema(PlaceListArgsSchema):
+    """The list's filters, every match (no limit but the deployment's export limit), and the file's format."""
+
+    class Meta:
+        exclude = ("limit",)
+
+    format = fields.String(
+        load_default="geojson",
+        validate=validate.OneOf(("geojson", "csv")),
+        metadata=describe("geojson (a FeatureCollection) or csv (geometry as WKT, every name with its language)."),
+    )
+
+
 class PlacePathSchema(Schema):
     place_id = fields.Integer(required=True, metadata=describe("The place's id."))
 

@@ -92,6 +92,8 @@ def test_the_crawl_reads_the_precise_place_where_it_is_allowed(app, canary, dete
         rf"GET /api/v1/exports/{canary.export_jobs[0]}/file",
         r"GET /ogc/collections/places/items",
         rf"GET /ogc/collections/places/items/{canary.places[0]} ",
+        r"GET /api/v1/places/export\?format=csv",
+        r"GET /api/v1/places/export ",
     ):
         assert any(re.match(expected, w + " ") for w in located), (expected, sorted(located))
     # The private fishing mark's name, and its name's annotations, are read by its steward.
@@ -100,6 +102,7 @@ def test_the_crawl_reads_the_precise_place_where_it_is_allowed(app, canary, dete
     for expected in (
         r"GET /ogc/collections/places/items",
         rf"GET /api/v1/places/{private}/names/{name}/annotations",
+        r"GET /api/v1/places/export\?format=csv",
         rf"GET /places/{private} ",
     ):
         assert any(re.match(expected, w + " ") for w in named), (expected, sorted(named))

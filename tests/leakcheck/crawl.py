@@ -140,6 +140,12 @@ def query_variants(canary: Canary) -> dict[str, list[dict[str, str]]]:
             {"kind": "fishing_mark", "dataset": f"{shore},{sensitive},{embargoed}"},
         ],
         "/places": [{"q": "quimper"}, {"q": "heron"}, {"q": "ledge"}],
+        "/api/v1/places/export": [
+            {"format": "csv"},
+            {"format": "csv", "q": "quimper"},
+            {"format": "geojson", "bbox": bbox},
+            {"format": "csv", "kind": "fishing_mark", "dataset": f"{shore},{sensitive},{embargoed}"},
+        ],
         "/map": [
             {"dataset": shore},
             {"dataset": embargoed},

@@ -298,6 +298,7 @@ DOCUMENTED_OPERATIONS = {
     # The gazetteer of places (issue 16).
     ("GET /places", "listPlaces", "query:bbox query:dataset query:kind query:limit query:q", "200 400", ""),
     ("GET /places/{place_id}", "getPlace", "path:place_id!", "200 400 404", ""),
+    ("GET /places/export", "exportPlaces", "query:bbox query:dataset query:format query:kind query:q", "200 400", ""),
     ("POST /places", "createPlace", "header:X-CSRFToken", "201 400 401 403 422", "application/json"),
     (
         "POST /places/{place_id}/names",

@@ -1,4 +1,5 @@
-"""The gazetteer as an OGC API - Features collection: `places`, through the observations' gate, read by GDAL too.
+"""The gazetteer's outputs: the OGC API - Features collection `places` and the GeoJSON/CSV download, through
+the observations' gate, read by GDAL too.
 
 A private fishing mark is in no answer but its holders' (items, one item, a bbox around it, the extent); a
 generalised one is only its grid cell; GDAL's OAPIF driver pages through the collection as anonymous and,
@@ -7,6 +8,8 @@ with the holder's token in a header, as the holder.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -187,3 +190,55 @@ def test_gdal_reads_the_places_collection_as_each_viewer_may_see_it(app, live, c
     _gdal("ogr2ogr", "-f", "GPKG", str(out), f"OAPIF:{live}", "places")
     copied = _gdal("ogrinfo", "-ro", "-al", str(out))
     assert copied.count("OGRFeature(") == 8 and "Congres" not in copied
+
+
+# --- the places as files ----------------------------------------------------------------------------------------
+
+
+def _export(client, fmt: str, headers=None, **args):
+    response = client.get("/api/v1/places/export", query_string={"format": fmt, **args}, headers=headers or {})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert f".{fmt}" in response.headers["Content-Disposition"]
+    return response
+
+
+def test_places_download_as_geojson_and_csv_through_the_gate(client, marks, tmp_path):
+    ids = marks["ids"]
+    for who in (None, "other"):
+        headers = marks[who].headers if who else {}
+        geojson = _export(client, "geojson", headers)
+        assert geojson.mimetype == "application/geo+json"
+        body = geojson.get_data(as_text=True)
+        features = json.loads(body)["features"]
+        assert {f["id"] for f in features} == {ids["bay"], ids["generalised"]}, who
+        assert all(f["properties"]["licence"] for f in features)
+        assert next(f for f in features if f["id"] == ids["generalised"])["geometry"]["type"] == "Polygon"
+        table = _export(client, "csv", headers).get_data(as_text=True)
+        for text_ in (body, table):
+            assert (
+                "Congres" not in text_
+                and not _coordinates_near(text_, MARK)
+                and not _coordinates_near(text_, CELL_MARK)
+            )
+        rows = list(csv.DictReader(io.StringIO(table)))
+        assert {int(r["id"]) for r in rows} == {ids["bay"], ids["generalised"]}
+        assert {r["wkt"].split("(")[0] for r in rows} == {"POINT", "POLYGON"}
+    held = _export(client, "csv", marks["fisher"].headers).get_data(as_text=True)
+    private = next(r for r in csv.DictReader(io.StringIO(held)) if int(r["id"]) == ids["private"])
+    assert private["wkt"] == f"POINT({MARK[0]} {MARK[1]})" and private["names"] == f"{SECRET} [nrf]"
+    # Filters as the list's; a bad one is named.
+    only = json.loads(_export(client, "geojson", marks["fisher"].headers, q="congres").get_data(as_text=True))
+    assert [f["id"] for f in only["features"]] == [ids["private"]]
+    refused = client.get("/api/v1/places/export?format=shp")
+    assert refused.status_code == 400 and "format" in refused.get_json()["error"]["message"]
+    # A real reader opens the file.
+    path = tmp_path / "places.geojson"
+    path.write_bytes(_export(client, "geojson").get_data())
+    if shutil.which("ogrinfo"):
+        assert _gdal("ogrinfo", "-ro", "-al", str(path)).count("OGRFeature(") == 2
+
+
+def test_a_place_name_that_starts_a_formula_is_text_in_the_csv(client, dataset, steward):
+    _post(client, place(dataset.slug, "rock", LECQ, ('=HYPERLINK("http://x.example","Lecq")', "en")), steward)
+    rows = list(csv.DictReader(io.StringIO(_export(client, "csv").get_data(as_text=True))))
+    assert rows[0]["name"].startswith("'=HYPERLINK(") and rows[0]["names"].startswith("'=HYPERLINK(")
