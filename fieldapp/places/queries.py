@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.access import ANONYMOUS, Viewer, see_record_sql, viewer_params
-from fieldapp.datasets.queries import agreement_notice_sql
 from fieldapp.geoprivacy.visible import visible_geometry_sql
 from fieldapp.naming import match_rank_sql, name_annotations_sql, name_tally_sql
 
@@ -176,14 +176,19 @@ def places_page(
     }
 
 
-# What every exported place carries besides what the API shows: its dataset's licence and agreement.
-EXPORT_EXTRA_SQL = f"'licence', d.licence, 'terms', {agreement_notice_sql('d.id')}"
+# What every exported place carries besides what the API shows: its dataset's licence and agreement (the
+# notices, worded in the request's language by datasets.queries.agreement_notice, given as :terms by dataset id).
+TERMS_SQL = "(CAST(:terms AS jsonb) ->> d.id::text)"
+EXPORT_EXTRA_SQL = f"'licence', d.licence, 'terms', {TERMS_SQL}"
 
 
-def export_places(session: Session, viewer: Viewer, filters: dict[str, Any], limit: int) -> list[Any]:
+def export_places(
+    session: Session, viewer: Viewer, filters: dict[str, Any], limit: int, terms: dict[int, str]
+) -> list[Any]:
     """The places the viewer may see (the list's filters), as they see them, for a file: the GeoJSON Feature
     (with licence and terms), and the columns of a table (geometry as WKT, every name with its language)."""
     where, params = _where(viewer, filters)
+    params["terms"] = json.dumps({str(k): v for k, v in terms.items()})
     geometry = visible_geometry_sql(viewer, "p")
     sql = f"""
         SELECT p.id, json_build_object('type', 'Feature', 'id', p.id,
@@ -195,7 +200,7 @@ def export_places(session: Session, viewer: Viewer, filters: dict[str, Any], lim
                   FROM place_name n WHERE n.place_id = p.id) AS names,
                p.kind, d.slug AS dataset, d.licence, c.display_name AS attribution, p.visibility,
                CASE WHEN p.visibility = 'generalised' THEN p.public_precision_m END AS public_precision_m,
-               ST_AsText({geometry}, 7) AS wkt, {agreement_notice_sql("d.id")} AS terms
+               ST_AsText({geometry}, 7) AS wkt, {TERMS_SQL} AS terms
           {FROM_SQL} WHERE {where} ORDER BY p.id LIMIT :limit
     """
     return list(session.execute(text(sql), params | {"limit": limit}))

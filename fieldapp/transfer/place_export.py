@@ -11,9 +11,11 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.access import Viewer
+from fieldapp.datasets.queries import agreement_notice
 from fieldapp.places.queries import export_places
 from fieldapp.transfer.exporters import spreadsheet_safe
 
@@ -36,7 +38,9 @@ CSV_COLUMNS = (
 
 def places_file(session: Session, viewer: Viewer, filters: dict[str, Any], fmt: str, limit: int) -> tuple[bytes, str]:
     """The places file's bytes and its name."""
-    rows = export_places(session, viewer, filters, limit)
+    agreed = session.scalars(text("SELECT dataset_id FROM dataset_agreement")).all()
+    terms = {dataset_id: agreement_notice(session, dataset_id) or "" for dataset_id in agreed}
+    rows = export_places(session, viewer, filters, limit, terms)
     name = f"places-{datetime.now(UTC):%Y%m%d}.{fmt}"
     if fmt == "geojson":
         body = '{"type": "FeatureCollection", "features": [' + ",\n".join(r.feature for r in rows) + "]}\n"

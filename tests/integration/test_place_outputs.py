@@ -202,8 +202,16 @@ def _export(client, fmt: str, headers=None, **args):
     return response
 
 
-def test_places_download_as_geojson_and_csv_through_the_gate(client, marks, tmp_path):
+def test_places_download_as_geojson_and_csv_through_the_gate(client, marks, tmp_path, db, dataset):
     ids = marks["ids"]
+    db.execute(
+        text(
+            "INSERT INTO dataset_agreement (dataset_id, purpose, uses, commercial, audience, labels)"
+            " VALUES (:d, :p, '{}', false, 'everyone', '[]')"
+        ),
+        {"d": dataset.id, "p": "Mapping the north coast"},
+    )
+    db.commit()
     for who in (None, "other"):
         headers = marks[who].headers if who else {}
         geojson = _export(client, "geojson", headers)
@@ -212,6 +220,7 @@ def test_places_download_as_geojson_and_csv_through_the_gate(client, marks, tmp_
         features = json.loads(body)["features"]
         assert {f["id"] for f in features} == {ids["bay"], ids["generalised"]}, who
         assert all(f["properties"]["licence"] for f in features)
+        assert all("Purpose: Mapping the north coast" in f["properties"]["terms"] for f in features)
         assert next(f for f in features if f["id"] == ids["generalised"])["geometry"]["type"] == "Polygon"
         table = _export(client, "csv", headers).get_data(as_text=True)
         for text_ in (body, table):
@@ -223,6 +232,7 @@ def test_places_download_as_geojson_and_csv_through_the_gate(client, marks, tmp_
         rows = list(csv.DictReader(io.StringIO(table)))
         assert {int(r["id"]) for r in rows} == {ids["bay"], ids["generalised"]}
         assert {r["wkt"].split("(")[0] for r in rows} == {"POINT", "POLYGON"}
+        assert all(r["terms"].startswith("Data agreement. Purpose: Mapping the north coast") for r in rows)
     held = _export(client, "csv", marks["fisher"].headers).get_data(as_text=True)
     private = next(r for r in csv.DictReader(io.StringIO(held)) if int(r["id"]) == ids["private"])
     assert private["wkt"] == f"POINT({MARK[0]} {MARK[1]})" and private["names"] == f"{SECRET} [nrf]"
