@@ -28,7 +28,9 @@ class FieldAppError(Exception):
 
     def __init__(self, message: str | None = None, details: list[dict[str, Any]] | None = None):
         # The default message is translated here, in the language of the request that raised it.
-        message = str(message) if message else str(self.default_message)
+        # A str subclass (an import report's Line, worded again on its page) is kept as it is.
+        if not (isinstance(message, str) and message):
+            message = str(message) if message else str(self.default_message)
         super().__init__(message)
         self.message = message
         if not details and self.default_path:

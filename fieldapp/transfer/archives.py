@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from fieldapp.config import Settings
 from fieldapp.errors import Invalid
+from fieldapp.transfer.report_lines import Line, text_line
 
 _CHUNK = 1024 * 1024
 
@@ -33,7 +34,7 @@ UNCONFIGURED = ArchiveLimits()
 
 
 def _reject(message: str) -> Invalid:
-    return Invalid(message, [{"path": "file", "message": message}])
+    return Invalid(message, [{"path": "file", "message": str(message)}])
 
 
 def is_ignorable(name: str) -> bool:
@@ -75,7 +76,7 @@ def safe_extract(archive: Path, target: Path, limits: ArchiveLimits) -> list[Pat
             _check_entries(entries, limits)
             return [_extract_one(zf, info, target, limits) for info in entries]
     except zipfile.BadZipFile as exc:
-        raise _reject(f"The file is not a readable zip archive ({exc}).") from None
+        raise _reject(Line("not_a_zip", why=text_line(exc))) from None
 
 
 def _extract_one(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limits: ArchiveLimits) -> Path:

@@ -14,7 +14,7 @@ from charset_normalizer import from_bytes
 
 from fieldapp.errors import Invalid
 from fieldapp.transfer.readers import Record, Source, bad_file, nul_problem
-from fieldapp.transfer.report_lines import Line
+from fieldapp.transfer.report_lines import Line, text_line
 
 _SAMPLE = 64 * 1024
 # A two- or three-byte UTF-8 sequence: text that is partly UTF-8.
@@ -82,7 +82,7 @@ def open_csv(path: Path) -> Source:
     encoding, why = sniff_encoding(sample, complete=len(sample) == size)
     text = sample.decode(encoding, errors="ignore")
     if not text.strip():
-        raise bad_file("The file is empty: there is nothing to import.")
+        raise bad_file(Line("empty_file"))
     delimiter = sniff_delimiter(text)
     raw = path.open("rb")
     counting = CountingReader(raw)
@@ -108,15 +108,15 @@ def _header(reader) -> list[str]:
     try:
         header = next(reader)
     except StopIteration:
-        raise bad_file("The file is empty: there is nothing to import.") from None
+        raise bad_file(Line("empty_file")) from None
     except UnicodeDecodeError:
-        raise bad_file("The header line is not in the file's encoding.") from None
+        raise bad_file(Line("header_encoding")) from None
     header = [h.strip() for h in header]
     for number, name in enumerate(header, start=1):
         if "\x00" in name:
             raise bad_file(f"The header's column {number} holds a NUL character; nothing was written.")
     if not any(header):
-        raise bad_file("The first line (the header) is empty; the first line must name the columns.")
+        raise bad_file(Line("empty_header"))
     return unique_names(header)
 
 
@@ -151,14 +151,14 @@ def rows_of(reader, what: str) -> Iterator[list[str]]:
             return
         except csv.Error as exc:
             row_no = reader.line_num
-            message = f"Row {row_no} of {what} cannot be read ({exc}); nothing was written."
+            message = Line("unreadable_row", row=row_no, what=what, why=text_line(exc))
             raise Invalid(message, [{"path": f"row {row_no}", "message": str(exc)}]) from None
         yield row
 
 
 def _rows(reader, header: list[str], encoding: str, raw: BinaryIO, path: Path) -> Iterator[Record]:
     width = len(header)
-    rows = rows_of(reader, "the file")
+    rows = rows_of(reader, Line("the_file"))
     try:
         while True:
             try:

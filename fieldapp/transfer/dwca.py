@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 from fieldapp.transfer.csvreader import CountingReader, rows_of
 from fieldapp.transfer.readers import Record, Source, bad_file, nul_problem
+from fieldapp.transfer.report_lines import Line
 
 TEXT_NS = "{http://rs.tdwg.org/dwc/text/}"
 OCCURRENCE = "http://rs.tdwg.org/dwc/terms/Occurrence"
@@ -121,7 +122,7 @@ def _source(core: ElementTree.Element, data_path: Path, columns: dict[int, str],
 def _rows(reader, skip: int, columns: dict[int, str], defaults: dict[str, str], raw) -> Iterator[Record]:
     try:
         # Counted as rows are read, so a huge ignoreHeaderLines ends with the file.
-        for number, row in enumerate(rows_of(reader, "the core file")):
+        for number, row in enumerate(rows_of(reader, Line("the_core_file"))):
             if number < skip or not row or (len(row) == 1 and not row[0].strip()):
                 continue
             values: dict[str, str | None] = dict(defaults)

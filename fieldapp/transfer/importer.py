@@ -158,7 +158,7 @@ def _import(
     stage.fill(records, builder, report, lambda: progress(source.progress(), report.rows_read) if progress else None)
     if report.rows_read == 0:
         raise Invalid(
-            "The file holds no rows or features to import; nothing was written.",
+            Line("no_rows"),
             [{"path": "file", "message": "no rows"}],
         )
     _warn(builder, report)
@@ -204,8 +204,7 @@ def _prepare(
     _check_field_targets(mapping, names)
     if not source.has_geometry and not ("wkt" in mapping.columns or {"latitude", "longitude"} <= set(mapping.columns)):
         raise Invalid(
-            "The file has no geometry: no latitude/longitude columns and no WKT column were found"
-            f" among {', '.join(source.columns[:40])}; map them, e.g. --map latitude=COLUMN.",
+            Line("file_no_geometry", columns=", ".join(source.columns[:40])),
             [{"path": "map", "message": "no coordinates"}],
         )
     head = list(islice(source.records, 1000))

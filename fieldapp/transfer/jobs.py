@@ -24,6 +24,7 @@ from fieldapp.errors import FieldAppError
 from fieldapp.files import remove_quietly, write_atomic
 from fieldapp.transfer.archives import ArchiveLimits
 from fieldapp.transfer.importer import ImportOptions, ImportRejected, run_import
+from fieldapp.transfer.report_lines import Line, as_stored
 
 log = logging.getLogger(__name__)
 _COLUMNS = (
@@ -106,7 +107,30 @@ def _error(job) -> dict[str, Any] | None:
         {"path": f"{r['layer'] + ' ' if r.get('layer') else ''}row {r['row']}", "message": r["reason"]}
         for r in rejected
     ]
-    return {"message": job.error, "details": details}
+    line = error_line(job)
+    return {"message": line["message"] if isinstance(line, dict) else line, "details": details}
+
+
+# A failure that is a report line is stored as its JSON (code, params, English message), so the job's page words
+# it in its viewer's language; other failures (and jobs stored before) are plain English sentences.
+_LINE_MARK = '{"code"'
+
+
+def _stored_error(message: str) -> str:
+    return json.dumps(as_stored(message)) if isinstance(message, Line) else message
+
+
+def error_line(job) -> dict[str, Any] | str:
+    """A failed job's error as a stored line (worded by report_lines.word), or its plain sentence."""
+    error = job.error or ""
+    if error.startswith(_LINE_MARK):
+        try:
+            line = json.loads(error)
+        except ValueError:
+            return error
+        if isinstance(line, dict) and isinstance(line.get("message"), str):
+            return line
+    return error
 
 
 def _options(job) -> ImportOptions:
@@ -123,7 +147,7 @@ def _execute(
     except ImportRejected as exc:
         return "failed", exc.report.as_dict(), exc.message
     except FieldAppError as exc:
-        return "failed", None, exc.message
+        return "failed", None, _stored_error(exc.message)
     return "succeeded", report.as_dict(), ""
 
 

@@ -15,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from fieldapp.errors import Invalid
 from fieldapp.transfer.archives import UNCONFIGURED, ArchiveLimits, safe_extract
-from fieldapp.transfer.report_lines import Line, quoted
+from fieldapp.transfer.report_lines import Line, quoted, text_line
 
 VECTOR_SUFFIXES = {
     ".geojson": "geojson",
@@ -64,7 +64,8 @@ class Source:
 
 
 def bad_file(message: str) -> Invalid:
-    return Invalid(message, [{"path": "file", "message": message}])
+    """A file that cannot be imported at all; a Line `message` is worded again in the reader's language."""
+    return Invalid(message, [{"path": "file", "message": str(message)}])
 
 
 def nul_problem(values: dict[str, Any]) -> str | None:
@@ -84,7 +85,7 @@ def open_source(
 ) -> Source:
     """Open a file in any supported format (zips are unpacked safely into workdir first, within limits)."""
     if not path.exists() or path.stat().st_size == 0:
-        raise bad_file("The file is empty: there is nothing to import.")
+        raise bad_file(Line("empty_file"))
     if fmt is not None and fmt not in FORMATS:
         raise bad_file(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
     if path.suffix.lower() == ".zip" or (fmt in ("shapefile", "dwca") and path.suffix.lower() != ".shp"):
@@ -160,7 +161,7 @@ def _layers(path: Path, fmt: str, layer: str | None) -> list[str]:
     try:
         available = [str(name) for name, _ in _quiet(_gdal().list_layers, path)]
     except _gdal_errors() as exc:
-        raise bad_file(f"GDAL cannot read this {fmt} file: {_gdal_message(exc, path)}") from None
+        raise bad_file(Line("gdal_unreadable", format=fmt, why=text_line(_gdal_message(exc, path)))) from None
     if layer is not None:
         if layer not in available:
             raise bad_file(f"No layer {layer!r}; the file's layers are: {', '.join(available)}.")
@@ -206,7 +207,7 @@ def open_vector(path: Path, fmt: str, layer: str | None) -> Source:
     infos = {name: _quiet(_gdal().read_info, path, layer=name) for name in names}
     names = [n for n in names if infos[n]["features"] != 0]
     if not names:
-        raise bad_file("The file holds no features.")
+        raise bad_file(Line("no_features"))
     crs_values = {infos[n]["crs"] for n in names}
     columns: list[str] = []
     for name in names:
@@ -266,7 +267,8 @@ def _read_chunk(path: Path, layer: str, offset: int):
             datetime_as_string=True,
         )
     except _gdal_errors() as exc:
-        raise bad_file(f"GDAL cannot read layer {layer!r}: {_gdal_message(exc, path)}") from None
+        why = text_line(_gdal_message(exc, path))
+        raise bad_file(Line("gdal_unreadable_layer", layer=quoted(layer), why=why)) from None
     if geometries is None:
         geometries = [None] * len(fids)
     return meta, fids, geometries, data

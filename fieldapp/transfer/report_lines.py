@@ -120,6 +120,27 @@ LINES: dict[str, str] = {
         " numbers; rows of a file without ids no longer match them, so importing their file again creates new"
         " records beside them."
     ),
+    # Why a whole file cannot be imported (the job fails; nothing is written).
+    "empty_file": N_("The file is empty: there is nothing to import."),
+    "empty_header": N_("The first line (the header) is empty; the first line must name the columns."),
+    "no_rows": N_("The file holds no rows or features to import; nothing was written."),
+    "no_features": N_("The file holds no features."),
+    "header_encoding": N_("The header line is not in the file's encoding."),
+    "the_file": N_("the file"),
+    "the_core_file": N_("the core file"),
+    "unreadable_row": N_("Row %(row)s of %(what)s cannot be read (%(why)s); nothing was written."),
+    "gdal_unreadable": N_("GDAL cannot read this %(format)s file: %(why)s"),
+    "gdal_unreadable_layer": N_("GDAL cannot read layer %(layer)s: %(why)s"),
+    "not_a_zip": N_("The file is not a readable zip archive (%(why)s)."),
+    "file_no_geometry": N_(
+        "The file has no geometry: no latitude/longitude columns and no WKT column were found among %(columns)s;"
+        " map them, e.g. --map latitude=COLUMN."
+    ),
+    "unknown_crs": N_("Unknown coordinate reference system %(crs)s; give e.g. EPSG:27700."),
+    "missing_crs": N_(
+        "The file does not say which coordinate reference system it uses (a shapefile without its .prj?); give it"
+        " explicitly, e.g. --crs EPSG:27700. Nothing was written."
+    ),
     # How the file was read.
     "column_detected": N_("column %(column)s (detected)"),
     "column_given": N_("column %(column)s (given)"),

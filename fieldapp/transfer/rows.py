@@ -85,7 +85,7 @@ def resolve_crs(source_crs: str | None, override: str | None, has_geometry: bool
             return CRS.from_user_input(override), Line("crs_given", crs=override)
         except Exception:  # pyproj raises its own CRSError, and others for odd input
             raise Invalid(
-                f"Unknown coordinate reference system {override!r}; give e.g. EPSG:27700.",
+                Line("unknown_crs", crs=quoted(override)),
                 [{"path": "crs", "message": f"unknown CRS {override!r}"}],
             ) from None
     if source_crs:
@@ -93,8 +93,7 @@ def resolve_crs(source_crs: str | None, override: str | None, has_geometry: bool
         return crs, Line("crs_from_file", crs=crs.to_string(), name=crs.name)
     if has_geometry:
         raise Invalid(
-            "The file does not say which coordinate reference system it uses (a shapefile without"
-            " its .prj?); give it explicitly, e.g. --crs EPSG:27700. Nothing was written.",
+            Line("missing_crs"),
             [{"path": "crs", "message": "missing: the file has no CRS"}],
         )
     return WGS84, Line("crs_assumed")

@@ -79,6 +79,7 @@ def _job_page(dataset, job):
         status_url=url_for(".import_status", slug=dataset.slug, job_id=job.id),
         cancel_url=url_for(".import_cancel", slug=dataset.slug, job_id=job.id),
         line=report_lines.word,
+        error_line=jobs.error_line(job),
         reading_name=report_lines.reading_name,
     ), status
 

@@ -114,3 +114,32 @@ def test_a_report_stored_as_english_sentences_reads_as_it_was_written(client, db
     assert "dmy (no numeric day/month dates seen)" in page and "an old rejection" in page
     assert "column &#39;species&#39; (detected)" in page and "by row or feature number" in page
     assert "Dates lues comme" in page
+
+
+NO_GEOMETRY_CSV = "id,species\nb1,Ormer\n"
+
+
+@pytest.mark.parametrize(
+    ("language", "body", "fields", "worded", "english"),
+    [
+        ("fr", NO_GEOMETRY_CSV, {}, "Le fichier n&#39;a pas de géométrie", "The file has no geometry"),
+        ("pt", NO_GEOMETRY_CSV, {}, "O ficheiro não tem geometria", "The file has no geometry"),
+        ("fr", NO_DATE_CSV, {"crs": "EPSG:nonsense"}, "Système de coordonnées de référence", "Unknown"),
+        ("pt", NO_DATE_CSV, {"crs": "EPSG:nonsense"}, "Sistema de coordenadas de referência", "Unknown"),
+        ("fr", "", {}, "Le fichier est vide", "The file is empty"),
+        ("pt", "id,species,latitude,longitude\n", {}, "O ficheiro não contém linhas", "The file holds no rows"),
+    ],
+)
+def test_a_whole_file_failure_is_in_the_pages_language(
+    client, db, steward, dataset, language, body, fields, worded, english
+):
+    sign_in(client, steward)
+    _in(client, language)
+    response = _upload(client, dataset.slug, body.encode(), "rows.csv", map="subject=species", **fields)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422, html
+    assert worded in html and english not in html
+    # The API keeps the English sentence: the job's error is stored as its line.
+    job_id = db.execute(text("SELECT id FROM import_job ORDER BY created_at DESC LIMIT 1")).scalar()
+    api = client.get(f"/api/v1/imports/{job_id}", headers={"Authorization": f"Bearer {steward.token}"})
+    assert english in api.get_json()["error"]["message"]
