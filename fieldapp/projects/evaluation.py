@@ -82,15 +82,20 @@ def people_by_month(session: Session, viewer: Viewer, project_id: int, year: int
     """Per month: people who added records, how many of them had added some in an earlier month, records, minutes."""
     since, until = _period(year)
     sql = f"""
-        WITH months AS (
+        WITH months AS (  -- the period's months only: a yearly report groups a tenth of the rollup, not all of it
           SELECT month, contributor_key, sum(observations) AS records, sum(minutes) AS minutes
-            FROM participation_month WHERE dataset_id IN {_datasets(viewer)} GROUP BY 1, 2
+            FROM participation_month
+           WHERE dataset_id IN {_datasets(viewer)} AND month >= :since AND month < :until GROUP BY 1, 2
+        ),
+        earlier AS (  -- who had added records before the period (one hashed group per person)
+          SELECT DISTINCT contributor_key FROM participation_month
+           WHERE dataset_id IN {_datasets(viewer)} AND month < :since
         ),
         firsts AS (SELECT contributor_key, min(month) AS first_month FROM months GROUP BY 1)
-        SELECT m.month, count(*) AS people, count(*) FILTER (WHERE f.first_month < m.month) AS returning,
+        SELECT m.month, count(*) AS people,
+               count(*) FILTER (WHERE f.first_month < m.month OR e.contributor_key IS NOT NULL) AS returning,
                sum(m.records)::bigint AS records, sum(m.minutes)::bigint AS minutes
-          FROM months m JOIN firsts f USING (contributor_key)
-         WHERE m.month >= :since AND m.month < :until
+          FROM months m JOIN firsts f USING (contributor_key) LEFT JOIN earlier e USING (contributor_key)
          GROUP BY 1 ORDER BY 1
     """
     return _rows(session, sql, {"project": project_id, "since": since, "until": until} | viewer_params(viewer))

@@ -389,3 +389,23 @@ def test_someone_taking_part_is_asked_gently_for_a_check_in_and_not_again_once_t
     assert 'id="wellbeing-prompt"' not in client.get(page_url).get_data(as_text=True)
     assert db.execute(text("SELECT count(*) FROM wellbeing_checkin")).scalar_one() == 1
     assert client.post("/projects/no-such/wellbeing/later", data={"csrf_token": _token(asked)}).status_code == 404
+
+
+def test_a_yearly_report_counts_as_returning_those_who_added_records_in_an_earlier_year(client, people, make, db):
+    scientist, _, _ = people
+    survey = make.dataset(scientist, knowledge_kind="scientific", title="Pot survey")
+    create(client, scientist, datasets=[survey.slug])
+    # Hand-built rollup rows: person 901 added records in 2024-11 and 2025-02, person 902 in 2025-02 and 2025-03.
+    for month, who in [("2024-11-01", 901), ("2025-02-01", 901), ("2025-02-01", 902), ("2025-03-01", 902)]:
+        db.execute(
+            text(
+                "INSERT INTO participation_month (month, dataset_id, contributor_key, observations, minutes, timed)"
+                " VALUES (:m, :d, :k, 2, 0, 0)"
+            ),
+            {"m": month, "d": survey.id, "k": who},
+        )
+    rows = client.get("/api/v1/projects/spider-crab-season/evaluation?year=2025").get_json()["by_month"]
+    assert [(m["month"], m["people"], m["returning"], m["records"]) for m in rows] == [
+        ("2025-02-01", 2, 1, 4),
+        ("2025-03-01", 1, 1, 2),
+    ]
