@@ -50,7 +50,10 @@ class BadRequest(FieldAppError):
 
 def bad_parameter(parameter: str, message: str) -> BadRequest:
     """A query parameter that cannot be read, naming it in the message and in the details."""
-    return BadRequest(f"Parameter '{parameter}': {message}", [{"path": parameter, "message": message}])
+    return BadRequest(
+        _("Parameter '%(name)s': %(message)s", name=parameter, message=message),
+        [{"path": parameter, "message": message}],
+    )
 
 
 class Unauthorized(FieldAppError):

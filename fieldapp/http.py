@@ -40,21 +40,31 @@ def read_json() -> Any:
     """Parse the request body strictly (no NaN or Infinity) and refuse what no field may hold, naming where."""
     raw = request.get_data(cache=True)
     if not raw:
-        raise _bad_body("The request body is empty; send JSON.")
+        raise _bad_body(_("The request body is empty; send JSON."))
     try:
         value = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
     except RecursionError:
-        raise _bad_body("The JSON nests too deeply.") from None
+        raise _bad_body(_("The JSON nests too deeply.")) from None
     except UnicodeDecodeError:
-        raise _bad_body("The request body is not UTF-8 text.") from None
+        raise _bad_body(_("The request body is not UTF-8 text.")) from None
     except json.JSONDecodeError as exc:
-        raise _bad_body(f"Malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
+        raise _bad_body(
+            _(
+                "Malformed JSON at line %(line)s, column %(column)s: %(why)s.",
+                line=exc.lineno,
+                column=exc.colno,
+                why=exc.msg,
+            )
+        ) from None
     except ValueError as exc:
-        raise _bad_body(f"Malformed JSON: {exc}.") from None
+        raise _bad_body(_("Malformed JSON: %(why)s.", why=exc)) from None
     found = json_problem(value)
     if found:
         path, problem = found
-        raise Invalid(f"The input is not valid: {path} {problem}.", [{"path": path, "message": problem}])
+        raise Invalid(
+            _("The input is not valid: %(path)s %(problem)s.", path=path, problem=problem),
+            [{"path": path, "message": problem}],
+        )
     return value
 
 

@@ -58,3 +58,17 @@ def test_every_pattern_reads_marshmallows_own_words(app):
     with app.test_request_context(headers={"Accept-Language": "fr"}):
         for message in said:
             assert schema_words.word(message) != message, message
+
+
+def test_a_bad_parameter_and_malformed_json_are_worded_in_the_accept_language(client, make):
+    account = make.account("steward")
+    fr = {**account.headers, "Accept-Language": "fr"}
+    answer = client.get("/api/v1/observations?bbox=1,2", headers=fr)
+    assert answer.status_code == 400, answer.json
+    assert answer.json["error"]["message"].startswith("Paramètre 'bbox' :"), answer.json
+    body = client.post("/api/v1/datasets", data="{", content_type="application/json", headers=fr)
+    assert body.status_code == 400 and body.json["error"]["message"].startswith("JSON mal formé"), body.json
+    pt = client.post(
+        "/api/v1/datasets", data="", content_type="application/json", headers={**fr, "Accept-Language": "pt"}
+    )
+    assert pt.json["error"]["message"] == "O corpo do pedido está vazio; envie JSON.", pt.json
