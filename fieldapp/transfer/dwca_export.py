@@ -11,6 +11,7 @@ from tempfile import SpooledTemporaryFile
 from typing import Any
 from xml.etree import ElementTree
 
+from flask_babel import get_locale
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,7 @@ from fieldapp.contributors.attribution import recorded_by_sql
 from fieldapp.datasets.models import Dataset
 from fieldapp.datasets.queries import agreement_notice
 from fieldapp.geoprivacy.visible import visible_geometry_sql
-from fieldapp.i18n import _
+from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
 from fieldapp.observations.abundance import HELP
 from fieldapp.observations.columns import proposal_shown_sql, proposed_value_sql, record_columns
 from fieldapp.transfer.export_words import TERMS_SQL
@@ -194,6 +195,15 @@ def meta_xml(with_measurements: bool = False) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="utf-8")
 
 
+def _export_language() -> str:
+    """The language the export is worded in: the request's, or the one an export job forces in its worker."""
+    try:
+        locale = get_locale()
+    except RuntimeError:  # an app context with neither a request nor a forced locale
+        locale = None
+    return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def eml_xml(session: Session, dataset: Dataset) -> bytes:
     """Dataset metadata: title, abstract, creator, contact, licence, citation and the abundance scales used."""
     steward = dataset.steward.display_name
@@ -203,7 +213,8 @@ def eml_xml(session: Session, dataset: Dataset) -> bytes:
             "xmlns:eml": "eml://ecoinformatics.org/eml-2.1.1",
             "packageId": f"fieldapp:{dataset.slug}",
             "system": "fieldapp",
-            "xml:lang": "en",
+            # The language its notices and remarks are worded in (the request's, as export_words words them).
+            "xml:lang": _export_language(),
         },
     )
     node = ElementTree.SubElement(root, "dataset")

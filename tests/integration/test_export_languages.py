@@ -38,6 +38,7 @@ def test_the_agreement_notice_is_in_the_requests_language(client, steward, groun
     assert "No commercial use" not in access
     eml = archive.read("eml.xml").decode()
     assert "Sem uso comercial" in eml and "No commercial use" not in eml
+    assert 'xml:lang="pt"' in eml and 'xml:lang="en"' not in eml
 
 
 def test_darwin_core_remarks_are_in_the_requests_language(client, scene, tmp_path):  # noqa: F811
