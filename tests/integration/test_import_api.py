@@ -44,7 +44,12 @@ def test_dry_run_and_mapping_through_the_api(client, db, dataset, steward):
     assert response.status_code == 200
     report = response.json["report"]
     assert report["dry_run"] and report["to_create"] == 2 and not report["written"]
-    assert report["mapping"]["subject"] == "column 'id' (given)"
+    # Report lines are codes with parameters (worded on the page in the reader's language) and their English message.
+    assert report["mapping"]["subject"] == {
+        "code": "column_given",
+        "params": {"column": "'id'"},
+        "message": "column 'id' (given)",
+    }
     assert count(db, dataset.slug) == 0
 
 
