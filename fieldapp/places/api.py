@@ -66,7 +66,10 @@ def list_places(args: dict[str, Any]):
     answers={
         200: Answer(
             "The file (a generalised mark as its grid cell; a private one only in its holders' files).",
-            {media: {"type": "string", "format": "binary"} for media in place_export.PLACE_FORMATS.values()},
+            {
+                place_export.PLACE_FORMATS["geojson"]: {"type": "object", "description": "A FeatureCollection."},
+                place_export.PLACE_FORMATS["csv"]: {"type": "string"},
+            },
         )
     },
     errors=(400,),

@@ -23,6 +23,7 @@ SHELL_GLOBS = (
     "js/**/*.js",
     "css/site.css",
     "css/record.css",
+    "css/print.css",
     "manifest.webmanifest",
     "icons/*.png",
     "vendor/leaflet/*.js",

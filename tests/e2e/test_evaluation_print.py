@@ -18,7 +18,7 @@ def project(live_server) -> str:
     slug = live_server.slug("report")
     created = requests.post(
         f"{live_server.url}/api/v1/projects",
-        json={"slug": slug, "title": "Spider crab season", "designed_by": "both", "delivered_by": "both"},
+        json={"slug": slug, "title": "Spider crab pots, printed", "designed_by": "both", "delivered_by": "both"},
         headers={"Authorization": f"Bearer {token}"},
         timeout=10,
     )
@@ -29,7 +29,7 @@ def project(live_server) -> str:
 def test_the_yearly_report_prints_without_the_site_s_chrome(page, project, live_server):
     page.goto(f"/projects/{project}/evaluation?year=2026")
     heading = page.get_by_role("heading", level=1)
-    expect(heading).to_have_text("Spider crab season: evaluation, 2026")
+    expect(heading).to_have_text("Spider crab pots, printed: evaluation, 2026")
     # On screen: the navigation, the links to other years and no print-only line.
     expect(page.locator(".site-header nav")).to_be_visible()
     expect(page.locator(".no-print")).to_be_visible()
